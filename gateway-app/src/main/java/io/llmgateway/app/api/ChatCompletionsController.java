@@ -1,0 +1,92 @@
+package io.llmgateway.app.api;
+
+import io.llmgateway.app.chat.ChatCompletionService;
+import io.llmgateway.app.chat.RequestContext;
+import io.llmgateway.app.chat.RequestIds;
+import io.llmgateway.app.error.ErrorMapper;
+import io.llmgateway.core.protocol.ChatCompletion;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/chat/completions}: a {@code chat.completion} JSON, or with {@code stream: true} a
+ * {@code text/event-stream} of {@code chat.completion.chunk} events, each flushed as it arrives, then
+ * {@code data: [DONE]}.
+ *
+ * <p>The HTTP status of a stream is decided by its first upstream event: a failure before it is an ordinary
+ * JSON error with its status; a failure after it is an error event that ends the stream without {@code [DONE]}.
+ */
+@RestController
+public class ChatCompletionsController {
+
+    static final String REQUEST_ID_HEADER = "x-request-id";
+
+    private final ChatCompletionService chat;
+    private final SseEncoder sse;
+    private final ErrorMapper errors;
+    private final JsonMapper json;
+
+    public ChatCompletionsController(ChatCompletionService chat, ErrorMapper errors, JsonMapper gatewayJsonMapper) {
+        this.chat = chat;
+        this.errors = errors;
+        this.json = gatewayJsonMapper;
+        this.sse = new SseEncoder(gatewayJsonMapper);
+    }
+
+    @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<Void> chatCompletions(@RequestBody ChatCompletionRequest request, ServerWebExchange exchange) {
+        long started = System.nanoTime();
+        String requestId = RequestIds.next();
+        ServerHttpResponse response = exchange.getResponse();
+        response.getHeaders().set(REQUEST_ID_HEADER, requestId);
+        RequestContext context = chat.admit(requestId, request, started);
+        return request.streaming() ? writeStream(context, response) : writeJson(context, response);
+    }
+
+    private Mono<Void> writeJson(RequestContext context, ServerHttpResponse response) {
+        return chat.complete(context).flatMap(completion -> {
+            response.setStatusCode(HttpStatus.OK);
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            return response.writeWith(Mono.fromSupplier(() -> encode(completion, response.bufferFactory())));
+        });
+    }
+
+    private DataBuffer encode(ChatCompletion completion, DataBufferFactory buffers) {
+        return buffers.wrap(json.writeValueAsBytes(completion));
+    }
+
+    private Mono<Void> writeStream(RequestContext context, ServerHttpResponse response) {
+        DataBufferFactory buffers = response.bufferFactory();
+        return chat.stream(context)
+                .switchOnFirst((first, chunks) -> {
+                    if (first.isOnError()) {
+                        return Mono.error(first.getThrowable());
+                    }
+                    response.setStatusCode(HttpStatus.OK);
+                    HttpHeaders headers = response.getHeaders();
+                    headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+                    headers.setCacheControl("no-cache");
+                    headers.set("X-Accel-Buffering", "no");
+                    Flux<Publisher<DataBuffer>> events = chunks
+                            .<Publisher<DataBuffer>>map(chunk -> Mono.just(sse.chunk(chunk, buffers)))
+                            .concatWith(Mono.fromSupplier(() -> Mono.just(sse.done(buffers))))
+                            .onErrorResume(error -> Mono.just(
+                                    Mono.just(sse.error(errors.toException(error).toBody(), buffers))));
+                    return response.writeAndFlushWith(events);
+                })
+                .then();
+    }
+}

@@ -1,0 +1,45 @@
+package io.llmgateway.app.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.app.routing.Route;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's shapes. */
+@RestController
+public class ModelsController {
+
+    private final ModelRouter router;
+    private final long created = Instant.now().getEpochSecond();
+
+    public ModelsController(ModelRouter router) {
+        this.router = router;
+    }
+
+    @GetMapping("/v1/models")
+    public ModelList list() {
+        return new ModelList("list", router.routes().stream().map(this::model).toList());
+    }
+
+    /** Model ids may contain slashes ({@code microsoft/phi-3.5-moe-instruct}): the rest of the path is the id. */
+    @GetMapping("/v1/models/{*id}")
+    public Model get(@PathVariable String id) {
+        return model(router.resolve(id.startsWith("/") ? id.substring(1) : id));
+    }
+
+    private Model model(Route route) {
+        return new Model(route.modelId(), "model", created, route.ownedBy());
+    }
+
+    /** OpenAI's list wrapper. */
+    public record ModelList(String object, List<Model> data) {
+    }
+
+    /** One model as OpenAI lists it. */
+    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+}

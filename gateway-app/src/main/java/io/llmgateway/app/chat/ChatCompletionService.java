@@ -1,0 +1,47 @@
+package io.llmgateway.app.chat;
+
+import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.app.routing.Route;
+import io.llmgateway.core.protocol.ChatCompletion;
+import io.llmgateway.core.protocol.ChatCompletionChunk;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The path of a chat completion between the HTTP surface and the provider: checks, route, upstream call,
+ * and the public model id restored on every answer.
+ */
+public class ChatCompletionService {
+
+    private final ModelRouter router;
+
+    public ChatCompletionService(ModelRouter router) {
+        this.router = router;
+    }
+
+    /** Checks the request and resolves its route; throws the 4xx to answer instead. */
+    public RequestContext admit(String requestId, ChatCompletionRequest request, long startedNanos) {
+        ChatRequestChecks.check(request);
+        Route route = router.resolve(request.model());
+        return new RequestContext(requestId, request, route, startedNanos);
+    }
+
+    /** A non-streamed completion. */
+    public Mono<ChatCompletion> complete(RequestContext context) {
+        Route route = context.route();
+        ChatCompletionRequest upstream = context.request().withModel(route.upstreamModel())
+                .withStreaming(null, null);
+        return route.provider().complete(upstream)
+                .map(completion -> completion.withModel(context.requestedModel()));
+    }
+
+    /** A streamed completion, chunk by chunk as the upstream sends them. */
+    public Flux<ChatCompletionChunk> stream(RequestContext context) {
+        Route route = context.route();
+        ChatCompletionRequest upstream = context.request().withModel(route.upstreamModel())
+                .withStreaming(true, context.request().streamOptions());
+        return route.provider().stream(upstream)
+                .map(chunk -> chunk.withModel(context.requestedModel()));
+    }
+}

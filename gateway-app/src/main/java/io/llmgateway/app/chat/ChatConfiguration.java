@@ -1,0 +1,15 @@
+package io.llmgateway.app.chat;
+
+import io.llmgateway.app.routing.ModelRouter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The chat-completion pipeline. */
+@Configuration(proxyBeanMethods = false)
+public class ChatConfiguration {
+
+    @Bean
+    ChatCompletionService chatCompletionService(ModelRouter router) {
+        return new ChatCompletionService(router);
+    }
+}

@@ -1,0 +1,76 @@
+package io.llmgateway.app.config;
+
+import io.llmgateway.provider.mock.MockOptions;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Which public model ids exist and which provider deployment serves each.
+ *
+ * @param models      the public model ids, in the order {@code GET /v1/models} lists them
+ * @param deployments named provider instances, referenced by models
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record RoutingProperties(@DefaultValue List<@Valid Model> models,
+                                @DefaultValue Map<String, @Valid Deployment> deployments) {
+
+    /**
+     * A public model id.
+     *
+     * @param id         the id clients send as {@code model}, e.g. {@code microsoft/phi-3.5-moe-instruct}
+     * @param deployment the name of the deployment that serves it
+     * @param ownedBy    the {@code owned_by} shown by {@code GET /v1/models} (default: the deployment's type)
+     */
+    public record Model(@NotBlank String id, @NotBlank String deployment, String ownedBy) {
+    }
+
+    /**
+     * A provider instance.
+     *
+     * @param type          the adapter: {@code openai} (any OpenAI-compatible API) or {@code mock} (built in)
+     * @param baseUrl       the API root, e.g. {@code https://integrate.api.nvidia.com/v1}; required for
+     *                      {@code openai}
+     * @param apiKey        the gateway's key for this provider; put an environment placeholder here, e.g.
+     *                      {@code ${NVIDIA_API_KEY:}}, never the literal key
+     * @param apiKeyFile    a file holding the key (a mounted secret); wins over {@code api-key}
+     * @param upstreamModel the model name the upstream expects (default: the public model id)
+     * @param timeouts      connect, first-byte and between-chunks limits
+     * @param mock          settings of a {@code mock} deployment
+     */
+    public record Deployment(@DefaultValue("openai") String type, URI baseUrl, String apiKey, Path apiKeyFile,
+                             String upstreamModel, @DefaultValue @Valid Timeouts timeouts,
+                             @DefaultValue MockSettings mock) {
+    }
+
+    /**
+     * Time limits of each upstream call.
+     *
+     * @param connect       to establish the connection (default 5s)
+     * @param firstByte     to the first streamed chunk, or to the whole answer when not streaming (default 120s)
+     * @param betweenChunks longest silence between two streamed chunks (default 60s)
+     */
+    public record Timeouts(@DefaultValue("5s") Duration connect, @DefaultValue("120s") Duration firstByte,
+                           @DefaultValue("60s") Duration betweenChunks) {
+    }
+
+    /**
+     * Settings of the built-in mock provider.
+     *
+     * @param chunkDelay pause before each streamed chunk (default 0)
+     */
+    public record MockSettings(@DefaultValue("0ms") Duration chunkDelay) {
+
+        public MockOptions toOptions() {
+            return new MockOptions(chunkDelay);
+        }
+    }
+}

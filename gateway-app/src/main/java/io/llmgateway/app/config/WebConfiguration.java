@@ -1,0 +1,40 @@
+package io.llmgateway.app.config;
+
+import io.llmgateway.core.json.GatewayJson;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
+import org.springframework.http.codec.json.JacksonJsonEncoder;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The wire JSON settings for every codec, and the request body limit. */
+@Configuration(proxyBeanMethods = false)
+public class WebConfiguration implements WebFluxConfigurer {
+
+    private final HttpProperties http;
+
+    public WebConfiguration(HttpProperties http) {
+        this.http = http;
+    }
+
+    /** The one JSON mapper of the data plane (strict scalars, unknown fields kept by the records). */
+    @Bean
+    public JsonMapper gatewayJsonMapper() {
+        return GatewayJson.newMapper();
+    }
+
+    @Bean
+    BodySizeLimitFilter bodySizeLimitFilter() {
+        return new BodySizeLimitFilter(http.maxBodySize().toBytes());
+    }
+
+    @Override
+    public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+        JsonMapper json = GatewayJson.mapper();
+        configurer.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
+        configurer.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
+        configurer.defaultCodecs().maxInMemorySize((int) Math.min(Integer.MAX_VALUE, http.maxBodySize().toBytes()));
+    }
+}

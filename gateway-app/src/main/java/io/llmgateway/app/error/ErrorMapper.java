@@ -1,0 +1,167 @@
+package io.llmgateway.app.error;
+
+import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.error.InvalidRequestException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+
+/**
+ * The one place where any failure becomes a {@link GatewayException}, and so an OpenAI error body with its
+ * status. Messages name the parameter at fault but never echo request content or credentials.
+ */
+public class ErrorMapper {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final long maxBodyBytes;
+
+    public ErrorMapper(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The failure of a request whose method and path are not known (e.g. mid-stream). */
+    public GatewayException toException(Throwable error) {
+        return toException(error, "", "");
+    }
+
+    /** The failure of a request to {@code method} {@code path}. */
+    public GatewayException toException(Throwable error, String method, String path) {
+        if (error instanceof GatewayException gateway) {
+            return gateway;
+        }
+        if (find(error, DataBufferLimitException.class) != null) {
+            return InvalidRequestException.bodyTooLarge(maxBodyBytes);
+        }
+        if (error instanceof UnsupportedMediaTypeStatusException unsupported) {
+            return InvalidRequestException.unsupportedMediaType(
+                    unsupported.getContentType() == null ? "none" : unsupported.getContentType().toString());
+        }
+        if (error instanceof MethodNotAllowedException notAllowed) {
+            return InvalidRequestException.methodNotAllowed(notAllowed.getHttpMethod(), path);
+        }
+        if (error instanceof ServerWebInputException input) {
+            return fromInput(input);
+        }
+        if (error instanceof ResponseStatusException status) {
+            return fromStatus(status.getStatusCode(), status.getReason(), method, path);
+        }
+        log.error("Unexpected failure: {}", error.toString(), error);
+        return GatewayException.internal("The gateway failed to process the request.", error);
+    }
+
+    private GatewayException fromInput(ServerWebInputException input) {
+        DatabindException binding = find(input, DatabindException.class);
+        if (binding != null) {
+            return fromBinding(binding);
+        }
+        StreamReadException syntax = find(input, StreamReadException.class);
+        if (syntax != null) {
+            return InvalidRequestException.malformedJson("We could not parse the JSON body of your request: "
+                    + syntax.getOriginalMessage() + location(syntax) + ".");
+        }
+        if (find(input, JacksonException.class) != null || "No request body".equals(input.getReason())) {
+            return InvalidRequestException.malformedJson(
+                    "We could not parse the JSON body of your request: send a JSON object.");
+        }
+        return InvalidRequestException.invalidParameter(null, input.getReason() == null
+                ? "The request is invalid." : input.getReason());
+    }
+
+    private static GatewayException fromBinding(DatabindException binding) {
+        String param = path(binding.getPath());
+        if (param.isEmpty()) {
+            return InvalidRequestException.malformedJson("The request body must be a JSON object.");
+        }
+        String expectation;
+        if (binding instanceof ValueInstantiationException && binding.getCause() != null
+                && binding.getCause().getMessage() != null) {
+            expectation = binding.getCause().getMessage();
+        } else if (binding instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            expectation = "expected " + describe(mismatch.getTargetType());
+        } else {
+            expectation = "the value is not valid";
+        }
+        return InvalidRequestException.invalidParameter(param,
+                "Invalid type for '" + param + "': " + expectation + ".");
+    }
+
+    private static GatewayException fromStatus(HttpStatusCode status, String reason, String method,
+                                               String path) {
+        if (status.value() == 404) {
+            return InvalidRequestException.unknownPath(method, path);
+        }
+        if (status.is5xxServerError()) {
+            return GatewayException.internal("The gateway failed to process the request.", null);
+        }
+        return InvalidRequestException.httpStatus(status.value(), reason);
+    }
+
+    private static String path(List<JacksonException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : references) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Double.class || type == Float.class || type == double.class || type == float.class
+                || type == java.math.BigDecimal.class || type == Number.class) {
+            return "a number";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "an object";
+        }
+        return "a different type";
+    }
+
+    private static String location(StreamReadException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

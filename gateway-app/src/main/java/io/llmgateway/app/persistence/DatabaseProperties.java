@@ -1,0 +1,36 @@
+package io.llmgateway.app.persistence;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the gateway keeps its data.
+ *
+ * @param url          JDBC URL of an external PostgreSQL, e.g. {@code jdbc:postgresql://db:5432/gateway}; when
+ *                     empty the gateway starts an embedded PostgreSQL (one replica only)
+ * @param username     database user (default {@code postgres})
+ * @param password     database password; prefer {@code password-file} in production
+ * @param passwordFile a file holding the password (a mounted secret); wins over {@code password}
+ * @param poolSize     largest number of open R2DBC connections (default 20)
+ * @param migrate      apply schema migrations at start-up (default true; a Helm hook Job may do it instead)
+ * @param embedded     settings of the embedded PostgreSQL
+ */
+@ConfigurationProperties("gateway.database")
+public record DatabaseProperties(String url, @DefaultValue("postgres") String username, String password,
+                                 Path passwordFile, @DefaultValue("20") int poolSize,
+                                 @DefaultValue("true") boolean migrate, @DefaultValue Embedded embedded) {
+
+    public boolean isEmbedded() {
+        return url == null || url.isBlank();
+    }
+
+    /**
+     * The embedded PostgreSQL.
+     *
+     * @param dataDir where its files live; they survive restarts (default {@code ./data/postgres})
+     * @param port    its port on the loopback interface; 0 picks a free one (default 0)
+     */
+    public record Embedded(@DefaultValue("./data/postgres") Path dataDir, @DefaultValue("0") int port) {
+    }
+}

@@ -1,0 +1,75 @@
+package io.llmgateway.app.routing;
+
+import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.Secret;
+import io.llmgateway.core.provider.Timeouts;
+import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One {@link ChatProvider} per configured deployment, built once at start-up.
+ *
+ * <p>A deployment's API key comes from {@code api-key-file} (a mounted secret) or {@code api-key} (usually an
+ * environment placeholder); it is read here, at start-up, and never taken from a request.
+ */
+public class ProviderRegistry {
+
+    private final Map<String, Deployment> deployments = new LinkedHashMap<>();
+    private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
+
+    public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, MockProviderFactory mock) {
+        properties.deployments().forEach((name, settings) -> {
+            Deployment deployment = toDeployment(name, settings);
+            deployments.put(name, deployment);
+            providers.put(name, switch (deployment.type()) {
+                case OpenAiProviderFactory.TYPE -> {
+                    if (deployment.baseUrl() == null) {
+                        throw new IllegalStateException("gateway.deployments." + name + ".base-url is required for"
+                                + " type 'openai'");
+                    }
+                    yield openAi.create(deployment);
+                }
+                case MockProviderFactory.TYPE -> mock.create(deployment, settings.mock().toOptions());
+                default -> throw new IllegalStateException("gateway.deployments." + name + ".type '"
+                        + deployment.type() + "' is not a provider type; use 'openai' or 'mock'");
+            });
+        });
+    }
+
+    public boolean contains(String deployment) {
+        return providers.containsKey(deployment);
+    }
+
+    public ChatProvider provider(String deployment) {
+        return providers.get(deployment);
+    }
+
+    public Deployment deployment(String name) {
+        return deployments.get(name);
+    }
+
+    private static Deployment toDeployment(String name, RoutingProperties.Deployment settings) {
+        RoutingProperties.Timeouts t = settings.timeouts();
+        return new Deployment(name, settings.type(), settings.baseUrl(), apiKey(name, settings),
+                settings.upstreamModel(), new Timeouts(t.connect(), t.firstByte(), t.betweenChunks()));
+    }
+
+    private static Secret apiKey(String name, RoutingProperties.Deployment settings) {
+        if (settings.apiKeyFile() != null) {
+            try {
+                return Secret.of(Files.readString(settings.apiKeyFile()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("gateway.deployments." + name + ".api-key-file cannot be read: "
+                        + settings.apiKeyFile(), e);
+            }
+        }
+        return Secret.of(settings.apiKey());
+    }
+}

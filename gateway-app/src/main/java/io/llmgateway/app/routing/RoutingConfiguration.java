@@ -1,0 +1,44 @@
+package io.llmgateway.app.routing;
+
+import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Provider adapters and the model router. */
+@Configuration(proxyBeanMethods = false)
+public class RoutingConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TokenCounter tokenCounter() {
+        return TokenCounter.cl100k();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OpenAiProviderFactory openAiProviderFactory(JsonMapper gatewayJsonMapper) {
+        return new OpenAiProviderFactory(gatewayJsonMapper, OpenAiProviderFactory.PoolSettings.DEFAULTS);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    MockProviderFactory mockProviderFactory(TokenCounter tokenCounter) {
+        return new MockProviderFactory(tokenCounter);
+    }
+
+    @Bean
+    ProviderRegistry providerRegistry(RoutingProperties properties, OpenAiProviderFactory openAi,
+                                      MockProviderFactory mock) {
+        return new ProviderRegistry(properties, openAi, mock);
+    }
+
+    @Bean
+    ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers) {
+        return new ModelRouter(properties, providers);
+    }
+}

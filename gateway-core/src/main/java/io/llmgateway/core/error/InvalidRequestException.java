@@ -1,0 +1,57 @@
+package io.llmgateway.core.error;
+
+/** A request the gateway refuses before any upstream call: a 4xx naming the parameter at fault. */
+public final class InvalidRequestException extends GatewayException {
+
+    private InvalidRequestException(int status, ErrorType type, String message, String param, String code) {
+        super(status, type, message, param, code, null, null);
+    }
+
+    /** 400: a parameter is missing, malformed, of the wrong type or out of range. */
+    public static InvalidRequestException invalidParameter(String param, String message) {
+        return new InvalidRequestException(400, ErrorType.INVALID_REQUEST, message, param, "invalid_parameter");
+    }
+
+    /** 400: the body is not valid JSON. */
+    public static InvalidRequestException malformedJson(String message) {
+        return new InvalidRequestException(400, ErrorType.INVALID_REQUEST, message, null, "invalid_json");
+    }
+
+    /** 404: the model id is not configured (or not visible to the caller). */
+    public static InvalidRequestException modelNotFound(String model) {
+        return new InvalidRequestException(404, ErrorType.INVALID_REQUEST,
+                "The model '" + model + "' does not exist or you do not have access to it.", "model",
+                "model_not_found");
+    }
+
+    /** 404: no such path. */
+    public static InvalidRequestException unknownPath(String method, String path) {
+        return new InvalidRequestException(404, ErrorType.INVALID_REQUEST,
+                "Unknown request URL: " + method + " " + path + ".", null, "unknown_url");
+    }
+
+    /** 405: the path exists but not for this method. */
+    public static InvalidRequestException methodNotAllowed(String method, String path) {
+        return new InvalidRequestException(405, ErrorType.INVALID_REQUEST,
+                "Method " + method + " is not allowed on " + path + ".", null, "method_not_allowed");
+    }
+
+    /** Another client-side HTTP status raised by the web layer (406, ...), with its reason. */
+    public static InvalidRequestException httpStatus(int status, String message) {
+        return new InvalidRequestException(status, ErrorType.INVALID_REQUEST,
+                message == null ? "The request cannot be served (HTTP " + status + ")." : message, null, null);
+    }
+
+    /** 413: the body is larger than the configured limit. */
+    public static InvalidRequestException bodyTooLarge(long limitBytes) {
+        return new InvalidRequestException(413, ErrorType.INVALID_REQUEST,
+                "Request body too large: the limit is " + limitBytes + " bytes.", null, "request_too_large");
+    }
+
+    /** 415: the body is not {@code application/json}. */
+    public static InvalidRequestException unsupportedMediaType(String contentType) {
+        return new InvalidRequestException(415, ErrorType.INVALID_REQUEST,
+                "Unsupported Content-Type '" + contentType + "': send application/json.", null,
+                "unsupported_media_type");
+    }
+}

@@ -1,0 +1,50 @@
+package io.llmgateway.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** A {@code chat.completion} object: the answer to a request with {@code stream: false}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletion(
+        String id,
+        String object,
+        Long created,
+        String model,
+        List<Choice> choices,
+        Usage usage,
+        @JsonProperty("system_fingerprint") String systemFingerprint,
+        @JsonProperty("service_tier") String serviceTier,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion";
+
+    public ChatCompletion {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    /** A copy that names another model (the public id the client asked for). */
+    public ChatCompletion withModel(String model) {
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
+                new LinkedHashMap<>(extra));
+    }
+
+    /** One choice of a completion. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Choice(
+            Integer index,
+            ChatMessage message,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+            @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+        public Choice {
+            extra = extra == null ? new LinkedHashMap<>() : extra;
+        }
+    }
+}

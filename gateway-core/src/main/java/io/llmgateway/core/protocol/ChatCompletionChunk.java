@@ -1,0 +1,60 @@
+package io.llmgateway.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A {@code chat.completion.chunk}: one server-sent event of a streamed completion. The usage chunk that
+ * {@code stream_options.include_usage} asks for has empty {@code choices} and a {@code usage}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletionChunk(
+        String id,
+        String object,
+        Long created,
+        String model,
+        List<Choice> choices,
+        Usage usage,
+        @JsonProperty("system_fingerprint") String systemFingerprint,
+        @JsonProperty("service_tier") String serviceTier,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion.chunk";
+
+    public ChatCompletionChunk {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    /** A copy that names another model (the public id the client asked for). */
+    public ChatCompletionChunk withModel(String model) {
+        return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
+                extra);
+    }
+
+    /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */
+    @JsonIgnore
+    public boolean isUsageOnly() {
+        return usage != null && (choices == null || choices.isEmpty());
+    }
+
+    /** One choice's increment. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Choice(
+            Integer index,
+            ChatMessage delta,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+            @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+        public Choice {
+            extra = extra == null ? new LinkedHashMap<>() : extra;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.llmgateway.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One message of a conversation, and also the {@code delta} of a streamed chunk (where every field is optional).
+ *
+ * @param role       {@code system}, {@code developer}, {@code user}, {@code assistant}, {@code tool}, or NIM's
+ *                   {@code context}
+ * @param content    a string, an array of content parts, or absent (an assistant message with tool calls)
+ * @param toolCalls  the tool calls of an assistant message or delta
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatMessage(
+        String role,
+        JsonNode content,
+        String name,
+        String refusal,
+        @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+        @JsonProperty("tool_call_id") String toolCallId,
+        @JsonProperty("function_call") JsonNode functionCall,
+        JsonNode audio,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public ChatMessage {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    /** A message whose content is plain text. */
+    public static ChatMessage of(String role, String text) {
+        return new ChatMessage(role, text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),
+                null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The text of the content: the string itself, or the {@code text} of every text part joined by newlines;
+     * empty when there is no text.
+     */
+    public String text() {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                JsonNode partText = part.get("text");
+                if (partText != null && partText.isString()) {
+                    if (!text.isEmpty()) {
+                        text.append('\n');
+                    }
+                    text.append(partText.stringValue());
+                }
+            }
+            return text.toString();
+        }
+        return "";
+    }
+}

@@ -1,0 +1,19 @@
+package io.llmgateway.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * OpenAI's error body, {@code {"error":{"message","type","param","code"}}}: the only error shape on the data plane.
+ * {@code param} and {@code code} are written as {@code null} when they do not apply, as OpenAI does.
+ */
+public record ErrorBody(Error error) {
+
+    public static ErrorBody of(String message, String type, String param, String code) {
+        return new ErrorBody(new Error(message, type, param, code));
+    }
+
+    /** The error object inside the body. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Error(String message, String type, String param, String code) {
+    }
+}

@@ -1,0 +1,28 @@
+package io.llmgateway.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** Token usage of one completion, as OpenAI reports it; details (cached prompt tokens, ...) kept as written. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Usage(
+        @JsonProperty("prompt_tokens") Integer promptTokens,
+        @JsonProperty("completion_tokens") Integer completionTokens,
+        @JsonProperty("total_tokens") Integer totalTokens,
+        @JsonProperty("prompt_tokens_details") JsonNode promptTokensDetails,
+        @JsonProperty("completion_tokens_details") JsonNode completionTokensDetails,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public Usage {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    public static Usage of(int promptTokens, int completionTokens) {
+        return new Usage(promptTokens, completionTokens, promptTokens + completionTokens, null, null, null);
+    }
+}

@@ -1,0 +1,160 @@
+package io.llmgateway.provider.mock;
+
+import com.knuddels.jtokkit.api.IntArrayList;
+import io.llmgateway.core.protocol.ChatCompletion;
+import io.llmgateway.core.protocol.ChatCompletionChunk;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.core.protocol.Usage;
+import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.tokens.TokenCounter;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A deterministic in-process model: it answers with the text of the last {@code user} message, streamed one
+ * token at a time, and reports the token counts of a real tokenizer ({@code cl100k_base}).
+ *
+ * <p>It honours {@code n} (identical choices), {@code max_tokens} / {@code max_completion_tokens} (the answer is
+ * cut and ends with {@code finish_reason: length}) and {@code stream_options.include_usage}.
+ */
+public final class MockChatProvider implements ChatProvider {
+
+    private final Deployment deployment;
+    private final TokenCounter tokens;
+    private final MockOptions options;
+
+    public MockChatProvider(Deployment deployment, TokenCounter tokens, MockOptions options) {
+        this.deployment = deployment;
+        this.tokens = tokens;
+        this.options = options;
+    }
+
+    @Override
+    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+        return Mono.fromSupplier(() -> {
+            Answer answer = answer(request);
+            List<ChatCompletion.Choice> choices = IntStream.range(0, choices(request))
+                    .mapToObj(i -> new ChatCompletion.Choice(i, ChatMessage.of("assistant", answer.text()),
+                            answer.finishReason(), null, null))
+                    .toList();
+            return new ChatCompletion(id(request), ChatCompletion.OBJECT, Instant.now().getEpochSecond(),
+                    request.model(), choices, answer.usage(choices.size()), "fp_mock", null, null);
+        });
+    }
+
+    @Override
+    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+        return Flux.defer(() -> {
+            Answer answer = answer(request);
+            int n = choices(request);
+            String id = id(request);
+            long created = Instant.now().getEpochSecond();
+            List<ChatCompletionChunk> chunks = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                chunks.add(chunk(id, created, request, i, new ChatMessage("assistant",
+                        tools.jackson.databind.node.StringNode.valueOf(""), null, null, null, null, null, null,
+                        null), null));
+            }
+            for (String piece : answer.pieces()) {
+                for (int i = 0; i < n; i++) {
+                    chunks.add(chunk(id, created, request, i, ChatMessage.of(null, piece), null));
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                chunks.add(chunk(id, created, request, i,
+                        new ChatMessage(null, null, null, null, null, null, null, null, null),
+                        answer.finishReason()));
+            }
+            if (request.wantsStreamUsage()) {
+                chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, request.model(),
+                        List.of(), answer.usage(n), "fp_mock", null, null));
+            }
+            Flux<ChatCompletionChunk> flux = Flux.fromIterable(chunks);
+            return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
+        });
+    }
+
+    private static ChatCompletionChunk chunk(String id, long created, ChatCompletionRequest request, int index,
+                                             ChatMessage delta, String finishReason) {
+        return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, request.model(),
+                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, null, null)), null, "fp_mock",
+                null, null);
+    }
+
+    private static int choices(ChatCompletionRequest request) {
+        return request.n() == null || request.n() < 1 ? 1 : request.n();
+    }
+
+    private String id(ChatCompletionRequest request) {
+        return "chatcmpl-mock-" + Integer.toHexString(request.messages() == null ? 0 : request.messages().hashCode());
+    }
+
+    private Answer answer(ChatCompletionRequest request) {
+        String text = lastUserText(request.messages());
+        IntArrayList ids = tokens.encode(text);
+        Integer limit = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        boolean cut = limit != null && limit >= 0 && ids.size() > limit;
+        int count = cut ? limit : ids.size();
+        List<String> pieces = pieces(ids, count);
+        String answer = String.join("", pieces);
+        return new Answer(answer, pieces, cut ? "length" : "stop", tokens.countPrompt(request.messages()), count);
+    }
+
+    private static String lastUserText(List<ChatMessage> messages) {
+        if (messages != null) {
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if ("user".equals(messages.get(i).role())) {
+                    return messages.get(i).text();
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Token texts in order; a token that ends inside a multi-byte character is joined with the next. */
+    private List<String> pieces(IntArrayList ids, int count) {
+        List<String> pieces = new ArrayList<>(count);
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        for (int i = 0; i < count; i++) {
+            pending.writeBytes(tokens.bytesOf(ids.get(i)));
+            try {
+                pieces.add(utf8.decode(ByteBuffer.wrap(pending.toByteArray())).toString());
+                pending.reset();
+            } catch (CharacterCodingException incomplete) {
+                // keep the bytes until the character is complete
+            }
+        }
+        if (pending.size() > 0) {
+            pieces.add(pending.toString(StandardCharsets.UTF_8));
+        }
+        return pieces;
+    }
+
+    private record Answer(String text, List<String> pieces, String finishReason, int promptTokens,
+                          int completionTokensPerChoice) {
+
+        Usage usage(int choices) {
+            return Usage.of(promptTokens, completionTokensPerChoice * choices);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MockChatProvider[" + deployment.name() + "]";
+    }
+}

@@ -1,0 +1,21 @@
+package io.llmgateway.provider.mock;
+
+import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.tokens.TokenCounter;
+
+/** Builds {@link MockChatProvider}s; deployments of type {@value #TYPE}. */
+public class MockProviderFactory {
+
+    /** The adapter type name in configuration. */
+    public static final String TYPE = "mock";
+
+    private final TokenCounter tokens;
+
+    public MockProviderFactory(TokenCounter tokens) {
+        this.tokens = tokens;
+    }
+
+    public MockChatProvider create(Deployment deployment, MockOptions options) {
+        return new MockChatProvider(deployment, tokens, options == null ? MockOptions.DEFAULTS : options);
+    }
+}

@@ -1,0 +1,135 @@
+package io.llmgateway.provider.openai.sse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An incremental parser of the {@code text/event-stream} format, fed bytes as they arrive from the network.
+ *
+ * <p>It follows the WHATWG rules that upstreams rely on: lines end with {@code \n}, {@code \r\n} or {@code \r},
+ * even when the two bytes of a {@code \r\n} arrive in different reads; several {@code data:} lines of one event
+ * are joined with {@code \n}; lines starting with {@code :} are comments; one space after the colon is dropped;
+ * a blank line dispatches the event. Unlike a browser, {@link #finish()} also dispatches an event that the
+ * upstream did not terminate with a blank line before closing: nothing the upstream sent is lost.
+ *
+ * <p>Splitting on bytes is safe for UTF-8 because {@code \r} and {@code \n} never occur inside a multi-byte
+ * character. One parser serves one stream; it is not thread-safe.
+ */
+public final class SseEventParser {
+
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private boolean previousWasCarriageReturn;
+    private StringBuilder data;
+    private String eventType;
+
+    /** Feeds the next bytes; returns the events they complete, in order (usually zero or one). */
+    public List<SseEvent> feed(byte[] bytes, int offset, int length) {
+        List<SseEvent> events = null;
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b == '\n' && previousWasCarriageReturn) {
+                previousWasCarriageReturn = false;
+                continue;
+            }
+            previousWasCarriageReturn = b == '\r';
+            if (b == '\n' || b == '\r') {
+                SseEvent event = endLine();
+                if (event != null) {
+                    if (events == null) {
+                        events = new ArrayList<>(2);
+                    }
+                    events.add(event);
+                }
+            } else {
+                append(b);
+            }
+        }
+        return events == null ? List.of() : events;
+    }
+
+    /** The stream has ended: the last line and the last event, if the upstream left them unterminated. */
+    public List<SseEvent> finish() {
+        List<SseEvent> events = new ArrayList<>(1);
+        if (lineLength > 0) {
+            SseEvent event = endLine();
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        SseEvent pending = dispatch();
+        if (pending != null) {
+            events.add(pending);
+        }
+        return events;
+    }
+
+    private void append(byte b) {
+        if (lineLength == line.length) {
+            line = Arrays.copyOf(line, line.length * 2);
+        }
+        line[lineLength++] = b;
+    }
+
+    private SseEvent endLine() {
+        if (lineLength == 0) {
+            return dispatch();
+        }
+        if (line[0] == ':') {
+            lineLength = 0;
+            return null;
+        }
+        int colon = indexOfColon();
+        String field;
+        String value;
+        if (colon < 0) {
+            field = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+            value = "";
+        } else {
+            field = new String(line, 0, colon, StandardCharsets.UTF_8);
+            int valueStart = colon + 1;
+            if (valueStart < lineLength && line[valueStart] == ' ') {
+                valueStart++;
+            }
+            value = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
+        }
+        lineLength = 0;
+        switch (field) {
+            case "data" -> {
+                if (data == null) {
+                    data = new StringBuilder(value.length());
+                } else {
+                    data.append('\n');
+                }
+                data.append(value);
+            }
+            case "event" -> eventType = value;
+            default -> {
+                // "id", "retry" and unknown fields carry nothing a chat completion needs
+            }
+        }
+        return null;
+    }
+
+    private int indexOfColon() {
+        for (int i = 0; i < lineLength; i++) {
+            if (line[i] == ':') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private SseEvent dispatch() {
+        if (data == null) {
+            eventType = null;
+            return null;
+        }
+        SseEvent event = new SseEvent(eventType, data.toString());
+        data = null;
+        eventType = null;
+        return event;
+    }
+}

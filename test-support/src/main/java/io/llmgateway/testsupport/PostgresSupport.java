@@ -1,0 +1,100 @@
+package io.llmgateway.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * A real PostgreSQL for tests: a Testcontainers container where a Docker engine runs, an embedded PostgreSQL
+ * (started from jars) everywhere else. One server per test JVM; each caller gets a fresh database on it.
+ */
+public final class PostgresSupport {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresSupport.class);
+    private static Server server;
+
+    private PostgresSupport() {
+    }
+
+    /** A new, empty database on the shared server. */
+    public static synchronized Database newDatabase() {
+        if (server == null) {
+            server = startServer();
+        }
+        String name = "gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(),
+                server.password()); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create test database", e);
+        }
+        return new Database(server.host(), server.port(), name, server.username(), server.password());
+    }
+
+    private static Server startServer() {
+        if (dockerAvailable()) {
+            log.info("test PostgreSQL: Testcontainers");
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
+                    container.getPassword());
+        }
+        log.info("test PostgreSQL: embedded (no Docker engine)");
+        try {
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    embedded.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+            return new Server("localhost", embedded.getPort(), "postgres", "postgres");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private record Server(String host, int port, String username, String password) {
+
+        String jdbcUrl(String database) {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        }
+    }
+
+    /** Coordinates of one test database. */
+    public record Database(String host, int port, String name, String username, String password) {
+
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        }
+
+        /** Executes SQL statements directly (test setup and assertions only). */
+        public void execute(String sql) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
+                 Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
