@@ -124,7 +124,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(5));
+        server.disposeNow(Duration.ofSeconds(1));
     }
 
     /** A request as the upstream saw it. */
@@ -175,6 +175,15 @@ public final class FakeUpstream implements AutoCloseable {
                     .then()
                     .then(Mono.delay(pause))
                     .then(Mono.<Void>fromRunnable(() -> response.withConnection(c -> c.channel().close())))
+                    .then(Mono.never());
+        }
+
+        /** The given slices at once, then silence with the connection left open. */
+        static Reply sseThenHang(List<String> slices) {
+            return response -> response.status(200)
+                    .header("content-type", "text/event-stream")
+                    .send(slices(Duration.ZERO, slices), buffer -> true)
+                    .then()
                     .then(Mono.never());
         }
 

@@ -1,0 +1,268 @@
+package io.llmgateway.testsupport;
+
+import static io.llmgateway.testsupport.FakeUpstream.Reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgateway.core.error.UpstreamException;
+import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.Secret;
+import io.llmgateway.core.provider.Timeouts;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The behaviour every adapter of an HTTP upstream owes the gateway, run against a real fake upstream: JSON and
+ * streamed completions, usage, the mapping of upstream failures, timeouts and cancellation. Each adapter's
+ * tests extend this class and say how to build the adapter for a deployment.
+ */
+public abstract class ChatProviderContract {
+
+    protected static final Duration LIMIT = Duration.ofSeconds(10);
+    protected static final String KEY = "sk-upstream-test-key";
+
+    protected FakeUpstream upstream;
+
+    /** The adapter under test, speaking to {@code deployment}. */
+    protected abstract ChatProvider create(Deployment deployment);
+
+    /** The upstream model name used in the fixtures. */
+    protected String upstreamModel() {
+        return "upstream-model";
+    }
+
+    @BeforeEach
+    void startUpstream() {
+        upstream = FakeUpstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.close();
+    }
+
+    protected Deployment deployment(Timeouts timeouts) {
+        return new Deployment("dep-a", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), upstreamModel(),
+                timeouts);
+    }
+
+    protected ChatProvider provider() {
+        return create(deployment(Timeouts.DEFAULTS));
+    }
+
+    protected ChatCompletionRequest request(boolean stream) {
+        return GatewayJson.mapper().readValue("""
+                {"model":"%s","messages":[{"role":"user","content":"hello"}],"temperature":0.5,
+                 "vendor_knob":{"keep":"me"}}""".formatted(upstreamModel()), ChatCompletionRequest.class)
+                .withStreaming(stream ? true : null, null);
+    }
+
+    @Test
+    void completesAJsonRequestAndSendsTheBodyWithTheGatewaysKey() {
+        upstream.enqueue(Reply.json(200, OpenAiFixtures.completion(upstreamModel(), "hi there", 7, 2)));
+
+        StepVerifier.create(provider().complete(request(false)))
+                .assertNext(completion -> {
+                    assertThat(completion.choices().get(0).message().text()).isEqualTo("hi there");
+                    assertThat(completion.usage().totalTokens()).isEqualTo(9);
+                    assertThat(completion.extra()).containsKey("x_upstream_extra");
+                })
+                .expectComplete()
+                .verify(LIMIT);
+
+        FakeUpstream.RecordedRequest received = upstream.lastRequest();
+        assertThat(received.path()).isEqualTo("/v1/chat/completions");
+        assertThat(received.header("authorization")).isEqualTo("Bearer " + KEY);
+        JsonNode body = GatewayJson.mapper().readTree(received.body());
+        assertThat(body.path("vendor_knob").path("keep").stringValue()).isEqualTo("me");
+        assertThat(body.path("temperature").doubleValue()).isEqualTo(0.5);
+    }
+
+    @Test
+    void streamsChunksInOrderAndStopsAtDone() {
+        upstream.enqueue(Reply.sse(Duration.ofMillis(5),
+                OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));
+
+        StepVerifier.create(provider().stream(request(true)))
+                .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("Hel"))
+                .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("lo"))
+                .assertNext(chunk -> assertThat(chunk.choices().get(0).finishReason()).isEqualTo("stop"))
+                .assertNext(chunk -> {
+                    assertThat(chunk.isUsageOnly()).isTrue();
+                    assertThat(chunk.usage().completionTokens()).isEqualTo(2);
+                })
+                .expectComplete()
+                .verify(LIMIT);
+        assertThat(GatewayJson.mapper().readTree(upstream.lastRequest().body()).path("stream").booleanValue())
+                .isTrue();
+    }
+
+    @Test
+    void survivesEventsSplitAcrossReadsCommentsCrLfAndNoDone() {
+        String first = OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A").replace("\n", "\r\n");
+        String second = OpenAiFixtures.chunkEvent(upstreamModel(), 1, "B");
+        upstream.enqueue(Reply.sse(Duration.ofMillis(20), List.of(
+                ": keep-alive comment\r\n\r\n",
+                first.substring(0, 17), first.substring(17, first.length() - 3),
+                first.substring(first.length() - 3, first.length() - 1), first.substring(first.length() - 1),
+                second.substring(0, 40), second.substring(40))));
+
+        StepVerifier.create(provider().stream(request(true)).map(c -> c.choices().get(0).delta().text()))
+                .expectNext("A", "B")
+                .expectComplete()
+                .verify(LIMIT);
+    }
+
+    @Test
+    void upstreamClientErrorsKeepTheirStatusAndMessage() {
+        for (int status : new int[] {400, 404, 422}) {
+            upstream.enqueue(Reply.json(status,
+                    "{\"error\":{\"message\":\"bad thing " + status + "\",\"type\":\"invalid_request_error\","
+                            + "\"param\":\"messages\",\"code\":\"x\"}}"));
+            StepVerifier.create(provider().complete(request(false)))
+                    .expectErrorSatisfies(error -> {
+                        assertThat(error).isInstanceOf(UpstreamException.class);
+                        UpstreamException upstreamError = (UpstreamException) error;
+                        assertThat(upstreamError.status()).isEqualTo(status);
+                        assertThat(upstreamError.getMessage()).isEqualTo("bad thing " + status);
+                        assertThat(upstreamError.param()).isEqualTo("messages");
+                        assertThat(upstreamError.isTransient()).isFalse();
+                    })
+                    .verify(LIMIT);
+        }
+    }
+
+    @Test
+    void problemDetailsOfNvidiaAreRead() {
+        upstream.enqueue(Reply.json(422, "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable "
+                + "Entity\",\"detail\":\"max_tokens must be at most 4096\"}"));
+        StepVerifier.create(provider().complete(request(false)))
+                .expectErrorSatisfies(error -> assertThat(error.getMessage())
+                        .isEqualTo("max_tokens must be at most 4096"))
+                .verify(LIMIT);
+    }
+
+    @Test
+    void rateLimitStays429WithRetryAfter() {
+        upstream.enqueue(Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "7")));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectErrorSatisfies(error -> {
+                    UpstreamException upstreamError = (UpstreamException) error;
+                    assertThat(upstreamError.status()).isEqualTo(429);
+                    assertThat(upstreamError.retryAfter()).contains(Duration.ofSeconds(7));
+                    assertThat(upstreamError.isTransient()).isTrue();
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void serverErrorsAndBadCredentialsBecome502() {
+        upstream.enqueue(Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
+                Reply.json(401, "{\"error\":{\"message\":\"invalid key sk-upstream-test-key\"}}"));
+        StepVerifier.create(provider().complete(request(false)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(502);
+                    assertThat(((UpstreamException) error).upstreamStatus()).isEqualTo(503);
+                })
+                .verify(LIMIT);
+        StepVerifier.create(provider().complete(request(false)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(502);
+                    assertThat(error.getMessage()).doesNotContain(KEY).contains("credentials");
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anUnreachableUpstreamIs502() {
+        Deployment deployment = new Deployment("dep-down", "openai", URI.create("http://127.0.0.1:1/v1"),
+                Secret.NONE, upstreamModel(), Timeouts.DEFAULTS);
+        StepVerifier.create(create(deployment).complete(request(false)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(502);
+                    assertThat(((UpstreamException) error).isTransient()).isTrue();
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anUpstreamSilentBeforeTheFirstByteTimesOutAs504() {
+        upstream.enqueue(Reply.hang(), Reply.hang());
+        Timeouts fast = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(5));
+        StepVerifier.create(create(deployment(fast)).stream(request(true)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(504);
+                    assertThat(error.getMessage()).contains("first-byte");
+                })
+                .verify(LIMIT);
+        StepVerifier.create(create(deployment(fast)).complete(request(false)))
+                .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(504))
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anUpstreamSilentBetweenChunksTimesOutAs504() {
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        upstream.enqueue(Reply.sseThenHang(List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "x"))));
+        StepVerifier.create(create(deployment(timeouts)).stream(request(true)))
+                .expectNextCount(1)
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(504);
+                    assertThat(error.getMessage()).contains("between-chunks");
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anErrorEventInsideTheStreamIsAnError() {
+        upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
+                "data: {\"error\":{\"message\":\"model crashed\",\"code\":\"engine_error\"}}\n\n")));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectNextCount(1)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(UpstreamException.class);
+                    assertThat(error.getMessage()).isEqualTo("model crashed");
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void aConnectionResetMidStreamIsAnErrorAfterTheChunksAlreadySent() {
+        upstream.enqueue(Reply.sseThenReset(Duration.ofMillis(10),
+                List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"))));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectNextCount(1)
+                .expectError(UpstreamException.class)
+                .verify(LIMIT);
+    }
+
+    @Test
+    void cancellingTheStreamClosesTheUpstreamConnectionWithinASecond() throws InterruptedException {
+        upstream.enqueue(Reply.sseForever(Duration.ofMillis(50),
+                i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "tick")));
+        CountDownLatch received = new CountDownLatch(2);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Disposable subscription = provider().stream(request(true))
+                .subscribe(chunk -> received.countDown(), failure::set);
+        assertThat(FakeUpstream.await(received, LIMIT)).as("two chunks arrive").isTrue();
+        CountDownLatch disconnected = upstream.nextDisconnect();
+
+        subscription.dispose();
+
+        assertThat(FakeUpstream.await(disconnected, Duration.ofSeconds(1)))
+                .as("the upstream sees its connection closed within a second").isTrue();
+        assertThat(failure.get()).isNull();
+    }
+}
