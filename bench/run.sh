@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# One-command benchmark: the same OpenAI-style chat-completion POST against
+#   1. the fake upstream directly, 2. nginx as a plain reverse proxy (the baseline), 3. the gateway,
+# all in front of the same fake upstream, loaded with wrk. Prints req/s and p50/p99/p99.9 latency (medians of
+# RUNS runs) and the gateway/nginx ratios; raw outputs go to bench/results/<timestamp>/.
+# See bench/README.md. Knobs (environment variables):
+#   DURATION=15        seconds per measured run          WARMUP=10        seconds of the warm-up run per target
+#   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
+#   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
+#   STREAM=1           also run the streaming variant ("stream":true, SSE answer); 0 to skip
+#   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
+#   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
+#   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets
+#   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
+#   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
+#   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+
+DURATION=${DURATION:-15}; DURATION=${DURATION%s}
+WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+RUNS=${RUNS:-3}
+STREAM=${STREAM:-1}
+STREAM_RUNS=${STREAM_RUNS:-$RUNS}
+CHUNK_DELAY_MS=${CHUNK_DELAY_MS:-0}
+GATEWAY_API_KEY=${GATEWAY_API_KEY:-}
+GATEWAY_ARGS=${GATEWAY_ARGS:-}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
+GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
+export GATEWAY_API_KEY
+
+TARGETS=(upstream nginx gateway)
+CHAT_PATH=/v1/chat/completions
+BODY='{"model":"bench-model","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
+STREAM_BODY='{"model":"bench-model","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32,"stream":true,"stream_options":{"include_usage":true}}'
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    log "installing wrk and nginx (apt-get)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for tool in java curl wrk "$NGINX" ss; do
+    command -v "$tool" >/dev/null || die "$tool is missing"
+done
+
+# ---------------------------------------------------------------- build what's missing
+UPSTREAM_JAR=$BENCH_DIR/fake-upstream/target/fake-upstream.jar
+if [[ ! -f $UPSTREAM_JAR ]] || [[ -n $(find "$BENCH_DIR/fake-upstream/src" "$BENCH_DIR/fake-upstream/pom.xml" \
+        -newer "$UPSTREAM_JAR" -type f 2>/dev/null) ]]; then
+    log "building the fake upstream"
+    "$ROOT/mvnw" -f "$BENCH_DIR/fake-upstream/pom.xml" -B -q package
+fi
+if [[ ! -f $GATEWAY_JAR ]]; then
+    log "building the gateway (no $GATEWAY_JAR)"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+    [[ -f $GATEWAY_JAR ]] || die "the build did not produce $GATEWAY_JAR"
+fi
+
+# ---------------------------------------------------------------- work and result dirs, cleanup
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS=$BENCH_DIR/results/$STAMP
+mkdir -p "$RESULTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/llm-gateway-bench.XXXXXX")
+# a copy, so that a concurrent rebuild cannot replace the jar under the running gateway
+cp "$GATEWAY_JAR" "$WORK/llm-gateway.jar"
+
+PIDS=()   # each started with setsid: the pid is also the process group id
+stop_group() {  # pid, seconds to wait after SIGTERM
+    local pid=$1 limit=$2 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < limit * 5; i++)); do
+        [[ -z $(ps -o stat= -p "$pid" 2>/dev/null | grep -v '^Z') ]] && break
+        sleep 0.2
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local status=$? pid pg
+    set +e
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do
+        stop_group "$pid" 45
+    done
+    # the embedded PostgreSQL runs in a session of its own: stop it by the pid in its data directory
+    if [[ -f $WORK/pg/postmaster.pid ]]; then
+        pg=$(head -n 1 "$WORK/pg/postmaster.pid")
+        if [[ $pg =~ ^[0-9]+$ ]] && ps -o args= -p "$pg" 2>/dev/null | grep -qF "$WORK/pg"; then
+            log "stopping the embedded PostgreSQL left behind (pid $pg)"
+            kill -TERM "$pg" 2>/dev/null
+            for _ in $(seq 50); do kill -0 "$pg" 2>/dev/null || break; sleep 0.2; done
+            kill -KILL "$pg" 2>/dev/null
+        fi
+    fi
+    cp "$WORK/upstream.log" "$WORK/gateway.log" "$RESULTS/" 2>/dev/null
+    cp "$WORK/nginx/error.log" "$RESULTS/nginx-error.log" 2>/dev/null
+    cp "$WORK/nginx/nginx.conf" "$RESULTS/nginx.conf" 2>/dev/null
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- free loopback ports
+USED_PORTS=" $(ss -Htln | awk '{print $4}' | sed 's/.*://' | tr '\n' ' ') "
+free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 30000))
+        if [[ $USED_PORTS != *" $p "* ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            USED_PORTS+="$p "
+            echo "$p"
+            return
+        fi
+    done
+}
+UPSTREAM_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+GATEWAY_PORT=$(free_port)
+
+# ---------------------------------------------------------------- environment record
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "command: DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
+    echo "api key sent: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
+    echo "gateway args: $GATEWAY_ARGS"
+    echo "gateway java opts: $GATEWAY_JAVA_OPTS"
+    echo "git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo '(work tree has uncommitted changes)')"
+    echo "gateway jar: $GATEWAY_JAR ($(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC'))"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(lscpu 2>/dev/null | grep 'Model name' | sed 's/.*: *//')"
+    echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+    echo "java: $(java -version 2>&1 | head -n 1)"
+    echo "nginx: $("$NGINX" -v 2>&1)"
+    echo "wrk: $(wrk -v 2>&1 | head -n 1)"
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "busiest processes at start:"
+    ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -n 8
+} > "$RESULTS/environment.txt"
+
+# ---------------------------------------------------------------- start the three servers (127.0.0.1 only)
+log "results: $RESULTS"
+log "starting the fake upstream on 127.0.0.1:$UPSTREAM_PORT"
+setsid java -Xms256m -Xmx512m -jar "$UPSTREAM_JAR" "$UPSTREAM_PORT" "--chunk-delay-ms=$CHUNK_DELAY_MS" \
+    > "$WORK/upstream.log" 2>&1 < /dev/null &
+PIDS+=($!)
+
+log "starting nginx on 127.0.0.1:$NGINX_PORT"
+mkdir -p "$WORK/nginx"
+sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@LISTEN_PORT@|$NGINX_PORT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
+    "$BENCH_DIR/nginx/nginx.conf.template" > "$WORK/nginx/nginx.conf"
+setsid "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -e "$WORK/nginx/error.log" \
+    > "$WORK/nginx/stdout.log" 2>&1 < /dev/null &
+PIDS+=($!)
+
+log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
+# shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word-split on purpose
+(cd "$WORK" && exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
+    --server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
+    --gateway.database.embedded.data-dir="$WORK/pg" \
+    --gateway.deployments.bench.type=openai \
+    --gateway.deployments.bench.base-url="http://127.0.0.1:$UPSTREAM_PORT/v1" \
+    '--gateway.models[0].id=bench-model' '--gateway.models[0].deployment=bench' \
+    $GATEWAY_ARGS > "$WORK/gateway.log" 2>&1 < /dev/null) &
+PIDS+=($!)
+
+CURL_AUTH=()
+[[ -n $GATEWAY_API_KEY ]] && CURL_AUTH=(-H "Authorization: Bearer $GATEWAY_API_KEY")
+
+wait_for() {  # name, pid, seconds, log file, curl arguments...
+    local name=$1 pid=$2 limit=$3 logfile=$4 i code
+    shift 4
+    for ((i = 0; i < limit * 2; i++)); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)
+        [[ $code == 200 ]] && { log "$name is up"; return 0; }
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 40 "$logfile" >&2
+            die "$name exited while starting"
+        fi
+        sleep 0.5
+    done
+    tail -n 40 "$logfile" >&2
+    die "$name did not answer 200 within ${limit}s (last status $code)"
+}
+url_of() {
+    case $1 in
+        upstream) echo "http://127.0.0.1:$UPSTREAM_PORT$CHAT_PATH" ;;
+        nginx) echo "http://127.0.0.1:$NGINX_PORT$CHAT_PATH" ;;
+        gateway) echo "http://127.0.0.1:$GATEWAY_PORT$CHAT_PATH" ;;
+    esac
+}
+POST=(-X POST -H 'Content-Type: application/json' "${CURL_AUTH[@]}" -d "$BODY")
+wait_for upstream "${PIDS[0]}" 60 "$WORK/upstream.log" "${POST[@]}" "$(url_of upstream)"
+wait_for nginx "${PIDS[1]}" 30 "$WORK/nginx/error.log" "${POST[@]}" "$(url_of nginx)"
+wait_for gateway "${PIDS[2]}" 180 "$WORK/gateway.log" "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+
+# ---------------------------------------------------------------- one checked request per target and mode
+for target in "${TARGETS[@]}"; do
+    out=$RESULTS/check-$target.txt
+    code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 "${POST[@]}" "$(url_of "$target")" || true)
+    [[ $code == 200 ]] && grep -q '"chat.completion"' "$out" \
+        || die "$target: the chat completion answered $code: $(head -c 500 "$out")"
+    if [[ $STREAM == 1 ]]; then
+        out=$RESULTS/check-$target-stream.txt
+        code=$(curl -s -N -o "$out" -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' \
+            -H 'Accept: text/event-stream' "${CURL_AUTH[@]}" -d "$STREAM_BODY" "$(url_of "$target")" || true)
+        [[ $code == 200 ]] && grep -q '^data: \[DONE\]' "$out" \
+            || die "$target: the streamed chat completion answered $code: $(head -c 500 "$out")"
+    fi
+done
+log "every target answers a valid chat completion"
+
+# ---------------------------------------------------------------- load
+run_wrk() {  # mode, target, seconds, output file
+    local mode=$1 target=$2 seconds=$3 out=$4
+    BENCH_STREAM=$([[ $mode == stream ]] && echo 1 || echo 0) \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/wrk/chat.lua" \
+        "$(url_of "$target")" > "$out" 2>&1 || die "wrk failed: $(cat "$out")"
+    grep -q '^BENCH_RESULT ' "$out" || die "no result line in $out"
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
+
+MODES=(plain)
+[[ $STREAM == 1 ]] && MODES+=(stream)
+for mode in "${MODES[@]}"; do
+    runs=$RUNS
+    [[ $mode == stream ]] && runs=$STREAM_RUNS
+    for target in "${TARGETS[@]}"; do
+        log "$mode / $target: warm-up ${WARMUP}s"
+        run_wrk "$mode" "$target" "$WARMUP" "$RESULTS/$mode-$target-warmup.txt"
+    done
+    for ((r = 1; r <= runs; r++)); do
+        for target in "${TARGETS[@]}"; do
+            out=$RESULTS/$mode-$target-run$r.txt
+            run_wrk "$mode" "$target" "$DURATION" "$out"
+            log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status)"
+        done
+    done
+done
+
+# ---------------------------------------------------------------- summary
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+TSV=$RESULTS/summary.tsv
+printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\n' > "$TSV"
+for mode in "${MODES[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        files=("$RESULTS/$mode-$target-run"*.txt)
+        rps="" p50="" p99="" p999="" errors=0
+        for f in "${files[@]}"; do
+            rps+=" $(field "$f" rps)"; p50+=" $(field "$f" p50_us)"; p99+=" $(field "$f" p99_us)"
+            p999+=" $(field "$f" p999_us)"
+            for e in err_connect err_read err_write err_status err_timeout; do
+                errors=$((errors + $(field "$f" $e)))
+            done
+        done
+        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
+            "$(awk -v v="$(median <<< "$p50")" 'BEGIN {printf "%.3f", v / 1000}')" \
+            "$(awk -v v="$(median <<< "$p99")" 'BEGIN {printf "%.3f", v / 1000}')" \
+            "$(awk -v v="$(median <<< "$p999")" 'BEGIN {printf "%.3f", v / 1000}')" "$errors" >> "$TSV"
+    done
+done
+
+awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" '
+NR == 1 { next }
+{ key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
+  if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
+END {
+  printf "\nwrk -t%s -c%s, %ss per run; medians of the runs (runs per target in brackets)\n", threads, conns, dur
+  line = "+--------+----------+-------------+-----------+-----------+-----------+--------+"
+  print line
+  printf "| %-6s | %-8s | %11s | %9s | %9s | %9s | %6s |\n", "mode", "target", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"
+  print line
+  for (i = 1; i <= m; i++) {
+    split("upstream nginx gateway", t, " ")
+    for (j = 1; j <= 3; j++) {
+      k = modes[i] "/" t[j]
+      printf "| %-6s | %-8s | %11.0f | %9.2f | %9.2f | %9.2f | %6d |\n", modes[i], t[j] " [" runs[k] "]", rps[k], p50[k], p99[k], p999[k], err[k]
+    }
+    print line
+  }
+  print ""
+  for (i = 1; i <= m; i++) {
+    g = modes[i] "/gateway"; n = modes[i] "/nginx"
+    printf "%s: gateway/nginx throughput %.2f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.2f), p99 %.2f vs %.2f ms (x%.2f), p99.9 %.2f vs %.2f ms (x%.2f)\n",
+      modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n]
+  }
+  bad = 0
+  for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
+  if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
+}' "$TSV" | tee "$RESULTS/summary.txt"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
+log "raw outputs in $RESULTS"
