@@ -4,7 +4,10 @@
 # all in front of the same fake upstream, loaded with wrk. Prints req/s and p50/p99/p99.9 latency (medians of
 # RUNS runs) and the gateway/nginx ratios; raw outputs go to bench/results/<timestamp>/.
 # See bench/README.md. Knobs (environment variables):
-#   DURATION=15        seconds per measured run          WARMUP=10        seconds of the warm-up run per target
+#   DURATION=15        seconds per measured run
+#   WARMUP=10          seconds of the warm-up run of the upstream and nginx (plain requests)
+#   GATEWAY_WARMUP=2*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
+#   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
 #   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
 #   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
 #   STREAM=1           also run the streaming variant ("stream":true, SSE answer); 0 to skip
@@ -21,6 +24,8 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=${DURATION:-15}; DURATION=${DURATION%s}
 WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
+GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((2 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
+STREAM_WARMUP=${STREAM_WARMUP:-5}; STREAM_WARMUP=${STREAM_WARMUP%s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
@@ -133,7 +138,7 @@ GATEWAY_PORT=$(free_port)
 # ---------------------------------------------------------------- environment record
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "command: DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
+    echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
     echo "api key sent: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
     echo "gateway args: $GATEWAY_ARGS"
     echo "gateway java opts: $GATEWAY_JAVA_OPTS"
@@ -230,6 +235,29 @@ run_wrk() {  # mode, target, seconds, output file
         "$(url_of "$target")" > "$out" 2>&1 || die "wrk failed: $(cat "$out")"
     grep -q '^BENCH_RESULT ' "$out" || die "no result line in $out"
 }
+# Halfway through a measured run, which processes that are not ours (servers, their children, wrk) use the CPU:
+# the machine may be shared, e.g. with a build. Lines go to foreign-cpu.txt; the top output to cpu-samples.txt.
+our_pids() {
+    local pid pg
+    for pid in "${PIDS[@]}"; do pgrep -g "$pid" || true; done
+    pgrep -P $$ || true
+    if [[ -f $WORK/pg/postmaster.pid ]]; then
+        pg=$(head -n 1 "$WORK/pg/postmaster.pid")
+        echo "$pg"
+        pgrep -P "$pg" || true
+    fi
+}
+sample_cpu() {  # label
+    local frame ours
+    sleep "$(awk -v d="$DURATION" 'BEGIN {print (d > 3 ? d / 2 : 1)}')"
+    frame=$(top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top - / {n++} n == 2')
+    ours=" $(our_pids | tr '\n' ' ') "
+    { echo "== $1"; echo "$frame"; } >> "$RESULTS/cpu-samples.txt"
+    awk -v ours="$ours" -v label="$1" '
+        started && $1 ~ /^[0-9]+$/ && $9 + 0 >= 10 && index(ours, " " $1 " ") == 0 {
+            printf "%s: pid %s (%s) %s%% CPU\n", label, $1, $12, $9 }
+        $1 == "PID" { started = 1 }' <<< "$frame" >> "$RESULTS/foreign-cpu.txt"
+}
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
 
 MODES=(plain)
@@ -238,13 +266,21 @@ for mode in "${MODES[@]}"; do
     runs=$RUNS
     [[ $mode == stream ]] && runs=$STREAM_RUNS
     for target in "${TARGETS[@]}"; do
-        log "$mode / $target: warm-up ${WARMUP}s"
-        run_wrk "$mode" "$target" "$WARMUP" "$RESULTS/$mode-$target-warmup.txt"
+        seconds=$WARMUP
+        [[ $target == gateway ]] && seconds=$GATEWAY_WARMUP
+        [[ $mode == stream ]] && seconds=$STREAM_WARMUP
+        log "$mode / $target: warm-up ${seconds}s"
+        run_wrk "$mode" "$target" "$seconds" "$RESULTS/$mode-$target-warmup.txt"
+        warm_errors=$(awk '/^BENCH_RESULT/ {for (i = 2; i <= NF; i++) if ($i ~ /^err_/) {split($i, kv, "="); n += kv[2]}} END {print n + 0}' "$RESULTS/$mode-$target-warmup.txt")
+        [[ $warm_errors == 0 ]] || log "WARNING: $mode / $target: $warm_errors errors in the warm-up run"
     done
     for ((r = 1; r <= runs; r++)); do
         for target in "${TARGETS[@]}"; do
             out=$RESULTS/$mode-$target-run$r.txt
+            sample_cpu "$mode $target run$r" &
+            sampler=$!
             run_wrk "$mode" "$target" "$DURATION" "$out"
+            wait "$sampler" || true
             log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status)"
         done
     done
@@ -278,16 +314,16 @@ NR == 1 { next }
 { key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
   if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
 END {
-  printf "\nwrk -t%s -c%s, %ss per run; medians of the runs (runs per target in brackets)\n", threads, conns, dur
-  line = "+--------+----------+-------------+-----------+-----------+-----------+--------+"
+  printf "\nwrk -t%s -c%s, %ss per run; medians of the measured runs\n", threads, conns, dur
+  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+"
   print line
-  printf "| %-6s | %-8s | %11s | %9s | %9s | %9s | %6s |\n", "mode", "target", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"
+  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"
   print line
   for (i = 1; i <= m; i++) {
     split("upstream nginx gateway", t, " ")
     for (j = 1; j <= 3; j++) {
       k = modes[i] "/" t[j]
-      printf "| %-6s | %-8s | %11.0f | %9.2f | %9.2f | %9.2f | %6d |\n", modes[i], t[j] " [" runs[k] "]", rps[k], p50[k], p99[k], p999[k], err[k]
+      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k]
     }
     print line
   }
@@ -301,5 +337,14 @@ END {
   for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
   if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
 }' "$TSV" | tee "$RESULTS/summary.txt"
+if [[ -s $RESULTS/foreign-cpu.txt ]]; then
+    {
+        echo "WARNING: other processes used the CPU during measured runs (sampled once per run; >= 10% of one core):"
+        sed 's/^/  /' "$RESULTS/foreign-cpu.txt"
+    } | tee -a "$RESULTS/summary.txt"
+else
+    echo "no other process was seen using >= 10% CPU during the measured runs (one sample per run)" \
+        | tee -a "$RESULTS/summary.txt"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"

@@ -1,0 +1,67 @@
+package io.llmgateway.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The module rules of ARCHITECTURE.md, checked on the compiled production classes of every module:
+ * dependencies point one way, no package cycles, nothing blocks on a reactive type.
+ */
+class ArchitectureTests {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // sibling modules arrive as jars or as target/classes, depending on how Maven was invoked
+                .withImportOption(location -> !location.contains("test-support"))
+                .importPackages("io.llmgateway");
+    }
+
+    @Test
+    void theCoreDependsOnNoOtherModuleAndNoSpring() {
+        noClasses().that().resideInAPackage("io.llmgateway.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..",
+                        "io.llmgateway.provider..", "org.springframework..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersDependOnlyOnTheCoreNeverOnEachOtherOrTheApp() {
+        noClasses().that().resideInAPackage("io.llmgateway.provider..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..")
+                .check(classes);
+        slices().matching("io.llmgateway.provider.(*)..").should().notDependOnEachOther().check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.llmgateway.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void nothingBlocksOnAReactiveType() {
+        noClasses().should().callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "block*() or toIterable/toStream on Mono or Flux",
+                        call -> (call.getTargetOwner().isAssignableTo(Mono.class)
+                                || call.getTargetOwner().isAssignableTo(Flux.class))
+                                && (call.getName().startsWith("block") || call.getName().equals("toIterable")
+                                || call.getName().equals("toStream"))))
+                .check(classes);
+    }
+
+    @Test
+    void nothingSleeps() {
+        noClasses().should().callMethod(Thread.class, "sleep", long.class).check(classes);
+    }
+}
