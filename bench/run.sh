@@ -6,14 +6,19 @@
 # See bench/README.md. Knobs (environment variables):
 #   DURATION=15        seconds per measured run
 #   WARMUP=10          seconds of the warm-up run of the upstream and nginx (plain requests)
-#   GATEWAY_WARMUP=2*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
+#   GATEWAY_WARMUP=3*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
 #   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
 #   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
 #   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
 #   STREAM=1           also run the streaming variant ("stream":true, SSE answer); 0 to skip
 #   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
 #   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
-#   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets
+#   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets (harmless for nginx and
+#                      the upstream). If unset and the gateway answers 401, run.sh mints a service key itself and
+#                      stores it in the gateway's embedded database (a stopgap until an admin API issues keys)
+#   GATEWAY_USER_ID=   sent as X-User-Id (a service key needs it; default bench-user when a key is sent)
+#   GATEWAY_PROJECT_ID= sent as X-Project-Id when set
+#   AUTO_KEY=1         0: never mint a key (a 401 then fails the run)
 #   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
 #   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
 #   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
@@ -24,7 +29,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=${DURATION:-15}; DURATION=${DURATION%s}
 WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
-GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((2 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
+GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((3 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
 STREAM_WARMUP=${STREAM_WARMUP:-5}; STREAM_WARMUP=${STREAM_WARMUP%s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -33,10 +38,13 @@ STREAM=${STREAM:-1}
 STREAM_RUNS=${STREAM_RUNS:-$RUNS}
 CHUNK_DELAY_MS=${CHUNK_DELAY_MS:-0}
 GATEWAY_API_KEY=${GATEWAY_API_KEY:-}
+GATEWAY_USER_ID=${GATEWAY_USER_ID:-}
+GATEWAY_PROJECT_ID=${GATEWAY_PROJECT_ID:-}
+AUTO_KEY=${AUTO_KEY:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
-export GATEWAY_API_KEY
+export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID
 
 TARGETS=(upstream nginx gateway)
 CHAT_PATH=/v1/chat/completions
@@ -139,7 +147,7 @@ GATEWAY_PORT=$(free_port)
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
-    echo "api key sent: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
+    echo "api key given: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
     echo "gateway args: $GATEWAY_ARGS"
     echo "gateway java opts: $GATEWAY_JAVA_OPTS"
     echo "git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo '(work tree has uncommitted changes)')"
@@ -182,7 +190,18 @@ log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
 PIDS+=($!)
 
 CURL_AUTH=()
-[[ -n $GATEWAY_API_KEY ]] && CURL_AUTH=(-H "Authorization: Bearer $GATEWAY_API_KEY")
+set_auth_headers() {  # the same headers as bench/wrk/chat.lua sends
+    CURL_AUTH=()
+    if [[ -n $GATEWAY_API_KEY ]]; then
+        : "${GATEWAY_USER_ID:=bench-user}"
+        CURL_AUTH=(-H "Authorization: Bearer $GATEWAY_API_KEY")
+    fi
+    [[ -n $GATEWAY_USER_ID ]] && CURL_AUTH+=(-H "X-User-Id: $GATEWAY_USER_ID")
+    [[ -n $GATEWAY_PROJECT_ID ]] && CURL_AUTH+=(-H "X-Project-Id: $GATEWAY_PROJECT_ID")
+    POST=(-X POST -H 'Content-Type: application/json' "${CURL_AUTH[@]}" -d "$BODY")
+    export GATEWAY_USER_ID
+}
+set_auth_headers
 
 wait_for() {  # name, pid, seconds, log file, curl arguments...
     local name=$1 pid=$2 limit=$3 logfile=$4 i code
@@ -206,10 +225,41 @@ url_of() {
         gateway) echo "http://127.0.0.1:$GATEWAY_PORT$CHAT_PATH" ;;
     esac
 }
-POST=(-X POST -H 'Content-Type: application/json' "${CURL_AUTH[@]}" -d "$BODY")
 wait_for upstream "${PIDS[0]}" 60 "$WORK/upstream.log" "${POST[@]}" "$(url_of upstream)"
 wait_for nginx "${PIDS[1]}" 30 "$WORK/nginx/error.log" "${POST[@]}" "$(url_of nginx)"
 wait_for gateway "${PIDS[2]}" 180 "$WORK/gateway.log" "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+
+# ---------------------------------------------------------------- a key, if the gateway wants one and none was given
+# Stopgap while the gateway has no admin API that issues keys: mint a service key in the gateway's format and
+# insert it, with a project, into the gateway's embedded PostgreSQL (a throw-away database under $WORK).
+provision_key() {
+    local db_port minted token key_id hash last_four
+    db_port=$(sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$WORK/gateway.log" | head -n 1)
+    [[ -n $db_port ]] || die "the gateway wants a key, and its log names no embedded PostgreSQL port: set GATEWAY_API_KEY"
+    if ! command -v psql >/dev/null; then
+        log "installing the PostgreSQL client (apt-get)"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+    fi
+    minted=$(java "$BENCH_DIR/tools/MintKey.java" gws_) || die "could not mint a key"
+    read -r token key_id hash last_four <<< "$minted"
+    PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$db_port" -U postgres -d postgres \
+        -v key_id="$key_id" -v hash="$hash" -v last_four="$last_four" > "$RESULTS/provision-key.log" 2>&1 <<'SQL' \
+        || die "could not store the bench key: $(cat "$RESULTS/provision-key.log")"
+INSERT INTO projects (id, name) VALUES ('prj_bench', 'bench') ON CONFLICT (id) DO NOTHING;
+INSERT INTO api_keys (id, kind, name, project_id, secret_hash, last_four)
+VALUES (:'key_id', 'service', 'bench', 'prj_bench', decode(:'hash', 'hex'), :'last_four');
+SQL
+    GATEWAY_API_KEY=$token
+    export GATEWAY_API_KEY
+    set_auth_headers
+    log "the gateway wants a key: minted service key $key_id (project prj_bench, X-User-Id $GATEWAY_USER_ID) in its embedded database"
+    echo "api key: minted by run.sh (service key $key_id, project prj_bench)" >> "$RESULTS/environment.txt"
+}
+if [[ -z $GATEWAY_API_KEY && $AUTO_KEY == 1 ]]; then
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${POST[@]}" "$(url_of gateway)" || true)
+    [[ $code == 401 ]] && provision_key
+fi
 
 # ---------------------------------------------------------------- one checked request per target and mode
 for target in "${TARGETS[@]}"; do

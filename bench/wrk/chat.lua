@@ -2,6 +2,7 @@
 --   BENCH_STREAM=1      ask for a streamed answer ("stream":true); wrk's latency is then the time to the end
 --                       of the whole SSE stream
 --   GATEWAY_API_KEY=k   send "Authorization: Bearer k" (harmless for targets that ignore it)
+--   GATEWAY_USER_ID=u   send "X-User-Id: u"        GATEWAY_PROJECT_ID=p   send "X-Project-Id: p"
 -- The URL (with the path /v1/chat/completions) is given on wrk's command line.
 -- done() prints one parseable line:
 --   BENCH_RESULT requests=N duration_us=N rps=X p50_us=N p90_us=N p99_us=N p999_us=N max_us=N mean_us=X
@@ -14,6 +15,14 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 if key ~= nil and key ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. key
+end
+local user = os.getenv("GATEWAY_USER_ID")
+if user ~= nil and user ~= "" then
+  wrk.headers["X-User-Id"] = user
+end
+local project = os.getenv("GATEWAY_PROJECT_ID")
+if project ~= nil and project ~= "" then
+  wrk.headers["X-Project-Id"] = project
 end
 
 if stream then

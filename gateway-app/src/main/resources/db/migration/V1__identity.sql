@@ -73,7 +73,10 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER api_keys_changed AFTER UPDATE OR DELETE ON api_keys
+-- INSERT too: unknown key ids are cached as absent. Updates of last_used_at alone do not notify.
+CREATE TRIGGER api_keys_changed
+    AFTER INSERT OR DELETE OR UPDATE OF kind, name, user_id, project_id, secret_hash, previous_secret_hash,
+        previous_secret_expires_at, expires_at, revoked_at ON api_keys
     FOR EACH STATEMENT EXECUTE FUNCTION notify_identity_change();
 CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION notify_identity_change();

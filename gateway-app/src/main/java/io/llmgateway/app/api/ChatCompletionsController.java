@@ -4,6 +4,7 @@ import io.llmgateway.app.chat.ChatCompletionService;
 import io.llmgateway.app.chat.RequestContext;
 import io.llmgateway.app.chat.RequestIds;
 import io.llmgateway.app.error.ErrorMapper;
+import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import org.reactivestreams.Publisher;
@@ -47,12 +48,13 @@ public class ChatCompletionsController {
     }
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<Void> chatCompletions(@RequestBody ChatCompletionRequest request, ServerWebExchange exchange) {
+    public Mono<Void> chatCompletions(Caller caller, @RequestBody ChatCompletionRequest request,
+                                      ServerWebExchange exchange) {
         long started = System.nanoTime();
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(REQUEST_ID_HEADER, requestId);
-        RequestContext context = chat.admit(requestId, request, started);
+        RequestContext context = chat.admit(requestId, caller, request, started);
         return request.streaming() ? writeStream(context, response) : writeJson(context, response);
     }
 

@@ -3,6 +3,8 @@ package io.llmgateway.app.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
+import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.InvalidRequestException;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,15 +22,22 @@ public class ModelsController {
         this.router = router;
     }
 
+    /** The models the caller's project may use. */
     @GetMapping("/v1/models")
-    public ModelList list() {
-        return new ModelList("list", router.routes().stream().map(this::model).toList());
+    public ModelList list(Caller caller) {
+        return new ModelList("list", router.routes().stream()
+                .filter(route -> caller.mayUse(route.modelId()))
+                .map(this::model).toList());
     }
 
     /** Model ids may contain slashes ({@code microsoft/phi-3.5-moe-instruct}): the rest of the path is the id. */
     @GetMapping("/v1/models/{*id}")
-    public Model get(@PathVariable String id) {
-        return model(router.resolve(id.startsWith("/") ? id.substring(1) : id));
+    public Model get(Caller caller, @PathVariable String id) {
+        Route route = router.resolve(id.startsWith("/") ? id.substring(1) : id);
+        if (!caller.mayUse(route.modelId())) {
+            throw InvalidRequestException.modelNotFound(route.modelId());
+        }
+        return model(route);
     }
 
     private Model model(Route route) {

@@ -2,6 +2,8 @@ package io.llmgateway.app.chat;
 
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
+import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.AccessException;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -20,11 +22,17 @@ public class ChatCompletionService {
         this.router = router;
     }
 
-    /** Checks the request and resolves its route; throws the 4xx to answer instead. */
-    public RequestContext admit(String requestId, ChatCompletionRequest request, long startedNanos) {
+    /**
+     * Checks the request, resolves its route and checks that the caller's project may use the model; throws the
+     * 4xx to answer instead (404 for an unknown model before 403 for a forbidden one).
+     */
+    public RequestContext admit(String requestId, Caller caller, ChatCompletionRequest request, long startedNanos) {
         ChatRequestChecks.check(request);
         Route route = router.resolve(request.model());
-        return new RequestContext(requestId, request, route, startedNanos);
+        if (!caller.mayUse(route.modelId())) {
+            throw AccessException.modelNotAllowed(route.modelId());
+        }
+        return new RequestContext(requestId, caller, request, route, startedNanos);
     }
 
     /** A non-streamed completion. */

@@ -56,6 +56,13 @@ public class ErrorMapper {
         if (error instanceof ServerWebInputException input) {
             return fromInput(input);
         }
+        if (error instanceof org.springframework.dao.DuplicateKeyException) {
+            return InvalidRequestException.conflict("The resource exists already.", null);
+        }
+        if (error instanceof org.springframework.dao.DataIntegrityViolationException) {
+            return InvalidRequestException.invalidParameter(null,
+                    "The change conflicts with the stored data (a referenced resource is missing or in use).");
+        }
         if (error instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode(), status.getReason(), method, path);
         }

@@ -44,6 +44,9 @@ public class OpenAiErrorWebExceptionHandler implements WebExceptionHandler {
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
         headers.remove(HttpHeaders.CACHE_CONTROL);
+        if (failure.status() == 401) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"llm-gateway\"");
+        }
         failure.retryAfter().ifPresent(wait ->
                 headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
         byte[] body = json.writeValueAsBytes(failure.toBody());

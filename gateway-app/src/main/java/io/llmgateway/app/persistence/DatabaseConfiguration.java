@@ -5,7 +5,6 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.client.SSLMode;
-import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +34,18 @@ public class DatabaseConfiguration {
     @Bean(destroyMethod = "dispose")
     ConnectionPool connectionFactory(DatabaseServer server, SchemaMigrations migrations,
                                      DatabaseProperties properties) {
-        DatabaseEndpoint endpoint = server.endpoint();
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(directConnections(server.endpoint()))
+                .maxSize(properties.poolSize())
+                .initialSize(Math.min(2, properties.poolSize()))
+                .maxIdleTime(Duration.ofMinutes(10))
+                .maxAcquireTime(Duration.ofSeconds(10))
+                .validationQuery("SELECT 1")
+                .name("gateway")
+                .build());
+    }
+
+    /** Unpooled connections, for the few long-lived ones (e.g. {@code LISTEN}); requests use the pool. */
+    public static PostgresqlConnectionFactory directConnections(DatabaseEndpoint endpoint) {
         PostgresqlConnectionConfiguration.Builder configuration = PostgresqlConnectionConfiguration.builder()
                 .host(endpoint.host())
                 .port(endpoint.port())
@@ -49,15 +59,7 @@ public class DatabaseConfiguration {
         if (endpoint.sslMode() != null) {
             configuration.sslMode(SSLMode.fromValue(endpoint.sslMode()));
         }
-        ConnectionFactory factory = new PostgresqlConnectionFactory(configuration.build());
-        return new ConnectionPool(ConnectionPoolConfiguration.builder(factory)
-                .maxSize(properties.poolSize())
-                .initialSize(Math.min(2, properties.poolSize()))
-                .maxIdleTime(Duration.ofMinutes(10))
-                .maxAcquireTime(Duration.ofSeconds(10))
-                .validationQuery("SELECT 1")
-                .name("gateway")
-                .build());
+        return new PostgresqlConnectionFactory(configuration.build());
     }
 
     /** Flyway over JDBC: migrations in {@code db/migration}, written for PostgreSQL. */

@@ -24,6 +24,17 @@ public final class InvalidRequestException extends GatewayException {
                 "model_not_found");
     }
 
+    /** 404: an admin resource that does not exist. */
+    public static InvalidRequestException notFound(String kind, String id) {
+        return new InvalidRequestException(404, ErrorType.NOT_FOUND, "No " + kind + " with id '" + id + "'.", null,
+                "not_found");
+    }
+
+    /** 409: the resource exists already. */
+    public static InvalidRequestException conflict(String message, String param) {
+        return new InvalidRequestException(409, ErrorType.INVALID_REQUEST, message, param, "conflict");
+    }
+
     /** 404: no such path. */
     public static InvalidRequestException unknownPath(String method, String path) {
         return new InvalidRequestException(404, ErrorType.INVALID_REQUEST,

@@ -1,0 +1,67 @@
+package io.llmgateway.app.admin;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.r2dbc.postgresql.codec.Json;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The audit trail of admin changes: who (admin key id), what (action, target), when, from where, and the
+ * changed fields. Written in the same transaction as the change. Never holds a key or secret.
+ */
+public class AuditLog {
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+
+    public AuditLog(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    public Mono<Void> record(AdminActor actor, String action, String targetType, String targetId,
+                             Map<String, ?> details) {
+        return db.sql("""
+                        INSERT INTO audit_log (actor_key_id, action, target_type, target_id, remote_address, details)
+                        VALUES (:actor, :action, :type, :target, :address, :details)""")
+                .bind("actor", actor.keyId())
+                .bind("action", action)
+                .bind("type", targetType)
+                .bind("target", targetId)
+                .bind("address", actor.remoteAddress())
+                .bind("details", Json.of(json.writeValueAsBytes(details)))
+                .fetch().rowsUpdated().then();
+    }
+
+    /** Newest first; {@code after} is the id of the last entry of the previous page. */
+    public Mono<ListPage<Entry>> list(Paging paging, String targetId) {
+        String sql = "SELECT id, at, actor_key_id, action, target_type, target_id, remote_address, details "
+                + "FROM audit_log WHERE (CAST(:after AS bigint) IS NULL OR id < CAST(:after AS bigint)) "
+                + "AND (CAST(:target AS text) IS NULL OR target_id = CAST(:target AS text)) "
+                + "ORDER BY id DESC LIMIT :limit";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("limit", paging.fetch());
+        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+        spec = targetId == null ? spec.bindNull("target", String.class) : spec.bind("target", targetId);
+        Flux<Entry> rows = spec.map(row -> new Entry(
+                String.valueOf(row.get("id", Long.class)),
+                Timestamps.seconds(row.get("at", OffsetDateTime.class)),
+                row.get("actor_key_id", String.class),
+                row.get("action", String.class),
+                row.get("target_type", String.class),
+                row.get("target_id", String.class),
+                row.get("remote_address", String.class),
+                json.readTree(row.get("details", Json.class).asArray()))).all();
+        return rows.collectList().map(list -> ListPage.of(list, paging.limit(), Entry::id));
+    }
+
+    /** One audit entry as {@code GET /admin/v1/audit} shows it. */
+    public record Entry(String id, Long at, @JsonProperty("actor_key_id") String actorKeyId, String action,
+                        @JsonProperty("target_type") String targetType, @JsonProperty("target_id") String targetId,
+                        @JsonProperty("remote_address") String remoteAddress, JsonNode details) {
+    }
+}

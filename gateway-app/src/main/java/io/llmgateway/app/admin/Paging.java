@@ -1,0 +1,20 @@
+package io.llmgateway.app.admin;
+
+import io.llmgateway.core.error.InvalidRequestException;
+
+/** {@code limit} (1-100, default 20) and {@code after} (the last id of the previous page) of list endpoints. */
+public record Paging(int limit, String after) {
+
+    public static Paging of(Integer limit, String after) {
+        int value = limit == null ? 20 : limit;
+        if (value < 1 || value > 100) {
+            throw InvalidRequestException.invalidParameter("limit", "'limit' must be between 1 and 100.");
+        }
+        return new Paging(value, after == null || after.isBlank() ? null : after);
+    }
+
+    /** Rows to fetch: one more than the page, to know whether more follow. */
+    public int fetch() {
+        return limit + 1;
+    }
+}

@@ -1,0 +1,223 @@
+package io.llmgateway.app.admin;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.app.routing.Route;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** Projects and their members; each change audited in its transaction. */
+public class ProjectAdminStore {
+
+    private static final String COLUMNS = "id, name, allowed_models, created_at, updated_at";
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final AuditLog audit;
+    private final ModelRouter models;
+
+    public ProjectAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit, ModelRouter models) {
+        this.db = db;
+        this.tx = tx;
+        this.audit = audit;
+        this.models = models;
+    }
+
+    public Mono<ProjectView> create(AdminActor actor, NewProject project) {
+        String id = Ids.chosenOrNew(project.id(), "prj_");
+        String name = Checks.requiredText(project.name(), "name", 200);
+        List<String> allowed = allowedModels(project.allowedModels());
+        Mono<ProjectView> work = db.sql("INSERT INTO projects (id, name, allowed_models) VALUES (:id, :name, :models)"
+                        + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
+                .bind("id", id)
+                .bind("name", name)
+                .bind("models", modelsParameter(allowed))
+                .map(ProjectAdminStore::view).one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.conflict(
+                        "A project with id '" + id + "' exists already.", "id")))
+                .flatMap(created -> audit.record(actor, "project.created", "project", id,
+                        details(name, allowed, true)).thenReturn(created));
+        return tx.transactional(work);
+    }
+
+    public Mono<ListPage<ProjectView>> list(Paging paging) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM projects "
+                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit")
+                .bind("limit", paging.fetch());
+        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+        return spec.map(ProjectAdminStore::view).all().collectList()
+                .map(rows -> ListPage.of(rows, paging.limit(), ProjectView::id));
+    }
+
+    public Mono<ProjectView> get(String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM projects WHERE id = :id").bind("id", id)
+                .map(ProjectAdminStore::view).one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)));
+    }
+
+    /** Changes {@code name} and/or {@code allowed_models} ({@code null}: every model) when present. */
+    public Mono<ProjectView> update(AdminActor actor, String id, JsonNode patch) {
+        Checks.object(patch);
+        boolean setName = patch.has("name");
+        String name = null;
+        if (setName) {
+            JsonNode value = patch.get("name");
+            name = Checks.requiredText(value.isString() ? value.stringValue() : null, "name", 200);
+        }
+        boolean setModels = patch.has("allowed_models");
+        List<String> allowed = null;
+        if (setModels && !patch.get("allowed_models").isNull()) {
+            JsonNode value = patch.get("allowed_models");
+            if (!value.isArray()) {
+                throw InvalidRequestException.invalidParameter("allowed_models",
+                        "'allowed_models' must be a list of model ids or null.");
+            }
+            List<String> ids = new ArrayList<>();
+            for (JsonNode element : value) {
+                if (!element.isString()) {
+                    throw InvalidRequestException.invalidParameter("allowed_models",
+                            "'allowed_models' must be a list of model ids or null.");
+                }
+                ids.add(element.stringValue());
+            }
+            allowed = allowedModels(ids);
+        }
+        Map<String, Object> details = details(setName ? name : null, allowed, setModels);
+        Mono<ProjectView> work = db.sql("""
+                        UPDATE projects SET
+                          name = CASE WHEN :setName THEN :name ELSE name END,
+                          allowed_models = CASE WHEN :setModels THEN :models ELSE allowed_models END,
+                          updated_at = now()
+                        WHERE id = :id RETURNING\s""" + COLUMNS)
+                .bind("id", id)
+                .bind("setName", setName)
+                .bind("name", Checks.nullable(name))
+                .bind("setModels", setModels)
+                .bind("models", modelsParameter(allowed))
+                .map(ProjectAdminStore::view).one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)))
+                .flatMap(updated -> audit.record(actor, "project.updated", "project", id, details)
+                        .thenReturn(updated));
+        return tx.transactional(work);
+    }
+
+    /** Deletes the project with its memberships and service keys; users keep existing. */
+    public Mono<UserAdminStore.Deleted> delete(AdminActor actor, String id) {
+        Mono<UserAdminStore.Deleted> work = db.sql("DELETE FROM projects WHERE id = :id").bind("id", id)
+                .fetch().rowsUpdated()
+                .flatMap(count -> count == 0
+                        ? Mono.error(InvalidRequestException.notFound("project", id))
+                        : audit.record(actor, "project.deleted", "project", id, Map.of())
+                                .thenReturn(new UserAdminStore.Deleted(id, "project.deleted", true)));
+        return tx.transactional(work);
+    }
+
+    public Mono<MemberView> putMember(AdminActor actor, String projectId, String userId, String role) {
+        if (!"member".equals(role) && !"owner".equals(role)) {
+            throw InvalidRequestException.invalidParameter("role", "'role' must be 'member' or 'owner'.");
+        }
+        Mono<MemberView> work = get(projectId)
+                .then(db.sql("SELECT 1 FROM users WHERE id = :id").bind("id", userId).map(row -> 1).one()
+                        .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", userId))))
+                .then(db.sql("""
+                                INSERT INTO memberships (project_id, user_id, role) VALUES (:project, :user, :role)
+                                ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role""")
+                        .bind("project", projectId).bind("user", userId).bind("role", role)
+                        .fetch().rowsUpdated())
+                .then(audit.record(actor, "project.member.put", "project", projectId,
+                        Map.of("user_id", userId, "role", role)))
+                .thenReturn(new MemberView("project.member", projectId, userId, role));
+        return tx.transactional(work);
+    }
+
+    public Mono<UserAdminStore.Deleted> deleteMember(AdminActor actor, String projectId, String userId) {
+        Mono<UserAdminStore.Deleted> work = db.sql(
+                        "DELETE FROM memberships WHERE project_id = :project AND user_id = :user")
+                .bind("project", projectId).bind("user", userId).fetch().rowsUpdated()
+                .flatMap(count -> count == 0
+                        ? Mono.error(InvalidRequestException.notFound("membership", projectId + "/" + userId))
+                        : audit.record(actor, "project.member.deleted", "project", projectId,
+                                Map.of("user_id", userId))
+                                .thenReturn(new UserAdminStore.Deleted(userId, "project.member.deleted", true)));
+        return tx.transactional(work);
+    }
+
+    public Mono<ListPage<MemberView>> members(String projectId, Paging paging) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT user_id, role FROM memberships "
+                        + "WHERE project_id = :project AND (CAST(:after AS text) IS NULL OR user_id > CAST(:after AS text)) "
+                        + "ORDER BY user_id LIMIT :limit")
+                .bind("project", projectId)
+                .bind("limit", paging.fetch());
+        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+        return get(projectId).then(spec.map(row -> new MemberView("project.member", projectId,
+                        row.get("user_id", String.class), row.get("role", String.class))).all().collectList())
+                .map(rows -> ListPage.of(rows, paging.limit(), MemberView::userId));
+    }
+
+    /** Allowed model ids must be configured ones, so a typo is caught now and not at request time. */
+    private List<String> allowedModels(List<String> requested) {
+        if (requested == null) {
+            return null;
+        }
+        Set<String> known = models.routes().stream().map(Route::modelId).collect(Collectors.toSet());
+        for (String id : requested) {
+            if (!known.contains(id)) {
+                throw InvalidRequestException.invalidParameter("allowed_models",
+                        "'" + id + "' is not a configured model id.");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(requested));
+    }
+
+    private static Parameter modelsParameter(List<String> allowed) {
+        return Parameter.fromOrEmpty(allowed == null ? null : allowed.toArray(String[]::new), String[].class);
+    }
+
+    private static Map<String, Object> details(String name, List<String> allowed, boolean modelsSet) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (name != null) {
+            details.put("name", name);
+        }
+        if (modelsSet) {
+            details.put("allowed_models", allowed);
+        }
+        return details;
+    }
+
+    private static ProjectView view(Readable row) {
+        String[] allowed = row.get("allowed_models", String[].class);
+        return new ProjectView(row.get("id", String.class), "project", row.get("name", String.class),
+                allowed == null ? null : Arrays.asList(allowed),
+                Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
+                Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
+    }
+
+    /** The body of {@code POST /admin/v1/projects}. */
+    public record NewProject(String id, String name, @JsonProperty("allowed_models") List<String> allowedModels) {
+    }
+
+    /** A project as the admin API shows it; {@code allowed_models} null means every model. */
+    public record ProjectView(String id, String object, String name,
+                              @JsonProperty("allowed_models") List<String> allowedModels,
+                              @JsonProperty("created_at") Long createdAt,
+                              @JsonProperty("updated_at") Long updatedAt) {
+    }
+
+    /** A membership. */
+    public record MemberView(String object, @JsonProperty("project_id") String projectId,
+                             @JsonProperty("user_id") String userId, String role) {
+    }
+}

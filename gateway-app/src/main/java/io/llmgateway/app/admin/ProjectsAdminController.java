@@ -1,0 +1,109 @@
+package io.llmgateway.app.admin;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /admin/v1/projects}, their members and their service keys. */
+@RestController
+@RequestMapping("/admin/v1/projects")
+public class ProjectsAdminController {
+
+    private final ProjectAdminStore projects;
+    private final KeyAdminStore keys;
+
+    public ProjectsAdminController(ProjectAdminStore projects, KeyAdminStore keys) {
+        this.projects = projects;
+        this.keys = keys;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<ProjectAdminStore.ProjectView> create(AdminActor actor,
+                                                      @RequestBody ProjectAdminStore.NewProject project) {
+        return projects.create(actor, project);
+    }
+
+    @GetMapping
+    public Mono<ListPage<ProjectAdminStore.ProjectView>> list(@RequestParam(required = false) Integer limit,
+                                                              @RequestParam(required = false) String after) {
+        return projects.list(Paging.of(limit, after));
+    }
+
+    @GetMapping("/{projectId}")
+    public Mono<ProjectAdminStore.ProjectView> get(@PathVariable String projectId) {
+        return projects.get(projectId);
+    }
+
+    @PatchMapping("/{projectId}")
+    public Mono<ProjectAdminStore.ProjectView> update(AdminActor actor, @PathVariable String projectId,
+                                                      @RequestBody JsonNode patch) {
+        return projects.update(actor, projectId, patch);
+    }
+
+    @DeleteMapping("/{projectId}")
+    public Mono<UserAdminStore.Deleted> delete(AdminActor actor, @PathVariable String projectId) {
+        return projects.delete(actor, projectId);
+    }
+
+    @GetMapping("/{projectId}/members")
+    public Mono<ListPage<ProjectAdminStore.MemberView>> members(@PathVariable String projectId,
+                                                                @RequestParam(required = false) Integer limit,
+                                                                @RequestParam(required = false) String after) {
+        return projects.members(projectId, Paging.of(limit, after));
+    }
+
+    @PutMapping("/{projectId}/members/{userId}")
+    public Mono<ProjectAdminStore.MemberView> putMember(AdminActor actor, @PathVariable String projectId,
+                                                        @PathVariable String userId, @RequestBody Role role) {
+        return projects.putMember(actor, projectId, userId, role == null ? null : role.role());
+    }
+
+    @DeleteMapping("/{projectId}/members/{userId}")
+    public Mono<UserAdminStore.Deleted> deleteMember(AdminActor actor, @PathVariable String projectId,
+                                                     @PathVariable String userId) {
+        return projects.deleteMember(actor, projectId, userId);
+    }
+
+    @PostMapping("/{projectId}/keys")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<KeyAdminStore.IssuedKeyView> createKey(AdminActor actor, @PathVariable String projectId,
+                                                       @RequestBody KeyAdminStore.NewKey request) {
+        return keys.issueServiceKey(actor, projectId, request);
+    }
+
+    @GetMapping("/{projectId}/keys")
+    public Mono<ListPage<KeyAdminStore.KeyView>> keys(@PathVariable String projectId,
+                                                      @RequestParam(required = false) Integer limit,
+                                                      @RequestParam(required = false) String after) {
+        return keys.listForProject(projectId, Paging.of(limit, after));
+    }
+
+    @DeleteMapping("/{projectId}/keys/{keyId}")
+    public Mono<KeyAdminStore.KeyView> revokeKey(AdminActor actor, @PathVariable String projectId,
+                                                 @PathVariable String keyId) {
+        return keys.revoke(actor, "project_id", projectId, keyId);
+    }
+
+    @PostMapping("/{projectId}/keys/{keyId}/rotate")
+    public Mono<KeyAdminStore.IssuedKeyView> rotateKey(AdminActor actor, @PathVariable String projectId,
+                                                       @PathVariable String keyId,
+                                                       @RequestBody(required = false) KeyAdminStore.Rotation rotation) {
+        return keys.rotate(actor, projectId, keyId, rotation == null ? null : rotation.gracePeriodSeconds());
+    }
+
+    /** The body of a membership: {@code {"role":"member"|"owner"}}. */
+    public record Role(String role) {
+    }
+}

@@ -1,0 +1,157 @@
+package io.llmgateway.app.admin;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** Users: create, list, read, change, delete; each change audited in its transaction. */
+public class UserAdminStore {
+
+    private static final String COLUMNS = "id, name, email, default_project_id, created_at, updated_at";
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final AuditLog audit;
+
+    public UserAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit) {
+        this.db = db;
+        this.tx = tx;
+        this.audit = audit;
+    }
+
+    public Mono<UserView> create(AdminActor actor, NewUser user) {
+        String id = Ids.chosenOrNew(user.id(), "usr_");
+        String email = Checks.optionalText(user.email(), "email", 320);
+        String name = Checks.optionalText(user.name(), "name", 200);
+        Mono<UserView> work = Checks.projectExists(db, user.defaultProjectId(), "default_project_id")
+                .then(db.sql("""
+                                INSERT INTO users (id, name, email, default_project_id)
+                                VALUES (:id, :name, :email, :project) ON CONFLICT DO NOTHING RETURNING\s""" + COLUMNS)
+                        .bind("id", id)
+                        .bind("name", Checks.nullable(name))
+                        .bind("email", Checks.nullable(email))
+                        .bind("project", Checks.nullable(user.defaultProjectId()))
+                        .map(UserAdminStore::view).one())
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.conflict(
+                        "A user with this id or email exists already.", "id")))
+                .flatMap(created -> joinDefaultProject(created).thenReturn(created))
+                .flatMap(created -> audit.record(actor, "user.created", "user", id,
+                        details("name", name, "email", email, "default_project_id", user.defaultProjectId()))
+                        .thenReturn(created));
+        return tx.transactional(work);
+    }
+
+    public Mono<ListPage<UserView>> list(Paging paging) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM users "
+                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit")
+                .bind("limit", paging.fetch());
+        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+        return spec.map(UserAdminStore::view).all().collectList()
+                .map(rows -> ListPage.of(rows, paging.limit(), UserView::id));
+    }
+
+    public Mono<UserView> get(String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id)
+                .map(UserAdminStore::view).one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", id)));
+    }
+
+    /** Changes the fields present in {@code patch}: {@code name}, {@code email}, {@code default_project_id}. */
+    public Mono<UserView> update(AdminActor actor, String id, JsonNode patch) {
+        Checks.object(patch);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        for (String field : new String[] {"name", "email", "default_project_id"}) {
+            if (patch.has(field)) {
+                JsonNode value = patch.get(field);
+                if (!value.isNull() && !value.isString()) {
+                    throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be a string or null.");
+                }
+                changes.put(field, value.isNull() ? null : value.stringValue());
+            }
+        }
+        String project = (String) changes.get("default_project_id");
+        Mono<UserView> work = get(id)
+                .flatMap(existing -> Checks.projectExists(db, project, "default_project_id").thenReturn(existing))
+                .flatMap(existing -> db.sql("""
+                                UPDATE users SET
+                                  name = CASE WHEN :setName THEN :name ELSE name END,
+                                  email = CASE WHEN :setEmail THEN :email ELSE email END,
+                                  default_project_id = CASE WHEN :setProject THEN :project ELSE default_project_id END,
+                                  updated_at = now()
+                                WHERE id = :id RETURNING\s""" + COLUMNS)
+                        .bind("id", id)
+                        .bind("setName", changes.containsKey("name"))
+                        .bind("name", Checks.nullable((String) changes.get("name")))
+                        .bind("setEmail", changes.containsKey("email"))
+                        .bind("email", Checks.nullable((String) changes.get("email")))
+                        .bind("setProject", changes.containsKey("default_project_id"))
+                        .bind("project", Checks.nullable(project))
+                        .map(UserAdminStore::view).one())
+                .onErrorMap(org.springframework.dao.DuplicateKeyException.class,
+                        e -> InvalidRequestException.conflict("A user with this email exists already.", "email"))
+                .flatMap(updated -> joinDefaultProject(updated).thenReturn(updated))
+                .flatMap(updated -> audit.record(actor, "user.updated", "user", id, changes).thenReturn(updated));
+        return tx.transactional(work);
+    }
+
+    public Mono<Deleted> delete(AdminActor actor, String id) {
+        Mono<Deleted> work = db.sql("DELETE FROM users WHERE id = :id").bind("id", id).fetch().rowsUpdated()
+                .flatMap(count -> count == 0
+                        ? Mono.error(InvalidRequestException.notFound("user", id))
+                        : audit.record(actor, "user.deleted", "user", id, Map.of())
+                                .thenReturn(new Deleted(id, "user.deleted", true)));
+        return tx.transactional(work);
+    }
+
+    /** A user's default project is one they belong to: setting it makes them a member if they were not. */
+    private Mono<Void> joinDefaultProject(UserView user) {
+        if (user.defaultProjectId() == null) {
+            return Mono.empty();
+        }
+        return db.sql("""
+                        INSERT INTO memberships (project_id, user_id, role) VALUES (:project, :user, 'member')
+                        ON CONFLICT DO NOTHING""")
+                .bind("project", user.defaultProjectId())
+                .bind("user", user.id())
+                .fetch().rowsUpdated().then();
+    }
+
+    private static Map<String, Object> details(Object... pairs) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                details.put((String) pairs[i], pairs[i + 1]);
+            }
+        }
+        return details;
+    }
+
+    private static UserView view(Readable row) {
+        return new UserView(row.get("id", String.class), "user", row.get("name", String.class),
+                row.get("email", String.class), row.get("default_project_id", String.class),
+                Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
+                Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
+    }
+
+    /** The body of {@code POST /admin/v1/users}. */
+    public record NewUser(String id, String name, String email,
+                          @JsonProperty("default_project_id") String defaultProjectId) {
+    }
+
+    /** A user as the admin API shows it. */
+    public record UserView(String id, String object, String name, String email,
+                           @JsonProperty("default_project_id") String defaultProjectId,
+                           @JsonProperty("created_at") Long createdAt, @JsonProperty("updated_at") Long updatedAt) {
+    }
+
+    /** The answer to a deletion. */
+    public record Deleted(String id, String object, boolean deleted) {
+    }
+}

@@ -1,0 +1,67 @@
+package io.llmgateway.app.identity;
+
+import io.llmgateway.auth.identity.CachedIdentityStore;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlResult;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Keeps the identity cache of this replica true: it listens on PostgreSQL's {@code gateway_identity_changed}
+ * channel (the triggers of migration V1 notify it on every change to keys, users, projects and memberships) and
+ * drops the cache on each notification, so a revoked key stops working everywhere within a second.
+ *
+ * <p>It holds one dedicated connection. When the connection is lost it reconnects with backoff and drops the
+ * cache once more, because notifications sent meanwhile were missed.
+ */
+public class IdentityChangeListener implements SmartLifecycle {
+
+    static final String CHANNEL = "gateway_identity_changed";
+    private static final Logger log = LoggerFactory.getLogger(IdentityChangeListener.class);
+
+    private final PostgresqlConnectionFactory connections;
+    private final CachedIdentityStore cache;
+    private volatile Disposable subscription;
+
+    public IdentityChangeListener(PostgresqlConnectionFactory connections, CachedIdentityStore cache) {
+        this.connections = connections;
+        this.cache = cache;
+    }
+
+    @Override
+    public void start() {
+        subscription = Flux.usingWhen(connections.create(), this::listen, PostgresqlConnection::close)
+                .doOnError(error -> log.warn("Identity change listener lost its connection: {}", error.toString()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
+                .subscribe(notification -> cache.invalidateAll());
+    }
+
+    private Flux<Object> listen(PostgresqlConnection connection) {
+        Mono<Void> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
+                .flatMap(PostgresqlResult::getRowsUpdated)
+                .then(Mono.fromRunnable(cache::invalidateAll));
+        return listening.thenMany(connection.getNotifications()).cast(Object.class)
+                .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = subscription;
+        if (current != null) {
+            current.dispose();
+        }
+        subscription = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return subscription != null && !subscription.isDisposed();
+    }
+}

@@ -1,0 +1,70 @@
+package io.llmgateway.app.identity;
+
+import io.llmgateway.app.persistence.DatabaseConfiguration;
+import io.llmgateway.app.persistence.DatabaseServer;
+import io.llmgateway.auth.AuthFailureThrottle;
+import io.llmgateway.auth.CallerResolver;
+import io.llmgateway.auth.KeyVerifier;
+import io.llmgateway.auth.LastUsedRecorder;
+import io.llmgateway.auth.identity.CachedIdentityStore;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** Keys, users and projects: the cached store, key verification, caller resolution and their upkeep. */
+@Configuration(proxyBeanMethods = false)
+public class IdentityConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    CachedIdentityStore identityStore(DatabaseClient db, IdentityProperties properties) {
+        return new CachedIdentityStore(new R2dbcIdentityStore(db), properties.cacheTtl(),
+                properties.cacheMaximumSize());
+    }
+
+    @Bean
+    IdentityChangeListener identityChangeListener(DatabaseServer server, CachedIdentityStore identityStore) {
+        return new IdentityChangeListener(DatabaseConfiguration.directConnections(server.endpoint()), identityStore);
+    }
+
+    @Bean
+    LastUsedRecorder lastUsedRecorder() {
+        return new LastUsedRecorder();
+    }
+
+    @Bean
+    LastUsedFlusher lastUsedFlusher(LastUsedRecorder recorder, DatabaseClient db, IdentityProperties properties) {
+        return new LastUsedFlusher(recorder, db, properties.lastUsedFlushInterval());
+    }
+
+    @Bean
+    KeyVerifier keyVerifier(CachedIdentityStore identityStore, LastUsedRecorder recorder, Clock clock) {
+        return new KeyVerifier(identityStore, recorder, clock);
+    }
+
+    @Bean
+    CallerResolver callerResolver(CachedIdentityStore identityStore) {
+        return new CallerResolver(identityStore);
+    }
+
+    @Bean
+    AuthFailureThrottle authFailureThrottle(IdentityProperties properties, Clock clock) {
+        return new AuthFailureThrottle(properties.failureLimit(), properties.failureWindow(), clock);
+    }
+
+    /** Runs once at start-up, after the migrations, before the server accepts requests. */
+    @Bean
+    AdminBootstrap adminBootstrap(DatabaseServer server, DatabaseConfiguration.SchemaMigrations migrations,
+                                  IdentityProperties properties) {
+        AdminBootstrap bootstrap = new AdminBootstrap(server.endpoint(), properties, System.out);
+        bootstrap.run();
+        return bootstrap;
+    }
+}

@@ -1,0 +1,27 @@
+package io.llmgateway.app.identity;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Authentication settings.
+ *
+ * @param adminToken            a bootstrap admin token (a {@code gwa_} key) from the environment; ensured to exist
+ * @param adminTokenFile        a file holding the bootstrap admin token (a mounted secret); wins over admin-token
+ * @param adminTokenHash        instead of the token itself: {@code <key id>:<hex SHA-256 of the secret>}
+ * @param cacheTtl              the longest a verified key stays cached without a change notification (default 5m)
+ * @param cacheMaximumSize      cached keys, users, projects and memberships, each (default 100000)
+ * @param failureLimit          failed authentications allowed per client address and window (default 20)
+ * @param failureWindow         the window of that limit (default 1m)
+ * @param lastUsedFlushInterval how often last-used times are written to the database (default 10s)
+ */
+@ConfigurationProperties("gateway.auth")
+public record IdentityProperties(String adminToken, Path adminTokenFile, String adminTokenHash,
+                                 @DefaultValue("5m") Duration cacheTtl,
+                                 @DefaultValue("100000") long cacheMaximumSize,
+                                 @DefaultValue("20") int failureLimit,
+                                 @DefaultValue("1m") Duration failureWindow,
+                                 @DefaultValue("10s") Duration lastUsedFlushInterval) {
+}

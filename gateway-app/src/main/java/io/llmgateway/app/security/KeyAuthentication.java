@@ -1,0 +1,62 @@
+package io.llmgateway.app.security;
+
+import io.llmgateway.auth.VerifiedKey;
+import io.llmgateway.auth.key.KeyKind;
+import java.util.List;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/**
+ * Spring Security's view of a bearer key: unverified (holding the presented token) until the
+ * {@link KeyAuthenticationManager} replaces it by a verified one (holding the {@link VerifiedKey}, no secret).
+ */
+public final class KeyAuthentication extends AbstractAuthenticationToken {
+
+    /** Authority of admin tokens: {@code /admin/v1} and the actuator. */
+    public static final String ADMIN = "ADMIN";
+    /** Authority of every key that may call models (admin tokens too, with a project). */
+    public static final String CALLER = "CALLER";
+
+    private final transient String token;
+    private final VerifiedKey key;
+
+    private KeyAuthentication(String token, VerifiedKey key) {
+        super(key == null ? List.of() : key.kind() == KeyKind.ADMIN
+                ? List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(CALLER))
+                : List.of(new SimpleGrantedAuthority(CALLER)));
+        this.token = token;
+        this.key = key;
+        setAuthenticated(key != null);
+    }
+
+    static KeyAuthentication unverified(String token) {
+        return new KeyAuthentication(token, null);
+    }
+
+    static KeyAuthentication verified(VerifiedKey key) {
+        return new KeyAuthentication(null, key);
+    }
+
+    String token() {
+        return token;
+    }
+
+    public VerifiedKey key() {
+        return key;
+    }
+
+    @Override
+    public Object getCredentials() {
+        return null;
+    }
+
+    @Override
+    public Object getPrincipal() {
+        return key == null ? null : key.keyId();
+    }
+
+    @Override
+    public String toString() {
+        return "KeyAuthentication[" + (key == null ? "unverified" : key.keyId()) + "]";
+    }
+}
