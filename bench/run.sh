@@ -21,6 +21,7 @@
 #   AUTO_KEY=1         0: never mint a key (a 401 then fails the run)
 #   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
 #   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
+#   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr)
 #   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
 set -euo pipefail
 
@@ -44,6 +45,7 @@ AUTO_KEY=${AUTO_KEY:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
+PROFILE=${PROFILE:-0}
 export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID
 
 TARGETS=(upstream nginx gateway)
@@ -179,6 +181,7 @@ setsid "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -e "$WORK/nginx/er
 PIDS+=($!)
 
 log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
+[[ $PROFILE == 1 ]] && GATEWAY_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RESULTS/gateway.jfr"
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word-split on purpose
 (cd "$WORK" && exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
     --server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \

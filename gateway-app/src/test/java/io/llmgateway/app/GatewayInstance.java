@@ -1,5 +1,7 @@
 package io.llmgateway.app;
 
+import io.llmgateway.auth.key.ApiKeyFormat;
+import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.testsupport.PostgresSupport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,10 +18,13 @@ public final class GatewayInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final PostgresSupport.Database database;
+    private final String adminToken;
 
-    private GatewayInstance(ConfigurableApplicationContext context, PostgresSupport.Database database) {
+    private GatewayInstance(ConfigurableApplicationContext context, PostgresSupport.Database database,
+                            String adminToken) {
         this.context = context;
         this.database = database;
+        this.adminToken = adminToken;
     }
 
     /** Starts a gateway with these properties on top of the defaults and a fresh database. */
@@ -34,13 +39,16 @@ public final class GatewayInstance implements AutoCloseable {
         all.put("gateway.database.url", database.jdbcUrl());
         all.put("gateway.database.username", database.username());
         all.put("gateway.database.password", database.password());
+        String adminToken = properties.getOrDefault("gateway.auth.admin-token",
+                new ApiKeyFormat().issue(KeyKind.ADMIN).token());
+        all.put("gateway.auth.admin-token", adminToken);
         all.putAll(properties);
         // as command-line arguments: they must win over application.yml, as an operator's settings do
         String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class, SeparateNettyResources.class)
                 .run(arguments);
-        return new GatewayInstance(context, database);
+        return new GatewayInstance(context, database, adminToken);
     }
 
     public int port() {
@@ -58,6 +66,21 @@ public final class GatewayInstance implements AutoCloseable {
                 .responseTimeout(Duration.ofSeconds(30))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();
+    }
+
+    /** The bootstrap admin token this instance was configured with. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The admin API of this instance. */
+    public AdminApi admin() {
+        return new AdminApi(client(), adminToken);
+    }
+
+    /** A client that sends this key (and nothing else) on every request. */
+    public WebTestClient client(String key) {
+        return client().mutate().defaultHeader("Authorization", "Bearer " + key).build();
     }
 
     public PostgresSupport.Database database() {

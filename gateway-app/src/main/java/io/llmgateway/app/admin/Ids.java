@@ -1,15 +1,18 @@
 package io.llmgateway.app.admin;
 
 import io.llmgateway.core.error.InvalidRequestException;
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
-/** Stable string ids: chosen by the admin, or {@code usr_} / {@code prj_} and 16 random characters. */
+/**
+ * Stable string ids: chosen by the admin, or {@code usr_} / {@code prj_} and 16 random characters. Random ids
+ * need no cryptographic strength (they are not secrets), so they come from {@link ThreadLocalRandom}, which never
+ * blocks.
+ */
 final class Ids {
 
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
     }
@@ -17,8 +20,9 @@ final class Ids {
     static String chosenOrNew(String chosen, String prefix) {
         if (chosen == null) {
             StringBuilder id = new StringBuilder(prefix);
+            ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int i = 0; i < 16; i++) {
-                id.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+                id.append(ALPHABET[random.nextInt(ALPHABET.length)]);
             }
             return id.toString();
         }

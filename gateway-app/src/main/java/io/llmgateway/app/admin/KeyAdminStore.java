@@ -65,9 +65,9 @@ public class KeyAdminStore {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw InvalidRequestException.invalidParameter("expires_at", "'expires_at' must be in the future.");
         }
-        ApiKeyFormat.IssuedKey key = format.issue(kind);
         Mono<IssuedKeyView> work = ownerExists
-                .then(db.sql("INSERT INTO api_keys (id, kind, name, user_id, project_id, secret_hash, last_four, "
+                .then(issueOffLoop(() -> format.issue(kind)))
+                .flatMap(key -> db.sql("INSERT INTO api_keys (id, kind, name, user_id, project_id, secret_hash, last_four, "
                                 + "expires_at) VALUES (:id, :kind, :name, :user, :project, :hash, :lastFour, :expires) "
                                 + "RETURNING " + COLUMNS)
                         .bind("id", key.keyId())
@@ -78,12 +78,12 @@ public class KeyAdminStore {
                         .bind("hash", SecretHash.of(key.secret()))
                         .bind("lastFour", key.lastFour())
                         .bind("expires", Parameter.fromOrEmpty(Timestamps.utc(expiresAt), OffsetDateTime.class))
-                        .map(KeyAdminStore::view).one())
-                .flatMap(view -> audit.record(actor, kind == KeyKind.PAT ? "token.created" : "key.created",
-                                kind == KeyKind.PAT ? "token" : "key", key.keyId(),
-                                details("name", name, "user_id", userId, "project_id", projectId, "expires_at",
-                                        expiresAt == null ? null : expiresAt.getEpochSecond()))
-                        .thenReturn(IssuedKeyView.of(view, key.token())));
+                        .map(KeyAdminStore::view).one()
+                        .flatMap(view -> audit.record(actor, kind == KeyKind.PAT ? "token.created" : "key.created",
+                                        kind == KeyKind.PAT ? "token" : "key", key.keyId(),
+                                        details("name", name, "user_id", userId, "project_id", projectId,
+                                                "expires_at", expiresAt == null ? null : expiresAt.getEpochSecond()))
+                                .thenReturn(IssuedKeyView.of(view, key.token()))));
         return tx.transactional(work);
     }
 
@@ -134,9 +134,8 @@ public class KeyAdminStore {
             throw InvalidRequestException.invalidParameter("grace_period_seconds",
                     "'grace_period_seconds' must be between 0 and 2592000 (30 days).");
         }
-        ApiKeyFormat.IssuedKey key = format.issue(KeyKind.SERVICE, keyId);
         OffsetDateTime graceEnd = grace == 0 ? null : Timestamps.utc(clock.instant().plusSeconds(grace));
-        Mono<IssuedKeyView> work = db.sql("""
+        Mono<IssuedKeyView> work = issueOffLoop(() -> format.issue(KeyKind.SERVICE, keyId)).flatMap(key -> db.sql("""
                         UPDATE api_keys SET
                           previous_secret_hash = CASE WHEN :grace THEN secret_hash ELSE NULL END,
                           previous_secret_expires_at = :graceEnd,
@@ -153,8 +152,16 @@ public class KeyAdminStore {
                 .map(KeyAdminStore::view).one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("active key", keyId)))
                 .flatMap(view -> audit.record(actor, "key.rotated", "key", keyId,
-                        Map.of("grace_period_seconds", grace)).thenReturn(IssuedKeyView.of(view, key.token())));
+                        Map.of("grace_period_seconds", grace)).thenReturn(IssuedKeyView.of(view, key.token()))));
         return tx.transactional(work);
+    }
+
+    /**
+     * Key material comes from {@link java.security.SecureRandom}, which may read the kernel's entropy device:
+     * blocking I/O, so it runs on the bounded elastic scheduler, never on an event loop.
+     */
+    private static Mono<ApiKeyFormat.IssuedKey> issueOffLoop(java.util.function.Supplier<ApiKeyFormat.IssuedKey> issue) {
+        return Mono.fromSupplier(issue).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
     }
 
     private static Map<String, Object> details(Object... pairs) {

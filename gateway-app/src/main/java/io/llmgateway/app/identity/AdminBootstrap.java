@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>with nothing configured and no admin token in the database, one is created and printed once to standard
  *   output, never to the log, and never again.</li>
  * </ul>
+ * On a fresh install (no admin token yet) it also creates the project {@code default} when there is no project.
  * Replicas starting together serialise on an advisory lock, so only one token is ever generated.
  */
 public class AdminBootstrap {
@@ -52,6 +53,7 @@ public class AdminBootstrap {
             try (Statement lock = connection.createStatement()) {
                 lock.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
             }
+            boolean fresh = !anyAdminToken(connection);
             String configured = configuredToken();
             if (configured != null) {
                 ApiKeyFormat.ParsedKey key = ApiKeyFormat.parse(configured)
@@ -66,7 +68,7 @@ public class AdminBootstrap {
                     throw new IllegalStateException("gateway.auth.admin-token-hash must be <key id>:<hex sha-256>");
                 }
                 insertIfAbsent(connection, parts[0], HexFormat.of().parseHex(parts[1]), "????");
-            } else if (!anyAdminToken(connection)) {
+            } else if (fresh) {
                 ApiKeyFormat.IssuedKey key = new ApiKeyFormat().issue(KeyKind.ADMIN);
                 insertIfAbsent(connection, key.keyId(), SecretHash.of(key.secret()), key.lastFour());
                 console.println();
@@ -76,6 +78,9 @@ public class AdminBootstrap {
                 console.println();
                 console.flush();
                 log.info("Created the bootstrap admin token {} and printed it to standard output", key.keyId());
+            }
+            if (fresh) {
+                createDefaultProject(connection);
             }
             connection.commit();
         } catch (SQLException e) {
@@ -93,6 +98,14 @@ public class AdminBootstrap {
         }
         String token = properties.adminToken();
         return token == null || token.isBlank() ? null : token.strip();
+    }
+
+    /** A fresh install gets a {@code default} project, so the first admin token can call a model at once. */
+    private static void createDefaultProject(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO projects (id, name) SELECT 'default', 'Default project' "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM projects)");
+        }
     }
 
     private static boolean anyAdminToken(Connection connection) throws SQLException {

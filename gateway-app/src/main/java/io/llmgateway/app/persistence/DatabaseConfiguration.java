@@ -67,7 +67,7 @@ public class DatabaseConfiguration {
 
         private final DatabaseEndpoint endpoint;
 
-        SchemaMigrations(DatabaseEndpoint endpoint) {
+        public SchemaMigrations(DatabaseEndpoint endpoint) {
             this.endpoint = endpoint;
         }
 

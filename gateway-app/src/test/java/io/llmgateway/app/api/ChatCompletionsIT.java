@@ -59,7 +59,11 @@ class ChatCompletionsIT {
                 Map.entry("gateway.models[3].deployment", "down"),
                 Map.entry("gateway.models[4].id", "mock-echo"),
                 Map.entry("gateway.models[4].deployment", "mock")));
+        gateway.admin().project("chat-it", null);
+        serviceKey = gateway.admin().serviceKey("chat-it").path("key").stringValue();
     }
+
+    private static String serviceKey;
 
     @AfterAll
     static void stop() {
@@ -70,7 +74,7 @@ class ChatCompletionsIT {
     @BeforeEach
     void setUp() {
         upstream.reset();
-        client = gateway.client();
+        client = gateway.client(serviceKey).mutate().defaultHeader("X-User-Id", "chat-it-user").build();
     }
 
     private static String body(String model, boolean stream, String extra) {
@@ -339,7 +343,9 @@ class ChatCompletionsIT {
     /** A streaming request on a raw connection, so the test can drop the connection like a real client. */
     private static Disposable rawStream(String body, java.util.function.Consumer<String> onText) {
         return HttpClient.create()
-                .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json"))
+                .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + serviceKey)
+                        .add("X-User-Id", "chat-it-user"))
                 .post()
                 .uri(gateway.baseUrl() + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just(body)))

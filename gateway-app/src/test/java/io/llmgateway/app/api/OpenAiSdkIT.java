@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.UnauthorizedException;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -26,13 +28,26 @@ class OpenAiSdkIT {
 
     private static GatewayInstance gateway;
     private static OpenAIClient openai;
+    private static OpenAIClient personal;
 
     @BeforeAll
     static void start() {
-        gateway = GatewayInstance.start(Map.of());
+        gateway = GatewayInstance.start(Map.of(
+                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
+                "gateway.models[1].id", "mock-echo-2", "gateway.models[1].deployment", "mock"));
+        gateway.admin().project("sdk", List.of("mock-echo"));
+        gateway.admin().project("other", null);
+        gateway.admin().user("sdk-user", "sdk");
+        String serviceKey = gateway.admin().serviceKey("sdk").path("key").stringValue();
         openai = OpenAIOkHttpClient.builder()
                 .baseUrl(gateway.baseUrl() + "/v1")
-                .apiKey("sk-not-checked-yet")
+                .apiKey(serviceKey)
+                .putHeader("X-User-Id", "sdk-end-user")
+                .maxRetries(0)
+                .build();
+        personal = OpenAIOkHttpClient.builder()
+                .baseUrl(gateway.baseUrl() + "/v1")
+                .apiKey(gateway.admin().token("sdk-user").path("key").stringValue())
                 .maxRetries(0)
                 .build();
     }
@@ -40,6 +55,7 @@ class OpenAiSdkIT {
     @AfterAll
     static void stop() {
         openai.close();
+        personal.close();
         gateway.close();
     }
 
@@ -93,6 +109,32 @@ class OpenAiSdkIT {
                 .putAdditionalBodyProperty("temperature", com.openai.core.JsonValue.from("hot")).build()))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("temperature");
+    }
+
+    @Test
+    void aPersonalAccessTokenNeedsNoHeaders() {
+        ChatCompletion completion = personal.chat().completions().create(params("Personal token").build());
+        assertThat(completion.choices().get(0).message().content()).contains("Personal token");
+    }
+
+    @Test
+    void aBadKeyIsAnAuthenticationExceptionAndAForbiddenProjectAPermissionDeniedException() {
+        OpenAIClient wrongKey = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1")
+                .apiKey("gws_not-a-real-key").maxRetries(0).build();
+        try {
+            assertThatThrownBy(() -> wrongKey.chat().completions().create(params("x").build()))
+                    .isInstanceOf(UnauthorizedException.class);
+        } finally {
+            wrongKey.close();
+        }
+        // the user is not a member of project "other"
+        OpenAIClient otherProject = personal.withOptions(options -> options.putHeader("X-Project-Id", "other"));
+        assertThatThrownBy(() -> otherProject.chat().completions().create(params("x").build()))
+                .isInstanceOf(PermissionDeniedException.class);
+        // project "sdk" may use only mock-echo
+        assertThatThrownBy(() -> openai.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("mock-echo-2").addUserMessage("x").build()))
+                .isInstanceOf(PermissionDeniedException.class);
     }
 
     @Test
