@@ -37,9 +37,17 @@ class ArchitectureTests {
     }
 
     @Test
+    void theAuthModuleDependsOnlyOnTheCoreAndNoSpring() {
+        noClasses().that().resideInAPackage("io.llmgateway.auth..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..",
+                        "io.llmgateway.provider..", "org.springframework..")
+                .check(classes);
+    }
+
+    @Test
     void adaptersDependOnlyOnTheCoreNeverOnEachOtherOrTheApp() {
         noClasses().that().resideInAPackage("io.llmgateway.provider..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..", "io.llmgateway.auth..")
                 .check(classes);
         slices().matching("io.llmgateway.provider.(*)..").should().notDependOnEachOther().check(classes);
     }
