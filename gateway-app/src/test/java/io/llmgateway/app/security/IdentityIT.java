@@ -41,14 +41,11 @@ class IdentityIT {
             "logging.level.io.llmgateway", "DEBUG",
             "logging.level.org.springframework.security", "DEBUG");
 
-    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     private static GatewayInstance gateway;
     private static AdminApi admin;
 
     @BeforeAll
     static void start() {
-        LOGS.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
         gateway = GatewayInstance.start(SETTINGS);
         admin = gateway.admin();
         admin.project("alpha", null);
@@ -61,7 +58,6 @@ class IdentityIT {
     @AfterAll
     static void stop() {
         gateway.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
     }
 
     private static WebTestClient.ResponseSpec chat(String key, Map<String, String> headers) {
@@ -294,6 +290,19 @@ class IdentityIT {
 
     @Test
     void noKeyOrSecretReachesALogLineAnErrorBodyOrAMetric() {
+        // attached here: every gateway start re-initialises logging and drops appenders added before it
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            useKeysAndCheckTheirTraces(logs);
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    private void useKeysAndCheckTheirTraces(ListAppender<ILoggingEvent> logs) {
         JsonNode issued = admin.serviceKey("alpha");
         String key = key(issued);
         JsonNode pat = admin.token("ann");
@@ -313,13 +322,13 @@ class IdentityIT {
         List<String> secrets = List.of(key, key(pat), newKey, gateway.adminToken(),
                 secretOf(key), secretOf(key(pat)), secretOf(newKey), secretOf(gateway.adminToken()));
         StringBuilder logs = new StringBuilder();
-        for (ILoggingEvent event : new ArrayList<>(LOGS.list)) {
+        for (ILoggingEvent event : new ArrayList<>(logs.list)) {
             logs.append(event.getFormattedMessage()).append('\n');
             if (event.getThrowableProxy() != null) {
                 logs.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
             }
         }
-        assertThat(LOGS.list).as("the log capture works").isNotEmpty();
+        assertThat(logs.list).as("the log capture works").isNotEmpty();
         for (String secret : secrets) {
             assertThat(logs.toString()).doesNotContain(secret);
             assertThat(metrics).doesNotContain(secret);

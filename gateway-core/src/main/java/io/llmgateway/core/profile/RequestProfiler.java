@@ -1,0 +1,244 @@
+package io.llmgateway.core.profile;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.tokens.TokenCounter;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Checks a request against its model's {@link ParameterProfile} and completes it, before any upstream call:
+ *
+ * <ol>
+ *   <li>every known parameter the profile does not accept is refused (400) or dropped, as the profile says;
+ *   fields the gateway does not know at all are forwarded untouched;</li>
+ *   <li>types, ranges, list sizes, {@code requires} and the message rules are checked; a violation is a 400 that
+ *   names the parameter in {@code param} and the allowed range or rule in {@code message};</li>
+ *   <li>defaults fill what the request left out: request, then route, then profile;</li>
+ *   <li>{@code max_tokens} is checked against the route's context length with a real tokenizer.</li>
+ * </ol>
+ */
+public final class RequestProfiler {
+
+    /** Parameters the gateway itself handles; no profile restricts them. */
+    private static final Set<String> ALWAYS_ACCEPTED = Set.of("model", "messages", "stream", "stream_options");
+    /** Every parameter the gateway knows by name: the JSON names of {@link ChatCompletionRequest}'s fields. */
+    static final Set<String> KNOWN = knownParameters();
+
+    private final JsonMapper json;
+    private final TokenCounter tokens;
+
+    public RequestProfiler(JsonMapper json, TokenCounter tokens) {
+        this.json = json;
+        this.tokens = tokens;
+    }
+
+    /**
+     * The completed request and the parameters dropped from it.
+     *
+     * @param routeDefaults  defaults of the route, over the profile's
+     * @param contextLength  the model's context length in tokens, or null when unknown
+     */
+    public Profiled apply(ChatCompletionRequest request, ParameterProfile profile, Map<String, JsonNode> routeDefaults,
+                          Integer contextLength) {
+        ObjectNode body = json.valueToTree(request);
+        List<String> dropped = new ArrayList<>();
+        for (String name : new ArrayList<>(body.propertyNames())) {
+            if (ALWAYS_ACCEPTED.contains(name) || !KNOWN.contains(name)) {
+                continue;
+            }
+            ParameterRule rule = profile.parameters().get(name);
+            if (rule == null) {
+                if (profile.policyFor(name) == ParameterProfile.UnsupportedPolicy.DROP) {
+                    body.remove(name);
+                    dropped.add(name);
+                } else {
+                    throw InvalidRequestException.invalidParameter(name,
+                            "The parameter '" + name + "' is not supported by the model '" + request.model()
+                                    + "' (profile " + profile.name() + ").");
+                }
+                continue;
+            }
+            check(name, body.get(name), rule, body);
+        }
+        if (profile.maxCompletionTokensWins() && body.has("max_completion_tokens") && body.has("max_tokens")) {
+            body.set("max_tokens", body.get("max_completion_tokens"));
+        }
+        fillDefaults(body, profile, routeDefaults);
+        checkMessages(request, profile.messages());
+        checkToolChoice(body);
+        if (contextLength != null) {
+            checkContext(request, body, contextLength);
+        }
+        ChatCompletionRequest completed = json.treeToValue(body, ChatCompletionRequest.class);
+        return new Profiled(completed, List.copyOf(dropped));
+    }
+
+    private static void check(String name, JsonNode value, ParameterRule rule, ObjectNode body) {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!rule.type().accepts(value)) {
+            throw InvalidRequestException.invalidParameter(name,
+                    "Invalid type for '" + name + "': expected " + rule.type().description() + ".");
+        }
+        if (value.isNumber()) {
+            double number = value.doubleValue();
+            if ((rule.min() != null && number < rule.min()) || (rule.max() != null && number > rule.max())) {
+                throw InvalidRequestException.invalidParameter(name,
+                        "Invalid value for '" + name + "': " + value + " is out of range; it must be "
+                                + rule.range() + ".");
+            }
+        }
+        if (rule.maxItems() != null && value.size() > rule.maxItems() && (value.isArray() || value.isObject())) {
+            throw InvalidRequestException.invalidParameter(name,
+                    "'" + name + "' has " + value.size() + " items; at most " + rule.maxItems() + " are allowed.");
+        }
+        if ((rule.valueMin() != null || rule.valueMax() != null) && value.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                double number = entry.getValue().doubleValue();
+                if ((rule.valueMin() != null && number < rule.valueMin())
+                        || (rule.valueMax() != null && number > rule.valueMax())) {
+                    throw InvalidRequestException.invalidParameter(name,
+                            "Invalid value for '" + name + "[" + entry.getKey() + "]': it must be between "
+                                    + ParameterRule.format(rule.valueMin()) + " and "
+                                    + ParameterRule.format(rule.valueMax()) + ".");
+                }
+            }
+        }
+        if (rule.requires() != null) {
+            JsonNode required = body.get(rule.requires());
+            if (required == null || !required.isBoolean() || !required.booleanValue()) {
+                throw InvalidRequestException.invalidParameter(name,
+                        "'" + name + "' requires '" + rule.requires() + "' to be true.");
+            }
+        }
+    }
+
+    private static void fillDefaults(ObjectNode body, ParameterProfile profile, Map<String, JsonNode> routeDefaults) {
+        if (routeDefaults != null) {
+            routeDefaults.forEach((name, value) -> {
+                if (!body.has(name) || body.get(name).isNull()) {
+                    body.set(name, value);
+                }
+            });
+        }
+        profile.parameters().forEach((name, rule) -> {
+            if (rule.defaultValue() != null && (!body.has(name) || body.get(name).isNull())) {
+                if (name.equals("max_tokens") && body.has("max_completion_tokens")) {
+                    return;
+                }
+                body.set(name, rule.defaultValue());
+            }
+        });
+    }
+
+    private static void checkMessages(ChatCompletionRequest request, MessageRules rules) {
+        var messages = request.messages();
+        boolean seenUser = false;
+        String expected = "user";
+        boolean inPrefix = true;
+        for (int i = 0; i < messages.size(); i++) {
+            String role = messages.get(i).role();
+            String param = "messages[" + i + "].role";
+            if (!rules.roles().isEmpty() && !rules.roles().contains(role)) {
+                throw InvalidRequestException.invalidParameter(param,
+                        "The role '" + role + "' is not supported by this model; allowed roles: "
+                                + String.join(", ", new java.util.TreeSet<>(rules.roles())) + ".");
+            }
+            if ("system".equals(role) && rules.systemFirstOnly() && i != 0) {
+                throw InvalidRequestException.invalidParameter(param,
+                        "A system message must be the very first message.");
+            }
+            if ("context".equals(role) && rules.contextBeforeFirstUser() && seenUser) {
+                throw InvalidRequestException.invalidParameter(param,
+                        "Context messages must come before the first user message.");
+            }
+            if ("user".equals(role)) {
+                seenUser = true;
+            }
+            if (rules.alternating()) {
+                boolean prefixRole = "system".equals(role) || "context".equals(role);
+                if (prefixRole && inPrefix) {
+                    continue;
+                }
+                inPrefix = false;
+                if (!role.equals(expected)) {
+                    throw InvalidRequestException.invalidParameter(param,
+                            "Roles must alternate between user and assistant, starting with user; expected '"
+                                    + expected + "' but got '" + role + "'.");
+                }
+                expected = expected.equals("user") ? "assistant" : "user";
+            }
+        }
+        if (rules.lastRole() != null && !messages.isEmpty()
+                && !rules.lastRole().equals(messages.get(messages.size() - 1).role())) {
+            throw InvalidRequestException.invalidParameter("messages[" + (messages.size() - 1) + "].role",
+                    "The last message must have the role '" + rules.lastRole() + "'.");
+        }
+    }
+
+    /** A {@code tool_choice} that names a function must name one of {@code tools}. */
+    private static void checkToolChoice(ObjectNode body) {
+        JsonNode choice = body.get("tool_choice");
+        if (choice == null || !choice.isObject()) {
+            return;
+        }
+        String name = choice.path("function").path("name").asString(null);
+        if (name == null) {
+            return;
+        }
+        Set<String> declared = new LinkedHashSet<>();
+        for (JsonNode tool : body.path("tools")) {
+            declared.add(tool.path("function").path("name").asString(""));
+        }
+        if (!declared.contains(name)) {
+            throw InvalidRequestException.invalidParameter("tool_choice",
+                    "tool_choice names the function '" + name + "', which is not among the request's tools.");
+        }
+    }
+
+    private void checkContext(ChatCompletionRequest request, ObjectNode body, int contextLength) {
+        JsonNode limit = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        if (limit == null || !limit.isNumber()) {
+            return;
+        }
+        String param = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int maxTokens = limit.intValue();
+        if (maxTokens >= contextLength - 1) {
+            throw InvalidRequestException.invalidParameter(param,
+                    "Invalid value for '" + param + "': it must be in [1, " + (contextLength - 1)
+                            + ") for a context length of " + contextLength + " tokens.");
+        }
+        int prompt = tokens.countPrompt(request.messages());
+        if (prompt + maxTokens > contextLength) {
+            throw InvalidRequestException.invalidParameter(param,
+                    "The prompt (about " + prompt + " tokens) plus '" + param + "' (" + maxTokens
+                            + ") exceeds the model's context length of " + contextLength + " tokens.");
+        }
+    }
+
+    private static Set<String> knownParameters() {
+        Set<String> names = new LinkedHashSet<>();
+        for (RecordComponent component : ChatCompletionRequest.class.getRecordComponents()) {
+            if (component.getName().equals("extra")) {
+                continue;
+            }
+            JsonProperty property = component.getAnnotation(JsonProperty.class);
+            names.add(property != null ? property.value() : component.getName());
+        }
+        return Set.copyOf(names);
+    }
+
+    /** A request completed by its profile, and the parameters removed from it. */
+    public record Profiled(ChatCompletionRequest request, List<String> dropped) {
+    }
+}
