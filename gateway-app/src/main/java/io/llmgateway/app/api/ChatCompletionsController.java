@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ChatCompletionsController {
 
     static final String REQUEST_ID_HEADER = "x-request-id";
+    static final String DROPPED_PARAMS_HEADER = "x-gateway-dropped-params";
 
     private final ChatCompletionService chat;
     private final SseEncoder sse;
@@ -55,6 +56,9 @@ public class ChatCompletionsController {
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(REQUEST_ID_HEADER, requestId);
         RequestContext context = chat.admit(requestId, caller, request, started);
+        if (!context.droppedParams().isEmpty()) {
+            response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));
+        }
         return request.streaming() ? writeStream(context, response) : writeJson(context, response);
     }
 

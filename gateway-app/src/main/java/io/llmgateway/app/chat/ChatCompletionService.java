@@ -4,6 +4,7 @@ import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.AccessException;
+import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -17,14 +18,17 @@ import reactor.core.publisher.Mono;
 public class ChatCompletionService {
 
     private final ModelRouter router;
+    private final RequestProfiler profiler;
 
-    public ChatCompletionService(ModelRouter router) {
+    public ChatCompletionService(ModelRouter router, RequestProfiler profiler) {
         this.router = router;
+        this.profiler = profiler;
     }
 
     /**
-     * Checks the request, resolves its route and checks that the caller's project may use the model; throws the
-     * 4xx to answer instead (404 for an unknown model before 403 for a forbidden one).
+     * Checks the request, resolves its route, checks that the caller's project may use the model, then checks
+     * and completes the request with the model's profile; throws the 4xx to answer instead (404 for an unknown
+     * model before 403 for a forbidden one before 400 for a parameter).
      */
     public RequestContext admit(String requestId, Caller caller, ChatCompletionRequest request, long startedNanos) {
         ChatRequestChecks.check(request);
@@ -32,7 +36,9 @@ public class ChatCompletionService {
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }
-        return new RequestContext(requestId, caller, request, route, startedNanos);
+        RequestProfiler.Profiled profiled = profiler.apply(request, route.profile(), route.defaults(),
+                route.contextLength());
+        return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, startedNanos);
     }
 
     /** A non-streamed completion. */

@@ -26,11 +26,16 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
     /**
      * A public model id.
      *
-     * @param id         the id clients send as {@code model}, e.g. {@code microsoft/phi-3.5-moe-instruct}
-     * @param deployment the name of the deployment that serves it
-     * @param ownedBy    the {@code owned_by} shown by {@code GET /v1/models} (default: the deployment's type)
+     * @param id            the id clients send as {@code model}, e.g. {@code microsoft/phi-3.5-moe-instruct}
+     * @param deployment    the name of the deployment that serves it
+     * @param ownedBy       the {@code owned_by} shown by {@code GET /v1/models} (default: the deployment's type)
+     * @param profile       the parameter profile that checks and completes its requests (default {@code openai})
+     * @param contextLength the model's context length in tokens; {@code max_tokens} is checked against it
+     * @param defaults      parameter defaults of this route, as JSON values, over the profile's defaults
      */
-    public record Model(@NotBlank String id, @NotBlank String deployment, String ownedBy) {
+    public record Model(@NotBlank String id, @NotBlank String deployment, String ownedBy,
+                        @DefaultValue("openai") String profile, Integer contextLength,
+                        @DefaultValue Map<String, String> defaults) {
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.app.profile.ProfileRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +16,8 @@ public class ModelRouter {
 
     private final Map<String, Route> routes;
 
-    public ModelRouter(RoutingProperties properties, ProviderRegistry providers) {
+    public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
+                       JsonMapper json) {
         Map<String, Route> byId = new LinkedHashMap<>();
         for (RoutingProperties.Model model : properties.models()) {
             if (!providers.contains(model.deployment())) {
@@ -26,8 +30,11 @@ public class ModelRouter {
             var deployment = providers.deployment(model.deployment());
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             String ownedBy = model.ownedBy() != null ? model.ownedBy() : deployment.type();
+            Map<String, JsonNode> defaults = new LinkedHashMap<>();
+            model.defaults().forEach((name, value) -> defaults.put(name, ProfileRegistry.json(value, json)));
             byId.put(model.id(), new Route(model.id(), model.deployment(), upstreamModel, ownedBy,
-                    providers.provider(model.deployment())));
+                    providers.provider(model.deployment()), profiles.get(model.profile()), model.contextLength(),
+                    Map.copyOf(defaults)));
         }
         this.routes = Collections.unmodifiableMap(byId);
     }

@@ -1,6 +1,9 @@
 package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.app.profile.ProfileProperties;
+import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.provider.mock.MockProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
@@ -38,7 +41,18 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers) {
-        return new ModelRouter(properties, providers);
+    ProfileRegistry profileRegistry(ProfileProperties properties, JsonMapper gatewayJsonMapper) {
+        return new ProfileRegistry(properties, gatewayJsonMapper);
+    }
+
+    @Bean
+    ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
+                            JsonMapper gatewayJsonMapper) {
+        return new ModelRouter(properties, providers, profiles, gatewayJsonMapper);
+    }
+
+    @Bean
+    RequestProfiler requestProfiler(JsonMapper gatewayJsonMapper, TokenCounter tokenCounter) {
+        return new RequestProfiler(gatewayJsonMapper, tokenCounter);
     }
 }

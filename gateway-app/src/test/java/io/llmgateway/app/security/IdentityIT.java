@@ -302,7 +302,7 @@ class IdentityIT {
         }
     }
 
-    private void useKeysAndCheckTheirTraces(ListAppender<ILoggingEvent> logs) {
+    private void useKeysAndCheckTheirTraces(ListAppender<ILoggingEvent> captured) {
         JsonNode issued = admin.serviceKey("alpha");
         String key = key(issued);
         JsonNode pat = admin.token("ann");
@@ -322,13 +322,13 @@ class IdentityIT {
         List<String> secrets = List.of(key, key(pat), newKey, gateway.adminToken(),
                 secretOf(key), secretOf(key(pat)), secretOf(newKey), secretOf(gateway.adminToken()));
         StringBuilder logs = new StringBuilder();
-        for (ILoggingEvent event : new ArrayList<>(logs.list)) {
+        for (ILoggingEvent event : new ArrayList<>(captured.list)) {
             logs.append(event.getFormattedMessage()).append('\n');
             if (event.getThrowableProxy() != null) {
                 logs.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
             }
         }
-        assertThat(logs.list).as("the log capture works").isNotEmpty();
+        assertThat(captured.list).as("the log capture works").isNotEmpty();
         for (String secret : secrets) {
             assertThat(logs.toString()).doesNotContain(secret);
             assertThat(metrics).doesNotContain(secret);

@@ -1,0 +1,74 @@
+package io.llmgateway.app.profile;
+
+import io.llmgateway.core.profile.MessageRules;
+import io.llmgateway.core.profile.ParamType;
+import io.llmgateway.core.profile.ParameterProfile;
+import io.llmgateway.core.profile.ParameterRule;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
+
+/** The configured profiles, checked and converted once at start-up. */
+public class ProfileRegistry {
+
+    private final Map<String, ParameterProfile> profiles = new LinkedHashMap<>();
+
+    public ProfileRegistry(ProfileProperties properties, JsonMapper json) {
+        properties.profiles().forEach((name, profile) -> profiles.put(name, convert(name, profile, json)));
+    }
+
+    /** The profile of this name; start-up fails for a model that names an unknown one. */
+    public ParameterProfile get(String name) {
+        ParameterProfile profile = profiles.get(name);
+        if (profile == null) {
+            throw new IllegalStateException("no profile '" + name + "' under gateway.profiles; known: "
+                    + profiles.keySet());
+        }
+        return profile;
+    }
+
+    private static ParameterProfile convert(String name, ProfileProperties.Profile profile, JsonMapper json) {
+        Map<String, ParameterRule> rules = new LinkedHashMap<>();
+        profile.parameters().forEach((parameter, rule) -> rules.put(parameter, new ParameterRule(
+                type(name, parameter, rule.type()), rule.min(), rule.max(), json(rule.defaultValue(), json),
+                rule.maxItems(), rule.valueMin(), rule.valueMax(), rule.requires())));
+        ProfileProperties.Messages messages = profile.messages();
+        return new ParameterProfile(name, rules, policy(name, profile.unsupported()), profile.drop(),
+                profile.reject(), new MessageRules(messages.roles(), messages.systemFirstOnly(),
+                messages.contextBeforeFirstUser(), messages.alternating(), messages.lastRole()),
+                profile.maxCompletionTokensWins());
+    }
+
+    private static ParamType type(String profile, String parameter, String type) {
+        try {
+            return ParamType.valueOf(type.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.profiles." + profile + ".parameters." + parameter
+                    + ".type '" + type + "' is not a parameter type", e);
+        }
+    }
+
+    private static ParameterProfile.UnsupportedPolicy policy(String profile, String value) {
+        try {
+            return ParameterProfile.UnsupportedPolicy.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.profiles." + profile + ".unsupported must be reject or drop", e);
+        }
+    }
+
+    /** A default as JSON; text that is not JSON is taken as a string. */
+    public static JsonNode json(String value, JsonMapper json) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.readTree(value);
+        } catch (JacksonException notJson) {
+            return StringNode.valueOf(value);
+        }
+    }
+}
