@@ -94,7 +94,7 @@ public final class RequestProfiler {
             double number = value.doubleValue();
             if ((rule.min() != null && number < rule.min()) || (rule.max() != null && number > rule.max())) {
                 throw InvalidRequestException.invalidParameter(name,
-                        "Invalid value for '" + name + "': " + value + " is out of range; it must be "
+                        "Invalid value for '" + name + "': " + plain(value) + " is out of range; it must be "
                                 + rule.range() + ".");
             }
         }
@@ -121,6 +121,11 @@ public final class RequestProfiler {
                         "'" + name + "' requires '" + rule.requires() + "' to be true.");
             }
         }
+    }
+
+    private static String plain(JsonNode number) {
+        return number.isIntegralNumber() ? number.toString()
+                : java.math.BigDecimal.valueOf(number.doubleValue()).stripTrailingZeros().toPlainString();
     }
 
     private static void fillDefaults(ObjectNode body, ParameterProfile profile, Map<String, JsonNode> routeDefaults) {
@@ -232,7 +237,8 @@ public final class RequestProfiler {
             if (component.getName().equals("extra")) {
                 continue;
             }
-            JsonProperty property = component.getAnnotation(JsonProperty.class);
+            // @JsonProperty does not target record components; it is found on the generated accessor
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
             names.add(property != null ? property.value() : component.getName());
         }
         return Set.copyOf(names);
