@@ -188,7 +188,7 @@ public abstract class ChatProviderContract {
     @Test
     void anUnreachableUpstreamIs502() {
         Deployment deployment = new Deployment("dep-down", "openai", URI.create("http://127.0.0.1:1/v1"),
-                Secret.NONE, upstreamModel(), Timeouts.DEFAULTS);
+                Secret.of(KEY), upstreamModel(), Timeouts.DEFAULTS);
         StepVerifier.create(create(deployment).complete(request(false)))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(502);

@@ -8,6 +8,7 @@ import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.protocol.StreamOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -50,12 +51,29 @@ public class ChatCompletionService {
                 .map(completion -> completion.withModel(context.requestedModel()));
     }
 
-    /** A streamed completion, chunk by chunk as the upstream sends them. */
+    /**
+     * A streamed completion, chunk by chunk as the upstream sends them. When the deployment can report usage on a
+     * stream, the gateway always asks for it (so usage is always known) and removes the usage chunk again if the
+     * client did not ask for it.
+     */
     public Flux<ChatCompletionChunk> stream(RequestContext context) {
         Route route = context.route();
+        boolean clientWantsUsage = context.request().wantsStreamUsage();
+        StreamOptions options = route.streamUsage() && !clientWantsUsage
+                ? withUsage(context.request().streamOptions())
+                : context.request().streamOptions();
         ChatCompletionRequest upstream = context.request().withModel(route.upstreamModel())
-                .withStreaming(true, context.request().streamOptions());
-        return route.provider().stream(upstream)
+                .withStreaming(true, options);
+        Flux<ChatCompletionChunk> chunks = route.provider().stream(upstream)
                 .map(chunk -> chunk.withModel(context.requestedModel()));
+        return clientWantsUsage ? chunks : chunks.filter(chunk -> !chunk.isUsageOnly());
+    }
+
+    private static StreamOptions withUsage(StreamOptions options) {
+        if (options == null) {
+            return StreamOptions.includingUsage();
+        }
+        java.util.Map<String, tools.jackson.databind.JsonNode> extra = new java.util.LinkedHashMap<>(options.extra());
+        return new StreamOptions(true, extra);
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.app.config;
 
 import io.llmgateway.provider.mock.MockOptions;
+import io.llmgateway.provider.octo.OctoOptions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
@@ -41,7 +42,8 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
     /**
      * A provider instance.
      *
-     * @param type          the adapter: {@code openai} (any OpenAI-compatible API) or {@code mock} (built in)
+     * @param type          the adapter: {@code openai} (any OpenAI-compatible API), {@code nim} (NVIDIA's API
+     *                      catalog), {@code octo} (vLLM-class engines with Octo-style parameters) or {@code mock}
      * @param baseUrl       the API root, e.g. {@code https://integrate.api.nvidia.com/v1}; required for
      *                      {@code openai}
      * @param apiKey        the gateway's key for this provider; put an environment placeholder here, e.g.
@@ -50,10 +52,27 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param upstreamModel the model name the upstream expects (default: the public model id)
      * @param timeouts      connect, first-byte and between-chunks limits
      * @param mock          settings of a {@code mock} deployment
+     * @param octo          settings of an {@code octo} deployment
+     * @param streamUsage   the upstream honours {@code stream_options.include_usage}, so the gateway always asks
+     *                      for usage on streams (default true)
      */
     public record Deployment(@DefaultValue("openai") String type, URI baseUrl, String apiKey, Path apiKeyFile,
                              String upstreamModel, @DefaultValue @Valid Timeouts timeouts,
-                             @DefaultValue MockSettings mock) {
+                             @DefaultValue MockSettings mock, @DefaultValue OctoSettings octo,
+                             @DefaultValue("true") boolean streamUsage) {
+    }
+
+    /**
+     * Settings of an Octo-style (vLLM-class) deployment.
+     *
+     * @param peftModels the model name the engine serves each fine-tuned adapter under, by {@code peft} id
+     *                   (bracket ids with characters other than letters, digits and '-': {@code "[org/a1]"})
+     */
+    public record OctoSettings(@DefaultValue Map<String, String> peftModels) {
+
+        public OctoOptions toOptions() {
+            return new OctoOptions(peftModels);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.llmgateway.core.profile.MessageRules;
 import io.llmgateway.core.profile.ParamType;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.profile.ParameterRule;
+import io.llmgateway.core.profile.RequestProfiler;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,12 @@ public class ProfileRegistry {
 
     private static ParameterProfile convert(String name, ProfileProperties.Profile profile, JsonMapper json) {
         Map<String, ParameterRule> rules = new LinkedHashMap<>();
+        profile.parameters().forEach((parameter, rule) -> {
+            if (!RequestProfiler.isKnownParameter(parameter)) {
+                throw new IllegalStateException("gateway.profiles." + name + ".parameters." + parameter
+                        + " is not a chat-completion parameter");
+            }
+        });
         profile.parameters().forEach((parameter, rule) -> rules.put(parameter, new ParameterRule(
                 type(name, parameter, rule.type()), rule.min(), rule.max(), json(rule.defaultValue(), json),
                 rule.maxItems(), rule.valueMin(), rule.valueMax(), rule.requires())));

@@ -2,6 +2,7 @@ package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.core.profile.RequestProfiler;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import io.llmgateway.core.error.InvalidRequestException;
@@ -31,10 +32,16 @@ public class ModelRouter {
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             String ownedBy = model.ownedBy() != null ? model.ownedBy() : deployment.type();
             Map<String, JsonNode> defaults = new LinkedHashMap<>();
+            model.defaults().keySet().stream().filter(name -> !RequestProfiler.isKnownParameter(name)).findFirst()
+                    .ifPresent(name -> {
+                        throw new IllegalStateException("gateway.models entry '" + model.id() + "' has a default"
+                                + " for '" + name + "', which is not a chat-completion parameter (write names with"
+                                + " an underscore in brackets: \"[max_tokens]\")");
+                    });
             model.defaults().forEach((name, value) -> defaults.put(name, ProfileRegistry.json(value, json)));
             byId.put(model.id(), new Route(model.id(), model.deployment(), upstreamModel, ownedBy,
                     providers.provider(model.deployment()), profiles.get(model.profile()), model.contextLength(),
-                    Map.copyOf(defaults)));
+                    Map.copyOf(defaults), providers.reportsStreamUsage(model.deployment())));
         }
         this.routes = Collections.unmodifiableMap(byId);
     }

@@ -6,6 +6,8 @@ import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.provider.nim.NimProviderFactory;
+import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +25,14 @@ public class ProviderRegistry {
 
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    private final Map<String, Boolean> streamUsage = new LinkedHashMap<>();
 
-    public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, MockProviderFactory mock) {
+    public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, NimProviderFactory nim,
+                            OctoProviderFactory octo, MockProviderFactory mock) {
         properties.deployments().forEach((name, settings) -> {
             Deployment deployment = toDeployment(name, settings);
             deployments.put(name, deployment);
+            streamUsage.put(name, settings.streamUsage() || MockProviderFactory.TYPE.equals(settings.type()));
             providers.put(name, switch (deployment.type()) {
                 case OpenAiProviderFactory.TYPE -> {
                     if (deployment.baseUrl() == null) {
@@ -36,9 +41,17 @@ public class ProviderRegistry {
                     }
                     yield openAi.create(deployment);
                 }
+                case NimProviderFactory.TYPE -> nim.create(deployment);
+                case OctoProviderFactory.TYPE -> {
+                    if (deployment.baseUrl() == null) {
+                        throw new IllegalStateException("gateway.deployments." + name + ".base-url is required for"
+                                + " type 'octo'");
+                    }
+                    yield octo.create(deployment, settings.octo().toOptions());
+                }
                 case MockProviderFactory.TYPE -> mock.create(deployment, settings.mock().toOptions());
                 default -> throw new IllegalStateException("gateway.deployments." + name + ".type '"
-                        + deployment.type() + "' is not a provider type; use 'openai' or 'mock'");
+                        + deployment.type() + "' is not a provider type; use openai, nim, octo or mock");
             });
         });
     }
@@ -49,6 +62,11 @@ public class ProviderRegistry {
 
     public ChatProvider provider(String deployment) {
         return providers.get(deployment);
+    }
+
+    /** Whether the deployment reports usage on a stream when asked with {@code include_usage}. */
+    public boolean reportsStreamUsage(String deployment) {
+        return streamUsage.getOrDefault(deployment, false);
     }
 
     public Deployment deployment(String name) {

@@ -16,7 +16,9 @@ import tools.jackson.databind.JsonNode;
  * @param profile       the parameter contract of the model
  * @param contextLength the context length in tokens, or null when not configured
  * @param defaults      the route's parameter defaults, over the profile's
+ * @param streamUsage   the deployment reports usage on streams when asked
  */
 public record Route(String modelId, String deployment, String upstreamModel, String ownedBy, ChatProvider provider,
-                    ParameterProfile profile, Integer contextLength, Map<String, JsonNode> defaults) {
+                    ParameterProfile profile, Integer contextLength, Map<String, JsonNode> defaults,
+                    boolean streamUsage) {
 }

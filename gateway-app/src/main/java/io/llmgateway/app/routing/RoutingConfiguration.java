@@ -6,6 +6,8 @@ import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.provider.nim.NimProviderFactory;
+import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -30,14 +32,26 @@ public class RoutingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    NimProviderFactory nimProviderFactory(OpenAiProviderFactory openAi) {
+        return new NimProviderFactory(openAi);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OctoProviderFactory octoProviderFactory(OpenAiProviderFactory openAi, JsonMapper gatewayJsonMapper) {
+        return new OctoProviderFactory(openAi, gatewayJsonMapper);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     MockProviderFactory mockProviderFactory(TokenCounter tokenCounter) {
         return new MockProviderFactory(tokenCounter);
     }
 
     @Bean
     ProviderRegistry providerRegistry(RoutingProperties properties, OpenAiProviderFactory openAi,
-                                      MockProviderFactory mock) {
-        return new ProviderRegistry(properties, openAi, mock);
+                                      NimProviderFactory nim, OctoProviderFactory octo, MockProviderFactory mock) {
+        return new ProviderRegistry(properties, openAi, nim, octo, mock);
     }
 
     @Bean

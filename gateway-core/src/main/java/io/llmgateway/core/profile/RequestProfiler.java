@@ -82,6 +82,11 @@ public final class RequestProfiler {
         return new Profiled(completed, List.copyOf(dropped));
     }
 
+    /** Whether the gateway knows this parameter by name (a typo in a profile or route default is not). */
+    public static boolean isKnownParameter(String name) {
+        return KNOWN.contains(name) || ALWAYS_ACCEPTED.contains(name);
+    }
+
     private static void check(String name, JsonNode value, ParameterRule rule, ObjectNode body) {
         if (value == null || value.isNull()) {
             return;
