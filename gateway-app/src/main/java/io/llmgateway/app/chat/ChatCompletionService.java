@@ -2,6 +2,7 @@ package io.llmgateway.app.chat;
 
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
+import io.llmgateway.app.routing.RouteExecutor;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.AccessException;
 import io.llmgateway.core.profile.RequestProfiler;
@@ -20,10 +21,12 @@ public class ChatCompletionService {
 
     private final ModelRouter router;
     private final RequestProfiler profiler;
+    private final RouteExecutor executor;
 
-    public ChatCompletionService(ModelRouter router, RequestProfiler profiler) {
+    public ChatCompletionService(ModelRouter router, RequestProfiler profiler, RouteExecutor executor) {
         this.router = router;
         this.profiler = profiler;
+        this.executor = executor;
     }
 
     /**
@@ -42,12 +45,13 @@ public class ChatCompletionService {
         return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, startedNanos);
     }
 
-    /** A non-streamed completion. */
+    /** A non-streamed completion, from the first deployment of the route that answers. */
     public Mono<ChatCompletion> complete(RequestContext context) {
-        Route route = context.route();
-        ChatCompletionRequest upstream = context.request().withModel(route.upstreamModel())
-                .withStreaming(null, null);
-        return route.provider().complete(upstream)
+        ChatCompletionRequest request = context.request().withStreaming(null, null);
+        return executor.execute(context.route(), target ->
+                        target.provider().complete(request.withModel(target.upstreamModel())).flux())
+                // single(), not next(): next() cancels before completion and the circuit would never see a success
+                .single()
                 .map(completion -> completion.withModel(context.requestedModel()));
     }
 
@@ -57,15 +61,14 @@ public class ChatCompletionService {
      * client did not ask for it.
      */
     public Flux<ChatCompletionChunk> stream(RequestContext context) {
-        Route route = context.route();
         boolean clientWantsUsage = context.request().wantsStreamUsage();
-        StreamOptions options = route.streamUsage() && !clientWantsUsage
-                ? withUsage(context.request().streamOptions())
-                : context.request().streamOptions();
-        ChatCompletionRequest upstream = context.request().withModel(route.upstreamModel())
-                .withStreaming(true, options);
-        Flux<ChatCompletionChunk> chunks = route.provider().stream(upstream)
-                .map(chunk -> chunk.withModel(context.requestedModel()));
+        Flux<ChatCompletionChunk> chunks = executor.execute(context.route(), target -> {
+            StreamOptions options = target.streamUsage() && !clientWantsUsage
+                    ? withUsage(context.request().streamOptions())
+                    : context.request().streamOptions();
+            return target.provider().stream(context.request().withModel(target.upstreamModel())
+                    .withStreaming(true, options));
+        }).map(chunk -> chunk.withModel(context.requestedModel()));
         return clientWantsUsage ? chunks : chunks.filter(chunk -> !chunk.isUsageOnly());
     }
 

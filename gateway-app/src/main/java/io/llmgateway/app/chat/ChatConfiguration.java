@@ -1,6 +1,7 @@
 package io.llmgateway.app.chat;
 
 import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.app.routing.RouteExecutor;
 import io.llmgateway.core.profile.RequestProfiler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 public class ChatConfiguration {
 
     @Bean
-    ChatCompletionService chatCompletionService(ModelRouter router, RequestProfiler profiler) {
-        return new ChatCompletionService(router, profiler);
+    ChatCompletionService chatCompletionService(ModelRouter router, RequestProfiler profiler,
+                                                RouteExecutor executor) {
+        return new ChatCompletionService(router, profiler, executor);
     }
 }

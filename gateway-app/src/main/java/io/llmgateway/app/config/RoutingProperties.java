@@ -33,10 +33,30 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param profile       the parameter profile that checks and completes its requests (default {@code openai})
      * @param contextLength the model's context length in tokens; {@code max_tokens} is checked against it
      * @param defaults      parameter defaults of this route, as JSON values, over the profile's defaults
+     * @param deployments   several deployments with weights, instead of one {@code deployment}
+     * @param fallbacks     model ids tried in order when every deployment of this one fails
      */
-    public record Model(@NotBlank String id, @NotBlank String deployment, String ownedBy,
+    public record Model(@NotBlank String id, String deployment, String ownedBy,
                         @DefaultValue("openai") String profile, Integer contextLength,
-                        @DefaultValue Map<String, String> defaults) {
+                        @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
+                        @DefaultValue List<String> fallbacks) {
+
+        /** The deployments of this model: {@code deployments}, or the single {@code deployment}. */
+        public List<Target> targets() {
+            if (!deployments.isEmpty()) {
+                return deployments;
+            }
+            return deployment == null ? List.of() : List.of(new Target(deployment, 1));
+        }
+    }
+
+    /**
+     * A weighted deployment of a model.
+     *
+     * @param name   the deployment
+     * @param weight its share of the traffic (default 1)
+     */
+    public record Target(@NotBlank String name, @DefaultValue("1") int weight) {
     }
 
     /**

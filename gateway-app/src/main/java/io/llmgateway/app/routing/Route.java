@@ -2,23 +2,34 @@ package io.llmgateway.app.routing;
 
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.ChatProvider;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Where a public model id goes.
+ * Where a public model id goes: one or more weighted deployments, then fallback model ids.
  *
  * @param modelId       the id the client asked for; every response names it
- * @param deployment    the deployment that serves it
- * @param upstreamModel the name the upstream knows the model by
  * @param ownedBy       shown by {@code GET /v1/models}
- * @param provider      the adapter instance of the deployment
  * @param profile       the parameter contract of the model
  * @param contextLength the context length in tokens, or null when not configured
  * @param defaults      the route's parameter defaults, over the profile's
- * @param streamUsage   the deployment reports usage on streams when asked
+ * @param targets       the deployments that serve it, with their weights
+ * @param fallbacks     model ids tried in order when every target fails
  */
-public record Route(String modelId, String deployment, String upstreamModel, String ownedBy, ChatProvider provider,
-                    ParameterProfile profile, Integer contextLength, Map<String, JsonNode> defaults,
-                    boolean streamUsage) {
+public record Route(String modelId, String ownedBy, ParameterProfile profile, Integer contextLength,
+                    Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks) {
+
+    /**
+     * One deployment of a route.
+     *
+     * @param deployment    the deployment's name: its circuit breaker and bulkhead are named after it
+     * @param upstreamModel the name the upstream knows the model by
+     * @param provider      the adapter instance
+     * @param weight        its share of the traffic among the route's targets
+     * @param streamUsage   the deployment reports usage on streams when asked
+     */
+    public record Target(String deployment, String upstreamModel, ChatProvider provider, int weight,
+                         boolean streamUsage) {
+    }
 }

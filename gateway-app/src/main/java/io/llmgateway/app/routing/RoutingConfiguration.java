@@ -1,5 +1,7 @@
 package io.llmgateway.app.routing;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
@@ -63,6 +65,12 @@ public class RoutingConfiguration {
     ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
                             JsonMapper gatewayJsonMapper) {
         return new ModelRouter(properties, providers, profiles, gatewayJsonMapper);
+    }
+
+    @Bean
+    RouteExecutor routeExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers,
+                                BulkheadRegistry bulkheads, ResilienceProperties properties) {
+        return new RouteExecutor(router, circuitBreakers, bulkheads, properties);
     }
 
     @Bean

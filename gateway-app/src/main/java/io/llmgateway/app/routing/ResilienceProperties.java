@@ -1,0 +1,20 @@
+package io.llmgateway.app.routing;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Retries across deployments. Circuit breakers and bulkheads are Resilience4j named instances, one per
+ * deployment, configured under {@code resilience4j.circuitbreaker} and {@code resilience4j.bulkhead}.
+ *
+ * @param maxAttempts       upstream calls per request at most, over all deployments and fallbacks (default 3)
+ * @param backoff           pause before the second attempt, doubled for each next one (default 100ms)
+ * @param maxBackoff        longest pause between attempts (default 1s)
+ * @param unavailableRetryAfter the {@code Retry-After} of a 503 when no deployment can take the request (default 5s)
+ */
+@ConfigurationProperties("gateway.resilience")
+public record ResilienceProperties(@DefaultValue("3") int maxAttempts, @DefaultValue("100ms") Duration backoff,
+                                   @DefaultValue("1s") Duration maxBackoff,
+                                   @DefaultValue("5s") Duration unavailableRetryAfter) {
+}
