@@ -218,6 +218,38 @@ class ShippedProfilesTests {
                 + "\"log_prompt\":false,\"repetition_penalty\":1.2", null).dropped()).isEmpty();
     }
 
+    static Stream<Arguments> ragParams() {
+        return Stream.of(
+                Arguments.of("{\"vector_store_ids\":[\"vs_1\"],\"max_num_results\":20,\"score_threshold\":1,"
+                        + "\"include_sources\":true,\"filters\":{\"type\":\"and\",\"filters\":[{\"type\":\"eq\","
+                        + "\"key\":\"team\",\"value\":\"finance\"},{\"type\":\"gte\",\"key\":\"year\",\"value\":2024}]}}",
+                        null),
+                Arguments.of("null", null),
+                Arguments.of("{}", "rag_params.vector_store_ids"),
+                Arguments.of("{\"vector_store_ids\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
+                        "rag_params.vector_store_ids"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"max_num_results\":21}", "rag_params.max_num_results"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"max_num_results\":0}", "rag_params.max_num_results"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"score_threshold\":1.1}", "rag_params.score_threshold"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"like\"}}", "rag_params.filters"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"or\",\"filters\":[{\"type\":"
+                        + "\"eq\",\"key\":\"k\"}]}}", "rag_params.filters.filters[0]"),
+                Arguments.of("{\"vector_store_ids\":[\"vs\"],\"top_k\":3}", "rag_params.top_k"),
+                Arguments.of("\"vs_1\"", "rag_params"));
+    }
+
+    @ParameterizedTest(name = "rag_params {index}: error at {1}")
+    @MethodSource("ragParams")
+    void ragParamsAreValidatedForShape(String rag, String errorParam) {
+        if (errorParam == null) {
+            assertThat(apply("rag-platform", "\"rag_params\":" + rag, null).dropped()).isEmpty();
+        } else {
+            assertThatThrownBy(() -> apply("rag-platform", "\"rag_params\":" + rag, null))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo(errorParam);
+        }
+    }
+
     @Test
     void maxTokensIsCheckedAgainstTheContextLengthWithTheTokenizer() {
         assertThat(apply("nim-mistral", "\"max_tokens\":100", 4096).request().maxTokens()).isEqualTo(100);

@@ -11,6 +11,8 @@ public enum ParamType {
     STRING_OR_LIST("a string or a list of strings"),
     OBJECT("an object"),
     ARRAY("an array"),
+    /** {@code rag_params}: an object of the shape {@link RagParamsShape} defines. */
+    RAG_PARAMS("an object of retrieval parameters"),
     /** An object whose values are numbers ({@code logit_bias}). */
     NUMBER_MAP("an object of numbers"),
     ANY("any JSON value");
@@ -33,7 +35,7 @@ public enum ParamType {
             case BOOLEAN -> value.isBoolean();
             case STRING -> value.isString();
             case STRING_OR_LIST -> value.isString() || (value.isArray() && allStrings(value));
-            case OBJECT -> value.isObject();
+            case OBJECT, RAG_PARAMS -> value.isObject();
             case ARRAY -> value.isArray();
             case NUMBER_MAP -> value.isObject() && allNumbers(value);
             case ANY -> true;

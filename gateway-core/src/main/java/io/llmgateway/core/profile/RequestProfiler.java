@@ -95,6 +95,9 @@ public final class RequestProfiler {
             throw InvalidRequestException.invalidParameter(name,
                     "Invalid type for '" + name + "': expected " + rule.type().description() + ".");
         }
+        if (rule.type() == ParamType.RAG_PARAMS) {
+            RagParamsShape.check(value);
+        }
         if (value.isNumber()) {
             double number = value.doubleValue();
             if ((rule.min() != null && number < rule.min()) || (rule.max() != null && number > rule.max())) {
