@@ -1,5 +1,6 @@
 package io.llmgateway.app;
 
+import io.llmgateway.app.persistence.MigrateOnly;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        if (MigrateOnly.requested(args, System.getenv())) {
+            System.exit(MigrateOnly.run(args, System.getenv(), System.out, System.err));
+        }
         SpringApplication.run(GatewayApplication.class, args);
     }
 }
