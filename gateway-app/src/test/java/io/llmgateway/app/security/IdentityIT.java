@@ -135,7 +135,9 @@ class IdentityIT {
         gateway.client(serviceKey).get().uri("/actuator/prometheus").exchange().expectStatus().isForbidden();
         gateway.client(gateway.adminToken()).get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
         gateway.client().get().uri("/actuator/health").exchange().expectStatus().isOk();
+        // the paths the Helm chart's probes use (deploy-tests checks the chart renders exactly these)
         gateway.client().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        gateway.client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 
     @Test

@@ -1,0 +1,139 @@
+package io.llmgateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.LintResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** values.schema.json refuses what it must, through Helm itself (lint and template). */
+class ValuesSchemaTests {
+
+    private static final String SCHEMA_ERROR = "values don't meet the specifications of the schema";
+
+    @Test
+    void aWrongTypeIsRejected() {
+        assertRejected(Map.of("replicaCount", "two"), "/replicaCount", "want integer");
+    }
+
+    @Test
+    void anUnknownTopLevelKeyIsRejected() {
+        assertRejected(Map.of("foo", "bar"), "additional properties 'foo' not allowed");
+    }
+
+    @Test
+    void anUnknownNestedKeyIsRejected() {
+        assertRejected(Map.of("externalDatabase", Map.of("hostname", "db")), "/externalDatabase",
+                "additional properties 'hostname' not allowed");
+    }
+
+    @Test
+    void theEmbeddedDatabaseWithTwoReplicasIsRejected() {
+        assertRejected(Map.of("replicaCount", 2), "/replicaCount", "maximum");
+    }
+
+    @Test
+    void theEmbeddedDatabaseWithAutoscalingIsRejected() {
+        assertRejected(Map.of("autoscaling", Map.of("enabled", true)), "/autoscaling/enabled");
+    }
+
+    @Test
+    void anExternalDatabaseAllowsSeveralReplicasAndAutoscaling() {
+        Map<String, Object> values = Map.of(
+                "replicaCount", 3,
+                "autoscaling", Map.of("enabled", true),
+                "externalDatabase", Map.of("host", "postgres.db"));
+        LintResult result = HelmChart.lint(values);
+        assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
+    }
+
+    @Test
+    void aRedisLimitsBackendNeedsARedisHost() {
+        assertRejected(Map.of("config", Map.of("limits", Map.of("backend", "redis"))), "/externalRedis/host");
+    }
+
+    @Test
+    void theTemplatesRefuseTheEmbeddedDatabaseWithSeveralReplicasEvenWithoutTheSchema() {
+        // Belt and braces: with the schema gone (or --skip-schema-validation) the templates still fail.
+        var chart = HelmChart.copyWithoutSchema();
+        assertThatThrownBy(() -> HelmChart.template(chart, List.of(), Map.of("replicaCount", "2")))
+                .hasMessageContaining("embedded PostgreSQL")
+                .hasMessageNotContaining(SCHEMA_ERROR);
+        assertThatThrownBy(() -> HelmChart.template(chart, List.of(), Map.of("autoscaling.enabled", "true")))
+                .hasMessageContaining("embedded PostgreSQL");
+    }
+
+    @Test
+    void everyObjectOfTheSchemaIsClosed() throws IOException {
+        JsonNode schema = new ObjectMapper().readTree(HelmChart.CHART_DIR.resolve("values.schema.json").toFile());
+        assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
+
+        List<String> open = new ArrayList<>();
+        collectOpenObjects(schema, "#", open);
+        assertThat(open).as("objects that accept unknown keys").isEmpty();
+    }
+
+    @Test
+    void theSchemaTypesEveryDefaultValue() {
+        // Every key of values.yaml is declared in the schema (a closed schema would otherwise reject the defaults;
+        // this also guards against a key documented in values.yaml but forgotten in the schema).
+        assertThat(HelmChart.lint().isFailed()).isFalse();
+    }
+
+    /** Objects with properties must say additionalProperties: false; maps must type their values. */
+    private static void collectOpenObjects(JsonNode node, String path, List<String> open) {
+        if (node.isObject()) {
+            boolean isObjectSchema = node.path("type").asText().equals("object") || node.has("properties");
+            // if/then are partial schemas applied on top of the closed ones: they need not be closed themselves.
+            boolean conditional = path.matches(".*/(if|then)(/.*)?");
+            if (isObjectSchema && !conditional) {
+                JsonNode additional = node.get("additionalProperties");
+                boolean closed = additional != null
+                        && (additional.isBoolean() ? !additional.asBoolean() : additional.isObject());
+                if (!closed) {
+                    open.add(path);
+                }
+            }
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                collectOpenObjects(field.getValue(), path + "/" + field.getKey(), open);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectOpenObjects(node.get(i), path + "/" + i, open);
+            }
+        }
+    }
+
+    /** Both `helm lint --strict` and `helm template` refuse the values with a schema error naming the culprit. */
+    private static void assertRejected(Map<String, Object> values, String... expectedInMessage) {
+        LintResult lint = HelmChart.lint(values);
+        assertThat(lint.isFailed()).as("lint should fail for %s", values).isTrue();
+        assertThat(String.join("\n", lint.getMessages())).contains(expectedInMessage);
+
+        Map<String, String> sets = new java.util.LinkedHashMap<>();
+        flatten("", values, sets);
+        assertThatThrownBy(() -> HelmChart.template(List.of(), sets))
+                .hasMessageContaining(SCHEMA_ERROR)
+                .hasMessageContainingAll(expectedInMessage);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> values, Map<String, String> sets) {
+        values.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> map) {
+                flatten(prefix + key + ".", (Map<String, Object>) map, sets);
+            } else {
+                sets.put(prefix + key, String.valueOf(value));
+            }
+        });
+    }
+}
