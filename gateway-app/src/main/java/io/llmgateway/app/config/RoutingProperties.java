@@ -30,14 +30,15 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param id            the id clients send as {@code model}, e.g. {@code microsoft/phi-3.5-moe-instruct}
      * @param deployment    the name of the deployment that serves it
      * @param ownedBy       the {@code owned_by} shown by {@code GET /v1/models} (default: the deployment's type)
-     * @param profile       the parameter profile that checks and completes its requests (default {@code openai})
+     * @param profile       the parameter profile that checks and completes its requests (default {@code default}:
+     *                      OpenAI's ranges, anything else passes)
      * @param contextLength the model's context length in tokens; {@code max_tokens} is checked against it
      * @param defaults      parameter defaults of this route, as JSON values, over the profile's defaults
      * @param deployments   several deployments with weights, instead of one {@code deployment}
      * @param fallbacks     model ids tried in order when every deployment of this one fails
      */
     public record Model(@NotBlank String id, String deployment, String ownedBy,
-                        @DefaultValue("openai") String profile, Integer contextLength,
+                        @DefaultValue("default") String profile, Integer contextLength,
                         @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
                         @DefaultValue List<String> fallbacks) {
 

@@ -66,6 +66,11 @@ public class ErrorMapper {
         if (error instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode(), status.getReason(), method, path);
         }
+        if (error instanceof java.util.concurrent.CancellationException) {
+            // the client went away mid-stream: nothing failed on our side, and nobody is left to tell
+            log.debug("Stream cancelled by the client: {}", error.toString());
+            return GatewayException.internal("The request was cancelled.", error);
+        }
         log.error("Unexpected failure: {}", error.toString(), error);
         return GatewayException.internal("The gateway failed to process the request.", error);
     }

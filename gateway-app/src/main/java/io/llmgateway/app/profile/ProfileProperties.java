@@ -16,7 +16,8 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
     /**
      * One profile.
      *
-     * @param unsupported              {@code reject} (400) or {@code drop} a known parameter not listed below
+     * @param unsupported              {@code reject} (400), {@code drop} or {@code pass} (forward unchecked) a
+     *                                 known parameter not listed below
      * @param drop                     parameters always dropped
      * @param reject                   parameters always refused
      * @param maxCompletionTokensWins  {@code max_completion_tokens} replaces {@code max_tokens} when both are set

@@ -63,7 +63,7 @@ public class ProfileRegistry {
         try {
             return ParameterProfile.UnsupportedPolicy.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gateway.profiles." + profile + ".unsupported must be reject or drop", e);
+            throw new IllegalStateException("gateway.profiles." + profile + ".unsupported must be reject, drop or pass", e);
         }
     }
 

@@ -43,6 +43,8 @@ public record ParameterProfile(String name, Map<String, ParameterRule> parameter
         /** 400 naming the parameter. */
         REJECT,
         /** Removed before the upstream call and named in {@code x-gateway-dropped-params}. */
-        DROP
+        DROP,
+        /** Forwarded unchecked: the profile does not know this model's contract for it. */
+        PASS
     }
 }

@@ -57,7 +57,11 @@ public final class RequestProfiler {
             }
             ParameterRule rule = profile.parameters().get(name);
             if (rule == null) {
-                if (profile.policyFor(name) == ParameterProfile.UnsupportedPolicy.DROP) {
+                ParameterProfile.UnsupportedPolicy policy = profile.policyFor(name);
+                if (policy == ParameterProfile.UnsupportedPolicy.PASS) {
+                    continue;
+                }
+                if (policy == ParameterProfile.UnsupportedPolicy.DROP) {
                     body.remove(name);
                     dropped.add(name);
                 } else {
