@@ -6,7 +6,7 @@
 # See bench/README.md. Knobs (environment variables):
 #   DURATION=15        seconds per measured run
 #   WARMUP=10          seconds of the warm-up run of the upstream and nginx (plain requests)
-#   GATEWAY_WARMUP=3*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
+#   GATEWAY_WARMUP=6*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
 #   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
 #   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
 #   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
@@ -14,11 +14,11 @@
 #   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
 #   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
 #   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets (harmless for nginx and
-#                      the upstream). If unset and the gateway answers 401, run.sh mints a service key itself and
-#                      stores it in the gateway's embedded database (a stopgap until an admin API issues keys)
+#                      the upstream). If unset and the gateway answers 401, run.sh has the gateway's admin API
+#                      issue a service key (with the admin token it gave the gateway's throw-away database)
 #   GATEWAY_USER_ID=   sent as X-User-Id (a service key needs it; default bench-user when a key is sent)
 #   GATEWAY_PROJECT_ID= sent as X-Project-Id when set
-#   AUTO_KEY=1         0: never mint a key (a 401 then fails the run)
+#   AUTO_KEY=1         0: never ask for a key (a 401 then fails the run)
 #   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
 #   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
 #   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr)
@@ -30,7 +30,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=${DURATION:-15}; DURATION=${DURATION%s}
 WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
-GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((3 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
+GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((6 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
 STREAM_WARMUP=${STREAM_WARMUP:-5}; STREAM_WARMUP=${STREAM_WARMUP%s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -181,9 +181,14 @@ setsid "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -e "$WORK/nginx/er
 PIDS+=($!)
 
 log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
+# a bootstrap admin token for the throw-away database, in case the gateway wants keys (see provision_key)
+BENCH_ADMIN_TOKEN=${GATEWAY_AUTH_ADMIN_TOKEN:-}
+if [[ -z $BENCH_ADMIN_TOKEN ]]; then
+    BENCH_ADMIN_TOKEN=$(java "$BENCH_DIR/tools/MintKey.java" gwa_ | cut -d' ' -f1) || die "could not mint an admin token"
+fi
 [[ $PROFILE == 1 ]] && GATEWAY_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RESULTS/gateway.jfr"
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word-split on purpose
-(cd "$WORK" && exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
+(cd "$WORK" && GATEWAY_AUTH_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
     --server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
     --gateway.database.embedded.data-dir="$WORK/pg" \
     --gateway.deployments.bench.type=openai \
@@ -233,31 +238,25 @@ wait_for nginx "${PIDS[1]}" 30 "$WORK/nginx/error.log" "${POST[@]}" "$(url_of ng
 wait_for gateway "${PIDS[2]}" 180 "$WORK/gateway.log" "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
 
 # ---------------------------------------------------------------- a key, if the gateway wants one and none was given
-# Stopgap while the gateway has no admin API that issues keys: mint a service key in the gateway's format and
-# insert it, with a project, into the gateway's embedded PostgreSQL (a throw-away database under $WORK).
+# The gateway was started with an admin token minted here (GATEWAY_AUTH_ADMIN_TOKEN, its documented bootstrap
+# setting; the database is a throw-away one under $WORK). With it, the admin API issues a service key of a
+# project "bench"; a service key needs X-User-Id, so GATEWAY_USER_ID defaults to bench-user.
 provision_key() {
-    local db_port minted token key_id hash last_four
-    db_port=$(sed -n 's/.*Embedded PostgreSQL on port \([0-9]*\).*/\1/p' "$WORK/gateway.log" | head -n 1)
-    [[ -n $db_port ]] || die "the gateway wants a key, and its log names no embedded PostgreSQL port: set GATEWAY_API_KEY"
-    if ! command -v psql >/dev/null; then
-        log "installing the PostgreSQL client (apt-get)"
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
-    fi
-    minted=$(java "$BENCH_DIR/tools/MintKey.java" gws_) || die "could not mint a key"
-    read -r token key_id hash last_four <<< "$minted"
-    PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$db_port" -U postgres -d postgres \
-        -v key_id="$key_id" -v hash="$hash" -v last_four="$last_four" > "$RESULTS/provision-key.log" 2>&1 <<'SQL' \
-        || die "could not store the bench key: $(cat "$RESULTS/provision-key.log")"
-INSERT INTO projects (id, name) VALUES ('prj_bench', 'bench') ON CONFLICT (id) DO NOTHING;
-INSERT INTO api_keys (id, kind, name, project_id, secret_hash, last_four)
-VALUES (:'key_id', 'service', 'bench', 'prj_bench', decode(:'hash', 'hex'), :'last_four');
-SQL
-    GATEWAY_API_KEY=$token
+    local admin=(-H "Authorization: Bearer $BENCH_ADMIN_TOKEN" -H 'Content-Type: application/json') code key
+    code=$(curl -s -o "$RESULTS/provision-project.json" -w '%{http_code}' --max-time 10 "${admin[@]}" \
+        -d '{"id":"bench","name":"bench"}' "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects" || true)
+    [[ $code == 200 || $code == 201 || $code == 409 ]] \
+        || die "the gateway wants a key and its admin API did not create a project ($code: $(head -c 300 "$RESULTS/provision-project.json")): set GATEWAY_API_KEY"
+    code=$(curl -s -o "$WORK/key.json" -w '%{http_code}' --max-time 10 "${admin[@]}" \
+        -d '{"name":"bench"}' "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects/bench/keys" || true)
+    key=$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' "$WORK/key.json")
+    [[ ($code == 200 || $code == 201) && -n $key ]] \
+        || die "the gateway wants a key and its admin API did not issue one ($code): set GATEWAY_API_KEY"
+    GATEWAY_API_KEY=$key
     export GATEWAY_API_KEY
     set_auth_headers
-    log "the gateway wants a key: minted service key $key_id (project prj_bench, X-User-Id $GATEWAY_USER_ID) in its embedded database"
-    echo "api key: minted by run.sh (service key $key_id, project prj_bench)" >> "$RESULTS/environment.txt"
+    log "the gateway wants a key: issued a service key of project bench through its admin API (X-User-Id: $GATEWAY_USER_ID)"
+    echo "api key: a service key of project bench, issued by run.sh through the admin API" >> "$RESULTS/environment.txt"
 }
 if [[ -z $GATEWAY_API_KEY && $AUTO_KEY == 1 ]]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${POST[@]}" "$(url_of gateway)" || true)
@@ -311,6 +310,18 @@ sample_cpu() {  # label
             printf "%s: pid %s (%s) %s%% CPU\n", label, $1, $12, $9 }
         $1 == "PID" { started = 1 }' <<< "$frame" >> "$RESULTS/foreign-cpu.txt"
 }
+# CPU time (user + system, in clock ticks) used so far by a target's own processes (its process group: nginx's
+# master and workers; the JVM for upstream and gateway; not the gateway's embedded PostgreSQL, a session of its own)
+CLK_TCK=$(getconf CLK_TCK)
+target_ticks() {  # target
+    local pid total=0 t
+    case $1 in upstream) pid=${PIDS[0]} ;; nginx) pid=${PIDS[1]} ;; gateway) pid=${PIDS[2]} ;; esac
+    for p in $(pgrep -g "$pid"); do
+        t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || t=0
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
+}
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
 
 MODES=(plain)
@@ -332,9 +343,13 @@ for mode in "${MODES[@]}"; do
             out=$RESULTS/$mode-$target-run$r.txt
             sample_cpu "$mode $target run$r" &
             sampler=$!
+            ticks=$(target_ticks "$target")
             run_wrk "$mode" "$target" "$DURATION" "$out"
+            ticks=$(( $(target_ticks "$target") - ticks ))
             wait "$sampler" || true
-            log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status)"
+            awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
+                'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0)}' >> "$out"
+            log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request"
         done
     done
 done
@@ -343,48 +358,50 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
     if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 TSV=$RESULTS/summary.tsv
-printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\n' > "$TSV"
+printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\n' > "$TSV"
 for mode in "${MODES[@]}"; do
     for target in "${TARGETS[@]}"; do
         files=("$RESULTS/$mode-$target-run"*.txt)
-        rps="" p50="" p99="" p999="" errors=0
+        rps="" p50="" p99="" p999="" errors=0 cpu="" cpureq=""
         for f in "${files[@]}"; do
             rps+=" $(field "$f" rps)"; p50+=" $(field "$f" p50_us)"; p99+=" $(field "$f" p99_us)"
-            p999+=" $(field "$f" p999_us)"
+            p999+=" $(field "$f" p999_us)"; cpu+=" $(field "$f" cpu_pct)"; cpureq+=" $(field "$f" cpu_us_per_req)"
             for e in err_connect err_read err_write err_status err_timeout; do
                 errors=$((errors + $(field "$f" $e)))
             done
         done
-        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
+        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
             "$(awk -v v="$(median <<< "$p50")" 'BEGIN {printf "%.3f", v / 1000}')" \
             "$(awk -v v="$(median <<< "$p99")" 'BEGIN {printf "%.3f", v / 1000}')" \
-            "$(awk -v v="$(median <<< "$p999")" 'BEGIN {printf "%.3f", v / 1000}')" "$errors" >> "$TSV"
+            "$(awk -v v="$(median <<< "$p999")" 'BEGIN {printf "%.3f", v / 1000}')" "$errors" \
+            "$(median <<< "$cpu")" "$(median <<< "$cpureq")" >> "$TSV"
     done
 done
 
 awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" '
 NR == 1 { next }
 { key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
+  cpu[key] = $9; cpureq[key] = $10
   if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
 END {
-  printf "\nwrk -t%s -c%s, %ss per run; medians of the measured runs\n", threads, conns, dur
-  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+"
+  printf "\nwrk -t%s -c%s, %ss per run; medians of the measured runs. CPU: the target'"'"'s own processes only (100 = one core)\n", threads, conns, dur
+  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+-------+--------------+"
   print line
-  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"
+  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s | %5s | %12s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "CPU%", "CPU us / req"
   print line
   for (i = 1; i <= m; i++) {
     split("upstream nginx gateway", t, " ")
     for (j = 1; j <= 3; j++) {
       k = modes[i] "/" t[j]
-      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k]
+      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d | %5.0f | %12.1f |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k], cpu[k], cpureq[k]
     }
     print line
   }
   print ""
   for (i = 1; i <= m; i++) {
     g = modes[i] "/gateway"; n = modes[i] "/nginx"
-    printf "%s: gateway/nginx throughput %.2f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.2f), p99 %.2f vs %.2f ms (x%.2f), p99.9 %.2f vs %.2f ms (x%.2f)\n",
-      modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n]
+    printf "%s: gateway/nginx throughput %.3f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.1f), p99 %.2f vs %.2f ms (x%.1f), p99.9 %.2f vs %.2f ms (x%.1f); CPU per request %.0f vs %.0f us (x%.1f)\n",
+      modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n], cpureq[g], cpureq[n], (cpureq[n] > 0 ? cpureq[g] / cpureq[n] : 0)
   }
   bad = 0
   for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }

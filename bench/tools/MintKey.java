@@ -9,7 +9,8 @@ import java.util.zip.CRC32;
  * Mints a gateway API key for bench/run.sh, in the gateway's key format ({@code <prefix><12-char key id>_<43-char
  * secret><6-char CRC-32 checksum>}, all base62; see auth/.../ApiKeyFormat.java), and prints one line:
  * {@code <token> <key id> <hex SHA-256 of the secret> <last four>}. Run with the source launcher:
- * {@code java bench/tools/MintKey.java gws_}. A stopgap until the gateway's admin API issues keys.
+ * {@code java bench/tools/MintKey.java gwa_}. run.sh mints the bootstrap admin token of the gateway's throw-away
+ * database with it ({@code GATEWAY_AUTH_ADMIN_TOKEN}), then has the admin API issue the service key it loads with.
  */
 public final class MintKey {
 
@@ -17,7 +18,7 @@ public final class MintKey {
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     public static void main(String[] args) throws Exception {
-        String prefix = args.length > 0 ? args[0] : "gws_";
+        String prefix = args.length > 0 ? args[0] : "gwa_";
         SecureRandom random = new SecureRandom();
         byte[] id = new byte[9];
         random.nextBytes(id);
