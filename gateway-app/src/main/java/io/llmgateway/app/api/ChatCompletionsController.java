@@ -4,6 +4,7 @@ import io.llmgateway.app.chat.ChatCompletionService;
 import io.llmgateway.app.chat.RequestContext;
 import io.llmgateway.app.chat.RequestIds;
 import io.llmgateway.app.error.ErrorMapper;
+import io.llmgateway.app.lifecycle.StreamShutdown;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -40,9 +41,12 @@ public class ChatCompletionsController {
     private final SseEncoder sse;
     private final ErrorMapper errors;
     private final JsonMapper json;
+    private final StreamShutdown streams;
 
-    public ChatCompletionsController(ChatCompletionService chat, ErrorMapper errors, JsonMapper gatewayJsonMapper) {
+    public ChatCompletionsController(ChatCompletionService chat, ErrorMapper errors, JsonMapper gatewayJsonMapper,
+                                     StreamShutdown streams) {
         this.chat = chat;
+        this.streams = streams;
         this.errors = errors;
         this.json = gatewayJsonMapper;
         this.sse = new SseEncoder(gatewayJsonMapper);
@@ -76,7 +80,7 @@ public class ChatCompletionsController {
 
     private Mono<Void> writeStream(RequestContext context, ServerHttpResponse response) {
         DataBufferFactory buffers = response.bufferFactory();
-        return chat.stream(context)
+        return streams.track(chat.stream(context))
                 .switchOnFirst((first, chunks) -> {
                     if (first.isOnError()) {
                         return Mono.error(first.getThrowable());
