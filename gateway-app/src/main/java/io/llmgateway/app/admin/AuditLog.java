@@ -38,14 +38,24 @@ public class AuditLog {
                 .fetch().rowsUpdated().then();
     }
 
+    /** Audit details from name/value pairs, leaving out the values that are null. */
+    public static Map<String, Object> details(Object... pairs) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                details.put((String) pairs[i], pairs[i + 1]);
+            }
+        }
+        return details;
+    }
+
     /** Newest first; {@code after} is the id of the last entry of the previous page. */
     public Mono<ListPage<Entry>> list(Paging paging, String targetId) {
         String sql = "SELECT id, at, actor_key_id, action, target_type, target_id, remote_address, details "
                 + "FROM audit_log WHERE (CAST(:after AS bigint) IS NULL OR id < CAST(:after AS bigint)) "
                 + "AND (CAST(:target AS text) IS NULL OR target_id = CAST(:target AS text)) "
                 + "ORDER BY id DESC LIMIT :limit";
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("limit", paging.fetch());
-        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+        DatabaseClient.GenericExecuteSpec spec = paging.bind(db.sql(sql));
         spec = targetId == null ? spec.bindNull("target", String.class) : spec.bind("target", targetId);
         Flux<Entry> rows = spec.map(row -> new Entry(
                 String.valueOf(row.get("id", Long.class)),

@@ -81,7 +81,7 @@ public class KeyAdminStore {
                         .map(KeyAdminStore::view).one()
                         .flatMap(view -> audit.record(actor, kind == KeyKind.PAT ? "token.created" : "key.created",
                                         kind == KeyKind.PAT ? "token" : "key", key.keyId(),
-                                        details("name", name, "user_id", userId, "project_id", projectId,
+                                        AuditLog.details("name", name, "user_id", userId, "project_id", projectId,
                                                 "expires_at", expiresAt == null ? null : expiresAt.getEpochSecond()))
                                 .thenReturn(IssuedKeyView.of(view, key.token()))));
         return tx.transactional(work);
@@ -104,9 +104,8 @@ public class KeyAdminStore {
                         + ownerColumn + " = :owner AND kind = :kind "
                         + "AND (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit")
                 .bind("owner", owner)
-                .bind("kind", kind.storedName())
-                .bind("limit", paging.fetch());
-        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+                .bind("kind", kind.storedName());
+        spec = paging.bind(spec);
         return spec.map(KeyAdminStore::view).all().collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), KeyView::id));
     }
@@ -164,15 +163,6 @@ public class KeyAdminStore {
         return Mono.fromSupplier(issue).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
     }
 
-    private static Map<String, Object> details(Object... pairs) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i + 1] != null) {
-                details.put((String) pairs[i], pairs[i + 1]);
-            }
-        }
-        return details;
-    }
 
     private static KeyView view(Readable row) {
         KeyKind kind = KeyKind.fromStoredName(row.get("kind", String.class));

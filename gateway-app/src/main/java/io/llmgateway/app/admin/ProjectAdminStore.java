@@ -55,9 +55,8 @@ public class ProjectAdminStore {
 
     public Mono<ListPage<ProjectView>> list(Paging paging) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM projects "
-                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit")
-                .bind("limit", paging.fetch());
-        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit");
+        spec = paging.bind(spec);
         return spec.map(ProjectAdminStore::view).all().collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), ProjectView::id));
     }
@@ -159,9 +158,8 @@ public class ProjectAdminStore {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT user_id, role FROM memberships "
                         + "WHERE project_id = :project AND (CAST(:after AS text) IS NULL OR user_id > CAST(:after AS text)) "
                         + "ORDER BY user_id LIMIT :limit")
-                .bind("project", projectId)
-                .bind("limit", paging.fetch());
-        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+                .bind("project", projectId);
+        spec = paging.bind(spec);
         return get(projectId).then(spec.map(row -> new MemberView("project.member", projectId,
                         row.get("user_id", String.class), row.get("role", String.class))).all().collectList())
                 .map(rows -> ListPage.of(rows, paging.limit(), MemberView::userId));

@@ -43,16 +43,15 @@ public class UserAdminStore {
                         "A user with this id or email exists already.", "id")))
                 .flatMap(created -> joinDefaultProject(created).thenReturn(created))
                 .flatMap(created -> audit.record(actor, "user.created", "user", id,
-                        details("name", name, "email", email, "default_project_id", user.defaultProjectId()))
+                        AuditLog.details("name", name, "email", email, "default_project_id", user.defaultProjectId()))
                         .thenReturn(created));
         return tx.transactional(work);
     }
 
     public Mono<ListPage<UserView>> list(Paging paging) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM users "
-                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit")
-                .bind("limit", paging.fetch());
-        spec = paging.after() == null ? spec.bindNull("after", String.class) : spec.bind("after", paging.after());
+                + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit");
+        spec = paging.bind(spec);
         return spec.map(UserAdminStore::view).all().collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), UserView::id));
     }
@@ -123,15 +122,6 @@ public class UserAdminStore {
                 .fetch().rowsUpdated().then();
     }
 
-    private static Map<String, Object> details(Object... pairs) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i + 1] != null) {
-                details.put((String) pairs[i], pairs[i + 1]);
-            }
-        }
-        return details;
-    }
 
     private static UserView view(Readable row) {
         return new UserView(row.get("id", String.class), "user", row.get("name", String.class),

@@ -7,7 +7,7 @@ import io.r2dbc.postgresql.api.PostgresqlResult;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.llmgateway.app.lifecycle.BackgroundSubscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,14 +21,13 @@ import reactor.util.retry.Retry;
  * <p>It holds one dedicated connection. When the connection is lost it reconnects with backoff and drops the
  * cache once more, because notifications sent meanwhile were missed.
  */
-public class IdentityChangeListener implements SmartLifecycle {
+public class IdentityChangeListener extends BackgroundSubscription {
 
     static final String CHANNEL = "gateway_identity_changed";
     private static final Logger log = LoggerFactory.getLogger(IdentityChangeListener.class);
 
     private final PostgresqlConnectionFactory connections;
     private final CachedIdentityStore cache;
-    private volatile Disposable subscription;
 
     public IdentityChangeListener(PostgresqlConnectionFactory connections, CachedIdentityStore cache) {
         this.connections = connections;
@@ -36,8 +35,8 @@ public class IdentityChangeListener implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        subscription = Flux.usingWhen(connections.create(), this::listen, PostgresqlConnection::close)
+    protected Disposable subscribe() {
+        return Flux.usingWhen(connections.create(), this::listen, PostgresqlConnection::close)
                 .doOnError(error -> log.warn("Identity change listener lost its connection: {}", error.toString()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
                 .subscribe(notification -> cache.invalidateAll());
@@ -49,19 +48,5 @@ public class IdentityChangeListener implements SmartLifecycle {
                 .then(Mono.fromRunnable(cache::invalidateAll));
         return listening.thenMany(connection.getNotifications()).cast(Object.class)
                 .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = subscription;
-        if (current != null) {
-            current.dispose();
-        }
-        subscription = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return subscription != null && !subscription.isDisposed();
     }
 }

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.llmgateway.app.lifecycle.BackgroundSubscription;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -18,14 +18,13 @@ import reactor.core.publisher.Mono;
  * a write per request. The update never moves a time backwards and does not fire the change notification
  * (the triggers ignore updates of {@code last_used_at} only).
  */
-public class LastUsedFlusher implements SmartLifecycle {
+public class LastUsedFlusher extends BackgroundSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(LastUsedFlusher.class);
 
     private final LastUsedRecorder recorder;
     private final DatabaseClient db;
     private final Duration interval;
-    private volatile Disposable subscription;
 
     public LastUsedFlusher(LastUsedRecorder recorder, DatabaseClient db, Duration interval) {
         this.recorder = recorder;
@@ -34,8 +33,8 @@ public class LastUsedFlusher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        subscription = Flux.interval(interval, interval)
+    protected Disposable subscribe() {
+        return Flux.interval(interval, interval)
                 .concatMap(tick -> flush().onErrorResume(error -> {
                     log.warn("Could not record last-used times: {}", error.toString());
                     return Mono.empty();
@@ -55,19 +54,5 @@ public class LastUsedFlusher implements SmartLifecycle {
                         .fetch().rowsUpdated()
                         .doOnError(error -> recorder.touch(entry.getKey(), entry.getValue())))
                 .then();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = subscription;
-        if (current != null) {
-            current.dispose();
-        }
-        subscription = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return subscription != null && !subscription.isDisposed();
     }
 }

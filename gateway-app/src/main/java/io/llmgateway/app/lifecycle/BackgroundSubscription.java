@@ -1,0 +1,33 @@
+package io.llmgateway.app.lifecycle;
+
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+
+/** A reactive pipeline that runs in the background from {@link #start()} to {@link #stop()}. */
+public abstract class BackgroundSubscription implements SmartLifecycle {
+
+    private volatile Disposable subscription;
+
+    /** Subscribes the pipeline; called once at start. */
+    protected abstract Disposable subscribe();
+
+    @Override
+    public void start() {
+        subscription = subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = subscription;
+        if (current != null) {
+            current.dispose();
+        }
+        subscription = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable current = subscription;
+        return current != null && !current.isDisposed();
+    }
+}
