@@ -54,6 +54,16 @@ final class HelmChart {
     private HelmChart() {
     }
 
+    /** The value sets every rendering test runs with: the defaults, every option on, secrets given inline. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> valueSets() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("defaults", List.of()),
+                org.junit.jupiter.params.provider.Arguments.of("every option on",
+                        List.of(testResource("values-all-on.yaml"))),
+                org.junit.jupiter.params.provider.Arguments.of("secrets as values",
+                        List.of(testResource("values-inline-secrets.yaml"))));
+    }
+
     static Path testResource(String name) {
         try {
             return Path.of(Objects.requireNonNull(HelmChart.class.getResource("/" + name), name).toURI());

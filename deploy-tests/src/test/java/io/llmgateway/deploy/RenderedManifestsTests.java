@@ -36,15 +36,8 @@ class RenderedManifestsTests {
     static final String LIVENESS_PATH = "/actuator/health/liveness";
     static final String READINESS_PATH = "/actuator/health/readiness";
 
-    static Stream<Arguments> valueSets() {
-        return Stream.of(
-                Arguments.of("defaults", List.of()),
-                Arguments.of("every option on", List.of(testResource("values-all-on.yaml"))),
-                Arguments.of("secrets as values", List.of(testResource("values-inline-secrets.yaml"))));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("valueSets")
+    @MethodSource("io.llmgateway.deploy.HelmChart#valueSets")
     void probesPointAtTheActuatorHealthGroupsOnTheContainerPort(String name, List<Path> values) {
         Container gateway = gatewayContainer(HelmChart.render(values, Map.of()).one(Deployment.class));
         ContainerPort http = gateway.getPorts().get(0);
@@ -59,7 +52,7 @@ class RenderedManifestsTests {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("valueSets")
+    @MethodSource("io.llmgateway.deploy.HelmChart#valueSets")
     void podAndContainerSecurityContextsAreHardened(String name, List<Path> values) {
         PodSpec pod = HelmChart.render(values, Map.of()).one(Deployment.class).getSpec().getTemplate().getSpec();
         assertHardened(pod);

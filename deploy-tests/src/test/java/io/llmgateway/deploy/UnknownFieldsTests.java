@@ -25,15 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UnknownFieldsTests {
 
-    static Stream<Arguments> valueSets() {
-        return Stream.of(
-                Arguments.of("defaults", List.of()),
-                Arguments.of("every option on", List.of(testResource("values-all-on.yaml"))),
-                Arguments.of("secrets as values", List.of(testResource("values-inline-secrets.yaml"))));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("valueSets")
+    @MethodSource("io.llmgateway.deploy.HelmChart#valueSets")
     void renderedResourcesHaveNoUnknownFields(String name, List<Path> values) {
         var rendered = HelmChart.renderWithHooks(values, Map.of());
         List<String> unknown = new ArrayList<>();
