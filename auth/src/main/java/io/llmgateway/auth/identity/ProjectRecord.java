@@ -6,8 +6,9 @@ import java.util.List;
  * A project as authorisation sees it.
  *
  * @param allowedModels null when every configured model is allowed; otherwise the only model ids it may call
+ * @param promptLogging whether requests may ask for {@code log_prompt} (prompts stored with usage records)
  */
-public record ProjectRecord(String id, String name, List<String> allowedModels) {
+public record ProjectRecord(String id, String name, List<String> allowedModels, boolean promptLogging) {
 
     public boolean allows(String modelId) {
         return allowedModels == null || allowedModels.contains(modelId);

@@ -1,5 +1,6 @@
 package io.llmgateway.app.admin;
 
+import io.llmgateway.app.limits.LimitsRepository;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.r2dbc.spi.ConnectionFactory;
@@ -40,6 +41,12 @@ public class AdminConfiguration {
     ProjectAdminStore projectAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit,
                                         ModelRouter models) {
         return new ProjectAdminStore(db, tx, audit, models);
+    }
+
+    @Bean
+    LimitsAdminStore limitsAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit,
+                                      LimitsRepository limits) {
+        return new LimitsAdminStore(db, tx, audit, limits);
     }
 
     @Bean

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /** Projects and their members; each change audited in its transaction. */
 public class ProjectAdminStore {
 
-    private static final String COLUMNS = "id, name, allowed_models, created_at, updated_at";
+    private static final String COLUMNS = "id, name, allowed_models, prompt_logging, created_at, updated_at";
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -40,16 +40,18 @@ public class ProjectAdminStore {
         String id = Ids.chosenOrNew(project.id(), "prj_");
         String name = Checks.requiredText(project.name(), "name", 200);
         List<String> allowed = allowedModels(project.allowedModels());
-        Mono<ProjectView> work = db.sql("INSERT INTO projects (id, name, allowed_models) VALUES (:id, :name, :models)"
-                        + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
+        boolean promptLogging = Boolean.TRUE.equals(project.promptLogging());
+        Mono<ProjectView> work = db.sql("INSERT INTO projects (id, name, allowed_models, prompt_logging)"
+                        + " VALUES (:id, :name, :models, :logging) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .bind("id", id)
                 .bind("name", name)
                 .bind("models", modelsParameter(allowed))
+                .bind("logging", promptLogging)
                 .map(ProjectAdminStore::view).one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.conflict(
                         "A project with id '" + id + "' exists already.", "id")))
                 .flatMap(created -> audit.record(actor, "project.created", "project", id,
-                        details(name, allowed, true)).thenReturn(created));
+                        details(name, allowed, true, promptLogging)).thenReturn(created));
         return tx.transactional(work);
     }
 
@@ -67,7 +69,10 @@ public class ProjectAdminStore {
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)));
     }
 
-    /** Changes {@code name} and/or {@code allowed_models} ({@code null}: every model) when present. */
+    /**
+     * Changes {@code name}, {@code allowed_models} ({@code null}: every model) and {@code prompt_logging} when
+     * present.
+     */
     public Mono<ProjectView> update(AdminActor actor, String id, JsonNode patch) {
         Checks.object(patch);
         boolean setName = patch.has("name");
@@ -94,11 +99,22 @@ public class ProjectAdminStore {
             }
             allowed = allowedModels(ids);
         }
-        Map<String, Object> details = details(setName ? name : null, allowed, setModels);
+        boolean setLogging = patch.has("prompt_logging");
+        Boolean promptLogging = null;
+        if (setLogging) {
+            JsonNode value = patch.get("prompt_logging");
+            if (!value.isBoolean()) {
+                throw InvalidRequestException.invalidParameter("prompt_logging",
+                        "'prompt_logging' must be true or false.");
+            }
+            promptLogging = value.booleanValue();
+        }
+        Map<String, Object> details = details(setName ? name : null, allowed, setModels, promptLogging);
         Mono<ProjectView> work = db.sql("""
                         UPDATE projects SET
                           name = CASE WHEN :setName THEN :name ELSE name END,
                           allowed_models = CASE WHEN :setModels THEN :models ELSE allowed_models END,
+                          prompt_logging = CASE WHEN :setLogging THEN :logging ELSE prompt_logging END,
                           updated_at = now()
                         WHERE id = :id RETURNING\s""" + COLUMNS)
                 .bind("id", id)
@@ -106,6 +122,8 @@ public class ProjectAdminStore {
                 .bind("name", Checks.nullable(name))
                 .bind("setModels", setModels)
                 .bind("models", modelsParameter(allowed))
+                .bind("setLogging", setLogging)
+                .bind("logging", Boolean.TRUE.equals(promptLogging))
                 .map(ProjectAdminStore::view).one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)))
                 .flatMap(updated -> audit.record(actor, "project.updated", "project", id, details)
@@ -184,8 +202,12 @@ public class ProjectAdminStore {
         return Parameter.fromOrEmpty(allowed == null ? null : allowed.toArray(String[]::new), String[].class);
     }
 
-    private static Map<String, Object> details(String name, List<String> allowed, boolean modelsSet) {
+    private static Map<String, Object> details(String name, List<String> allowed, boolean modelsSet,
+                                               Boolean promptLogging) {
         Map<String, Object> details = new LinkedHashMap<>();
+        if (promptLogging != null) {
+            details.put("prompt_logging", promptLogging);
+        }
         if (name != null) {
             details.put("name", name);
         }
@@ -199,17 +221,20 @@ public class ProjectAdminStore {
         String[] allowed = row.get("allowed_models", String[].class);
         return new ProjectView(row.get("id", String.class), "project", row.get("name", String.class),
                 allowed == null ? null : Arrays.asList(allowed),
+                Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class)),
                 Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
     }
 
     /** The body of {@code POST /admin/v1/projects}. */
-    public record NewProject(String id, String name, @JsonProperty("allowed_models") List<String> allowedModels) {
+    public record NewProject(String id, String name, @JsonProperty("allowed_models") List<String> allowedModels,
+                             @JsonProperty("prompt_logging") Boolean promptLogging) {
     }
 
     /** A project as the admin API shows it; {@code allowed_models} null means every model. */
     public record ProjectView(String id, String object, String name,
                               @JsonProperty("allowed_models") List<String> allowedModels,
+                              @JsonProperty("prompt_logging") boolean promptLogging,
                               @JsonProperty("created_at") Long createdAt,
                               @JsonProperty("updated_at") Long updatedAt) {
     }

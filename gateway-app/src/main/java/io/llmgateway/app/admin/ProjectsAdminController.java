@@ -23,9 +23,12 @@ public class ProjectsAdminController {
     private final ProjectAdminStore projects;
     private final KeyAdminStore keys;
 
-    public ProjectsAdminController(ProjectAdminStore projects, KeyAdminStore keys) {
+    private final LimitsAdminStore limits;
+
+    public ProjectsAdminController(ProjectAdminStore projects, KeyAdminStore keys, LimitsAdminStore limits) {
         this.projects = projects;
         this.keys = keys;
+        this.limits = limits;
     }
 
     @PostMapping
@@ -101,6 +104,30 @@ public class ProjectsAdminController {
                                                        @PathVariable String keyId,
                                                        @RequestBody(required = false) KeyAdminStore.Rotation rotation) {
         return keys.rotate(actor, projectId, keyId, rotation == null ? null : rotation.gracePeriodSeconds());
+    }
+
+    @GetMapping("/{projectId}/limits")
+    public Mono<LimitsAdminStore.LimitsView> limits(@PathVariable String projectId) {
+        return limits.getForProject(projectId);
+    }
+
+    /** Replaces the project's limits; {@code {}} removes them all. */
+    @PutMapping("/{projectId}/limits")
+    public Mono<LimitsAdminStore.LimitsView> putLimits(AdminActor actor, @PathVariable String projectId,
+                                                       @RequestBody JsonNode body) {
+        return limits.putForProject(actor, projectId, LimitsAdminStore.parse(body));
+    }
+
+    @GetMapping("/{projectId}/keys/{keyId}/limits")
+    public Mono<LimitsAdminStore.LimitsView> keyLimits(@PathVariable String projectId, @PathVariable String keyId) {
+        return limits.getForKey(projectId, keyId);
+    }
+
+    /** Replaces a service key's limits; {@code {}} removes them all. */
+    @PutMapping("/{projectId}/keys/{keyId}/limits")
+    public Mono<LimitsAdminStore.LimitsView> putKeyLimits(AdminActor actor, @PathVariable String projectId,
+                                                          @PathVariable String keyId, @RequestBody JsonNode body) {
+        return limits.putForKey(actor, projectId, keyId, LimitsAdminStore.parse(body));
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */

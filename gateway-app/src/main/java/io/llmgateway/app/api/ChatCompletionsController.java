@@ -1,13 +1,16 @@
 package io.llmgateway.app.api;
 
+import io.llmgateway.app.chat.AdmittedRequest;
 import io.llmgateway.app.chat.ChatCompletionService;
 import io.llmgateway.app.chat.RequestContext;
 import io.llmgateway.app.chat.RequestIds;
 import io.llmgateway.app.error.ErrorMapper;
+import io.llmgateway.app.limits.Admission;
 import io.llmgateway.app.lifecycle.StreamShutdown;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
+import java.util.Locale;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -30,12 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The HTTP status of a stream is decided by its first upstream event: a failure before it is an ordinary
  * JSON error with its status; a failure after it is an error event that ends the stream without {@code [DONE]}.
+ * Every admitted response carries the {@code x-ratelimit-*} headers of the limits that apply and
+ * {@code x-gateway-overhead-ms}, the time the gateway itself added before the first byte.
  */
 @RestController
 public class ChatCompletionsController {
 
     static final String REQUEST_ID_HEADER = "x-request-id";
     static final String DROPPED_PARAMS_HEADER = "x-gateway-dropped-params";
+    static final String OVERHEAD_HEADER = "x-gateway-overhead-ms";
 
     private final ChatCompletionService chat;
     private final SseEncoder sse;
@@ -59,17 +65,26 @@ public class ChatCompletionsController {
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(REQUEST_ID_HEADER, requestId);
-        RequestContext context = chat.admit(requestId, caller, request, started);
+        RequestContext context = chat.check(requestId, caller, request, started);
         if (!context.droppedParams().isEmpty()) {
             response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));
         }
-        return request.streaming() ? writeStream(context, response) : writeJson(context, response);
+        return chat.admit(context)
+                .onErrorMap(Admission.Refused.class, refused -> {
+                    refused.headers().applyTo(response.getHeaders());
+                    return refused.error();
+                })
+                .flatMap(admitted -> {
+                    admitted.rateLimits().applyTo(response.getHeaders());
+                    return request.streaming() ? writeStream(admitted, response) : writeJson(admitted, response);
+                });
     }
 
-    private Mono<Void> writeJson(RequestContext context, ServerHttpResponse response) {
-        return chat.complete(context).flatMap(completion -> {
+    private Mono<Void> writeJson(AdmittedRequest admitted, ServerHttpResponse response) {
+        return chat.complete(admitted).flatMap(completion -> {
             response.setStatusCode(HttpStatus.OK);
             response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            setOverhead(admitted, response);
             return response.writeWith(Mono.fromSupplier(() -> encode(completion, response.bufferFactory())));
         });
     }
@@ -78,9 +93,9 @@ public class ChatCompletionsController {
         return buffers.wrap(json.writeValueAsBytes(completion));
     }
 
-    private Mono<Void> writeStream(RequestContext context, ServerHttpResponse response) {
+    private Mono<Void> writeStream(AdmittedRequest admitted, ServerHttpResponse response) {
         DataBufferFactory buffers = response.bufferFactory();
-        return streams.track(chat.stream(context))
+        return streams.track(chat.stream(admitted))
                 .switchOnFirst((first, chunks) -> {
                     if (first.isOnError()) {
                         return Mono.error(first.getThrowable());
@@ -90,6 +105,7 @@ public class ChatCompletionsController {
                     headers.setContentType(MediaType.TEXT_EVENT_STREAM);
                     headers.setCacheControl("no-cache");
                     headers.set("X-Accel-Buffering", "no");
+                    setOverhead(admitted, response);
                     Flux<Publisher<DataBuffer>> events = chunks
                             .<Publisher<DataBuffer>>map(chunk -> Mono.just(sse.chunk(chunk, buffers)))
                             .concatWith(Mono.fromSupplier(() -> Mono.just(sse.done(buffers))))
@@ -98,5 +114,10 @@ public class ChatCompletionsController {
                     return response.writeAndFlushWith(events);
                 })
                 .then();
+    }
+
+    private static void setOverhead(AdmittedRequest admitted, ServerHttpResponse response) {
+        response.getHeaders().set(OVERHEAD_HEADER,
+                String.format(Locale.ROOT, "%.3f", admitted.meter().overheadMillis()));
     }
 }

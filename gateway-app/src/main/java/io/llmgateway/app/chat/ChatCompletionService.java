@@ -1,32 +1,61 @@
 package io.llmgateway.app.chat;
 
+import io.llmgateway.app.limits.Admission;
+import io.llmgateway.app.limits.LimitsProperties;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.usage.MeteredRequest;
+import io.llmgateway.app.usage.Price;
+import io.llmgateway.app.usage.UsageLedger;
+import io.llmgateway.app.usage.UsageMeter;
+import io.llmgateway.app.usage.UsageMeters;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.AccessException;
+import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.StreamOptions;
+import io.llmgateway.core.tokens.TokenCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The path of a chat completion between the HTTP surface and the provider: checks, route, upstream call,
- * and the public model id restored on every answer.
+ * The path of a chat completion between the HTTP surface and the provider: checks, route, admission against
+ * limits and budgets, the upstream call, the usage meter, and the public model id restored on every answer.
  */
 public class ChatCompletionService {
 
     private final ModelRouter router;
     private final RequestProfiler profiler;
     private final RouteExecutor executor;
+    private final Admission admission;
+    private final UsageMeters meters;
+    private final UsageLedger ledger;
+    private final TokenCounter tokenizer;
+    private final LimitsProperties limits;
+    private final Clock clock;
 
-    public ChatCompletionService(ModelRouter router, RequestProfiler profiler, RouteExecutor executor) {
+    public ChatCompletionService(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
+                                 Admission admission, UsageMeters meters, UsageLedger ledger,
+                                 TokenCounter tokenizer, LimitsProperties limits, Clock clock) {
         this.router = router;
         this.profiler = profiler;
         this.executor = executor;
+        this.admission = admission;
+        this.meters = meters;
+        this.ledger = ledger;
+        this.tokenizer = tokenizer;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     /**
@@ -34,49 +63,114 @@ public class ChatCompletionService {
      * and completes the request with the model's profile; throws the 4xx to answer instead (404 for an unknown
      * model before 403 for a forbidden one before 400 for a parameter).
      */
-    public RequestContext admit(String requestId, Caller caller, ChatCompletionRequest request, long startedNanos) {
+    public RequestContext check(String requestId, Caller caller, ChatCompletionRequest request, long startedNanos) {
         ChatRequestChecks.check(request);
         Route route = router.resolve(request.model());
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }
-        RequestProfiler.Profiled profiled = profiler.apply(request, route.profile(), route.defaults(),
-                route.contextLength());
-        return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, startedNanos);
+        boolean logPrompt = Boolean.TRUE.equals(request.logPrompt());
+        if (logPrompt && !caller.project().promptLogging()) {
+            throw InvalidRequestException.invalidParameter("log_prompt", "Project '" + caller.projectId()
+                    + "' does not allow prompt logging; an admin can allow it with PATCH /admin/v1/projects/"
+                    + caller.projectId() + " {\"prompt_logging\": true}.");
+        }
+        RequestProfiler.Profiled profiled = profiler.apply(request.logPrompt() == null ? request
+                : request.withoutLogPrompt(), route.profile(), route.defaults(), route.contextLength());
+        int promptTokens = tokenizer.countPrompt(profiled.request().messages());
+        return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, clock.instant(),
+                startedNanos, promptTokens, logPrompt);
     }
 
-    /** A non-streamed completion, from the first deployment of the route that answers. */
-    public Mono<ChatCompletion> complete(RequestContext context) {
+    /**
+     * Admission: reserves the prompt and the completion allowance against the project's and key's limits. A
+     * refused request leaves a {@code rejected} usage record and fails with 429 ({@link Admission.Refused}).
+     */
+    public Mono<AdmittedRequest> admit(RequestContext context) {
+        if (!ledger.hasRoom()) {
+            return Mono.error(GatewayException.unavailable("The usage ledger cannot keep up (the database is"
+                    + " unreachable or slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5)));
+        }
+        Price price = context.route().price();
+        long allowance = completionAllowance(context);
+        long reservedTokens = context.promptTokens() + allowance;
+        long reservedCost = price.costPicos(context.promptTokens(), 0, allowance);
+        Caller caller = context.caller();
+        return admission.admit(caller.projectId(), caller.keyId(), reservedTokens, reservedCost)
+                .map(ticket -> new AdmittedRequest(context, meters.start(metered(context, ticket::settle)),
+                        ticket.headers()))
+                .doOnError(Admission.Refused.class, refused -> meters.start(
+                        metered(context, MeteredRequest.Settlement.NONE)).rejected(refused.error().code()));
+    }
+
+    /** The completion tokens reserved: {@code max_completion_tokens} or {@code max_tokens}, times {@code n}. */
+    private long completionAllowance(RequestContext context) {
+        ChatCompletionRequest request = context.request();
+        Integer max = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        long allowance;
+        if (max != null) {
+            allowance = max;
+        } else {
+            allowance = limits.defaultMaxTokens();
+            Integer contextLength = context.route().contextLength();
+            if (contextLength != null) {
+                allowance = Math.min(allowance, Math.max(0, contextLength - context.promptTokens()));
+            }
+        }
+        int choices = request.n() == null ? 1 : Math.max(1, request.n());
+        return allowance * choices;
+    }
+
+    private static MeteredRequest metered(RequestContext context, MeteredRequest.Settlement settlement) {
+        ChatCompletionRequest request = context.request();
+        Caller caller = context.caller();
+        return new MeteredRequest(context.requestId(), context.receivedAt(), context.startedNanos(),
+                caller.keyId(), caller.userId(), caller.projectId(), context.requestedModel(), request.streaming(),
+                request.chatId(), request.user(), false, context.logPrompt(), context.promptTokens(),
+                request.messages(), context.route().price(), settlement);
+    }
+
+    /** A non-streamed completion, from the first deployment of the route that answers, with its usage metered. */
+    public Mono<ChatCompletion> complete(AdmittedRequest admitted) {
+        RequestContext context = admitted.context();
+        UsageMeter meter = admitted.meter();
         ChatCompletionRequest request = context.request().withStreaming(null, null);
-        return executor.execute(context.route(), target ->
-                        target.provider().complete(request.withModel(target.upstreamModel())).flux())
+        Mono<ChatCompletion> upstream = executor.execute(context.route(), target -> {
+                    meter.calling(target.deployment());
+                    return target.provider().complete(request.withModel(target.upstreamModel())).flux();
+                })
                 // single(), not next(): next() cancels before completion and the circuit would never see a success
                 .single()
                 .map(completion -> completion.withModel(context.requestedModel()));
+        return meter.meter(upstream);
     }
 
     /**
      * A streamed completion, chunk by chunk as the upstream sends them. When the deployment can report usage on a
-     * stream, the gateway always asks for it (so usage is always known) and removes the usage chunk again if the
+     * stream, the gateway always asks for it (so usage is always exact) and removes the usage chunk again if the
      * client did not ask for it.
      */
-    public Flux<ChatCompletionChunk> stream(RequestContext context) {
+    public Flux<ChatCompletionChunk> stream(AdmittedRequest admitted) {
+        RequestContext context = admitted.context();
+        UsageMeter meter = admitted.meter();
         boolean clientWantsUsage = context.request().wantsStreamUsage();
         Flux<ChatCompletionChunk> chunks = executor.execute(context.route(), target -> {
+            meter.calling(target.deployment());
             StreamOptions options = target.streamUsage() && !clientWantsUsage
                     ? withUsage(context.request().streamOptions())
                     : context.request().streamOptions();
             return target.provider().stream(context.request().withModel(target.upstreamModel())
                     .withStreaming(true, options));
         }).map(chunk -> chunk.withModel(context.requestedModel()));
-        return clientWantsUsage ? chunks : chunks.filter(chunk -> !chunk.isUsageOnly());
+        return meter.meter(chunks, clientWantsUsage,
+                metered -> clientWantsUsage ? metered : metered.filter(chunk -> !chunk.isUsageOnly()));
     }
 
     private static StreamOptions withUsage(StreamOptions options) {
         if (options == null) {
             return StreamOptions.includingUsage();
         }
-        java.util.Map<String, tools.jackson.databind.JsonNode> extra = new java.util.LinkedHashMap<>(options.extra());
+        Map<String, JsonNode> extra = new LinkedHashMap<>(options.extra());
         return new StreamOptions(true, extra);
     }
 }

@@ -1,8 +1,14 @@
 package io.llmgateway.app.chat;
 
+import io.llmgateway.app.limits.Admission;
+import io.llmgateway.app.limits.LimitsProperties;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.usage.UsageLedger;
+import io.llmgateway.app.usage.UsageMeters;
 import io.llmgateway.core.profile.RequestProfiler;
+import io.llmgateway.core.tokens.TokenCounter;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,7 +18,10 @@ public class ChatConfiguration {
 
     @Bean
     ChatCompletionService chatCompletionService(ModelRouter router, RequestProfiler profiler,
-                                                RouteExecutor executor) {
-        return new ChatCompletionService(router, profiler, executor);
+                                                RouteExecutor executor, Admission admission, UsageMeters meters,
+                                                UsageLedger ledger, TokenCounter tokenCounter,
+                                                LimitsProperties limits, Clock clock) {
+        return new ChatCompletionService(router, profiler, executor, admission, meters, ledger, tokenCounter,
+                limits, clock);
     }
 }

@@ -2,6 +2,7 @@ package io.llmgateway.app.config;
 
 import io.llmgateway.provider.mock.MockOptions;
 import io.llmgateway.provider.octo.OctoOptions;
+import io.llmgateway.app.usage.Price;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
@@ -36,11 +37,12 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param defaults      parameter defaults of this route, as JSON values, over the profile's defaults
      * @param deployments   several deployments with weights, instead of one {@code deployment}
      * @param fallbacks     model ids tried in order when every deployment of this one fails
+     * @param price         US dollars per million input, output and cached input tokens (default: free)
      */
     public record Model(@NotBlank String id, String deployment, String ownedBy,
                         @DefaultValue("default") String profile, Integer contextLength,
                         @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
-                        @DefaultValue List<String> fallbacks) {
+                        @DefaultValue List<String> fallbacks, Price price) {
 
         /** The deployments of this model: {@code deployments}, or the single {@code deployment}. */
         public List<Target> targets() {

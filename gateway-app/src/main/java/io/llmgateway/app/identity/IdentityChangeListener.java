@@ -1,10 +1,11 @@
 package io.llmgateway.app.identity;
 
-import io.llmgateway.auth.identity.CachedIdentityStore;
+import io.llmgateway.app.persistence.DatabaseCache;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.llmgateway.app.lifecycle.BackgroundSubscription;
@@ -15,8 +16,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Keeps the identity cache of this replica true: it listens on PostgreSQL's {@code gateway_identity_changed}
- * channel (the triggers of migration V1 notify it on every change to keys, users, projects and memberships) and
- * drops the cache on each notification, so a revoked key stops working everywhere within a second.
+ * channel (the triggers of migrations V1 and V2 notify it on every change to keys, users, projects, memberships
+ * and limits) and drops every {@link DatabaseCache} on each notification, so a revoked key stops working everywhere within a second.
  *
  * <p>It holds one dedicated connection. When the connection is lost it reconnects with backoff and drops the
  * cache once more, because notifications sent meanwhile were missed.
@@ -27,11 +28,15 @@ public class IdentityChangeListener extends BackgroundSubscription {
     private static final Logger log = LoggerFactory.getLogger(IdentityChangeListener.class);
 
     private final PostgresqlConnectionFactory connections;
-    private final CachedIdentityStore cache;
+    private final List<DatabaseCache> caches;
 
-    public IdentityChangeListener(PostgresqlConnectionFactory connections, CachedIdentityStore cache) {
+    public IdentityChangeListener(PostgresqlConnectionFactory connections, List<DatabaseCache> caches) {
         this.connections = connections;
-        this.cache = cache;
+        this.caches = List.copyOf(caches);
+    }
+
+    private void invalidateAll() {
+        caches.forEach(DatabaseCache::invalidateAll);
     }
 
     @Override
@@ -39,13 +44,13 @@ public class IdentityChangeListener extends BackgroundSubscription {
         return Flux.usingWhen(connections.create(), this::listen, PostgresqlConnection::close)
                 .doOnError(error -> log.warn("Identity change listener lost its connection: {}", error.toString()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-                .subscribe(notification -> cache.invalidateAll());
+                .subscribe(notification -> invalidateAll());
     }
 
     private Flux<Object> listen(PostgresqlConnection connection) {
         Mono<Void> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
                 .flatMap(PostgresqlResult::getRowsUpdated)
-                .then(Mono.fromRunnable(cache::invalidateAll));
+                .then(Mono.fromRunnable(this::invalidateAll));
         return listening.thenMany(connection.getNotifications()).cast(Object.class)
                 .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
     }

@@ -7,7 +7,11 @@ import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.auth.LastUsedRecorder;
 import io.llmgateway.auth.identity.CachedIdentityStore;
+import io.llmgateway.app.persistence.DatabaseCache;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +34,12 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    IdentityChangeListener identityChangeListener(DatabaseServer server, CachedIdentityStore identityStore) {
-        return new IdentityChangeListener(DatabaseConfiguration.directConnections(server.endpoint()), identityStore);
+    IdentityChangeListener identityChangeListener(DatabaseServer server, CachedIdentityStore identityStore,
+                                                  ObjectProvider<DatabaseCache> otherCaches) {
+        List<DatabaseCache> caches = new ArrayList<>();
+        caches.add(identityStore::invalidateAll);
+        otherCaches.orderedStream().forEach(caches::add);
+        return new IdentityChangeListener(DatabaseConfiguration.directConnections(server.endpoint()), caches);
     }
 
     @Bean

@@ -49,10 +49,10 @@ public class R2dbcIdentityStore implements IdentityStore {
 
     @Override
     public Mono<ProjectRecord> findProject(String projectId) {
-        return db.sql("SELECT id, name, allowed_models FROM projects WHERE id = :id")
+        return db.sql("SELECT id, name, allowed_models, prompt_logging FROM projects WHERE id = :id")
                 .bind("id", projectId)
                 .map(row -> new ProjectRecord(row.get("id", String.class), row.get("name", String.class),
-                        strings(row, "allowed_models")))
+                        strings(row, "allowed_models"), Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class))))
                 .one();
     }
 

@@ -1,5 +1,7 @@
 package io.llmgateway.app.lifecycle;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,7 +10,10 @@ import org.springframework.context.annotation.Configuration;
 public class LifecycleConfiguration {
 
     @Bean
-    StreamShutdown streamShutdown() {
-        return new StreamShutdown();
+    StreamShutdown streamShutdown(MeterRegistry registry) {
+        StreamShutdown streams = new StreamShutdown();
+        Gauge.builder("gateway.streams.active", streams, StreamShutdown::openStreams)
+                .description("Streamed responses in flight").register(registry);
+        return streams;
     }
 }

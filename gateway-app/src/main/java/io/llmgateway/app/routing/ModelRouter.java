@@ -2,6 +2,7 @@ package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RequestProfiler;
 import java.util.ArrayList;
@@ -69,7 +70,8 @@ public class ModelRouter {
         String ownedBy = model.ownedBy() != null ? model.ownedBy()
                 : providers.deployment(targets.get(0).deployment()).type();
         return new Route(model.id(), ownedBy, profiles.get(model.profile()), model.contextLength(),
-                Map.copyOf(defaults), List.copyOf(targets), List.copyOf(model.fallbacks()));
+                Map.copyOf(defaults), List.copyOf(targets), List.copyOf(model.fallbacks()),
+                model.price() == null ? Price.FREE : model.price());
     }
 
     /** The route of a model id; 404 {@code model_not_found} when there is none. */

@@ -1,5 +1,6 @@
 package io.llmgateway.app.routing;
 
+import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.ChatProvider;
 import java.util.List;
@@ -16,9 +17,11 @@ import tools.jackson.databind.JsonNode;
  * @param defaults      the route's parameter defaults, over the profile's
  * @param targets       the deployments that serve it, with their weights
  * @param fallbacks     model ids tried in order when every target fails
+ * @param price         what its tokens cost
  */
 public record Route(String modelId, String ownedBy, ParameterProfile profile, Integer contextLength,
-                    Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks) {
+                    Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks,
+                    Price price) {
 
     /**
      * One deployment of a route.

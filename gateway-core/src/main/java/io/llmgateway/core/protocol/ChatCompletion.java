@@ -34,6 +34,12 @@ public record ChatCompletion(
                 new LinkedHashMap<>(extra));
     }
 
+    /** A copy with another usage (the gateway's cost added, or counts the upstream did not report). */
+    public ChatCompletion withUsage(Usage usage) {
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
+                new LinkedHashMap<>(extra));
+    }
+
     /** One choice of a completion. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Choice(

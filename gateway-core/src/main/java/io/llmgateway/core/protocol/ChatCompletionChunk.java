@@ -39,6 +39,17 @@ public record ChatCompletionChunk(
     }
 
     /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */
+    /** A copy with another usage (the gateway's cost added). */
+    public ChatCompletionChunk withUsage(Usage usage) {
+        return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
+                extra);
+    }
+
+    /** The chunk that reports a stream's usage: no choices, only {@code usage}. */
+    public static ChatCompletionChunk usageOnly(String id, Long created, String model, Usage usage) {
+        return new ChatCompletionChunk(id, OBJECT, created, model, java.util.List.of(), usage, null, null, null);
+    }
+
     @JsonIgnore
     public boolean isUsageOnly() {
         return usage != null && (choices == null || choices.isEmpty());

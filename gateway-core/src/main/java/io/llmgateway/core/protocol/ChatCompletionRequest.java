@@ -124,6 +124,11 @@ public record ChatCompletionRequest(
         return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, logPrompt, loglikelihood, minP, peft, repetitionPenalty, chatId, ragParams, new LinkedHashMap<>(extra));
     }
 
+    /** A copy without {@code log_prompt}: the gateway's own business (the usage ledger), never an upstream's. */
+    public ChatCompletionRequest withoutLogPrompt() {
+        return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, null, loglikelihood, minP, peft, repetitionPenalty, chatId, ragParams, new LinkedHashMap<>(extra));
+    }
+
     /** A copy with {@code stream} and {@code stream_options} replaced. */
     public ChatCompletionRequest withStreaming(Boolean stream, StreamOptions streamOptions) {
         return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, logPrompt, loglikelihood, minP, peft, repetitionPenalty, chatId, ragParams, new LinkedHashMap<>(extra));

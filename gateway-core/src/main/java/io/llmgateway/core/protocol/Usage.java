@@ -22,6 +22,26 @@ public record Usage(
         extra = extra == null ? new LinkedHashMap<>() : extra;
     }
 
+    /** Cached prompt tokens from {@code prompt_tokens_details.cached_tokens}, when the upstream reports them. */
+    public Integer cachedPromptTokens() {
+        if (promptTokensDetails == null) {
+            return null;
+        }
+        JsonNode cached = promptTokensDetails.get("cached_tokens");
+        return cached != null && cached.isNumber() ? cached.intValue() : null;
+    }
+
+    /**
+     * A copy with the gateway's {@code cost} in US dollars, an extra field that the official SDKs keep as an
+     * additional property.
+     */
+    public Usage withCost(java.math.BigDecimal dollars) {
+        Map<String, JsonNode> withCost = new LinkedHashMap<>(extra);
+        withCost.put("cost", tools.jackson.databind.node.DecimalNode.valueOf(dollars));
+        return new Usage(promptTokens, completionTokens, totalTokens, promptTokensDetails, completionTokensDetails,
+                withCost);
+    }
+
     public static Usage of(int promptTokens, int completionTokens) {
         return new Usage(promptTokens, completionTokens, promptTokens + completionTokens, null, null, null);
     }

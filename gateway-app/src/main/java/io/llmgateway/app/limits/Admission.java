@@ -1,0 +1,245 @@
+package io.llmgateway.app.limits;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.llmgateway.app.usage.Price;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Admission: <em>reserve, then settle</em>. Before the upstream call, the request's prompt tokens plus its
+ * completion allowance (and their cost) are reserved against every limit of its project and of its key, in one
+ * atomic reservation on the {@link LimitBackend}; when the request ends, {@link Ticket#settle} corrects the
+ * reservation to the real count and releases the rest. Parallel requests therefore never together exceed a limit.
+ *
+ * <p>A request whose project and key have no limits costs no backend call at all.
+ */
+public class Admission {
+
+    private static final Logger log = LoggerFactory.getLogger(Admission.class);
+    private static final long MINUTE_MILLIS = 60_000;
+    private static final long WINDOW_MARGIN_MILLIS = 5_000;
+    private static final long CONCURRENCY_TTL_MILLIS = Duration.ofMinutes(15).toMillis();
+    private static final long BUDGET_MARGIN_MILLIS = Duration.ofHours(1).toMillis();
+
+    private final LimitsRepository limits;
+    private final LimitBackend backend;
+    private final SpentQuery spent;
+    private final LimitsProperties properties;
+    private final Clock clock;
+    private final AsyncCache<String, Boolean> seeded;
+    private final AtomicInteger backendUp = new AtomicInteger(1);
+    private final Counter backendFailures;
+    private final Counter refusals;
+
+    public Admission(LimitsRepository limits, LimitBackend backend, SpentQuery spent, LimitsProperties properties,
+                     Clock clock, MeterRegistry registry) {
+        this.limits = limits;
+        this.backend = backend;
+        this.spent = spent;
+        this.properties = properties;
+        this.clock = clock;
+        this.seeded = Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(32)).maximumSize(100_000).buildAsync();
+        Gauge.builder("gateway.limits.backend.up", backendUp, AtomicInteger::get)
+                .description("1 when the last call to the limits backend succeeded, 0 when it failed")
+                .tag("backend", backend.name()).tag("on_failure", properties.failOpen() ? "open" : "closed")
+                .register(registry);
+        this.backendFailures = Counter.builder("gateway.limits.backend.failures")
+                .description("Admissions that could not reach the limits backend").tag("backend", backend.name())
+                .register(registry);
+        this.refusals = Counter.builder("gateway.limits.refusals")
+                .description("Requests refused by a rate limit, concurrency limit or budget").register(registry);
+    }
+
+    /**
+     * Reserves a request's share of every limit of its project and key; the ticket when admitted, otherwise a
+     * {@link LimitExceededException} (429) carrying the rate-limit headers in {@code headersOnRefusal}.
+     *
+     * @param reservedTokens    prompt tokens plus the completion allowance
+     * @param reservedCostPicos their cost at the model's price
+     */
+    public Mono<Ticket> admit(String projectId, String keyId, long reservedTokens, long reservedCostPicos) {
+        return Mono.zip(limits.find(LimitScope.PROJECT, projectId), limits.find(LimitScope.KEY, keyId))
+                .flatMap(both -> {
+                    if (both.getT1().isEmpty() && both.getT2().isEmpty()) {
+                        return Mono.just(Ticket.UNLIMITED);
+                    }
+                    Instant now = clock.instant();
+                    List<Charge> charges = new ArrayList<>();
+                    addCharges(charges, LimitScope.PROJECT, projectId, both.getT1(), reservedTokens,
+                            reservedCostPicos, now);
+                    addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos,
+                            now);
+                    return reserve(charges, now);
+                });
+    }
+
+    private Mono<Ticket> reserve(List<Charge> charges, Instant now) {
+        List<CounterCharge> counters = charges.stream().map(Charge::counter).toList();
+        return seedBudgets(charges, now)
+                .then(backend.reserve(counters))
+                .doOnNext(result -> backendUp.set(1))
+                .onErrorResume(error -> !(error instanceof LimitExceededException), error -> {
+                    backendFailures.increment();
+                    if (backendUp.getAndSet(0) == 1) {
+                        log.warn("Limits backend '{}' unreachable ({}); failing {}", backend.name(),
+                                error.toString(), properties.failOpen() ? "open" : "closed");
+                    }
+                    return properties.failOpen() ? Mono.empty() : Mono.error(LimitExceededException.backendUnavailable());
+                })
+                .map(result -> {
+                    RateLimitHeaders headers = headers(charges, result.values(), now);
+                    if (!result.admitted()) {
+                        refusals.increment();
+                        throw new Refused(refusal(charges.get(result.refusedAt()), now), headers);
+                    }
+                    return new Ticket(backend, charges, headers);
+                })
+                .defaultIfEmpty(Ticket.UNLIMITED);
+    }
+
+    private void addCharges(List<Charge> charges, LimitScope scope, String id, Limits limits, long tokens,
+                            long costPicos, Instant now) {
+        if (limits.isEmpty()) {
+            return;
+        }
+        long nowMillis = now.toEpochMilli();
+        long minute = nowMillis / MINUTE_MILLIS;
+        long toMinuteEnd = (minute + 1) * MINUTE_MILLIS - nowMillis;
+        String base = scope.wireName() + ":" + id + ":";
+        if (limits.requestsPerMinute() != null) {
+            charges.add(new Charge(LimitKind.REQUESTS_PER_MINUTE, scope, id, null, new CounterCharge(
+                    base + "rpm:" + minute, 1, limits.requestsPerMinute(), toMinuteEnd + WINDOW_MARGIN_MILLIS),
+                    limits.requestsPerMinute()));
+        }
+        if (limits.tokensPerMinute() != null) {
+            charges.add(new Charge(LimitKind.TOKENS_PER_MINUTE, scope, id, null, new CounterCharge(
+                    base + "tpm:" + minute, tokens, limits.tokensPerMinute(), toMinuteEnd + WINDOW_MARGIN_MILLIS),
+                    limits.tokensPerMinute()));
+        }
+        if (limits.concurrentRequests() != null) {
+            charges.add(new Charge(LimitKind.CONCURRENT_REQUESTS, scope, id, null, new CounterCharge(
+                    base + "conc", 1, limits.concurrentRequests(), CONCURRENCY_TTL_MILLIS),
+                    limits.concurrentRequests()));
+        }
+        if (limits.tokenBudget() != null) {
+            BudgetPeriod period = BudgetPeriod.fromWire(limits.tokenBudget().period());
+            charges.add(budget(LimitKind.TOKEN_BUDGET, scope, id, period, tokens, limits.tokenBudget().limit(),
+                    now));
+        }
+        if (limits.costBudget() != null) {
+            BudgetPeriod period = BudgetPeriod.fromWire(limits.costBudget().period());
+            charges.add(budget(LimitKind.COST_BUDGET, scope, id, period, costPicos,
+                    Price.picos(limits.costBudget().limitUsd()), now));
+        }
+    }
+
+    private static Charge budget(LimitKind kind, LimitScope scope, String id, BudgetPeriod period, long amount,
+                                 long limit, Instant now) {
+        long ttl = period.end(now).toEpochMilli() - now.toEpochMilli() + BUDGET_MARGIN_MILLIS;
+        String key = scope.wireName() + ":" + id + ":" + kind.keyPart + ":" + period.wireName() + ":"
+                + period.start(now);
+        return new Charge(kind, scope, id, period, new CounterCharge(key, amount, limit, ttl), limit);
+    }
+
+    /** Budget counters start from what the ledger says was spent in the period, once per counter and process. */
+    private Mono<Void> seedBudgets(List<Charge> charges, Instant now) {
+        List<Mono<Boolean>> seeds = new ArrayList<>();
+        for (Charge charge : charges) {
+            if (!charge.kind().isBudget()) {
+                continue;
+            }
+            CounterCharge counter = charge.counter();
+            seeds.add(Mono.fromFuture(() -> seeded.get(counter.key(), (key, executor) -> {
+                LocalDate since = charge.period().start(now);
+                return spent.since(charge.scope(), charge.scopeId(), since)
+                        .flatMap(spentSoFar -> backend.seed(counter.key(),
+                                charge.kind() == LimitKind.TOKEN_BUDGET ? spentSoFar.tokens() : spentSoFar.costPicos(),
+                                counter.ttlMillis()))
+                        .thenReturn(true)
+                        .toFuture();
+            }), true));
+        }
+        return seeds.isEmpty() ? Mono.empty() : Mono.when(seeds);
+    }
+
+    private static RateLimitHeaders headers(List<Charge> charges, long[] values, Instant now) {
+        RateLimitHeaders.Window requests = null;
+        RateLimitHeaders.Window tokens = null;
+        long nowMillis = now.toEpochMilli();
+        Duration reset = Duration.ofMillis((nowMillis / MINUTE_MILLIS + 1) * MINUTE_MILLIS - nowMillis);
+        for (int i = 0; i < charges.size(); i++) {
+            Charge charge = charges.get(i);
+            long remaining = charge.limit() - values[i];
+            if (charge.kind() == LimitKind.REQUESTS_PER_MINUTE
+                    && (requests == null || remaining < requests.remaining())) {
+                requests = new RateLimitHeaders.Window(charge.limit(), remaining, reset);
+            } else if (charge.kind() == LimitKind.TOKENS_PER_MINUTE
+                    && (tokens == null || remaining < tokens.remaining())) {
+                tokens = new RateLimitHeaders.Window(charge.limit(), remaining, reset);
+            }
+        }
+        return new RateLimitHeaders(requests, tokens);
+    }
+
+    private static LimitExceededException refusal(Charge charge, Instant now) {
+        String who = charge.scope() == LimitScope.PROJECT ? "project " + charge.scopeId() : "key " + charge.scopeId();
+        long nowMillis = now.toEpochMilli();
+        Duration toMinuteEnd = Duration.ofMillis((nowMillis / MINUTE_MILLIS + 1) * MINUTE_MILLIS - nowMillis);
+        return switch (charge.kind()) {
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> LimitExceededException.rateLimited(
+                    "Rate limit reached for " + who + ": " + charge.limit() + " " + charge.kind().description
+                            + ". Retry in " + RateLimitHeaders.Window.format(toMinuteEnd) + ".",
+                    "rate_limit_exceeded", toMinuteEnd);
+            case CONCURRENT_REQUESTS -> LimitExceededException.rateLimited(
+                    "Concurrency limit reached for " + who + ": " + charge.limit() + " requests at once.",
+                    "concurrency_limit_exceeded", Duration.ofSeconds(1));
+            case TOKEN_BUDGET -> LimitExceededException.budgetExhausted(
+                    "Token budget exhausted for " + who + ": " + charge.limit() + " tokens per "
+                            + charge.period().wireName() + " (this request reserves "
+                            + charge.counter().amount() + ").",
+                    "insufficient_quota", Duration.between(now, charge.period().end(now)));
+            case COST_BUDGET -> LimitExceededException.budgetExhausted(
+                    "Cost budget exhausted for " + who + ": " + Price.dollars(charge.limit()).toPlainString()
+                            + " USD per " + charge.period().wireName() + ".",
+                    "insufficient_quota", Duration.between(now, charge.period().end(now)));
+        };
+    }
+
+    /** One counter a request draws on, with what it stands for. */
+    record Charge(LimitKind kind, LimitScope scope, String scopeId, BudgetPeriod period, CounterCharge counter,
+                  long limit) {
+    }
+
+    /** A refusal with the rate-limit headers to send with it. */
+    public static final class Refused extends RuntimeException {
+
+        private final transient LimitExceededException error;
+        private final transient RateLimitHeaders headers;
+
+        Refused(LimitExceededException error, RateLimitHeaders headers) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+            this.headers = headers;
+        }
+
+        public LimitExceededException error() {
+            return error;
+        }
+
+        public RateLimitHeaders headers() {
+            return headers;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.llmgateway.app.limits;
+
+/** What a set of limits applies to: a whole project, or one key of it. */
+public enum LimitScope {
+    PROJECT("project"),
+    KEY("key");
+
+    private final String wireName;
+
+    LimitScope(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

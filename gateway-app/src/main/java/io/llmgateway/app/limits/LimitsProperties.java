@@ -1,0 +1,41 @@
+package io.llmgateway.app.limits;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Rate limits, concurrency limits and budgets.
+ *
+ * @param backend          where the counters live: {@code in-process} (one replica; the default) or {@code redis}
+ *                         (several replicas share them)
+ * @param redis            the Redis server of the {@code redis} backend
+ * @param onBackendFailure what admission does when the backend cannot be reached: {@code fail-closed} (refuse
+ *                         with 503; the default) or {@code fail-open} (admit without limits)
+ * @param defaultMaxTokens the completion tokens reserved for a request that sets no {@code max_tokens} and whose
+ *                         profile gives no default (default 4096; never more than the model's context length
+ *                         leaves)
+ * @param cacheTtl         the longest a project's or key's limits stay cached without a change notification
+ *                         (default 5m)
+ */
+@ConfigurationProperties("gateway.limits")
+public record LimitsProperties(@DefaultValue("in-process") String backend,
+                               @DefaultValue Redis redis,
+                               @DefaultValue("fail-closed") String onBackendFailure,
+                               @DefaultValue("4096") int defaultMaxTokens,
+                               @DefaultValue("5m") Duration cacheTtl) {
+
+    public boolean failOpen() {
+        return "fail-open".equals(onBackendFailure);
+    }
+
+    /**
+     * @param url            e.g. {@code redis://redis:6379} or {@code rediss://:password@host:6380} (TLS)
+     * @param keyPrefix      prefix of every key the gateway writes (default {@code llmgw:})
+     * @param commandTimeout the longest admission waits for Redis before applying the failure policy
+     *                       (default 250ms)
+     */
+    public record Redis(String url, @DefaultValue("llmgw:") String keyPrefix,
+                        @DefaultValue("250ms") Duration commandTimeout) {
+    }
+}

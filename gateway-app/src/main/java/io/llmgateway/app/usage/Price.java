@@ -1,0 +1,58 @@
+package io.llmgateway.app.usage;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * What a model costs, in US dollars per million tokens, as the price table of the configuration gives it; a
+ * model without a price costs nothing (and no cost budget binds it).
+ *
+ * @param inputPerMillion       prompt tokens
+ * @param outputPerMillion      completion tokens
+ * @param cachedInputPerMillion prompt tokens the upstream reports as served from its cache (default: the input
+ *                              price)
+ */
+public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal cachedInputPerMillion) {
+
+    /** One US dollar in the unit costs are counted in: pico-dollars, exact for any price with six decimals. */
+    public static final long PICOS_PER_DOLLAR = 1_000_000_000_000L;
+    public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, null);
+
+    public Price {
+        inputPerMillion = inputPerMillion == null ? BigDecimal.ZERO : inputPerMillion;
+        outputPerMillion = outputPerMillion == null ? BigDecimal.ZERO : outputPerMillion;
+        cachedInputPerMillion = cachedInputPerMillion == null ? inputPerMillion : cachedInputPerMillion;
+        for (BigDecimal value : new BigDecimal[] {inputPerMillion, outputPerMillion, cachedInputPerMillion}) {
+            if (value.signum() < 0) {
+                throw new IllegalArgumentException("a price cannot be negative: " + value);
+            }
+        }
+    }
+
+    /** The cost in pico-dollars of a completion; cached prompt tokens are part of {@code promptTokens}. */
+    public long costPicos(long promptTokens, long cachedPromptTokens, long completionTokens) {
+        long cached = Math.min(Math.max(cachedPromptTokens, 0), promptTokens);
+        return (promptTokens - cached) * picosPerToken(inputPerMillion)
+                + cached * picosPerToken(cachedInputPerMillion)
+                + completionTokens * picosPerToken(outputPerMillion);
+    }
+
+    public boolean isFree() {
+        return inputPerMillion.signum() == 0 && outputPerMillion.signum() == 0 && cachedInputPerMillion.signum() == 0;
+    }
+
+    private static long picosPerToken(BigDecimal perMillion) {
+        // dollars per million tokens = micro-dollars per token = 10^6 pico-dollars per token
+        return perMillion.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /** Pico-dollars as dollars, for the wire and the database. */
+    public static BigDecimal dollars(long picos) {
+        return BigDecimal.valueOf(picos, 12).stripTrailingZeros();
+    }
+
+    /** Dollars as pico-dollars (a budget's limit). */
+    public static long picos(BigDecimal dollars) {
+        return dollars.movePointRight(12).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+}

@@ -1,0 +1,29 @@
+package io.llmgateway.app.usage;
+
+import io.llmgateway.core.tokens.TokenCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The usage ledger, the per-request meter and the usage queries. */
+@Configuration(proxyBeanMethods = false)
+public class UsageConfiguration {
+
+    @Bean
+    UsageLedger usageLedger(DatabaseClient db, LedgerProperties properties, MeterRegistry registry) {
+        return new UsageLedger(new UsageWriter(db), properties, registry);
+    }
+
+    @Bean
+    UsageMeters usageMeters(TokenCounter tokenCounter, JsonMapper gatewayJsonMapper, UsageLedger ledger,
+                            MeterRegistry registry, UsageMetricsProperties properties) {
+        return new UsageMeters(tokenCounter, gatewayJsonMapper, ledger, registry, properties);
+    }
+
+    @Bean
+    UsageQueries usageQueries(DatabaseClient db) {
+        return new UsageQueries(db);
+    }
+}

@@ -1,0 +1,165 @@
+package io.llmgateway.app.usage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The usage ledger: records are handed over on the request path without any I/O and written to PostgreSQL in
+ * batches off it.
+ *
+ * <ul>
+ *   <li>A batch that fails (the database is down, a timeout) stays at the head and is retried at the next flush;
+ *   the records behind it wait in the buffer, which {@link #buffered()} and the
+ *   {@code gateway.usage.ledger.buffered} gauge show.</li>
+ *   <li>Writes are idempotent by request id ({@link UsageWriter}), so a retried batch counts nothing twice.</li>
+ *   <li>When the buffer holds {@code buffer-capacity} records, {@link #hasRoom()} turns false and admission
+ *   refuses new requests until it drains: the gateway serves nothing it could not record.</li>
+ *   <li>On shutdown, after the web server has stopped (so every request has ended and left its record), the
+ *   buffer is written out, retrying until {@code shutdown-timeout}.</li>
+ * </ul>
+ */
+public class UsageLedger implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+
+    private final UsageWriter writer;
+    private final LedgerProperties properties;
+    private final Queue<UsageRecord> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final Counter written;
+    private final Counter failures;
+    /** The batch being written, or the one that failed and is retried first; touched by the flush loop only. */
+    private List<UsageRecord> batch = List.of();
+    private volatile Disposable loop;
+    private volatile boolean healthy = true;
+
+    public UsageLedger(UsageWriter writer, LedgerProperties properties, MeterRegistry registry) {
+        this.writer = writer;
+        this.properties = properties;
+        Gauge.builder("gateway.usage.ledger.buffered", size, AtomicInteger::get)
+                .description("Usage records accepted and not yet written to the database")
+                .register(registry);
+        this.written = Counter.builder("gateway.usage.ledger.written")
+                .description("Usage records written to the database").register(registry);
+        this.failures = Counter.builder("gateway.usage.ledger.write.failures")
+                .description("Batch writes that failed and will be retried").register(registry);
+    }
+
+    /** Takes a record over; never blocks and never refuses (admission keeps the buffer bounded). */
+    public void record(UsageRecord record) {
+        pending.add(record);
+        size.incrementAndGet();
+    }
+
+    /** Whether a new request may be admitted: the buffer is below its capacity. */
+    public boolean hasRoom() {
+        return size.get() < properties.bufferCapacity();
+    }
+
+    /** Records accepted and not yet written. */
+    public int buffered() {
+        return size.get();
+    }
+
+    /** Whether the last write succeeded. */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    /** Writes everything buffered now, batch by batch; fails on the first batch that fails (it stays buffered). */
+    public Mono<Void> flush() {
+        return Mono.defer(this::writeNextBatch)
+                .repeat(() -> !batch.isEmpty() || !pending.isEmpty())
+                .then();
+    }
+
+    private Mono<Void> writeNextBatch() {
+        if (batch.isEmpty()) {
+            List<UsageRecord> next = new ArrayList<>(Math.min(properties.batchSize(), size.get()));
+            UsageRecord record;
+            while (next.size() < properties.batchSize() && (record = pending.poll()) != null) {
+                next.add(record);
+            }
+            batch = next;
+        }
+        if (batch.isEmpty()) {
+            return Mono.empty();
+        }
+        List<UsageRecord> writing = batch;
+        return writer.write(writing)
+                .timeout(properties.writeTimeout())
+                .doOnSuccess(done -> {
+                    batch = List.of();
+                    size.addAndGet(-writing.size());
+                    written.increment(writing.size());
+                    if (!healthy) {
+                        log.info("Usage ledger writes again; {} record(s) still buffered", size.get());
+                    }
+                    healthy = true;
+                })
+                .doOnError(error -> {
+                    failures.increment();
+                    if (healthy) {
+                        log.warn("Usage ledger cannot write ({}); holding {} record(s) and retrying",
+                                error.toString(), size.get());
+                    }
+                    healthy = false;
+                });
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(properties.flushInterval(), Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(tick -> flush().onErrorResume(error -> Mono.empty()), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        throw new UnsupportedOperationException("stop(Runnable) is used");
+    }
+
+    /** Stops the loop and writes what is buffered, retrying until the shutdown timeout, then lets Spring go on. */
+    @Override
+    public void stop(Runnable callback) {
+        Disposable current = loop;
+        loop = null;
+        if (current != null) {
+            current.dispose();
+        }
+        long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos();
+        flush().retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, properties.flushInterval())
+                        .filter(error -> System.nanoTime() < deadline))
+                .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
+                .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost ({})",
+                        size.get(), error.toString()))
+                .doFinally(signal -> callback.run())
+                .subscribe(done -> { }, error -> { });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null;
+    }
+
+    /** After the web server has stopped: every request has ended and handed over its record by then. */
+    @Override
+    public int getPhase() {
+        return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
+    }
+}

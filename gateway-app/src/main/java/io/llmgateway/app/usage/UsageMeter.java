@@ -1,0 +1,238 @@
+package io.llmgateway.app.usage;
+
+import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.protocol.ChatCompletion;
+import io.llmgateway.core.protocol.ChatCompletionChunk;
+import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.core.protocol.ToolCall;
+import io.llmgateway.core.protocol.Usage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Watches one admitted request to its end and then writes its usage record, settles its reservation and
+ * updates the metrics, exactly once, whatever the end: completion, an error, or the client going away.
+ *
+ * <p>Tokens are the upstream's {@code usage} when it reported one. Otherwise they are counted with the tokenizer:
+ * the prompt as sent, and the completion text <em>delivered to the client</em>, so a stream cancelled half-way is
+ * billed for the prompt and for what was streamed up to then.
+ */
+public final class UsageMeter {
+
+    private final UsageMeters meters;
+    private final MeteredRequest request;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final StringBuilder delivered = new StringBuilder();
+    private volatile String deployment;
+    private volatile Usage upstreamUsage;
+    private volatile String finishReason;
+    private volatile long firstChunkNanos;
+    private volatile ChatCompletionChunk firstChunk;
+    private volatile long callStartedNanos;
+    private volatile long answerNanos;
+
+    UsageMeter(UsageMeters meters, MeteredRequest request) {
+        this.meters = meters;
+        this.request = request;
+    }
+
+    /** The deployment about to be called (the last one called is the one that served). */
+    public void calling(String deploymentName) {
+        this.deployment = deploymentName;
+        this.callStartedNanos = System.nanoTime();
+    }
+
+    /**
+     * The time the gateway itself added until now, in milliseconds: everything since receipt except the last
+     * upstream call's wait for its answer (or first chunk).
+     */
+    public double overheadMillis() {
+        long now = System.nanoTime();
+        long answered = answerNanos != 0 ? answerNanos : firstChunkNanos;
+        long upstream = callStartedNanos != 0 && answered != 0 ? answered - callStartedNanos : 0;
+        return Math.max(0, now - request.startedNanos() - upstream) / 1_000_000.0;
+    }
+
+    /**
+     * The completion with its {@code usage} (counted by the tokenizer when the upstream sent none) and its cost;
+     * recorded when it completes, fails or is cancelled.
+     */
+    public Mono<ChatCompletion> meter(Mono<ChatCompletion> completion) {
+        return completion
+                .map(answer -> {
+                    answerNanos = System.nanoTime();
+                    upstreamUsage = answer.usage();
+                    if (answer.choices() != null) {
+                        for (ChatCompletion.Choice choice : answer.choices()) {
+                            if (finishReason == null) {
+                                finishReason = choice.finishReason();
+                            }
+                            appendMessage(choice.message());
+                        }
+                    }
+                    Tokens tokens = tokens();
+                    finish(UsageStatus.OK, null, tokens);
+                    return answer.withUsage(tokens.usage(answer.usage(), cost(tokens)));
+                })
+                .doOnError(error -> finish(UsageStatus.UPSTREAM_ERROR, errorCode(error), tokens()))
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        finish(UsageStatus.CANCELLED, null, tokens());
+                    }
+                });
+    }
+
+    /**
+     * The stream as delivered to the client, metered chunk by chunk. The upstream's usage chunk gets the cost;
+     * when the client asked for usage and the upstream sent none, a usage chunk counted by the tokenizer is added
+     * at the end. {@code deliver} is applied between metering and the client (e.g. hiding a usage chunk the
+     * client did not ask for).
+     */
+    public Flux<ChatCompletionChunk> meter(Flux<ChatCompletionChunk> chunks, boolean clientWantsUsage,
+                                           Function<Flux<ChatCompletionChunk>, Flux<ChatCompletionChunk>> deliver) {
+        Flux<ChatCompletionChunk> metered = chunks.map(chunk -> {
+            if (firstChunkNanos == 0) {
+                firstChunkNanos = System.nanoTime();
+            }
+            if (chunk.usage() != null) {
+                upstreamUsage = chunk.usage();
+                Tokens tokens = tokens();
+                return chunk.withUsage(tokens.usage(chunk.usage(), cost(tokens)));
+            }
+            return chunk;
+        });
+        Flux<ChatCompletionChunk> toClient = deliver.apply(metered).doOnNext(this::delivered);
+        if (clientWantsUsage) {
+            toClient = toClient.concatWith(Mono.defer(() -> {
+                ChatCompletionChunk template = firstChunk;
+                if (upstreamUsage != null || template == null) {
+                    return Mono.empty();
+                }
+                Tokens tokens = tokens();
+                return Mono.just(ChatCompletionChunk.usageOnly(template.id(), template.created(), template.model(),
+                        tokens.usage(null, cost(tokens))));
+            }));
+        }
+        return toClient
+                .doOnComplete(() -> finish(UsageStatus.OK, null, tokens()))
+                .doOnError(error -> finish(UsageStatus.UPSTREAM_ERROR, errorCode(error), tokens()))
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        finish(UsageStatus.CANCELLED, null, tokens());
+                    }
+                });
+    }
+
+    private void delivered(ChatCompletionChunk chunk) {
+        if (firstChunk == null) {
+            firstChunk = chunk;
+        }
+        if (chunk.choices() == null) {
+            return;
+        }
+        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+            if (choice.finishReason() != null && finishReason == null) {
+                finishReason = choice.finishReason();
+            }
+            appendMessage(choice.delta());
+        }
+    }
+
+    private void appendMessage(ChatMessage message) {
+        if (message == null) {
+            return;
+        }
+        synchronized (delivered) {
+            delivered.append(message.text());
+            if (message.refusal() != null) {
+                delivered.append(message.refusal());
+            }
+            if (message.toolCalls() != null) {
+                for (ToolCall call : message.toolCalls()) {
+                    if (call.function() != null) {
+                        appendNonNull(call.function().name());
+                        appendNonNull(call.function().arguments());
+                    }
+                }
+            }
+        }
+    }
+
+    private void appendNonNull(String text) {
+        if (text != null) {
+            delivered.append(text);
+        }
+    }
+
+    private Tokens tokens() {
+        Usage usage = upstreamUsage;
+        if (usage != null && usage.promptTokens() != null && usage.completionTokens() != null) {
+            return new Tokens(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(),
+                    TokenSource.UPSTREAM);
+        }
+        String text;
+        synchronized (delivered) {
+            text = delivered.toString();
+        }
+        return new Tokens(request.promptTokens(), meters.tokenizer().count(text), null, TokenSource.TOKENIZER);
+    }
+
+    private long cost(Tokens tokens) {
+        return request.price().costPicos(tokens.prompt(), tokens.cachedOrZero(), tokens.completion());
+    }
+
+    /** A request refused at admission: its record says so and bills nothing. */
+    public void rejected(String errorCode) {
+        finish(UsageStatus.REJECTED, errorCode, new Tokens(0, 0, null, TokenSource.NONE));
+    }
+
+    private void finish(UsageStatus status, String errorCode, Tokens tokens) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        long now = System.nanoTime();
+        long cost = status == UsageStatus.REJECTED ? 0 : cost(tokens);
+        String completion = null;
+        if (request.logPrompt()) {
+            synchronized (delivered) {
+                completion = delivered.toString();
+            }
+        }
+        UsageRecord record = new UsageRecord(request.requestId(), request.receivedAt(), request.keyId(),
+                request.userId(), request.projectId(), request.model(), deployment, tokens.prompt(),
+                tokens.completion(), tokens.cached(), tokens.source(), cost, status, errorCode, finishReason,
+                millis(now - request.startedNanos()),
+                firstChunkNanos == 0 ? null : millis(firstChunkNanos - request.startedNanos()),
+                request.streamed(), request.chatId(), request.clientUser(), request.retrieval(),
+                request.logPrompt() ? meters.promptJson(request) : null, completion);
+        meters.finished(request, record);
+    }
+
+    private static int millis(long nanos) {
+        return (int) Math.min(Integer.MAX_VALUE, nanos / 1_000_000);
+    }
+
+    private static String errorCode(Throwable error) {
+        if (error instanceof GatewayException gateway) {
+            return gateway.code() != null ? gateway.code() : gateway.type().wireName();
+        }
+        return "internal_error";
+    }
+
+    /** Token counts and where they come from. */
+    record Tokens(int prompt, int completion, Integer cached, TokenSource source) {
+
+        int cachedOrZero() {
+            return cached == null ? 0 : cached;
+        }
+
+        /** The usage to show the client: the upstream's with the cost added, or the tokenizer's counts. */
+        Usage usage(Usage upstream, long costPicos) {
+            Usage base = upstream != null ? upstream : Usage.of(prompt, completion);
+            return base.withCost(Price.dollars(costPicos));
+        }
+    }
+}
