@@ -25,6 +25,16 @@ public final class AdminApi {
                 .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
     }
 
+    public JsonNode put(String path, Object body, int expectedStatus) {
+        return json(client.put().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
+    }
+
+    public JsonNode patch(String path, Object body, int expectedStatus) {
+        return json(client.patch().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
+    }
+
     public JsonNode get(String path) {
         return json(client.get().uri(path).exchange().expectStatus().isOk()
                 .expectBody(byte[].class).returnResult().getResponseBody());

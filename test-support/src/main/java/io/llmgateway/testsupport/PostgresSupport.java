@@ -87,6 +87,30 @@ public final class PostgresSupport {
             return "jdbc:postgresql://" + host + ":" + port + "/" + name;
         }
 
+        /** The rows of a query, each as column name to value, in order (test assertions only). */
+        public java.util.List<java.util.Map<String, Object>> query(String sql, Object... parameters) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
+                 java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+                try (java.sql.ResultSet result = statement.executeQuery()) {
+                    java.sql.ResultSetMetaData meta = result.getMetaData();
+                    while (result.next()) {
+                        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        for (int c = 1; c <= meta.getColumnCount(); c++) {
+                            row.put(meta.getColumnLabel(c), result.getObject(c));
+                        }
+                        rows.add(row);
+                    }
+                }
+                return rows;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Executes SQL statements directly (test setup and assertions only). */
         public void execute(String sql) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
