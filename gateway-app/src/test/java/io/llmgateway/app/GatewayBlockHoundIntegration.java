@@ -1,0 +1,27 @@
+package io.llmgateway.app;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * The suite's BlockHound allow-list (loaded by BlockHound through {@code META-INF/services}). Each entry is a
+ * library's short in-memory critical section, never I/O; everything else that blocks on a reactor thread fails the
+ * test that does it.
+ */
+public final class GatewayBlockHoundIntegration implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        // Lettuce (the Redis limits backend) guards each command write with a lock held for a few instructions;
+        // under contention it parks for microseconds. Left unlisted, BlockHound throws from inside the lock and
+        // leaves Lettuce's SharedLock wedged (every later write spins forever), which is no real-world behaviour.
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
+        // Resilience4j keeps the last events of each circuit breaker and bulkhead (for the actuator's *events
+        // endpoints) in a ring buffer guarded by a StampedLock; parallel calls to one deployment contend for it
+        // for a few instructions.
+        builder.allowBlockingCallsInside("io.github.resilience4j.circularbuffer.ConcurrentEvictingQueue",
+                "writeConcurrently");
+    }
+}
