@@ -134,6 +134,25 @@ default
 {{- if .Values.externalRedis.existingSecret -}}{{ .Values.externalRedis.existingSecretPasswordKey }}{{- else -}}redis-password{{- end -}}
 {{- end -}}
 
+{{/* The environment variable the Redis password is read into, for expansion into llm-gateway.redisUrl. */}}
+{{- define "llm-gateway.redisPassword.envName" -}}GATEWAY_REDIS_PASSWORD{{- end -}}
+
+{{/*
+The gateway's gateway.limits.redis.url (Lettuce's redis://[[user]:password@]host:port/database, rediss:// with TLS),
+for the GATEWAY_LIMITS_REDIS_URL environment variable. The password is never in it: it is the dependent variable
+reference $(GATEWAY_REDIS_PASSWORD), which Kubernetes expands in the pod from the variable declared just before it.
+*/}}
+{{- define "llm-gateway.redisUrl" -}}
+{{- $r := .Values.externalRedis -}}
+{{- $userInfo := "" -}}
+{{- if include "llm-gateway.redisPassword.enabled" . -}}
+{{- $userInfo = printf "%s:$(%s)@" $r.username (include "llm-gateway.redisPassword.envName" .) -}}
+{{- end -}}
+{{- $host := $r.host -}}
+{{- if and (contains ":" $host) (not (hasPrefix "[" $host)) -}}{{- $host = printf "[%s]" $host -}}{{- end -}}
+{{- printf "%s://%s%s:%d/%d" (ternary "rediss" "redis" (eq (toString $r.tls) "true")) $userInfo $host (int $r.port) (int $r.database) -}}
+{{- end -}}
+
 {{/* Provider API keys. */}}
 {{- define "llm-gateway.providerKeys.secretName" -}}
 {{- default (include "llm-gateway.secretName" .) .Values.providerApiKeys.existingSecret -}}
@@ -179,8 +198,20 @@ with --skip-schema-validation still refuses them).
 {{- fail "The embedded PostgreSQL (externalDatabase.host empty) supports one replica only: set externalDatabase.host or autoscaling.enabled: false" -}}
 {{- end -}}
 {{- end -}}
-{{- if and (eq .Values.config.limits.backend "redis") (not .Values.externalRedis.host) -}}
-{{- fail "config.limits.backend: redis needs externalRedis.host" -}}
+{{- $limits := .Values.config.limits -}}
+{{- if and (eq $limits.backend "redis") (not .Values.externalRedis.host) -}}
+{{- fail "config.limits.backend: redis needs a Redis server: set externalRedis.host (and its password: externalRedis.existingSecret or externalRedis.password)" -}}
+{{- end -}}
+{{- if eq $limits.backend "in-process" -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- fail "config.limits.backend: in-process keeps the rate-limit, concurrency and budget counters in each pod, so with autoscaling every pod would admit the whole limit or budget: set config.limits.backend: redis with externalRedis.host, or autoscaling.enabled: false" -}}
+{{- end -}}
+{{- if gt (int .Values.replicaCount) 1 -}}
+{{- fail (printf "config.limits.backend: in-process keeps the rate-limit, concurrency and budget counters in each pod, so %d replicas would admit %d times every limit and budget: set config.limits.backend: redis with externalRedis.host, or replicaCount: 1" (int .Values.replicaCount) (int .Values.replicaCount)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.externalRedis.host .Values.externalRedis.username (not (include "llm-gateway.redisPassword.enabled" .)) -}}
+{{- fail "externalRedis.username needs a password (externalRedis.existingSecret or externalRedis.password): the Redis URL carries no user without one" -}}
 {{- end -}}
 {{- $s := .Values.shutdown -}}
 {{- if ge (add (int $s.preStopSleepSeconds) (int $s.phaseTimeoutSeconds)) (int $s.terminationGracePeriodSeconds) -}}

@@ -71,7 +71,9 @@ class ConfigAndSecretsTests {
                 .containsEntry("password-file", "/etc/llm-gateway/secrets/database-password")
                 .doesNotContainKey("password");
         assertThat(map(gateway.get("limits"))).containsEntry("backend", "redis");
-        assertThat(map(map(app.get("spring")).get("data"))).containsKey("redis");
+        // The Redis URL may carry the password: it is an environment variable, not a property of the ConfigMap.
+        assertThat(map(map(gateway.get("limits")).get("redis"))).doesNotContainKey("url");
+        assertThat(map(app.get("spring"))).doesNotContainKey("data");
 
         // The projected secret volume provides exactly those files, from the chart's Secret.
         Deployment deployment = rendered.one(Deployment.class);
@@ -95,7 +97,7 @@ class ConfigAndSecretsTests {
             assertThat(m.getReadOnly()).isTrue();
         });
         EnvVar redisPassword = gateway2.getEnv().stream()
-                .filter(e -> e.getName().equals("SPRING_DATA_REDIS_PASSWORD")).findFirst().orElseThrow();
+                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD")).findFirst().orElseThrow();
         assertThat(redisPassword.getValue()).isNull();
         assertThat(redisPassword.getValueFrom().getSecretKeyRef().getName()).isEqualTo(FULLNAME);
         assertThat(redisPassword.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("redis-password");
@@ -136,7 +138,7 @@ class ConfigAndSecretsTests {
         String volumes = deployment.getSpec().getTemplate().getSpec().getVolumes().toString();
         assertThat(volumes).contains("llm-provider-keys", "llm-admin-token", "llm-database");
         var redis = gatewayContainer(deployment).getEnv().stream()
-                .filter(e -> e.getName().equals("SPRING_DATA_REDIS_PASSWORD")).findFirst().orElseThrow();
+                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD")).findFirst().orElseThrow();
         assertThat(redis.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm-redis");
         assertThat(redis.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
     }

@@ -45,11 +45,13 @@ class ValuesSchemaTests {
     }
 
     @Test
-    void anExternalDatabaseAllowsSeveralReplicasAndAutoscaling() {
+    void anExternalDatabaseAndRedisAllowSeveralReplicasAndAutoscaling() {
         Map<String, Object> values = Map.of(
                 "replicaCount", 3,
                 "autoscaling", Map.of("enabled", true),
-                "externalDatabase", Map.of("host", "postgres.db"));
+                "externalDatabase", Map.of("host", "postgres.db"),
+                "externalRedis", Map.of("host", "redis.cache"),
+                "config", Map.of("limits", Map.of("backend", "redis")));
         LintResult result = HelmChart.lint(values);
         assertThat(result.isFailed()).as("%s", result.getMessages()).isFalse();
     }
@@ -57,6 +59,45 @@ class ValuesSchemaTests {
     @Test
     void aRedisLimitsBackendNeedsARedisHost() {
         assertRejected(Map.of("config", Map.of("limits", Map.of("backend", "redis"))), "/externalRedis/host");
+    }
+
+    @Test
+    void inProcessLimitsWithSeveralReplicasOrAutoscalingAreRejected() {
+        // An external database, so only the limits backend stands in the way.
+        assertRejected(Map.of("replicaCount", 2, "externalDatabase", Map.of("host", "postgres.db")),
+                "/replicaCount", "maximum");
+        assertRejected(Map.of("autoscaling", Map.of("enabled", true), "externalDatabase", Map.of("host", "postgres.db")),
+                "/autoscaling/enabled");
+    }
+
+    @Test
+    void anUnknownLimitsBackendOrFailurePolicyIsRejected() {
+        // "memory" was the chart's name for the in-process backend before the gateway had one.
+        assertRejected(Map.of("config", Map.of("limits", Map.of("backend", "memory"))), "/config/limits/backend");
+        assertRejected(Map.of("config", Map.of("limits", Map.of("onBackendFailure", "open"))),
+                "/config/limits/onBackendFailure");
+    }
+
+    @Test
+    void aRedisPasswordThatWouldBreakTheUrlIsRejected() {
+        assertRejected(Map.of("externalRedis", Map.of("host", "redis.cache", "password", "p@ss/word")),
+                "/externalRedis/password");
+        LintResult encoded = HelmChart.lint(Map.of("externalRedis", Map.of("host", "redis.cache",
+                "password", "p%40ss%2Fword")));
+        assertThat(encoded.isFailed()).as("%s", encoded.getMessages()).isFalse();
+    }
+
+    @Test
+    void aNegativeOrNonNumericPriceIsRejected() {
+        Map<String, Object> negative = Map.of("config", Map.of("models", List.of(Map.of("id", "mock-echo",
+                "deployment", "mock", "price", Map.of("inputPerMillion", -1)))));
+        LintResult lint = HelmChart.lint(negative);
+        assertThat(lint.isFailed()).isTrue();
+        assertThat(String.join("\n", lint.getMessages())).contains("/config/models/0/price/inputPerMillion");
+        assertThatThrownBy(() -> HelmChart.template(List.of(), Map.of("config.models[0].id", "mock-echo",
+                "config.models[0].deployment", "mock", "config.models[0].price.outputPerMillion", "cheap")))
+                .hasMessageContaining(SCHEMA_ERROR)
+                .hasMessageContaining("/config/models/0/price/outputPerMillion");
     }
 
     @Test

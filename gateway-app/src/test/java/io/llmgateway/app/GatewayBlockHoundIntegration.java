@@ -23,5 +23,10 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         // for a few instructions.
         builder.allowBlockingCallsInside("io.github.resilience4j.circularbuffer.ConcurrentEvictingQueue",
                 "writeConcurrently");
+        // A circuit breaker records each call's outcome in its sliding window under a lock held for a few
+        // instructions; parallel calls to one deployment contend for it.
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
+                "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
     }
 }

@@ -14,15 +14,20 @@ import tools.jackson.databind.json.JsonMapper;
 public class WebConfiguration implements WebFluxConfigurer {
 
     private final HttpProperties http;
+    private final JsonMapper json;
 
     public WebConfiguration(HttpProperties http) {
         this.http = http;
+        this.json = JsonWarmUp.warm(GatewayJson.newMapper());
     }
 
-    /** The one JSON mapper of the data plane (strict scalars, unknown fields kept by the records). */
+    /**
+     * The one JSON mapper of the data plane (strict scalars, unknown fields kept by the records), used by the
+     * HTTP codecs too, warmed up for the wire records before the server starts.
+     */
     @Bean
     public JsonMapper gatewayJsonMapper() {
-        return GatewayJson.newMapper();
+        return json;
     }
 
     @Bean
@@ -32,7 +37,6 @@ public class WebConfiguration implements WebFluxConfigurer {
 
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
-        JsonMapper json = GatewayJson.mapper();
         configurer.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
         configurer.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
         configurer.defaultCodecs().maxInMemorySize((int) Math.min(Integer.MAX_VALUE, http.maxBodySize().toBytes()));

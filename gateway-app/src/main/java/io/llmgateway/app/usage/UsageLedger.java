@@ -28,18 +28,21 @@ import reactor.core.scheduler.Schedulers;
  *   <li>Writes are idempotent by request id ({@link UsageWriter}), so a retried batch counts nothing twice.</li>
  *   <li>When the buffer holds {@code buffer-capacity} records, {@link #hasRoom()} turns false and admission
  *   refuses new requests until it drains: the gateway serves nothing it could not record.</li>
- *   <li>On shutdown, after the web server has stopped (so every request has ended and left its record), the
- *   buffer is written out, retrying until {@code shutdown-timeout}.</li>
+ *   <li>On shutdown, after the web server has stopped, the buffer is written out until it is empty and no
+ *   admitted request is still to hand over its record, retrying until {@code shutdown-timeout}.</li>
  * </ul>
  */
 public class UsageLedger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+    private static final java.time.Duration SHUTDOWN_RETRY = java.time.Duration.ofMillis(50);
 
     private final UsageWriter writer;
     private final LedgerProperties properties;
     private final Queue<UsageRecord> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    /** Requests admitted whose record has not been handed over yet. */
+    private final AtomicInteger open = new AtomicInteger();
     private final Counter written;
     private final Counter failures;
     /** The batch being written, or the one that failed and is retried first; touched by the flush loop only. */
@@ -59,10 +62,16 @@ public class UsageLedger implements SmartLifecycle {
                 .description("Batch writes that failed and will be retried").register(registry);
     }
 
-    /** Takes a record over; never blocks and never refuses (admission keeps the buffer bounded). */
+    /** A request was admitted: its record will come; shutdown waits for it. */
+    public void opened() {
+        open.incrementAndGet();
+    }
+
+    /** Takes the record of an opened request over; never blocks and never refuses (admission bounds the buffer). */
     public void record(UsageRecord record) {
         pending.add(record);
         size.incrementAndGet();
+        open.decrementAndGet();
     }
 
     /** Whether a new request may be admitted: the buffer is below its capacity. */
@@ -143,11 +152,13 @@ public class UsageLedger implements SmartLifecycle {
             current.dispose();
         }
         long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos();
-        flush().retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, properties.flushInterval())
+        flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
+                        : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))))
+                .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
                         .filter(error -> System.nanoTime() < deadline))
                 .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
-                .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost ({})",
-                        size.get(), error.toString()))
+                .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
+                        + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()))
                 .doFinally(signal -> callback.run())
                 .subscribe(done -> { }, error -> { });
     }

@@ -34,6 +34,7 @@ public class UsageMeters {
 
     /** A meter for one admitted request. */
     public UsageMeter start(MeteredRequest request) {
+        ledger.opened();
         return new UsageMeter(this, request);
     }
 
