@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,12 @@ public class RouteExecutor {
     private final CircuitBreakerRegistry circuitBreakers;
     private final BulkheadRegistry bulkheads;
     private final ResilienceProperties properties;
+    private final UpstreamObservation observation;
 
     public RouteExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
-                         ResilienceProperties properties) {
+                         ResilienceProperties properties, ObservationRegistry observations) {
         this.router = router;
+        this.observation = new UpstreamObservation(observations);
         this.circuitBreakers = circuitBreakers;
         this.bulkheads = bulkheads;
         this.properties = properties;
@@ -70,7 +73,7 @@ public class RouteExecutor {
         }
         AtomicBoolean started = new AtomicBoolean();
         long start = System.nanoTime();
-        return call.apply(target)
+        return observation.observe(target, call.apply(target))
                 .doOnNext(item -> started.set(true))
                 .doOnComplete(() -> circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .doOnError(error -> {

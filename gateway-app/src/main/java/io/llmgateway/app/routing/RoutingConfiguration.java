@@ -12,6 +12,8 @@ import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,8 +71,10 @@ public class RoutingConfiguration {
 
     @Bean
     RouteExecutor routeExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers,
-                                BulkheadRegistry bulkheads, ResilienceProperties properties) {
-        return new RouteExecutor(router, circuitBreakers, bulkheads, properties);
+                                BulkheadRegistry bulkheads, ResilienceProperties properties,
+                                ObjectProvider<ObservationRegistry> observations) {
+        return new RouteExecutor(router, circuitBreakers, bulkheads, properties,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
