@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.PostgresSupport;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -82,9 +84,32 @@ class GracefulShutdownIT {
                     .contains("\"finish_reason\":\"stop\"");
             assertThat(longBody).as("cut by the shutdown, with an error event").contains("server_shutting_down")
                     .doesNotContain("[DONE]");
+
+            // the usage ledger was flushed before exit: both streams are billed, the cut one for what it received
+            List<Map<String, Object>> records = db.query(
+                    "SELECT status, prompt_tokens, completion_tokens, token_source FROM usage_records"
+                            + " WHERE project_id = 'g' ORDER BY completion_tokens");
+            assertThat(records).hasSize(2);
+            assertThat(records.get(0)).containsEntry("status", "ok").containsEntry("token_source", "upstream")
+                    .containsEntry("completion_tokens", TokenCounter.cl100k().count(delivered(shortBody)));
+            assertThat(records.get(1)).containsEntry("status", "cancelled").containsEntry("token_source", "tokenizer")
+                    .containsEntry("completion_tokens", TokenCounter.cl100k().count(delivered(longBody)));
+            assertThat((Integer) records.get(1).get("prompt_tokens")).isPositive();
         } finally {
             gateway.destroyForcibly();
         }
+    }
+
+    /** The content the client received in a stream's chunks. */
+    private static String delivered(String body) {
+        StringBuilder text = new StringBuilder();
+        for (String event : body.split("\n\n")) {
+            if (event.startsWith("data: {")) {
+                GatewayJson.mapper().readTree(event.substring(6)).path("choices").forEach(choice ->
+                        text.append(choice.path("delta").path("content").asString("")));
+            }
+        }
+        return text.toString();
     }
 
     private static Mono<String> stream(String base, String key, String text, CountDownLatch started) {
