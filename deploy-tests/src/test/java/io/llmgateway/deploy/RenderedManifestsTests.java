@@ -105,7 +105,7 @@ class RenderedManifestsTests {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         List<String> preStop = pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
         assertThat(preStop).containsExactly("sleep", "10");
-        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L);
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
         String applicationYml = HelmChart.render().one(io.fabric8.kubernetes.api.model.ConfigMap.class)
                 .getData().get("application.yml");
         assertThat(applicationYml).contains("timeout-per-shutdown-phase: 30s");
