@@ -23,6 +23,8 @@
 #   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
 #   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr)
 #   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
+#   LIMITS=on          with the key run.sh issues: put limits on the bench project (every kind, generous enough that
+#                      nothing is refused, so every admission reserves and settles); off: none
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,6 +45,8 @@ GATEWAY_USER_ID=${GATEWAY_USER_ID:-}
 GATEWAY_PROJECT_ID=${GATEWAY_PROJECT_ID:-}
 AUTO_KEY=${AUTO_KEY:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
+LIMITS=${LIMITS:-on}
+BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":1000000000000,"concurrent_requests":100000,"token_budget":{"limit":1000000000000000,"period":"month"},"cost_budget":{"limit_usd":1000000,"period":"month"}}'
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
 PROFILE=${PROFILE:-0}
@@ -194,6 +198,7 @@ fi
     --gateway.deployments.bench.type=openai \
     --gateway.deployments.bench.base-url="http://127.0.0.1:$UPSTREAM_PORT/v1" \
     '--gateway.models[0].id=bench-model' '--gateway.models[0].deployment=bench' \
+    '--gateway.models[0].price.input-per-million=0.5' '--gateway.models[0].price.output-per-million=1.5' \
     $GATEWAY_ARGS > "$WORK/gateway.log" 2>&1 < /dev/null) &
 PIDS+=($!)
 
@@ -254,6 +259,19 @@ provision_key() {
         || die "the gateway wants a key and its admin API did not issue one ($code): set GATEWAY_API_KEY"
     GATEWAY_API_KEY=$key
     export GATEWAY_API_KEY
+    if [[ $LIMITS == on ]]; then
+        code=$(curl -s -o "$RESULTS/provision-limits.json" -w '%{http_code}' --max-time 10 -X PUT "${admin[@]}" \
+            -d "$BENCH_LIMITS" "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects/bench/limits" || true)
+        if [[ $code == 200 ]]; then
+            echo "limits: on, every kind on project bench ($BENCH_LIMITS)" >> "$RESULTS/environment.txt"
+            log "limits on project bench: every kind, none binding"
+        else
+            echo "limits: not supported by this gateway ($code)" >> "$RESULTS/environment.txt"
+            log "this gateway has no limits API ($code); measuring without limits"
+        fi
+    else
+        echo "limits: off" >> "$RESULTS/environment.txt"
+    fi
     set_auth_headers
     log "the gateway wants a key: issued a service key of project bench through its admin API (X-User-Id: $GATEWAY_USER_ID)"
     echo "api key: a service key of project bench, issued by run.sh through the admin API" >> "$RESULTS/environment.txt"

@@ -182,21 +182,18 @@ public final class DocumentParser {
                 atLineStart = true;
                 continue;
             }
-            if (c == '\t' || c == ' ' || c == '\u00A0' || c == '\u200B' || Character.isSpaceChar(c)) {
+            if (c == '\t' || c == ' ' || Character.isSpaceChar(c)) {
                 pendingSpaces++;
                 continue;
             }
-            if (Character.isISOControl(c) || c == '\uFEFF') {
+            if (Character.isISOControl(c) || c == '\uFEFF' || c == '\u200B') {
                 continue;
             }
             if (newlines > 0 && out.length() > 0) {
                 out.append(newlines >= 2 ? "\n\n" : "\n");
             }
-            if (pendingSpaces > 0 && out.length() > 0 && !atLineStart) {
+            if (pendingSpaces > 0 && !atLineStart) {
                 out.append(' ');
-            } else if (pendingSpaces > 0 && atLineStart && out.length() > 0) {
-                // keep a single indent so that code and nested lists stay readable
-                out.append(pendingSpaces >= 2 ? "  " : "");
             }
             newlines = 0;
             pendingSpaces = 0;
