@@ -1,24 +1,15 @@
 package io.llmgateway.app.security;
 
 import io.llmgateway.auth.Caller;
-import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.core.error.AccessException;
 import org.springframework.core.MethodParameter;
-import org.springframework.http.HttpHeaders;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Gives data-plane handlers a {@link Caller} parameter: the verified key plus the identity headers. */
+/** Gives data-plane handlers the {@link Caller} that {@link DataPlaneAuthenticationFilter} resolved. */
 public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
-
-    private final CallerResolver callers;
-
-    public CallerArgumentResolver(CallerResolver callers) {
-        this.callers = callers;
-    }
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
@@ -28,12 +19,7 @@ public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
-        HttpHeaders headers = exchange.getRequest().getHeaders();
-        return ReactiveSecurityContextHolder.getContext()
-                .mapNotNull(context -> context.getAuthentication() instanceof KeyAuthentication key ? key.key() : null)
-                .switchIfEmpty(Mono.error(AccessException::invalidApiKey))
-                .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),
-                        headers.getFirst(CallerResolver.PROJECT_HEADER)))
-                .cast(Object.class);
+        Caller caller = exchange.getAttribute(DataPlaneAuthenticationFilter.CALLER_ATTRIBUTE);
+        return caller != null ? Mono.just(caller) : Mono.error(AccessException.invalidApiKey());
     }
 }

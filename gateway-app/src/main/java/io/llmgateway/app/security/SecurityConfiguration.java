@@ -12,11 +12,14 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
 
 /**
  * Who may call what. {@code /actuator/health} is open for probes. {@code /admin/v1} and the other actuator
- * endpoints need an admin token. Everything else needs a key. Refusals are errors that the one error mapping
+ * endpoints need an admin token. Everything else needs a key; the data plane ({@code /v1/...}) is authenticated by
+ * {@link DataPlaneAuthenticationFilter}, outside this chain. Refusals are errors that the one error mapping
  * writes as OpenAI bodies: 401 {@code invalid_api_key} with {@code WWW-Authenticate}, 403, or 429 for an
  * address that failed too often.
  */
@@ -45,6 +48,10 @@ public class SecurityConfiguration {
             return Mono.error(AccessException.invalidApiKey());
         });
         return http
+                .securityMatcher(new NegatedServerWebExchangeMatcher(exchange ->
+                        DataPlaneAuthenticationFilter.isDataPlane(exchange.getRequest().getPath().value())
+                                ? ServerWebExchangeMatcher.MatchResult.match()
+                                : ServerWebExchangeMatcher.MatchResult.notMatch()))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)

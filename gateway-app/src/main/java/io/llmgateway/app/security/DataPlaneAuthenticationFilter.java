@@ -1,0 +1,82 @@
+package io.llmgateway.app.security;
+
+import io.llmgateway.auth.AuthFailureThrottle;
+import io.llmgateway.auth.Caller;
+import io.llmgateway.auth.CallerResolver;
+import io.llmgateway.auth.KeyVerifier;
+import io.llmgateway.core.error.AccessException;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authentication of the data plane ({@code /v1/...}): the bearer key is verified and, with the identity headers,
+ * resolved to the {@link Caller}, which handlers receive as a parameter. One filter and one cached look-up instead
+ * of Spring Security's chain, which keeps guarding {@code /admin} and the actuator: the data plane is the hot path.
+ *
+ * <p>A client address that failed too often is refused with 429 before its key is looked at; a failed key counts
+ * against its address.
+ */
+public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
+
+    /** The exchange attribute that holds the resolved {@link Caller}. */
+    static final String CALLER_ATTRIBUTE = Caller.class.getName();
+    private static final String DATA_PLANE = "/v1/";
+    private static final String BEARER = "bearer ";
+
+    private final KeyVerifier verifier;
+    private final CallerResolver callers;
+    private final AuthFailureThrottle throttle;
+
+    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailureThrottle throttle) {
+        this.verifier = verifier;
+        this.callers = callers;
+        this.throttle = throttle;
+    }
+
+    /** Whether a path belongs to the data plane, which this filter (not Spring Security) authenticates. */
+    static boolean isDataPlane(String path) {
+        return path.startsWith(DATA_PLANE);
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!isDataPlane(exchange.getRequest().getPath().value())) {
+            return chain.filter(exchange);
+        }
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null) {
+            return Mono.error(AccessException.invalidApiKey());
+        }
+        String address = BearerKeyConverter.clientAddress(exchange);
+        Optional<java.time.Duration> refusal = throttle.refusal(address);
+        if (refusal.isPresent()) {
+            return Mono.error(AccessException.tooManyFailures(refusal.get()));
+        }
+        String token = authorization.length() > BEARER.length()
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).strip() : "";
+        return verifier.verify(token)
+                .onErrorMap(AccessException.class, failure -> {
+                    throttle.recordFailure(address);
+                    return AccessException.invalidApiKey();
+                })
+                .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),
+                        headers.getFirst(CallerResolver.PROJECT_HEADER)))
+                .flatMap(caller -> {
+                    exchange.getAttributes().put(CALLER_ATTRIBUTE, caller);
+                    return chain.filter(exchange);
+                });
+    }
+
+    /** Before Spring Security's chain (which does not handle the data plane). */
+    @Override
+    public int getOrder() {
+        return -200;
+    }
+}
