@@ -84,7 +84,9 @@ public class ChatCompletionService {
 
     /**
      * Admission: reserves the prompt and the completion allowance against the project's and key's limits. A
-     * refused request leaves a {@code rejected} usage record and fails with 429 ({@link Admission.Refused}).
+     * refused request leaves a {@code rejected} usage record and fails with 429 ({@link Admission.Refused}); so
+     * does one that cannot be admitted because the limits backend is unreachable (503). Only a full ledger buffer
+     * refuses a request without a record (there is no room for one).
      */
     public Mono<AdmittedRequest> admit(RequestContext context) {
         if (!ledger.hasRoom()) {
@@ -99,8 +101,15 @@ public class ChatCompletionService {
         return admission.admit(caller.projectId(), caller.keyId(), reservedTokens, reservedCost)
                 .map(ticket -> new AdmittedRequest(context, meters.start(metered(context, ticket::settle)),
                         ticket.headers()))
-                .doOnError(Admission.Refused.class, refused -> meters.start(
-                        metered(context, MeteredRequest.Settlement.NONE)).rejected(refused.error().code()));
+                .doOnError(error -> meters.start(metered(context, MeteredRequest.Settlement.NONE))
+                        .rejected(rejectionCode(error)));
+    }
+
+    private static String rejectionCode(Throwable error) {
+        if (error instanceof Admission.Refused refused) {
+            return refused.error().code();
+        }
+        return error instanceof GatewayException gateway && gateway.code() != null ? gateway.code() : "internal_error";
     }
 
     /** The completion tokens reserved: {@code max_completion_tokens} or {@code max_tokens}, times {@code n}. */

@@ -335,6 +335,9 @@ class LimitsIT {
             assertThat(JSON.readTree(refused.getResponseBody()).path("error").path("code").stringValue())
                     .isEqualTo("limits_unavailable");
             assertThat(metrics(closed)).contains("gateway_limits_backend_up{backend=\"redis\",on_failure=\"closed\"} 0.0");
+            assertThat(new Ledger(closed.database()).awaitCount("SELECT count(*) FROM usage_records"
+                    + " WHERE status = 'rejected' AND error_code = 'limits_unavailable'", 1, Duration.ofSeconds(10)))
+                    .as("a request refused at admission leaves its record").isEqualTo(1);
         }
         unreachable.put("gateway.limits.on-backend-failure", "fail-open");
         try (GatewayInstance open = GatewayInstance.start(unreachable)) {
