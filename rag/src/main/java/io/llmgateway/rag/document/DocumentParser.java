@@ -224,7 +224,8 @@ public final class DocumentParser {
     private static final Pattern EMPHASIS_UNDERSCORE = Pattern.compile("(?<![\\w_])_(?=\\S)(.+?)(?<=\\S)_(?![\\w_])");
     private static final Pattern STRIKE = Pattern.compile("~~(?=\\S)(.+?)(?<=\\S)~~");
     private static final Pattern HTML_TAG = Pattern.compile("</?[a-zA-Z][a-zA-Z0-9-]*(\\s[^<>]*)?/?>");
-    private static final Pattern ESCAPE = Pattern.compile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|>~])");
+    private static final char ESCAPE_BASE = '\uE000';
+    private static final String ESCAPABLE = "\\`*_{}[]()#+-.!|>~";
 
     static String markdownToText(String markdown) {
         String[] lines = markdown.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
@@ -245,11 +246,9 @@ public final class DocumentParser {
                 out.append(line).append('\n');
                 continue;
             }
-            if (RULE.matcher(line).matches() && !(SETEXT_UNDERLINE.matcher(line).matches() && previousIsText(lines, i))) {
-                out.append('\n');
-                continue;
-            }
-            if (SETEXT_UNDERLINE.matcher(line).matches() && previousIsText(lines, i)) {
+            // a rule, or the underline of a heading (whose text the previous line already wrote)
+            if (RULE.matcher(line).matches()
+                    || (SETEXT_UNDERLINE.matcher(line).matches() && previousIsText(lines, i))) {
                 out.append('\n');
                 continue;
             }
@@ -291,7 +290,9 @@ public final class DocumentParser {
         if (line.length() > MAX_MARKDOWN_INLINE_LINE) {
             return line;
         }
-        String s = IMAGE.matcher(line).replaceAll("$1");
+        // escaped characters are set aside first so that "\\*" never opens an emphasis
+        String s = protectEscapes(line);
+        s = IMAGE.matcher(s).replaceAll("$1");
         s = LINK.matcher(s).replaceAll("$1");
         s = REFERENCE_LINK.matcher(s).replaceAll("$1");
         s = AUTOLINK.matcher(s).replaceAll("$1");
@@ -301,7 +302,35 @@ public final class DocumentParser {
         s = EMPHASIS_UNDERSCORE.matcher(s).replaceAll("$1");
         s = STRIKE.matcher(s).replaceAll("$1");
         s = HTML_TAG.matcher(s).replaceAll("");
-        return ESCAPE.matcher(s).replaceAll("$1");
+        return restoreEscapes(s);
+    }
+
+    private static String protectEscapes(String line) {
+        if (line.indexOf('\\') < 0) {
+            return line;
+        }
+        StringBuilder out = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            int escaped = c == '\\' && i + 1 < line.length() ? ESCAPABLE.indexOf(line.charAt(i + 1)) : -1;
+            if (escaped >= 0) {
+                out.append((char) (ESCAPE_BASE + escaped));
+                i++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String restoreEscapes(String line) {
+        StringBuilder out = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            int escaped = c - ESCAPE_BASE;
+            out.append(escaped >= 0 && escaped < ESCAPABLE.length() ? ESCAPABLE.charAt(escaped) : c);
+        }
+        return out.toString();
     }
 
     // ---- HTML -------------------------------------------------------------------------------------------
@@ -331,15 +360,14 @@ public final class DocumentParser {
             throw new DocumentException("the HTML could not be read: " + detail(e));
         }
         StringBuilder out = new StringBuilder(bytes.length / 2);
-        String title = document.title().trim();
-        if (!title.isEmpty()) {
-            out.append(title).append("\n\n");
-        }
         Element body = document.body();
         if (body != null) {
             body.filter(new TextCollector(out));
         }
-        return out.toString();
+        // the title names the page in search results; most pages repeat it in their first heading
+        String title = WHITESPACE.matcher(document.title()).replaceAll(" ").trim();
+        String text = out.toString().strip();
+        return title.isEmpty() || text.startsWith(title) ? text : title + "\n\n" + text;
     }
 
     /** Visible text in document order, walked without recursion (jsoup's traversal is iterative). */
@@ -372,6 +400,12 @@ public final class DocumentParser {
                 }
                 return FilterResult.SKIP_ENTIRELY;
             }
+            if (CELLS.contains(name)) {
+                Element previous = element.previousElementSibling();
+                if (previous != null && CELLS.contains(previous.normalName())) {
+                    appendText(" | ");
+                }
+            }
             breakBefore(name);
             if ("pre".equals(name)) {
                 preformatted++;
@@ -386,11 +420,7 @@ public final class DocumentParser {
                 if ("pre".equals(name)) {
                     preformatted--;
                 }
-                if (CELLS.contains(name)) {
-                    appendText(" ");
-                } else {
-                    breakBefore(name);
-                }
+                breakBefore(name);
             }
             return FilterResult.CONTINUE;
         }
