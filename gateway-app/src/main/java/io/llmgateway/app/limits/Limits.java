@@ -22,6 +22,7 @@ public record Limits(@JsonProperty("requests_per_minute") Long requestsPerMinute
 
     public static final Limits NONE = new Limits(null, null, null, null, null);
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return requestsPerMinute == null && tokensPerMinute == null && concurrentRequests == null
                 && tokenBudget == null && costBudget == null;

@@ -93,7 +93,7 @@ public class LimitsRepository implements DatabaseCache {
                 tokenBudget == null ? null
                         : new Limits.TokenBudget(tokenBudget, row.get("token_budget_period", String.class)),
                 costBudget == null ? null
-                        : new Limits.CostBudget(costBudget.stripTrailingZeros(),
+                        : new Limits.CostBudget(io.llmgateway.app.usage.Price.plain(costBudget),
                                 row.get("cost_budget_period", String.class)));
     }
 }

@@ -48,7 +48,13 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
 
     /** Pico-dollars as dollars, for the wire and the database. */
     public static BigDecimal dollars(long picos) {
-        return BigDecimal.valueOf(picos, 12).stripTrailingZeros();
+        return plain(BigDecimal.valueOf(picos, 12));
+    }
+
+    /** Without trailing zeros and never in exponent notation: 12.50 to 12.5, 10.000 to 10 (not 1E+1). */
+    public static BigDecimal plain(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     /** Dollars as pico-dollars (a budget's limit). */

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,6 +21,9 @@ public class UsageMeters {
     private final UsageLedger ledger;
     private final MeterRegistry registry;
     private final UsageMetricsProperties properties;
+    /** Meters are looked up once per label set, not built per request. */
+    private final java.util.concurrent.ConcurrentHashMap<RouteKey, RouteMeters> routes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public UsageMeters(TokenCounter tokenizer, JsonMapper json, UsageLedger ledger, MeterRegistry registry,
                        UsageMetricsProperties properties) {
@@ -53,34 +55,59 @@ public class UsageMeters {
     }
 
     private void measure(UsageRecord record) {
-        Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.request.model", record.model(),
-                "gateway.project", record.projectId(),
-                "gateway.deployment", record.deployment() == null ? "none" : record.deployment());
-        if (properties.callerTags()) {
-            tags = tags.and("gateway.user", record.userId(), "gateway.key", record.keyId());
-        }
-        Tags outcome = tags.and("gateway.status", record.status().wireName(),
-                "error.type", record.errorCode() == null ? "none" : record.errorCode());
-        Timer.builder("gen_ai.server.request.duration")
-                .description("Time from receipt to the end of the response, by outcome")
-                .tags(outcome).publishPercentileHistogram().register(registry)
-                .record(Duration.ofMillis(record.latencyMillis()));
+        String deployment = record.deployment() == null ? "none" : record.deployment();
+        RouteMeters route = routes.computeIfAbsent(new RouteKey(record.model(), record.projectId(), deployment,
+                properties.callerTags() ? record.userId() : null, properties.callerTags() ? record.keyId() : null),
+                this::routeMeters);
+        String error = record.errorCode() == null ? "none" : record.errorCode();
+        route.durations.computeIfAbsent(record.status().wireName() + "\u0000" + error, outcome ->
+                Timer.builder("gen_ai.server.request.duration")
+                        .description("Time from receipt to the end of the response, by outcome")
+                        .tags(route.tags).tag("gateway.status", record.status().wireName()).tag("error.type", error)
+                        .publishPercentileHistogram().register(registry))
+                .record(record.latencyMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         if (record.status() == UsageStatus.REJECTED) {
             return;
         }
         if (record.ttftMillis() != null) {
-            Timer.builder("gen_ai.server.time_to_first_token")
-                    .description("Time from receipt to the first streamed chunk")
-                    .tags(tags).publishPercentileHistogram().register(registry)
-                    .record(Duration.ofMillis(record.ttftMillis()));
+            route.timeToFirstToken.record(record.ttftMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
-                .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "input")
-                .register(registry).record(record.promptTokens());
-        DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
-                .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "output")
-                .register(registry).record(record.completionTokens());
-        Counter.builder("gateway.usage.cost").baseUnit("usd").description("Cost of the requests served, in USD")
-                .tags(tags).register(registry).increment(record.costPicos() / (double) Price.PICOS_PER_DOLLAR);
+        route.inputTokens.record(record.promptTokens());
+        route.outputTokens.record(record.completionTokens());
+        route.cost.increment(record.costPicos() / (double) Price.PICOS_PER_DOLLAR);
+    }
+
+    /** The meters of one model, project and deployment (and user and key, when labelled), registered once. */
+    private RouteMeters routeMeters(RouteKey key) {
+        Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.request.model", key.model(),
+                "gateway.project", key.project(), "gateway.deployment", key.deployment());
+        if (key.user() != null) {
+            tags = tags.and("gateway.user", key.user(), "gateway.key", key.key());
+        }
+        return new RouteMeters(tags,
+                Timer.builder("gen_ai.server.time_to_first_token")
+                        .description("Time from receipt to the first streamed chunk")
+                        .tags(tags).publishPercentileHistogram().register(registry),
+                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
+                        .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "input")
+                        .register(registry),
+                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
+                        .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "output")
+                        .register(registry),
+                Counter.builder("gateway.usage.cost").baseUnit("usd").description("Cost of the requests served, in USD")
+                        .tags(tags).register(registry));
+    }
+
+    private record RouteKey(String model, String project, String deployment, String user, String key) {
+    }
+
+    private record RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
+                               DistributionSummary outputTokens, Counter cost,
+                               java.util.concurrent.ConcurrentHashMap<String, Timer> durations) {
+
+        RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
+                    DistributionSummary outputTokens, Counter cost) {
+            this(tags, timeToFirstToken, inputTokens, outputTokens, cost, new java.util.concurrent.ConcurrentHashMap<>());
+        }
     }
 }

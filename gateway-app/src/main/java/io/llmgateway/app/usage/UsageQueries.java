@@ -81,7 +81,7 @@ public class UsageQueries {
                 dimensions.contains("model") ? row.get("d_model", String.class) : null,
                 dimensions.contains("day") ? row.get("d_day", String.class) : null,
                 number(row, "requests").longValue(), prompt, completion, prompt + completion,
-                number(row, "cost").stripTrailingZeros());
+                Price.plain(number(row, "cost")));
     }
 
     private static BigDecimal number(Readable row, String column) {
@@ -104,6 +104,6 @@ public class UsageQueries {
             cost = cost.add(row.costUsd());
         }
         return new UsageReport.Row(null, null, null, null, null, requests, prompt, completion, prompt + completion,
-                cost.stripTrailingZeros());
+                Price.plain(cost));
     }
 }

@@ -32,6 +32,7 @@ class TracingIT {
                 .bindNow(Duration.ofSeconds(10));
         try (GatewayInstance gateway = GatewayInstance.start(Map.of(
                 "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
+                "management.tracing.export.enabled", "true",
                 "management.tracing.sampling.probability", "1.0",
                 "management.opentelemetry.tracing.export.otlp.endpoint",
                 "http://127.0.0.1:" + collector.port() + "/v1/traces"))) {
