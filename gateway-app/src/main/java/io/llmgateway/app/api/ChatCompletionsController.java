@@ -69,7 +69,8 @@ public class ChatCompletionsController {
         if (!context.droppedParams().isEmpty()) {
             response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));
         }
-        return chat.admit(context)
+        return chat.retrieve(context)
+                .flatMap(chat::admit)
                 .onErrorMap(Admission.Refused.class, refused -> {
                     refused.headers().applyTo(response.getHeaders());
                     return refused.error();

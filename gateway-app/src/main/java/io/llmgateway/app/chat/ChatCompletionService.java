@@ -2,6 +2,7 @@ package io.llmgateway.app.chat;
 
 import io.llmgateway.app.limits.Admission;
 import io.llmgateway.app.limits.LimitsProperties;
+import io.llmgateway.app.retrieval.ChatRetrieval;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.routing.RouteExecutor;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -43,10 +45,12 @@ public class ChatCompletionService {
     private final TokenCounter tokenizer;
     private final LimitsProperties limits;
     private final Clock clock;
+    private final ChatRetrieval retrieval;
 
     public ChatCompletionService(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
                                  Admission admission, UsageMeters meters, UsageLedger ledger,
-                                 TokenCounter tokenizer, LimitsProperties limits, Clock clock) {
+                                 TokenCounter tokenizer, LimitsProperties limits, Clock clock,
+                                 ChatRetrieval retrieval) {
         this.router = router;
         this.profiler = profiler;
         this.executor = executor;
@@ -56,6 +60,7 @@ public class ChatCompletionService {
         this.tokenizer = tokenizer;
         this.limits = limits;
         this.clock = clock;
+        this.retrieval = retrieval;
     }
 
     /**
@@ -75,11 +80,43 @@ public class ChatCompletionService {
                     + "' does not allow prompt logging; an admin can allow it with PATCH /admin/v1/projects/"
                     + caller.projectId() + " {\"prompt_logging\": true}.");
         }
+        // rag_params is the gateway's own: checked here for every model, removed before the profile sees it
+        ChatRetrieval.Query rag = null;
+        if (request.ragParams() != null) {
+            if (!request.ragParams().isNull()) {
+                if (retrieval == null) {
+                    throw InvalidRequestException.invalidParameter("rag_params", "Retrieval is not available.");
+                }
+                rag = retrieval.parse(request.ragParams());
+            }
+            request = ChatRetrieval.withoutRagParams(request);
+        }
         RequestProfiler.Profiled profiled = profiler.apply(request.logPrompt() == null ? request
                 : request.withoutLogPrompt(), route.profile(), route.defaults(), route.contextLength());
         int promptTokens = tokenizer.countPrompt(profiled.request().messages());
         return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, clock.instant(),
-                startedNanos, promptTokens, logPrompt);
+                startedNanos, promptTokens, logPrompt, rag, null);
+    }
+
+    /**
+     * Retrieval for {@code rag_params}, off the event loop: the passages found are added to the messages the way
+     * the model's profile says (a {@code context} message for profiles with that role, else a system message), and
+     * the prompt tokens are counted again with them, so that admission and usage include them. A request without
+     * {@code rag_params} passes unchanged.
+     */
+    public Mono<RequestContext> retrieve(RequestContext context) {
+        if (context.rag() == null) {
+            return Mono.just(context);
+        }
+        boolean contextRole = context.route().profile().messages().roles().contains("context");
+        return retrieval.retrieve(context.caller().projectId(), context.rag(), context.request().messages(),
+                        contextRole)
+                .map(result -> {
+                    ChatCompletionRequest augmented = ChatRetrieval.withMessages(context.request(), result.messages());
+                    return new RequestContext(context.requestId(), context.caller(), augmented,
+                            context.droppedParams(), context.route(), context.receivedAt(), context.startedNanos(),
+                            tokenizer.countPrompt(augmented.messages()), context.logPrompt(), context.rag(), result);
+                });
     }
 
     /**
@@ -89,20 +126,28 @@ public class ChatCompletionService {
      * refuses a request without a record (there is no room for one).
      */
     public Mono<AdmittedRequest> admit(RequestContext context) {
-        if (!ledger.hasRoom()) {
-            return Mono.error(GatewayException.unavailable("The usage ledger cannot keep up (the database is"
-                    + " unreachable or slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5)));
+        if (!ledger.tryOpen()) {
+            return Mono.error(ledger.closing()
+                    ? GatewayException.unavailable("The gateway is shutting down; retry the request.",
+                            "server_shutting_down", Duration.ofSeconds(1))
+                    : GatewayException.unavailable("The usage ledger cannot keep up (the database is unreachable or"
+                            + " slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5)));
         }
+        // from here on, every way out (admitted, refused, failed, cancelled) ends this one meter, exactly once
+        MeteredRequest.DeferredSettlement settlement = new MeteredRequest.DeferredSettlement();
+        UsageMeter meter = meters.start(metered(context, settlement));
         Price price = context.route().price();
         long allowance = completionAllowance(context);
         long reservedTokens = context.promptTokens() + allowance;
         long reservedCost = price.costPicos(context.promptTokens(), 0, allowance);
         Caller caller = context.caller();
         return admission.admit(caller.projectId(), caller.keyId(), reservedTokens, reservedCost)
-                .map(ticket -> new AdmittedRequest(context, meters.start(metered(context, ticket::settle)),
-                        ticket.headers()))
-                .doOnError(error -> meters.start(metered(context, MeteredRequest.Settlement.NONE))
-                        .rejected(rejectionCode(error)));
+                .map(ticket -> {
+                    settlement.settleWith(ticket::settle);
+                    return new AdmittedRequest(context, meter, ticket.headers());
+                })
+                .doOnError(error -> meter.rejected(rejectionCode(error)))
+                .doOnCancel(meter::cancelledBeforeAdmission);
     }
 
     private static String rejectionCode(Throwable error) {
@@ -135,7 +180,7 @@ public class ChatCompletionService {
         Caller caller = context.caller();
         return new MeteredRequest(context.requestId(), context.receivedAt(), context.startedNanos(),
                 caller.keyId(), caller.userId(), caller.projectId(), context.requestedModel(), request.streaming(),
-                request.chatId(), request.user(), false, context.logPrompt(), context.promptTokens(),
+                request.chatId(), request.user(), context.rag() != null, context.logPrompt(), context.promptTokens(),
                 request.messages(), context.route().price(), settlement);
     }
 
@@ -151,7 +196,11 @@ public class ChatCompletionService {
                 // single(), not next(): next() cancels before completion and the circuit would never see a success
                 .single()
                 .map(completion -> completion.withModel(context.requestedModel()));
-        return meter.meter(upstream);
+        JsonNode rag = context.ragResult() == null ? null : context.ragResult().rag();
+        return rag == null ? meter.meter(upstream) : meter.meter(upstream).map(completion -> {
+            completion.extra().put("rag", rag);
+            return completion;
+        });
     }
 
     /**
@@ -171,8 +220,24 @@ public class ChatCompletionService {
             return target.provider().stream(context.request().withModel(target.upstreamModel())
                     .withStreaming(true, options));
         }).map(chunk -> chunk.withModel(context.requestedModel()));
+        JsonNode rag = context.ragResult() == null ? null : context.ragResult().rag();
+        if (rag != null) {
+            // the sources ride on the first chunk (the official SDKs ignore the unknown field)
+            Flux<ChatCompletionChunk> plain = chunks;
+            chunks = Flux.defer(() -> {
+                AtomicBoolean first = new AtomicBoolean(true);
+                return plain.map(chunk -> first.compareAndSet(true, false) ? withRag(chunk, rag) : chunk);
+            });
+        }
         return meter.meter(chunks, clientWantsUsage,
                 metered -> clientWantsUsage ? metered : metered.filter(chunk -> !chunk.isUsageOnly()));
+    }
+
+    private static ChatCompletionChunk withRag(ChatCompletionChunk chunk, JsonNode rag) {
+        Map<String, JsonNode> extra = new LinkedHashMap<>(chunk.extra());
+        extra.put("rag", rag);
+        return new ChatCompletionChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(), chunk.choices(),
+                chunk.usage(), chunk.systemFingerprint(), chunk.serviceTier(), extra);
     }
 
     private static StreamOptions withUsage(StreamOptions options) {

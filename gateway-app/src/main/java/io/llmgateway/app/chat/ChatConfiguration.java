@@ -2,6 +2,7 @@ package io.llmgateway.app.chat;
 
 import io.llmgateway.app.limits.Admission;
 import io.llmgateway.app.limits.LimitsProperties;
+import io.llmgateway.app.retrieval.ChatRetrieval;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
 import io.llmgateway.app.usage.UsageLedger;
@@ -9,6 +10,7 @@ import io.llmgateway.app.usage.UsageMeters;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +22,9 @@ public class ChatConfiguration {
     ChatCompletionService chatCompletionService(ModelRouter router, RequestProfiler profiler,
                                                 RouteExecutor executor, Admission admission, UsageMeters meters,
                                                 UsageLedger ledger, TokenCounter tokenCounter,
-                                                LimitsProperties limits, Clock clock) {
+                                                LimitsProperties limits, Clock clock,
+                                                ObjectProvider<ChatRetrieval> retrieval) {
         return new ChatCompletionService(router, profiler, executor, admission, meters, ledger, tokenCounter,
-                limits, clock);
+                limits, clock, retrieval.getIfAvailable());
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.app.chat;
 
+import io.llmgateway.app.retrieval.ChatRetrieval;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -19,10 +20,14 @@ import java.util.List;
  * @param startedNanos  {@link System#nanoTime()} when the gateway received it
  * @param promptTokens  the prompt's tokens by the tokenizer
  * @param logPrompt     {@code log_prompt} was asked (and the project allows it)
+ * @param rag           {@code rag_params}, or null when the request asks for no retrieval
+ * @param ragResult     what retrieval found and added to {@code request} (whose {@code promptTokens} count it),
+ *                      or null before retrieval ran
  */
 public record RequestContext(String requestId, Caller caller, ChatCompletionRequest request,
                              List<String> droppedParams, Route route, Instant receivedAt, long startedNanos,
-                             int promptTokens, boolean logPrompt) {
+                             int promptTokens, boolean logPrompt, ChatRetrieval.Query rag,
+                             ChatRetrieval.Result ragResult) {
 
     /** The model id the client asked for; every response names it. */
     public String requestedModel() {

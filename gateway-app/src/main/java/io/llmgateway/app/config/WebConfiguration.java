@@ -1,6 +1,7 @@
 package io.llmgateway.app.config;
 
 import io.llmgateway.core.json.GatewayJson;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -30,9 +31,10 @@ public class WebConfiguration implements WebFluxConfigurer {
         return json;
     }
 
+    /** The body limit, with the per-endpoint exceptions other configurations declare (file uploads). */
     @Bean
-    BodySizeLimitFilter bodySizeLimitFilter() {
-        return new BodySizeLimitFilter(http.maxBodySize().toBytes());
+    BodySizeLimitFilter bodySizeLimitFilter(ObjectProvider<BodySizeLimitFilter.PathLimit> pathLimits) {
+        return new BodySizeLimitFilter(http.maxBodySize().toBytes(), pathLimits.orderedStream().toList());
     }
 
     @Override

@@ -37,4 +37,19 @@ public record MeteredRequest(String requestId, Instant receivedAt, long startedN
 
         void settle(long usedTokens, long usedCostPicos);
     }
+
+    /** A settlement known only after admission; settling before that settles nothing. */
+    public static final class DeferredSettlement implements Settlement {
+
+        private volatile Settlement target = NONE;
+
+        public void settleWith(Settlement settlement) {
+            this.target = settlement;
+        }
+
+        @Override
+        public void settle(long usedTokens, long usedCostPicos) {
+            target.settle(usedTokens, usedCostPicos);
+        }
+    }
 }

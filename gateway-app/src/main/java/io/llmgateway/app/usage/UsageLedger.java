@@ -26,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
  *   the records behind it wait in the buffer, which {@link #buffered()} and the
  *   {@code gateway.usage.ledger.buffered} gauge show.</li>
  *   <li>Writes are idempotent by request id ({@link UsageWriter}), so a retried batch counts nothing twice.</li>
- *   <li>When the buffer holds {@code buffer-capacity} records, {@link #hasRoom()} turns false and admission
+ *   <li>When the buffer holds {@code buffer-capacity} records, {@link #tryOpen()} turns false and admission
  *   refuses new requests until it drains: the gateway serves nothing it could not record.</li>
  *   <li>On shutdown, after the web server has stopped, the buffer is written out until it is empty and no
  *   admitted request is still to hand over its record, retrying until {@code shutdown-timeout}.</li>
@@ -49,6 +49,7 @@ public class UsageLedger implements SmartLifecycle {
     private List<UsageRecord> batch = List.of();
     private volatile Disposable loop;
     private volatile boolean healthy = true;
+    private volatile boolean closing;
 
     public UsageLedger(UsageWriter writer, LedgerProperties properties, MeterRegistry registry) {
         this.writer = writer;
@@ -62,21 +63,34 @@ public class UsageLedger implements SmartLifecycle {
                 .description("Batch writes that failed and will be retried").register(registry);
     }
 
-    /** A request was admitted: its record will come; shutdown waits for it. */
-    public void opened() {
+    /**
+     * Opens the slot of one request's record before admission: false when the buffer is full or the ledger is
+     * shutting down (then the request must be refused, since its record could not be kept). Every open slot is
+     * closed by exactly one {@link #record}; shutdown waits for every open slot.
+     */
+    public boolean tryOpen() {
+        if (closing || size.get() >= properties.bufferCapacity()) {
+            return false;
+        }
         open.incrementAndGet();
+        if (closing) {
+            // the shutdown may already have seen no open slot: give this one back and refuse
+            open.decrementAndGet();
+            return false;
+        }
+        return true;
     }
 
-    /** Takes the record of an opened request over; never blocks and never refuses (admission bounds the buffer). */
+    /** Whether the ledger is shutting down (no new request is admitted). */
+    public boolean closing() {
+        return closing;
+    }
+
+    /** Takes the record of an opened slot over; never blocks and never refuses (admission bounds the buffer). */
     public void record(UsageRecord record) {
         pending.add(record);
         size.incrementAndGet();
         open.decrementAndGet();
-    }
-
-    /** Whether a new request may be admitted: the buffer is below its capacity. */
-    public boolean hasRoom() {
-        return size.get() < properties.bufferCapacity();
     }
 
     /** Records accepted and not yet written. */
@@ -146,6 +160,7 @@ public class UsageLedger implements SmartLifecycle {
     /** Stops the loop and writes what is buffered, retrying until the shutdown timeout, then lets Spring go on. */
     @Override
     public void stop(Runnable callback) {
+        closing = true;
         Disposable current = loop;
         loop = null;
         if (current != null) {

@@ -184,6 +184,11 @@ public final class UsageMeter {
         return request.price().costPicos(tokens.prompt(), tokens.cachedOrZero(), tokens.completion());
     }
 
+    /** The client went away while the request waited for admission: recorded as cancelled, billed nothing. */
+    public void cancelledBeforeAdmission() {
+        finish(UsageStatus.CANCELLED, "cancelled_before_admission", new Tokens(0, 0, null, TokenSource.NONE));
+    }
+
     /** A request refused at admission: its record says so and bills nothing. */
     public void rejected(String errorCode) {
         finish(UsageStatus.REJECTED, errorCode, new Tokens(0, 0, null, TokenSource.NONE));
@@ -194,7 +199,7 @@ public final class UsageMeter {
             return;
         }
         long now = System.nanoTime();
-        long cost = status == UsageStatus.REJECTED ? 0 : cost(tokens);
+        long cost = tokens.source() == TokenSource.NONE ? 0 : cost(tokens);
         String completion = null;
         if (request.logPrompt()) {
             synchronized (delivered) {

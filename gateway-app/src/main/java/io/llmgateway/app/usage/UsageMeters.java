@@ -34,9 +34,8 @@ public class UsageMeters {
         this.properties = properties;
     }
 
-    /** A meter for one admitted request. */
+    /** A meter for one request at admission; its slot in the ledger must be open ({@link UsageLedger#tryOpen}). */
     public UsageMeter start(MeteredRequest request) {
-        ledger.opened();
         return new UsageMeter(this, request);
     }
 

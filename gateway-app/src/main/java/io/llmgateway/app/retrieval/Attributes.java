@@ -1,0 +1,68 @@
+package io.llmgateway.app.retrieval;
+
+import io.llmgateway.core.error.InvalidRequestException;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** OpenAI's limits on {@code metadata} (strings) and file {@code attributes} (strings, numbers, booleans). */
+final class Attributes {
+
+    static final int MAX_KEYS = 16;
+    static final int MAX_KEY_LENGTH = 64;
+    static final int MAX_STRING_LENGTH = 512;
+
+    private Attributes() {
+    }
+
+    /** {@code metadata}: up to 16 string values; an empty object when absent or null. */
+    static ObjectNode metadata(JsonNode node, String param) {
+        ObjectNode checked = object(node, param);
+        for (Map.Entry<String, JsonNode> entry : checked.properties()) {
+            JsonNode value = entry.getValue();
+            if (!value.isString() || value.stringValue().length() > MAX_STRING_LENGTH) {
+                throw InvalidRequestException.invalidParameter(param + "." + entry.getKey(),
+                        "'" + param + "." + entry.getKey() + "' must be a string of at most " + MAX_STRING_LENGTH
+                                + " characters.");
+            }
+        }
+        return checked;
+    }
+
+    /** File {@code attributes}: up to 16 strings, numbers or booleans; an empty object when absent or null. */
+    static ObjectNode attributes(JsonNode node, String param) {
+        ObjectNode checked = object(node, param);
+        for (Map.Entry<String, JsonNode> entry : checked.properties()) {
+            JsonNode value = entry.getValue();
+            boolean ok = value.isBoolean() || (value.isNumber() && Double.isFinite(value.doubleValue()))
+                    || (value.isString() && value.stringValue().length() <= MAX_STRING_LENGTH);
+            if (!ok) {
+                throw InvalidRequestException.invalidParameter(param + "." + entry.getKey(),
+                        "'" + param + "." + entry.getKey() + "' must be a string of at most " + MAX_STRING_LENGTH
+                                + " characters, a number or a boolean.");
+            }
+        }
+        return checked;
+    }
+
+    private static ObjectNode object(JsonNode node, String param) {
+        if (node == null || node.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw InvalidRequestException.invalidParameter(param, "'" + param + "' must be an object.");
+        }
+        if (object.size() > MAX_KEYS) {
+            throw InvalidRequestException.invalidParameter(param,
+                    "'" + param + "' may hold at most " + MAX_KEYS + " keys.");
+        }
+        for (String key : object.propertyNames()) {
+            if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+                throw InvalidRequestException.invalidParameter(param,
+                        "The keys of '" + param + "' must be 1 to " + MAX_KEY_LENGTH + " characters.");
+            }
+        }
+        return object.deepCopy();
+    }
+}

@@ -1,0 +1,195 @@
+package io.llmgateway.app.retrieval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.profile.RagParamsShape;
+import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.rag.index.Filter;
+import io.llmgateway.rag.index.SearchHit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code rag_params} on chat completions: the gateway's own parameter, never forwarded upstream. The query is the
+ * last user message; the passages found in the caller's project's stores reach the model as its profile says: as a
+ * {@code context} message right before the last user message when the profile has NIM's {@code context} role,
+ * otherwise as a system message built from {@code gateway.retrieval.system-template}, placed after the client's own
+ * leading system messages.
+ */
+public class ChatRetrieval {
+
+    public static final int DEFAULT_MAX_NUM_RESULTS = 4;
+
+    private final RetrievalSearch search;
+    private final JsonMapper json;
+    private final String template;
+
+    ChatRetrieval(RetrievalSearch search, JsonMapper json, String template) {
+        this.search = search;
+        this.json = json;
+        this.template = template;
+    }
+
+    /**
+     * The retrieval a request asks for, or null when {@code rag_params} is absent or null. A violation is a 400
+     * naming the field ({@code rag_params.vector_store_ids}, {@code rag_params.filters.key}, ...).
+     */
+    public Query parse(JsonNode ragParams) {
+        if (ragParams == null || ragParams.isNull()) {
+            return null;
+        }
+        JsonNode filters = null;
+        if (ragParams instanceof ObjectNode object && object.has("filters")) {
+            // filters are checked by the index's own parser below (it knows more operators, e.g. in and nin)
+            ObjectNode withoutFilters = object.deepCopy();
+            filters = withoutFilters.remove("filters");
+            RagParamsShape.check(withoutFilters);
+        } else {
+            RagParamsShape.check(ragParams);
+        }
+        List<String> ids = new ArrayList<>();
+        ragParams.get("vector_store_ids").forEach(id -> {
+            if (!ids.contains(id.stringValue())) {
+                ids.add(id.stringValue());
+            }
+        });
+        JsonNode max = ragParams.get("max_num_results");
+        JsonNode threshold = ragParams.get("score_threshold");
+        JsonNode include = ragParams.get("include_sources");
+        return new Query(List.copyOf(ids),
+                max == null || max.isNull() ? DEFAULT_MAX_NUM_RESULTS : max.intValue(),
+                threshold == null || threshold.isNull() ? 0 : threshold.doubleValue(),
+                VectorStoresController.filter(filters, "rag_params.filters"),
+                include != null && include.isBoolean() && include.booleanValue());
+    }
+
+    /**
+     * Searches for the last user message and returns the messages with the passages added (unchanged when nothing
+     * was found). A store that is not the project's is a 400 naming {@code rag_params.vector_store_ids}.
+     */
+    public Mono<Result> retrieve(String projectId, Query query, List<ChatMessage> messages, boolean contextRole) {
+        int lastUser = lastUser(messages);
+        String text = lastUser < 0 ? "" : messages.get(lastUser).text();
+        if (text.isBlank()) {
+            return Mono.error(InvalidRequestException.invalidParameter("messages",
+                    "rag_params searches with the last user message, and the request has none with text."));
+        }
+        return search.search(projectId, query.vectorStoreIds(), text, query.maxNumResults(), query.scoreThreshold(),
+                        query.filter(), id -> InvalidRequestException.invalidParameter("rag_params.vector_store_ids",
+                                "No vector store with id '" + id + "' in this project."))
+                .map(hits -> {
+                    List<Source> sources = hits.stream().map(Source::of).toList();
+                    List<ChatMessage> augmented = hits.isEmpty() ? messages
+                            : inject(messages, lastUser, format(hits), contextRole);
+                    return new Result(augmented, sources, query.includeSources() ? sourcesJson(sources) : null);
+                });
+    }
+
+    List<ChatMessage> inject(List<ChatMessage> messages, int lastUser, String passages, boolean contextRole) {
+        List<ChatMessage> augmented = new ArrayList<>(messages.size() + 1);
+        if (contextRole) {
+            augmented.addAll(messages.subList(0, lastUser));
+            augmented.add(ChatMessage.of("context", passages));
+            augmented.addAll(messages.subList(lastUser, messages.size()));
+            return augmented;
+        }
+        int position = 0;
+        while (position < messages.size() && isSystem(messages.get(position))) {
+            position++;
+        }
+        augmented.addAll(messages.subList(0, position));
+        augmented.add(ChatMessage.of("system", template.replace("{sources}", passages)));
+        augmented.addAll(messages.subList(position, messages.size()));
+        return augmented;
+    }
+
+    private static boolean isSystem(ChatMessage message) {
+        return "system".equals(message.role()) || "developer".equals(message.role());
+    }
+
+    static int lastUser(List<ChatMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(messages.get(i).role())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The passages, numbered from 1 with their file names. */
+    static String format(List<SearchHit> hits) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < hits.size(); i++) {
+            SearchHit hit = hits.get(i);
+            if (i > 0) {
+                text.append("\n\n");
+            }
+            text.append('[').append(i + 1).append("] ").append(hit.filename()).append('\n').append(hit.text());
+        }
+        return text.toString();
+    }
+
+    private JsonNode sourcesJson(List<Source> sources) {
+        return json.valueToTree(Map.of("sources", sources));
+    }
+
+    /**
+     * A copy of a chat request with other messages and without {@code rag_params} (the gateway's own business,
+     * never an upstream's).
+     */
+    public static ChatCompletionRequest withMessages(ChatCompletionRequest r, List<ChatMessage> messages) {
+        return new ChatCompletionRequest(r.model(), messages, r.stream(), r.streamOptions(), r.temperature(),
+                r.topP(), r.n(), r.maxTokens(), r.maxCompletionTokens(), r.frequencyPenalty(), r.presencePenalty(),
+                r.logitBias(), r.logprobs(), r.topLogprobs(), r.stop(), r.seed(), r.tools(), r.toolChoice(),
+                r.parallelToolCalls(), r.responseFormat(), r.user(), r.metadata(), r.store(), r.serviceTier(),
+                r.reasoningEffort(), r.verbosity(), r.modalities(), r.audio(), r.prediction(), r.webSearchOptions(),
+                r.promptCacheKey(), r.safetyIdentifier(), r.functionCall(), r.functions(), r.bad(), r.ignoreEos(),
+                r.logPrompt(), r.loglikelihood(), r.minP(), r.peft(), r.repetitionPenalty(), r.chatId(), null,
+                new java.util.LinkedHashMap<>(r.extra()));
+    }
+
+    /** A copy of a chat request without {@code rag_params}. */
+    public static ChatCompletionRequest withoutRagParams(ChatCompletionRequest request) {
+        return request.ragParams() == null ? request : withMessages(request, request.messages());
+    }
+
+    /**
+     * What {@code rag_params} asks for.
+     *
+     * @param vectorStoreIds the stores to search, 1 to 8, without duplicates
+     * @param maxNumResults  1 to 20, default 4
+     * @param scoreThreshold 0 to 1
+     * @param filter         on file attributes, or null
+     * @param includeSources whether the response carries a top-level {@code rag} object with the sources
+     */
+    public record Query(List<String> vectorStoreIds, int maxNumResults, double scoreThreshold, Filter filter,
+                        boolean includeSources) {
+    }
+
+    /**
+     * The outcome of retrieval.
+     *
+     * @param messages the conversation with the passages added
+     * @param sources  the passages, best first
+     * @param rag      the {@code rag} object for the response ({@code {"sources": [...]}}), or null when the client
+     *                 did not ask for it
+     */
+    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {
+    }
+
+    /** One passage given to the model. */
+    public record Source(@JsonProperty("vector_store_id") String vectorStoreId, @JsonProperty("file_id") String fileId,
+                         String filename, @JsonProperty("chunk_index") int chunkIndex, double score, String text) {
+
+        static Source of(SearchHit hit) {
+            return new Source(hit.vectorStoreId(), hit.fileId(), hit.filename(), hit.chunkIndex(), hit.score(),
+                    hit.text());
+        }
+    }
+}

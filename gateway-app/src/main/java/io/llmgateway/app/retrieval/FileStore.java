@@ -1,0 +1,95 @@
+package io.llmgateway.app.retrieval;
+
+import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.app.retrieval.RetrievalViews.FileView;
+import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/** Uploaded files in PostgreSQL, always within one project: another project's file does not exist (404). */
+class FileStore {
+
+    private static final String COLUMNS = "id, filename, purpose, size, created_at";
+
+    private final DatabaseClient db;
+
+    FileStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Mono<FileView> create(String projectId, String filename, String purpose, String contentType, byte[] content) {
+        String id = RetrievalIds.newFileId();
+        return db.sql("INSERT INTO files (id, project_id, filename, purpose, content_type, bytes, size)"
+                        + " VALUES (:id, :project, :filename, :purpose, :type, :bytes, :size) RETURNING " + COLUMNS)
+                .bind("id", id)
+                .bind("project", projectId)
+                .bind("filename", filename)
+                .bind("purpose", purpose)
+                .bind("type", org.springframework.r2dbc.core.Parameter.fromOrEmpty(contentType, String.class))
+                .bind("bytes", java.nio.ByteBuffer.wrap(content))
+                .bind("size", (long) content.length)
+                .map(FileStore::view).one();
+    }
+
+    Mono<FileView> get(String projectId, String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM files WHERE id = :id AND project_id = :project")
+                .bind("id", id).bind("project", projectId)
+                .map(FileStore::view).one()
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /** The stored bytes of a file, with its name and content type. */
+    Mono<Content> content(String projectId, String id) {
+        return db.sql("SELECT filename, content_type, bytes FROM files WHERE id = :id AND project_id = :project")
+                .bind("id", id).bind("project", projectId)
+                .map(row -> {
+                    java.nio.ByteBuffer buffer = row.get("bytes", java.nio.ByteBuffer.class);
+                    byte[] bytes = new byte[buffer == null ? 0 : buffer.remaining()];
+                    if (buffer != null) {
+                        buffer.get(bytes);
+                    }
+                    return new Content(row.get("filename", String.class), row.get("content_type", String.class),
+                            bytes);
+                })
+                .one()
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    Mono<ListPage<FileView>> list(String projectId, String purpose, ListParams page) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM files WHERE project_id = :project"
+                        + (purpose == null ? "" : " AND purpose = :purpose") + " AND " + page.sql("id"))
+                .bind("project", projectId);
+        if (purpose != null) {
+            spec = spec.bind("purpose", purpose);
+        }
+        return page.bind(spec).map(FileStore::view).all().collectList()
+                .map(rows -> ListPage.of(page.ordered(rows), page.limit(), FileView::id));
+    }
+
+    /** Deletes the file; by cascade it leaves every vector store it was in, with its chunks. */
+    Mono<Deleted> delete(String projectId, String id) {
+        return db.sql("DELETE FROM files WHERE id = :id AND project_id = :project")
+                .bind("id", id).bind("project", projectId)
+                .fetch().rowsUpdated()
+                .flatMap(count -> count == 0 ? Mono.error(notFound(id)) : Mono.just(new Deleted(id, "file", true)));
+    }
+
+    static InvalidRequestException notFound(String id) {
+        return InvalidRequestException.notFound("file", id);
+    }
+
+    private static FileView view(Readable row) {
+        OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
+        Long size = row.get("size", Long.class);
+        return FileView.of(row.get("id", String.class), size == null ? 0 : size,
+                created == null ? 0 : created.toEpochSecond(), row.get("filename", String.class),
+                row.get("purpose", String.class));
+    }
+
+    /** A file's content as uploaded. */
+    record Content(String filename, String contentType, byte[] bytes) {
+    }
+}

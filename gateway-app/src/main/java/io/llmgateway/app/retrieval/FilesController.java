@@ -1,0 +1,131 @@
+package io.llmgateway.app.retrieval;
+
+import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.app.retrieval.RetrievalViews.FileView;
+import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
+import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.InvalidRequestException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.multipart.FilePart;
+import org.springframework.http.codec.multipart.FormFieldPart;
+import org.springframework.http.codec.multipart.Part;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * OpenAI's Files API for retrieval, scoped to the caller's project: {@code POST /v1/files} (multipart {@code file}
+ * and {@code purpose=assistants}), {@code GET /v1/files}, {@code GET /v1/files/{id}},
+ * {@code GET /v1/files/{id}/content}, {@code DELETE /v1/files/{id}}.
+ * An upload larger than {@code gateway.retrieval.max-file-size} is a 413.
+ */
+@RestController
+public class FilesController {
+
+    static final String PURPOSE = "assistants";
+    private static final int MAX_FILENAME_LENGTH = 512;
+
+    private final FileStore files;
+    private final long maxFileBytes;
+
+    FilesController(FileStore files, RetrievalProperties properties) {
+        this.files = files;
+        this.maxFileBytes = properties.maxFileSize().toBytes();
+    }
+
+    @PostMapping("/v1/files")
+    public Mono<FileView> upload(Caller caller, ServerWebExchange exchange) {
+        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
+            return Mono.error(InvalidRequestException.httpStatus(415, "Unsupported Content-Type '" + type
+                    + "': send multipart/form-data with the fields 'file' and 'purpose'."));
+        }
+        return exchange.getMultipartData().flatMap(parts -> upload(caller, parts));
+    }
+
+    private Mono<FileView> upload(Caller caller, MultiValueMap<String, Part> parts) {
+        Part purposePart = parts.getFirst("purpose");
+        if (!(purposePart instanceof FormFieldPart purposeField) || purposeField.value().isBlank()) {
+            return Mono.error(InvalidRequestException.invalidParameter("purpose",
+                    "Missing required parameter: 'purpose'."));
+        }
+        String purpose = purposeField.value().strip();
+        if (!PURPOSE.equals(purpose)) {
+            return Mono.error(InvalidRequestException.invalidParameter("purpose", "'purpose' must be '" + PURPOSE
+                    + "': the gateway stores files for its vector stores only."));
+        }
+        if (!(parts.getFirst("file") instanceof FilePart file)) {
+            return Mono.error(InvalidRequestException.invalidParameter("file",
+                    "Missing required parameter: 'file' (a file part of the multipart body)."));
+        }
+        String filename = file.filename();
+        if (filename == null || filename.isBlank() || filename.length() > MAX_FILENAME_LENGTH) {
+            return Mono.error(InvalidRequestException.invalidParameter("file",
+                    "The file part needs a file name of 1 to " + MAX_FILENAME_LENGTH + " characters."));
+        }
+        MediaType contentType = file.headers().getContentType();
+        return DataBufferUtils.join(file.content(), (int) Math.min(Integer.MAX_VALUE, maxFileBytes))
+                .map(buffer -> {
+                    try {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .onErrorMap(DataBufferLimitException.class, tooLarge -> InvalidRequestException.bodyTooLarge(
+                        maxFileBytes))
+                .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]))
+                .flatMap(bytes -> bytes.length == 0
+                        ? Mono.error(InvalidRequestException.invalidParameter("file", "The file is empty."))
+                        : files.create(caller.projectId(), filename, purpose,
+                                contentType == null ? null : contentType.toString(), bytes));
+    }
+
+    @GetMapping("/v1/files")
+    public Mono<ListPage<FileView>> list(Caller caller, @RequestParam(required = false) Integer limit,
+                                  @RequestParam(required = false) String order,
+                                  @RequestParam(required = false) String after,
+                                  @RequestParam(required = false) String before,
+                                  @RequestParam(required = false) String purpose) {
+        return files.list(caller.projectId(), purpose == null || purpose.isBlank() ? null : purpose,
+                ListParams.of(limit, order, after, before, 10_000, 10_000));
+    }
+
+    @GetMapping("/v1/files/{fileId}")
+    public Mono<FileView> get(Caller caller, @PathVariable String fileId) {
+        return files.get(caller.projectId(), fileId);
+    }
+
+    /**
+     * The file's bytes as uploaded. Always {@code application/octet-stream}: the declared type came from the client,
+     * and serving it back as, say, {@code text/html} would let a file act as a web page.
+     */
+    @GetMapping("/v1/files/{fileId}/content")
+    public Mono<ResponseEntity<byte[]>> content(Caller caller, @PathVariable String fileId) {
+        return files.content(caller.projectId(), fileId).map(content -> ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header("X-Content-Type-Options", "nosniff")
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(content.filename(), StandardCharsets.UTF_8).build().toString())
+                .body(content.bytes()));
+    }
+
+    @DeleteMapping("/v1/files/{fileId}")
+    public Mono<Deleted> delete(Caller caller, @PathVariable String fileId) {
+        return files.delete(caller.projectId(), fileId);
+    }
+}

@@ -1,0 +1,187 @@
+package io.llmgateway.app.retrieval;
+
+import io.llmgateway.app.retrieval.VectorStoreStore.ChunkRow;
+import io.llmgateway.app.retrieval.VectorStoreStore.Claim;
+import io.llmgateway.app.retrieval.VectorStoreStore.Key;
+import io.llmgateway.rag.chunk.Chunk;
+import io.llmgateway.rag.chunk.Chunker;
+import io.llmgateway.rag.document.DocumentException;
+import io.llmgateway.rag.document.DocumentParser;
+import io.llmgateway.rag.document.ParsedDocument;
+import io.llmgateway.rag.embed.Embedder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Turns attached files into searchable chunks, off the request path: parse, chunk and embed on the ingestion pool,
+ * then write the chunks and the status {@code completed} in one transaction ({@link VectorStoreStore#complete}).
+ * A file that cannot be read ends {@code failed} with a {@code last_error} the user can act on
+ * ({@code unsupported_file}, {@code invalid_file}, or {@code server_error}); no file stays {@code in_progress}
+ * while the gateway runs.
+ *
+ * <p>A crash leaves the attachment {@code in_progress} with nothing written; at start-up every such attachment is
+ * ingested again. Each attempt is counted, and a file whose ingestion was started {@code max-attempts} times
+ * (it may be what brought a replica down) is marked failed instead of being tried forever. Two replicas that
+ * ingest the same attachment at once (one resuming it) are harmless: only the latest attempt may complete it.
+ */
+class Ingestion implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
+
+    private final VectorStoreStore stores;
+    private final DocumentParser parser;
+    private final Chunker chunker;
+    private final EmbeddingModel model;
+    private final IndexSynchronizer index;
+    private final Scheduler scheduler;
+    private final RetrievalProperties properties;
+    private volatile FluxSink<Key> queue;
+    private volatile Disposable worker;
+    private volatile boolean running;
+
+    Ingestion(VectorStoreStore stores, DocumentParser parser, Chunker chunker, EmbeddingModel model,
+              IndexSynchronizer index, Scheduler scheduler, RetrievalProperties properties) {
+        this.stores = stores;
+        this.parser = parser;
+        this.chunker = chunker;
+        this.model = model;
+        this.index = index;
+        this.scheduler = scheduler;
+        this.properties = properties;
+    }
+
+    /** Queues the ingestion of attachments that were just created or restarted. */
+    void submit(List<Key> keys) {
+        FluxSink<Key> sink = queue;
+        if (sink == null) {
+            log.warn("Ingestion is not running; {} attachment(s) stay in progress until the next start",
+                    keys.size());
+            return;
+        }
+        keys.forEach(sink::next);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        worker = Flux.<Key>create(sink -> queue = sink, FluxSink.OverflowStrategy.BUFFER)
+                .flatMap(this::ingest, properties.ingestThreads())
+                .subscribe();
+        // attachments a crash (or a shutdown) left in progress start over
+        stores.inProgress().collectList()
+                .subscribe(keys -> {
+                    if (!keys.isEmpty()) {
+                        log.info("Resuming the ingestion of {} file(s) left in progress", keys.size());
+                        submit(keys);
+                    }
+                }, error -> log.warn("Could not look for files left in progress: {}", error.toString()));
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        queue = null;
+        Disposable current = worker;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** One attachment, start to end; never fails (a failure is written as the attachment's status). */
+    Mono<Void> ingest(Key key) {
+        return stores.claim(key)
+                .flatMap(claim -> {
+                    if (claim.attempts() > properties.maxAttempts()) {
+                        return stores.fail(key, "server_error", "Ingestion of this file was interrupted "
+                                + (claim.attempts() - 1) + " times; attach it again to retry.").then();
+                    }
+                    return Mono.fromCallable(() -> prepare(claim)).subscribeOn(scheduler)
+                            .flatMap(prepared -> prepared.errorCode() != null
+                                    ? stores.fail(key, prepared.errorCode(), prepared.errorMessage()).then()
+                                    : stores.complete(claim, prepared.rows(), prepared.dimensions(),
+                                                    prepared.usageBytes())
+                                            .doOnNext(completed -> {
+                                                if (completed) {
+                                                    index.request(key.storeId());
+                                                }
+                                            })
+                                            .then());
+                })
+                .onErrorResume(error -> {
+                    if (!running) {
+                        return Mono.empty(); // shutting down: left in progress, resumed at the next start
+                    }
+                    log.warn("Ingestion of file {} into {} failed: {}", key.fileId(), key.storeId(),
+                            error.toString(), error);
+                    return stores.fail(key, "server_error", "The file could not be processed.").then()
+                            .onErrorResume(again -> {
+                                log.warn("Could not mark file {} failed: {}", key.fileId(), again.toString());
+                                return Mono.empty();
+                            });
+                });
+    }
+
+    /** Parse, chunk and embed. Blocks (CPU): on the ingestion pool only. */
+    Prepared prepare(Claim claim) {
+        try {
+            parser.detect(claim.filename(), claim.contentType());
+        } catch (DocumentException e) {
+            return Prepared.failed("unsupported_file", sentence(e.getMessage()));
+        }
+        ParsedDocument document;
+        try {
+            document = parser.parse(claim.content(), claim.filename(), claim.contentType());
+        } catch (DocumentException e) {
+            return Prepared.failed("invalid_file", sentence(e.getMessage()));
+        }
+        List<Chunk> chunks = chunker.chunk(document.text(), claim.chunking().strategy());
+        if (chunks.isEmpty()) {
+            return Prepared.failed("invalid_file", "The file contains no text.");
+        }
+        Embedder embedder = model.get();
+        int batchSize = properties.embedBatchSize();
+        List<ChunkRow> rows = new ArrayList<>(chunks.size());
+        long usage = 0;
+        for (int start = 0; start < chunks.size(); start += batchSize) {
+            List<Chunk> batch = chunks.subList(start, Math.min(chunks.size(), start + batchSize));
+            List<float[]> vectors = embedder.embed(batch.stream().map(Chunk::text).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                Chunk chunk = batch.get(i);
+                rows.add(new ChunkRow(chunk.index(), chunk.text(), chunk.tokens(), vectors.get(i)));
+                usage += chunk.text().getBytes(StandardCharsets.UTF_8).length + 4L * embedder.dimensions();
+            }
+        }
+        return new Prepared(rows, embedder.dimensions(), usage, null, null);
+    }
+
+    private static String sentence(String message) {
+        if (message == null || message.isBlank()) {
+            return "The file could not be read.";
+        }
+        String text = message.substring(0, 1).toUpperCase(Locale.ROOT) + message.substring(1);
+        return text.endsWith(".") ? text : text + ".";
+    }
+
+    /** The chunks of a file ready to write, or why there are none. */
+    record Prepared(List<ChunkRow> rows, int dimensions, long usageBytes, String errorCode, String errorMessage) {
+
+        static Prepared failed(String code, String message) {
+            return new Prepared(List.of(), 0, 0, code, message);
+        }
+    }
+}

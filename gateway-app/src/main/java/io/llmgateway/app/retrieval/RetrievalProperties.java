@@ -1,0 +1,60 @@
+package io.llmgateway.app.retrieval;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Retrieval: files, vector stores, search, {@code rag_params} and the local embedding model.
+ *
+ * @param maxFileSize      the largest file {@code POST /v1/files} accepts; larger is 413 (default 20MB). Uploads to
+ *                         that endpoint are held to this limit instead of {@code gateway.http.max-body-size}
+ * @param ingestThreads    threads that parse, chunk and embed attached files, off the request path (default 1, so
+ *                         that ingestion never takes every core from searches)
+ * @param searchThreads    threads that embed queries and search the index (default: the number of cores)
+ * @param queueCapacity    tasks each of the two pools may queue before refusing more (default 10000)
+ * @param maxAttempts      how often ingestion of one file is started before it is marked failed (a file that
+ *                         brought a replica down is not retried forever; default 3)
+ * @param embedBatchSize   chunks embedded per call to the model (default 32)
+ * @param syncTimeout      the longest a search waits for this replica's index to catch up with the database
+ *                         (default 10s)
+ * @param systemTemplate   the system message that carries retrieved passages to models whose profile has no
+ *                         {@code context} role; {@code {sources}} is replaced by the numbered passages
+ */
+@ConfigurationProperties("gateway.retrieval")
+public record RetrievalProperties(@DefaultValue("20MB") DataSize maxFileSize,
+                                  @DefaultValue("1") int ingestThreads,
+                                  Integer searchThreads,
+                                  @DefaultValue("10000") int queueCapacity,
+                                  @DefaultValue("3") int maxAttempts,
+                                  @DefaultValue("32") int embedBatchSize,
+                                  @DefaultValue("10s") Duration syncTimeout,
+                                  @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate) {
+
+    public static final String DEFAULT_TEMPLATE = "Use the following sources to answer the user's question. "
+            + "Cite a source by its number, e.g. [1]. If the sources do not contain the answer, say so.\n\n{sources}";
+
+    public RetrievalProperties {
+        if (ingestThreads < 1) {
+            throw new IllegalArgumentException("gateway.retrieval.ingest-threads must be at least 1");
+        }
+        if (searchThreads != null && searchThreads < 1) {
+            throw new IllegalArgumentException("gateway.retrieval.search-threads must be at least 1");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("gateway.retrieval.max-attempts must be at least 1");
+        }
+        if (embedBatchSize < 1) {
+            throw new IllegalArgumentException("gateway.retrieval.embed-batch-size must be at least 1");
+        }
+        if (systemTemplate == null || !systemTemplate.contains("{sources}")) {
+            throw new IllegalArgumentException("gateway.retrieval.system-template must contain {sources}");
+        }
+    }
+
+    /** The search pool's size: configured, or the number of cores. */
+    public int effectiveSearchThreads() {
+        return searchThreads != null ? searchThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,442 @@
+package io.llmgateway.app.retrieval;
+
+import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.app.retrieval.RetrievalViews.FileCounts;
+import io.llmgateway.app.retrieval.RetrievalViews.LastError;
+import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
+import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
+import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.GatewayJson;
+import io.r2dbc.spi.Readable;
+import java.nio.ByteBuffer;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Vector stores and the files attached to them, in PostgreSQL, always within one project: another project's store
+ * or file does not exist (404). Also the ingestion's reads and writes: the claim of an attachment, and its chunks
+ * written together with the status {@code completed} in one transaction.
+ */
+class VectorStoreStore {
+
+    private static final String STORE_COLUMNS = """
+            s.id, s.name, s.metadata::text AS metadata, s.created_at, s.last_active_at,
+            c.in_progress, c.completed, c.failed, c.cancelled, c.total, c.usage_bytes
+            FROM vector_stores s LEFT JOIN LATERAL (
+              SELECT count(*) FILTER (WHERE f.status = 'in_progress') AS in_progress,
+                     count(*) FILTER (WHERE f.status = 'completed') AS completed,
+                     count(*) FILTER (WHERE f.status = 'failed') AS failed,
+                     count(*) FILTER (WHERE f.status = 'cancelled') AS cancelled,
+                     count(*) AS total,
+                     coalesce(sum(f.usage_bytes), 0)::bigint AS usage_bytes
+              FROM vector_store_files f WHERE f.vector_store_id = s.id) c ON TRUE
+            """;
+    private static final String FILE_COLUMNS = """
+            vf.vector_store_id, vf.file_id, vf.status, vf.last_error_code, vf.last_error_message,
+            vf.attributes::text AS attributes, vf.chunking_type, vf.max_chunk_size_tokens, vf.chunk_overlap_tokens,
+            vf.usage_bytes, vf.created_at
+            """;
+    /** At most this many chunks per INSERT statement (each carries its embedding). */
+    private static final int INSERT_BATCH = 256;
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+
+    VectorStoreStore(DatabaseClient db, TransactionalOperator tx) {
+        this.db = db;
+        this.tx = tx;
+    }
+
+    // ---- vector stores ------------------------------------------------------------------------------------
+
+    /** Creates a store with its files attached ({@code in_progress}); the attachments to ingest come back too. */
+    Mono<Created> create(String projectId, String name, ObjectNode metadata, Chunking storeChunking,
+                         List<String> fileIds, Chunking fileChunking) {
+        String id = RetrievalIds.newStoreId();
+        Mono<Created> work = requireFiles(projectId, fileIds)
+                .then(db.sql("INSERT INTO vector_stores (id, project_id, name, metadata, max_chunk_size_tokens,"
+                                + " chunk_overlap_tokens) VALUES (:id, :project, :name, CAST(:metadata AS jsonb),"
+                                + " :max, :overlap)")
+                        .bind("id", id)
+                        .bind("project", projectId)
+                        .bind("name", Parameter.fromOrEmpty(name, String.class))
+                        .bind("metadata", metadata.toString())
+                        .bind("max", Parameter.fromOrEmpty(storeChunking == null ? null
+                                : storeChunking.maxChunkSizeTokens(), Integer.class))
+                        .bind("overlap", Parameter.fromOrEmpty(storeChunking == null ? null
+                                : storeChunking.chunkOverlapTokens(), Integer.class))
+                        .fetch().rowsUpdated())
+                .thenMany(Flux.fromIterable(fileIds).concatMap(fileId -> upsertAttachment(id, fileId,
+                        "{}", fileChunking)))
+                .then(Mono.defer(() -> get(projectId, id)))
+                .map(view -> new Created(view, fileIds.stream().map(fileId -> new Key(id, fileId)).toList()));
+        return tx.transactional(work);
+    }
+
+    Mono<VectorStoreView> get(String projectId, String id) {
+        return db.sql("SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND s.id = :id")
+                .bind("project", projectId).bind("id", id)
+                .map(VectorStoreStore::storeView).one()
+                .switchIfEmpty(Mono.error(() -> storeNotFound(id)));
+    }
+
+    Mono<ListPage<VectorStoreView>> list(String projectId, ListParams page) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + STORE_COLUMNS
+                + " WHERE s.project_id = :project AND " + page.sql("s.id")).bind("project", projectId);
+        return page.bind(spec).map(VectorStoreStore::storeView).all().collectList()
+                .map(rows -> ListPage.of(page.ordered(rows), page.limit(), VectorStoreView::id));
+    }
+
+    /** Changes {@code name} and {@code metadata} when given (non-null). */
+    Mono<VectorStoreView> update(String projectId, String id, String name, boolean setName, ObjectNode metadata) {
+        return db.sql("""
+                        UPDATE vector_stores SET
+                          name = CASE WHEN :setName THEN :name ELSE name END,
+                          metadata = CASE WHEN :setMetadata THEN CAST(:metadata AS jsonb) ELSE metadata END,
+                          last_active_at = now()
+                        WHERE id = :id AND project_id = :project""")
+                .bind("setName", setName)
+                .bind("name", Parameter.fromOrEmpty(name, String.class))
+                .bind("setMetadata", metadata != null)
+                .bind("metadata", metadata == null ? "{}" : metadata.toString())
+                .bind("id", id).bind("project", projectId)
+                .fetch().rowsUpdated()
+                .flatMap(count -> count == 0 ? Mono.error(storeNotFound(id)) : get(projectId, id));
+    }
+
+    /** Deletes the store with its attachments and chunks; the files stay. */
+    Mono<Deleted> delete(String projectId, String id) {
+        return db.sql("DELETE FROM vector_stores WHERE id = :id AND project_id = :project")
+                .bind("id", id).bind("project", projectId)
+                .fetch().rowsUpdated()
+                .flatMap(count -> count == 0 ? Mono.error(storeNotFound(id))
+                        : Mono.just(new Deleted(id, "vector_store.deleted", true)));
+    }
+
+    // ---- files of a store ---------------------------------------------------------------------------------
+
+    /**
+     * Attaches a file ({@code in_progress}); attaching it again starts its ingestion over with the new attributes
+     * and chunking.
+     */
+    Mono<VectorStoreFileView> attach(String projectId, String storeId, String fileId, ObjectNode attributes,
+                                     JsonNode chunkingRequest) {
+        Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
+                .flatMap(storeDefault -> {
+                    Chunking chunking = Chunking.parse(chunkingRequest, "chunking_strategy", storeDefault);
+                    return requireFiles(projectId, List.of(fileId))
+                            .then(upsertAttachment(storeId, fileId, attributes.toString(), chunking));
+                })
+                .then(Mono.defer(() -> getFile(projectId, storeId, fileId)));
+        return tx.transactional(work);
+    }
+
+    /** The chunking of files attached without one: the store's, else auto; a 404 when the store is not there. */
+    Mono<Chunking> storeChunking(String projectId, String storeId) {
+        return db.sql("SELECT max_chunk_size_tokens, chunk_overlap_tokens FROM vector_stores"
+                        + " WHERE id = :id AND project_id = :project")
+                .bind("id", storeId).bind("project", projectId)
+                .map(row -> {
+                    Integer max = row.get("max_chunk_size_tokens", Integer.class);
+                    Integer overlap = row.get("chunk_overlap_tokens", Integer.class);
+                    return max == null || overlap == null ? Chunking.AUTO : new Chunking(false, max, overlap);
+                })
+                .one()
+                .switchIfEmpty(Mono.error(() -> storeNotFound(storeId)));
+    }
+
+    private Mono<Long> upsertAttachment(String storeId, String fileId, String attributes, Chunking chunking) {
+        return db.sql("""
+                        INSERT INTO vector_store_files (vector_store_id, file_id, status, attributes, chunking_type,
+                          max_chunk_size_tokens, chunk_overlap_tokens)
+                        VALUES (:store, :file, 'in_progress', CAST(:attributes AS jsonb), :type, :max, :overlap)
+                        ON CONFLICT (vector_store_id, file_id) DO UPDATE SET status = 'in_progress',
+                          attributes = EXCLUDED.attributes, chunking_type = EXCLUDED.chunking_type,
+                          max_chunk_size_tokens = EXCLUDED.max_chunk_size_tokens,
+                          chunk_overlap_tokens = EXCLUDED.chunk_overlap_tokens, last_error_code = NULL,
+                          last_error_message = NULL, attempts = 0""")
+                .bind("store", storeId).bind("file", fileId)
+                .bind("attributes", attributes)
+                .bind("type", chunking.type())
+                .bind("max", chunking.maxChunkSizeTokens())
+                .bind("overlap", chunking.chunkOverlapTokens())
+                .fetch().rowsUpdated();
+    }
+
+    /** Empty when every file is the project's; a 404 naming the first that is not. */
+    private Mono<Void> requireFiles(String projectId, List<String> fileIds) {
+        if (fileIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("SELECT id FROM files WHERE project_id = :project AND id = ANY(CAST(:ids AS text[]))")
+                .bind("project", projectId).bind("ids", fileIds.toArray(String[]::new))
+                .map(row -> row.get("id", String.class)).all().collect(HashSet<String>::new, Set::add)
+                .flatMap(found -> {
+                    for (String id : fileIds) {
+                        if (!found.contains(id)) {
+                            return Mono.error(FileStore.notFound(id));
+                        }
+                    }
+                    return Mono.empty();
+                });
+    }
+
+    Mono<VectorStoreFileView> getFile(String projectId, String storeId, String fileId) {
+        return storeChunking(projectId, storeId)
+                .then(db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
+                                + " WHERE vf.vector_store_id = :store AND vf.file_id = :file")
+                        .bind("store", storeId).bind("file", fileId)
+                        .map(VectorStoreStore::fileView).one())
+                .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
+    }
+
+    Mono<ListPage<VectorStoreFileView>> listFiles(String projectId, String storeId, String status, ListParams page) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
+                        + " WHERE vf.vector_store_id = :store" + (status == null ? "" : " AND vf.status = :status")
+                        + " AND " + page.sql("vf.file_id"))
+                .bind("store", storeId);
+        if (status != null) {
+            spec = spec.bind("status", status);
+        }
+        Mono<ListPage<VectorStoreFileView>> rows = page.bind(spec).map(VectorStoreStore::fileView).all()
+                .collectList()
+                .map(list -> ListPage.of(page.ordered(list), page.limit(), VectorStoreFileView::id));
+        return storeChunking(projectId, storeId).then(rows);
+    }
+
+    /**
+     * Replaces a file's attributes in a store. A completed file gets a new generation, so that every replica reloads
+     * its chunks with the new attributes.
+     */
+    Mono<VectorStoreFileView> updateAttributes(String projectId, String storeId, String fileId,
+                                               ObjectNode attributes) {
+        Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
+                .then(db.sql("""
+                                UPDATE vector_store_files SET attributes = CAST(:attributes AS jsonb),
+                                  generation = CASE WHEN status = 'completed' THEN nextval('retrieval_generation')
+                                                    ELSE generation END
+                                WHERE vector_store_id = :store AND file_id = :file""")
+                        .bind("attributes", attributes.toString())
+                        .bind("store", storeId).bind("file", fileId)
+                        .fetch().rowsUpdated())
+                .flatMap(count -> count == 0 ? Mono.error(FileStore.notFound(fileId))
+                        : db.sql("UPDATE chunks SET attributes = CAST(:attributes AS jsonb)"
+                                        + " WHERE vector_store_id = :store AND file_id = :file")
+                                .bind("attributes", attributes.toString())
+                                .bind("store", storeId).bind("file", fileId)
+                                .fetch().rowsUpdated())
+                .then(Mono.defer(() -> getFile(projectId, storeId, fileId)));
+        return tx.transactional(work);
+    }
+
+    /** Removes a file from a store, with its chunks; the file itself stays. */
+    Mono<Deleted> detach(String projectId, String storeId, String fileId) {
+        return storeChunking(projectId, storeId)
+                .then(db.sql("DELETE FROM vector_store_files WHERE vector_store_id = :store AND file_id = :file")
+                        .bind("store", storeId).bind("file", fileId).fetch().rowsUpdated())
+                .flatMap(count -> count == 0 ? Mono.error(FileStore.notFound(fileId))
+                        : Mono.just(new Deleted(fileId, "vector_store.file.deleted", true)));
+    }
+
+    // ---- search -------------------------------------------------------------------------------------------
+
+    /**
+     * The completed files and their generations of each of the project's stores among {@code storeIds}; a store
+     * that is not the project's is missing from the map.
+     */
+    Mono<Map<String, Map<String, Long>>> completedFiles(String projectId, List<String> storeIds) {
+        return db.sql("""
+                        SELECT s.id AS store_id, f.file_id, f.generation FROM vector_stores s
+                        LEFT JOIN vector_store_files f ON f.vector_store_id = s.id AND f.status = 'completed'
+                        WHERE s.project_id = :project AND s.id = ANY(CAST(:ids AS text[]))""")
+                .bind("project", projectId).bind("ids", storeIds.toArray(String[]::new))
+                .map(row -> new Object[] {row.get("store_id", String.class), row.get("file_id", String.class),
+                        row.get("generation", Long.class)})
+                .all()
+                .collect(LinkedHashMap<String, Map<String, Long>>::new, (map, row) -> {
+                    Map<String, Long> files = map.computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
+                    if (row[1] != null && row[2] != null) {
+                        files.put((String) row[1], (Long) row[2]);
+                    }
+                })
+                .map(map -> map);
+    }
+
+    // ---- ingestion ----------------------------------------------------------------------------------------
+
+    /** Every attachment left {@code in_progress}: after a crash, their ingestion starts over. */
+    Flux<Key> inProgress() {
+        return db.sql("SELECT vector_store_id, file_id FROM vector_store_files WHERE status = 'in_progress'")
+                .map(row -> new Key(row.get("vector_store_id", String.class), row.get("file_id", String.class)))
+                .all();
+    }
+
+    /**
+     * Counts an ingestion attempt of an attachment still {@code in_progress} and reads what it needs; empty when the
+     * attachment is gone or no longer in progress.
+     */
+    Mono<Claim> claim(Key key) {
+        return db.sql("""
+                        UPDATE vector_store_files vf SET attempts = vf.attempts + 1
+                        FROM files f
+                        WHERE f.id = vf.file_id AND vf.vector_store_id = :store AND vf.file_id = :file
+                          AND vf.status = 'in_progress'
+                        RETURNING vf.attempts, vf.max_chunk_size_tokens, vf.chunk_overlap_tokens, f.filename,
+                          f.content_type, f.bytes""")
+                .bind("store", key.storeId()).bind("file", key.fileId())
+                .map(row -> {
+                    ByteBuffer bytes = row.get("bytes", ByteBuffer.class);
+                    byte[] content = new byte[bytes == null ? 0 : bytes.remaining()];
+                    if (bytes != null) {
+                        bytes.get(content);
+                    }
+                    Integer attempts = row.get("attempts", Integer.class);
+                    return new Claim(key, attempts == null ? 1 : attempts, row.get("filename", String.class),
+                            row.get("content_type", String.class), content, new Chunking(false, row.get("max_chunk_size_tokens", Integer.class),
+                                    row.get("chunk_overlap_tokens", Integer.class)));
+                })
+                .one();
+    }
+
+    /**
+     * Writes the chunks and marks the attachment {@code completed} in one transaction, so a file is never reported
+     * complete with part of its chunks. False (and nothing written) when the attachment was removed or restarted
+     * meanwhile.
+     */
+    Mono<Boolean> complete(Claim claim, List<ChunkRow> chunks, int dimensions, long usageBytes) {
+        Key key = claim.key();
+        Mono<Boolean> work = db.sql("""
+                        UPDATE vector_store_files SET status = 'completed',
+                          generation = nextval('retrieval_generation'), usage_bytes = :usage,
+                          last_error_code = NULL, last_error_message = NULL
+                        WHERE vector_store_id = :store AND file_id = :file AND status = 'in_progress'
+                          AND attempts = :attempts""")
+                .bind("usage", usageBytes)
+                .bind("store", key.storeId()).bind("file", key.fileId())
+                .bind("attempts", claim.attempts())
+                .fetch().rowsUpdated()
+                .flatMap(updated -> updated == 0 ? Mono.just(false)
+                        : db.sql("DELETE FROM chunks WHERE vector_store_id = :store AND file_id = :file")
+                                .bind("store", key.storeId()).bind("file", key.fileId()).fetch().rowsUpdated()
+                                .thenMany(Flux.fromIterable(batches(chunks))
+                                        .concatMap(batch -> insert(key, batch, dimensions)))
+                                .then(Mono.just(true)));
+        return tx.transactional(work);
+    }
+
+    private static List<List<ChunkRow>> batches(List<ChunkRow> chunks) {
+        List<List<ChunkRow>> batches = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i += INSERT_BATCH) {
+            batches.add(chunks.subList(i, Math.min(chunks.size(), i + INSERT_BATCH)));
+        }
+        return batches;
+    }
+
+    private Mono<Long> insert(Key key, List<ChunkRow> batch, int dimensions) {
+        Integer[] indexes = new Integer[batch.size()];
+        String[] texts = new String[batch.size()];
+        Integer[] tokens = new Integer[batch.size()];
+        Float[] vectors = new Float[batch.size() * dimensions];
+        for (int i = 0; i < batch.size(); i++) {
+            ChunkRow chunk = batch.get(i);
+            indexes[i] = chunk.index();
+            texts[i] = chunk.text();
+            tokens[i] = chunk.tokens();
+            for (int d = 0; d < dimensions; d++) {
+                vectors[i * dimensions + d] = chunk.embedding()[d];
+            }
+        }
+        // the embeddings travel as one flat array, cut back into one vector per chunk by the ordinality
+        return db.sql("INSERT INTO chunks (vector_store_id, file_id, chunk_index, text, token_count, embedding,"
+                        + " attributes) SELECT :store, :file, c.idx, c.txt, c.tok,"
+                        + " (CAST(:vectors AS real[]))[((c.ord - 1) * " + dimensions + " + 1):(c.ord * " + dimensions
+                        + ")], (SELECT vf.attributes FROM vector_store_files vf"
+                        + " WHERE vf.vector_store_id = :store AND vf.file_id = :file)"
+                        + " FROM unnest(CAST(:indexes AS integer[]), CAST(:texts AS text[]),"
+                        + " CAST(:tokens AS integer[])) WITH ORDINALITY AS c(idx, txt, tok, ord)")
+                .bind("store", key.storeId()).bind("file", key.fileId())
+                .bind("vectors", vectors)
+                .bind("indexes", indexes).bind("texts", texts).bind("tokens", tokens)
+                .fetch().rowsUpdated();
+    }
+
+    /** Marks an attachment still {@code in_progress} as failed, with the reason. */
+    Mono<Long> fail(Key key, String code, String message) {
+        return db.sql("UPDATE vector_store_files SET status = 'failed', last_error_code = :code,"
+                        + " last_error_message = :message"
+                        + " WHERE vector_store_id = :store AND file_id = :file AND status = 'in_progress'")
+                .bind("code", code).bind("message", message)
+                .bind("store", key.storeId()).bind("file", key.fileId())
+                .fetch().rowsUpdated();
+    }
+
+    // ---- rows ---------------------------------------------------------------------------------------------
+
+    static InvalidRequestException storeNotFound(String id) {
+        return InvalidRequestException.notFound("vector store", id);
+    }
+
+    private static VectorStoreView storeView(Readable row) {
+        long inProgress = number(row, "in_progress");
+        FileCounts counts = new FileCounts(inProgress, number(row, "completed"), number(row, "failed"),
+                number(row, "cancelled"), number(row, "total"));
+        return new VectorStoreView(row.get("id", String.class), "vector_store",
+                seconds(row.get("created_at", OffsetDateTime.class)), row.get("name", String.class),
+                number(row, "usage_bytes"), counts, inProgress > 0 ? "in_progress" : "completed",
+                seconds(row.get("last_active_at", OffsetDateTime.class)), json(row.get("metadata", String.class)),
+                null, null);
+    }
+
+    private static VectorStoreFileView fileView(Readable row) {
+        String code = row.get("last_error_code", String.class);
+        LastError error = code == null ? null : new LastError(code, row.get("last_error_message", String.class));
+        Chunking chunking = new Chunking("auto".equals(row.get("chunking_type", String.class)),
+                row.get("max_chunk_size_tokens", Integer.class), row.get("chunk_overlap_tokens", Integer.class));
+        return new VectorStoreFileView(row.get("file_id", String.class), "vector_store.file",
+                number(row, "usage_bytes"), seconds(row.get("created_at", OffsetDateTime.class)),
+                row.get("vector_store_id", String.class), row.get("status", String.class), error,
+                json(row.get("attributes", String.class)), chunking.toJson());
+    }
+
+    private static long number(Readable row, String column) {
+        Long value = row.get(column, Long.class);
+        return value == null ? 0 : value.longValue();
+    }
+
+    private static long seconds(OffsetDateTime time) {
+        return time == null ? 0 : time.toEpochSecond();
+    }
+
+    private static JsonNode json(String text) {
+        return GatewayJson.mapper().readTree(text == null ? "{}" : text);
+    }
+
+    /** An attachment: a file in a vector store. */
+    record Key(String storeId, String fileId) {
+    }
+
+    /** A new store and the attachments to ingest once it is committed. */
+    record Created(VectorStoreView store, List<Key> attachments) {
+    }
+
+    /** What ingestion needs of an attachment it claimed. */
+    record Claim(Key key, int attempts, String filename, String contentType, byte[] content, Chunking chunking) {
+    }
+
+    /** A chunk ready to store. */
+    record ChunkRow(int index, String text, int tokens, float[] embedding) {
+    }
+}
