@@ -90,6 +90,17 @@ password, is an environment variable (llm-gateway.redisUrl).
   "write-timeout" $ledger.writeTimeout
   "shutdown-timeout" $ledger.shutdownTimeout) -}}
 
+{{- $r := $v.config.retrieval -}}
+{{- $retrieval := dict
+  "max-file-size" $r.maxFileSize
+  "ingest-threads" (int $r.ingestThreads)
+  "queue-capacity" (int $r.queueCapacity)
+  "max-attempts" (int $r.maxAttempts)
+  "embed-batch-size" (int $r.embedBatchSize)
+  "sync-timeout" $r.syncTimeout -}}
+{{- if gt (int $r.searchThreads) 0 }}{{ $_ := set $retrieval "search-threads" (int $r.searchThreads) }}{{ end -}}
+{{- if $r.systemTemplate }}{{ $_ := set $retrieval "system-template" $r.systemTemplate }}{{ end -}}
+
 {{- $gateway := dict
   "models" $models
   "deployments" $deployments
@@ -98,6 +109,7 @@ password, is an environment variable (llm-gateway.redisUrl).
   "database" $database
   "limits" $limits
   "usage" $usage
+  "retrieval" $retrieval
   "metrics" (dict "caller-tags" $v.config.metrics.callerTags) -}}
 
 {{- $spring := dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ds" (int $v.shutdown.phaseTimeoutSeconds))) -}}
@@ -107,8 +119,8 @@ password, is an environment variable (llm-gateway.redisUrl).
 # are not here: the *-file properties name files mounted from Secrets.
 # gateway.limits.redis.url is set by the GATEWAY_LIMITS_REDIS_URL environment variable (built from externalRedis,
 # with the password expanded from a Secret by Kubernetes).
-# gateway.profiles (parameter profiles; the image ships the seed ones) and gateway.retrieval are not modelled by this
-# chart version: add or override them through config.extraYaml (loaded after this file as extra.yml).
+# gateway.profiles (parameter profiles; the image ships the seed ones) are not modelled by this chart version: add or
+# override them through config.extraYaml (loaded after this file as extra.yml).
 # gateway.database.migrate is set by the GATEWAY_DATABASE_MIGRATE environment variable of each workload.
 {{ toYaml $app }}
 {{- end -}}
