@@ -33,10 +33,15 @@ public class BearerKeyConverter implements ServerAuthenticationConverter {
         if (refusal.isPresent()) {
             return Mono.error(AccessException.tooManyFailures(refusal.get()));
         }
+        return Mono.just(KeyAuthentication.unverified(token(header)));
+    }
+
+    /** The key of an {@code Authorization: Bearer <key>} header; empty when the header is not a bearer one. */
+    static String token(String header) {
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Mono.just(KeyAuthentication.unverified(""));
+            return "";
         }
-        return Mono.just(KeyAuthentication.unverified(header.substring(BEARER.length()).strip()));
+        return header.substring(BEARER.length()).strip();
     }
 
     static String clientAddress(ServerWebExchange exchange) {

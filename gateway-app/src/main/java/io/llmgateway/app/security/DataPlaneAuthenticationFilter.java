@@ -26,7 +26,6 @@ public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
     /** The exchange attribute that holds the resolved {@link Caller}. */
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
     private static final String DATA_PLANE = "/v1/";
-    private static final String BEARER = "bearer ";
 
     private final KeyVerifier verifier;
     private final CallerResolver callers;
@@ -58,10 +57,7 @@ public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
         if (refusal.isPresent()) {
             return Mono.error(AccessException.tooManyFailures(refusal.get()));
         }
-        String token = authorization.length() > BEARER.length()
-                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? authorization.substring(BEARER.length()).strip() : "";
-        return verifier.verify(token)
+        return verifier.verify(BearerKeyConverter.token(authorization))
                 .onErrorMap(AccessException.class, failure -> {
                     throttle.recordFailure(address);
                     return AccessException.invalidApiKey();

@@ -37,10 +37,6 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
                 + completionTokens * picosPerToken(outputPerMillion);
     }
 
-    public boolean isFree() {
-        return inputPerMillion.signum() == 0 && outputPerMillion.signum() == 0 && cachedInputPerMillion.signum() == 0;
-    }
-
     private static long picosPerToken(BigDecimal perMillion) {
         // dollars per million tokens = micro-dollars per token = 10^6 pico-dollars per token
         return perMillion.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();

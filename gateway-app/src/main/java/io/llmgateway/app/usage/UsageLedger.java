@@ -98,11 +98,6 @@ public class UsageLedger implements SmartLifecycle {
         return size.get();
     }
 
-    /** Whether the last write succeeded. */
-    public boolean healthy() {
-        return healthy;
-    }
-
     /** Writes everything buffered now, batch by batch; fails on the first batch that fails (it stays buffered). */
     public Mono<Void> flush() {
         return Mono.defer(this::writeNextBatch)
