@@ -28,5 +28,10 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
                 "record");
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        // Caffeine (the identity, limits and budget caches) applies pending writes under its eviction lock; a
+        // writer helps when the write buffer is full and then waits for the lock for the length of that
+        // maintenance (no I/O: the caches have no listeners). Thrown from inside the lock, BlockHound would leave the
+        // cache's maintenance wedged, as with Lettuce above.
+        builder.allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "performCleanUp");
     }
 }

@@ -40,6 +40,53 @@ public final class PostgresSupport {
         return new Database(server.host(), server.port(), name, server.username(), server.password());
     }
 
+    /**
+     * What the shared server is doing now, for a test that timed out: every connection that is not idle (its
+     * database, state, wait event and query) and every lock that is waited for. Empty when no server was started.
+     */
+    public static synchronized String activity() {
+        if (server == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(),
+                server.password()); Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rows = statement.executeQuery("""
+                    SELECT pid, datname, application_name, state, wait_event_type, wait_event,
+                           now() - state_change AS for, left(query, 200) AS query
+                    FROM pg_stat_activity
+                    WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()""")) {
+                out.append("connections not idle:\n");
+                while (rows.next()) {
+                    out.append("  pid ").append(rows.getInt(1)).append(' ').append(rows.getString(2)).append(" [")
+                            .append(rows.getString(3)).append("] ").append(rows.getString(4)).append(" waiting ")
+                            .append(rows.getString(5)).append('/').append(rows.getString(6)).append(" for ")
+                            .append(rows.getString(7)).append(": ").append(rows.getString(8)).append('\n');
+                }
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("""
+                    SELECT w.pid, w.locktype, w.mode, w.relation::regclass::text AS relation,
+                           pg_blocking_pids(w.pid)::text AS blocked_by
+                    FROM pg_locks w WHERE NOT w.granted""")) {
+                out.append("locks waited for:\n");
+                while (rows.next()) {
+                    out.append("  pid ").append(rows.getInt(1)).append(' ').append(rows.getString(2)).append(' ')
+                            .append(rows.getString(3)).append(" on ").append(rows.getString(4))
+                            .append(", blocked by ").append(rows.getString(5)).append('\n');
+                }
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery(
+                    "SELECT count(*), current_setting('max_connections') FROM pg_stat_activity")) {
+                rows.next();
+                out.append("connections: ").append(rows.getInt(1)).append(" of ").append(rows.getString(2))
+                        .append('\n');
+            }
+        } catch (SQLException e) {
+            out.append("could not read the server's activity: ").append(e.getMessage()).append('\n');
+        }
+        return out.toString();
+    }
+
     private static Server startServer() {
         if (dockerAvailable()) {
             log.info("test PostgreSQL: Testcontainers");

@@ -1,5 +1,6 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.app.lifecycle.BackgroundSubscription;
 import io.llmgateway.app.persistence.DatabaseCache;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
@@ -8,10 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.llmgateway.app.lifecycle.BackgroundSubscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -25,6 +26,7 @@ import reactor.util.retry.Retry;
 public class IdentityChangeListener extends BackgroundSubscription {
 
     static final String CHANNEL = "gateway_identity_changed";
+    private static final Object RECONNECTED = new Object();
     private static final Logger log = LoggerFactory.getLogger(IdentityChangeListener.class);
 
     private final PostgresqlConnectionFactory connections;
@@ -44,14 +46,18 @@ public class IdentityChangeListener extends BackgroundSubscription {
         return Flux.usingWhen(connections.create(), this::listen, PostgresqlConnection::close)
                 .doOnError(error -> log.warn("Identity change listener lost its connection: {}", error.toString()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-                .subscribe(notification -> invalidateAll());
+                // a cache drops its entries under its eviction lock, which may wait: not on the connection's loop
+                .publishOn(Schedulers.boundedElastic())
+                .subscribe(notification -> invalidateAll(),
+                        error -> log.error("Identity change listener stopped: {}", error.toString()));
     }
 
     private Flux<Object> listen(PostgresqlConnection connection) {
-        Mono<Void> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
+        // after (re)connecting, drop the caches once: notifications sent meanwhile were missed
+        Mono<Object> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
                 .flatMap(PostgresqlResult::getRowsUpdated)
-                .then(Mono.fromRunnable(this::invalidateAll));
-        return listening.thenMany(connection.getNotifications()).cast(Object.class)
+                .then(Mono.just(RECONNECTED));
+        return listening.concatWith(connection.getNotifications()).cast(Object.class)
                 .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
     }
 }

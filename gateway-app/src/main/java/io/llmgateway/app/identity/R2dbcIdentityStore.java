@@ -1,5 +1,6 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.app.persistence.Lookups;
 import io.llmgateway.auth.identity.IdentityStore;
 import io.llmgateway.auth.identity.KeyRecord;
 import io.llmgateway.auth.identity.ProjectRecord;
@@ -14,7 +15,7 @@ import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
-/** Identities read from PostgreSQL over R2DBC. */
+/** Identities read from PostgreSQL over R2DBC, each look-up bounded in time ({@link Lookups}). */
 public class R2dbcIdentityStore implements IdentityStore {
 
     private final DatabaseClient db;
@@ -25,7 +26,7 @@ public class R2dbcIdentityStore implements IdentityStore {
 
     @Override
     public Mono<KeyRecord> findKey(String keyId) {
-        return db.sql("""
+        return Lookups.bounded(db.sql("""
                         SELECT id, kind, name, user_id, project_id, secret_hash, previous_secret_hash,
                                previous_secret_expires_at, expires_at, revoked_at
                         FROM api_keys WHERE id = :id""")
@@ -36,33 +37,33 @@ public class R2dbcIdentityStore implements IdentityStore {
                         bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"),
                         instant(row, "previous_secret_expires_at"), instant(row, "expires_at"),
                         instant(row, "revoked_at")))
-                .one();
+                .one(), "key");
     }
 
     @Override
     public Mono<UserRecord> findUser(String userId) {
-        return db.sql("SELECT id, default_project_id FROM users WHERE id = :id")
+        return Lookups.bounded(db.sql("SELECT id, default_project_id FROM users WHERE id = :id")
                 .bind("id", userId)
                 .map(row -> new UserRecord(row.get("id", String.class), row.get("default_project_id", String.class)))
-                .one();
+                .one(), "user");
     }
 
     @Override
     public Mono<ProjectRecord> findProject(String projectId) {
-        return db.sql("SELECT id, name, allowed_models, prompt_logging FROM projects WHERE id = :id")
+        return Lookups.bounded(db.sql("SELECT id, name, allowed_models, prompt_logging FROM projects WHERE id = :id")
                 .bind("id", projectId)
                 .map(row -> new ProjectRecord(row.get("id", String.class), row.get("name", String.class),
                         strings(row, "allowed_models"), Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class))))
-                .one();
+                .one(), "project");
     }
 
     @Override
     public Mono<String> findRole(String projectId, String userId) {
-        return db.sql("SELECT role FROM memberships WHERE project_id = :project AND user_id = :user")
+        return Lookups.bounded(db.sql("SELECT role FROM memberships WHERE project_id = :project AND user_id = :user")
                 .bind("project", projectId)
                 .bind("user", userId)
                 .map(row -> row.get("role", String.class))
-                .one();
+                .one(), "membership");
     }
 
     static byte[] bytes(Readable row, String column) {

@@ -2,6 +2,7 @@ package io.llmgateway.app.limits;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.llmgateway.app.persistence.Lookups;
 import io.llmgateway.app.usage.Price;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -163,7 +164,7 @@ public class Admission {
             CounterCharge counter = charge.counter();
             seeds.add(Mono.fromFuture(() -> seeded.get(counter.key(), (key, executor) -> {
                 LocalDate since = charge.period().start(now);
-                return spent.since(charge.scope(), charge.scopeId(), since)
+                return Lookups.bounded(spent.since(charge.scope(), charge.scopeId(), since), "budget spending")
                         .flatMap(spentSoFar -> backend.seed(counter.key(),
                                 charge.kind() == LimitKind.TOKEN_BUDGET ? spentSoFar.tokens() : spentSoFar.costPicos(),
                                 counter.ttlMillis()))

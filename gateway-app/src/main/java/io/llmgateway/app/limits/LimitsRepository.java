@@ -3,6 +3,7 @@ package io.llmgateway.app.limits;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.llmgateway.app.persistence.DatabaseCache;
+import io.llmgateway.app.persistence.Lookups;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -35,10 +36,10 @@ public class LimitsRepository implements DatabaseCache {
     }
 
     private Mono<Limits> load(LimitScope scope, String scopeId) {
-        return db.sql("SELECT " + COLUMNS + " FROM limits WHERE scope = :scope AND scope_id = :id")
+        return Lookups.bounded(db.sql("SELECT " + COLUMNS + " FROM limits WHERE scope = :scope AND scope_id = :id")
                 .bind("scope", scope.wireName()).bind("id", scopeId)
                 .map(LimitsRepository::limits).one()
-                .defaultIfEmpty(Limits.NONE);
+                .defaultIfEmpty(Limits.NONE), "limits");
     }
 
     /** Replaces the limits of a scope; {@link Limits#NONE} removes them. Returns what is stored now. */
