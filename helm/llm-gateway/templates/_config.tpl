@@ -14,6 +14,7 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- $m := dict "id" .id "deployment" .deployment -}}
 {{- if .ownedBy -}}{{- $_ := set $m "owned-by" .ownedBy -}}{{- end -}}
 {{- if .profile -}}{{- $_ := set $m "profile" .profile -}}{{- end -}}
+{{- if .type -}}{{- $_ := set $m "type" .type -}}{{- end -}}
 {{- if .contextLength -}}{{- $_ := set $m "context-length" (int .contextLength) -}}{{- end -}}
 {{- with .defaults -}}
 {{- $_ := set $m "defaults" (include "llm-gateway.bracketKeys" . | fromYaml) -}}
@@ -100,6 +101,7 @@ password, is an environment variable (llm-gateway.redisUrl).
   "sync-timeout" $r.syncTimeout -}}
 {{- if gt (int $r.searchThreads) 0 }}{{ $_ := set $retrieval "search-threads" (int $r.searchThreads) }}{{ end -}}
 {{- if $r.systemTemplate }}{{ $_ := set $retrieval "system-template" $r.systemTemplate }}{{ end -}}
+{{- if $r.embeddingModel }}{{ $_ := set $retrieval "embedding-model" $r.embeddingModel }}{{ end -}}
 
 {{- $gateway := dict
   "models" $models

@@ -74,7 +74,21 @@ class LimitsAndUsageTests {
         assertThat(map(gateway.get("metrics"))).isEqualTo(Map.of("caller-tags", true));
         assertThat(map(gateway.get("retrieval"))).isEqualTo(Map.of("max-file-size", "50MB", "ingest-threads", 2,
                 "search-threads", 4, "queue-capacity", 500, "max-attempts", 5, "embed-batch-size", 16,
-                "sync-timeout", "5s", "system-template", "Answer from these sources only:\n{sources}"));
+                "sync-timeout", "5s", "system-template", "Answer from these sources only:\n{sources}",
+                "embedding-model", "nv-embedqa"));
+    }
+
+    @Test
+    void aModelsTypeReachesTheGatewayAndAnUnknownTypeIsRefused() {
+        Map<String, Object> gateway = gatewayProperties(HelmChart.render(testResource("values-all-on.yaml")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> models = (List<Map<String, Object>>) gateway.get("models");
+
+        assertThat(models.get(4)).containsEntry("id", "nv-embedqa").containsEntry("type", "embedding");
+        assertThat(models.get(0)).as("chat is the gateway's default").doesNotContainKey("type");
+        assertThatThrownBy(() -> HelmChart.render(List.of(), Map.of("config.models[0].id", "x",
+                "config.models[0].deployment", "mock", "config.models[0].type", "completion")))
+                .hasMessageContaining("type");
     }
 
     @Test

@@ -22,7 +22,6 @@ import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.StreamOptions;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,6 +73,9 @@ public class ChatCompletionService {
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }
+        if (route.isEmbedding()) {
+            throw InvalidRequestException.wrongModelType(route.modelId(), "an embedding", "/v1/embeddings");
+        }
         boolean logPrompt = Boolean.TRUE.equals(request.logPrompt());
         if (logPrompt && !caller.project().promptLogging()) {
             throw InvalidRequestException.invalidParameter("log_prompt", "Project '" + caller.projectId()
@@ -89,7 +91,7 @@ public class ChatCompletionService {
                 }
                 rag = retrieval.parse(request.ragParams());
             }
-            request = ChatRetrieval.withoutRagParams(request);
+            request = request.withoutRagParams();
         }
         RequestProfiler.Profiled profiled = profiler.apply(request.logPrompt() == null ? request
                 : request.withoutLogPrompt(), route.profile(), route.defaults(), route.contextLength());
@@ -109,14 +111,37 @@ public class ChatCompletionService {
             return Mono.just(context);
         }
         boolean contextRole = context.route().profile().messages().roles().contains("context");
-        return retrieval.retrieve(context.caller().projectId(), context.rag(), context.request().messages(),
-                        contextRole)
+        return retrieval.retrieve(context.caller(), context.requestId(), context.rag(),
+                        context.request().messages(), contextRole)
                 .map(result -> {
-                    ChatCompletionRequest augmented = ChatRetrieval.withMessages(context.request(), result.messages());
+                    ChatCompletionRequest augmented = context.request().withMessages(result.messages());
+                    int promptTokens = tokenizer.countPrompt(augmented.messages());
+                    checkContextWithPassages(context, promptTokens, result.sources().size());
                     return new RequestContext(context.requestId(), context.caller(), augmented,
                             context.droppedParams(), context.route(), context.receivedAt(), context.startedNanos(),
-                            tokenizer.countPrompt(augmented.messages()), context.logPrompt(), context.rag(), result);
+                            promptTokens, context.logPrompt(), context.rag(), result);
                 });
+    }
+
+    /**
+     * The profile checked the prompt against the model's context length before retrieval; the passages make it
+     * longer, so it is checked again: a 400 naming {@code rag_params.max_num_results}, never an upstream's error.
+     */
+    private static void checkContextWithPassages(RequestContext context, int promptTokens, int passages) {
+        Integer contextLength = context.route().contextLength();
+        if (contextLength == null || passages == 0) {
+            return;
+        }
+        ChatCompletionRequest request = context.request();
+        Integer max = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        long needed = (long) promptTokens + (max == null ? 0 : max);
+        if (needed > contextLength) {
+            throw InvalidRequestException.invalidParameter("rag_params.max_num_results", "With the " + passages
+                    + " retrieved passage(s) the prompt is about " + promptTokens + " tokens"
+                    + (max == null ? "" : ", plus " + max + " for the completion,") + " over the model's context"
+                    + " length of " + contextLength + " tokens; ask for fewer passages (rag_params.max_num_results)"
+                    + (max == null ? "." : " or a smaller max_tokens."));
+        }
     }
 
     /**
@@ -127,11 +152,7 @@ public class ChatCompletionService {
      */
     public Mono<AdmittedRequest> admit(RequestContext context) {
         if (!ledger.tryOpen()) {
-            return Mono.error(ledger.closing()
-                    ? GatewayException.unavailable("The gateway is shutting down; retry the request.",
-                            "server_shutting_down", Duration.ofSeconds(1))
-                    : GatewayException.unavailable("The usage ledger cannot keep up (the database is unreachable or"
-                            + " slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5)));
+            return Mono.error(ledger.refusal());
         }
         // from here on, every way out (admitted, refused, failed, cancelled) ends this one meter, exactly once
         MeteredRequest.DeferredSettlement settlement = new MeteredRequest.DeferredSettlement();

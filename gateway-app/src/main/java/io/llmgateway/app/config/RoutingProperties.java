@@ -38,11 +38,14 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param deployments   several deployments with weights, instead of one {@code deployment}
      * @param fallbacks     model ids tried in order when every deployment of this one fails
      * @param price         US dollars per million input, output and cached input tokens (default: free)
+     * @param type          {@code chat} (default: served by {@code /v1/chat/completions}) or {@code embedding}
+     *                      (served by {@code /v1/embeddings}, and usable as the retrieval embedding model)
      */
     public record Model(@NotBlank String id, String deployment, String ownedBy,
                         @DefaultValue("default") String profile, Integer contextLength,
                         @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
-                        @DefaultValue List<String> fallbacks, Price price) {
+                        @DefaultValue List<String> fallbacks, Price price,
+                        @DefaultValue("chat") ModelType type) {
 
         /** The deployments of this model: {@code deployments}, or the single {@code deployment}. */
         public List<Target> targets() {
@@ -51,6 +54,14 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
             }
             return deployment == null ? List.of() : List.of(new Target(deployment, 1));
         }
+    }
+
+    /** What a model does, and so which endpoint serves it. */
+    public enum ModelType {
+        /** Chat completions. */
+        CHAT,
+        /** Embeddings: texts to vectors. */
+        EMBEDDING
     }
 
     /**

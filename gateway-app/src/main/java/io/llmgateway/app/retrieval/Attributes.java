@@ -65,4 +65,15 @@ final class Attributes {
         }
         return object.deepCopy();
     }
+
+    /**
+     * Attributes as the index returns them, for a response: the index keeps every number as a double (to compare
+     * them), so a whole number goes back as the integer it was sent as ({@code 3}, not {@code 3.0}).
+     */
+    static Map<String, Object> forResponse(Map<String, Object> attributes) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(attributes.size());
+        attributes.forEach((key, value) -> out.put(key, value instanceof Double d && d == Math.rint(d)
+                && Math.abs(d) < 0x1p53 ? (Object) d.longValue() : value));
+        return out;
+    }
 }

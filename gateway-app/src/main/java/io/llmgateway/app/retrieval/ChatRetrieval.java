@@ -1,9 +1,9 @@
 package io.llmgateway.app.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RagParamsShape;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.SearchHit;
@@ -13,7 +13,6 @@ import java.util.Map;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code rag_params} on chat completions: the gateway's own parameter, never forwarded upstream. The query is the
@@ -25,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class ChatRetrieval {
 
     public static final int DEFAULT_MAX_NUM_RESULTS = 4;
+    /** The usage record of the query's embedding is the chat request's id with this suffix. */
+    public static final String EMBEDDING_RECORD_SUFFIX = "_embedding";
 
     private final RetrievalSearch search;
     private final JsonMapper json;
@@ -44,15 +45,8 @@ public class ChatRetrieval {
         if (ragParams == null || ragParams.isNull()) {
             return null;
         }
-        JsonNode filters = null;
-        if (ragParams instanceof ObjectNode object && object.has("filters")) {
-            // filters are checked by the index's own parser below (it knows more operators, e.g. in and nin)
-            ObjectNode withoutFilters = object.deepCopy();
-            filters = withoutFilters.remove("filters");
-            RagParamsShape.check(withoutFilters);
-        } else {
-            RagParamsShape.check(ragParams);
-        }
+        RagParamsShape.check(ragParams);
+        JsonNode filters = ragParams.get("filters");
         List<String> ids = new ArrayList<>();
         ragParams.get("vector_store_ids").forEach(id -> {
             if (!ids.contains(id.stringValue())) {
@@ -71,18 +65,22 @@ public class ChatRetrieval {
 
     /**
      * Searches for the last user message and returns the messages with the passages added (unchanged when nothing
-     * was found). A store that is not the project's is a 400 naming {@code rag_params.vector_store_ids}.
+     * was found). A store that is not the project's is a 400 naming {@code rag_params.vector_store_ids}. The
+     * tokens of the query's embedding are written to the caller under {@code <requestId>_embedding}.
      */
-    public Mono<Result> retrieve(String projectId, Query query, List<ChatMessage> messages, boolean contextRole) {
+    public Mono<Result> retrieve(Caller caller, String requestId, Query query, List<ChatMessage> messages,
+                                 boolean contextRole) {
         int lastUser = lastUser(messages);
         String text = lastUser < 0 ? "" : messages.get(lastUser).text();
         if (text.isBlank()) {
             return Mono.error(InvalidRequestException.invalidParameter("messages",
                     "rag_params searches with the last user message, and the request has none with text."));
         }
-        return search.search(projectId, query.vectorStoreIds(), text, query.maxNumResults(), query.scoreThreshold(),
+        UsageOwner owner = new UsageOwner(requestId + EMBEDDING_RECORD_SUFFIX, caller.keyId(), caller.userId(),
+                caller.projectId());
+        return search.search(owner, query.vectorStoreIds(), text, query.maxNumResults(), query.scoreThreshold(),
                         query.filter(), id -> InvalidRequestException.invalidParameter("rag_params.vector_store_ids",
-                                "No vector store with id '" + id + "' in this project."))
+                                "No vector store with id '" + id + "' in this project."), "rag_params.vector_store_ids")
                 .map(hits -> {
                     List<Source> sources = hits.stream().map(Source::of).toList();
                     List<ChatMessage> augmented = hits.isEmpty() ? messages
@@ -137,26 +135,6 @@ public class ChatRetrieval {
 
     private JsonNode sourcesJson(List<Source> sources) {
         return json.valueToTree(Map.of("sources", sources));
-    }
-
-    /**
-     * A copy of a chat request with other messages and without {@code rag_params} (the gateway's own business,
-     * never an upstream's).
-     */
-    public static ChatCompletionRequest withMessages(ChatCompletionRequest r, List<ChatMessage> messages) {
-        return new ChatCompletionRequest(r.model(), messages, r.stream(), r.streamOptions(), r.temperature(),
-                r.topP(), r.n(), r.maxTokens(), r.maxCompletionTokens(), r.frequencyPenalty(), r.presencePenalty(),
-                r.logitBias(), r.logprobs(), r.topLogprobs(), r.stop(), r.seed(), r.tools(), r.toolChoice(),
-                r.parallelToolCalls(), r.responseFormat(), r.user(), r.metadata(), r.store(), r.serviceTier(),
-                r.reasoningEffort(), r.verbosity(), r.modalities(), r.audio(), r.prediction(), r.webSearchOptions(),
-                r.promptCacheKey(), r.safetyIdentifier(), r.functionCall(), r.functions(), r.bad(), r.ignoreEos(),
-                r.logPrompt(), r.loglikelihood(), r.minP(), r.peft(), r.repetitionPenalty(), r.chatId(), null,
-                new java.util.LinkedHashMap<>(r.extra()));
-    }
-
-    /** A copy of a chat request without {@code rag_params}. */
-    public static ChatCompletionRequest withoutRagParams(ChatCompletionRequest request) {
-        return request.ragParams() == null ? request : withMessages(request, request.messages());
     }
 
     /**

@@ -42,6 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   a search never misses a file the database reports completed, even before its notification arrived.</li>
  * </ul>
  *
+ * <p>Only the vectors of the configured embedding model are loaded: chunks that another model embedded (before the
+ * setting changed) are found by their words alone, and their vectors never meet the model's in one index.
+ *
  * <p>Reads use plain JDBC in one repeatable-read transaction (so the generations and the chunks agree), on the
  * retrieval pool only: every method here blocks.
  */
@@ -53,6 +56,7 @@ class IndexSynchronizer implements AutoCloseable {
     };
 
     private final DatabaseEndpoint database;
+    private final String embeddingModel;
     private final Retriever retriever;
     private final Scheduler scheduler;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -66,8 +70,9 @@ class IndexSynchronizer implements AutoCloseable {
     private final AtomicInteger drains = new AtomicInteger();
     private volatile boolean closed;
 
-    IndexSynchronizer(DatabaseEndpoint database, Retriever retriever, Scheduler scheduler) {
+    IndexSynchronizer(DatabaseEndpoint database, String embeddingModel, Retriever retriever, Scheduler scheduler) {
         this.database = database;
+        this.embeddingModel = embeddingModel;
         this.retriever = retriever;
         this.scheduler = scheduler;
     }
@@ -268,7 +273,8 @@ class IndexSynchronizer implements AutoCloseable {
     /** Loads the chunks of these attachments into the index, streamed in batches; returns how many. */
     private long load(Connection c, List<String[]> keys, boolean everything) throws SQLException {
         String sql = """
-                SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text, c.embedding,
+                SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text,
+                       CASE WHEN vf.embedding_model = ? THEN c.embedding END AS embedding,
                        c.attributes::text AS attributes, f.filename
                 FROM chunks c
                 JOIN vector_store_files vf ON vf.vector_store_id = c.vector_store_id AND vf.file_id = c.file_id
@@ -279,6 +285,7 @@ class IndexSynchronizer implements AutoCloseable {
         long count = 0;
         try (PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setFetchSize(500);
+            statement.setString(1, embeddingModel);
             if (!everything) {
                 Object[] storeIds = new Object[keys.size()];
                 Object[] fileIds = new Object[keys.size()];
@@ -286,8 +293,8 @@ class IndexSynchronizer implements AutoCloseable {
                     storeIds[i] = keys.get(i)[0];
                     fileIds[i] = keys.get(i)[1];
                 }
-                statement.setArray(1, c.createArrayOf("text", storeIds));
-                statement.setArray(2, c.createArrayOf("text", fileIds));
+                statement.setArray(2, c.createArrayOf("text", storeIds));
+                statement.setArray(3, c.createArrayOf("text", fileIds));
             }
             List<IndexedChunk> batch = new ArrayList<>(INDEX_BATCH);
             try (ResultSet rows = statement.executeQuery()) {

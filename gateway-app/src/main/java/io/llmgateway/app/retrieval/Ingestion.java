@@ -3,13 +3,12 @@ package io.llmgateway.app.retrieval;
 import io.llmgateway.app.retrieval.VectorStoreStore.ChunkRow;
 import io.llmgateway.app.retrieval.VectorStoreStore.Claim;
 import io.llmgateway.app.retrieval.VectorStoreStore.Key;
+import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.rag.chunk.Chunk;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentException;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.document.ParsedDocument;
-import io.llmgateway.rag.embed.Embedder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Turns attached files into searchable chunks, off the request path: parse, chunk and embed on the ingestion pool,
- * then write the chunks and the status {@code completed} in one transaction ({@link VectorStoreStore#complete}).
+ * Turns attached files into searchable chunks, off the request path: parse and chunk on the ingestion pool, embed
+ * with the retrieval embedding model ({@link RetrievalEmbedder}), then write the chunks and the status {@code completed} in one transaction ({@link VectorStoreStore#complete}).
  * A file that cannot be read ends {@code failed} with a {@code last_error} the user can act on
  * ({@code unsupported_file}, {@code invalid_file}, or {@code server_error}); no file stays {@code in_progress}
  * while the gateway runs.
@@ -41,7 +40,7 @@ class Ingestion implements SmartLifecycle {
     private final VectorStoreStore stores;
     private final DocumentParser parser;
     private final Chunker chunker;
-    private final EmbeddingModel model;
+    private final RetrievalEmbedder embedder;
     private final IndexSynchronizer index;
     private final Scheduler scheduler;
     private final RetrievalProperties properties;
@@ -49,12 +48,12 @@ class Ingestion implements SmartLifecycle {
     private volatile Disposable worker;
     private volatile boolean running;
 
-    Ingestion(VectorStoreStore stores, DocumentParser parser, Chunker chunker, EmbeddingModel model,
+    Ingestion(VectorStoreStore stores, DocumentParser parser, Chunker chunker, RetrievalEmbedder embedder,
               IndexSynchronizer index, Scheduler scheduler, RetrievalProperties properties) {
         this.stores = stores;
         this.parser = parser;
         this.chunker = chunker;
-        this.model = model;
+        this.embedder = embedder;
         this.index = index;
         this.scheduler = scheduler;
         this.properties = properties;
@@ -113,8 +112,8 @@ class Ingestion implements SmartLifecycle {
                     return Mono.fromCallable(() -> prepare(claim)).subscribeOn(scheduler)
                             .flatMap(prepared -> prepared.errorCode() != null
                                     ? stores.fail(key, prepared.errorCode(), prepared.errorMessage()).then()
-                                    : stores.complete(claim, prepared.rows(), prepared.dimensions(),
-                                                    prepared.usageBytes())
+                                    : embed(claim, prepared.chunks())
+                                            .flatMap(rows -> stores.complete(claim, rows, embedder.modelId()))
                                             .doOnNext(completed -> {
                                                 if (completed) {
                                                     index.request(key.storeId());
@@ -136,7 +135,7 @@ class Ingestion implements SmartLifecycle {
                 });
     }
 
-    /** Parse, chunk and embed. Blocks (CPU): on the ingestion pool only. */
+    /** Parse and chunk. Blocks (CPU): on the ingestion pool only. */
     Prepared prepare(Claim claim) {
         try {
             parser.detect(claim.filename(), claim.contentType());
@@ -153,20 +152,22 @@ class Ingestion implements SmartLifecycle {
         if (chunks.isEmpty()) {
             return Prepared.failed("invalid_file", "The file contains no text.");
         }
-        Embedder embedder = model.get();
-        int batchSize = properties.embedBatchSize();
-        List<ChunkRow> rows = new ArrayList<>(chunks.size());
-        long usage = 0;
-        for (int start = 0; start < chunks.size(); start += batchSize) {
-            List<Chunk> batch = chunks.subList(start, Math.min(chunks.size(), start + batchSize));
-            List<float[]> vectors = embedder.embed(batch.stream().map(Chunk::text).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                Chunk chunk = batch.get(i);
-                rows.add(new ChunkRow(chunk.index(), chunk.text(), chunk.tokens(), vectors.get(i)));
-                usage += chunk.text().getBytes(StandardCharsets.UTF_8).length + 4L * embedder.dimensions();
-            }
-        }
-        return new Prepared(rows, embedder.dimensions(), usage, null, null);
+        return new Prepared(chunks, null, null);
+    }
+
+    /** The chunks with their vectors, from the retrieval embedding model (its tokens billed to the project). */
+    private Mono<List<ChunkRow>> embed(Claim claim, List<Chunk> chunks) {
+        UsageOwner owner = UsageOwner.ingestion(claim.projectId(), claim.key().storeId(), claim.key().fileId(),
+                claim.attempts());
+        return embedder.embed(chunks.stream().map(Chunk::text).toList(), EmbeddingPurpose.PASSAGE, owner)
+                .map(vectors -> {
+                    List<ChunkRow> rows = new ArrayList<>(chunks.size());
+                    for (int i = 0; i < chunks.size(); i++) {
+                        Chunk chunk = chunks.get(i);
+                        rows.add(new ChunkRow(chunk.index(), chunk.text(), chunk.tokens(), vectors.get(i)));
+                    }
+                    return rows;
+                });
     }
 
     private static String sentence(String message) {
@@ -177,11 +178,11 @@ class Ingestion implements SmartLifecycle {
         return text.endsWith(".") ? text : text + ".";
     }
 
-    /** The chunks of a file ready to write, or why there are none. */
-    record Prepared(List<ChunkRow> rows, int dimensions, long usageBytes, String errorCode, String errorMessage) {
+    /** The chunks of a file ready to embed, or why there are none. */
+    record Prepared(List<Chunk> chunks, String errorCode, String errorMessage) {
 
         static Prepared failed(String code, String message) {
-            return new Prepared(List.of(), 0, 0, code, message);
+            return new Prepared(List.of(), code, message);
         }
     }
 }

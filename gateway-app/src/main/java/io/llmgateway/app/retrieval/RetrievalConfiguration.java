@@ -3,11 +3,16 @@ package io.llmgateway.app.retrieval;
 import io.llmgateway.app.config.BodySizeLimitFilter;
 import io.llmgateway.app.persistence.DatabaseConfiguration;
 import io.llmgateway.app.persistence.DatabaseServer;
+import io.llmgateway.app.routing.LocalModel;
+import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.usage.UsageLedger;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.Retriever;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -17,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Retrieval: files and vector stores in PostgreSQL, ingestion on a bounded pool, this replica's search index
  * (rebuilt from the database before the server accepts requests, then kept current by notifications), search,
- * {@code rag_params} and embeddings.
+ * {@code rag_params}, and the in-process embedding model.
  */
 @Configuration(proxyBeanMethods = false)
 public class RetrievalConfiguration {
@@ -32,6 +37,20 @@ public class RetrievalConfiguration {
         return new EmbeddingModel();
     }
 
+    /** all-MiniLM-L6-v2, served in process and routed like a configured model. */
+    @Bean
+    LocalModel localEmbeddingModel(EmbeddingModel model, RetrievalSchedulers schedulers) {
+        return new LocalModel(LocalEmbeddingProvider.modelId(), "llm-gateway",
+                new LocalEmbeddingProvider(model, schedulers));
+    }
+
+    @Bean
+    RetrievalEmbedder retrievalEmbedder(ModelRouter router, RouteExecutor executor, UsageLedger ledger,
+                                        TokenCounter tokenCounter, Clock clock, RetrievalProperties properties) {
+        return new RetrievalEmbedder(router, executor, ledger, tokenCounter, clock, properties.embeddingModel(),
+                properties.embedBatchSize());
+    }
+
     /** The search index behind the {@link Retriever} interface: Lucene, in memory, one per replica. */
     @Bean(destroyMethod = "close")
     Retriever retriever() {
@@ -41,8 +60,10 @@ public class RetrievalConfiguration {
     /** Loaded in full from PostgreSQL here, at start-up, before the server accepts requests. */
     @Bean(destroyMethod = "close")
     IndexSynchronizer indexSynchronizer(DatabaseServer server, DatabaseConfiguration.SchemaMigrations migrations,
-                                        Retriever retriever, RetrievalSchedulers schedulers) {
-        IndexSynchronizer synchronizer = new IndexSynchronizer(server.endpoint(), retriever, schedulers.search());
+                                        Retriever retriever, RetrievalSchedulers schedulers,
+                                        RetrievalProperties properties) {
+        IndexSynchronizer synchronizer = new IndexSynchronizer(server.endpoint(), properties.embeddingModel(),
+                retriever, schedulers.search());
         synchronizer.syncAll();
         return synchronizer;
     }
@@ -63,16 +84,16 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    Ingestion ingestion(VectorStoreStore stores, TokenCounter tokenCounter, EmbeddingModel model,
+    Ingestion ingestion(VectorStoreStore stores, TokenCounter tokenCounter, RetrievalEmbedder embedder,
                         IndexSynchronizer index, RetrievalSchedulers schedulers, RetrievalProperties properties) {
-        return new Ingestion(stores, new DocumentParser(), new Chunker(tokenCounter), model, index,
+        return new Ingestion(stores, new DocumentParser(), new Chunker(tokenCounter), embedder, index,
                 schedulers.ingest(), properties);
     }
 
     @Bean
-    RetrievalSearch retrievalSearch(VectorStoreStore stores, IndexSynchronizer index, EmbeddingModel model,
+    RetrievalSearch retrievalSearch(VectorStoreStore stores, IndexSynchronizer index, RetrievalEmbedder embedder,
                                     RetrievalSchedulers schedulers, RetrievalProperties properties) {
-        return new RetrievalSearch(stores, index, model, schedulers.search(), properties.syncTimeout());
+        return new RetrievalSearch(stores, index, embedder, schedulers.search(), properties.syncTimeout());
     }
 
     @Bean

@@ -21,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  *                         (default 10s)
  * @param systemTemplate   the system message that carries retrieved passages to models whose profile has no
  *                         {@code context} role; {@code {sources}} is replaced by the numbered passages
+ * @param embeddingModel   the model that embeds chunks and queries: the in-process {@code all-minilm-l6-v2}
+ *                         (default) or the id of a configured model of {@code type: embedding}, called through
+ *                         its route. Changing it leaves chunks embedded before searchable by their words only,
+ *                         until their files are attached again
  */
 @ConfigurationProperties("gateway.retrieval")
 public record RetrievalProperties(@DefaultValue("20MB") DataSize maxFileSize,
@@ -30,7 +34,8 @@ public record RetrievalProperties(@DefaultValue("20MB") DataSize maxFileSize,
                                   @DefaultValue("3") int maxAttempts,
                                   @DefaultValue("32") int embedBatchSize,
                                   @DefaultValue("10s") Duration syncTimeout,
-                                  @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate) {
+                                  @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate,
+                                  @DefaultValue("all-minilm-l6-v2") String embeddingModel) {
 
     public static final String DEFAULT_TEMPLATE = "Use the following sources to answer the user's question. "
             + "Cite a source by its number, e.g. [1]. If the sources do not contain the answer, say so.\n\n{sources}";

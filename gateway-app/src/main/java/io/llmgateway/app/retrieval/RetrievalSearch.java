@@ -1,6 +1,8 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.SearchHit;
 import io.llmgateway.rag.index.SearchRequest;
@@ -14,22 +16,22 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Searches a project's vector stores: the stores are checked against the project in PostgreSQL (which also says
- * which files are complete), this replica's index is brought up to that state if it lags, and the query is
- * embedded and searched on the retrieval pool (hybrid BM25 and vectors).
+ * which files are complete), this replica's index is brought up to that state if it lags, the query is embedded
+ * by the retrieval embedding model and searched on the retrieval pool (hybrid BM25 and vectors).
  */
 class RetrievalSearch {
 
     private final VectorStoreStore stores;
     private final IndexSynchronizer index;
-    private final EmbeddingModel model;
+    private final RetrievalEmbedder embedder;
     private final Scheduler scheduler;
     private final Duration syncTimeout;
 
-    RetrievalSearch(VectorStoreStore stores, IndexSynchronizer index, EmbeddingModel model, Scheduler scheduler,
+    RetrievalSearch(VectorStoreStore stores, IndexSynchronizer index, RetrievalEmbedder embedder, Scheduler scheduler,
                     Duration syncTimeout) {
         this.stores = stores;
         this.index = index;
-        this.model = model;
+        this.embedder = embedder;
         this.scheduler = scheduler;
         this.syncTimeout = syncTimeout;
     }
@@ -37,15 +39,23 @@ class RetrievalSearch {
     /**
      * The best chunks of the project's stores for a query.
      *
-     * @param missing the error when a store is not the project's (a 404 for the API, a 400 for {@code rag_params})
+     * @param owner   whom the query's embedding tokens are written to; its project is the one searched
+     * @param missing     the error when a store is not the project's (a 404 for the API, a 400 for
+     *                    {@code rag_params})
+     * @param storesParam the request field that named the stores, for the 400 of an expired one (null for the path)
      */
-    Mono<List<SearchHit>> search(String projectId, List<String> storeIds, String query, int maxNumResults,
-                                 double scoreThreshold, Filter filter, Function<String, Throwable> missing) {
-        return stores.completedFiles(projectId, storeIds)
-                .<List<SearchHit>>flatMap(files -> {
+    Mono<List<SearchHit>> search(UsageOwner owner, List<String> storeIds, String query, int maxNumResults,
+                                 double scoreThreshold, Filter filter, Function<String, Throwable> missing,
+                                 String storesParam) {
+        return stores.completedFiles(owner.projectId(), storeIds)
+                .<List<SearchHit>>flatMap(found -> {
+                    Map<String, Map<String, Long>> files = found.files();
                     for (String id : storeIds) {
                         if (!files.containsKey(id)) {
                             return Mono.error(missing.apply(id));
+                        }
+                        if (found.expired().contains(id)) {
+                            return Mono.error(expired(id, storesParam));
                         }
                     }
                     if (files.values().stream().allMatch(Map::isEmpty)) {
@@ -54,13 +64,19 @@ class RetrievalSearch {
                     Mono<Void> current = index.ensure(files).timeout(syncTimeout, Mono.error(() ->
                             GatewayException.unavailable("The search index of this replica is catching up with the"
                                     + " database; retry shortly.", "retrieval_index_syncing", Duration.ofSeconds(1))));
-                    return current.then(Mono.fromCallable(() -> {
-                        float[] vector = model.get().embed(query);
-                        return index.retriever().search(new SearchRequest(storeIds, query, vector, maxNumResults,
-                                scoreThreshold, filter, SearchRequest.Mode.HYBRID));
-                    }).subscribeOn(scheduler));
+                    return current.then(embedder.embed(List.of(query), EmbeddingPurpose.QUERY, owner))
+                            .flatMap(vectors -> Mono.fromCallable(() -> index.retriever().search(new SearchRequest(
+                                    storeIds, query, vectors.get(0), maxNumResults, scoreThreshold, filter,
+                                    SearchRequest.Mode.HYBRID))).subscribeOn(scheduler));
                 })
                 .onErrorMap(RejectedExecutionException.class, RetrievalSearch::busy);
+    }
+
+    /** 400: the store expired ({@code expires_after}); it is kept, and its expiry can be changed or removed. */
+    static InvalidRequestException expired(String storeId, String param) {
+        return InvalidRequestException.invalidParameter(param, "The vector store '" + storeId + "' has expired"
+                + " (expires_after); change or remove its expires_after with POST /v1/vector_stores/" + storeId
+                + " to search it again.");
     }
 
     /** The retrieval pool's queue is full: a 503 the client may retry. */

@@ -33,11 +33,15 @@ public final class RetrievalViews {
                            @JsonProperty("usage_bytes") long usageBytes,
                            @JsonProperty("file_counts") FileCounts fileCounts, String status,
                            @JsonProperty("last_active_at") Long lastActiveAt, JsonNode metadata,
-                           @JsonProperty("expires_after") JsonNode expiresAfter,
+                           @JsonProperty("expires_after") ExpiresAfter expiresAfter,
                            @JsonProperty("expires_at") Long expiresAt) {
     }
 
     public record LastError(String code, String message) {
+    }
+
+    /** OpenAI's {@code expires_after}: the store expires {@code days} after its last activity. */
+    public record ExpiresAfter(String anchor, int days) {
     }
 
     /** A file in a vector store; its {@code id} is the file's id. */

@@ -1,6 +1,7 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.app.retrieval.RetrievalViews.ExpiresAfter;
 import io.llmgateway.app.retrieval.RetrievalViews.FileCounts;
 import io.llmgateway.app.retrieval.RetrievalViews.LastError;
 import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
@@ -10,6 +11,7 @@ import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 class VectorStoreStore {
 
     private static final String STORE_COLUMNS = """
-            s.id, s.name, s.metadata::text AS metadata, s.created_at, s.last_active_at,
+            s.id, s.name, s.metadata::text AS metadata, s.created_at, s.last_active_at, s.expires_after_days,
             c.in_progress, c.completed, c.failed, c.cancelled, c.total, c.usage_bytes
             FROM vector_stores s LEFT JOIN LATERAL (
               SELECT count(*) FILTER (WHERE f.status = 'in_progress') AS in_progress,
@@ -64,12 +66,12 @@ class VectorStoreStore {
 
     /** Creates a store with its files attached ({@code in_progress}); the attachments to ingest come back too. */
     Mono<Created> create(String projectId, String name, ObjectNode metadata, Chunking storeChunking,
-                         List<String> fileIds, Chunking fileChunking) {
+                         Integer expiresAfterDays, List<String> fileIds, Chunking fileChunking) {
         String id = RetrievalIds.newStoreId();
         Mono<Created> work = requireFiles(projectId, fileIds)
                 .then(db.sql("INSERT INTO vector_stores (id, project_id, name, metadata, max_chunk_size_tokens,"
-                                + " chunk_overlap_tokens) VALUES (:id, :project, :name, CAST(:metadata AS jsonb),"
-                                + " :max, :overlap)")
+                                + " chunk_overlap_tokens, expires_after_days) VALUES (:id, :project, :name,"
+                                + " CAST(:metadata AS jsonb), :max, :overlap, :days)")
                         .bind("id", id)
                         .bind("project", projectId)
                         .bind("name", Parameter.fromOrEmpty(name, String.class))
@@ -78,6 +80,7 @@ class VectorStoreStore {
                                 : storeChunking.maxChunkSizeTokens(), Integer.class))
                         .bind("overlap", Parameter.fromOrEmpty(storeChunking == null ? null
                                 : storeChunking.chunkOverlapTokens(), Integer.class))
+                        .bind("days", Parameter.fromOrEmpty(expiresAfterDays, Integer.class))
                         .fetch().rowsUpdated())
                 .thenMany(Flux.fromIterable(fileIds).concatMap(fileId -> upsertAttachment(id, fileId,
                         "{}", fileChunking)))
@@ -100,18 +103,25 @@ class VectorStoreStore {
                 .map(rows -> ListPage.of(page.ordered(rows), page.limit(), VectorStoreView::id));
     }
 
-    /** Changes {@code name} and {@code metadata} when given (non-null). */
-    Mono<VectorStoreView> update(String projectId, String id, String name, boolean setName, ObjectNode metadata) {
+    /**
+     * Changes {@code name} (when {@code setName}), {@code metadata} (when non-null) and the expiry (when
+     * {@code setExpiry}; null days removes it).
+     */
+    Mono<VectorStoreView> update(String projectId, String id, String name, boolean setName, ObjectNode metadata,
+                                 boolean setExpiry, Integer expiresAfterDays) {
         return db.sql("""
                         UPDATE vector_stores SET
                           name = CASE WHEN :setName THEN :name ELSE name END,
                           metadata = CASE WHEN :setMetadata THEN CAST(:metadata AS jsonb) ELSE metadata END,
+                          expires_after_days = CASE WHEN :setExpiry THEN :days ELSE expires_after_days END,
                           last_active_at = now()
                         WHERE id = :id AND project_id = :project""")
                 .bind("setName", setName)
                 .bind("name", Parameter.fromOrEmpty(name, String.class))
                 .bind("setMetadata", metadata != null)
                 .bind("metadata", metadata == null ? "{}" : metadata.toString())
+                .bind("setExpiry", setExpiry)
+                .bind("days", Parameter.fromOrEmpty(expiresAfterDays, Integer.class))
                 .bind("id", id).bind("project", projectId)
                 .fetch().rowsUpdated()
                 .flatMap(count -> count == 0 ? Mono.error(storeNotFound(id)) : get(projectId, id));
@@ -254,25 +264,48 @@ class VectorStoreStore {
     // ---- search -------------------------------------------------------------------------------------------
 
     /**
-     * The completed files and their generations of each of the project's stores among {@code storeIds}; a store
-     * that is not the project's is missing from the map.
+     * The completed files and their generations of each of the project's stores among {@code storeIds} (a store
+     * that is not the project's is missing), and which of them expired.
      */
-    Mono<Map<String, Map<String, Long>>> completedFiles(String projectId, List<String> storeIds) {
+    Mono<SearchedStores> completedFiles(String projectId, List<String> storeIds) {
+        // a search is activity: it moves last_active_at (at most once a minute) of the stores that have not expired
         return db.sql("""
-                        SELECT s.id AS store_id, f.file_id, f.generation FROM vector_stores s
+                        WITH touched AS (
+                          UPDATE vector_stores SET last_active_at = now()
+                          WHERE project_id = :project AND id = ANY(CAST(:ids AS text[]))
+                            AND last_active_at < now() - interval '1 minute'
+                            AND (expires_after_days IS NULL
+                                 OR last_active_at + expires_after_days * interval '1 day' > now()))
+                        SELECT s.id AS store_id, f.file_id, f.generation,
+                          (s.expires_after_days IS NOT NULL
+                           AND s.last_active_at + s.expires_after_days * interval '1 day' <= now()) AS expired
+                        FROM vector_stores s
                         LEFT JOIN vector_store_files f ON f.vector_store_id = s.id AND f.status = 'completed'
                         WHERE s.project_id = :project AND s.id = ANY(CAST(:ids AS text[]))""")
                 .bind("project", projectId).bind("ids", storeIds.toArray(String[]::new))
                 .map(row -> new Object[] {row.get("store_id", String.class), row.get("file_id", String.class),
-                        row.get("generation", Long.class)})
+                        row.get("generation", Long.class), row.get("expired", Boolean.class)})
                 .all()
-                .collect(LinkedHashMap<String, Map<String, Long>>::new, (map, row) -> {
-                    Map<String, Long> files = map.computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
-                    if (row[1] != null && row[2] != null) {
-                        files.put((String) row[1], (Long) row[2]);
-                    }
-                })
-                .map(map -> map);
+                .collect(() -> new SearchedStores(new LinkedHashMap<>(), new java.util.LinkedHashSet<>()),
+                        (found, row) -> {
+                            Map<String, Long> files = found.files()
+                                    .computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
+                            if (row[1] != null && row[2] != null) {
+                                files.put((String) row[1], (Long) row[2]);
+                            }
+                            if (Boolean.TRUE.equals(row[3])) {
+                                found.expired().add((String) row[0]);
+                            }
+                        });
+    }
+
+    /**
+     * The stores of a search that belong to the project.
+     *
+     * @param files   store id to the completed files' generations, for every store of the project asked for
+     * @param expired the ones among them that have expired ({@code expires_after})
+     */
+    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
     }
 
     // ---- ingestion ----------------------------------------------------------------------------------------
@@ -295,7 +328,7 @@ class VectorStoreStore {
                         WHERE f.id = vf.file_id AND vf.vector_store_id = :store AND vf.file_id = :file
                           AND vf.status = 'in_progress'
                         RETURNING vf.attempts, vf.max_chunk_size_tokens, vf.chunk_overlap_tokens, f.filename,
-                          f.content_type, f.bytes""")
+                          f.content_type, f.bytes, f.project_id""")
                 .bind("store", key.storeId()).bind("file", key.fileId())
                 .map(row -> {
                     ByteBuffer bytes = row.get("bytes", ByteBuffer.class);
@@ -304,7 +337,8 @@ class VectorStoreStore {
                         bytes.get(content);
                     }
                     Integer attempts = row.get("attempts", Integer.class);
-                    return new Claim(key, attempts == null ? 1 : attempts, row.get("filename", String.class),
+                    return new Claim(key, row.get("project_id", String.class), attempts == null ? 1 : attempts,
+                            row.get("filename", String.class),
                             row.get("content_type", String.class), content, new Chunking(false, row.get("max_chunk_size_tokens", Integer.class),
                                     row.get("chunk_overlap_tokens", Integer.class)));
                 })
@@ -316,15 +350,25 @@ class VectorStoreStore {
      * complete with part of its chunks. False (and nothing written) when the attachment was removed or restarted
      * meanwhile.
      */
-    Mono<Boolean> complete(Claim claim, List<ChunkRow> chunks, int dimensions, long usageBytes) {
+    Mono<Boolean> complete(Claim claim, List<ChunkRow> chunks, String embeddingModel) {
         Key key = claim.key();
+        int dimensions = chunks.isEmpty() ? 0 : chunks.get(0).embedding().length;
+        long usageBytes = 0;
+        for (ChunkRow chunk : chunks) {
+            if (chunk.embedding().length != dimensions) {
+                return Mono.error(new IllegalStateException("the embedding model answered vectors of "
+                        + chunk.embedding().length + " and " + dimensions + " dimensions for one file"));
+            }
+            usageBytes += chunk.text().getBytes(StandardCharsets.UTF_8).length + 4L * dimensions;
+        }
         Mono<Boolean> work = db.sql("""
                         UPDATE vector_store_files SET status = 'completed',
                           generation = nextval('retrieval_generation'), usage_bytes = :usage,
-                          last_error_code = NULL, last_error_message = NULL
+                          embedding_model = :model, last_error_code = NULL, last_error_message = NULL
                         WHERE vector_store_id = :store AND file_id = :file AND status = 'in_progress'
                           AND attempts = :attempts""")
                 .bind("usage", usageBytes)
+                .bind("model", embeddingModel)
                 .bind("store", key.storeId()).bind("file", key.fileId())
                 .bind("attempts", claim.attempts())
                 .fetch().rowsUpdated()
@@ -393,11 +437,16 @@ class VectorStoreStore {
         long inProgress = number(row, "in_progress");
         FileCounts counts = new FileCounts(inProgress, number(row, "completed"), number(row, "failed"),
                 number(row, "cancelled"), number(row, "total"));
+        OffsetDateTime lastActive = row.get("last_active_at", OffsetDateTime.class);
+        Integer days = row.get("expires_after_days", Integer.class);
+        Long expiresAt = days == null || lastActive == null ? null : seconds(lastActive.plusDays(days));
+        boolean expired = expiresAt != null && expiresAt <= java.time.Instant.now().getEpochSecond();
         return new VectorStoreView(row.get("id", String.class), "vector_store",
                 seconds(row.get("created_at", OffsetDateTime.class)), row.get("name", String.class),
-                number(row, "usage_bytes"), counts, inProgress > 0 ? "in_progress" : "completed",
-                seconds(row.get("last_active_at", OffsetDateTime.class)), json(row.get("metadata", String.class)),
-                null, null);
+                number(row, "usage_bytes"), counts,
+                expired ? "expired" : inProgress > 0 ? "in_progress" : "completed",
+                seconds(lastActive), json(row.get("metadata", String.class)),
+                days == null ? null : new ExpiresAfter("last_active_at", days), expiresAt);
     }
 
     private static VectorStoreFileView fileView(Readable row) {
@@ -433,7 +482,8 @@ class VectorStoreStore {
     }
 
     /** What ingestion needs of an attachment it claimed. */
-    record Claim(Key key, int attempts, String filename, String contentType, byte[] content, Chunking chunking) {
+    record Claim(Key key, String projectId, int attempts, String filename, String contentType, byte[] content,
+                 Chunking chunking) {
     }
 
     /** A chunk ready to store. */

@@ -8,6 +8,7 @@ import io.llmgateway.app.retrieval.RetrievalViews.SearchResult;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.app.retrieval.VectorStoreStore.Key;
+import io.llmgateway.app.usage.RequestIds;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.rag.index.Filter;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
 public class VectorStoresController {
 
     static final int MAX_FILE_IDS = 500;
+    /** A search's usage record (the query's embedding) has this id. */
+    static final String REQUEST_ID_HEADER = "x-request-id";
     static final int MAX_SEARCH_RESULTS = 50;
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
 
@@ -61,7 +65,9 @@ public class VectorStoresController {
         JsonNode chunkingRequest = request.get("chunking_strategy");
         Chunking storeChunking = Chunking.parse(chunkingRequest, "chunking_strategy", null);
         Chunking fileChunking = storeChunking == null ? Chunking.AUTO : storeChunking;
-        return stores.create(caller.projectId(), name, metadata, storeChunking, fileIds, fileChunking)
+        Integer expiresAfterDays = expiresAfterDays(request.get("expires_after"));
+        return stores.create(caller.projectId(), name, metadata, storeChunking, expiresAfterDays, fileIds,
+                        fileChunking)
                 .map(created -> {
                     ingestion.submit(created.attachments());
                     return created.store();
@@ -81,7 +87,7 @@ public class VectorStoresController {
         return stores.get(caller.projectId(), storeId);
     }
 
-    /** Changes {@code name} and {@code metadata}; {@code expires_after} is accepted and ignored (stores persist). */
+    /** Changes {@code name}, {@code metadata} and {@code expires_after} (null removes the expiry). */
     @PostMapping("/v1/vector_stores/{storeId}")
     public Mono<VectorStoreView> update(Caller caller, @PathVariable String storeId,
                                         @RequestBody(required = false) JsonNode body) {
@@ -90,7 +96,9 @@ public class VectorStoresController {
         String name = optionalString(request.get("name"), "name", 256);
         JsonNode metadataNode = request.get("metadata");
         ObjectNode metadata = metadataNode == null ? null : Attributes.metadata(metadataNode, "metadata");
-        return stores.update(caller.projectId(), storeId, name, setName, metadata);
+        boolean setExpiry = request.has("expires_after");
+        Integer expiresAfterDays = expiresAfterDays(request.get("expires_after"));
+        return stores.update(caller.projectId(), storeId, name, setName, metadata, setExpiry, expiresAfterDays);
     }
 
     @DeleteMapping("/v1/vector_stores/{storeId}")
@@ -159,7 +167,7 @@ public class VectorStoresController {
      */
     @PostMapping("/v1/vector_stores/{storeId}/search")
     public Mono<SearchPage> search(Caller caller, @PathVariable String storeId,
-                                   @RequestBody(required = false) JsonNode body) {
+                                   @RequestBody(required = false) JsonNode body, ServerWebExchange exchange) {
         ObjectNode request = object(body);
         List<String> queries = queries(request.get("query"));
         int max = integer(request.get("max_num_results"), "max_num_results", 1, MAX_SEARCH_RESULTS, 10);
@@ -181,14 +189,48 @@ public class VectorStoresController {
             }
         }
         String query = String.join("\n", queries);
-        return search.search(caller.projectId(), List.of(storeId), query, max, threshold, filter,
-                        VectorStoreStore::storeNotFound)
+        String requestId = RequestIds.next();
+        exchange.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
+        UsageOwner owner = new UsageOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
+        return search.search(owner, List.of(storeId), query, max, threshold, filter,
+                        VectorStoreStore::storeNotFound, null)
                 .map(hits -> {
                     List<SearchResult> data = new ArrayList<>(hits.size());
                     hits.forEach(hit -> data.add(new SearchResult(hit.fileId(), hit.filename(), hit.score(),
-                            json.valueToTree(hit.attributes()), List.of(new Content("text", hit.text())))));
+                            json.valueToTree(Attributes.forResponse(hit.attributes())), List.of(new Content("text", hit.text())))));
                     return new SearchPage("vector_store.search_results.page", queries, data, false, null);
                 });
+    }
+
+    /**
+     * The days of OpenAI's {@code expires_after} ({@code {"anchor": "last_active_at", "days": 1-365}}), or null
+     * when absent or null.
+     */
+    static Integer expiresAfterDays(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw InvalidRequestException.invalidParameter("expires_after",
+                    "'expires_after' must be an object {\"anchor\": \"last_active_at\", \"days\": 1-365} or null.");
+        }
+        for (String field : node.propertyNames()) {
+            if (!field.equals("anchor") && !field.equals("days")) {
+                throw InvalidRequestException.invalidParameter("expires_after." + field,
+                        "Unknown field 'expires_after." + field + "'; allowed: anchor, days.");
+            }
+        }
+        JsonNode anchor = node.get("anchor");
+        if (anchor == null || !anchor.isString() || !anchor.stringValue().equals("last_active_at")) {
+            throw InvalidRequestException.invalidParameter("expires_after.anchor",
+                    "'expires_after.anchor' must be 'last_active_at'.");
+        }
+        JsonNode days = node.get("days");
+        if (days == null || days.isNull()) {
+            throw InvalidRequestException.invalidParameter("expires_after.days",
+                    "'expires_after.days' must be an integer between 1 and 365.");
+        }
+        return integer(days, "expires_after.days", 1, 365, 0);
     }
 
     /** A filter from its JSON, or null; a bad one is a 400 naming the field at fault. */

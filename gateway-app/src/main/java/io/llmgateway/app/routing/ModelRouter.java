@@ -1,9 +1,11 @@
 package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.profile.RequestProfiler;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +22,12 @@ public class ModelRouter {
 
     public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
                        JsonMapper json) {
+        this(properties, providers, profiles, json, List.of());
+    }
+
+    /** With the models the gateway serves in process, listed after the configured ones. */
+    public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
+                       JsonMapper json, List<LocalModel> localModels) {
         Map<String, Route> byId = new LinkedHashMap<>();
         for (RoutingProperties.Model model : properties.models()) {
             if (byId.containsKey(model.id())) {
@@ -27,11 +35,24 @@ public class ModelRouter {
             }
             byId.put(model.id(), route(model, providers, profiles, json));
         }
+        for (LocalModel local : localModels) {
+            if (byId.containsKey(local.id())) {
+                throw new IllegalStateException("gateway.models lists '" + local.id() + "', which is the id of a"
+                        + " model the gateway serves itself; choose another id");
+            }
+            byId.put(local.id(), new Route(local.id(), local.ownedBy(), ModelType.EMBEDDING, null, null, Map.of(),
+                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1, false)),
+                    List.of(), Price.FREE));
+        }
         for (Route route : byId.values()) {
             for (String fallback : route.fallbacks()) {
                 if (!byId.containsKey(fallback) || fallback.equals(route.modelId())) {
                     throw new IllegalStateException("gateway.models entry '" + route.modelId()
                             + "' has fallback '" + fallback + "', which is not another configured model");
+                }
+                if (byId.get(fallback).type() != route.type()) {
+                    throw new IllegalStateException("gateway.models entry '" + route.modelId() + "' has fallback '"
+                            + fallback + "', which is a model of another type");
                 }
             }
         }
@@ -56,7 +77,8 @@ public class ModelRouter {
             var deployment = providers.deployment(target.name());
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             targets.add(new Route.Target(target.name(), upstreamModel, providers.provider(target.name()),
-                    target.weight(), providers.reportsStreamUsage(target.name())));
+                    providers.embeddings(target.name()), target.weight(),
+                    providers.reportsStreamUsage(target.name())));
         }
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
         model.defaults().forEach((name, value) -> {
@@ -69,7 +91,9 @@ public class ModelRouter {
         });
         String ownedBy = model.ownedBy() != null ? model.ownedBy()
                 : providers.deployment(targets.get(0).deployment()).type();
-        return new Route(model.id(), ownedBy, profiles.get(model.profile()), model.contextLength(),
+        // the profile checks chat parameters: an embedding model has none
+        ParameterProfile profile = model.type() == ModelType.CHAT ? profiles.get(model.profile()) : null;
+        return new Route(model.id(), ownedBy, model.type(), profile, model.contextLength(),
                 Map.copyOf(defaults), List.copyOf(targets), List.copyOf(model.fallbacks()),
                 model.price() == null ? Price.FREE : model.price());
     }

@@ -2,6 +2,7 @@ package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
@@ -16,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One {@link ChatProvider} per configured deployment, built once at start-up.
+ * One {@link ChatProvider} and one {@link EmbeddingProvider} per configured deployment, built once at start-up.
  *
  * <p>A deployment's API key comes from {@code api-key-file} (a mounted secret) or {@code api-key} (usually an
  * environment placeholder); it is read here, at start-up, and never taken from a request.
@@ -25,6 +26,7 @@ public class ProviderRegistry {
 
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    private final Map<String, EmbeddingProvider> embeddings = new LinkedHashMap<>();
     private final Map<String, Boolean> streamUsage = new LinkedHashMap<>();
 
     public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, NimProviderFactory nim,
@@ -53,6 +55,14 @@ public class ProviderRegistry {
                 default -> throw new IllegalStateException("gateway.deployments." + name + ".type '"
                         + deployment.type() + "' is not a provider type; use openai, nim, octo or mock");
             });
+            // every type serves embeddings too; the transport (and its connection pool) is the chat one's
+            embeddings.put(name, switch (deployment.type()) {
+                case OpenAiProviderFactory.TYPE -> openAi.embeddings(deployment);
+                case NimProviderFactory.TYPE -> nim.embeddings(deployment);
+                case OctoProviderFactory.TYPE -> octo.embeddings(deployment);
+                case MockProviderFactory.TYPE -> mock.embeddings(deployment, settings.mock().toOptions());
+                default -> throw new IllegalStateException("unreachable: " + deployment.type());
+            });
         });
     }
 
@@ -62,6 +72,11 @@ public class ProviderRegistry {
 
     public ChatProvider provider(String deployment) {
         return providers.get(deployment);
+    }
+
+    /** The deployment's embeddings adapter, or null when its type has none. */
+    public EmbeddingProvider embeddings(String deployment) {
+        return embeddings.get(deployment);
     }
 
     /** Whether the deployment reports usage on a stream when asked with {@code include_usage}. */

@@ -1,8 +1,10 @@
 package io.llmgateway.app.routing;
 
+import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -12,27 +14,33 @@ import tools.jackson.databind.JsonNode;
  *
  * @param modelId       the id the client asked for; every response names it
  * @param ownedBy       shown by {@code GET /v1/models}
- * @param profile       the parameter contract of the model
+ * @param type          chat or embedding: which endpoint serves the model
+ * @param profile       the parameter contract of a chat model; null for an embedding model
  * @param contextLength the context length in tokens, or null when not configured
  * @param defaults      the route's parameter defaults, over the profile's
  * @param targets       the deployments that serve it, with their weights
  * @param fallbacks     model ids tried in order when every target fails
  * @param price         what its tokens cost
  */
-public record Route(String modelId, String ownedBy, ParameterProfile profile, Integer contextLength,
+public record Route(String modelId, String ownedBy, ModelType type, ParameterProfile profile, Integer contextLength,
                     Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks,
                     Price price) {
+
+    public boolean isEmbedding() {
+        return type == ModelType.EMBEDDING;
+    }
 
     /**
      * One deployment of a route.
      *
      * @param deployment    the deployment's name: its circuit breaker and bulkhead are named after it
      * @param upstreamModel the name the upstream knows the model by
-     * @param provider      the adapter instance
+     * @param provider      the chat adapter instance (null for a model that only embeds in process)
+     * @param embeddings    the embeddings adapter instance (null where the deployment's type has none)
      * @param weight        its share of the traffic among the route's targets
      * @param streamUsage   the deployment reports usage on streams when asked
      */
-    public record Target(String deployment, String upstreamModel, ChatProvider provider, int weight,
-                         boolean streamUsage) {
+    public record Target(String deployment, String upstreamModel, ChatProvider provider,
+                         EmbeddingProvider embeddings, int weight, boolean streamUsage) {
     }
 }

@@ -65,8 +65,9 @@ public class RoutingConfiguration {
 
     @Bean
     ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                            JsonMapper gatewayJsonMapper) {
-        return new ModelRouter(properties, providers, profiles, gatewayJsonMapper);
+                            JsonMapper gatewayJsonMapper, ObjectProvider<LocalModel> localModels) {
+        return new ModelRouter(properties, providers, profiles, gatewayJsonMapper,
+                localModels.orderedStream().toList());
     }
 
     @Bean

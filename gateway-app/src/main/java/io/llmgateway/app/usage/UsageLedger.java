@@ -1,8 +1,10 @@
 package io.llmgateway.app.usage;
 
+import io.llmgateway.core.error.GatewayException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -79,6 +81,15 @@ public class UsageLedger implements SmartLifecycle {
             return false;
         }
         return true;
+    }
+
+    /** The 503 for a request whose slot {@link #tryOpen} refused: the gateway is shutting down, or the buffer is full. */
+    public GatewayException refusal() {
+        return closing
+                ? GatewayException.unavailable("The gateway is shutting down; retry the request.",
+                        "server_shutting_down", Duration.ofSeconds(1))
+                : GatewayException.unavailable("The usage ledger cannot keep up (the database is unreachable or"
+                        + " slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5));
     }
 
     /** Whether the ledger is shutting down (no new request is admitted). */

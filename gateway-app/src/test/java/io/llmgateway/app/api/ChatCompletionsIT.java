@@ -306,7 +306,10 @@ class ChatCompletionsIT {
                 .jsonPath("$.data[0].object").isEqualTo("model")
                 .jsonPath("$.data[0].owned_by").isEqualTo("openai")
                 .jsonPath("$.data[1].id").isEqualTo("vendor/model-1.5")
-                .jsonPath("$.data.length()").isEqualTo(5);
+                // the configured models, then the in-process embedding model
+                .jsonPath("$.data.length()").isEqualTo(6)
+                .jsonPath("$.data[5].id").isEqualTo("all-minilm-l6-v2")
+                .jsonPath("$.data[5].owned_by").isEqualTo("llm-gateway");
         client.get().uri("/v1/models/vendor/model-1.5").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.id").isEqualTo("vendor/model-1.5");
         client.get().uri("/v1/models/unknown").exchange().expectStatus().isNotFound()

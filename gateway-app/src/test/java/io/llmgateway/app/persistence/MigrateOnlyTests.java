@@ -37,7 +37,7 @@ class MigrateOnlyTests {
         try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
             migrations = files.filter(file -> file.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
         }
-        assertThat(migrations).isGreaterThanOrEqualTo(3);
+        assertThat(migrations).isGreaterThanOrEqualTo(4);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(migrations + " migration(s) applied");
         db.execute("SELECT count(*) FROM api_keys");
         assertThat(run(new String[0], env)).as("idempotent").isZero();

@@ -70,7 +70,10 @@ class RetrievalIT {
                 Map.entry("gateway.models[1].deployment", "up"),
                 Map.entry("gateway.models[1].profile", "nim-phi"),
                 Map.entry("gateway.models[2].id", "mock-echo"),
-                Map.entry("gateway.models[2].deployment", "mock"));
+                Map.entry("gateway.models[2].deployment", "mock"),
+                Map.entry("gateway.models[3].id", "tiny-rag"),
+                Map.entry("gateway.models[3].deployment", "up"),
+                Map.entry("gateway.models[3].context-length", "80"));
     }
 
     @AfterAll
@@ -149,6 +152,58 @@ class RetrievalIT {
         assertThat(store.path("metadata").isObject()).isTrue();
     }
 
+    @Test
+    void aStoreExpiresAfterItsDaysWithoutActivityAndASearchIsActivity() {
+        JsonNode created = RetrievalApi.json(projectA.post("/v1/vector_stores", Map.of("name", "expiring",
+                "file_ids", List.of(handbook), "expires_after", Map.of("anchor", "last_active_at", "days", 2)))
+                .expectStatus().isOk());
+        String store = created.path("id").stringValue();
+        assertThat(created.path("expires_after").path("anchor").stringValue()).isEqualTo("last_active_at");
+        assertThat(created.path("expires_after").path("days").intValue()).isEqualTo(2);
+        assertThat(created.path("expires_at").longValue())
+                .isEqualTo(created.path("last_active_at").longValue() + 2 * 86_400);
+        projectA.awaitIngested(store, handbook);
+
+        // an hour without activity, then a search: the search is activity
+        gateway.database().execute("UPDATE vector_stores SET last_active_at = now() - interval '1 hour'"
+                + " WHERE id = '" + store + "'");
+        long idle = storeJson(store).path("last_active_at").longValue();
+        projectA.search(store, Map.of("query", "How do I file an expense?"));
+        assertThat(storeJson(store).path("last_active_at").longValue()).isGreaterThanOrEqualTo(idle + 3_500);
+
+        // three days without activity: expired, kept, and no longer searched
+        gateway.database().execute("UPDATE vector_stores SET last_active_at = now() - interval '3 days'"
+                + " WHERE id = '" + store + "'");
+        assertThat(storeJson(store).path("status").stringValue()).isEqualTo("expired");
+        projectA.post("/v1/vector_stores/" + store + "/search", Map.of("query", "expenses"))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.message").value(message -> assertThat((String) message)
+                        .contains("has expired"));
+        chat(projectA.client(), Map.of("model", "gpt-rag", "messages", List.of(user(LAPTOP_QUESTION)),
+                "rag_params", Map.of("vector_store_ids", List.of(store))))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("rag_params.vector_store_ids");
+        assertThat(upstream.requests()).isEmpty();
+
+        // without its expiry it is a store like the others again
+        JsonNode renewed = RetrievalApi.json(projectA.post("/v1/vector_stores/" + store,
+                java.util.Collections.singletonMap("expires_after", null)).expectStatus().isOk());
+        assertThat(renewed.path("status").stringValue()).isEqualTo("completed");
+        assertThat(renewed.path("expires_at").isNull()).isTrue();
+        assertThat(projectA.search(store, Map.of("query", "How do I file an expense?")).path("data").size())
+                .isPositive();
+
+        projectA.post("/v1/vector_stores", Map.of("expires_after", Map.of("anchor", "last_active_at", "days", 0)))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("expires_after.days");
+        projectA.post("/v1/vector_stores", Map.of("expires_after", Map.of("anchor", "created_at", "days", 3)))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param")
+                .isEqualTo("expires_after.anchor");
+    }
+
+    private static JsonNode storeJson(String store) {
+        return RetrievalApi.json(projectA.get("/v1/vector_stores/" + store).expectStatus().isOk());
+    }
+
     // ---- ingestion failures and limits -------------------------------------------------------------------
 
     @Test
@@ -206,6 +261,16 @@ class RetrievalIT {
         JsonNode filtered = projectA.search(store, Map.of("query", "business class",
                 "filters", Map.of("type", "eq", "key", "team", "value", "finance")));
         assertThat(filtered.path("data").findValuesAsString("file_id")).containsOnly(finance);
+        JsonNode attributes = filtered.path("data").get(0).path("attributes");
+        assertThat(attributes.path("year").isIntegralNumber()).as("a whole number comes back whole").isTrue();
+        assertThat(attributes.path("year").intValue()).isEqualTo(2024);
+        JsonNode membership = projectA.search(store, Map.of("query", "business class",
+                "filters", Map.of("type", "in", "key", "year", "value", List.of(2023, 2022))));
+        assertThat(membership.path("data").findValuesAsString("file_id")).containsOnly(it);
+        chat(projectA.client(), Map.of("model", "mock-echo", "messages", List.of(user("business class")),
+                "rag_params", Map.of("vector_store_ids", List.of(store),
+                        "filters", Map.of("type", "nin", "key", "team", "value", List.of("it")))))
+                .expectStatus().isOk();
         JsonNode compound = projectA.search(store, Map.of("query", "business class",
                 "filters", Map.of("type", "and", "filters", List.of(
                         Map.of("type", "gte", "key", "year", "value", 2023),
@@ -343,6 +408,18 @@ class RetrievalIT {
         expectBadRag(Map.of("vector_store_ids", List.of(policies), "filters", Map.of("type", "eq", "key", "team")),
                 "rag_params.filters.value");
         expectBadRag(Map.of("vector_store_ids", List.of(policies), "top_k", 3), "rag_params.top_k");
+        assertThat(upstream.requests()).isEmpty();
+    }
+
+    @Test
+    void passagesThatOverflowTheContextLengthAre400NotAnUpstreamError() {
+        // the question and max_tokens fit in 80 tokens; with the passages they do not
+        chat(projectA.client(), Map.of("model", "tiny-rag", "messages", List.of(user(LAPTOP_QUESTION)),
+                "max_tokens", 20, "rag_params", Map.of("vector_store_ids", List.of(policies))))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("rag_params.max_num_results")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message)
+                        .contains("context length of 80"));
         assertThat(upstream.requests()).isEmpty();
     }
 

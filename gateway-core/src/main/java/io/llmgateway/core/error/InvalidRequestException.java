@@ -24,6 +24,18 @@ public final class InvalidRequestException extends GatewayException {
                 "model_not_found");
     }
 
+    /**
+     * 400: the model exists but does something else than this endpoint (a chat request to an embedding model, or
+     * the other way round).
+     *
+     * @param endpoint the endpoint that serves the model, e.g. {@code /v1/embeddings}
+     */
+    public static InvalidRequestException wrongModelType(String model, String kind, String endpoint) {
+        return new InvalidRequestException(400, ErrorType.INVALID_REQUEST,
+                "The model '" + model + "' is " + kind + " model; call it through " + endpoint + ".", "model",
+                "model_not_supported");
+    }
+
     /** 404: an admin resource that does not exist. */
     public static InvalidRequestException notFound(String kind, String id) {
         return new InvalidRequestException(404, ErrorType.NOT_FOUND, "No " + kind + " with id '" + id + "'.", null,

@@ -10,15 +10,14 @@ import tools.jackson.databind.JsonNode;
  * <pre>{"vector_store_ids": ["vs_..."], "max_num_results": 4, "score_threshold": 0.0,
  *  "filters": {"type": "eq", "key": "team", "value": "finance"}, "include_sources": true}</pre>
  * {@code vector_store_ids} holds 1 to 8 ids; {@code max_num_results} is 1 to 20; {@code score_threshold} 0 to 1;
- * {@code filters} is OpenAI's comparison ({@code eq ne gt gte lt lte}) or compound ({@code and or}) filter.
- * A violation is a 400 naming the field, e.g. {@code rag_params.max_num_results}.
+ * {@code filters} is an object in OpenAI's comparison or compound filter shape, whose grammar belongs to the
+ * retriever that runs it (the {@code rag} module's {@code Filter}, which names the exact field at fault); here it is
+ * only checked to be an object. A violation is a 400 naming the field, e.g. {@code rag_params.max_num_results}.
  */
 public final class RagParamsShape {
 
     private static final Set<String> FIELDS =
             Set.of("vector_store_ids", "max_num_results", "score_threshold", "filters", "include_sources");
-    private static final Set<String> COMPARISONS = Set.of("eq", "ne", "gt", "gte", "lt", "lte");
-    private static final Set<String> COMPOUNDS = Set.of("and", "or");
 
     private RagParamsShape() {
     }
@@ -62,33 +61,8 @@ public final class RagParamsShape {
             throw invalid("rag_params.include_sources", "'rag_params.include_sources' must be a boolean.");
         }
         JsonNode filters = rag.get("filters");
-        if (filters != null && !filters.isNull()) {
-            checkFilter(filters, "rag_params.filters");
-        }
-    }
-
-    private static void checkFilter(JsonNode filter, String path) {
-        if (!filter.isObject() || !filter.path("type").isString()) {
-            throw invalid(path, "'" + path + "' must be a filter object with a 'type'.");
-        }
-        String type = filter.get("type").stringValue();
-        if (COMPARISONS.contains(type)) {
-            JsonNode value = filter.get("value");
-            if (!filter.path("key").isString() || value == null
-                    || !(value.isString() || value.isNumber() || value.isBoolean())) {
-                throw invalid(path, "A '" + type + "' filter needs a string 'key' and a string, number or"
-                        + " boolean 'value'.");
-            }
-        } else if (COMPOUNDS.contains(type)) {
-            JsonNode filters = filter.get("filters");
-            if (filters == null || !filters.isArray() || filters.isEmpty()) {
-                throw invalid(path, "An '" + type + "' filter needs a non-empty 'filters' list.");
-            }
-            for (int i = 0; i < filters.size(); i++) {
-                checkFilter(filters.get(i), path + ".filters[" + i + "]");
-            }
-        } else {
-            throw invalid(path, "Unknown filter type '" + type + "'; use eq, ne, gt, gte, lt, lte, and or or.");
+        if (filters != null && !filters.isNull() && !filters.isObject()) {
+            throw invalid("rag_params.filters", "'rag_params.filters' must be a filter object.");
         }
     }
 

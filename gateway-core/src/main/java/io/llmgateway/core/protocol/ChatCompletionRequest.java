@@ -133,4 +133,14 @@ public record ChatCompletionRequest(
     public ChatCompletionRequest withStreaming(Boolean stream, StreamOptions streamOptions) {
         return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, logPrompt, loglikelihood, minP, peft, repetitionPenalty, chatId, ragParams, new LinkedHashMap<>(extra));
     }
+
+    /** A copy with other messages (e.g. with retrieved passages added). */
+    public ChatCompletionRequest withMessages(List<ChatMessage> messages) {
+        return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, logPrompt, loglikelihood, minP, peft, repetitionPenalty, chatId, ragParams, new LinkedHashMap<>(extra));
+    }
+
+    /** A copy without {@code rag_params}: the gateway's own business (retrieval), never an upstream's. */
+    public ChatCompletionRequest withoutRagParams() {
+        return ragParams == null ? this : new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, n, maxTokens, maxCompletionTokens, frequencyPenalty, presencePenalty, logitBias, logprobs, topLogprobs, stop, seed, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, store, serviceTier, reasoningEffort, verbosity, modalities, audio, prediction, webSearchOptions, promptCacheKey, safetyIdentifier, functionCall, functions, bad, ignoreEos, logPrompt, loglikelihood, minP, peft, repetitionPenalty, chatId, null, new LinkedHashMap<>(extra));
+    }
 }

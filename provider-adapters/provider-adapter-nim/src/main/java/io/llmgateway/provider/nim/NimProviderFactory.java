@@ -4,18 +4,23 @@ import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.protocol.EmbeddingRequest;
+import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import java.net.URI;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * NVIDIA's hosted models (the API catalog, {@value #DEFAULT_BASE_URL}). Its chat API is OpenAI-compatible and
- * takes NIM's own parameters ({@code bad}, {@code seed}, the {@code context} role) as they are, so this adapter is
- * the OpenAI transport with NVIDIA's defaults. A deployment without a key still serves: requests are checked
- * fully by their profile and a valid one is answered with 503 naming the missing setting.
+ * NVIDIA's hosted models (the API catalog, {@value #DEFAULT_BASE_URL}). Its chat and embeddings APIs are
+ * OpenAI-compatible and take NIM's own parameters ({@code bad}, {@code seed}, the {@code context} role,
+ * {@code truncate}) as they are, so this adapter is the OpenAI transport with NVIDIA's defaults. Its retrieval
+ * models ({@code nv-embedqa-*}) embed a question and a passage differently and must be told which: the
+ * request's purpose is sent as {@value #PURPOSE_FIELD}. A deployment without a key still serves: requests are
+ * checked fully by their profile and a valid one is answered with 503 naming the missing setting.
  */
 public class NimProviderFactory {
 
@@ -23,6 +28,8 @@ public class NimProviderFactory {
     public static final String TYPE = "nim";
     /** NVIDIA's API root, used when a deployment gives none. */
     public static final String DEFAULT_BASE_URL = "https://integrate.api.nvidia.com/v1";
+    /** The embeddings body field that says whether the texts are queries or passages. */
+    public static final String PURPOSE_FIELD = "input_type";
 
     private final OpenAiProviderFactory transport;
 
@@ -31,17 +38,24 @@ public class NimProviderFactory {
     }
 
     public ChatProvider create(Deployment deployment) {
-        if (!deployment.apiKey().isPresent()) {
-            return new MissingKey(deployment.name());
-        }
-        Deployment withBase = deployment.baseUrl() != null ? deployment
-                : new Deployment(deployment.name(), deployment.type(), URI.create(DEFAULT_BASE_URL),
-                deployment.apiKey(), deployment.upstreamModel(), deployment.timeouts());
-        return transport.create(withBase);
+        return deployment.apiKey().isPresent() ? transport.create(withDefaultBase(deployment))
+                : new MissingKey(deployment.name());
     }
 
-    /** A NIM deployment whose key is not configured. */
-    static final class MissingKey implements ChatProvider {
+    /** The deployment's embeddings; chat and embeddings of one deployment share its connection pool. */
+    public EmbeddingProvider embeddings(Deployment deployment) {
+        return deployment.apiKey().isPresent() ? transport.embeddings(withDefaultBase(deployment), PURPOSE_FIELD)
+                : new MissingKey(deployment.name());
+    }
+
+    private static Deployment withDefaultBase(Deployment deployment) {
+        return deployment.baseUrl() != null ? deployment
+                : new Deployment(deployment.name(), deployment.type(), URI.create(DEFAULT_BASE_URL),
+                deployment.apiKey(), deployment.upstreamModel(), deployment.timeouts());
+    }
+
+    /** A NIM deployment whose key is not configured: every call is the same 503. */
+    static final class MissingKey implements ChatProvider, EmbeddingProvider {
 
         private final String deployment;
 
@@ -63,6 +77,11 @@ public class NimProviderFactory {
         @Override
         public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
             return Flux.error(this::error);
+        }
+
+        @Override
+        public Mono<EmbeddingResult> embed(EmbeddingRequest request) {
+            return Mono.error(this::error);
         }
     }
 }

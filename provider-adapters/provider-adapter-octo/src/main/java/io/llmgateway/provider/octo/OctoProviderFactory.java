@@ -2,10 +2,14 @@ package io.llmgateway.provider.octo;
 
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds {@link OctoChatProvider}s on the OpenAI transport; deployments of type {@value #TYPE}. */
+/**
+ * Builds {@link OctoChatProvider}s on the OpenAI transport; deployments of type {@value #TYPE}. Their embeddings
+ * are the transport's as they are: vLLM-class engines serve OpenAI's {@code /embeddings} and take no purpose field.
+ */
 public class OctoProviderFactory {
 
     /** The adapter type name in configuration. */
@@ -22,5 +26,10 @@ public class OctoProviderFactory {
     public ChatProvider create(Deployment deployment, OctoOptions options) {
         return new OctoChatProvider(transport.create(deployment), options == null ? OctoOptions.DEFAULTS : options,
                 json);
+    }
+
+    /** The deployment's embeddings; chat and embeddings of one deployment share its connection pool. */
+    public EmbeddingProvider embeddings(Deployment deployment) {
+        return transport.embeddings(deployment);
     }
 }

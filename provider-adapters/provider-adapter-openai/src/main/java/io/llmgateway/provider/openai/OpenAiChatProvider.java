@@ -1,23 +1,20 @@
 package io.llmgateway.provider.openai;
 
-import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
 import io.llmgateway.provider.openai.sse.SseEvent;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -54,10 +51,10 @@ public class OpenAiChatProvider implements ChatProvider {
     public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
         return post(request)
                 .exchangeToMono(response -> response.statusCode().isError()
-                        ? errorOf(response).flatMap(Mono::error)
+                        ? errors.fromResponse(deployment.name(), response).flatMap(Mono::error)
                         : response.bodyToMono(byte[].class).map(this::readCompletion))
                 .timeout(deployment.timeouts().firstByte())
-                .onErrorMap(error -> mapError(error, false));
+                .onErrorMap(error -> TransportErrors.map(deployment, error, false));
     }
 
     @Override
@@ -67,14 +64,14 @@ public class OpenAiChatProvider implements ChatProvider {
             return post(request)
                     .accept(MediaType.TEXT_EVENT_STREAM)
                     .exchangeToFlux(response -> response.statusCode().isError()
-                            ? errorOf(response).flatMapMany(Flux::error)
+                            ? errors.fromResponse(deployment.name(), response).flatMapMany(Flux::error)
                             : SseDecoder.decode(response.bodyToFlux(DataBuffer.class)))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
                     .timeout(Mono.delay(deployment.timeouts().firstByte()),
                             chunk -> Mono.delay(deployment.timeouts().betweenChunks()))
                     .doOnNext(chunk -> started.set(true))
-                    .onErrorMap(error -> mapError(error, started.get()));
+                    .onErrorMap(error -> TransportErrors.map(deployment, error, started.get()));
         });
     }
 
@@ -87,14 +84,6 @@ public class OpenAiChatProvider implements ChatProvider {
         }
         byte[] body = json.writeValueAsBytes(request);
         return (WebClient.RequestBodySpec) spec.bodyValue(body);
-    }
-
-    private Mono<UpstreamException> errorOf(ClientResponse response) {
-        int status = response.statusCode().value();
-        String retryAfter = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
-        return response.bodyToMono(byte[].class)
-                .defaultIfEmpty(new byte[0])
-                .map(body -> errors.fromResponse(deployment.name(), status, body, retryAfter));
     }
 
     private ChatCompletion readCompletion(byte[] body) {
@@ -120,30 +109,5 @@ public class OpenAiChatProvider implements ChatProvider {
         } catch (JacksonException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "an event is not a chat.completion.chunk");
         }
-    }
-
-    private Throwable mapError(Throwable error, boolean afterFirstChunk) {
-        if (error instanceof GatewayException) {
-            return error;
-        }
-        if (error instanceof TimeoutException) {
-            return afterFirstChunk
-                    ? UpstreamException.timeout(deployment.name(), "between-chunks",
-                    deployment.timeouts().betweenChunks())
-                    : UpstreamException.timeout(deployment.name(), "first-byte", deployment.timeouts().firstByte());
-        }
-        if (error instanceof WebClientRequestException || isConnectionFailure(error)) {
-            return UpstreamException.unreachable(deployment.name(), error);
-        }
-        return UpstreamException.invalidResponse(deployment.name(), error.getClass().getSimpleName());
-    }
-
-    private static boolean isConnectionFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof io.netty.channel.ChannelException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

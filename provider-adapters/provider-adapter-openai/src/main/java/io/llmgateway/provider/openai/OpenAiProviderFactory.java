@@ -2,8 +2,11 @@ package io.llmgateway.provider.openai;
 
 import io.llmgateway.core.provider.Deployment;
 import io.netty.channel.ChannelOption;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
@@ -11,8 +14,9 @@ import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds an {@link OpenAiChatProvider} per deployment, each with its own connection pool sized for a gateway
- * (many concurrent long-lived streams, not the handful a typical web client needs).
+ * Builds the {@link OpenAiChatProvider} and {@link OpenAiEmbeddingProvider} of each deployment. A deployment has
+ * one connection pool, sized for a gateway (many concurrent long-lived streams, not the handful a typical web
+ * client needs), built on first use and shared by its chat and embedding providers.
  */
 public class OpenAiProviderFactory {
 
@@ -21,6 +25,7 @@ public class OpenAiProviderFactory {
 
     private final JsonMapper json;
     private final PoolSettings pool;
+    private final ConcurrentMap<PoolKey, WebClient> clients = new ConcurrentHashMap<>();
 
     public OpenAiProviderFactory(JsonMapper json, PoolSettings pool) {
         this.json = Objects.requireNonNull(json);
@@ -28,12 +33,34 @@ public class OpenAiProviderFactory {
     }
 
     public OpenAiChatProvider create(Deployment deployment) {
-        Objects.requireNonNull(deployment.baseUrl(), () -> "deployment '" + deployment.name() + "' has no base URL");
         return new OpenAiChatProvider(deployment, webClient(deployment), json);
     }
 
-    /** The WebClient for one deployment; adapters that extend the OpenAI protocol reuse it. */
+    /** The embeddings of a plain OpenAI-compatible deployment: no purpose field is sent. */
+    public OpenAiEmbeddingProvider embeddings(Deployment deployment) {
+        return embeddings(deployment, null);
+    }
+
+    /**
+     * The embeddings of a deployment whose models take the texts' purpose in a body field.
+     *
+     * @param purposeField e.g. NVIDIA's {@code input_type}; null for none
+     */
+    public OpenAiEmbeddingProvider embeddings(Deployment deployment, String purposeField) {
+        return new OpenAiEmbeddingProvider(deployment, webClient(deployment), json, purposeField);
+    }
+
+    /**
+     * The WebClient (and connection pool) of one deployment, built on first use and then shared; adapters that
+     * extend the OpenAI protocol reuse it. It is cached by the deployment's name and the settings the pool is
+     * built from, so a deployment redefined under the same name gets its own.
+     */
     public WebClient webClient(Deployment deployment) {
+        Objects.requireNonNull(deployment.baseUrl(), () -> "deployment '" + deployment.name() + "' has no base URL");
+        return clients.computeIfAbsent(PoolKey.of(deployment), key -> newWebClient(deployment));
+    }
+
+    private WebClient newWebClient(Deployment deployment) {
         ConnectionProvider connections = ConnectionProvider.builder("upstream-" + deployment.name())
                 .maxConnections(pool.maxConnections())
                 .pendingAcquireMaxCount(-1)
@@ -52,12 +79,21 @@ public class OpenAiProviderFactory {
                 .build();
     }
 
+    /** What a deployment's WebClient is built from. */
+    private record PoolKey(String name, URI baseUrl, Duration connect, Duration firstByte) {
+
+        static PoolKey of(Deployment deployment) {
+            return new PoolKey(deployment.name(), deployment.baseUrl(), deployment.timeouts().connect(),
+                    deployment.timeouts().firstByte());
+        }
+    }
+
     /**
      * Connection pool settings shared by every deployment of this adapter.
      *
      * @param maxConnections   open connections per deployment; requests beyond wait for one
      * @param maxIdleTime      an idle connection is closed after this long
-     * @param maxResponseBytes largest non-streamed upstream answer read into memory
+     * @param maxResponseBytes largest non-streamed chat answer read into memory (embeddings are parsed as they arrive)
      */
     public record PoolSettings(int maxConnections, Duration maxIdleTime, int maxResponseBytes) {
 

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +43,15 @@ public final class UpstreamErrorParser {
         ErrorFields fields = fields(root);
         return UpstreamException.fromStatus(deployment, status, fields.message(), fields.param(), fields.code(),
                 retryAfter);
+    }
+
+    /** Reads an error response (status, body, {@code Retry-After}) into its exception; never fails itself. */
+    public Mono<UpstreamException> fromResponse(String deployment, ClientResponse response) {
+        int status = response.statusCode().value();
+        String retryAfter = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        return response.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(body -> fromResponse(deployment, status, body, retryAfter));
     }
 
     /** The error object an upstream sent inside its event stream, e.g. {@code data: {"error":{...}}}. */

@@ -1,8 +1,11 @@
-package io.llmgateway.app.chat;
+package io.llmgateway.app.usage;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Request ids: {@code req_} and 24 hex digits of randomness, cheap enough for the hot path. */
+/**
+ * Request ids: {@code req_} and 24 hex digits of randomness, cheap enough for the hot path. Each is the identity of
+ * one usage record and the {@code x-request-id} the client sees.
+ */
 public final class RequestIds {
 
     private RequestIds() {

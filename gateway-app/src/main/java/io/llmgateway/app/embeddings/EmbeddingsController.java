@@ -1,0 +1,179 @@
+package io.llmgateway.app.embeddings;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.app.limits.Admission;
+import io.llmgateway.app.routing.Route;
+import io.llmgateway.app.usage.RequestIds;
+import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.EmbeddingRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/embeddings} in OpenAI's shape, for every embedding model: the in-process
+ * {@code all-minilm-l6-v2} and each configured one ({@code type: embedding}). {@code input} is a string or a list
+ * of strings; {@code encoding_format} {@code float} (default) or {@code base64}; {@code dimensions} and
+ * {@code user} are passed on, and so is any other field (e.g. NVIDIA's {@code input_type}). Limits, budgets and
+ * the usage ledger apply as to chat completions; the response carries {@code x-request-id} and the
+ * {@code x-ratelimit-*} headers.
+ */
+@RestController
+public class EmbeddingsController {
+
+    static final int MAX_INPUTS = 2048;
+    static final String REQUEST_ID_HEADER = "x-request-id";
+    private static final Set<String> OWN_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
+
+    private final EmbeddingService embeddings;
+
+    EmbeddingsController(EmbeddingService embeddings) {
+        this.embeddings = embeddings;
+    }
+
+    @PostMapping("/v1/embeddings")
+    public Mono<EmbeddingList> embeddings(Caller caller, @RequestBody(required = false) JsonNode body,
+                                          ServerWebExchange exchange) {
+        long started = System.nanoTime();
+        if (!(body instanceof ObjectNode request)) {
+            throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
+        }
+        JsonNode modelNode = request.get("model");
+        if (modelNode == null || !modelNode.isString() || modelNode.stringValue().isBlank()) {
+            throw InvalidRequestException.invalidParameter("model", "Missing required parameter: 'model'.");
+        }
+        Route route = embeddings.check(caller, modelNode.stringValue());
+        EmbeddingRequest call = new EmbeddingRequest(route.modelId(), inputs(request.get("input")),
+                dimensions(request.get("dimensions")), user(request.get("user")), null, extra(request));
+        boolean base64 = base64(request.get("encoding_format"));
+        String requestId = RequestIds.next();
+        ServerHttpResponse response = exchange.getResponse();
+        response.getHeaders().set(REQUEST_ID_HEADER, requestId);
+        return embeddings.embed(requestId, caller, route, call, started)
+                .onErrorMap(Admission.Refused.class, refused -> {
+                    refused.headers().applyTo(response.getHeaders());
+                    return refused.error();
+                })
+                .map(embedded -> {
+                    embedded.rateLimits().applyTo(response.getHeaders());
+                    return response(embedded, base64);
+                });
+    }
+
+    private static EmbeddingList response(EmbeddingService.Embedded embedded, boolean base64) {
+        List<float[]> vectors = embedded.result().vectors();
+        List<EmbeddingData> data = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            data.add(new EmbeddingData("embedding", i, base64 ? base64(vectors.get(i)) : vectors.get(i)));
+        }
+        return new EmbeddingList("list", data, embedded.model(),
+                new EmbeddingUsage(embedded.tokens(), embedded.tokens()));
+    }
+
+    /** Little-endian float32 bytes in base64, as OpenAI encodes them. */
+    static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : vector) {
+            bytes.putFloat(value);
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    private static List<String> inputs(JsonNode node) {
+        List<String> inputs = new ArrayList<>();
+        if (node != null && node.isString()) {
+            inputs.add(node.stringValue());
+        } else if (node != null && node.isArray() && !node.isEmpty() && node.size() <= MAX_INPUTS) {
+            for (JsonNode item : node) {
+                if (!item.isString()) {
+                    throw InvalidRequestException.invalidParameter("input", "'input' must be a string or a list of"
+                            + " strings; token arrays are not supported.");
+                }
+                inputs.add(item.stringValue());
+            }
+        } else {
+            throw InvalidRequestException.invalidParameter("input",
+                    "'input' must be a string or a list of 1 to " + MAX_INPUTS + " strings.");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).isBlank()) {
+                throw InvalidRequestException.invalidParameter(node.isArray() ? "input[" + i + "]" : "input",
+                        "'input' must not be empty.");
+            }
+        }
+        return inputs;
+    }
+
+    private static Integer dimensions(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
+            throw InvalidRequestException.invalidParameter("dimensions", "'dimensions' must be a positive integer.");
+        }
+        return node.intValue();
+    }
+
+    private static String user(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw InvalidRequestException.invalidParameter("user", "'user' must be a string.");
+        }
+        return node.stringValue();
+    }
+
+    private static boolean base64(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (node.isString() && node.stringValue().equals("float")) {
+            return false;
+        }
+        if (node.isString() && node.stringValue().equals("base64")) {
+            return true;
+        }
+        throw InvalidRequestException.invalidParameter("encoding_format",
+                "'encoding_format' must be 'float' or 'base64'.");
+    }
+
+    /** The fields the gateway does not interpret, passed on to the provider as they are. */
+    private static Map<String, JsonNode> extra(ObjectNode request) {
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : request.properties()) {
+            if (!OWN_FIELDS.contains(field.getKey())) {
+                extra.put(field.getKey(), field.getValue());
+            }
+        }
+        return extra;
+    }
+
+    /** OpenAI's list of embeddings. */
+    public record EmbeddingList(String object, List<EmbeddingData> data, String model, EmbeddingUsage usage) {
+    }
+
+    /** One embedding: a list of floats, or their little-endian bytes in base64. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EmbeddingData(String object, int index, Object embedding) {
+    }
+
+    public record EmbeddingUsage(@JsonProperty("prompt_tokens") int promptTokens,
+                                 @JsonProperty("total_tokens") int totalTokens) {
+    }
+}

@@ -1,0 +1,110 @@
+package io.llmgateway.app.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.llmgateway.app.config.RoutingProperties;
+import io.llmgateway.app.config.RoutingProperties.ModelType;
+import io.llmgateway.app.profile.ProfileProperties;
+import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.EmbeddingResult;
+import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.provider.nim.NimProviderFactory;
+import io.llmgateway.provider.octo.OctoProviderFactory;
+import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+import reactor.core.publisher.Mono;
+
+/** Model types in the routing table: chat and embedding models, the in-process ones, and what start-up refuses. */
+class ModelRouterTests {
+
+    private static final LocalModel LOCAL = new LocalModel("local-embed", "llm-gateway",
+            request -> Mono.just(new EmbeddingResult(List.of(new float[] {1f}), 1)));
+
+    private static ModelRouter router(Map<String, String> settings, List<LocalModel> locals) {
+        RoutingProperties routing = new Binder(new MapConfigurationPropertySource(settings))
+                .bind("gateway", RoutingProperties.class).get();
+        OpenAiProviderFactory openAi = new OpenAiProviderFactory(GatewayJson.mapper(),
+                OpenAiProviderFactory.PoolSettings.DEFAULTS);
+        ProviderRegistry providers = new ProviderRegistry(routing, openAi, new NimProviderFactory(openAi),
+                new OctoProviderFactory(openAi, GatewayJson.mapper()), new MockProviderFactory(TokenCounter.cl100k()));
+        return new ModelRouter(routing, providers, new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
+                GatewayJson.mapper(), locals);
+    }
+
+    private static ProfileProperties shippedProfiles() {
+        try {
+            StandardEnvironment environment = new StandardEnvironment();
+            new YamlPropertySourceLoader().load("profiles", new ClassPathResource("gateway-profiles.yml"))
+                    .forEach(source -> environment.getPropertySources().addLast(source));
+            return new Binder(ConfigurationPropertySources.get(environment))
+                    .bind("gateway", ProfileProperties.class).get();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> chatAndEmbedding() {
+        return Map.of(
+                "gateway.deployments.mock.type", "mock",
+                "gateway.models[0].id", "chat", "gateway.models[0].deployment", "mock",
+                "gateway.models[1].id", "embed", "gateway.models[1].deployment", "mock",
+                "gateway.models[1].type", "embedding");
+    }
+
+    @Test
+    void modelsAreChatUnlessTypedAndTheLocalOnesComeLast() {
+        ModelRouter router = router(chatAndEmbedding(), List.of(LOCAL));
+
+        assertThat(router.routes()).extracting(Route::modelId).containsExactly("chat", "embed", "local-embed");
+        assertThat(router.resolve("chat").type()).isEqualTo(ModelType.CHAT);
+        assertThat(router.resolve("embed").isEmbedding()).isTrue();
+        assertThat(router.resolve("embed").targets().get(0).embeddings()).isNotNull();
+        Route local = router.resolve("local-embed");
+        assertThat(local.isEmbedding()).isTrue();
+        assertThat(local.targets()).singleElement().satisfies(target -> {
+            assertThat(target.deployment()).isEqualTo(LocalModel.DEPLOYMENT);
+            assertThat(target.embeddings()).isSameAs(LOCAL.embeddings());
+            assertThat(target.provider()).isNull();
+        });
+        assertThatThrownBy(() -> router.resolve("nope")).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
+    void aConfiguredModelCannotTakeALocalModelsId() {
+        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        settings.put("gateway.models[2].id", "local-embed");
+        settings.put("gateway.models[2].deployment", "mock");
+
+        assertThatThrownBy(() -> router(settings, List.of(LOCAL)))
+                .hasMessageContaining("'local-embed'").hasMessageContaining("serves itself");
+    }
+
+    @Test
+    void aFallbackMustBeOfTheSameType() {
+        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        settings.put("gateway.models[0].fallbacks[0]", "embed");
+
+        assertThatThrownBy(() -> router(settings, List.of()))
+                .hasMessageContaining("'chat'").hasMessageContaining("another type");
+    }
+
+    @Test
+    void anUnknownTypeStopsTheStart() {
+        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        settings.put("gateway.models[1].type", "completion");
+
+        assertThatThrownBy(() -> router(settings, List.of())).hasStackTraceContaining("completion");
+    }
+}

@@ -1,0 +1,83 @@
+package io.llmgateway.provider.octo;
+
+import static io.llmgateway.testsupport.FakeUpstream.Reply;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgateway.core.error.UpstreamException;
+import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.EmbeddingPurpose;
+import io.llmgateway.core.protocol.EmbeddingRequest;
+import io.llmgateway.core.protocol.EmbeddingResult;
+import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.provider.Secret;
+import io.llmgateway.core.provider.Timeouts;
+import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import io.llmgateway.testsupport.FakeUpstream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+
+/** Octo embeddings: a vLLM-class engine's OpenAI {@code /embeddings}, without a purpose field. */
+class OctoEmbeddingTests {
+
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final String MODEL = "intfloat/e5-mistral-7b-instruct";
+
+    private final OctoProviderFactory factory = new OctoProviderFactory(
+            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS),
+            GatewayJson.mapper());
+    private FakeUpstream upstream;
+
+    @BeforeEach
+    void startUpstream() {
+        upstream = FakeUpstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.close();
+    }
+
+    private EmbeddingProvider provider() {
+        return factory.embeddings(new Deployment("octo-embed", "octo", URI.create(upstream.baseUrl()),
+                Secret.NONE, MODEL, Timeouts.DEFAULTS));
+    }
+
+    @Test
+    void postsToTheEnginesEmbeddingsWithoutAPurposeField() {
+        upstream.enqueue(Reply.json(200, "{\"object\":\"list\",\"data\":[{\"index\":1,\"object\":\"embedding\","
+                + "\"embedding\":[3,4]},{\"index\":0,\"object\":\"embedding\",\"embedding\":[1,2]}],"
+                + "\"model\":\"" + MODEL + "\",\"usage\":{\"prompt_tokens\":6,\"total_tokens\":6}}"));
+
+        EmbeddingResult result = provider().embed(EmbeddingRequest.of(MODEL, List.of("first", "second"),
+                EmbeddingPurpose.PASSAGE)).block(LIMIT);
+
+        assertThat(result.vectors().get(0)).containsExactly(1f, 2f);
+        assertThat(result.vectors().get(1)).containsExactly(3f, 4f);
+        assertThat(result.promptTokens()).isEqualTo(6);
+        assertThat(upstream.lastRequest().path()).isEqualTo("/v1/embeddings");
+        assertThat(upstream.lastRequest().header("authorization")).isNull();
+        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        assertThat(sent.path("model").stringValue()).isEqualTo(MODEL);
+        assertThat(sent.path("encoding_format").stringValue()).isEqualTo("float");
+        assertThat(sent.has("input_type")).isFalse();
+    }
+
+    @Test
+    void anEngineThatServesNoEmbeddingsModelAnswersItsOwnError() {
+        upstream.enqueue(Reply.json(404, "{\"object\":\"error\",\"message\":\"The model does not support "
+                + "Embeddings API\",\"type\":\"NotFoundError\",\"code\":404}"));
+        StepVerifier.create(provider().embed(EmbeddingRequest.of(MODEL, List.of("x"), null)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((UpstreamException) error).status()).isEqualTo(404);
+                    assertThat(error.getMessage()).contains("does not support Embeddings API");
+                })
+                .verify(LIMIT);
+    }
+}
