@@ -112,7 +112,7 @@ class ConfigAndSecretsTests {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> models = (List<Map<String, Object>>) gateway.get("models");
         assertThat(models).extracting(m -> m.get("id"))
-                .containsExactly("meta/llama-3.1-8b-instruct", "acme/llama-ft", "gpt-4o-mini", "mock-echo");
+                .containsExactly("meta/llama-3.1-8b-instruct", "acme/llama-ft", "gpt-4o-mini", "mock-echo", "nv-embedqa");
         assertThat(models.get(0)).containsEntry("deployment", "nvidia").containsEntry("owned-by", "nvidia")
                 .containsEntry("profile", "nim-llama").containsEntry("context-length", 131072);
         // Bracketed so Spring keeps "top_p" as it is instead of binding "topp".
