@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * A whole gateway, started in this JVM on a random port against a fresh database on the test PostgreSQL,
@@ -59,9 +62,13 @@ public final class GatewayInstance implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** A client for this gateway over real HTTP. */
+    /**
+     * A client for this gateway over real HTTP. Each request gets a new connection: the JVM-wide pool of Reactor
+     * Netty's default client is shared by every test class, whose gateways come and go on recycled ports.
+     */
     public WebTestClient client() {
-        return WebTestClient.bindToServer()
+        return WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                        HttpClient.create(ConnectionProvider.newConnection())))
                 .baseUrl(baseUrl())
                 .responseTimeout(Duration.ofSeconds(30))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
