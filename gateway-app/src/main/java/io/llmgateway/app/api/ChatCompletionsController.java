@@ -39,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class ChatCompletionsController {
 
-    static final String REQUEST_ID_HEADER = "x-request-id";
     static final String DROPPED_PARAMS_HEADER = "x-gateway-dropped-params";
     static final String OVERHEAD_HEADER = "x-gateway-overhead-ms";
 
@@ -64,7 +63,7 @@ public class ChatCompletionsController {
         long started = System.nanoTime();
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
-        response.getHeaders().set(REQUEST_ID_HEADER, requestId);
+        response.getHeaders().set(RequestIds.HEADER, requestId);
         RequestContext context = chat.check(requestId, caller, request, started);
         if (!context.droppedParams().isEmpty()) {
             response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));

@@ -37,7 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
 public class EmbeddingsController {
 
     static final int MAX_INPUTS = 2048;
-    static final String REQUEST_ID_HEADER = "x-request-id";
     private static final Set<String> OWN_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     private final EmbeddingService embeddings;
@@ -63,7 +62,7 @@ public class EmbeddingsController {
         boolean base64 = base64(request.get("encoding_format"));
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
-        response.getHeaders().set(REQUEST_ID_HEADER, requestId);
+        response.getHeaders().set(RequestIds.HEADER, requestId);
         return embeddings.embed(requestId, caller, route, call, started)
                 .onErrorMap(Admission.Refused.class, refused -> {
                     refused.headers().applyTo(response.getHeaders());

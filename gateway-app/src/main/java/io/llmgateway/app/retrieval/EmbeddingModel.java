@@ -23,11 +23,6 @@ class EmbeddingModel implements AutoCloseable {
         this.factory = factory;
     }
 
-    /** The model id clients use, known without loading the model. */
-    String modelId() {
-        return LocalMiniLmEmbedder.MODEL_ID;
-    }
-
     /** The embedder, loaded on the first call. Blocks. */
     Embedder get() {
         Embedder current = embedder;

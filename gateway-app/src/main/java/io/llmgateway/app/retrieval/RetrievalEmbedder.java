@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  */
 class RetrievalEmbedder {
 
-    private final ModelRouter router;
+    private final Route route;
     private final RouteExecutor executor;
     private final UsageLedger ledger;
     private final TokenCounter tokenizer;
@@ -42,7 +42,7 @@ class RetrievalEmbedder {
             throw new IllegalStateException("gateway.retrieval.embedding-model '" + modelId
                     + "' is not an embedding model (give its gateway.models entry type: embedding)");
         }
-        this.router = router;
+        this.route = route;
         this.executor = executor;
         this.ledger = ledger;
         this.tokenizer = tokenizer;
@@ -64,8 +64,7 @@ class RetrievalEmbedder {
         if (!ledger.tryOpen()) {
             return Mono.error(ledger.refusal());
         }
-        Route route = router.resolve(modelId);
-        Spend spend = new Spend(owner, route, clock.instant(), System.nanoTime());
+        Spend spend = new Spend(owner, clock.instant(), System.nanoTime());
         List<List<String>> batches = new ArrayList<>();
         for (int i = 0; i < texts.size(); i += batchSize) {
             batches.add(texts.subList(i, Math.min(texts.size(), i + batchSize)));
@@ -98,7 +97,6 @@ class RetrievalEmbedder {
     private final class Spend {
 
         private final UsageOwner owner;
-        private final Route route;
         private final Instant startedAt;
         private final long startedNanos;
         private final AtomicBoolean recorded = new AtomicBoolean();
@@ -106,9 +104,8 @@ class RetrievalEmbedder {
         private volatile long tokens;
         private volatile boolean estimated;
 
-        Spend(UsageOwner owner, Route route, Instant startedAt, long startedNanos) {
+        Spend(UsageOwner owner, Instant startedAt, long startedNanos) {
             this.owner = owner;
-            this.route = route;
             this.startedAt = startedAt;
             this.startedNanos = startedNanos;
         }

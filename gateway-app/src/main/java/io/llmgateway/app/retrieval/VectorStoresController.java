@@ -38,8 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
 public class VectorStoresController {
 
     static final int MAX_FILE_IDS = 500;
-    /** A search's usage record (the query's embedding) has this id. */
-    static final String REQUEST_ID_HEADER = "x-request-id";
     static final int MAX_SEARCH_RESULTS = 50;
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
 
@@ -190,7 +188,7 @@ public class VectorStoresController {
         }
         String query = String.join("\n", queries);
         String requestId = RequestIds.next();
-        exchange.getResponse().getHeaders().set(REQUEST_ID_HEADER, requestId);
+        exchange.getResponse().getHeaders().set(RequestIds.HEADER, requestId);
         UsageOwner owner = new UsageOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
         return search.search(owner, List.of(storeId), query, max, threshold, filter,
                         VectorStoreStore::storeNotFound, null)

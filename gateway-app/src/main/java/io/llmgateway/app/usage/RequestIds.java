@@ -8,6 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RequestIds {
 
+    /** The response header that carries the request id. */
+    public static final String HEADER = "x-request-id";
+
     private RequestIds() {
     }
 
