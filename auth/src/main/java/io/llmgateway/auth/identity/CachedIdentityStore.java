@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -38,6 +39,11 @@ public final class CachedIdentityStore implements IdentityStore {
                                    Function<String, Mono<V>> loader) {
         if (key == null) {
             return Mono.empty();
+        }
+        CompletableFuture<Optional<V>> cached = cache.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            // the common case on the hot path: answered from memory, without adapting a future
+            return Mono.justOrEmpty(cached.getNow(Optional.empty()));
         }
         return Mono.fromFuture(() -> cache.get(key, (k, executor) -> loader.apply(k)
                         .map(Optional::of)

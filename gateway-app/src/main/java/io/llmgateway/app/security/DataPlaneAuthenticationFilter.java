@@ -6,7 +6,6 @@ import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
 import java.util.Optional;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -14,14 +13,15 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Authentication of the data plane ({@code /v1/...}): the bearer key is verified and, with the identity headers,
- * resolved to the {@link Caller}, which handlers receive as a parameter. One filter and one cached look-up instead
- * of Spring Security's chain, which keeps guarding {@code /admin} and the actuator: the data plane is the hot path.
+ * Authentication of the data plane ({@code /v1/...}), the one filter of its Spring Security chain (see
+ * {@link SecurityConfiguration}): the bearer key is verified and, with the identity headers, resolved to the
+ * {@link Caller}, which handlers receive as a parameter. A key and its project are answered from memory
+ * ({@code CachedIdentityStore}), so a request costs no database round trip.
  *
  * <p>A client address that failed too often is refused with 429 before its key is looked at; a failed key counts
  * against its address.
  */
-public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
+public class DataPlaneAuthenticationFilter implements WebFilter {
 
     /** The exchange attribute that holds the resolved {@link Caller}. */
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
@@ -37,16 +37,13 @@ public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
         this.throttle = throttle;
     }
 
-    /** Whether a path belongs to the data plane, which this filter (not Spring Security) authenticates. */
-    static boolean isDataPlane(String path) {
-        return path.startsWith(DATA_PLANE);
+    /** Whether a request belongs to the data plane, which this filter authenticates. */
+    static boolean isDataPlane(ServerWebExchange exchange) {
+        return exchange.getRequest().getPath().value().startsWith(DATA_PLANE);
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!isDataPlane(exchange.getRequest().getPath().value())) {
-            return chain.filter(exchange);
-        }
         HttpHeaders headers = exchange.getRequest().getHeaders();
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization == null) {
@@ -68,11 +65,5 @@ public class DataPlaneAuthenticationFilter implements WebFilter, Ordered {
                     exchange.getAttributes().put(CALLER_ATTRIBUTE, caller);
                     return chain.filter(exchange);
                 });
-    }
-
-    /** Before Spring Security's chain (which does not handle the data plane). */
-    @Override
-    public int getOrder() {
-        return -200;
     }
 }

@@ -1,10 +1,13 @@
 package io.llmgateway.app.security;
 
 import io.llmgateway.auth.AuthFailureThrottle;
+import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -12,16 +15,15 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
 
 /**
- * Who may call what. {@code /actuator/health} is open for probes. {@code /admin/v1} and the other actuator
- * endpoints need an admin token. Everything else needs a key; the data plane ({@code /v1/...}) is authenticated by
- * {@link DataPlaneAuthenticationFilter}, outside this chain. Refusals are errors that the one error mapping
- * writes as OpenAI bodies: 401 {@code invalid_api_key} with {@code WWW-Authenticate}, 403, or 429 for an
- * address that failed too often.
+ * Who may call what, as two Spring Security filter chains. The data plane ({@code /v1/...}) has its own chain whose
+ * one filter, {@link DataPlaneAuthenticationFilter}, verifies the key and resolves the caller from the cached
+ * identity store. {@code /actuator/health} is open for probes; {@code /admin/v1} and the other actuator endpoints
+ * need an admin token. Refusals are errors that the one error mapping writes as OpenAI bodies: 401
+ * {@code invalid_api_key} with {@code WWW-Authenticate}, 403, or 429 for an address that failed too often.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -37,7 +39,37 @@ public class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /**
+     * The data plane: a bearer key on every request, checked by one filter. Nothing else of Spring Security's runs
+     * there: no session or security context to store, no CSRF (no cookies), no request cache, no login or logout,
+     * no security headers (the API answers JSON and event streams as OpenAI's does) and no authorization rules,
+     * because the filter refuses every request it cannot resolve to a caller. This is the hot path.
+     */
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain dataPlaneSecurityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
+                                                           CallerResolver callers, AuthFailureThrottle throttle) {
+        return http
+                .securityMatcher(exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange)
+                        ? ServerWebExchangeMatcher.MatchResult.match()
+                        : ServerWebExchangeMatcher.MatchResult.notMatch())
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .headers(ServerHttpSecurity.HeaderSpec::disable)
+                .requestCache(cache -> cache.requestCache(
+                        org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, throttle),
+                        SecurityWebFiltersOrder.AUTHENTICATION)
+                .build();
+    }
+
+    /** Everything but the data plane: the admin API and the actuator. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
                                                   AuthFailureThrottle throttle) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(new KeyAuthenticationManager(verifier));
@@ -48,10 +80,6 @@ public class SecurityConfiguration {
             return Mono.error(AccessException.invalidApiKey());
         });
         return http
-                .securityMatcher(new NegatedServerWebExchangeMatcher(exchange ->
-                        DataPlaneAuthenticationFilter.isDataPlane(exchange.getRequest().getPath().value())
-                                ? ServerWebExchangeMatcher.MatchResult.match()
-                                : ServerWebExchangeMatcher.MatchResult.notMatch()))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
