@@ -73,16 +73,19 @@ public final class RequestProfiler {
             }
             check(name, body.get(name), rule, body);
         }
+        boolean changed = !dropped.isEmpty();
         if (profile.maxCompletionTokensWins() && body.has("max_completion_tokens") && body.has("max_tokens")) {
             body.set("max_tokens", body.get("max_completion_tokens"));
+            changed = true;
         }
-        fillDefaults(body, profile, routeDefaults);
+        changed |= fillDefaults(body, profile, routeDefaults);
         checkMessages(request, profile.messages());
         checkToolChoice(body);
         if (contextLength != null) {
             checkContext(request, body, contextLength);
         }
-        ChatCompletionRequest completed = json.treeToValue(body, ChatCompletionRequest.class);
+        // the tree goes back into a record only when something changed: most requests pass as they came
+        ChatCompletionRequest completed = changed ? json.treeToValue(body, ChatCompletionRequest.class) : request;
         return new Profiled(completed, List.copyOf(dropped));
     }
 
@@ -140,22 +143,33 @@ public final class RequestProfiler {
                 : java.math.BigDecimal.valueOf(number.doubleValue()).stripTrailingZeros().toPlainString();
     }
 
-    private static void fillDefaults(ObjectNode body, ParameterProfile profile, Map<String, JsonNode> routeDefaults) {
+    /** Fills what the request left out, route defaults first; whether anything was filled. */
+    private static boolean fillDefaults(ObjectNode body, ParameterProfile profile,
+                                        Map<String, JsonNode> routeDefaults) {
+        boolean filled = false;
         if (routeDefaults != null) {
-            routeDefaults.forEach((name, value) -> {
-                if (!body.has(name) || body.get(name).isNull()) {
-                    body.set(name, value);
+            for (Map.Entry<String, JsonNode> entry : routeDefaults.entrySet()) {
+                if (isMissing(body, entry.getKey())) {
+                    body.set(entry.getKey(), entry.getValue());
+                    filled = true;
                 }
-            });
-        }
-        profile.parameters().forEach((name, rule) -> {
-            if (rule.defaultValue() != null && (!body.has(name) || body.get(name).isNull())) {
-                if (name.equals("max_tokens") && body.has("max_completion_tokens")) {
-                    return;
-                }
-                body.set(name, rule.defaultValue());
             }
-        });
+        }
+        for (Map.Entry<String, ParameterRule> entry : profile.parameters().entrySet()) {
+            String name = entry.getKey();
+            JsonNode defaultValue = entry.getValue().defaultValue();
+            if (defaultValue == null || !isMissing(body, name)
+                    || (name.equals("max_tokens") && body.has("max_completion_tokens"))) {
+                continue;
+            }
+            body.set(name, defaultValue);
+            filled = true;
+        }
+        return filled;
+    }
+
+    private static boolean isMissing(ObjectNode body, String name) {
+        return !body.has(name) || body.get(name).isNull();
     }
 
     private static void checkMessages(ChatCompletionRequest request, MessageRules rules) {
