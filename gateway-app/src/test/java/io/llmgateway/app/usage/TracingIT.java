@@ -3,6 +3,7 @@ package io.llmgateway.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
+import io.micrometer.tracing.Tracer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Traces over OTLP: a chat completion exports one server span for the request and a child span for the upstream
- * call, named after the GenAI conventions, to the configured collector.
+ * call, named after the GenAI conventions, to the configured collector. With export off (the default), no spans
+ * are built at all.
  */
 class TracingIT {
 
@@ -67,6 +69,20 @@ class TracingIT {
                     .contains("gen_ai.operation.name", "gen_ai.request.model", "gateway.deployment");
         } finally {
             collector.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void withExportOffTheTracerBuildsNoSpans() {
+        try (GatewayInstance gateway = GatewayInstance.start(Map.of(
+                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"))) {
+            assertThat(gateway.bean(Tracer.class)).isSameAs(Tracer.NOOP);
+            gateway.admin().project("untraced", null);
+            String key = gateway.admin().serviceKey("untraced").path("key").stringValue();
+            gateway.client(key).post().uri("/v1/chat/completions").header("X-User-Id", "u")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .exchange().expectStatus().isOk();
         }
     }
 
