@@ -94,6 +94,11 @@ public final class GatewayInstance implements AutoCloseable {
         return database;
     }
 
+    /** The gateway's application context, for what a single bean look-up cannot answer. */
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

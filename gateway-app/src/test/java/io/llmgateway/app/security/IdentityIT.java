@@ -21,7 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
@@ -78,6 +82,28 @@ class IdentityIT {
 
     private static String key(JsonNode issued) {
         return issued.path("key").stringValue();
+    }
+
+    @Test
+    void theDataPlaneIsAuthenticatedBySpringSecuritysChainWithTheGatewaysFilter() {
+        // the chain Spring Security picks for a data-plane request: the first of its chains, in order, that matches
+        MockServerWebExchange chat = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        MockServerWebExchange admin = MockServerWebExchange.from(MockServerHttpRequest.get("/admin/v1/projects"));
+        ApplicationContext context = gateway.context();
+        List<SecurityWebFilterChain> chains = context.getBeanProvider(SecurityWebFilterChain.class).orderedStream()
+                .toList();
+        SecurityWebFilterChain dataPlane = chains.stream()
+                .filter(chain -> Boolean.TRUE.equals(chain.matches(chat).block())).findFirst().orElseThrow();
+        SecurityWebFilterChain adminPlane = chains.stream()
+                .filter(chain -> Boolean.TRUE.equals(chain.matches(admin).block())).findFirst().orElseThrow();
+
+        assertThat(dataPlane.getWebFilters().collectList().block())
+                .hasAtLeastOneElementOfType(DataPlaneAuthenticationFilter.class);
+        assertThat(adminPlane).isNotSameAs(dataPlane);
+        assertThat(adminPlane.getWebFilters().collectList().block())
+                .doesNotHaveAnyElementsOfTypes(DataPlaneAuthenticationFilter.class);
+        // and not a second time outside Spring Security: the filter is no WebFilter bean of its own
+        assertThat(context.getBeansOfType(DataPlaneAuthenticationFilter.class)).isEmpty();
     }
 
     @Test
