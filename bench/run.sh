@@ -21,7 +21,9 @@
 #   AUTO_KEY=1         0: never ask for a key (a 401 then fails the run)
 #   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
 #   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
-#   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr)
+#   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr);
+#                      async: profile the gateway's CPU with async-profiler during its measured plain runs only
+#                      (gateway-cpu.collapsed) and print its CPU by stage (tools/stages.py)
 #   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
 #   LIMITS=on          with the key run.sh issues: put limits on the bench project (every kind, generous enough that
 #                      nothing is refused, so every admission reserves and settles); off: none
@@ -71,6 +73,29 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in java curl wrk "$NGINX" ss; do
     command -v "$tool" >/dev/null || die "$tool is missing"
 done
+
+# async-profiler (PROFILE=async): its Maven Central jar carries the native agent; run.sh loads it into the gateway
+# with tools/Attach.java around the measured runs, so that the warm-up stays out of the profile
+ASYNC_PROFILER_VERSION=4.2
+ASYNC_PROFILER_LIB=
+if [[ $PROFILE == async ]]; then
+    [[ $(uname -m) == x86_64 ]] || die "PROFILE=async: only linux-x64 is set up here"
+    command -v python3 >/dev/null || die "PROFILE=async needs python3 (tools/stages.py)"
+    cache=${XDG_CACHE_HOME:-$HOME/.cache}/llm-gateway-bench/async-profiler-$ASYNC_PROFILER_VERSION
+    ASYNC_PROFILER_LIB=$cache/linux-x64/libasyncProfiler.so
+    if [[ ! -f $ASYNC_PROFILER_LIB ]]; then
+        log "fetching async-profiler $ASYNC_PROFILER_VERSION from Maven Central"
+        mkdir -p "$cache"
+        "$ROOT/mvnw" -B -q -ntp dependency:copy "-Dartifact=tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+            "-DoutputDirectory=$cache" >&2 || die "could not fetch async-profiler"
+        (cd "$cache" && unzip -q -o "async-profiler-$ASYNC_PROFILER_VERSION.jar" 'linux-x64/*') \
+            || die "could not unpack async-profiler"
+    fi
+fi
+profiler() {  # async-profiler command for the gateway JVM, e.g. start,event=cpu
+    java "$BENCH_DIR/tools/Attach.java" "$(pgrep -g "${PIDS[2]}" java | head -n 1)" "$ASYNC_PROFILER_LIB" "$1" \
+        > /dev/null || log "WARNING: async-profiler did not take '$1'"
+}
 
 # ---------------------------------------------------------------- build what's missing
 UPSTREAM_JAR=$BENCH_DIR/fake-upstream/target/fake-upstream.jar
@@ -361,9 +386,13 @@ for mode in "${MODES[@]}"; do
             out=$RESULTS/$mode-$target-run$r.txt
             sample_cpu "$mode $target run$r" &
             sampler=$!
+            profiled=$([[ $PROFILE == async && $mode == plain && $target == gateway ]] && echo 1 || echo 0)
+            # resume keeps the samples of the earlier runs: the profile covers every measured plain run
+            [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
             ticks=$(target_ticks "$target")
             run_wrk "$mode" "$target" "$DURATION" "$out"
             ticks=$(( $(target_ticks "$target") - ticks ))
+            [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
             wait "$sampler" || true
             awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
                 'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0)}' >> "$out"
@@ -433,6 +462,18 @@ if [[ -s $RESULTS/foreign-cpu.txt ]]; then
 else
     echo "no other process was seen using >= 10% CPU during the measured runs (one sample per run)" \
         | tee -a "$RESULTS/summary.txt"
+fi
+if [[ $PROFILE == async && -s $RESULTS/gateway-cpu.collapsed ]]; then
+    # CPU per request over the profiled runs, so that each stage's share is also in microseconds
+    per_request=$(awk '/^BENCH_CPU/ {for (i = 2; i <= NF; i++) if ($i ~ /^cpu_s=/) {split($i, kv, "="); s += kv[2]}}
+        /^BENCH_RESULT/ {for (i = 2; i <= NF; i++) if ($i ~ /^requests=/) {split($i, kv, "="); n += kv[2]}}
+        END {printf "%.1f", (n > 0 ? 1e6 * s / n : 0)}' "$RESULTS"/plain-gateway-run*.txt)
+    {
+        echo
+        echo "The gateway's CPU by stage over its measured plain runs (async-profiler, $per_request us of CPU per request"
+        echo "while profiled; tools/stages.py says how samples are assigned):"
+        python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/gateway-cpu.collapsed" "$per_request"
+    } | tee "$RESULTS/stages.txt"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"
