@@ -6,7 +6,7 @@
 # See bench/README.md. Knobs (environment variables):
 #   DURATION=15        seconds per measured run
 #   WARMUP=10          seconds of the warm-up run of the upstream and nginx (plain requests)
-#   GATEWAY_WARMUP=6*WARMUP  seconds of the gateway's warm-up run (its JIT compiler needs more)
+#   GATEWAY_WARMUP=200 seconds of the gateway's warm-up run (its JIT compiler needs that long on 2 shared cores)
 #   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
 #   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
 #   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
@@ -34,7 +34,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=${DURATION:-15}; DURATION=${DURATION%s}
 WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
-GATEWAY_WARMUP=${GATEWAY_WARMUP:-$((6 * WARMUP))}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
+GATEWAY_WARMUP=${GATEWAY_WARMUP:-200}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
 STREAM_WARMUP=${STREAM_WARMUP:-5}; STREAM_WARMUP=${STREAM_WARMUP%s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
