@@ -10,7 +10,8 @@
 #   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
 #   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
 #   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
-#   STREAM=1           also run the streaming variant ("stream":true, SSE answer); 0 to skip
+#   STREAM=1           also run the streaming variant ("stream":true, SSE answer), with wrk and then with
+#                      tools/StreamClient.java for the time to first token; 0 to skip
 #   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
 #   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
 #   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets (harmless for nginx and
@@ -401,6 +402,25 @@ for mode in "${MODES[@]}"; do
     done
 done
 
+# ---------------------------------------------------------------- time to first token (streams)
+# wrk sees only the end of a stream; tools/StreamClient.java (JDK only) keeps CONNECTIONS streams going and times
+# each one's first byte, which is its first SSE event. Interleaved across the targets like the wrk runs.
+if [[ $STREAM == 1 ]]; then
+    STREAM_HEADERS=()
+    [[ -n $GATEWAY_API_KEY ]] && STREAM_HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
+    [[ -n $GATEWAY_USER_ID ]] && STREAM_HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
+    [[ -n $GATEWAY_PROJECT_ID ]] && STREAM_HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
+    for ((r = 1; r <= STREAM_RUNS; r++)); do
+        for target in "${TARGETS[@]}"; do
+            out=$RESULTS/ttft-$target-run$r.txt
+            java "$BENCH_DIR/tools/StreamClient.java" "$(url_of "$target")" "$CONNECTIONS" "$DURATION" \
+                "${STREAM_HEADERS[@]}" > "$out" 2>&1 || die "the stream client failed: $(tail -n 5 "$out")"
+            grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
+            log "ttft / $target: run $r/$STREAM_RUNS: $(field "$out" rps) streams/s, first token p50 $(field "$out" ttft_p50_us) us, p99 $(field "$out" ttft_p99_us) us, errors $(field "$out" errors)"
+        done
+    done
+fi
+
 # ---------------------------------------------------------------- summary
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
     if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -454,6 +474,25 @@ END {
   for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
   if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
 }' "$TSV" | tee "$RESULTS/summary.txt"
+if [[ $STREAM == 1 ]]; then
+    {
+        echo
+        echo "Time to first token (tools/StreamClient.java, $CONNECTIONS streams at a time, ${DURATION}s per run; medians of the runs):"
+        printf '| %-8s | %9s | %13s | %13s | %15s | %6s |\n' target streams/s "TTFT p50 ms" "TTFT p99 ms" "TTFT p99.9 ms" errors
+        for target in "${TARGETS[@]}"; do
+            files=("$RESULTS"/ttft-"$target"-run*.txt)
+            med() { for f in "${files[@]}"; do field "$f" "$1"; done | median; }
+            printf '| %-8s | %9.0f | %13.2f | %13.2f | %15.2f | %6d |\n' "$target" "$(med rps)" \
+                "$(awk -v v="$(med ttft_p50_us)" 'BEGIN {print v / 1000}')" \
+                "$(awk -v v="$(med ttft_p99_us)" 'BEGIN {print v / 1000}')" \
+                "$(awk -v v="$(med ttft_p999_us)" 'BEGIN {print v / 1000}')" \
+                "$(for f in "${files[@]}"; do field "$f" errors; done | awk '{n += $1} END {print n + 0}')"
+        done
+        up99=$(for f in "$RESULTS"/ttft-upstream-run*.txt; do field "$f" ttft_p99_us; done | median)
+        gw99=$(for f in "$RESULTS"/ttft-gateway-run*.txt; do field "$f" ttft_p99_us; done | median)
+        awk -v g="$gw99" -v u="$up99" 'BEGIN {printf "gateway minus upstream, time to first token at p99: %.2f ms\n", (g - u) / 1000}'
+    } | tee -a "$RESULTS/summary.txt"
+fi
 if [[ -s $RESULTS/foreign-cpu.txt ]]; then
     {
         echo "WARNING: other processes used the CPU during measured runs (sampled once per run; >= 10% of one core):"
