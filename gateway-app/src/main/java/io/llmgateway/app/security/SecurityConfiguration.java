@@ -17,6 +17,7 @@ import org.springframework.security.web.server.authentication.AuthenticationWebF
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
 
@@ -57,27 +58,19 @@ public class SecurityConfiguration {
 
     /**
      * The data plane: a bearer key on every request, checked by one filter. Nothing else of Spring Security's runs
-     * there: no session or security context to store, no CSRF (no cookies), no request cache, no login or logout,
-     * no security headers (the API answers JSON and event streams as OpenAI's does) and no authorization rules,
-     * because the filter refuses every request it cannot resolve to a caller. This is the hot path.
+     * there but its firewall: the chain is {@link #stateless}, with no security headers either (the API answers
+     * JSON and event streams as OpenAI's does) and no authorization rules, because the filter refuses every
+     * request it cannot resolve to a caller. This is the hot path.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain dataPlaneSecurityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
                                                            CallerResolver callers, AuthFailureThrottle throttle) {
-        return http
+        return stateless(http)
                 .securityMatcher(exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange)
                         ? ServerWebExchangeMatcher.MatchResult.match()
                         : ServerWebExchangeMatcher.MatchResult.notMatch())
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
                 .headers(ServerHttpSecurity.HeaderSpec::disable)
-                .requestCache(cache -> cache.requestCache(
-                        org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, throttle),
                         SecurityWebFiltersOrder.AUTHENTICATION)
                 .build();
@@ -95,15 +88,7 @@ public class SecurityConfiguration {
             throttle.recordFailure(BearerKeyConverter.clientAddress(exchange.getExchange()));
             return Mono.error(AccessException.invalidApiKey());
         });
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
-                .requestCache(cache -> cache.requestCache(
-                        org.springframework.security.web.server.savedrequest.NoOpServerRequestCache.getInstance()))
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        return stateless(http)
                 .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
@@ -114,5 +99,20 @@ public class SecurityConfiguration {
                         .accessDeniedHandler((exchange, e) -> Mono.error(AccessException.forbidden(
                                 "This key may not use this endpoint.", "insufficient_permissions"))))
                 .build();
+    }
+
+    /**
+     * What both chains share: a bearer key on every request and nothing kept between requests, so no CSRF (no
+     * cookies), no HTTP Basic, login, logout or anonymous user, no request cache and no stored security context.
+     */
+    private static ServerHttpSecurity stateless(ServerHttpSecurity http) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
     }
 }
