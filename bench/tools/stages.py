@@ -17,7 +17,7 @@ import sys
 # (stage, pattern on the deepest gateway frame), first match wins
 STAGES = [
     ("authentication", r"^io/llmgateway/(auth/|app/security/)"),
-    ("validation (profile, context length)", r"^io/llmgateway/core/(profile|tokens)/|ChatCompletionService\.check"),
+    ("validation (profile, context length)", r"^io/llmgateway/core/(profile|tokens)/|/ChatCompletionService/check$"),
     ("admission (limits, budgets)", r"^io/llmgateway/app/limits/"),
     ("usage ledger (records, batch writes)", r"^io/llmgateway/app/usage/(UsageLedger|UsageWriter|UsageRecord)"),
     ("usage meter and metrics", r"^io/llmgateway/app/usage/"),

@@ -68,8 +68,9 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
                 .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),
                         headers.getFirst(CallerResolver.PROJECT_HEADER)))
                 .toFuture();
-        if (caller.isDone() && !caller.isCompletedExceptionally() && caller.getNow(null) != null) {
-            return proceed(exchange, chain, caller.getNow(null));
+        Caller known = caller.isDone() && !caller.isCompletedExceptionally() ? caller.getNow(null) : null;
+        if (known != null) {
+            return proceed(exchange, chain, known);
         }
         return Mono.fromFuture(caller).flatMap(resolved -> proceed(exchange, chain, resolved));
     }
