@@ -239,6 +239,38 @@ public abstract class ChatProviderContract {
     }
 
     @Test
+    void anEventNamedErrorIsAnErrorWhateverItsShape() {
+        upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
+                "event: error\ndata: {\"detail\":\"engine overloaded\"}\n\n")));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectNextCount(1)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(UpstreamException.class);
+                    assertThat(error.getMessage()).isEqualTo("engine overloaded");
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
+    void eventsThatAreNotJsonOrNotChunksAreInvalidResponses() {
+        upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {not json\n\n")));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(UpstreamException.class);
+                    assertThat(((UpstreamException) error).code()).isEqualTo("upstream_invalid_response");
+                    assertThat(error.getMessage()).endsWith("an event's data is not JSON");
+                })
+                .verify(LIMIT);
+        upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {\"choices\":\"all of them\"}\n\n")));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(UpstreamException.class);
+                    assertThat(error.getMessage()).endsWith("an event is not a chat.completion.chunk");
+                })
+                .verify(LIMIT);
+    }
+
+    @Test
     void aConnectionResetMidStreamIsAnErrorAfterTheChunksAlreadySent() {
         upstream.enqueue(Reply.sseThenReset(Duration.ofMillis(10),
                 List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"))));

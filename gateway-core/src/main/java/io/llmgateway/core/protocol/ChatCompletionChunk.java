@@ -38,7 +38,6 @@ public record ChatCompletionChunk(
                 extra);
     }
 
-    /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */
     /** A copy with another usage (the gateway's cost added). */
     public ChatCompletionChunk withUsage(Usage usage) {
         return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
@@ -50,6 +49,7 @@ public record ChatCompletionChunk(
         return new ChatCompletionChunk(id, OBJECT, created, model, java.util.List.of(), usage, null, null, null);
     }
 
+    /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */
     @JsonIgnore
     public boolean isUsageOnly() {
         return usage != null && (choices == null || choices.isEmpty());

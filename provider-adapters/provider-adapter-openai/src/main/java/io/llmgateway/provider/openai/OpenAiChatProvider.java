@@ -94,7 +94,26 @@ public class OpenAiChatProvider implements ChatProvider {
         }
     }
 
+    /**
+     * An event's chunk, read straight into the record: one pass per event. An error event ({@code event: error},
+     * or an {@code error} field), or data that is not a chunk, goes the slow way, which says what was wrong.
+     */
     private ChatCompletionChunk readChunk(SseEvent event) {
+        if (!"error".equals(event.event())) {
+            ChatCompletionChunk chunk = null;
+            try {
+                chunk = json.readValue(event.data(), ChatCompletionChunk.class);
+            } catch (JacksonException e) {
+                // readChunkFromTree below names the failure
+            }
+            if (chunk != null && !chunk.extra().containsKey("error")) {
+                return chunk;
+            }
+        }
+        return readChunkFromTree(event);
+    }
+
+    private ChatCompletionChunk readChunkFromTree(SseEvent event) {
         JsonNode node;
         try {
             node = json.readTree(event.data());
