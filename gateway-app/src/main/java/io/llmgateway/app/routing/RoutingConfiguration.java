@@ -30,8 +30,8 @@ public class RoutingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    OpenAiProviderFactory openAiProviderFactory(JsonMapper gatewayJsonMapper) {
-        return new OpenAiProviderFactory(gatewayJsonMapper, OpenAiProviderFactory.PoolSettings.DEFAULTS);
+    OpenAiProviderFactory openAiProviderFactory(JsonMapper gatewayJsonMapper, UpstreamPoolProperties pool) {
+        return new OpenAiProviderFactory(gatewayJsonMapper, pool.toSettings());
     }
 
     @Bean

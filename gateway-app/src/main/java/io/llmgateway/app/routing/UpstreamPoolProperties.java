@@ -1,0 +1,39 @@
+package io.llmgateway.app.routing;
+
+import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The connection pool of each HTTP deployment (one pool per deployment). With HTTP/1.1 a streamed answer holds its
+ * connection to the end, so {@code max-connections} bounds the concurrent calls of one deployment; keep it at least
+ * at the deployment's bulkhead ({@code resilience4j.bulkhead...max-concurrent-calls}), or calls over it wait for a
+ * connection instead of being refused.
+ *
+ * @param maxConnections   open connections per deployment at most (default 1000, the default bulkhead)
+ * @param maxIdleTime      an idle pooled connection is closed after this long (default 30s)
+ * @param maxResponseBytes largest non-streamed answer read into memory (default 16MB)
+ */
+@ConfigurationProperties("gateway.upstream-pool")
+public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
+                                     @DefaultValue("30s") Duration maxIdleTime,
+                                     @DefaultValue("16MB") DataSize maxResponseBytes) {
+
+    public UpstreamPoolProperties {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("gateway.upstream-pool.max-connections must be at least 1");
+        }
+        if (maxIdleTime.isNegative() || maxIdleTime.isZero()) {
+            throw new IllegalArgumentException("gateway.upstream-pool.max-idle-time must be positive");
+        }
+        if (maxResponseBytes.toBytes() < 1 || maxResponseBytes.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
+        }
+    }
+
+    OpenAiProviderFactory.PoolSettings toSettings() {
+        return new OpenAiProviderFactory.PoolSettings(maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes());
+    }
+}
