@@ -10,6 +10,7 @@ import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
 import io.llmgateway.provider.openai.sse.SseEvent;
+import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -32,12 +33,17 @@ public class OpenAiChatProvider implements ChatProvider {
     private static final String CHAT_PATH = "/chat/completions";
 
     private final Deployment deployment;
+    private final URI chatUri;
     private final WebClient client;
     private final JsonMapper json;
     private final UpstreamErrorParser errors;
 
     public OpenAiChatProvider(Deployment deployment, WebClient client, JsonMapper json) {
         this.deployment = deployment;
+        // absolute and built once: a path relative to the client's base URL is expanded as a URI template and
+        // parsed again on every call
+        String base = deployment.baseUrl().toString();
+        this.chatUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CHAT_PATH);
         this.client = client;
         this.json = json;
         this.errors = new UpstreamErrorParser(json);
@@ -77,7 +83,7 @@ public class OpenAiChatProvider implements ChatProvider {
 
     private WebClient.RequestBodySpec post(ChatCompletionRequest request) {
         WebClient.RequestBodySpec spec = client.post()
-                .uri(CHAT_PATH)
+                .uri(chatUri)
                 .contentType(MediaType.APPLICATION_JSON);
         if (deployment.apiKey().isPresent()) {
             spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
