@@ -14,7 +14,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-1}
-export STREAM=0
+export STREAM=0 PACED=0 MANY_STREAMS=0
 export GATEWAY_WARMUP=${GATEWAY_WARMUP:-200}
 
 log() { printf '%s auth-cost: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

@@ -14,6 +14,11 @@
 #                      tools/StreamClient.java for the time to first token; 0 to skip
 #   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
 #   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
+#   MANY_STREAMS=0     N > 0: at the end, hold N long streams through the gateway at once (a second fake upstream
+#                      sends one chunk every MANY_CHUNK_DELAY_MS=100 ms for MANY_HOLD=60 s; the starts are spread
+#                      over MANY_RAMP=20 s) and check every stream, the usage ledger and the gateway's peak memory
+#   PACED=1            also measure latency under a fixed, moderate load: every target at half the gateway's
+#                      maximum (its median plain req/s), Poisson arrivals (wrk/chat.lua's BENCH_RATE); 0 to skip
 #   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets (harmless for nginx and
 #                      the upstream). If unset and the gateway answers 401, run.sh has the gateway's admin API
 #                      issue a service key (with the admin token it gave the gateway's throw-away database)
@@ -21,7 +26,8 @@
 #   GATEWAY_PROJECT_ID= sent as X-Project-Id when set
 #   AUTO_KEY=1         0: never ask for a key (a 401 then fails the run)
 #   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
-#   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: none, the JVM's own defaults)
+#   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: the Helm chart's heap, -Xmx768m, with
+#                      -XX:+ExitOnOutOfMemoryError; set it empty for the JVM's own defaults)
 #   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr);
 #                      async: profile the gateway's CPU with async-profiler during its measured plain runs only
 #                      (gateway-cpu.collapsed) and print its CPU by stage (tools/stages.py)
@@ -43,6 +49,12 @@ RUNS=${RUNS:-3}
 STREAM=${STREAM:-1}
 STREAM_RUNS=${STREAM_RUNS:-$RUNS}
 CHUNK_DELAY_MS=${CHUNK_DELAY_MS:-0}
+PACED=${PACED:-1}
+MANY_STREAMS=${MANY_STREAMS:-0}
+MANY_RAMP=${MANY_RAMP:-20}
+MANY_HOLD=${MANY_HOLD:-60}
+MANY_CHUNK_DELAY_MS=${MANY_CHUNK_DELAY_MS:-100}
+MANY_CHUNKS=$((MANY_HOLD * 1000 / MANY_CHUNK_DELAY_MS))
 GATEWAY_API_KEY=${GATEWAY_API_KEY:-}
 GATEWAY_USER_ID=${GATEWAY_USER_ID:-}
 GATEWAY_PROJECT_ID=${GATEWAY_PROJECT_ID:-}
@@ -50,7 +62,9 @@ AUTO_KEY=${AUTO_KEY:-1}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 LIMITS=${LIMITS:-on}
 BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":1000000000000,"concurrent_requests":100000,"token_budget":{"limit":1000000000000000,"period":"month"},"cost_budget":{"limit_usd":1000000,"period":"month"}}'
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
+# the Helm chart's defaults: a 1 GiB memory limit with the heap at 75 % of it (-XX:MaxRAMPercentage=75); on a host
+# with more memory than that, the same heap is -Xmx768m
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:+ExitOnOutOfMemoryError}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
 PROFILE=${PROFILE:-0}
 export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID
@@ -148,7 +162,7 @@ cleanup() {
             kill -KILL "$pg" 2>/dev/null
         fi
     fi
-    cp "$WORK/upstream.log" "$WORK/gateway.log" "$RESULTS/" 2>/dev/null
+    cp "$WORK/upstream.log" "$WORK/gateway.log" "$WORK/paced-upstream.log" "$RESULTS/" 2>/dev/null
     cp "$WORK/nginx/error.log" "$RESULTS/nginx-error.log" 2>/dev/null
     cp "$WORK/nginx/nginx.conf" "$RESULTS/nginx.conf" 2>/dev/null
     rm -rf "$WORK"
@@ -174,11 +188,12 @@ free_port() {
 UPSTREAM_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 GATEWAY_PORT=$(free_port)
+PACED_UPSTREAM_PORT=$(free_port)
 
 # ---------------------------------------------------------------- environment record
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
+    echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS PACED=$PACED MANY_STREAMS=$MANY_STREAMS MANY_RAMP=$MANY_RAMP MANY_HOLD=$MANY_HOLD MANY_CHUNK_DELAY_MS=$MANY_CHUNK_DELAY_MS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
     echo "api key given: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
     echo "gateway args: $GATEWAY_ARGS"
     echo "gateway java opts: $GATEWAY_JAVA_OPTS"
@@ -216,6 +231,17 @@ BENCH_ADMIN_TOKEN=${GATEWAY_AUTH_ADMIN_TOKEN:-}
 if [[ -z $BENCH_ADMIN_TOKEN ]]; then
     BENCH_ADMIN_TOKEN=$(java "$BENCH_DIR/tools/MintKey.java" gwa_ | cut -d' ' -f1) || die "could not mint an admin token"
 fi
+# MANY_STREAMS: a second deployment and model for the long, paced streams, and room for that many at once in the
+# deployments' connection pools and bulkheads (both 1000 by default)
+MANY_ARGS=()
+if ((MANY_STREAMS > 0)); then
+    MANY_ARGS=(--gateway.deployments.paced.type=openai
+        "--gateway.deployments.paced.base-url=http://127.0.0.1:$PACED_UPSTREAM_PORT/v1"
+        '--gateway.models[1].id=bench-paced' '--gateway.models[1].deployment=paced'
+        '--gateway.models[1].price.input-per-million=0.5' '--gateway.models[1].price.output-per-million=1.5'
+        "--gateway.upstream-pool.max-connections=$MANY_STREAMS"
+        "--resilience4j.bulkhead.configs.default.max-concurrent-calls=$MANY_STREAMS")
+fi
 [[ $PROFILE == 1 ]] && GATEWAY_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RESULTS/gateway.jfr"
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word-split on purpose
 (cd "$WORK" && GATEWAY_AUTH_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
@@ -225,8 +251,14 @@ fi
     --gateway.deployments.bench.base-url="http://127.0.0.1:$UPSTREAM_PORT/v1" \
     '--gateway.models[0].id=bench-model' '--gateway.models[0].deployment=bench' \
     '--gateway.models[0].price.input-per-million=0.5' '--gateway.models[0].price.output-per-million=1.5' \
-    $GATEWAY_ARGS > "$WORK/gateway.log" 2>&1 < /dev/null) &
+    "${MANY_ARGS[@]}" $GATEWAY_ARGS > "$WORK/gateway.log" 2>&1 < /dev/null) &
 PIDS+=($!)
+if ((MANY_STREAMS > 0)); then
+    log "starting the paced fake upstream on 127.0.0.1:$PACED_UPSTREAM_PORT ($MANY_CHUNKS chunks, one per ${MANY_CHUNK_DELAY_MS} ms)"
+    setsid java -Xms256m -Xmx512m -jar "$UPSTREAM_JAR" "$PACED_UPSTREAM_PORT" "--chunk-delay-ms=$MANY_CHUNK_DELAY_MS" \
+        "--content-chunks=$MANY_CHUNKS" > "$WORK/paced-upstream.log" 2>&1 < /dev/null &
+    PIDS+=($!)
+fi
 
 CURL_AUTH=()
 set_auth_headers() {  # the same headers as bench/wrk/chat.lua sends
@@ -324,9 +356,10 @@ done
 log "every target answers a valid chat completion"
 
 # ---------------------------------------------------------------- load
-run_wrk() {  # mode, target, seconds, output file
+run_wrk() {  # mode (plain, stream or paced), target, seconds, output file
     local mode=$1 target=$2 seconds=$3 out=$4
     BENCH_STREAM=$([[ $mode == stream ]] && echo 1 || echo 0) \
+        BENCH_RATE=$([[ $mode == paced ]] && echo "$PACED_RATE" || echo "") BENCH_CONNECTIONS=$CONNECTIONS \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/wrk/chat.lua" \
         "$(url_of "$target")" > "$out" 2>&1 || die "wrk failed: $(cat "$out")"
     grep -q '^BENCH_RESULT ' "$out" || die "no result line in $out"
@@ -368,6 +401,26 @@ target_ticks() {  # target
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
 
+# One measured run of a target: wrk, the CPU its own processes used, a top sample halfway (and the profiler, when
+# on, around the gateway's plain runs)
+measured_run() {  # mode, target, run number, runs
+    local mode=$1 target=$2 r=$3 runs=$4 out sampler profiled ticks
+    out=$RESULTS/$mode-$target-run$r.txt
+    sample_cpu "$mode $target run$r" &
+    sampler=$!
+    profiled=$([[ $PROFILE == async && $mode == plain && $target == gateway ]] && echo 1 || echo 0)
+    # resume keeps the samples of the earlier runs: the profile covers every measured plain run
+    [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
+    ticks=$(target_ticks "$target")
+    run_wrk "$mode" "$target" "$DURATION" "$out"
+    ticks=$(( $(target_ticks "$target") - ticks ))
+    [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
+    wait "$sampler" || true
+    awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
+        'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0)}' >> "$out"
+    log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request"
+}
+
 MODES=(plain)
 [[ $STREAM == 1 ]] && MODES+=(stream)
 for mode in "${MODES[@]}"; do
@@ -384,23 +437,26 @@ for mode in "${MODES[@]}"; do
     done
     for ((r = 1; r <= runs; r++)); do
         for target in "${TARGETS[@]}"; do
-            out=$RESULTS/$mode-$target-run$r.txt
-            sample_cpu "$mode $target run$r" &
-            sampler=$!
-            profiled=$([[ $PROFILE == async && $mode == plain && $target == gateway ]] && echo 1 || echo 0)
-            # resume keeps the samples of the earlier runs: the profile covers every measured plain run
-            [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
-            ticks=$(target_ticks "$target")
-            run_wrk "$mode" "$target" "$DURATION" "$out"
-            ticks=$(( $(target_ticks "$target") - ticks ))
-            [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
-            wait "$sampler" || true
-            awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
-                'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0)}' >> "$out"
-            log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request"
+            measured_run "$mode" "$target" "$r" "$runs"
         done
     done
 done
+
+# ---------------------------------------------------------------- latency at half the gateway's maximum throughput
+# Closed-loop runs measure throughput, and their latency is mostly queueing. Here every target gets the same
+# moderate, paced load: half the gateway's median plain req/s, so the gateway is not saturated.
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+if [[ $PACED == 1 ]]; then
+    PACED_RATE=$(for f in "$RESULTS"/plain-gateway-run*.txt; do field "$f" rps; done | median \
+        | awk '{printf "%d", $1 / 2}')
+    MODES+=(paced)
+    for ((r = 1; r <= RUNS; r++)); do
+        for target in "${TARGETS[@]}"; do
+            measured_run paced "$target" "$r" "$RUNS"
+        done
+    done
+fi
 
 # ---------------------------------------------------------------- time to first token (streams)
 # wrk sees only the end of a stream; tools/StreamClient.java (JDK only) keeps CONNECTIONS streams going and times
@@ -421,9 +477,62 @@ if [[ $STREAM == 1 ]]; then
     done
 fi
 
+# ---------------------------------------------------------------- many long streams at once (MANY_STREAMS)
+# Every stream is sent once (starts spread over MANY_RAMP s) and lasts MANY_HOLD s; the client checks each one ends
+# with data: [DONE] and counts its events. Then the usage ledger must hold one record per stream with every
+# completion token, and the gateway's resident memory is sampled every second throughout.
+usage_of_model() {  # model -> "requests completion_tokens" from the admin usage API (0 0 when it has no row)
+    curl -s --max-time 10 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
+        "http://127.0.0.1:$GATEWAY_PORT/admin/v1/usage?project_id=bench&group_by=model" \
+        | grep -o "{[^{}]*\"model\":\"$1\"[^{}]*}" \
+        | sed -n 's/.*"requests":\([0-9]*\).*"completion_tokens":\([0-9]*\).*/\1 \2/p' | head -n 1 | grep . || echo "0 0"
+}
+if ((MANY_STREAMS > 0)); then
+    wait_for "paced upstream" "${PIDS[3]}" 60 "$WORK/paced-upstream.log" -X POST -H 'Content-Type: application/json' \
+        -d '{"model":"x"}' "http://127.0.0.1:$PACED_UPSTREAM_PORT$CHAT_PATH"
+    STREAM_HEADERS=()
+    [[ -n $GATEWAY_API_KEY ]] && STREAM_HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
+    [[ -n $GATEWAY_USER_ID ]] && STREAM_HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
+    [[ -n $GATEWAY_PROJECT_ID ]] && STREAM_HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
+    gateway_jvm=$(pgrep -g "${PIDS[2]}" java | head -n 1)
+    rss_file=$WORK/many-rss.txt
+    (while kill -0 "$gateway_jvm" 2>/dev/null; do
+        awk '/^VmRSS:/ {print $2}' "/proc/$gateway_jvm/status" 2>/dev/null
+        sleep 1
+    done) > "$rss_file" &
+    rss_sampler=$!
+    read -r before_requests before_tokens <<< "$(usage_of_model bench-paced)"
+    ticks=$(target_ticks gateway)
+    out=$RESULTS/many-streams.txt
+    log "many streams: $MANY_STREAMS streams of ${MANY_HOLD}s through the gateway, started over ${MANY_RAMP}s"
+    STREAM_MODEL=bench-paced java -Xmx512m "$BENCH_DIR/tools/ManyStreams.java" "$(url_of gateway)" "$MANY_STREAMS" \
+        "$MANY_RAMP" "${STREAM_HEADERS[@]}" > "$out" 2>&1 || die "the many-streams client failed: $(tail -n 5 "$out")"
+    ticks=$(( $(target_ticks gateway) - ticks ))
+    grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
+    # the ledger writes in batches: wait until it holds a record for every stream, or 60 s
+    for _ in $(seq 60); do
+        read -r after_requests after_tokens <<< "$(usage_of_model bench-paced)"
+        ((after_requests - before_requests >= MANY_STREAMS)) && break
+        sleep 1
+    done
+    kill "$rss_sampler" 2>/dev/null; wait "$rss_sampler" 2>/dev/null || true
+    peak_rss=$(sort -n "$rss_file" | tail -n 1)
+    ok=$(field "$out" streams)
+    {
+        echo "MANY_RESULT streams=$MANY_STREAMS ok=$ok errors=$(field "$out" errors)" \
+            "events_min=$(field "$out" events_min) events_max=$(field "$out" events_max)" \
+            "expected_events=$((MANY_CHUNKS + 4))" \
+            "ttft_p50_us=$(field "$out" ttft_p50_us) ttft_p99_us=$(field "$out" ttft_p99_us)" \
+            "gap_p50_us=$(field "$out" gap_p50_us) gap_p99_us=$(field "$out" gap_p99_us) gap_max_us=$(field "$out" gap_max_us)" \
+            "usage_records=$((after_requests - before_requests)) usage_completion_tokens=$((after_tokens - before_tokens))" \
+            "expected_completion_tokens=$((ok * MANY_CHUNKS))" \
+            "peak_rss_mib=$(awk -v kb="${peak_rss:-0}" 'BEGIN {printf "%.0f", kb / 1024}')" \
+            "cpu_s=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz}')"
+    } > "$RESULTS/many-streams-result.txt"
+    log "many streams: $(cut -d' ' -f2- "$RESULTS/many-streams-result.txt")"
+fi
+
 # ---------------------------------------------------------------- summary
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
-    if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 TSV=$RESULTS/summary.tsv
 printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\n' > "$TSV"
 for mode in "${MODES[@]}"; do
@@ -445,7 +554,7 @@ for mode in "${MODES[@]}"; do
     done
 done
 
-awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" '
+awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" -v rate="${PACED_RATE:-}" '
 NR == 1 { next }
 { key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
   cpu[key] = $9; cpureq[key] = $10
@@ -466,7 +575,12 @@ END {
   }
   print ""
   for (i = 1; i <= m; i++) {
-    g = modes[i] "/gateway"; n = modes[i] "/nginx"
+    g = modes[i] "/gateway"; n = modes[i] "/nginx"; u = modes[i] "/upstream"
+    if (modes[i] == "paced") {
+      printf "paced (%s req/s offered to each target, half the gateway'"'"'s plain maximum): latency the gateway adds above direct (gateway minus upstream): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; nginx adds p50 %.2f ms, p99 %.2f ms\n",
+        rate, p50[g] - p50[u], p99[g] - p99[u], p999[g] - p999[u], p50[n] - p50[u], p99[n] - p99[u]
+      continue
+    }
     printf "%s: gateway/nginx throughput %.3f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.1f), p99 %.2f vs %.2f ms (x%.1f), p99.9 %.2f vs %.2f ms (x%.1f); CPU per request %.0f vs %.0f us (x%.1f)\n",
       modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n], cpureq[g], cpureq[n], (cpureq[n] > 0 ? cpureq[g] / cpureq[n] : 0)
   }
@@ -493,6 +607,30 @@ if [[ $STREAM == 1 ]]; then
         awk -v g="$gw99" -v u="$up99" 'BEGIN {printf "gateway minus upstream, time to first token at p99: %.2f ms\n", (g - u) / 1000}'
     } | tee -a "$RESULTS/summary.txt"
 fi
+if ((MANY_STREAMS > 0)) && [[ -f $RESULTS/many-streams-result.txt ]]; then
+    m=$RESULTS/many-streams-result.txt
+    ms() { awk -v v="$(field "$m" "$1")" 'BEGIN {printf "%.1f", v / 1000}'; }
+    {
+        echo
+        echo "Many streams at once ($MANY_STREAMS streams of ${MANY_HOLD}s, one chunk per ${MANY_CHUNK_DELAY_MS} ms, started over ${MANY_RAMP}s):"
+        echo "  streams that ended with [DONE]: $(field "$m" ok) of $MANY_STREAMS; errors: $(field "$m" errors); events per stream: $(field "$m" events_min) to $(field "$m" events_max) (expected $(field "$m" expected_events))"
+        echo "  time to first token: p50 $(ms ttft_p50_us) ms, p99 $(ms ttft_p99_us) ms; a stream's longest pause between two reads: p50 $(ms gap_p50_us) ms, p99 $(ms gap_p99_us) ms, max $(ms gap_max_us) ms"
+        echo "  usage ledger: $(field "$m" usage_records) records (expected $MANY_STREAMS), $(field "$m" usage_completion_tokens) completion tokens (expected $(field "$m" expected_completion_tokens))"
+        echo "  the gateway's peak resident memory during the phase: $(field "$m" peak_rss_mib) MiB; its CPU: $(field "$m" cpu_s) s"
+    } | tee -a "$RESULTS/summary.txt"
+fi
+# peak resident memory (VmHWM) of each target's own processes over the whole benchmark, read before they stop
+peak_rss_mib() {  # target
+    local pid total=0 kb
+    case $1 in upstream) pid=${PIDS[0]} ;; nginx) pid=${PIDS[1]} ;; gateway) pid=${PIDS[2]} ;; esac
+    for p in $(pgrep -g "$pid"); do
+        kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null) || kb=0
+        total=$((total + ${kb:-0}))
+    done
+    awk -v kb="$total" 'BEGIN {printf "%.0f", kb / 1024}'
+}
+echo "peak resident memory (VmHWM of its own processes, whole benchmark): gateway $(peak_rss_mib gateway) MiB, nginx $(peak_rss_mib nginx) MiB, upstream $(peak_rss_mib upstream) MiB" \
+    | tee -a "$RESULTS/summary.txt"
 if [[ -s $RESULTS/foreign-cpu.txt ]]; then
     {
         echo "WARNING: other processes used the CPU during measured runs (sampled once per run; >= 10% of one core):"

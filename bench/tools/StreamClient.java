@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -20,13 +22,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java StreamClient.java URL CONNECTIONS SECONDS [Header: value]...</pre>
  *
- * The body is the one of wrk/chat.lua's streaming mode. Prints one parseable line:
+ * The body is the one of wrk/chat.lua's streaming mode, with the model {@code STREAM_MODEL} (environment, default
+ * {@code bench-model}). Prints one parseable line:
  * {@code STREAM_RESULT streams=N rps=X ttft_p50_us=N ttft_p99_us=N ttft_p999_us=N end_p50_us=N end_p99_us=N
- * errors=N}. A stream counts only when it started and ended inside the measured window.
+ * errors=N events_min=N events_max=N gap_p50_us=N gap_p99_us=N gap_max_us=N}. A stream counts only when it started
+ * and ended inside the measured window. {@code events} are the SSE events a stream carried; {@code gap} is, per
+ * stream, the longest pause between two reads after its first byte (its percentiles over the streams). After it,
+ * one {@code STREAM_ERROR kind: count} line per kind of failure (an exception's root cause, a status, no [DONE]).
  */
 public class StreamClient {
 
-    private static final String BODY = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":"
+    private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":"
             + "\"Say hello in one short sentence.\"}],\"max_tokens\":32,\"stream\":true,"
             + "\"stream_options\":{\"include_usage\":true}}";
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -39,11 +45,12 @@ public class StreamClient {
         URI uri = URI.create(args[0]);
         int connections = Integer.parseInt(args[1]);
         long seconds = Long.parseLong(args[2]);
+        String model = System.getenv().getOrDefault("STREAM_MODEL", "bench-model");
         HttpRequest.Builder template = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY));
+                .POST(HttpRequest.BodyPublishers.ofString(String.format(BODY, model)));
         for (int i = 3; i < args.length; i++) {
             int colon = args[i].indexOf(':');
             template.header(args[i].substring(0, colon).trim(), args[i].substring(colon + 1).trim());
@@ -53,20 +60,26 @@ public class StreamClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
         long start = System.nanoTime();
-        long end = start + Duration.ofSeconds(seconds).toNanos();
         Results results = new Results();
-        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        long end = start + Duration.ofSeconds(seconds).toNanos();
+        List<CompletableFuture<Void>> streams = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            loops.add(loop(client, request, end, results));
+            streams.add(loop(client, request, end, results));
         }
-        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new)).join();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] ttft = results.ttft();
-        long[] total = results.total();
+        long[] ttft = results.column(0);
+        long[] total = results.column(1);
+        long[] events = results.column(2);
+        long[] gaps = results.column(3);
         System.out.printf("STREAM_RESULT streams=%d rps=%.2f ttft_p50_us=%d ttft_p99_us=%d ttft_p999_us=%d"
-                        + " end_p50_us=%d end_p99_us=%d errors=%d%n", ttft.length, ttft.length / elapsed,
+                        + " end_p50_us=%d end_p99_us=%d errors=%d events_min=%d events_max=%d gap_p50_us=%d"
+                        + " gap_p99_us=%d gap_max_us=%d%n", ttft.length, ttft.length / elapsed,
                 percentile(ttft, 50), percentile(ttft, 99), percentile(ttft, 99.9),
-                percentile(total, 50), percentile(total, 99), results.errors.get());
+                percentile(total, 50), percentile(total, 99), results.errors.get(),
+                events.length == 0 ? 0 : events[0], events.length == 0 ? 0 : events[events.length - 1],
+                percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1]);
+        results.kinds.forEach((kind, count) -> System.out.printf("STREAM_ERROR %s: %d%n", kind, count.get()));
         System.exit(0);
     }
 
@@ -75,18 +88,25 @@ public class StreamClient {
         if (System.nanoTime() >= end) {
             return CompletableFuture.completedFuture(null);
         }
+        return one(client, request, end, results).thenCompose(ignored -> loop(client, request, end, results));
+    }
+
+    /** One stream; it counts if it ends by {@code end}. */
+    private static CompletableFuture<Void> one(HttpClient client, HttpRequest request, long end, Results results) {
         long sent = System.nanoTime();
         Timing timing = new Timing();
         return client.sendAsync(request, info -> timing)
                 .handle((response, error) -> {
                     if (error != null || response.statusCode() != 200 || !timing.done) {
                         results.errors.incrementAndGet();
+                        results.kinds.computeIfAbsent(error != null ? rootCause(error).getClass().getSimpleName()
+                                        : response.statusCode() != 200 ? "status " + response.statusCode()
+                                        : "no [DONE]", kind -> new AtomicLong()).incrementAndGet();
                     } else if (timing.ended <= end) {
-                        results.add(timing.firstByte - sent, timing.ended - sent);
+                        results.add(timing.firstByte - sent, timing.ended - sent, timing.events, timing.longestGap);
                     }
                     return null;
-                })
-                .thenCompose(ignored -> loop(client, request, end, results));
+                });
     }
 
     /** Reads a stream, noting when its first byte and its end arrived and whether it ended with [DONE]. */
@@ -96,6 +116,10 @@ public class StreamClient {
         private int tailLength;
         private boolean seen;
         private long firstByte;
+        private long lastRead;
+        private long longestGap;
+        private long events;
+        private byte previous;
         private long ended;
         private boolean done;
 
@@ -116,9 +140,21 @@ public class StreamClient {
                 if (length == 0) {
                     continue;
                 }
+                long now = System.nanoTime();
                 if (!seen) {
                     seen = true;
-                    firstByte = System.nanoTime();
+                    firstByte = now;
+                } else {
+                    longestGap = Math.max(longestGap, now - lastRead);
+                }
+                lastRead = now;
+                // an SSE event ends with an empty line: count "\n\n", also across two reads
+                for (int i = buffer.position(); i < buffer.limit(); i++) {
+                    byte b = buffer.get(i);
+                    if (b == '\n' && previous == '\n') {
+                        events++;
+                    }
+                    previous = b;
                 }
                 // keep the last bytes only: enough to see the final data: [DONE]
                 if (length >= tail.length) {
@@ -151,18 +187,24 @@ public class StreamClient {
     private static final class Results {
         private final List<long[]> samples = new ArrayList<>();
         private final AtomicLong errors = new AtomicLong();
+        private final Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
 
-        synchronized void add(long ttftNanos, long totalNanos) {
-            samples.add(new long[] {ttftNanos / 1000, totalNanos / 1000});
+        synchronized void add(long ttftNanos, long totalNanos, long events, long longestGapNanos) {
+            samples.add(new long[] {ttftNanos / 1000, totalNanos / 1000, events, longestGapNanos / 1000});
         }
 
-        synchronized long[] ttft() {
-            return samples.stream().mapToLong(sample -> sample[0]).sorted().toArray();
+        /** One measure over all streams, sorted: 0 ttft, 1 end, 2 events, 3 longest gap. */
+        synchronized long[] column(int index) {
+            return samples.stream().mapToLong(sample -> sample[index]).sorted().toArray();
         }
+    }
 
-        synchronized long[] total() {
-            return samples.stream().mapToLong(sample -> sample[1]).sorted().toArray();
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
         }
+        return cause;
     }
 
     private static long percentile(long[] sorted, double percentile) {

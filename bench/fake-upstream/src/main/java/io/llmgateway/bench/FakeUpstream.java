@@ -2,6 +2,7 @@ package io.llmgateway.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -23,8 +25,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * server-sent-event stream of {@code chat.completion.chunk} events ending with a usage chunk and
  * {@code data: [DONE]}. Listens on 127.0.0.1 only. No per-request logging.
  *
- * <p>Usage: {@code java -jar fake-upstream.jar PORT [--chunk-delay-ms=N]}; the delay between two stream events can
- * also come from the environment variable {@code FAKE_UPSTREAM_CHUNK_DELAY_MS} (default 0).
+ * <p>Usage: {@code java -jar fake-upstream.jar PORT [--chunk-delay-ms=N] [--content-chunks=N]}; the delay between
+ * two stream events can also come from the environment variable {@code FAKE_UPSTREAM_CHUNK_DELAY_MS} (default 0).
+ * A stream has {@code --content-chunks} content chunks (default 9, the words of the fixed answer; more repeat
+ * them), between the role chunk and the finish and usage chunks; its usage counts one completion token per content
+ * chunk.
  */
 public final class FakeUpstream {
 
@@ -42,7 +47,7 @@ public final class FakeUpstream {
     private static final byte[] NOT_FOUND = "{\"error\":{\"message\":\"not found\",\"type\":\"invalid_request_error\"}}"
             .getBytes(StandardCharsets.UTF_8);
 
-    private static final byte[][] EVENTS = streamEvents();
+    private static final String[] WORDS = {"Hello", "!", " How", " can", " I", " help", " you", " today", "?"};
 
     private FakeUpstream() {
     }
@@ -54,29 +59,33 @@ public final class FakeUpstream {
         }
         int port = Integer.parseInt(args[0]);
         long delayMs = parseLong(System.getenv("FAKE_UPSTREAM_CHUNK_DELAY_MS"), 0);
+        int contentChunks = WORDS.length;
         for (int i = 1; i < args.length; i++) {
             if (args[i].startsWith("--chunk-delay-ms=")) {
                 delayMs = Long.parseLong(args[i].substring("--chunk-delay-ms=".length()));
+            } else if (args[i].startsWith("--content-chunks=")) {
+                contentChunks = Integer.parseInt(args[i].substring("--content-chunks=".length()));
             } else {
                 System.err.println("unknown argument: " + args[i]);
                 System.exit(2);
             }
         }
         Duration chunkDelay = Duration.ofMillis(delayMs);
+        byte[][] events = streamEvents(contentChunks);
 
         DisposableServer server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(port)
-                .handle((request, response) -> handle(request, response, chunkDelay))
+                .handle((request, response) -> handle(request, response, events, chunkDelay))
                 .bindNow();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.disposeNow(Duration.ofSeconds(2))));
         System.out.println("fake upstream listening on 127.0.0.1:" + server.port() + " (chunk delay "
-                + delayMs + " ms)");
+                + delayMs + " ms, " + contentChunks + " content chunks per stream)");
         server.onDispose().block();
     }
 
     private static Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response,
-                                          Duration chunkDelay) {
+                                          byte[][] events, Duration chunkDelay) {
         if (request.method() != HttpMethod.POST || !PATH.equals(pathOf(request.uri()))) {
             return request.receive().then(response.status(HttpResponseStatus.NOT_FOUND)
                     .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
@@ -85,7 +94,7 @@ public final class FakeUpstream {
                     .then());
         }
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> isStream(body) ? stream(response, chunkDelay) : complete(response));
+                .flatMap(body -> isStream(body) ? stream(response, events, chunkDelay) : complete(response));
     }
 
     private static Mono<Void> complete(HttpServerResponse response) {
@@ -96,10 +105,15 @@ public final class FakeUpstream {
                 .then();
     }
 
-    private static Mono<Void> stream(HttpServerResponse response, Duration chunkDelay) {
-        Flux<ByteBuf> events = Flux.fromArray(EVENTS).map(Unpooled::wrappedBuffer);
+    private static Mono<Void> stream(HttpServerResponse response, byte[][] data, Duration chunkDelay) {
+        Flux<ByteBuf> events = Flux.fromArray(data).map(Unpooled::wrappedBuffer);
         if (!chunkDelay.isZero()) {
-            events = Flux.concat(events.take(1), events.skip(1).delayElements(chunkDelay));
+            // the pauses are timers of the connection's own event loop: with thousands of paced streams, Reactor's
+            // shared parallel scheduler (a lock and a thread hand-off per event) made this server the bottleneck
+            EventLoop[] loop = new EventLoop[1];
+            response.withConnection(connection -> loop[0] = connection.channel().eventLoop());
+            events = Flux.concat(events.take(1),
+                    events.skip(1).delayElements(chunkDelay, Schedulers.fromExecutorService(loop[0])));
         }
         return response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
@@ -134,18 +148,19 @@ public final class FakeUpstream {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    private static byte[][] streamEvents() {
+    private static byte[][] streamEvents(int contentChunks) {
         String head = "{\"id\":\"" + ID + "\",\"object\":\"chat.completion.chunk\",\"created\":" + CREATED
                 + ",\"model\":\"" + MODEL + "\",\"system_fingerprint\":\"fp_bench\",\"choices\":";
         List<String> data = new ArrayList<>();
         data.add(head + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
                 + "\"finish_reason\":null}]}");
-        for (String piece : new String[] {"Hello", "!", " How", " can", " I", " help", " you", " today", "?"}) {
-            data.add(head + "[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"logprobs\":null,"
-                    + "\"finish_reason\":null}]}");
+        for (int i = 0; i < contentChunks; i++) {
+            data.add(head + "[{\"index\":0,\"delta\":{\"content\":\"" + WORDS[i % WORDS.length] + "\"},"
+                    + "\"logprobs\":null,\"finish_reason\":null}]}");
         }
         data.add(head + "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
-        data.add(head + "[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":9,\"total_tokens\":23}}");
+        data.add(head + "[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":" + contentChunks
+                + ",\"total_tokens\":" + (14 + contentChunks) + "}}");
         data.add("[DONE]");
         byte[][] events = new byte[data.size()][];
         for (int i = 0; i < data.size(); i++) {
