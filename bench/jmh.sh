@@ -10,7 +10,12 @@ JMH_ARGS=${JMH_ARGS:-}
 "$ROOT/mvnw" -B -q -ntp -f "$ROOT/bench/jmh/pom.xml" package
 mkdir -p "$ROOT/bench/results"
 out="$ROOT/bench/results/jmh-$(date -u +%Y%m%dT%H%M%SZ).txt"
+# the defaults, each unless JMH_ARGS gives that option itself (JMH refuses an option given twice)
+defaults=()
+for option in "-f 1" "-wi 3" "-w 2s" "-i 5" "-r 2s"; do
+    [[ " $JMH_ARGS " == *" ${option%% *} "* ]] || defaults+=(${option})
+done
 # shellcheck disable=SC2086
 java -cp "$ROOT/bench/jmh/target/gateway-jmh-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/jmh/target/classpath.txt")" \
-    org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 5 -r 2s ${JMH_ARGS} | tee "$out"
+    org.openjdk.jmh.Main "${defaults[@]}" ${JMH_ARGS} | tee "$out"
 echo "results: $out"
