@@ -40,10 +40,7 @@ public class OpenAiChatProvider implements ChatProvider {
 
     public OpenAiChatProvider(Deployment deployment, WebClient client, JsonMapper json) {
         this.deployment = deployment;
-        // absolute and built once: a path relative to the client's base URL is expanded as a URI template and
-        // parsed again on every call
-        String base = deployment.baseUrl().toString();
-        this.chatUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CHAT_PATH);
+        this.chatUri = OpenAiProviderFactory.endpoint(deployment, CHAT_PATH);
         this.client = client;
         this.json = json;
         this.errors = new UpstreamErrorParser(json);

@@ -7,6 +7,7 @@ import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
+import java.net.URI;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -38,6 +39,7 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
     private final JsonMapper json;
     private final String purposeField;
     private final UpstreamErrorParser errors;
+    private final URI embeddingsUri;
 
     /**
      * @param purposeField the body field that carries the request's {@link EmbeddingPurpose} ({@code "query"} or
@@ -45,6 +47,7 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
      */
     public OpenAiEmbeddingProvider(Deployment deployment, WebClient client, JsonMapper json, String purposeField) {
         this.deployment = deployment;
+        this.embeddingsUri = OpenAiProviderFactory.endpoint(deployment, EMBEDDINGS_PATH);
         this.client = client;
         this.json = json;
         this.purposeField = purposeField;
@@ -72,7 +75,7 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
 
     private WebClient.RequestHeadersSpec<?> post(EmbeddingRequest request) {
         WebClient.RequestBodySpec spec = client.post()
-                .uri(EMBEDDINGS_PATH)
+                .uri(embeddingsUri)
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON);
         if (deployment.apiKey().isPresent()) {

@@ -71,12 +71,25 @@ public class OpenAiProviderFactory {
         HttpClient http = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) deployment.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true);
-        String base = deployment.baseUrl().toString();
         return WebClient.builder()
-                .baseUrl(base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                .baseUrl(root(deployment))
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(pool.maxResponseBytes()))
                 .build();
+    }
+
+    /**
+     * The absolute URI of one endpoint of a deployment, e.g. {@code /chat/completions}. Providers build theirs once:
+     * a path relative to the WebClient's base URL is expanded as a URI template and parsed again on every call.
+     */
+    static URI endpoint(Deployment deployment, String path) {
+        return URI.create(root(deployment) + path);
+    }
+
+    /** The deployment's API root without a trailing slash. */
+    private static String root(Deployment deployment) {
+        String base = deployment.baseUrl().toString();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** What a deployment's WebClient is built from. */
