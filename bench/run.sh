@@ -390,10 +390,12 @@ sample_cpu() {  # label
 # CPU time (user + system, in clock ticks) used so far by a target's own processes (its process group: nginx's
 # master and workers; the JVM for upstream and gateway; not the gateway's embedded PostgreSQL, a session of its own)
 CLK_TCK=$(getconf CLK_TCK)
+target_processes() {  # target -> the pids of its own processes (its process group)
+    case $1 in upstream) pgrep -g "${PIDS[0]}" ;; nginx) pgrep -g "${PIDS[1]}" ;; gateway) pgrep -g "${PIDS[2]}" ;; esac
+}
 target_ticks() {  # target
-    local pid total=0 t
-    case $1 in upstream) pid=${PIDS[0]} ;; nginx) pid=${PIDS[1]} ;; gateway) pid=${PIDS[2]} ;; esac
-    for p in $(pgrep -g "$pid"); do
+    local total=0 t
+    for p in $(target_processes "$1"); do
         t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || t=0
         total=$((total + ${t:-0}))
     done
@@ -621,9 +623,8 @@ if ((MANY_STREAMS > 0)) && [[ -f $RESULTS/many-streams-result.txt ]]; then
 fi
 # peak resident memory (VmHWM) of each target's own processes over the whole benchmark, read before they stop
 peak_rss_mib() {  # target
-    local pid total=0 kb
-    case $1 in upstream) pid=${PIDS[0]} ;; nginx) pid=${PIDS[1]} ;; gateway) pid=${PIDS[2]} ;; esac
-    for p in $(pgrep -g "$pid"); do
+    local total=0 kb
+    for p in $(target_processes "$1"); do
         kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null) || kb=0
         total=$((total + ${kb:-0}))
     done
