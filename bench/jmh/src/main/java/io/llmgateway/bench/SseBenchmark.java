@@ -1,5 +1,7 @@
 package io.llmgateway.bench;
 
+import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.provider.openai.sse.SseEvent;
 import io.llmgateway.provider.openai.sse.SseEventParser;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Parsing an upstream's event stream: the fake upstream's 13 events and {@code [DONE]} of bench/run.sh's
@@ -22,6 +25,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SseBenchmark {
 
+    private final JsonMapper json = GatewayJson.newMapper();
     private byte[] stream;
 
     @Setup
@@ -39,6 +43,30 @@ public class SseBenchmark {
                 + "\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":9,\"total_tokens\":23}}\n\n");
         events.append("data: [DONE]\n\n");
         stream = events.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The whole stream as the OpenAI adapter reads it: parsed, then each event's chunk read from its bytes. */
+    @Benchmark
+    public int readChunks() {
+        int choices = 0;
+        for (SseEvent event : parseStream()) {
+            if (!event.isDone()) {
+                choices += json.readValue(event.utf8Data(), ChatCompletionChunk.class).choices().size();
+            }
+        }
+        return choices;
+    }
+
+    /** The same, with each event's data decoded to text first, as the adapter did before 2026-11-22 (session 6). */
+    @Benchmark
+    public int readChunksViaText() {
+        int choices = 0;
+        for (SseEvent event : parseStream()) {
+            if (!event.isDone()) {
+                choices += json.readValue(event.data(), ChatCompletionChunk.class).choices().size();
+            }
+        }
+        return choices;
     }
 
     @Benchmark

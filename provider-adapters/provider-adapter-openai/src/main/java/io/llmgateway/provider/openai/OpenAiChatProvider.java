@@ -98,14 +98,15 @@ public class OpenAiChatProvider implements ChatProvider {
     }
 
     /**
-     * An event's chunk, read straight into the record: one pass per event. An error event ({@code event: error},
-     * or an {@code error} field), or data that is not a chunk, goes the slow way, which says what was wrong.
+     * An event's chunk, read straight from its UTF-8 bytes into the record: one pass per event, with no text in
+     * between. An error event ({@code event: error}, or an {@code error} field), or data that is not a chunk, goes
+     * the slow way, which says what was wrong.
      */
     private ChatCompletionChunk readChunk(SseEvent event) {
         if (!"error".equals(event.event())) {
             ChatCompletionChunk chunk = null;
             try {
-                chunk = json.readValue(event.data(), ChatCompletionChunk.class);
+                chunk = json.readValue(event.utf8Data(), ChatCompletionChunk.class);
             } catch (JacksonException e) {
                 // readChunkFromTree below names the failure
             }
@@ -119,7 +120,7 @@ public class OpenAiChatProvider implements ChatProvider {
     private ChatCompletionChunk readChunkFromTree(SseEvent event) {
         JsonNode node;
         try {
-            node = json.readTree(event.data());
+            node = json.readTree(event.utf8Data());
         } catch (JacksonException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "an event's data is not JSON");
         }

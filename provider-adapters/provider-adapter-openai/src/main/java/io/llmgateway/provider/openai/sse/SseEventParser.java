@@ -19,10 +19,14 @@ import java.util.List;
  */
 public final class SseEventParser {
 
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+
     private byte[] line = new byte[256];
     private int lineLength;
     private boolean previousWasCarriageReturn;
-    private StringBuilder data;
+    /** The event's data so far, its {@code data:} lines joined by {@code \n}; null before its first one. */
+    private byte[] data;
     private String eventType;
 
     /** Feeds the next bytes; returns the events they complete, in order (usually zero or one). */
@@ -82,35 +86,35 @@ public final class SseEventParser {
             return null;
         }
         int colon = indexOfColon();
-        String field;
-        String value;
-        if (colon < 0) {
-            field = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-            value = "";
-        } else {
-            field = new String(line, 0, colon, StandardCharsets.UTF_8);
-            int valueStart = colon + 1;
-            if (valueStart < lineLength && line[valueStart] == ' ') {
-                valueStart++;
-            }
-            value = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
+        int fieldEnd = colon < 0 ? lineLength : colon;
+        int valueStart = colon < 0 ? lineLength : colon + 1;
+        if (valueStart < lineLength && line[valueStart] == ' ') {
+            valueStart++;
         }
+        if (isField(DATA, fieldEnd)) {
+            appendData(valueStart);
+        } else if (isField(EVENT, fieldEnd)) {
+            eventType = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
+        }
+        // "id", "retry" and unknown fields carry nothing a chat completion needs
         lineLength = 0;
-        switch (field) {
-            case "data" -> {
-                if (data == null) {
-                    data = new StringBuilder(value.length());
-                } else {
-                    data.append('\n');
-                }
-                data.append(value);
-            }
-            case "event" -> eventType = value;
-            default -> {
-                // "id", "retry" and unknown fields carry nothing a chat completion needs
-            }
-        }
         return null;
+    }
+
+    private boolean isField(byte[] name, int fieldEnd) {
+        return fieldEnd == name.length && Arrays.equals(line, 0, fieldEnd, name, 0, name.length);
+    }
+
+    private void appendData(int valueStart) {
+        if (data == null) {
+            data = Arrays.copyOfRange(line, valueStart, lineLength);
+            return;
+        }
+        int joinedAt = data.length;
+        int valueLength = lineLength - valueStart;
+        data = Arrays.copyOf(data, joinedAt + 1 + valueLength);
+        data[joinedAt] = '\n';
+        System.arraycopy(line, valueStart, data, joinedAt + 1, valueLength);
     }
 
     private int indexOfColon() {
@@ -127,7 +131,7 @@ public final class SseEventParser {
             eventType = null;
             return null;
         }
-        SseEvent event = new SseEvent(eventType, data.toString());
+        SseEvent event = SseEvent.ofUtf8(eventType, data);
         data = null;
         eventType = null;
         return event;
