@@ -6,6 +6,7 @@ import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.provider.openai.internal.StreamTimeout;
 import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
@@ -71,8 +72,8 @@ public class OpenAiChatProvider implements ChatProvider {
                             : SseDecoder.decode(response.bodyToFlux(DataBuffer.class)))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
-                    .timeout(Mono.delay(deployment.timeouts().firstByte()),
-                            chunk -> Mono.delay(deployment.timeouts().betweenChunks()))
+                    .transform(StreamTimeout.of(deployment.timeouts().firstByte(),
+                            deployment.timeouts().betweenChunks()))
                     .doOnNext(chunk -> started.set(true))
                     .onErrorMap(error -> TransportErrors.map(deployment, error, started.get()));
         });
