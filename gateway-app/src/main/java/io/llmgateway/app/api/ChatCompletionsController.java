@@ -11,7 +11,6 @@ import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import java.util.Locale;
-import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -106,12 +105,14 @@ public class ChatCompletionsController {
                     headers.setCacheControl("no-cache");
                     headers.set("X-Accel-Buffering", "no");
                     setOverhead(admitted, response);
-                    Flux<Publisher<DataBuffer>> events = chunks
-                            .<Publisher<DataBuffer>>map(chunk -> Mono.just(sse.chunk(chunk, buffers)))
-                            .concatWith(Mono.fromSupplier(() -> Mono.just(sse.done(buffers))))
-                            .onErrorResume(error -> Mono.just(
-                                    Mono.just(sse.error(errors.toException(error).toBody(), buffers))));
-                    return response.writeAndFlushWith(events);
+                    // one flat stream of events: Reactor Netty writes each as it comes and flushes as soon as no
+                    // further event is ready, so a chunk leaves when it arrives (chunks that arrive in one read
+                    // leave in one flush) without a flush publisher per event
+                    Flux<DataBuffer> events = chunks
+                            .map(chunk -> sse.chunk(chunk, buffers))
+                            .concatWith(Mono.fromSupplier(() -> sse.done(buffers)))
+                            .onErrorResume(error -> Mono.just(sse.error(errors.toException(error).toBody(), buffers)));
+                    return response.writeWith(events);
                 })
                 .then();
     }

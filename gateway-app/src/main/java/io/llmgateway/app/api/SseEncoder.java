@@ -5,6 +5,7 @@ import io.llmgateway.core.protocol.ErrorBody;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes server-sent events in OpenAI's framing: {@code data: <json>\n\n}, and {@code data: [DONE]\n\n} last. */
@@ -12,6 +13,8 @@ public final class SseEncoder {
 
     private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** A content chunk's event is 150-300 bytes; the buffer grows for a larger one. */
+    private static final int TYPICAL_CHUNK_EVENT_BYTES = 512;
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
@@ -20,8 +23,18 @@ public final class SseEncoder {
         this.json = json;
     }
 
+    /** The chunk's event, its JSON written straight into the buffer that goes to the network. */
     public DataBuffer chunk(ChatCompletionChunk chunk, DataBufferFactory buffers) {
-        return event(json.writeValueAsBytes(chunk), buffers);
+        DataBuffer buffer = buffers.allocateBuffer(TYPICAL_CHUNK_EVENT_BYTES);
+        try {
+            buffer.write(PREFIX);
+            json.writeValue(buffer.asOutputStream(), chunk);
+            buffer.write(SUFFIX);
+            return buffer;
+        } catch (RuntimeException e) {
+            DataBufferUtils.release(buffer);
+            throw e;
+        }
     }
 
     /** The event that reports a failure after the stream has started; no {@code [DONE]} follows it. */
