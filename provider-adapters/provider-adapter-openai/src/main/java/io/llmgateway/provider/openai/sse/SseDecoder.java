@@ -14,20 +14,29 @@ public final class SseDecoder {
     /** Events in order, each emitted as soon as its terminating blank line has arrived. */
     public static Flux<SseEvent> decode(Flux<DataBuffer> body) {
         return Flux.defer(() -> {
-            SseEventParser parser = new SseEventParser();
-            return body.concatMapIterable(buffer -> feed(parser, buffer))
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(parser.finish())));
+            StreamReader reader = new StreamReader();
+            return body.concatMapIterable(reader::feed)
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(reader.parser.finish())));
         });
     }
 
-    private static List<SseEvent> feed(SseEventParser parser, DataBuffer buffer) {
-        try {
-            int length = buffer.readableByteCount();
-            byte[] bytes = new byte[length];
-            buffer.read(bytes);
-            return parser.feed(bytes, 0, length);
-        } finally {
-            DataBufferUtils.release(buffer);
+    /** One stream's parser, and the array each network read is copied into: one per stream, not one per read. */
+    private static final class StreamReader {
+
+        private final SseEventParser parser = new SseEventParser();
+        private byte[] read = new byte[4096];
+
+        List<SseEvent> feed(DataBuffer buffer) {
+            try {
+                int length = buffer.readableByteCount();
+                if (length > read.length) {
+                    read = new byte[Math.max(length, read.length * 2)];
+                }
+                buffer.read(read, 0, length);
+                return parser.feed(read, 0, length);
+            } finally {
+                DataBufferUtils.release(buffer);
+            }
         }
     }
 }
