@@ -234,6 +234,17 @@ fi
 # MANY_STREAMS: a second deployment and model for the long, paced streams, and room for that many at once in the
 # deployments' connection pools and bulkheads (both 1000 by default)
 MANY_ARGS=()
+# The gateway's event loops (reactor-http-epoll-N): the time they ran and the time they were ready to run but
+# waited for a CPU (/proc/<pid>/task/<tid>/schedstat, in ns). A gateway short of CPU waits; one that idles does not.
+event_loop_schedstat() {  # jvm pid -> "ran_ns waited_ns"
+    local t ran waited ran_total=0 waited_total=0
+    for t in /proc/"$1"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == reactor-http-* ]] || continue
+        read -r ran waited _ < "$t/schedstat" || continue
+        ran_total=$((ran_total + ran)); waited_total=$((waited_total + waited))
+    done
+    echo "$ran_total $waited_total"
+}
 if ((MANY_STREAMS > 0)); then
     MANY_ARGS=(--gateway.deployments.paced.type=openai
         "--gateway.deployments.paced.base-url=http://127.0.0.1:$PACED_UPSTREAM_PORT/v1"
@@ -402,25 +413,49 @@ target_ticks() {  # target
     echo "$total"
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
+# The machine's CPU time so far, as "stolen total" in clock ticks (/proc/stat's first line): on a virtual machine the
+# hypervisor may take a share of the CPUs away (steal), and a run under heavy steal is slower for every target.
+steal_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit}' /proc/stat; }
+steal_pct() {  # "stolen total" at the start -> the share stolen since, in per cent
+    local s0 t0 s1 t1
+    read -r s0 t0 <<< "$1"; read -r s1 t1 <<< "$(steal_ticks)"
+    awk -v s="$((s1 - s0))" -v t="$((t1 - t0))" 'BEGIN {printf "%.0f", (t > 0 ? 100 * s / t : 0)}'
+}
+# Bytes the gateway JVM has allocated so far: Micrometer's jvm_gc_memory_allocated_bytes_total (admin token), which
+# grows at each collection; a full collection first (jcmd GC.run) brings it up to this instant. Unlike CPU time,
+# allocation does not change with the machine's load, so it compares builds even on a noisy machine.
+gateway_allocated_bytes() {
+    local jvm
+    jvm=$(pgrep -g "${PIDS[2]}" java | head -n 1)
+    jcmd "$jvm" GC.run > /dev/null 2>&1 || { echo 0; return; }
+    curl -s --max-time 10 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
+        "http://127.0.0.1:$GATEWAY_PORT/actuator/prometheus" \
+        | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2; found = 1} END {if (!found) print 0}'
+}
 
 # One measured run of a target: wrk, the CPU its own processes used, a top sample halfway (and the profiler, when
 # on, around the gateway's plain runs)
 measured_run() {  # mode, target, run number, runs
-    local mode=$1 target=$2 r=$3 runs=$4 out sampler profiled ticks
+    local mode=$1 target=$2 r=$3 runs=$4 out sampler profiled ticks steal allocated=0
     out=$RESULTS/$mode-$target-run$r.txt
     sample_cpu "$mode $target run$r" &
     sampler=$!
     profiled=$([[ $PROFILE == async && $mode == plain && $target == gateway ]] && echo 1 || echo 0)
     # resume keeps the samples of the earlier runs: the profile covers every measured plain run
     [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
+    [[ $target == gateway ]] && allocated=$(gateway_allocated_bytes)
+    steal=$(steal_ticks)
     ticks=$(target_ticks "$target")
     run_wrk "$mode" "$target" "$DURATION" "$out"
     ticks=$(( $(target_ticks "$target") - ticks ))
+    steal=$(steal_pct "$steal")
+    [[ $target == gateway ]] && allocated=$(( $(gateway_allocated_bytes) - allocated ))
     [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
     wait "$sampler" || true
     awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
-        'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0)}' >> "$out"
-    log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request"
+        -v a="$allocated" -v st="$steal" \
+        'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f alloc_kb_per_req=%.1f steal_pct=%d\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0), (n > 0 ? a / 1024 / n : 0), st}' >> "$out"
+    log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request$([[ $target == gateway ]] && echo ", $(field "$out" alloc_kb_per_req) KB allocated/request"), steal $(field "$out" steal_pct)%"
 }
 
 MODES=(plain)
@@ -504,12 +539,19 @@ if ((MANY_STREAMS > 0)); then
     done) > "$rss_file" &
     rss_sampler=$!
     read -r before_requests before_tokens <<< "$(usage_of_model bench-paced)"
+    allocated=$(gateway_allocated_bytes)
+    steal=$(steal_ticks)
+    read -r loops_ran loops_waited <<< "$(event_loop_schedstat "$gateway_jvm")"
     ticks=$(target_ticks gateway)
     out=$RESULTS/many-streams.txt
     log "many streams: $MANY_STREAMS streams of ${MANY_HOLD}s through the gateway, started over ${MANY_RAMP}s"
     STREAM_MODEL=bench-paced java -Xmx512m "$BENCH_DIR/tools/ManyStreams.java" "$(url_of gateway)" "$MANY_STREAMS" \
         "$MANY_RAMP" "${STREAM_HEADERS[@]}" > "$out" 2>&1 || die "the many-streams client failed: $(tail -n 5 "$out")"
     ticks=$(( $(target_ticks gateway) - ticks ))
+    read -r ran waited <<< "$(event_loop_schedstat "$gateway_jvm")"
+    loops_ran=$((ran - loops_ran)); loops_waited=$((waited - loops_waited))
+    steal=$(steal_pct "$steal")
+    allocated=$(( $(gateway_allocated_bytes) - allocated ))
     grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
     # the ledger writes in batches: wait until it holds a record for every stream, or 60 s
     for _ in $(seq 60); do
@@ -529,49 +571,56 @@ if ((MANY_STREAMS > 0)); then
             "usage_records=$((after_requests - before_requests)) usage_completion_tokens=$((after_tokens - before_tokens))" \
             "expected_completion_tokens=$((ok * MANY_CHUNKS))" \
             "peak_rss_mib=$(awk -v kb="${peak_rss:-0}" 'BEGIN {printf "%.0f", kb / 1024}')" \
-            "cpu_s=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz}')"
+            "cpu_s=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz}')" \
+            "alloc_mib=$(awk -v a="$allocated" 'BEGIN {printf "%.0f", a / 1048576}')" \
+            "alloc_kb_per_event=$(awk -v a="$allocated" -v e="$((MANY_STREAMS * (MANY_CHUNKS + 4)))" 'BEGIN {printf "%.2f", a / 1024 / e}')" \
+            "steal_pct=$steal" \
+            "event_loops_ran_s=$(awk -v n="$loops_ran" 'BEGIN {printf "%.1f", n / 1e9}')" \
+            "event_loops_waited_s=$(awk -v n="$loops_waited" 'BEGIN {printf "%.1f", n / 1e9}')"
     } > "$RESULTS/many-streams-result.txt"
     log "many streams: $(cut -d' ' -f2- "$RESULTS/many-streams-result.txt")"
 fi
 
 # ---------------------------------------------------------------- summary
 TSV=$RESULTS/summary.tsv
-printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\n' > "$TSV"
+printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\talloc_kb_per_req\tsteal_pct\n' > "$TSV"
 for mode in "${MODES[@]}"; do
     for target in "${TARGETS[@]}"; do
         files=("$RESULTS/$mode-$target-run"*.txt)
-        rps="" p50="" p99="" p999="" errors=0 cpu="" cpureq=""
+        rps="" p50="" p99="" p999="" errors=0 cpu="" cpureq="" alloc="" steals=""
         for f in "${files[@]}"; do
             rps+=" $(field "$f" rps)"; p50+=" $(field "$f" p50_us)"; p99+=" $(field "$f" p99_us)"
             p999+=" $(field "$f" p999_us)"; cpu+=" $(field "$f" cpu_pct)"; cpureq+=" $(field "$f" cpu_us_per_req)"
+            alloc+=" $(field "$f" alloc_kb_per_req)"; steals+=" $(field "$f" steal_pct)"
             for e in err_connect err_read err_write err_status err_timeout; do
                 errors=$((errors + $(field "$f" $e)))
             done
         done
-        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
+        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
             "$(awk -v v="$(median <<< "$p50")" 'BEGIN {printf "%.3f", v / 1000}')" \
             "$(awk -v v="$(median <<< "$p99")" 'BEGIN {printf "%.3f", v / 1000}')" \
             "$(awk -v v="$(median <<< "$p999")" 'BEGIN {printf "%.3f", v / 1000}')" "$errors" \
-            "$(median <<< "$cpu")" "$(median <<< "$cpureq")" >> "$TSV"
+            "$(median <<< "$cpu")" "$(median <<< "$cpureq")" "$(median <<< "$alloc")" \
+            "$(tr ' ' '\n' <<< "$steals" | sort -g | tail -n 1)" >> "$TSV"
     done
 done
 
 awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" -v rate="${PACED_RATE:-}" '
 NR == 1 { next }
 { key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
-  cpu[key] = $9; cpureq[key] = $10
+  cpu[key] = $9; cpureq[key] = $10; alloc[key] = $11; if ($12 + 0 > steal) steal = $12 + 0
   if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
 END {
   printf "\nwrk -t%s -c%s, %ss per run; medians of the measured runs. CPU: the target'"'"'s own processes only (100 = one core)\n", threads, conns, dur
-  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+-------+--------------+"
+  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+-------+--------------+-----------------+"
   print line
-  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s | %5s | %12s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "CPU%", "CPU us / req"
+  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s | %5s | %12s | %15s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "CPU%", "CPU us / req", "KB alloc / req"
   print line
   for (i = 1; i <= m; i++) {
     split("upstream nginx gateway", t, " ")
     for (j = 1; j <= 3; j++) {
       k = modes[i] "/" t[j]
-      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d | %5.0f | %12.1f |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k], cpu[k], cpureq[k]
+      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d | %5.0f | %12.1f | %15s |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k], cpu[k], cpureq[k], (t[j] == "gateway" ? sprintf("%.1f", alloc[k]) : "-")
     }
     print line
   }
@@ -586,6 +635,7 @@ END {
     printf "%s: gateway/nginx throughput %.3f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.1f), p99 %.2f vs %.2f ms (x%.1f), p99.9 %.2f vs %.2f ms (x%.1f); CPU per request %.0f vs %.0f us (x%.1f)\n",
       modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n], cpureq[g], cpureq[n], (cpureq[n] > 0 ? cpureq[g] / cpureq[n] : 0)
   }
+  printf "the hypervisor stole at most %d%% of the machine'"'"'s CPU during a measured run%s\n", steal, (steal >= 10 ? ": WARNING, the figures of such a run are low for every target; compare runs of similar steal" : "")
   bad = 0
   for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
   if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
@@ -618,7 +668,8 @@ if ((MANY_STREAMS > 0)) && [[ -f $RESULTS/many-streams-result.txt ]]; then
         echo "  streams that ended with [DONE]: $(field "$m" ok) of $MANY_STREAMS; errors: $(field "$m" errors); events per stream: $(field "$m" events_min) to $(field "$m" events_max) (expected $(field "$m" expected_events))"
         echo "  time to first token: p50 $(ms ttft_p50_us) ms, p99 $(ms ttft_p99_us) ms; a stream's longest pause between two reads: p50 $(ms gap_p50_us) ms, p99 $(ms gap_p99_us) ms, max $(ms gap_max_us) ms"
         echo "  usage ledger: $(field "$m" usage_records) records (expected $MANY_STREAMS), $(field "$m" usage_completion_tokens) completion tokens (expected $(field "$m" expected_completion_tokens))"
-        echo "  the gateway's peak resident memory during the phase: $(field "$m" peak_rss_mib) MiB; its CPU: $(field "$m" cpu_s) s"
+        echo "  the gateway's peak resident memory during the phase: $(field "$m" peak_rss_mib) MiB; its CPU: $(field "$m" cpu_s) s; it allocated $(field "$m" alloc_mib) MiB ($(field "$m" alloc_kb_per_event) KB per event sent); the hypervisor stole $(field "$m" steal_pct) % of the machine's CPU"
+        echo "  the gateway's event loops ran $(field "$m" event_loops_ran_s) s and waited $(field "$m" event_loops_waited_s) s for a CPU while ready to run"
     } | tee -a "$RESULTS/summary.txt"
 fi
 # peak resident memory (VmHWM) of each target's own processes over the whole benchmark, read before they stop
