@@ -1,5 +1,7 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.app.lifecycle.BackgroundSubscription;
+import io.llmgateway.app.lifecycle.PeriodicWork;
 import io.llmgateway.auth.LastUsedRecorder;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,11 +9,11 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.llmgateway.app.lifecycle.BackgroundSubscription;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Writes last-used times of keys every few seconds, one statement per key used since the last write, instead of
@@ -34,12 +36,8 @@ public class LastUsedFlusher extends BackgroundSubscription {
 
     @Override
     protected Disposable subscribe() {
-        return Flux.interval(interval, interval)
-                .concatMap(tick -> flush().onErrorResume(error -> {
-                    log.warn("Could not record last-used times: {}", error.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+        return PeriodicWork.start(interval, Schedulers.parallel(), this::flush,
+                error -> log.warn("Could not record last-used times: {}", error.toString()));
     }
 
     /** Writes what was recorded; times that fail to write are put back for the next round. */

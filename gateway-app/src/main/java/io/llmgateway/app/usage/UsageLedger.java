@@ -1,5 +1,6 @@
 package io.llmgateway.app.usage;
 
+import io.llmgateway.app.lifecycle.PeriodicWork;
 import io.llmgateway.core.error.GatewayException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -152,10 +152,8 @@ public class UsageLedger implements SmartLifecycle {
 
     @Override
     public void start() {
-        loop = Flux.interval(properties.flushInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> flush().onErrorResume(error -> Mono.empty()), 1)
-                .subscribe();
+        // flush() logs its own failures and keeps the records for the next round
+        loop = PeriodicWork.start(properties.flushInterval(), Schedulers.parallel(), this::flush, error -> { });
     }
 
     @Override

@@ -1,0 +1,70 @@
+package io.llmgateway.app.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class PeriodicWorkTests {
+
+    private static final Duration INTERVAL = Duration.ofMillis(300);
+
+    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+
+    private void advanceIntervals(int n) {
+        clock.advanceTimeBy(INTERVAL.multipliedBy(n));
+    }
+
+    @Test
+    void aRoundSlowerThanTheIntervalDelaysTheNextOneAndTheLoopGoesOn() {
+        AtomicInteger started = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        // each round takes 2.5 intervals, as a flush to a database that is slow for a while
+        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.delay(INTERVAL.multipliedBy(5).dividedBy(2),
+                clock).doOnSubscribe(s -> started.incrementAndGet()).then(), failures::add);
+        try {
+            advanceIntervals(30);
+            // one tick waits while a round runs and the others are skipped, so a slow round is followed at once by
+            // the next: rounds start at 1, 3.5, 6, ..., 28.5 intervals, and no tick ends the loop
+            assertThat(started.get()).isEqualTo(12);
+            assertThat(failures).isEmpty();
+            assertThat(loop.isDisposed()).isFalse();
+        } finally {
+            loop.dispose();
+        }
+    }
+
+    @Test
+    void aFailedRoundIsReportedAndTheNextOneStillRuns() {
+        AtomicInteger started = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> {
+            started.incrementAndGet();
+            return Mono.error(new IllegalStateException("database down"));
+        }, failures::add);
+        try {
+            advanceIntervals(5);
+            assertThat(started.get()).isEqualTo(5);
+            assertThat(failures).hasSize(5).allMatch(error -> error.getMessage().equals("database down"));
+        } finally {
+            loop.dispose();
+        }
+    }
+
+    @Test
+    void disposingTheLoopStopsTheRounds() {
+        AtomicInteger started = new AtomicInteger();
+        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.fromRunnable(started::incrementAndGet),
+                error -> { });
+        advanceIntervals(2);
+        loop.dispose();
+        advanceIntervals(10);
+        assertThat(started.get()).isEqualTo(2);
+    }
+}
