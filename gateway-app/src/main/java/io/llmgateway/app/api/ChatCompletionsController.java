@@ -94,7 +94,7 @@ public class ChatCompletionsController {
 
     private Mono<Void> writeStream(AdmittedRequest admitted, ServerHttpResponse response) {
         DataBufferFactory buffers = response.bufferFactory();
-        return streams.track(chat.stream(admitted))
+        return streams.openUntilWritten(streams.endAtShutdown(chat.stream(admitted))
                 .switchOnFirst((first, chunks) -> {
                     if (first.isOnError()) {
                         return Mono.error(first.getThrowable());
@@ -114,7 +114,7 @@ public class ChatCompletionsController {
                             .onErrorResume(error -> Mono.just(sse.error(errors.toException(error).toBody(), buffers)));
                     return response.writeWith(events);
                 })
-                .then();
+                .then());
     }
 
     private static void setOverhead(AdmittedRequest admitted, ServerHttpResponse response) {

@@ -31,17 +31,27 @@ public class StreamShutdown implements SmartLifecycle {
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean running;
 
-    /** The stream, ended with a shutdown error when the grace period is over; counted while open. */
-    public <T> Flux<T> track(Flux<T> stream) {
+    /** A stream's chunks, ended with a shutdown error when the grace period is over. */
+    public <T> Flux<T> endAtShutdown(Flux<T> stream) {
         return Flux.defer(() -> {
-            open.incrementAndGet();
             AtomicBoolean finished = new AtomicBoolean();
             return stream.doOnComplete(() -> finished.set(true))
                     .takeUntilOther(shutdown.asMono())
                     .concatWith(Mono.defer(() -> finished.get() ? Mono.<T>empty() : Mono.<T>error(
                             GatewayException.unavailable("The gateway is shutting down; retry the request.",
-                                    "server_shutting_down", Duration.ofSeconds(1)))))
-                    .doFinally(signal -> open.decrementAndGet());
+                                    "server_shutting_down", Duration.ofSeconds(1)))));
+        });
+    }
+
+    /**
+     * A stream's response, counted as open until it has been written to the connection: the shutdown waits for
+     * its last event (the error event included), not merely for the chunks to end, which happens before the
+     * event loop has written and flushed them.
+     */
+    public Mono<Void> openUntilWritten(Mono<Void> response) {
+        return Mono.defer(() -> {
+            open.incrementAndGet();
+            return response.doFinally(signal -> open.decrementAndGet());
         });
     }
 
