@@ -7,6 +7,7 @@ import io.llmgateway.provider.openai.sse.SseEventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -48,22 +49,20 @@ public class SseBenchmark {
     /** The whole stream as the OpenAI adapter reads it: parsed, then each event's chunk read from its bytes. */
     @Benchmark
     public int readChunks() {
-        int choices = 0;
-        for (SseEvent event : parseStream()) {
-            if (!event.isDone()) {
-                choices += json.readValue(event.utf8Data(), ChatCompletionChunk.class).choices().size();
-            }
-        }
-        return choices;
+        return readEachChunk(event -> json.readValue(event.utf8Data(), ChatCompletionChunk.class));
     }
 
     /** The same, with each event's data decoded to text first, as the adapter did before 2026-11-22 (session 6). */
     @Benchmark
     public int readChunksViaText() {
+        return readEachChunk(event -> json.readValue(event.data(), ChatCompletionChunk.class));
+    }
+
+    private int readEachChunk(Function<SseEvent, ChatCompletionChunk> read) {
         int choices = 0;
         for (SseEvent event : parseStream()) {
             if (!event.isDone()) {
-                choices += json.readValue(event.data(), ChatCompletionChunk.class).choices().size();
+                choices += read.apply(event).choices().size();
             }
         }
         return choices;
