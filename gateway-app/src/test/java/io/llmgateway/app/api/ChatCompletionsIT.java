@@ -203,6 +203,22 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void anUpstreamSilentMidStreamEndsWithATimeoutEventAtTheBetweenChunksLimit() {
+        upstream.enqueue(Reply.sseThenHang(List.of(OpenAiFixtures.chunkEvent(UPSTREAM_MODEL, 0, "partial"))));
+
+        List<String> events = streamEvents(body("fast-test", true, ""));
+
+        assertThat(events).hasSize(2);
+        assertThat(JSON.readTree(events.get(0)).path("choices").get(0).path("delta").path("content")
+                .stringValue()).isEqualTo("partial");
+        JsonNode error = JSON.readTree(events.get(1)).path("error");
+        assertThat(error.path("type").stringValue()).isEqualTo("timeout_error");
+        assertThat(error.path("code").stringValue()).isEqualTo("upstream_timeout");
+        assertThat(error.path("message").stringValue()).contains("between-chunks");
+        assertThat(events).doesNotContain("[DONE]");
+    }
+
+    @Test
     void upstreamClientErrorsPassThroughWithTheirStatus() {
         upstream.enqueue(Reply.json(422, "{\"error\":{\"message\":\"max_tokens too large\",\"type\":"
                 + "\"invalid_request_error\",\"param\":\"max_tokens\",\"code\":null}}"));

@@ -67,7 +67,8 @@ class StreamTimeoutTests {
                     upstream.complete();
                 })
                 .expectNextCount(100)
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
         upstream.assertWasNotCancelled();
         // 5 s of items: Reactor's timeout(first, item -> delay) would have set 101 timers. This one sets one at
         // the start and one at the first item, then re-arms when its timer fires: every 250 ms here (300 ms after
@@ -102,7 +103,8 @@ class StreamTimeoutTests {
                 })
                 .expectNext("late but in time")
                 .then(() -> upstream.complete())
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
 
         TestPublisher<String> silent = TestPublisher.create();
         StepVerifier.create(watched(silent))
@@ -122,7 +124,8 @@ class StreamTimeoutTests {
                     upstream.complete();
                 })
                 .expectNext("a")
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
         // one timer for the first item, one set by it
         assertThat(timers).hasSize(2).allMatch(Disposable::isDisposed);
 

@@ -1,6 +1,7 @@
 package io.llmgateway.provider.openai.sse;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -24,6 +25,7 @@ class SseDecoderTests {
                 .map(SseEvent::data);
         StepVerifier.create(data)
                 .expectNext("small", "split", large, "after the large one", "[DONE]")
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
     }
 }
