@@ -108,7 +108,7 @@ if [[ $PROFILE == async ]]; then
     fi
 fi
 profiler() {  # async-profiler command for the gateway JVM, e.g. start,event=cpu
-    java "$BENCH_DIR/tools/Attach.java" "$(pgrep -g "${PIDS[2]}" java | head -n 1)" "$ASYNC_PROFILER_LIB" "$1" \
+    java "$BENCH_DIR/tools/Attach.java" "$(gateway_jvm_pid)" "$ASYNC_PROFILER_LIB" "$1" \
         > /dev/null || log "WARNING: async-profiler did not take '$1'"
 }
 
@@ -404,6 +404,7 @@ CLK_TCK=$(getconf CLK_TCK)
 target_processes() {  # target -> the pids of its own processes (its process group)
     case $1 in upstream) pgrep -g "${PIDS[0]}" ;; nginx) pgrep -g "${PIDS[1]}" ;; gateway) pgrep -g "${PIDS[2]}" ;; esac
 }
+gateway_jvm_pid() { pgrep -g "${PIDS[2]}" java | head -n 1; }
 target_ticks() {  # target
     local total=0 t
     for p in $(target_processes "$1"); do
@@ -425,9 +426,7 @@ steal_pct() {  # "stolen total" at the start -> the share stolen since, in per c
 # grows at each collection; a full collection first (jcmd GC.run) brings it up to this instant. Unlike CPU time,
 # allocation does not change with the machine's load, so it compares builds even on a noisy machine.
 gateway_allocated_bytes() {
-    local jvm
-    jvm=$(pgrep -g "${PIDS[2]}" java | head -n 1)
-    jcmd "$jvm" GC.run > /dev/null 2>&1 || { echo 0; return; }
+    jcmd "$(gateway_jvm_pid)" GC.run > /dev/null 2>&1 || { echo 0; return; }
     curl -s --max-time 10 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
         "http://127.0.0.1:$GATEWAY_PORT/actuator/prometheus" \
         | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2; found = 1} END {if (!found) print 0}'
@@ -531,7 +530,7 @@ if ((MANY_STREAMS > 0)); then
     [[ -n $GATEWAY_API_KEY ]] && STREAM_HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
     [[ -n $GATEWAY_USER_ID ]] && STREAM_HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
     [[ -n $GATEWAY_PROJECT_ID ]] && STREAM_HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
-    gateway_jvm=$(pgrep -g "${PIDS[2]}" java | head -n 1)
+    gateway_jvm=$(gateway_jvm_pid)
     rss_file=$WORK/many-rss.txt
     (while kill -0 "$gateway_jvm" 2>/dev/null; do
         awk '/^VmRSS:/ {print $2}' "/proc/$gateway_jvm/status" 2>/dev/null
