@@ -34,6 +34,9 @@
 #   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
 #   LIMITS=on          with the key run.sh issues: put limits on the bench project (every kind, generous enough that
 #                      nothing is refused, so every admission reserves and settles); off: none
+#   FLOOR=             webflux or netty: the stack's floor (bench/floor, built when missing) takes the gateway's
+#                      place: a pass-through that forwards the bytes with nothing of the gateway's, on WebFlux or
+#                      on Reactor Netty alone. The rows named "gateway" are then the floor's
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,6 +70,7 @@ BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":100000000000
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:+ExitOnOutOfMemoryError}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
 PROFILE=${PROFILE:-0}
+FLOOR=${FLOOR:-}
 export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID
 
 TARGETS=(upstream nginx gateway)
@@ -118,6 +122,18 @@ if [[ ! -f $UPSTREAM_JAR ]] || [[ -n $(find "$BENCH_DIR/fake-upstream/src" "$BEN
         -newer "$UPSTREAM_JAR" -type f 2>/dev/null) ]]; then
     log "building the fake upstream"
     "$ROOT/mvnw" -f "$BENCH_DIR/fake-upstream/pom.xml" -B -q package
+fi
+if [[ -n $FLOOR ]]; then
+    [[ $FLOOR == webflux || $FLOOR == netty ]] || die "FLOOR is webflux or netty, not '$FLOOR'"
+    GATEWAY_JAR=$BENCH_DIR/floor/target/floor.jar
+    if [[ ! -f $GATEWAY_JAR ]] || [[ -n $(find "$BENCH_DIR/floor/src" "$BENCH_DIR/floor/pom.xml" \
+            -newer "$GATEWAY_JAR" -type f 2>/dev/null) ]]; then
+        log "building the floor"
+        "$ROOT/mvnw" -f "$BENCH_DIR/floor/pom.xml" -B -q package
+    fi
+    # it wants no key and reads only the gateway's port, address and upstream arguments
+    AUTO_KEY=0
+    GATEWAY_ARGS="--floor.server=$FLOOR $GATEWAY_ARGS"
 fi
 if [[ ! -f $GATEWAY_JAR ]]; then
     log "building the gateway (no $GATEWAY_JAR)"
@@ -196,6 +212,7 @@ PACED_UPSTREAM_PORT=$(free_port)
     echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS PACED=$PACED MANY_STREAMS=$MANY_STREAMS MANY_RAMP=$MANY_RAMP MANY_HOLD=$MANY_HOLD MANY_CHUNK_DELAY_MS=$MANY_CHUNK_DELAY_MS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
     echo "api key given: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
     echo "gateway args: $GATEWAY_ARGS"
+    [[ -n $FLOOR ]] && echo "floor: $FLOOR (bench/floor takes the gateway's place)"
     echo "gateway java opts: $GATEWAY_JAVA_OPTS"
     echo "git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo '(work tree has uncommitted changes)')"
     echo "gateway jar: $GATEWAY_JAR ($(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC'))"
@@ -639,6 +656,8 @@ END {
   for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
   if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
 }' "$TSV" | tee "$RESULTS/summary.txt"
+[[ -n $FLOOR ]] && echo "FLOOR=$FLOOR: the rows and ratios named gateway are the stack's floor (bench/floor on $FLOOR), not the gateway" \
+    | tee -a "$RESULTS/summary.txt"
 if [[ $STREAM == 1 ]]; then
     {
         echo
