@@ -10,7 +10,6 @@ import io.llmgateway.app.usage.RequestIds;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
-import java.util.Locale;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -118,7 +117,6 @@ public class ChatCompletionsController {
     }
 
     private static void setOverhead(AdmittedRequest admitted, ServerHttpResponse response) {
-        response.getHeaders().set(OVERHEAD_HEADER,
-                String.format(Locale.ROOT, "%.3f", admitted.meter().overheadMillis()));
+        response.getHeaders().set(OVERHEAD_HEADER, MillisText.of(admitted.meter().overheadNanos()));
     }
 }

@@ -13,21 +13,24 @@ public record RateLimitHeaders(Window requests, Window tokens) {
 
     /** Sets the headers on a response. */
     public void applyTo(HttpHeaders headers) {
+        // the names written out, not concatenated per response
         if (requests != null) {
-            requests.applyTo(headers, "requests");
+            requests.applyTo(headers, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+                    "x-ratelimit-reset-requests");
         }
         if (tokens != null) {
-            tokens.applyTo(headers, "tokens");
+            tokens.applyTo(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
+                    "x-ratelimit-reset-tokens");
         }
     }
 
     /** A limit, what is left of it, and when its window starts again. */
     public record Window(long limit, long remaining, Duration reset) {
 
-        void applyTo(HttpHeaders headers, String what) {
-            headers.set("x-ratelimit-limit-" + what, Long.toString(limit));
-            headers.set("x-ratelimit-remaining-" + what, Long.toString(Math.max(0, remaining)));
-            headers.set("x-ratelimit-reset-" + what, format(reset));
+        void applyTo(HttpHeaders headers, String limitName, String remainingName, String resetName) {
+            headers.set(limitName, Long.toString(limit));
+            headers.set(remainingName, Long.toString(Math.max(0, remaining)));
+            headers.set(resetName, format(reset));
         }
 
         /** OpenAI's duration format: {@code 850ms}, {@code 12s}, {@code 1m0s}. */

@@ -46,14 +46,14 @@ public final class UsageMeter {
     }
 
     /**
-     * The time the gateway itself added until now, in milliseconds: everything since receipt except the last
+     * The time the gateway itself added until now, in nanoseconds: everything since receipt except the last
      * upstream call's wait for its answer (or first chunk).
      */
-    public double overheadMillis() {
+    public long overheadNanos() {
         long now = System.nanoTime();
         long answered = answerNanos != 0 ? answerNanos : firstChunkNanos;
         long upstream = callStartedNanos != 0 && answered != 0 ? answered - callStartedNanos : 0;
-        return Math.max(0, now - request.startedNanos() - upstream) / 1_000_000.0;
+        return Math.max(0, now - request.startedNanos() - upstream);
     }
 
     /**
