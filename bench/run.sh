@@ -125,6 +125,8 @@ if [[ ! -f $UPSTREAM_JAR ]] || [[ -n $(find "$BENCH_DIR/fake-upstream/src" "$BEN
 fi
 if [[ -n $FLOOR ]]; then
     [[ $FLOOR == webflux || $FLOOR == netty ]] || die "FLOOR is webflux or netty, not '$FLOOR'"
+    # the many-streams phase checks the gateway's ledger and uses its paced model, which the floor does not have
+    ((MANY_STREAMS == 0)) || die "FLOOR measures the HTTP stack alone: set MANY_STREAMS=0 (its check needs the gateway's usage ledger)"
     GATEWAY_JAR=$BENCH_DIR/floor/target/floor.jar
     if [[ ! -f $GATEWAY_JAR ]] || [[ -n $(find "$BENCH_DIR/floor/src" "$BENCH_DIR/floor/pom.xml" \
             -newer "$GATEWAY_JAR" -type f 2>/dev/null) ]]; then
