@@ -11,6 +11,7 @@ import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,9 @@ public abstract class ChatProviderContract {
         FakeUpstream.RecordedRequest received = upstream.lastRequest();
         assertThat(received.path()).isEqualTo("/v1/chat/completions");
         assertThat(received.header("authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(received.header("content-type")).startsWith("application/json");
+        assertThat(received.header("content-length")).as("a sized body, not a chunked one")
+                .isEqualTo(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
         JsonNode body = GatewayJson.mapper().readTree(received.body());
         assertThat(body.path("vendor_knob").path("keep").stringValue()).isEqualTo("me");
         assertThat(body.path("temperature").doubleValue()).isEqualTo(0.5);

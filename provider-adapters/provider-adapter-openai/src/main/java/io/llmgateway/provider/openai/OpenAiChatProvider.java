@@ -6,19 +6,23 @@ import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.provider.openai.internal.BoundedBody;
 import io.llmgateway.provider.openai.internal.StreamTimeout;
 import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
 import io.llmgateway.provider.openai.sse.SseEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A deployment that speaks OpenAI's chat-completions API: OpenAI itself, NVIDIA's hosted API, vLLM-class engines.
  *
- * <p>Streams are decoded event by event as bytes arrive and each chunk is emitted at once. Cancelling the
- * returned {@link Flux} closes the upstream connection. Every failure is an {@link UpstreamException}.
+ * <p>It calls the upstream with Reactor Netty's {@link HttpClient} directly, on the deployment's connection pool:
+ * this is the gateway's hottest path, and {@code WebClient}'s request and response abstractions cost more here than
+ * the call itself (see bench/README.md). Streams are decoded event by event as bytes arrive and each chunk is
+ * emitted at once. Cancelling the returned {@link Flux} closes the upstream connection. Every failure is an
+ * {@link UpstreamException}.
  */
 public class OpenAiChatProvider implements ChatProvider {
 
@@ -35,14 +42,28 @@ public class OpenAiChatProvider implements ChatProvider {
 
     private final Deployment deployment;
     private final URI chatUri;
-    private final WebClient client;
+    private final HttpClient completions;
+    private final HttpClient streams;
+    private final int maxResponseBytes;
     private final JsonMapper json;
     private final UpstreamErrorParser errors;
 
-    public OpenAiChatProvider(Deployment deployment, WebClient client, JsonMapper json) {
+    /**
+     * @param client           the deployment's client, on its connection pool
+     * @param maxResponseBytes the largest answer (or error body) read into memory
+     */
+    public OpenAiChatProvider(Deployment deployment, HttpClient client, int maxResponseBytes, JsonMapper json) {
         this.deployment = deployment;
         this.chatUri = OpenAiProviderFactory.endpoint(deployment, CHAT_PATH);
-        this.client = client;
+        // the headers every call carries, set once: a client's configuration is copied each time it is changed
+        this.completions = client.headers(headers -> {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            if (deployment.apiKey().isPresent()) {
+                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
+            }
+        });
+        this.streams = completions.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
+        this.maxResponseBytes = maxResponseBytes;
         this.json = json;
         this.errors = new UpstreamErrorParser(json);
     }
@@ -53,10 +74,13 @@ public class OpenAiChatProvider implements ChatProvider {
 
     @Override
     public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
-        return post(request)
-                .exchangeToMono(response -> response.statusCode().isError()
-                        ? errors.fromResponse(deployment.name(), response).flatMap(Mono::error)
-                        : response.bodyToMono(byte[].class).map(this::readCompletion))
+        return completions.post()
+                .uri(chatUri)
+                .send(body(request))
+                .response((response, body) -> isError(response)
+                        ? error(response, body)
+                        : read(response, body).map(this::readCompletion))
+                .singleOrEmpty()
                 .timeout(deployment.timeouts().firstByte())
                 .onErrorMap(error -> TransportErrors.map(deployment, error, false));
     }
@@ -65,11 +89,12 @@ public class OpenAiChatProvider implements ChatProvider {
     public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
         return Flux.defer(() -> {
             AtomicBoolean started = new AtomicBoolean();
-            return post(request)
-                    .accept(MediaType.TEXT_EVENT_STREAM)
-                    .exchangeToFlux(response -> response.statusCode().isError()
-                            ? errors.fromResponse(deployment.name(), response).flatMapMany(Flux::error)
-                            : SseDecoder.decode(response.bodyToFlux(DataBuffer.class)))
+            return streams.post()
+                    .uri(chatUri)
+                    .send(body(request))
+                    .response((response, body) -> isError(response)
+                            ? this.<SseEvent>error(response, body).flux()
+                            : SseDecoder.decode(body.retain()))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
                     .transform(StreamTimeout.of(deployment.timeouts().firstByte(),
@@ -79,15 +104,42 @@ public class OpenAiChatProvider implements ChatProvider {
         });
     }
 
-    private WebClient.RequestBodySpec post(ChatCompletionRequest request) {
-        WebClient.RequestBodySpec spec = client.post()
-                .uri(chatUri)
-                .contentType(MediaType.APPLICATION_JSON);
-        if (deployment.apiKey().isPresent()) {
-            spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
+    /** The request's JSON, written when the call is made (again on a retry). */
+    private Mono<ByteBuf> body(ChatCompletionRequest request) {
+        return Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(request)));
+    }
+
+    private static boolean isError(HttpClientResponse response) {
+        return response.status().code() >= 400;
+    }
+
+    /** The whole answer, at most {@code maxResponseBytes}. */
+    private Mono<byte[]> read(HttpClientResponse response, ByteBufFlux body) {
+        return BoundedBody.read(body, contentLength(response), maxResponseBytes,
+                () -> UpstreamException.invalidResponse(deployment.name(),
+                        "the answer is larger than " + maxResponseBytes + " bytes"));
+    }
+
+    /** The announced length of the answer; -1 when there is none (a chunked answer) or it cannot be read. */
+    private static long contentLength(HttpClientResponse response) {
+        String value = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
         }
-        byte[] body = json.writeValueAsBytes(request);
-        return (WebClient.RequestBodySpec) spec.bodyValue(body);
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
+    }
+
+    /** An error status: its body and {@code Retry-After} read into the exception the call fails with. */
+    private <T> Mono<T> error(HttpClientResponse response, ByteBufFlux body) {
+        int status = response.status().code();
+        String retryAfter = response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
+        return read(response, body)
+                .onErrorResume(UpstreamException.class, tooLarge -> Mono.just(new byte[0]))
+                .flatMap(bytes -> Mono.error(errors.fromResponse(deployment.name(), status, bytes, retryAfter)));
     }
 
     private ChatCompletion readCompletion(byte[] body) {

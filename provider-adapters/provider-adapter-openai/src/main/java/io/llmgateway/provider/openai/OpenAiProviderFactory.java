@@ -25,7 +25,7 @@ public class OpenAiProviderFactory {
 
     private final JsonMapper json;
     private final PoolSettings pool;
-    private final ConcurrentMap<PoolKey, WebClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<PoolKey, Transport> transports = new ConcurrentHashMap<>();
 
     public OpenAiProviderFactory(JsonMapper json, PoolSettings pool) {
         this.json = Objects.requireNonNull(json);
@@ -33,7 +33,7 @@ public class OpenAiProviderFactory {
     }
 
     public OpenAiChatProvider create(Deployment deployment) {
-        return new OpenAiChatProvider(deployment, webClient(deployment), json);
+        return new OpenAiChatProvider(deployment, transport(deployment).http(), pool.maxResponseBytes(), json);
     }
 
     /** The embeddings of a plain OpenAI-compatible deployment: no purpose field is sent. */
@@ -51,16 +51,24 @@ public class OpenAiProviderFactory {
     }
 
     /**
-     * The WebClient (and connection pool) of one deployment, built on first use and then shared; adapters that
-     * extend the OpenAI protocol reuse it. It is cached by the deployment's name and the settings the pool is
-     * built from, so a deployment redefined under the same name gets its own.
+     * The WebClient of one deployment (used for embeddings), on the deployment's connection pool. It is built on
+     * first use and then shared; adapters that extend the OpenAI protocol reuse it.
      */
     public WebClient webClient(Deployment deployment) {
-        Objects.requireNonNull(deployment.baseUrl(), () -> "deployment '" + deployment.name() + "' has no base URL");
-        return clients.computeIfAbsent(PoolKey.of(deployment), key -> newWebClient(deployment));
+        return transport(deployment).web();
     }
 
-    private WebClient newWebClient(Deployment deployment) {
+    /**
+     * The clients (and connection pool) of one deployment, built on first use and then shared. They are cached by
+     * the deployment's name and the settings the pool is built from, so a deployment redefined under the same name
+     * gets its own.
+     */
+    private Transport transport(Deployment deployment) {
+        Objects.requireNonNull(deployment.baseUrl(), () -> "deployment '" + deployment.name() + "' has no base URL");
+        return transports.computeIfAbsent(PoolKey.of(deployment), key -> newTransport(deployment));
+    }
+
+    private Transport newTransport(Deployment deployment) {
         ConnectionProvider connections = ConnectionProvider.builder("upstream-" + deployment.name())
                 .maxConnections(pool.maxConnections())
                 .pendingAcquireMaxCount(-1)
@@ -71,16 +79,17 @@ public class OpenAiProviderFactory {
         HttpClient http = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) deployment.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true);
-        return WebClient.builder()
+        WebClient web = WebClient.builder()
                 .baseUrl(root(deployment))
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(pool.maxResponseBytes()))
                 .build();
+        return new Transport(http, web);
     }
 
     /**
-     * The absolute URI of one endpoint of a deployment, e.g. {@code /chat/completions}. Providers build theirs once:
-     * a path relative to the WebClient's base URL is expanded as a URI template and parsed again on every call.
+     * The absolute URI of one endpoint of a deployment, e.g. {@code /chat/completions}. Providers build theirs once,
+     * so that no call parses or expands it again.
      */
     static URI endpoint(Deployment deployment, String path) {
         return URI.create(root(deployment) + path);
@@ -92,7 +101,11 @@ public class OpenAiProviderFactory {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
-    /** What a deployment's WebClient is built from. */
+    /** One deployment's Reactor Netty client (chat completions) and the WebClient on top of it (embeddings). */
+    private record Transport(HttpClient http, WebClient web) {
+    }
+
+    /** What a deployment's clients are built from. */
     private record PoolKey(String name, URI baseUrl, Duration connect, Duration firstByte) {
 
         static PoolKey of(Deployment deployment) {

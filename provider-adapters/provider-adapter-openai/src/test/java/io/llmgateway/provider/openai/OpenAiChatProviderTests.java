@@ -1,11 +1,21 @@
 package io.llmgateway.provider.openai;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.testsupport.ChatProviderContract;
+import io.llmgateway.testsupport.FakeUpstream.Reply;
+import io.llmgateway.testsupport.OpenAiFixtures;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
-/** The OpenAI-compatible adapter against the shared adapter contract. */
+/** The OpenAI-compatible adapter against the shared adapter contract, and the limit on an answer's size. */
 class OpenAiChatProviderTests extends ChatProviderContract {
 
     private final OpenAiProviderFactory factory =
@@ -14,5 +24,48 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     @Override
     protected ChatProvider create(Deployment deployment) {
         return factory.create(deployment);
+    }
+
+    private ChatProvider withAnswersUpTo(int bytes) {
+        OpenAiProviderFactory small = new OpenAiProviderFactory(GatewayJson.mapper(),
+                new OpenAiProviderFactory.PoolSettings(10, Duration.ofSeconds(30), bytes));
+        return small.create(deployment(Timeouts.DEFAULTS));
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsAnInvalidResponseWhetherItsLengthWasAnnouncedOrNot() {
+        String completion = OpenAiFixtures.completion(upstreamModel(), "x".repeat(500), 7, 2);
+        upstream.enqueue(Reply.json(200, completion));
+        StepVerifier.create(withAnswersUpTo(400).complete(request(false)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("larger than 400 bytes"))
+                .verify(LIMIT);
+
+        // no Content-Length: the body arrives in pieces, and the limit is found while it is read
+        upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
+                completion.substring(300))));
+        StepVerifier.create(withAnswersUpTo(400).complete(request(false)))
+                .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(502))
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anAnswerUpToTheLimitIsReadWhole() {
+        String completion = OpenAiFixtures.completion(upstreamModel(), "y".repeat(500), 7, 2);
+        upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
+                completion.substring(300))));
+        StepVerifier.create(withAnswersUpTo(completion.length()).complete(request(false)))
+                .assertNext(answer -> assertThat(answer.choices().get(0).message().text())
+                        .isEqualTo("y".repeat(500)))
+                .expectComplete()
+                .verify(LIMIT);
+    }
+
+    @Test
+    void anErrorStatusKeepsItsStatusWhenItsBodyIsTooLargeToRead() {
+        upstream.enqueue(Reply.json(429, "{\"error\":{\"message\":\"" + "z".repeat(600) + "\"}}"));
+        StepVerifier.create(withAnswersUpTo(100).complete(request(false)))
+                .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(429))
+                .verify(LIMIT);
     }
 }

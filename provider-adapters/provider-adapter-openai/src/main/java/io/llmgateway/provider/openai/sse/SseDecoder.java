@@ -1,8 +1,7 @@
 package io.llmgateway.provider.openai.sse;
 
+import io.netty.buffer.ByteBuf;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /** Turns a response body, as the network delivers it, into server-sent events without buffering the stream. */
@@ -11,13 +10,25 @@ public final class SseDecoder {
     private SseDecoder() {
     }
 
-    /** Events in order, each emitted as soon as its terminating blank line has arrived. */
-    public static Flux<SseEvent> decode(Flux<DataBuffer> body) {
+    /**
+     * Events in order, each emitted as soon as its terminating blank line has arrived.
+     *
+     * @param body the network's reads, each retained for this decoder, which releases it once read (or discarded
+     *             unread, when the stream is cancelled with reads still queued)
+     */
+    public static Flux<SseEvent> decode(Flux<ByteBuf> body) {
         return Flux.defer(() -> {
             StreamReader reader = new StreamReader();
             return body.concatMapIterable(reader::feed)
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(reader.parser.finish())));
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(reader.parser.finish())))
+                    .doOnDiscard(ByteBuf.class, SseDecoder::release);
         });
+    }
+
+    private static void release(ByteBuf read) {
+        if (read.refCnt() > 0) {
+            read.release();
+        }
     }
 
     /** One stream's parser, and the array each network read is copied into: one per stream, not one per read. */
@@ -26,16 +37,16 @@ public final class SseDecoder {
         private final SseEventParser parser = new SseEventParser();
         private byte[] read = new byte[4096];
 
-        List<SseEvent> feed(DataBuffer buffer) {
+        List<SseEvent> feed(ByteBuf buffer) {
             try {
-                int length = buffer.readableByteCount();
+                int length = buffer.readableBytes();
                 if (length > read.length) {
                     read = new byte[Math.max(length, read.length * 2)];
                 }
-                buffer.read(read, 0, length);
+                buffer.readBytes(read, 0, length);
                 return parser.feed(read, 0, length);
             } finally {
-                DataBufferUtils.release(buffer);
+                buffer.release();
             }
         }
     }

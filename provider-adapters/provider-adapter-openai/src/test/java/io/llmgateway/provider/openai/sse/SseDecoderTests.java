@@ -1,31 +1,45 @@
 package io.llmgateway.provider.openai.sse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 class SseDecoderTests {
 
-    private static DataBuffer read(String text) {
-        return DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8));
+    private static ByteBuf read(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     }
 
     @Test
     void readsOfAnySizeOneAfterAnotherGiveEveryEventWhole() {
         String large = "x".repeat(20_000);
-        Flux<String> data = SseDecoder.decode(Flux.just(
-                        read("data: small\n\ndata: spl"),
-                        read("it\n\ndata: " + large + "\n\n"),
-                        read("data: after the large one\n\n"),
-                        read("data: [DONE]\n\n")))
-                .map(SseEvent::data);
+        List<ByteBuf> reads = List.of(
+                read("data: small\n\ndata: spl"),
+                read("it\n\ndata: " + large + "\n\n"),
+                read("data: after the large one\n\n"),
+                read("data: [DONE]\n\n"));
+        Flux<String> data = SseDecoder.decode(Flux.fromIterable(reads)).map(SseEvent::data);
         StepVerifier.create(data)
                 .expectNext("small", "split", large, "after the large one", "[DONE]")
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
+        assertThat(reads).as("every read released once decoded").allMatch(read -> read.refCnt() == 0);
+    }
+
+    @Test
+    void readsStillQueuedWhenTheStreamIsCancelledAreReleased() {
+        List<ByteBuf> reads = List.of(read("data: one\n\n"), read("data: two\n\n"), read("data: three\n\n"));
+        StepVerifier.create(SseDecoder.decode(Flux.fromIterable(reads)).map(SseEvent::data), 1)
+                .expectNext("one")
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+        assertThat(reads).as("nothing left holding memory").allMatch(read -> read.refCnt() == 0);
     }
 }
