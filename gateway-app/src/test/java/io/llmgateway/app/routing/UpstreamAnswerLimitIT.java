@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code gateway.upstream-pool.max-response-bytes}: a non-streamed answer larger than it is refused with a 502 while
- * it is read, whether the upstream announced its length or not, and the deployment's connection is not lost with it.
+ * it is read, whether the upstream announced its length or not, and the refused call gives its place in the
+ * deployment's pool back (a pool of one connection here), so the next call is served.
  */
 class UpstreamAnswerLimitIT {
 
@@ -31,7 +32,7 @@ class UpstreamAnswerLimitIT {
         upstream = FakeUpstream.start();
         gateway = GatewayInstance.start(Map.of(
                 "gateway.upstream-pool.max-response-bytes", "2KB",
-                // one connection: a call that kept it after a refused answer would leave the next one waiting
+                // one connection: a call that kept its place after a refused answer would leave the next one waiting
                 "gateway.upstream-pool.max-connections", "1",
                 "gateway.deployments.one.base-url", upstream.baseUrl(),
                 "gateway.deployments.one.timeouts.first-byte", "5s",

@@ -94,7 +94,7 @@ public class OpenAiChatProvider implements ChatProvider {
                     .send(body(request))
                     .response((response, body) -> isError(response)
                             ? this.<SseEvent>error(response, body).flux()
-                            : SseDecoder.decode(body.retain()))
+                            : SseDecoder.decode(body))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
                     .transform(StreamTimeout.of(deployment.timeouts().firstByte(),

@@ -9,7 +9,8 @@ import reactor.core.publisher.Mono;
 /**
  * Reads an upstream's answer body into one array, and fails once it grows past a limit, so that an answer too large
  * for memory is refused before it is held whole. Each network read is copied as it arrives (the buffer is the
- * transport's to release), into an array sized by the {@code Content-Length} when the upstream sent one.
+ * transport's to release), into an array sized by the {@code Content-Length} when the upstream sent one (up to
+ * 64 KB at first, so that an announced length alone does not reserve memory).
  */
 public final class BoundedBody {
 
@@ -30,7 +31,9 @@ public final class BoundedBody {
             return Mono.error(tooLarge);
         }
         return Mono.defer(() -> {
-            Accumulator into = new Accumulator(contentLength < 0 ? 1024 : (int) contentLength, limit);
+            // sized by the announced length up to 64 KB: beyond, the array grows as the bytes actually arrive
+            Accumulator into = new Accumulator(contentLength < 0 ? 1024 : (int) Math.min(contentLength, 64 * 1024),
+                    limit);
             return body.<byte[]>handle((read, sink) -> {
                         if (!into.append(read)) {
                             sink.error(tooLarge.get());

@@ -3,8 +3,11 @@ package io.llmgateway.provider.openai.internal;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.provider.Deployment;
+import io.netty.channel.ChannelException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Maps what a call to an upstream can fail with (a Reactor timeout, a refused or dropped connection, anything
@@ -36,9 +39,14 @@ public final class TransportErrors {
         return UpstreamException.invalidResponse(deployment.name(), error.getClass().getSimpleName());
     }
 
+    /**
+     * A connection that could not be opened, or closed under the call: an I/O error (a refused connection, a reset,
+     * Reactor Netty's {@code PrematureCloseException}), a Netty channel error, or Reactor Netty's
+     * {@link AbortedException} (a pooled connection closed before the request could be sent), anywhere in the causes.
+     */
     private static boolean isConnectionFailure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof io.netty.channel.ChannelException) {
+            if (t instanceof IOException || t instanceof ChannelException || t instanceof AbortedException) {
                 return true;
             }
         }

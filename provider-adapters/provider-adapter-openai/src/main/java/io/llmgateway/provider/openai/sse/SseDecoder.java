@@ -13,22 +13,17 @@ public final class SseDecoder {
     /**
      * Events in order, each emitted as soon as its terminating blank line has arrived.
      *
-     * @param body the network's reads, each retained for this decoder, which releases it once read (or discarded
-     *             unread, when the stream is cancelled with reads still queued)
+     * @param body the network's reads. Each is copied as it is delivered, inside its {@code onNext}, and never kept
+     *             or released: it stays its publisher's (Reactor Netty releases a read once its {@code onNext}
+     *             returns). Only parsed events wait for demand, so a cancelled stream leaves no buffer behind.
      */
     public static Flux<SseEvent> decode(Flux<ByteBuf> body) {
         return Flux.defer(() -> {
             StreamReader reader = new StreamReader();
-            return body.concatMapIterable(reader::feed)
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(reader.parser.finish())))
-                    .doOnDiscard(ByteBuf.class, SseDecoder::release);
+            return body.map(reader::feed)
+                    .concatMapIterable(events -> events)
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(reader.parser.finish())));
         });
-    }
-
-    private static void release(ByteBuf read) {
-        if (read.refCnt() > 0) {
-            read.release();
-        }
     }
 
     /** One stream's parser, and the array each network read is copied into: one per stream, not one per read. */
@@ -38,16 +33,12 @@ public final class SseDecoder {
         private byte[] read = new byte[4096];
 
         List<SseEvent> feed(ByteBuf buffer) {
-            try {
-                int length = buffer.readableBytes();
-                if (length > read.length) {
-                    read = new byte[Math.max(length, read.length * 2)];
-                }
-                buffer.readBytes(read, 0, length);
-                return parser.feed(read, 0, length);
-            } finally {
-                buffer.release();
+            int length = buffer.readableBytes();
+            if (length > read.length) {
+                read = new byte[Math.max(length, read.length * 2)];
             }
+            buffer.getBytes(buffer.readerIndex(), read, 0, length);
+            return parser.feed(read, 0, length);
         }
     }
 }
