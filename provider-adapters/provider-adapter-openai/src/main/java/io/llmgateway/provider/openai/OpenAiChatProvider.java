@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -45,6 +46,7 @@ public class OpenAiChatProvider implements ChatProvider {
     private final HttpClient completions;
     private final HttpClient streams;
     private final int maxResponseBytes;
+    private final Supplier<UpstreamException> tooLarge;
     private final JsonMapper json;
     private final UpstreamErrorParser errors;
 
@@ -64,6 +66,8 @@ public class OpenAiChatProvider implements ChatProvider {
         });
         this.streams = completions.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
         this.maxResponseBytes = maxResponseBytes;
+        String tooLargeDetail = "the answer is larger than " + maxResponseBytes + " bytes";
+        this.tooLarge = () -> UpstreamException.invalidResponse(deployment.name(), tooLargeDetail);
         this.json = json;
         this.errors = new UpstreamErrorParser(json);
     }
@@ -113,24 +117,13 @@ public class OpenAiChatProvider implements ChatProvider {
         return response.status().code() >= 400;
     }
 
-    /** The whole answer, at most {@code maxResponseBytes}. */
+    /**
+     * The whole answer, at most {@code maxResponseBytes}. An announced length that is not a number (or over 2 GB)
+     * counts as none: the limit is then found while the answer is read.
+     */
     private Mono<byte[]> read(HttpClientResponse response, ByteBufFlux body) {
-        return BoundedBody.read(body, contentLength(response), maxResponseBytes,
-                () -> UpstreamException.invalidResponse(deployment.name(),
-                        "the answer is larger than " + maxResponseBytes + " bytes"));
-    }
-
-    /** The announced length of the answer; -1 when there is none (a chunked answer) or it cannot be read. */
-    private static long contentLength(HttpClientResponse response) {
-        String value = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException unreadable) {
-            return -1;
-        }
+        return BoundedBody.read(body, response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1),
+                maxResponseBytes, tooLarge);
     }
 
     /** An error status: its body and {@code Retry-After} read into the exception the call fails with. */
@@ -138,7 +131,7 @@ public class OpenAiChatProvider implements ChatProvider {
         int status = response.status().code();
         String retryAfter = response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
         return read(response, body)
-                .onErrorResume(UpstreamException.class, tooLarge -> Mono.just(new byte[0]))
+                .onErrorResume(UpstreamException.class, unreadable -> Mono.just(new byte[0]))
                 .flatMap(bytes -> Mono.error(errors.fromResponse(deployment.name(), status, bytes, retryAfter)));
     }
 
