@@ -6,10 +6,18 @@ import io.llmgateway.testsupport.PostgresSupport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -22,6 +30,7 @@ public final class GatewayInstance implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final PostgresSupport.Database database;
     private final String adminToken;
+    private final Queue<ClientResponse> eventStreams = new ConcurrentLinkedQueue<>();
 
     private GatewayInstance(ConfigurableApplicationContext context, PostgresSupport.Database database,
                             String adminToken) {
@@ -65,6 +74,10 @@ public final class GatewayInstance implements AutoCloseable {
     /**
      * A client for this gateway over real HTTP. Each request gets a new connection: the JVM-wide pool of Reactor
      * Netty's default client is shared by every test class, whose gateways come and go on recycled ports.
+     *
+     * <p>Every answer but an event stream is read whole as it arrives ({@link #readWhole}): a test that checks
+     * only the status would otherwise leave the body's network buffers unread, and never released. An event
+     * stream that a test did not read is released when this gateway closes.
      */
     public WebTestClient client() {
         return WebTestClient.bindToServer(new ReactorClientHttpConnector(
@@ -72,7 +85,24 @@ public final class GatewayInstance implements AutoCloseable {
                 .baseUrl(baseUrl())
                 .responseTimeout(Duration.ofSeconds(30))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .filter(ExchangeFilterFunction.ofResponseProcessor(this::readWhole))
                 .build();
+    }
+
+    /**
+     * The answer with its body read into memory, unless it is an event stream, which tests read event by event
+     * (and cancel); those are kept for {@link #close}. The copy is a heap buffer that needs no release.
+     */
+    private Mono<ClientResponse> readWhole(ClientResponse response) {
+        if (response.headers().contentType().filter(MediaType.TEXT_EVENT_STREAM::isCompatibleWith).isPresent()) {
+            eventStreams.add(response);
+            return Mono.just(response);
+        }
+        return response.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .map(body -> response.mutate()
+                        .body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)))
+                        .build());
     }
 
     /** The bootstrap admin token this instance was configured with. */
@@ -106,5 +136,8 @@ public final class GatewayInstance implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+        // a body can be read once: one that a test read (or cancelled) refuses this read, which is ignored
+        eventStreams.forEach(stream -> stream.releaseBody().onErrorComplete().subscribe());
+        eventStreams.clear();
     }
 }
