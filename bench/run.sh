@@ -191,12 +191,18 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- free loopback ports
-USED_PORTS=" $(ss -Htln | awk '{print $4}' | sed 's/.*://' | tr '\n' ' ') "
+# A port is taken when any socket uses it, listening or not: the local end of an outgoing connection (the
+# gateway's to its upstream and database, wrk's) holds its port too, and a listener cannot bind it then. So the
+# ports are picked below the kernel's range for outgoing connections, and checked against every socket.
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+PORT_LOW=10000
+(( EPHEMERAL_LOW - PORT_LOW >= 2000 )) || PORT_LOW=$((EPHEMERAL_LOW - 2000))
+USED_PORTS=" $(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u | tr '\n' ' ') "
 free_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 30000))
-        if [[ $USED_PORTS != *" $p "* ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+        p=$((PORT_LOW + RANDOM % (EPHEMERAL_LOW - PORT_LOW)))
+        if [[ $USED_PORTS != *" $p "* ]] && [[ -z $(ss -Htan "sport = :$p") ]]; then
             USED_PORTS+="$p "
             echo "$p"
             return
