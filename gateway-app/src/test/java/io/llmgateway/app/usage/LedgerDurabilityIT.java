@@ -59,6 +59,13 @@ class LedgerDurabilityIT {
         }
     }
 
+    private static void awaitAnswered(Load load, int count, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (load.answered.size() < count && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(50));
+        }
+    }
+
     private static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
@@ -133,7 +140,8 @@ class LedgerDurabilityIT {
             gateway.admin().project("shutdown", null);
             String key = gateway.admin().serviceKey("shutdown").path("key").stringValue();
             load = new Load(gateway, key, Duration.ofMillis(20));
-            pause(Duration.ofSeconds(3));
+            // enough answers before the shutdown, however slow the host: a fixed pause gave 26 under heavy steal
+            awaitAnswered(load, 51, Duration.ofSeconds(60));
             assertThat(gateway.bean(UsageLedger.class).buffered()).isPositive();
         }
         load.stop();
