@@ -30,8 +30,8 @@ public final class NettyLeakGuard implements AfterAllCallback {
 
     /**
      * Where the PostgreSQL driver (r2dbc-postgresql) encodes a statement's parameters. The driver can lose such a
-     * buffer when a statement does not reach the server, an open bug of the driver (pgjdbc/r2dbc-postgresql#580)
-     * that the gateway cannot fix: such a leak is printed, not failed on.
+     * buffer, an open bug of the driver (pgjdbc/r2dbc-postgresql#580) that the gateway cannot fix here: such a leak
+     * is printed, not failed on.
      */
     private static final String DRIVER_PARAMETER_CODECS = "io.r2dbc.postgresql.codec.";
 
