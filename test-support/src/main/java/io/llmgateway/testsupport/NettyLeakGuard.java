@@ -92,7 +92,7 @@ public final class NettyLeakGuard implements AfterAllCallback {
                                                                    long maxActive) {
             ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, 1, maxActive);
             detector.setLeakListener((type, records) -> LEAKS.add(
-                    "LEAK of a " + type + (records.isEmpty() ? "" : ", last used at:\n" + records)));
+                    "LEAK of a " + type + (records.isEmpty() ? "" : ":" + records)));
             return detector;
         }
     }
