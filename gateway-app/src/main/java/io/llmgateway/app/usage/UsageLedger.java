@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -49,7 +48,7 @@ public class UsageLedger implements SmartLifecycle {
     private final Counter failures;
     /** The batch being written, or the one that failed and is retried first; touched by the flush loop only. */
     private List<UsageRecord> batch = List.of();
-    private volatile Disposable loop;
+    private volatile PeriodicWork loop;
     private volatile boolean healthy = true;
     private volatile boolean closing;
 
@@ -161,20 +160,22 @@ public class UsageLedger implements SmartLifecycle {
         throw new UnsupportedOperationException("stop(Runnable) is used");
     }
 
-    /** Stops the loop and writes what is buffered, retrying until the shutdown timeout, then lets Spring go on. */
+    /**
+     * Stops the loop, lets the batch it is writing finish (a write cancelled halfway would leave its outcome unknown
+     * and race the flush below for the same batch), then writes what is buffered, retrying until the shutdown
+     * timeout, and lets Spring go on.
+     */
     @Override
     public void stop(Runnable callback) {
         closing = true;
-        Disposable current = loop;
+        PeriodicWork current = loop;
         loop = null;
-        if (current != null) {
-            current.dispose();
-        }
         long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos();
-        flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
+        Mono<Void> loopEnded = current == null ? Mono.empty() : current.stop();
+        loopEnded.then(flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
                         : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))))
-                .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
-                        .filter(error -> System.nanoTime() < deadline))
+                        .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
+                                .filter(error -> System.nanoTime() < deadline)))
                 .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
                 .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
                         + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()))
