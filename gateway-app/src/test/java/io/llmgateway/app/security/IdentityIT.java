@@ -8,7 +8,9 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import io.llmgateway.app.AdminApi;
 import io.llmgateway.app.GatewayInstance;
+import io.llmgateway.app.usage.Ledger;
 import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.testsupport.PostgresSupport;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -273,6 +275,27 @@ class IdentityIT {
             }
             return false;
         }, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aKeyUsedJustBeforeAGracefulShutdownShowsThatUseAfterwards() {
+        PostgresSupport.Database database = PostgresSupport.newDatabase();
+        String keyId;
+        try (GatewayInstance restarting = GatewayInstance.start(Map.of(
+                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
+                // no periodic write before the shutdown: only the shutdown can write this use
+                "gateway.auth.last-used-flush-interval", "1h"), database)) {
+            restarting.admin().project("restart", null);
+            JsonNode issued = restarting.admin().serviceKey("restart");
+            keyId = issued.path("id").stringValue();
+            restarting.client().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                    .header("Authorization", "Bearer " + key(issued)).header("X-User-Id", "u")
+                    .bodyValue(CHAT).exchange().expectStatus().isOk();
+        }
+        List<Map<String, Object>> rows = new Ledger(database).query(
+                "SELECT last_used_at FROM api_keys WHERE id = ?", keyId);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("last_used_at")).as("the use was written at shutdown").isNotNull();
     }
 
     @Test
