@@ -176,6 +176,8 @@ public class UsageLedger implements SmartLifecycle {
                         : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))))
                         .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
                                 .filter(error -> System.nanoTime() < deadline)))
+                // a write started just before the deadline must not hold the shutdown beyond it
+                .timeout(properties.shutdownTimeout())
                 .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
                 .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
                         + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()))
