@@ -76,11 +76,14 @@ public class LastUsedFlusher implements SmartLifecycle {
         return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
     }
 
-    /** Writes what was recorded; times that fail to write are put back for the next round. */
+    /**
+     * Writes what was recorded; times that fail to write are put back for the next round. A failed write does not
+     * stop the others; the round fails after all were tried.
+     */
     public Mono<Void> flush() {
         Map<String, Instant> used = recorder.drain();
         return Flux.fromIterable(used.entrySet())
-                .concatMap(entry -> db.sql("""
+                .concatMapDelayError(entry -> db.sql("""
                                 UPDATE api_keys SET last_used_at = :at
                                 WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)""")
                         .bind("at", entry.getValue().atOffset(ZoneOffset.UTC))
