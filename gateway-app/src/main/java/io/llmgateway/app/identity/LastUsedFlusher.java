@@ -1,5 +1,6 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.app.lifecycle.PeriodicFlush;
 import io.llmgateway.app.lifecycle.PeriodicWork;
 import io.llmgateway.auth.LastUsedRecorder;
 import java.time.Duration;
@@ -8,8 +9,6 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,11 +19,10 @@ import reactor.core.scheduler.Schedulers;
  * a write per request. The update never moves a time backwards and does not fire the change notification
  * (the triggers ignore updates of {@code last_used_at} only).
  *
- * <p>At shutdown, after the web server has stopped (so every request has been authenticated by then), the round
- * under way finishes and the times recorded since are written once more, for at most {@link #SHUTDOWN_TIMEOUT}:
- * a key used in the last seconds before a restart still shows that use.
+ * <p>At shutdown ({@link PeriodicFlush}), the times recorded since the last round are written once more, for at most
+ * {@link #SHUTDOWN_TIMEOUT}: a key used in the last seconds before a restart still shows that use.
  */
-public class LastUsedFlusher implements SmartLifecycle {
+public class LastUsedFlusher extends PeriodicFlush {
 
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -33,7 +31,6 @@ public class LastUsedFlusher implements SmartLifecycle {
     private final LastUsedRecorder recorder;
     private final DatabaseClient db;
     private final Duration interval;
-    private volatile PeriodicWork loop;
 
     public LastUsedFlusher(LastUsedRecorder recorder, DatabaseClient db, Duration interval) {
         this.recorder = recorder;
@@ -42,38 +39,18 @@ public class LastUsedFlusher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        loop = PeriodicWork.start(interval, Schedulers.parallel(), this::flush,
+    protected PeriodicWork startRounds() {
+        return PeriodicWork.start(interval, Schedulers.parallel(), this::flush,
                 error -> log.warn("Could not record last-used times: {}", error.toString()));
     }
 
     @Override
-    public void stop() {
-        throw new UnsupportedOperationException("stop(Runnable) is used");
-    }
-
-    @Override
-    public void stop(Runnable callback) {
-        PeriodicWork current = loop;
-        loop = null;
-        (current == null ? Mono.<Void>empty() : current.stop())
+    protected Mono<Void> shutdown(Mono<Void> lastRoundEnded) {
+        return lastRoundEnded
                 .then(Mono.defer(this::flush))
                 .timeout(SHUTDOWN_TIMEOUT)
                 .doOnError(error -> log.warn("Could not record the last-used times at shutdown: {}",
-                        error.toString()))
-                .doFinally(signal -> callback.run())
-                .subscribe(done -> { }, error -> { });
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null;
-    }
-
-    /** After the web server has stopped, with the usage ledger. */
-    @Override
-    public int getPhase() {
-        return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
+                        error.toString()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.llmgateway.app.usage;
 
+import io.llmgateway.app.lifecycle.PeriodicFlush;
 import io.llmgateway.app.lifecycle.PeriodicWork;
 import io.llmgateway.core.error.GatewayException;
 import io.micrometer.core.instrument.Counter;
@@ -13,8 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -33,7 +32,7 @@ import reactor.core.scheduler.Schedulers;
  *   admitted request is still to hand over its record, retrying until {@code shutdown-timeout}.</li>
  * </ul>
  */
-public class UsageLedger implements SmartLifecycle {
+public class UsageLedger extends PeriodicFlush {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
     private static final java.time.Duration SHUTDOWN_RETRY = java.time.Duration.ofMillis(50);
@@ -48,7 +47,6 @@ public class UsageLedger implements SmartLifecycle {
     private final Counter failures;
     /** The batch being written, or the one that failed and is retried first; touched by the flush loop only. */
     private List<UsageRecord> batch = List.of();
-    private volatile PeriodicWork loop;
     private volatile boolean healthy = true;
     private volatile boolean closing;
 
@@ -150,49 +148,28 @@ public class UsageLedger implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected PeriodicWork startRounds() {
         // flush() logs its own failures and keeps the records for the next round
-        loop = PeriodicWork.start(properties.flushInterval(), Schedulers.parallel(), this::flush, error -> { });
-    }
-
-    @Override
-    public void stop() {
-        throw new UnsupportedOperationException("stop(Runnable) is used");
+        return PeriodicWork.start(properties.flushInterval(), Schedulers.parallel(), this::flush, error -> { });
     }
 
     /**
-     * Stops the loop, lets the batch it is writing finish (a write cancelled halfway would leave its outcome unknown
-     * and race the flush below for the same batch), then writes what is buffered, retrying until the shutdown
-     * timeout, and lets Spring go on.
+     * Lets the batch being written finish, then writes what is buffered until nothing is and no admitted request is
+     * still to hand over its record, retrying until the shutdown timeout.
      */
     @Override
-    public void stop(Runnable callback) {
+    protected Mono<Void> shutdown(Mono<Void> lastRoundEnded) {
         closing = true;
-        PeriodicWork current = loop;
-        loop = null;
         long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos();
-        Mono<Void> loopEnded = current == null ? Mono.empty() : current.stop();
-        loopEnded.then(flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
-                        : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))))
-                        .retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
-                                .filter(error -> System.nanoTime() < deadline)))
+        Mono<Void> writeAll = flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
+                : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))));
+        return lastRoundEnded
+                .then(writeAll.retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
+                        .filter(error -> System.nanoTime() < deadline)))
                 // a write started just before the deadline must not hold the shutdown beyond it
                 .timeout(properties.shutdownTimeout())
                 .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
                 .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
-                        + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()))
-                .doFinally(signal -> callback.run())
-                .subscribe(done -> { }, error -> { });
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null;
-    }
-
-    /** After the web server has stopped: every request has ended and handed over its record by then. */
-    @Override
-    public int getPhase() {
-        return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
+                        + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()));
     }
 }
