@@ -1,8 +1,10 @@
 package io.llmgateway.app.admin;
 
+import io.llmgateway.app.usage.LedgerQuarantine;
 import io.llmgateway.app.usage.UsageQueries;
 import io.llmgateway.app.usage.UsageQuery;
 import io.llmgateway.app.usage.UsageResponses;
+import io.llmgateway.core.error.InvalidRequestException;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -13,15 +15,20 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /admin/v1/usage}: usage of every project, or of one with {@code project_id}; JSON or CSV. */
+/**
+ * {@code GET /admin/v1/usage}: usage of every project, or of one with {@code project_id}; JSON or CSV.
+ * {@code GET /admin/v1/usage/quarantine}: the usage records the database refused for their content, newest first.
+ */
 @RestController
 public class UsageAdminController {
 
     private final UsageQueries usage;
+    private final LedgerQuarantine quarantine;
     private final Clock clock;
 
-    public UsageAdminController(UsageQueries usage, Clock clock) {
+    public UsageAdminController(UsageQueries usage, LedgerQuarantine quarantine, Clock clock) {
         this.usage = usage;
+        this.quarantine = quarantine;
         this.clock = clock;
     }
 
@@ -33,5 +40,16 @@ public class UsageAdminController {
                                               @RequestHeader(name = "Accept", required = false) String accept) {
         UsageQuery query = UsageQuery.parse(projectId, from, to, groupBy, clock.instant());
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
+    }
+
+    @GetMapping("/admin/v1/usage/quarantine")
+    public Mono<ListPage<LedgerQuarantine.Entry>> quarantine(@RequestParam(required = false) Integer limit,
+                                                             @RequestParam(required = false) String after) {
+        if (after != null && !after.matches("\\d{1,18}")) {
+            throw InvalidRequestException.invalidParameter("after", "'after' must be the id of a quarantined record.");
+        }
+        Paging paging = Paging.of(limit, after);
+        return quarantine.list(paging.fetch(), paging.after() == null ? null : Long.valueOf(paging.after()))
+                .map(rows -> ListPage.of(rows, paging.limit(), LedgerQuarantine.Entry::id));
     }
 }

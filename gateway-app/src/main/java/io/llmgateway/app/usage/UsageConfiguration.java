@@ -12,8 +12,14 @@ import tools.jackson.databind.json.JsonMapper;
 public class UsageConfiguration {
 
     @Bean
-    UsageLedger usageLedger(DatabaseClient db, LedgerProperties properties, MeterRegistry registry) {
-        return new UsageLedger(new UsageWriter(db), properties, registry);
+    UsageLedger usageLedger(DatabaseClient db, LedgerQuarantine quarantine, LedgerProperties properties,
+                            MeterRegistry registry) {
+        return new UsageLedger(new UsageWriter(db), quarantine, properties, registry);
+    }
+
+    @Bean
+    LedgerQuarantine ledgerQuarantine(DatabaseClient db, JsonMapper gatewayJsonMapper) {
+        return new LedgerQuarantine(new UsageWriter(db), db, gatewayJsonMapper);
     }
 
     @Bean

@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import io.llmgateway.app.persistence.DatabaseFailures;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,15 +19,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The usage ledger: records are handed over on the request path without any I/O and written to PostgreSQL in
  * batches off it.
  *
  * <ul>
- *   <li>A batch that fails (the database is down, a timeout) stays at the head and is retried at the next flush;
- *   the records behind it wait in the buffer, which {@link #buffered()} and the
+ *   <li>A batch that fails because the database is away (down, a timeout) stays at the head and is retried at the
+ *   next flush; the records behind it wait in the buffer, which {@link #buffered()} and the
  *   {@code gateway.usage.ledger.buffered} gauge show.</li>
+ *   <li>A batch that the database refuses for its content is split in halves until the record at fault is alone;
+ *   that one goes to the {@link LedgerQuarantine} (its tokens still counted), and everything else is written. One
+ *   bad record never holds up the others.</li>
  *   <li>Writes are idempotent by request id ({@link UsageWriter}), so a retried batch counts nothing twice.</li>
  *   <li>When the buffer holds {@code buffer-capacity} records, {@link #tryOpen()} turns false and admission
  *   refuses new requests until it drains: the gateway serves nothing it could not record.</li>
@@ -35,9 +42,10 @@ import reactor.core.scheduler.Schedulers;
 public class UsageLedger extends PeriodicFlush {
 
     private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
-    private static final java.time.Duration SHUTDOWN_RETRY = java.time.Duration.ofMillis(50);
+    private static final Duration SHUTDOWN_RETRY = Duration.ofMillis(50);
 
     private final UsageWriter writer;
+    private final LedgerQuarantine quarantine;
     private final LedgerProperties properties;
     private final Queue<UsageRecord> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -45,13 +53,19 @@ public class UsageLedger extends PeriodicFlush {
     private final AtomicInteger open = new AtomicInteger();
     private final Counter written;
     private final Counter failures;
-    /** The batch being written, or the one that failed and is retried first; touched by the flush loop only. */
-    private List<UsageRecord> batch = List.of();
+    private final Counter quarantined;
+    /**
+     * The batches taken from the buffer and not yet written: the head is being written, or failed and is retried
+     * first; a batch refused for its content is replaced by its halves. Touched by the flush loop only.
+     */
+    private final Deque<List<UsageRecord>> batches = new ArrayDeque<>();
     private volatile boolean healthy = true;
     private volatile boolean closing;
 
-    public UsageLedger(UsageWriter writer, LedgerProperties properties, MeterRegistry registry) {
+    public UsageLedger(UsageWriter writer, LedgerQuarantine quarantine, LedgerProperties properties,
+                       MeterRegistry registry) {
         this.writer = writer;
+        this.quarantine = quarantine;
         this.properties = properties;
         Gauge.builder("gateway.usage.ledger.buffered", size, AtomicInteger::get)
                 .description("Usage records accepted and not yet written to the database")
@@ -60,6 +74,9 @@ public class UsageLedger extends PeriodicFlush {
                 .description("Usage records written to the database").register(registry);
         this.failures = Counter.builder("gateway.usage.ledger.write.failures")
                 .description("Batch writes that failed and will be retried").register(registry);
+        this.quarantined = Counter.builder("gateway.usage.ledger.quarantined")
+                .description("Usage records the database refused for their content, kept in usage_quarantine")
+                .register(registry);
     }
 
     /**
@@ -106,37 +123,40 @@ public class UsageLedger extends PeriodicFlush {
         return size.get();
     }
 
-    /** Writes everything buffered now, batch by batch; fails on the first batch that fails (it stays buffered). */
+    /**
+     * Writes everything buffered now, batch by batch; fails on the first batch that fails because the database is
+     * away (it stays buffered and is retried first).
+     */
     public Mono<Void> flush() {
         return Mono.defer(this::writeNextBatch)
-                .repeat(() -> !batch.isEmpty() || !pending.isEmpty())
+                .repeat(() -> !batches.isEmpty() || !pending.isEmpty())
                 .then();
     }
 
     private Mono<Void> writeNextBatch() {
-        if (batch.isEmpty()) {
+        if (batches.isEmpty()) {
             List<UsageRecord> next = new ArrayList<>(Math.min(properties.batchSize(), size.get()));
             UsageRecord record;
             while (next.size() < properties.batchSize() && (record = pending.poll()) != null) {
                 next.add(record);
             }
-            batch = next;
+            if (next.isEmpty()) {
+                return Mono.empty();
+            }
+            batches.addFirst(next);
         }
-        if (batch.isEmpty()) {
-            return Mono.empty();
-        }
-        List<UsageRecord> writing = batch;
+        List<UsageRecord> writing = batches.peekFirst();
         return writer.write(writing)
                 .timeout(properties.writeTimeout())
-                .doOnSuccess(done -> {
-                    batch = List.of();
-                    size.addAndGet(-writing.size());
+                .then(Mono.fromRunnable(() -> {
+                    done(writing);
                     written.increment(writing.size());
                     if (!healthy) {
                         log.info("Usage ledger writes again; {} record(s) still buffered", size.get());
                     }
                     healthy = true;
-                })
+                }))
+                .onErrorResume(DatabaseFailures::refusedContent, refused -> isolate(writing, refused))
                 .doOnError(error -> {
                     failures.increment();
                     if (healthy) {
@@ -144,7 +164,31 @@ public class UsageLedger extends PeriodicFlush {
                                 error.toString(), size.get());
                     }
                     healthy = false;
-                });
+                })
+                .then();
+    }
+
+    /** A batch refused for its content: split in halves, or, for one record, quarantined. */
+    private Mono<Void> isolate(List<UsageRecord> refused, Throwable error) {
+        if (refused.size() > 1) {
+            int half = refused.size() / 2;
+            batches.removeFirst();
+            batches.addFirst(List.copyOf(refused.subList(half, refused.size())));
+            batches.addFirst(List.copyOf(refused.subList(0, half)));
+            return Mono.empty();
+        }
+        return quarantine.isolate(refused.get(0), error)
+                .timeout(properties.writeTimeout())
+                .then(Mono.fromRunnable(() -> {
+                    done(refused);
+                    quarantined.increment();
+                }));
+    }
+
+    /** The head batch is in the database (or in quarantine): it leaves the buffer. */
+    private void done(List<UsageRecord> batch) {
+        batches.removeFirst();
+        size.addAndGet(-batch.size());
     }
 
     @Override
@@ -164,7 +208,7 @@ public class UsageLedger extends PeriodicFlush {
         Mono<Void> writeAll = flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
                 : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))));
         return lastRoundEnded
-                .then(writeAll.retryWhen(reactor.util.retry.Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
+                .then(writeAll.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
                         .filter(error -> System.nanoTime() < deadline)))
                 // a write started just before the deadline must not hold the shutdown beyond it
                 .timeout(properties.shutdownTimeout())

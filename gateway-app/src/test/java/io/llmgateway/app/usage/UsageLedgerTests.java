@@ -6,11 +6,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -44,8 +49,34 @@ class UsageLedgerTests {
     }
 
     private static UsageLedger ledger(UsageWriter writer, Duration writeTimeout, Duration shutdownTimeout) {
-        return new UsageLedger(writer, new LedgerProperties(Duration.ofMillis(20), 500, 1000, writeTimeout,
-                shutdownTimeout), new SimpleMeterRegistry());
+        return ledger(writer, new KeptQuarantine(), writeTimeout, shutdownTimeout);
+    }
+
+    private static UsageLedger ledger(UsageWriter writer, LedgerQuarantine quarantine, Duration writeTimeout,
+                                      Duration shutdownTimeout) {
+        return new UsageLedger(writer, quarantine, new LedgerProperties(Duration.ofMillis(20), 500, 1000,
+                writeTimeout, shutdownTimeout), new SimpleMeterRegistry());
+    }
+
+    /** A quarantine that keeps the request ids it was given. */
+    private static final class KeptQuarantine extends LedgerQuarantine {
+
+        final List<String> kept = new CopyOnWriteArrayList<>();
+
+        KeptQuarantine() {
+            super(null, null, null);
+        }
+
+        @Override
+        public Mono<Void> isolate(UsageRecord record, Throwable refusal) {
+            return Mono.fromRunnable(() -> kept.add(record.requestId()));
+        }
+    }
+
+    /** What PostgreSQL answers to a NUL character in a text value. */
+    private static Throwable refusedForContent() {
+        return new R2dbcDataIntegrityViolationException("invalid byte sequence for encoding \"UTF8\": 0x00",
+                "22021");
     }
 
     private static void hand(UsageLedger ledger, String id) {
@@ -93,5 +124,76 @@ class UsageLedgerTests {
         assertThat(stopped.await(8, TimeUnit.SECONDS)).as("Spring is let go on").isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         assertThat(ledger.buffered()).as("the record could not be written").isEqualTo(1);
+    }
+
+    @Test
+    void aRecordRefusedForItsContentIsQuarantinedAndEveryOtherRecordIsWritten() throws InterruptedException {
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        UsageWriter writer = new UsageWriter(null) {
+            @Override
+            public Mono<Void> write(List<UsageRecord> batch) {
+                // like one INSERT statement: all or nothing
+                if (batch.stream().anyMatch(r -> r.requestId().startsWith("poison"))) {
+                    return Mono.error(refusedForContent());
+                }
+                return Mono.fromRunnable(() -> batch.forEach(r -> stored.add(r.requestId())));
+            }
+        };
+        KeptQuarantine quarantine = new KeptQuarantine();
+        UsageLedger ledger = ledger(writer, quarantine, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        for (int i = 0; i < 100; i++) {
+            hand(ledger, i == 37 || i == 80 ? "poison_" + i : "req_" + i);
+        }
+        ledger.flush().block(Duration.ofSeconds(5));
+        for (int i = 100; i < 110; i++) {
+            hand(ledger, "req_" + i);
+        }
+        ledger.flush().block(Duration.ofSeconds(5));
+
+        assertThat(quarantine.kept).containsExactlyInAnyOrder("poison_37", "poison_80");
+        assertThat(stored).hasSize(108).doesNotContain("poison_37", "poison_80");
+        assertThat(ledger.buffered()).isZero();
+    }
+
+    @Test
+    void aDatabaseThatIsAwayKeepsTheBatchAtTheHeadWithoutSplittingOrQuarantining() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicInteger largestWritten = new AtomicInteger();
+        UsageWriter writer = new UsageWriter(null) {
+            @Override
+            public Mono<Void> write(List<UsageRecord> batch) {
+                if (down.get()) {
+                    return Mono.error(new R2dbcNonTransientResourceException("Connection refused"));
+                }
+                return Mono.fromRunnable(() -> largestWritten.accumulateAndGet(batch.size(), Math::max));
+            }
+        };
+        KeptQuarantine quarantine = new KeptQuarantine();
+        UsageLedger ledger = ledger(writer, quarantine, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        for (int i = 0; i < 10; i++) {
+            hand(ledger, "req_" + i);
+        }
+        assertThat(ledger.flush().onErrorComplete().block(Duration.ofSeconds(5))).isNull();
+        assertThat(ledger.buffered()).isEqualTo(10);
+
+        down.set(false);
+        ledger.flush().block(Duration.ofSeconds(5));
+        assertThat(ledger.buffered()).isZero();
+        assertThat(largestWritten.get()).as("written as one batch").isEqualTo(10);
+        assertThat(quarantine.kept).isEmpty();
+    }
+
+    @Test
+    void theStorableCopyReplacesWhatPostgresCannotHold() {
+        UsageRecord record = new UsageRecord("req_1", Instant.now(), "key", "user", "project", "model", null, 1, 2,
+                null, TokenSource.UPSTREAM, 0, UsageStatus.OK, null, "stop\u0000", 3, null, false, "chat\ud800",
+                "alice\u0000", false, "[{\"content\":\"a\\u0000b\"}]", "ok \uD83D\uDE00");
+        UsageRecord storable = LedgerQuarantine.storable(record);
+        assertThat(storable.finishReason()).isEqualTo("stop\uFFFD");
+        assertThat(storable.chatId()).isEqualTo("chat\uFFFD");
+        assertThat(storable.clientUser()).isEqualTo("alice\uFFFD");
+        assertThat(storable.prompt()).isEqualTo("[{\"content\":\"a\\ufffdb\"}]");
+        assertThat(storable.completion()).as("a well-formed pair is kept").isEqualTo("ok \uD83D\uDE00");
+        assertThat(LedgerQuarantine.storable(storable)).isEqualTo(storable);
     }
 }
