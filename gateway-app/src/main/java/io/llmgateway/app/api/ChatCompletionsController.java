@@ -66,7 +66,8 @@ public class ChatCompletionsController {
         if (!context.droppedParams().isEmpty()) {
             response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));
         }
-        return chat.retrieve(context)
+        return chat.count(context)
+                .flatMap(chat::retrieve)
                 .flatMap(chat::admit)
                 .onErrorMap(Admission.Refused.class, refused -> {
                     refused.headers().applyTo(response.getHeaders());

@@ -6,6 +6,7 @@ import io.llmgateway.app.retrieval.ChatRetrieval;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.MeteredRequest;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.app.usage.UsageLedger;
@@ -20,7 +21,6 @@ import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.StreamOptions;
-import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,14 +41,14 @@ public class ChatCompletionService {
     private final Admission admission;
     private final UsageMeters meters;
     private final UsageLedger ledger;
-    private final TokenCounter tokenizer;
+    private final TokenCounting tokenizer;
     private final LimitsProperties limits;
     private final Clock clock;
     private final ChatRetrieval retrieval;
 
     public ChatCompletionService(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
                                  Admission admission, UsageMeters meters, UsageLedger ledger,
-                                 TokenCounter tokenizer, LimitsProperties limits, Clock clock,
+                                 TokenCounting tokenizer, LimitsProperties limits, Clock clock,
                                  ChatRetrieval retrieval) {
         this.router = router;
         this.profiler = profiler;
@@ -65,7 +65,8 @@ public class ChatCompletionService {
     /**
      * Checks the request, resolves its route, checks that the caller's project may use the model, then checks
      * and completes the request with the model's profile; throws the 4xx to answer instead (404 for an unknown
-     * model before 403 for a forbidden one before 400 for a parameter).
+     * model before 403 for a forbidden one before 400 for a parameter). The prompt is not counted yet
+     * ({@link #count}).
      */
     public RequestContext check(String requestId, Caller caller, ChatCompletionRequest request, long startedNanos) {
         ChatRequestChecks.check(request);
@@ -95,9 +96,22 @@ public class ChatCompletionService {
         }
         RequestProfiler.Profiled profiled = profiler.apply(request.logPrompt() == null ? request
                 : request.withoutLogPrompt(), route.profile(), route.defaults(), route.contextLength());
-        int promptTokens = tokenizer.countPrompt(profiled.request().messages());
         return new RequestContext(requestId, caller, profiled.request(), profiled.dropped(), route, clock.instant(),
-                startedNanos, promptTokens, logPrompt, rag, null);
+                startedNanos, 0, logPrompt, rag, null);
+    }
+
+    /**
+     * Counts the prompt's tokens (a long prompt off the event loop, see {@link TokenCounting}) and checks that it
+     * fits in the model's context length with its completion allowance.
+     */
+    public Mono<RequestContext> count(RequestContext context) {
+        return tokenizer.countPrompt(context.caller().keyId(), context.request().messages()).map(promptTokens -> {
+            Integer contextLength = context.route().contextLength();
+            if (contextLength != null) {
+                RequestProfiler.checkPromptFits(context.request(), promptTokens, contextLength);
+            }
+            return context.withPromptTokens(promptTokens);
+        });
     }
 
     /**
@@ -113,13 +127,14 @@ public class ChatCompletionService {
         boolean contextRole = context.route().profile().messages().roles().contains("context");
         return retrieval.retrieve(context.caller(), context.requestId(), context.rag(),
                         context.request().messages(), contextRole)
-                .map(result -> {
+                .flatMap(result -> {
                     ChatCompletionRequest augmented = context.request().withMessages(result.messages());
-                    int promptTokens = tokenizer.countPrompt(augmented.messages());
-                    checkContextWithPassages(context, promptTokens, result.sources().size());
-                    return new RequestContext(context.requestId(), context.caller(), augmented,
-                            context.droppedParams(), context.route(), context.receivedAt(), context.startedNanos(),
-                            promptTokens, context.logPrompt(), context.rag(), result);
+                    return tokenizer.countPrompt(context.caller().keyId(), augmented.messages()).map(promptTokens -> {
+                        checkContextWithPassages(context, promptTokens, result.sources().size());
+                        return new RequestContext(context.requestId(), context.caller(), augmented,
+                                context.droppedParams(), context.route(), context.receivedAt(),
+                                context.startedNanos(), promptTokens, context.logPrompt(), context.rag(), result);
+                    });
                 });
     }
 

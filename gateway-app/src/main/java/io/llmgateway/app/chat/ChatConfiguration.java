@@ -5,10 +5,10 @@ import io.llmgateway.app.limits.LimitsProperties;
 import io.llmgateway.app.retrieval.ChatRetrieval;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.UsageLedger;
 import io.llmgateway.app.usage.UsageMeters;
 import io.llmgateway.core.profile.RequestProfiler;
-import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -21,10 +21,10 @@ public class ChatConfiguration {
     @Bean
     ChatCompletionService chatCompletionService(ModelRouter router, RequestProfiler profiler,
                                                 RouteExecutor executor, Admission admission, UsageMeters meters,
-                                                UsageLedger ledger, TokenCounter tokenCounter,
+                                                UsageLedger ledger, TokenCounting tokenCounting,
                                                 LimitsProperties limits, Clock clock,
                                                 ObjectProvider<ChatRetrieval> retrieval) {
-        return new ChatCompletionService(router, profiler, executor, admission, meters, ledger, tokenCounter,
+        return new ChatCompletionService(router, profiler, executor, admission, meters, ledger, tokenCounting,
                 limits, clock, retrieval.getIfAvailable());
     }
 }

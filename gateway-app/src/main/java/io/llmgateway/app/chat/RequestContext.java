@@ -18,7 +18,7 @@ import java.util.List;
  * @param route         where its model id goes
  * @param receivedAt    when the gateway received it
  * @param startedNanos  {@link System#nanoTime()} when the gateway received it
- * @param promptTokens  the prompt's tokens by the tokenizer
+ * @param promptTokens  the prompt's tokens by the tokenizer (0 until counted)
  * @param logPrompt     {@code log_prompt} was asked (and the project allows it)
  * @param rag           {@code rag_params}, or null when the request asks for no retrieval
  * @param ragResult     what retrieval found and added to {@code request} (whose {@code promptTokens} count it),
@@ -28,6 +28,12 @@ public record RequestContext(String requestId, Caller caller, ChatCompletionRequ
                              List<String> droppedParams, Route route, Instant receivedAt, long startedNanos,
                              int promptTokens, boolean logPrompt, ChatRetrieval.Query rag,
                              ChatRetrieval.Result ragResult) {
+
+    /** This context with the prompt's tokens counted. */
+    public RequestContext withPromptTokens(int tokens) {
+        return new RequestContext(requestId, caller, request, droppedParams, route, receivedAt, startedNanos, tokens,
+                logPrompt, rag, ragResult);
+    }
 
     /** The model id the client asked for; every response names it. */
     public String requestedModel() {

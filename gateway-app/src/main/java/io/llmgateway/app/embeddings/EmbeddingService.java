@@ -6,6 +6,7 @@ import io.llmgateway.app.limits.Ticket;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.TokenSource;
 import io.llmgateway.app.usage.UsageLedger;
 import io.llmgateway.app.usage.UsageRecord;
@@ -16,7 +17,6 @@ import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
-import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,11 +36,11 @@ public class EmbeddingService {
     private final RouteExecutor executor;
     private final Admission admission;
     private final UsageLedger ledger;
-    private final TokenCounter tokenizer;
+    private final TokenCounting tokenizer;
     private final Clock clock;
 
     public EmbeddingService(ModelRouter router, RouteExecutor executor, Admission admission, UsageLedger ledger,
-                            TokenCounter tokenizer, Clock clock) {
+                            TokenCounting tokenizer, Clock clock) {
         this.router = router;
         this.executor = executor;
         this.admission = admission;
@@ -71,11 +71,17 @@ public class EmbeddingService {
      */
     public Mono<Embedded> embed(String requestId, Caller caller, Route route, EmbeddingRequest request,
                                 long startedNanos) {
+        // counted before the ledger slot opens: a request refused here (too many large ones) leaves no record
+        return tokenizer.countAll(caller.keyId(), request.input())
+                .flatMap(estimate -> admitAndCall(requestId, caller, route, request, startedNanos, estimate));
+    }
+
+    private Mono<Embedded> admitAndCall(String requestId, Caller caller, Route route, EmbeddingRequest request,
+                                        long startedNanos, int estimate) {
         if (!ledger.tryOpen()) {
             return Mono.error(ledger.refusal());
         }
         Recorder recorder = new Recorder(requestId, caller, route, request.user(), clock.instant(), startedNanos);
-        int estimate = estimate(request);
         long reservedCost = route.price().costPicos(estimate, 0, 0);
         return admission.admit(caller.projectId(), caller.keyId(), estimate, reservedCost)
                 .doOnError(error -> recorder.record(0, TokenSource.NONE, UsageStatus.REJECTED, code(error)))
@@ -108,14 +114,6 @@ public class EmbeddingService {
                     ticket.settle(estimate, route.price().costPicos(estimate, 0, 0));
                     recorder.record(estimate, TokenSource.TOKENIZER, UsageStatus.CANCELLED, null);
                 });
-    }
-
-    private int estimate(EmbeddingRequest request) {
-        long tokens = 0;
-        for (String text : request.input()) {
-            tokens += tokenizer.count(text);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, tokens);
     }
 
     private static String code(Throwable error) {

@@ -3,8 +3,8 @@ package io.llmgateway.app.embeddings;
 import io.llmgateway.app.limits.Admission;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.UsageLedger;
-import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +15,7 @@ public class EmbeddingsConfiguration {
 
     @Bean
     EmbeddingService embeddingService(ModelRouter router, RouteExecutor executor, Admission admission,
-                                      UsageLedger ledger, TokenCounter tokenCounter, Clock clock) {
-        return new EmbeddingService(router, executor, admission, ledger, tokenCounter, clock);
+                                      UsageLedger ledger, TokenCounting tokenCounting, Clock clock) {
+        return new EmbeddingService(router, executor, admission, ledger, tokenCounting, clock);
     }
 }

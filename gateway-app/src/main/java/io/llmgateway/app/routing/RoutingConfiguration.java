@@ -24,12 +24,6 @@ public class RoutingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TokenCounter tokenCounter() {
-        return TokenCounter.cl100k();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
     OpenAiProviderFactory openAiProviderFactory(JsonMapper gatewayJsonMapper, UpstreamPoolProperties pool) {
         return new OpenAiProviderFactory(gatewayJsonMapper, pool.toSettings());
     }
@@ -79,7 +73,7 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    RequestProfiler requestProfiler(JsonMapper gatewayJsonMapper, TokenCounter tokenCounter) {
-        return new RequestProfiler(gatewayJsonMapper, tokenCounter);
+    RequestProfiler requestProfiler(JsonMapper gatewayJsonMapper) {
+        return new RequestProfiler(gatewayJsonMapper);
     }
 }

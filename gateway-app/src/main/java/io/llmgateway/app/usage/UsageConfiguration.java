@@ -1,6 +1,6 @@
 package io.llmgateway.app.usage;
 
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,9 +23,9 @@ public class UsageConfiguration {
     }
 
     @Bean
-    UsageMeters usageMeters(TokenCounter tokenCounter, JsonMapper gatewayJsonMapper, UsageLedger ledger,
+    UsageMeters usageMeters(TokenCounting tokenCounting, JsonMapper gatewayJsonMapper, UsageLedger ledger,
                             MeterRegistry registry, UsageMetricsProperties properties) {
-        return new UsageMeters(tokenCounter, gatewayJsonMapper, ledger, registry, properties);
+        return new UsageMeters(tokenCounting, gatewayJsonMapper, ledger, registry, properties);
     }
 
     @Bean

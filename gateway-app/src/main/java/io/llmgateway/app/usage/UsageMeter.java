@@ -1,11 +1,13 @@
 package io.llmgateway.app.usage;
 
 import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.protocol.ToolCall;
 import io.llmgateway.core.protocol.Usage;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
@@ -18,7 +20,10 @@ import reactor.core.publisher.SignalType;
  *
  * <p>Tokens are the upstream's {@code usage} when it reported one. Otherwise they are counted with the tokenizer:
  * the prompt as sent, and the completion text <em>delivered to the client</em>, so a stream cancelled half-way is
- * billed for the prompt and for what was streamed up to then.
+ * billed for the prompt and for what was streamed up to then. Only what reached a model is billed: a request that no
+ * upstream took (every circuit open, a refused connection) or that an upstream refused with an error status before
+ * any output costs nothing; one cancelled or timed out while an upstream worked on it costs its prompt. A long
+ * completion is counted off the event loop ({@link io.llmgateway.app.tokens.TokenCounting}).
  */
 public final class UsageMeter {
 
@@ -33,6 +38,8 @@ public final class UsageMeter {
     private volatile ChatCompletionChunk firstChunk;
     private volatile long callStartedNanos;
     private volatile long answerNanos;
+    /** Whether any chunk or answer reached the client. */
+    private volatile boolean delivering;
 
     UsageMeter(UsageMeters meters, MeteredRequest request) {
         this.meters = meters;
@@ -62,9 +69,10 @@ public final class UsageMeter {
      */
     public Mono<ChatCompletion> meter(Mono<ChatCompletion> completion) {
         return completion
-                .map(answer -> {
+                .flatMap(answer -> {
                     answerNanos = System.nanoTime();
                     upstreamUsage = answer.usage();
+                    delivering = true;
                     if (answer.choices() != null) {
                         for (ChatCompletion.Choice choice : answer.choices()) {
                             if (finishReason == null) {
@@ -73,14 +81,15 @@ public final class UsageMeter {
                             appendMessage(choice.message());
                         }
                     }
-                    Tokens tokens = tokens();
-                    finish(UsageStatus.OK, null, tokens);
-                    return answer.withUsage(tokens.usage(answer.usage(), cost(tokens)));
+                    return tokensAtEnd(null, false).map(tokens -> {
+                        finish(UsageStatus.OK, null, tokens);
+                        return answer.withUsage(tokens.usage(answer.usage(), cost(tokens)));
+                    });
                 })
-                .doOnError(error -> finish(UsageStatus.UPSTREAM_ERROR, errorCode(error), tokens()))
+                .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        finish(UsageStatus.CANCELLED, null, tokens());
+                        finishLater(UsageStatus.CANCELLED, null);
                     }
                 });
     }
@@ -99,8 +108,9 @@ public final class UsageMeter {
             }
             if (chunk.usage() != null) {
                 upstreamUsage = chunk.usage();
-                Tokens tokens = tokens();
-                return chunk.withUsage(tokens.usage(chunk.usage(), cost(tokens)));
+                Tokens tokens = upstreamTokens();
+                // a usage without both counts is passed on as it came; the record is counted at the end
+                return tokens == null ? chunk : chunk.withUsage(tokens.usage(chunk.usage(), cost(tokens)));
             }
             return chunk;
         });
@@ -111,17 +121,16 @@ public final class UsageMeter {
                 if (upstreamUsage != null || template == null) {
                     return Mono.empty();
                 }
-                Tokens tokens = tokens();
-                return Mono.just(ChatCompletionChunk.usageOnly(template.id(), template.created(), template.model(),
-                        tokens.usage(null, cost(tokens))));
+                return tokensAtEnd(null, false).map(tokens -> ChatCompletionChunk.usageOnly(template.id(),
+                        template.created(), template.model(), tokens.usage(null, cost(tokens))));
             }));
         }
         return toClient
-                .doOnComplete(() -> finish(UsageStatus.OK, null, tokens()))
-                .doOnError(error -> finish(UsageStatus.UPSTREAM_ERROR, errorCode(error), tokens()))
+                .doOnComplete(() -> finishLater(UsageStatus.OK, null))
+                .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        finish(UsageStatus.CANCELLED, null, tokens());
+                        finishLater(UsageStatus.CANCELLED, null);
                     }
                 });
     }
@@ -130,6 +139,7 @@ public final class UsageMeter {
         if (firstChunk == null) {
             firstChunk = chunk;
         }
+        delivering = true;
         if (chunk.choices() == null) {
             return;
         }
@@ -167,17 +177,65 @@ public final class UsageMeter {
         }
     }
 
-    private Tokens tokens() {
+    /** The upstream's own counts, when it reported them. */
+    private Tokens upstreamTokens() {
         Usage usage = upstreamUsage;
         if (usage != null && usage.promptTokens() != null && usage.completionTokens() != null) {
             return new Tokens(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(),
                     TokenSource.UPSTREAM);
         }
+        return null;
+    }
+
+    /**
+     * The tokens when the request ends: the upstream's usage, else the tokenizer's count of the prompt and of what
+     * reached the client; nothing when no model worked on the request.
+     *
+     * @param failure   what the request failed with, or null
+     * @param cancelled whether the client went away (or the gateway shut down)
+     */
+    private Mono<Tokens> tokensAtEnd(Throwable failure, boolean cancelled) {
+        Tokens upstream = upstreamTokens();
+        if (upstream != null) {
+            return Mono.just(upstream);
+        }
+        if (!delivering && !reachedModel(failure, cancelled)) {
+            return Mono.just(new Tokens(0, 0, null, TokenSource.NONE));
+        }
         String text;
         synchronized (delivered) {
             text = delivered.toString();
         }
-        return new Tokens(request.promptTokens(), meters.tokenizer().count(text), null, TokenSource.TOKENIZER);
+        return meters.tokenizer().count(text)
+                // the tokenizer's pool is full: one token per UTF-8 byte is an upper bound
+                .onErrorResume(busy -> Mono.just(text.getBytes(StandardCharsets.UTF_8).length))
+                .map(completion -> new Tokens(request.promptTokens(), completion, null, TokenSource.TOKENIZER));
+    }
+
+    /**
+     * Whether a model worked on a request that delivered nothing: it was sent to a deployment, and then the client
+     * went away or the upstream did not answer in time. A refused connection, an upstream's error status, an invalid
+     * answer or a request that no deployment took never had a model work on it.
+     */
+    private boolean reachedModel(Throwable failure, boolean cancelled) {
+        if (deployment == null) {
+            return false;
+        }
+        if (cancelled || failure == null) {
+            return true;
+        }
+        return failure instanceof UpstreamException upstream && "upstream_timeout".equals(upstream.code());
+    }
+
+    /** Finishes once the tokens are known (at once, unless a long completion has to be counted). */
+    private void finishLater(UsageStatus status, Throwable failure) {
+        if (finished.get()) {
+            return;
+        }
+        String code = failure == null ? null : errorCode(failure);
+        tokensAtEnd(failure, status == UsageStatus.CANCELLED)
+                .subscribe(tokens -> finish(status, code, tokens),
+                        error -> finish(status, code, new Tokens(0, 0, null, TokenSource.NONE)));
     }
 
     private long cost(Tokens tokens) {

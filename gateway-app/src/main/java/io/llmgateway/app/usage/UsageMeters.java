@@ -1,6 +1,6 @@
 package io.llmgateway.app.usage;
 
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.app.tokens.TokenCounting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class UsageMeters {
 
-    private final TokenCounter tokenizer;
+    private final TokenCounting tokenizer;
     private final JsonMapper json;
     private final UsageLedger ledger;
     private final MeterRegistry registry;
@@ -25,7 +25,7 @@ public class UsageMeters {
     private final java.util.concurrent.ConcurrentHashMap<RouteKey, RouteMeters> routes =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public UsageMeters(TokenCounter tokenizer, JsonMapper json, UsageLedger ledger, MeterRegistry registry,
+    public UsageMeters(TokenCounting tokenizer, JsonMapper json, UsageLedger ledger, MeterRegistry registry,
                        UsageMetricsProperties properties) {
         this.tokenizer = tokenizer;
         this.json = json;
@@ -39,7 +39,7 @@ public class UsageMeters {
         return new UsageMeter(this, request);
     }
 
-    TokenCounter tokenizer() {
+    TokenCounting tokenizer() {
         return tokenizer;
     }
 

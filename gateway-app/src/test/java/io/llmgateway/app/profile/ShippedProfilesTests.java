@@ -43,19 +43,26 @@ class ShippedProfilesTests {
         ProfileProperties properties = new Binder(ConfigurationPropertySources.get(environment))
                 .bind("gateway", ProfileProperties.class).get();
         profiles = new ProfileRegistry(properties, JSON);
-        profiler = new RequestProfiler(JSON, TokenCounter.cl100k());
+        profiler = new RequestProfiler(JSON);
     }
 
+    private static final TokenCounter TOKENIZER = TokenCounter.cl100k();
     private static final String USER = "[{\"role\":\"user\",\"content\":\"hello\"}]";
 
     private static RequestProfiler.Profiled apply(String profile, String fields, Integer contextLength) {
         return apply(profile, USER, fields, contextLength);
     }
 
+    /** The profile applied, then, with a context length, the prompt counted and checked as the gateway does. */
     private static RequestProfiler.Profiled apply(String profile, String messages, String fields, Integer context) {
         String body = "{\"model\":\"m\",\"messages\":" + messages + (fields.isEmpty() ? "" : "," + fields) + "}";
-        return profiler.apply(JSON.readValue(body, ChatCompletionRequest.class), profiles.get(profile), Map.of(),
-                context);
+        RequestProfiler.Profiled profiled = profiler.apply(JSON.readValue(body, ChatCompletionRequest.class),
+                profiles.get(profile), Map.of(), context);
+        if (context != null) {
+            RequestProfiler.checkPromptFits(profiled.request(),
+                    TOKENIZER.countPrompt(profiled.request().messages()), context);
+        }
+        return profiled;
     }
 
     private static JsonNode sent(RequestProfiler.Profiled profiled) {

@@ -38,6 +38,11 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(503, ErrorType.UNAVAILABLE, message, null, code, retryAfter, null);
     }
 
+    /** 429: the caller asks for more at once than the gateway serves one client, and may retry soon. */
+    public static GatewayException throttled(String message, String code, Duration retryAfter) {
+        return new GatewayException(429, ErrorType.RATE_LIMIT, message, null, code, retryAfter, null);
+    }
+
     public int status() {
         return status;
     }

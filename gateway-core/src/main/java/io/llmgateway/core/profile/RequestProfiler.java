@@ -3,7 +3,6 @@ package io.llmgateway.core.profile;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
-import io.llmgateway.core.tokens.TokenCounter;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>types, ranges, list sizes, {@code requires} and the message rules are checked; a violation is a 400 that
  *   names the parameter in {@code param} and the allowed range or rule in {@code message};</li>
  *   <li>defaults fill what the request left out: request, then route, then profile;</li>
- *   <li>{@code max_tokens} is checked against the route's context length with a real tokenizer.</li>
+ *   <li>{@code max_tokens} is checked against the route's context length; once the prompt is counted (which may
+ *   take longer, and happens elsewhere), {@link #checkPromptFits} checks the prompt with it.</li>
  * </ol>
  */
 public final class RequestProfiler {
@@ -34,11 +34,9 @@ public final class RequestProfiler {
     static final Set<String> KNOWN = knownParameters();
 
     private final JsonMapper json;
-    private final TokenCounter tokens;
 
-    public RequestProfiler(JsonMapper json, TokenCounter tokens) {
+    public RequestProfiler(JsonMapper json) {
         this.json = json;
-        this.tokens = tokens;
     }
 
     /**
@@ -82,7 +80,7 @@ public final class RequestProfiler {
         checkMessages(request, profile.messages());
         checkToolChoice(body);
         if (contextLength != null) {
-            checkContext(request, body, contextLength);
+            checkMaxTokens(body, contextLength);
         }
         // the tree goes back into a record only when something changed: most requests pass as they came
         ChatCompletionRequest completed = changed ? json.treeToValue(body, ChatCompletionRequest.class) : request;
@@ -237,22 +235,33 @@ public final class RequestProfiler {
         }
     }
 
-    private void checkContext(ChatCompletionRequest request, ObjectNode body, int contextLength) {
+    private static void checkMaxTokens(ObjectNode body, int contextLength) {
         JsonNode limit = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
         if (limit == null || !limit.isNumber()) {
             return;
         }
         String param = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        int maxTokens = limit.intValue();
-        if (maxTokens >= contextLength - 1) {
+        if (!limit.canConvertToInt() || limit.intValue() >= contextLength - 1) {
             throw InvalidRequestException.invalidParameter(param,
                     "Invalid value for '" + param + "': it must be in [1, " + (contextLength - 1)
                             + ") for a context length of " + contextLength + " tokens.");
         }
-        int prompt = tokens.countPrompt(request.messages());
-        if (prompt + maxTokens > contextLength) {
+    }
+
+    /**
+     * Checks that the prompt, counted with the tokenizer, plus the completion allowance of the completed request fits
+     * in the model's context length: a 400 naming {@code max_tokens} (or {@code max_completion_tokens}) otherwise.
+     */
+    public static void checkPromptFits(ChatCompletionRequest completed, int promptTokens, int contextLength) {
+        boolean completionTokens = completed.maxCompletionTokens() != null;
+        Integer max = completionTokens ? completed.maxCompletionTokens() : completed.maxTokens();
+        if (max == null) {
+            return;
+        }
+        String param = completionTokens ? "max_completion_tokens" : "max_tokens";
+        if ((long) promptTokens + max > contextLength) {
             throw InvalidRequestException.invalidParameter(param,
-                    "The prompt (about " + prompt + " tokens) plus '" + param + "' (" + maxTokens
+                    "The prompt (about " + promptTokens + " tokens) plus '" + param + "' (" + max
                             + ") exceeds the model's context length of " + contextLength + " tokens.");
         }
     }

@@ -21,15 +21,25 @@ import java.util.List;
 import java.util.stream.IntStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A deterministic in-process model: it answers with the text of the last {@code user} message, streamed one
  * token at a time, and reports the token counts of a real tokenizer ({@code cl100k_base}).
  *
  * <p>It honours {@code n} (identical choices), {@code max_tokens} / {@code max_completion_tokens} (the answer is
- * cut and ends with {@code finish_reason: length}) and {@code stream_options.include_usage}.
+ * cut and ends with {@code finish_reason: length}) and {@code stream_options.include_usage}. Like a real model it
+ * has an output limit, {@value #MAX_ANSWER_TOKENS} tokens, and it works on a long prompt off the caller's thread,
+ * as a remote model would.
  */
 public final class MockChatProvider implements ChatProvider {
+
+    /** The most tokens one answer has; a longer text is cut and ends with {@code finish_reason: length}. */
+    public static final int MAX_ANSWER_TOKENS = 16_384;
+    /** Characters of the text that can hold {@link #MAX_ANSWER_TOKENS} tokens (no token is longer than this). */
+    private static final int MAX_ANSWER_CHARS = MAX_ANSWER_TOKENS * 64;
+    /** Prompts up to this many characters are answered on the caller's thread (a millisecond of work). */
+    private static final long INLINE_PROMPT_CHARS = 16_384;
 
     private final Deployment deployment;
     private final TokenCounter tokens;
@@ -43,7 +53,7 @@ public final class MockChatProvider implements ChatProvider {
 
     @Override
     public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
-        return Mono.fromSupplier(() -> {
+        Mono<ChatCompletion> completion = Mono.fromSupplier(() -> {
             Answer answer = answer(request);
             List<ChatCompletion.Choice> choices = IntStream.range(0, choices(request))
                     .mapToObj(i -> new ChatCompletion.Choice(i, ChatMessage.of("assistant", answer.text()),
@@ -52,11 +62,12 @@ public final class MockChatProvider implements ChatProvider {
             return new ChatCompletion(id(request), ChatCompletion.OBJECT, Instant.now().getEpochSecond(),
                     request.model(), choices, answer.usage(choices.size()), "fp_mock", null, null);
         });
+        return isLong(request) ? completion.subscribeOn(Schedulers.boundedElastic()) : completion;
     }
 
     @Override
     public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
-        return Flux.defer(() -> {
+        Flux<ChatCompletionChunk> stream = Flux.defer(() -> {
             Answer answer = answer(request);
             int n = choices(request);
             String id = id(request);
@@ -84,6 +95,11 @@ public final class MockChatProvider implements ChatProvider {
             Flux<ChatCompletionChunk> flux = Flux.fromIterable(chunks);
             return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
         });
+        return isLong(request) ? stream.subscribeOn(Schedulers.boundedElastic()) : stream;
+    }
+
+    private static boolean isLong(ChatCompletionRequest request) {
+        return TokenCounter.promptLength(request.messages()) > INLINE_PROMPT_CHARS;
     }
 
     private static ChatCompletionChunk chunk(String id, long created, ChatCompletionRequest request, int index,
@@ -103,10 +119,16 @@ public final class MockChatProvider implements ChatProvider {
 
     private Answer answer(ChatCompletionRequest request) {
         String text = lastUserText(request.messages());
+        boolean tooLong = text.length() > MAX_ANSWER_CHARS;
+        if (tooLong) {
+            int end = MAX_ANSWER_CHARS;
+            text = text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
+        }
         IntArrayList ids = tokens.encode(text);
-        Integer limit = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-        boolean cut = limit != null && limit >= 0 && ids.size() > limit;
-        int count = cut ? limit : ids.size();
+        Integer requested = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        int limit = requested != null && requested >= 0 ? Math.min(requested, MAX_ANSWER_TOKENS) : MAX_ANSWER_TOKENS;
+        boolean cut = tooLong || ids.size() > limit;
+        int count = Math.min(limit, ids.size());
         List<String> pieces = pieces(ids, count);
         String answer = String.join("", pieces);
         return new Answer(answer, pieces, cut ? "length" : "stop", tokens.countPrompt(request.messages()), count);
