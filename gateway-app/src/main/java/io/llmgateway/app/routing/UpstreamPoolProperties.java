@@ -14,12 +14,15 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxConnections   open connections per deployment at most (default 1000, the default bulkhead)
  * @param maxIdleTime      an idle pooled connection is closed after this long (default 30s)
- * @param maxResponseBytes largest non-streamed answer read into memory (default 16MB)
+ * @param maxResponseBytes largest non-streamed answer read into memory, and the longest streamed one (default 16MB)
+ * @param maxEventBytes    longest line or event of a streamed answer (default 1MB); an upstream that sends a longer
+ *                         one, or a line with no end, fails the call with 502 {@code upstream_invalid_response}
  */
 @ConfigurationProperties("gateway.upstream-pool")
 public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
                                      @DefaultValue("30s") Duration maxIdleTime,
-                                     @DefaultValue("16MB") DataSize maxResponseBytes) {
+                                     @DefaultValue("16MB") DataSize maxResponseBytes,
+                                     @DefaultValue("1MB") DataSize maxEventBytes) {
 
     public UpstreamPoolProperties {
         if (maxConnections < 1) {
@@ -31,9 +34,14 @@ public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
         if (maxResponseBytes.toBytes() < 1 || maxResponseBytes.toBytes() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
         }
+        if (maxEventBytes.toBytes() < 1 || maxEventBytes.toBytes() > maxResponseBytes.toBytes()) {
+            throw new IllegalArgumentException("gateway.upstream-pool.max-event-bytes must be 1B to"
+                    + " max-response-bytes");
+        }
     }
 
     OpenAiProviderFactory.PoolSettings toSettings() {
-        return new OpenAiProviderFactory.PoolSettings(maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes());
+        return new OpenAiProviderFactory.PoolSettings(maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes(),
+                (int) maxEventBytes.toBytes());
     }
 }

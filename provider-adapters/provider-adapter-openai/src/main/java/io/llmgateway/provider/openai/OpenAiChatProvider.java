@@ -12,6 +12,7 @@ import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
 import io.llmgateway.provider.openai.sse.SseEvent;
+import io.llmgateway.provider.openai.sse.SseTooLargeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -46,15 +47,18 @@ public class OpenAiChatProvider implements ChatProvider {
     private final HttpClient completions;
     private final HttpClient streams;
     private final int maxResponseBytes;
+    private final int maxEventBytes;
     private final Supplier<UpstreamException> tooLarge;
     private final JsonMapper json;
     private final UpstreamErrorParser errors;
 
     /**
      * @param client           the deployment's client, on its connection pool
-     * @param maxResponseBytes the largest answer (or error body) read into memory
+     * @param maxResponseBytes the largest answer (or error body) read into memory, and the longest stream
+     * @param maxEventBytes    the longest line or event of a stream
      */
-    public OpenAiChatProvider(Deployment deployment, HttpClient client, int maxResponseBytes, JsonMapper json) {
+    public OpenAiChatProvider(Deployment deployment, HttpClient client, int maxResponseBytes, int maxEventBytes,
+                              JsonMapper json) {
         this.deployment = deployment;
         this.chatUri = OpenAiProviderFactory.endpoint(deployment, CHAT_PATH);
         // the headers every call carries, set once: a client's configuration is copied each time it is changed
@@ -66,6 +70,7 @@ public class OpenAiChatProvider implements ChatProvider {
         });
         this.streams = completions.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
         this.maxResponseBytes = maxResponseBytes;
+        this.maxEventBytes = maxEventBytes;
         String tooLargeDetail = "the answer is larger than " + maxResponseBytes + " bytes";
         this.tooLarge = () -> UpstreamException.invalidResponse(deployment.name(), tooLargeDetail);
         this.json = json;
@@ -98,12 +103,14 @@ public class OpenAiChatProvider implements ChatProvider {
                     .send(body(request))
                     .response((response, body) -> isError(response)
                             ? this.<SseEvent>error(response, body).flux()
-                            : SseDecoder.decode(body))
+                            : SseDecoder.decode(body, maxEventBytes, maxResponseBytes))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
                     .transform(StreamTimeout.of(deployment.timeouts().firstByte(),
                             deployment.timeouts().betweenChunks()))
                     .doOnNext(chunk -> started.set(true))
+                    .onErrorMap(SseTooLargeException.class,
+                            tooLong -> UpstreamException.invalidResponse(deployment.name(), tooLong.getMessage()))
                     .onErrorMap(error -> TransportErrors.map(deployment, error, started.get()));
         });
     }

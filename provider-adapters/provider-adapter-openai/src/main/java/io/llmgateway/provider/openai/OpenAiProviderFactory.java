@@ -33,7 +33,8 @@ public class OpenAiProviderFactory {
     }
 
     public OpenAiChatProvider create(Deployment deployment) {
-        return new OpenAiChatProvider(deployment, transport(deployment).http(), pool.maxResponseBytes(), json);
+        return new OpenAiChatProvider(deployment, transport(deployment).http(), pool.maxResponseBytes(),
+                pool.maxEventBytes(), json);
     }
 
     /** The embeddings of a plain OpenAI-compatible deployment: no purpose field is sent. */
@@ -119,10 +120,13 @@ public class OpenAiProviderFactory {
      *
      * @param maxConnections   open connections per deployment; requests beyond wait for one
      * @param maxIdleTime      an idle connection is closed after this long
-     * @param maxResponseBytes largest non-streamed chat answer read into memory (embeddings are parsed as they arrive)
+     * @param maxResponseBytes largest non-streamed chat answer read into memory (embeddings are parsed as they
+     *                         arrive), and the longest streamed one
+     * @param maxEventBytes    longest line or event of a streamed answer
      */
-    public record PoolSettings(int maxConnections, Duration maxIdleTime, int maxResponseBytes) {
+    public record PoolSettings(int maxConnections, Duration maxIdleTime, int maxResponseBytes, int maxEventBytes) {
 
-        public static final PoolSettings DEFAULTS = new PoolSettings(1000, Duration.ofSeconds(30), 16 * 1024 * 1024);
+        public static final PoolSettings DEFAULTS = new PoolSettings(1000, Duration.ofSeconds(30), 16 * 1024 * 1024,
+                1024 * 1024);
     }
 }

@@ -27,9 +27,35 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     }
 
     private ChatProvider withAnswersUpTo(int bytes) {
+        return withLimits(bytes, Math.min(bytes, 1024 * 1024));
+    }
+
+    private ChatProvider withLimits(int answerBytes, int eventBytes) {
         OpenAiProviderFactory small = new OpenAiProviderFactory(GatewayJson.mapper(),
-                new OpenAiProviderFactory.PoolSettings(10, Duration.ofSeconds(30), bytes));
+                new OpenAiProviderFactory.PoolSettings(10, Duration.ofSeconds(30), answerBytes, eventBytes));
         return small.create(deployment(Timeouts.DEFAULTS));
+    }
+
+    @Test
+    void aStreamedLineWithNoEndFailsAtTheEventLimitInsteadOfGrowingWithoutBound() {
+        // 16 KB pieces of one line that never ends, for as long as the client reads
+        String piece = "x".repeat(16 * 1024);
+        upstream.enqueue(Reply.sseForever(Duration.ofMillis(5), i -> i == 0 ? "data: {\"a\":\"" + piece : piece));
+        StepVerifier.create(withLimits(16 * 1024 * 1024, 64 * 1024).stream(request(true)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("longer than 65536 bytes"))
+                .verify(LIMIT);
+    }
+
+    @Test
+    void aStreamLongerThanTheAnswerLimitFailsThoughEachEventIsSmall() {
+        upstream.enqueue(Reply.sseForever(Duration.ofMillis(5),
+                i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "y".repeat(1000))));
+        StepVerifier.create(withLimits(64 * 1024, 4096).stream(request(true)))
+                .thenConsumeWhile(chunk -> true)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("event stream is longer than 65536 bytes"))
+                .verify(LIMIT);
     }
 
     @Test

@@ -16,20 +16,43 @@ import java.util.List;
  *
  * <p>Splitting on bytes is safe for UTF-8 because {@code \r} and {@code \n} never occur inside a multi-byte
  * character. One parser serves one stream; it is not thread-safe.
+ *
+ * <p>A line or an event's data longer than {@code maxEventBytes} fails the stream with {@link SseTooLargeException}
+ * as soon as it is seen, so an upstream that never ends a line cannot make the parser hold more than that.
  */
 public final class SseEventParser {
+
+    /** The largest line or event data a parser holds unless told otherwise. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
     private static final byte[] DATA = {'d', 'a', 't', 'a'};
     private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
 
-    private byte[] line = new byte[256];
+    private final int maxEventBytes;
+    private byte[] line;
     private int lineLength;
     private boolean previousWasCarriageReturn;
     /** The event's data so far, its {@code data:} lines joined by {@code \n}; null before its first one. */
     private byte[] data;
     private String eventType;
 
-    /** Feeds the next bytes; returns the events they complete, in order (usually zero or one). */
+    public SseEventParser() {
+        this(DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    public SseEventParser(int maxEventBytes) {
+        if (maxEventBytes < 1) {
+            throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
+        }
+        this.maxEventBytes = maxEventBytes;
+        this.line = new byte[Math.min(256, maxEventBytes)];
+    }
+
+    /**
+     * Feeds the next bytes; returns the events they complete, in order (usually zero or one).
+     *
+     * @throws SseTooLargeException when a line or an event grows past the limit
+     */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
         List<SseEvent> events = null;
         for (int i = offset; i < offset + length; i++) {
@@ -72,7 +95,11 @@ public final class SseEventParser {
 
     private void append(byte b) {
         if (lineLength == line.length) {
-            line = Arrays.copyOf(line, line.length * 2);
+            if (lineLength >= maxEventBytes) {
+                throw new SseTooLargeException("a line of the event stream is longer than " + maxEventBytes
+                        + " bytes");
+            }
+            line = Arrays.copyOf(line, (int) Math.min(maxEventBytes, line.length * 2L));
         }
         line[lineLength++] = b;
     }
@@ -106,6 +133,10 @@ public final class SseEventParser {
     }
 
     private void appendData(int valueStart) {
+        if ((data == null ? 0 : data.length + 1L) + lineLength - valueStart > maxEventBytes) {
+            throw new SseTooLargeException("an event of the event stream is longer than " + maxEventBytes
+                    + " bytes");
+        }
         if (data == null) {
             data = Arrays.copyOfRange(line, valueStart, lineLength);
             return;

@@ -1,6 +1,7 @@
 package io.llmgateway.provider.openai.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,5 +79,29 @@ class SseEventParserTests {
     @Test
     void doneIsRecognised() {
         assertThat(parse("data: [DONE]\n\n").get(0).isDone()).isTrue();
+    }
+
+    @Test
+    void aLineOrAnEventLongerThanTheLimitFailsAsSoonAsItIsSeen() {
+        SseEventParser lines = new SseEventParser(100);
+        byte[] head = "data: ".getBytes(StandardCharsets.UTF_8);
+        lines.feed(head, 0, head.length);
+        byte[] endless = "x".repeat(94).getBytes(StandardCharsets.UTF_8);
+        assertThat(lines.feed(endless, 0, endless.length)).isEmpty();
+        assertThatThrownBy(() -> lines.feed(new byte[] {'x'}, 0, 1)).isInstanceOf(SseTooLargeException.class)
+                .hasMessageContaining("longer than 100 bytes");
+
+        // each data line fits, but together they make an event over the limit
+        SseEventParser events = new SseEventParser(100);
+        byte[] line = ("data: " + "y".repeat(60) + "\n").getBytes(StandardCharsets.UTF_8);
+        events.feed(line, 0, line.length);
+        assertThatThrownBy(() -> events.feed(line, 0, line.length)).isInstanceOf(SseTooLargeException.class);
+
+        SseEventParser fits = new SseEventParser(100);
+        byte[] exact = ("data: " + "z".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> fits.feed(exact, 0, exact.length)).as("the line with its field name is 106 bytes")
+                .isInstanceOf(SseTooLargeException.class);
+        byte[] small = ("data: " + "z".repeat(90) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(new SseEventParser(100).feed(small, 0, small.length)).hasSize(1);
     }
 }
