@@ -103,10 +103,17 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- if $r.systemTemplate }}{{ $_ := set $retrieval "system-template" $r.systemTemplate }}{{ end -}}
 {{- if $r.embeddingModel }}{{ $_ := set $retrieval "embedding-model" $r.embeddingModel }}{{ end -}}
 
+{{- $http := dict "max-body-size" $v.config.http.maxBodySize -}}
+{{- $trusted := $v.config.http.trustedProxies -}}
+{{- if and (not $trusted) $v.ingress.enabled -}}
+{{- $trusted = list "10.0.0.0/8" "172.16.0.0/12" "192.168.0.0/16" "fc00::/7" -}}
+{{- end -}}
+{{- if $trusted -}}{{- $_ := set $http "trusted-proxies" $trusted -}}{{- end -}}
+
 {{- $gateway := dict
   "models" $models
   "deployments" $deployments
-  "http" (dict "max-body-size" $v.config.http.maxBodySize)
+  "http" $http
   "auth" $auth
   "database" $database
   "limits" $limits

@@ -31,18 +31,26 @@ class AuthFailureThrottleTests {
     private final AuthFailureThrottle throttle = new AuthFailureThrottle(3, Duration.ofMinutes(1), clock);
 
     @Test
-    void anAddressIsRefusedAfterTheLimitUntilItsWindowEnds() {
+    void failuresFromAnAddressBeyondTheLimitAreAnsweredWithTheTimeLeftInItsWindow() {
         for (int i = 0; i < 3; i++) {
-            throttle.recordFailure("10.0.0.1");
-            assertThat(throttle.refusal("10.0.0.1")).isEmpty();
+            assertThat(throttle.failed("10.0.0.1", null)).isEmpty();
         }
-        throttle.recordFailure("10.0.0.1");
-        assertThat(throttle.refusal("10.0.0.1")).contains(Duration.ofMinutes(1));
-        assertThat(throttle.refusal("10.0.0.2")).as("other addresses are unaffected").isEmpty();
+        assertThat(throttle.failed("10.0.0.1", null)).contains(Duration.ofMinutes(1));
+        assertThat(throttle.failed("10.0.0.2", null)).as("other addresses are unaffected").isEmpty();
 
         now.set(now.get().plusSeconds(45));
-        assertThat(throttle.refusal("10.0.0.1")).contains(Duration.ofSeconds(15));
+        assertThat(throttle.failed("10.0.0.1", null)).contains(Duration.ofSeconds(15));
         now.set(now.get().plusSeconds(15));
-        assertThat(throttle.refusal("10.0.0.1")).isEmpty();
+        assertThat(throttle.failed("10.0.0.1", null)).as("a new window").isEmpty();
+    }
+
+    @Test
+    void oneKeyIdTriedFromManyAddressesIsCountedAsOne() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.failed("10.0.1." + i, "leakedid0001")).isEmpty();
+        }
+        assertThat(throttle.failed("10.0.2.1", "leakedid0001")).as("a fourth address, the same id")
+                .contains(Duration.ofMinutes(1));
+        assertThat(throttle.failed("10.0.2.2", "otherkeyid01")).isEmpty();
     }
 }

@@ -131,6 +131,24 @@ class ConfigAndSecretsTests {
     }
 
     @Test
+    void behindTheChartsIngressTheIngressControllersNetworksAreTrustedProxies() {
+        Map<String, Object> withIngress = map(map(HelmChart.parseYaml(HelmChart.render(testResource(
+                "values-all-on.yaml")).one(ConfigMap.class).getData().get("application.yml")).get("gateway"))
+                .get("http"));
+        assertThat(withIngress.get("trusted-proxies"))
+                .isEqualTo(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"));
+
+        Map<String, Object> chosen = map(map(HelmChart.parseYaml(HelmChart.render(List.of(testResource(
+                "values-all-on.yaml")), Map.of("config.http.trustedProxies[0]", "10.42.7.0/24"))
+                .one(ConfigMap.class).getData().get("application.yml")).get("gateway")).get("http"));
+        assertThat(chosen.get("trusted-proxies")).isEqualTo(List.of("10.42.7.0/24"));
+
+        Map<String, Object> noIngress = map(map(HelmChart.parseYaml(HelmChart.render().one(ConfigMap.class)
+                .getData().get("application.yml")).get("gateway")).get("http"));
+        assertThat(noIngress).as("no proxy is trusted without one").doesNotContainKey("trusted-proxies");
+    }
+
+    @Test
     void existingSecretsAreReferencedAndTheChartCreatesNone() {
         var rendered = HelmChart.render(testResource("values-all-on.yaml"));
         assertThat(rendered.all(Secret.class)).isEmpty();

@@ -12,6 +12,12 @@ import reactor.core.publisher.Mono;
 /** Gives admin handlers an {@link AdminActor}: the admin token's key id and the client address. */
 public class AdminActorArgumentResolver implements HandlerMethodArgumentResolver {
 
+    private final ClientAddresses addresses;
+
+    public AdminActorArgumentResolver(ClientAddresses addresses) {
+        this.addresses = addresses;
+    }
+
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
         return parameter.getParameterType() == AdminActor.class;
@@ -23,6 +29,6 @@ public class AdminActorArgumentResolver implements HandlerMethodArgumentResolver
         return ReactiveSecurityContextHolder.getContext()
                 .mapNotNull(context -> context.getAuthentication() instanceof KeyAuthentication key ? key.key() : null)
                 .switchIfEmpty(Mono.error(AccessException::invalidApiKey))
-                .map(key -> new AdminActor(key.keyId(), BearerKeyConverter.clientAddress(exchange)));
+                .map(key -> new AdminActor(key.keyId(), addresses.of(exchange.getRequest())));
     }
 }

@@ -1,37 +1,21 @@
 package io.llmgateway.app.security;
 
-import io.llmgateway.auth.AuthFailureThrottle;
-import io.llmgateway.core.error.AccessException;
-import java.net.InetSocketAddress;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/**
- * Reads {@code Authorization: Bearer <key>}. A client address that failed too often is refused here with 429,
- * before its key is looked at.
- */
+/** Reads {@code Authorization: Bearer <key>}. */
 public class BearerKeyConverter implements ServerAuthenticationConverter {
 
     private static final String BEARER = "bearer ";
-
-    private final AuthFailureThrottle throttle;
-
-    public BearerKeyConverter(AuthFailureThrottle throttle) {
-        this.throttle = throttle;
-    }
 
     @Override
     public Mono<Authentication> convert(ServerWebExchange exchange) {
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null) {
             return Mono.empty();
-        }
-        var refusal = throttle.refusal(clientAddress(exchange));
-        if (refusal.isPresent()) {
-            return Mono.error(AccessException.tooManyFailures(refusal.get()));
         }
         return Mono.just(KeyAuthentication.unverified(token(header)));
     }
@@ -44,8 +28,4 @@ public class BearerKeyConverter implements ServerAuthenticationConverter {
         return header.substring(BEARER.length()).strip();
     }
 
-    static String clientAddress(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
-    }
 }

@@ -1,11 +1,9 @@
 package io.llmgateway.app.security;
 
-import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -24,8 +22,8 @@ import reactor.core.publisher.Mono;
  * operators that waited for the caller: the request's long reactive chain runs measurably slower nested there
  * ({@code bench/README.md}, the cost of authentication).
  *
- * <p>A client address that failed too often is refused with 429 before its key is looked at; a failed key counts
- * against its address.
+ * <p>A failed key counts against the client's address and the key id tried ({@link AuthFailures}): 401, or 429 once
+ * either failed too often. A valid key is never refused for what others did.
  */
 public class DataPlaneAuthenticationFilter implements WebFilter {
 
@@ -35,12 +33,12 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
 
     private final KeyVerifier verifier;
     private final CallerResolver callers;
-    private final AuthFailureThrottle throttle;
+    private final AuthFailures failures;
 
-    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailureThrottle throttle) {
+    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailures failures) {
         this.verifier = verifier;
         this.callers = callers;
-        this.throttle = throttle;
+        this.failures = failures;
     }
 
     /** Whether a request belongs to the data plane, which this filter authenticates. */
@@ -53,18 +51,11 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization == null) {
-            return Mono.error(AccessException.invalidApiKey());
+            return Mono.error(failures.failed(exchange, null));
         }
-        String address = BearerKeyConverter.clientAddress(exchange);
-        Optional<java.time.Duration> refusal = throttle.refusal(address);
-        if (refusal.isPresent()) {
-            return Mono.error(AccessException.tooManyFailures(refusal.get()));
-        }
-        CompletableFuture<Caller> caller = verifier.verify(BearerKeyConverter.token(authorization))
-                .onErrorMap(AccessException.class, failure -> {
-                    throttle.recordFailure(address);
-                    return AccessException.invalidApiKey();
-                })
+        String token = BearerKeyConverter.token(authorization);
+        CompletableFuture<Caller> caller = verifier.verify(token)
+                .onErrorMap(AccessException.class, failure -> failures.failed(exchange, token))
                 .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),
                         headers.getFirst(CallerResolver.PROJECT_HEADER)))
                 .toFuture();

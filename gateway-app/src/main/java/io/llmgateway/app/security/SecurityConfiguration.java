@@ -1,5 +1,6 @@
 package io.llmgateway.app.security;
 
+import io.llmgateway.app.config.HttpProperties;
 import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
@@ -8,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -56,6 +58,17 @@ public class SecurityConfiguration {
         return firewall;
     }
 
+    /** Who the client is behind the configured trusted proxies. */
+    @Bean
+    ClientAddresses clientAddresses(HttpProperties http) {
+        return new ClientAddresses(http.trustedProxies());
+    }
+
+    @Bean
+    AuthFailures authFailures(AuthFailureThrottle throttle, ClientAddresses addresses) {
+        return new AuthFailures(throttle, addresses);
+    }
+
     /**
      * The data plane: a bearer key on every request, checked by one filter. Nothing else of Spring Security's runs
      * there but its firewall: the chain is {@link #stateless}, with no security headers either (the API answers
@@ -65,13 +78,13 @@ public class SecurityConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain dataPlaneSecurityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
-                                                           CallerResolver callers, AuthFailureThrottle throttle) {
+                                                           CallerResolver callers, AuthFailures failures) {
         return stateless(http)
                 .securityMatcher(exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange)
                         ? ServerWebExchangeMatcher.MatchResult.match()
                         : ServerWebExchangeMatcher.MatchResult.notMatch())
                 .headers(ServerHttpSecurity.HeaderSpec::disable)
-                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, throttle),
+                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, failures),
                         SecurityWebFiltersOrder.AUTHENTICATION)
                 .build();
     }
@@ -80,13 +93,14 @@ public class SecurityConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
-                                                  AuthFailureThrottle throttle) {
+                                                  AuthFailures failures) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(new KeyAuthenticationManager(verifier));
-        authentication.setServerAuthenticationConverter(new BearerKeyConverter(throttle));
+        authentication.setServerAuthenticationConverter(new BearerKeyConverter());
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         authentication.setAuthenticationFailureHandler((exchange, failure) -> {
-            throttle.recordFailure(BearerKeyConverter.clientAddress(exchange.getExchange()));
-            return Mono.error(AccessException.invalidApiKey());
+            String header = exchange.getExchange().getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+            return Mono.error(failures.failed(exchange.getExchange(),
+                    header == null ? null : BearerKeyConverter.token(header)));
         });
         return stateless(http)
                 .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)

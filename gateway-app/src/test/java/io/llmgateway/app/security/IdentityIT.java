@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.llmgateway.app.AdminApi;
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
+import io.llmgateway.auth.key.ApiKeyFormat;
+import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.PostgresSupport;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -43,6 +45,7 @@ class IdentityIT {
             "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
             "gateway.models[1].id", "mock-other", "gateway.models[1].deployment", "mock",
             "gateway.auth.failure-limit", "30",
+            "gateway.http.trusted-proxies", "127.0.0.5/32",
             "gateway.auth.last-used-flush-interval", "300ms",
             "logging.level.io.llmgateway", "DEBUG",
             "logging.level.org.springframework.security", "DEBUG");
@@ -330,14 +333,52 @@ class IdentityIT {
     }
 
     @Test
-    void repeatedFailuresFromOneAddressAre429WithoutTouchingOtherAddresses() {
-        for (int i = 0; i < 31; i++) {
+    void anAddressThatFailedManyTimesIsRefusedOnlyForItsFailuresNeverForAValidKey() {
+        for (int i = 0; i < 30; i++) {
             assertThat(rawStatus("127.0.0.3", "gws_wrong")).isEqualTo(401);
         }
         assertThat(rawStatus("127.0.0.3", "gws_wrong")).isEqualTo(429);
-        assertThat(rawStatus("127.0.0.3", key(admin.serviceKey("alpha")))).as("the address, not the key").isEqualTo(429);
-        assertThat(rawStatus("127.0.0.4", "gws_wrong")).isEqualTo(401);
-        assertThat(rawStatus("127.0.0.4", key(admin.serviceKey("alpha")))).isEqualTo(200);
+        assertThat(rawStatus("127.0.0.3", key(admin.serviceKey("alpha")))).as("a valid key from that address")
+                .isEqualTo(200);
+        assertThat(raw("127.0.0.3", gateway.adminToken(), Map.of(), "GET", "/admin/v1/projects"))
+                .as("the admin token from that address").isEqualTo(200);
+        assertThat(raw("127.0.0.3", "gwa_wrong", Map.of(), "GET", "/admin/v1/projects"))
+                .as("a bad admin token from that address").isEqualTo(429);
+        assertThat(rawStatus("127.0.0.4", "gws_wrong")).as("another address").isEqualTo(401);
+    }
+
+    @Test
+    void behindATrustedProxyEachClientIsThrottledOnItsOwnAndNobodyElseCanClaimAnAddress() {
+        // 127.0.0.5 is the trusted proxy (an Ingress controller): it appends the client it saw
+        for (int i = 0; i < 31; i++) {
+            raw("127.0.0.5", "gws_wrong", Map.of("X-Forwarded-For", "203.0.113.50, 198.51.100.7"), "POST", null);
+        }
+        assertThat(raw("127.0.0.5", "gws_wrong", Map.of("X-Forwarded-For", "198.51.100.7"), "POST", null))
+                .as("the client that failed").isEqualTo(429);
+        assertThat(raw("127.0.0.5", "gws_wrong", Map.of("Forwarded", "for=198.51.100.8;proto=https"), "POST", null))
+                .as("another client of the same proxy").isEqualTo(401);
+        assertThat(raw("127.0.0.5", key(admin.serviceKey("alpha")), Map.of("X-Forwarded-For", "198.51.100.7"),
+                "POST", null)).as("a valid key of the client that failed").isEqualTo(200);
+        // a peer that is not a trusted proxy cannot blame another address: its failures are its own
+        assertThat(raw("127.0.0.6", "gws_wrong", Map.of("X-Forwarded-For", "198.51.100.8"), "POST", null))
+                .isEqualTo(401);
+        raw("127.0.0.5", gateway.adminToken(), Map.of("X-Forwarded-For", "198.51.100.9"), "POST",
+                "/admin/v1/users");
+        JsonNode audit = admin.get("/admin/v1/audit?limit=1");
+        assertThat(audit.path("data").get(0).path("remote_address").stringValue()).isEqualTo("198.51.100.9");
+    }
+
+    @Test
+    void aKeyIdTriedFromManyAddressesIsThrottledWhileItsValidSecretStillWorks() {
+        JsonNode issued = admin.serviceKey("alpha");
+        String keyId = issued.path("id").stringValue();
+        for (int i = 0; i < 30; i++) {
+            String guess = new ApiKeyFormat().issue(KeyKind.SERVICE, keyId).token();
+            assertThat(rawStatus("127.0.1." + (i + 1), guess)).isEqualTo(401);
+        }
+        String guess = new ApiKeyFormat().issue(KeyKind.SERVICE, keyId).token();
+        assertThat(rawStatus("127.0.2.1", guess)).as("a new address, the same key id").isEqualTo(429);
+        assertThat(rawStatus("127.0.2.2", key(issued))).as("the key's owner").isEqualTo(200);
     }
 
     @Test
@@ -394,14 +435,27 @@ class IdentityIT {
 
     /** A request from a chosen loopback address, to act as a different client. */
     private static int rawStatus(String fromAddress, String key) {
-        return HttpClient.create()
+        return raw(fromAddress, key, Map.of(), "POST", null);
+    }
+
+    /** A request from a given local address; a POST without a path is a chat completion, a POST to a path a user. */
+    private static int raw(String fromAddress, String key, Map<String, String> headers, String method, String path) {
+        HttpClient client = HttpClient.create()
                 .bindAddress(() -> new InetSocketAddress(fromAddress, 0))
-                .headers(h -> h.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key).add("X-User-Id", "u"))
-                .post()
-                .uri(gateway.baseUrl().replace("127.0.0.1", "127.0.0.1") + "/v1/chat/completions")
-                .send(ByteBufMono.fromString(Mono.just(CHAT)))
-                .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+                .headers(h -> {
+                    h.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                            .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key).add("X-User-Id", "u");
+                    headers.forEach(h::add);
+                });
+        if (method.equals("GET")) {
+            return client.get().uri(gateway.baseUrl() + path)
+                    .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+                    .block(Duration.ofSeconds(10));
+        }
+        String body = path == null ? CHAT : "{\"name\":\"proxied\"}";
+        return client.post().uri(gateway.baseUrl() + (path == null ? "/v1/chat/completions" : path))
+                .send(ByteBufMono.fromString(Mono.just(body)))
+                .responseSingle((response, answer) -> answer.then(Mono.just(response.status().code())))
                 .block(Duration.ofSeconds(10));
     }
 

@@ -36,10 +36,10 @@ public final class AccessException extends GatewayException {
         return new AccessException(400, ErrorType.INVALID_REQUEST, message, header, "invalid_header", null);
     }
 
-    /** 429: too many failed authentications from this client address. */
+    /** 429: too many failed authentications from this client address, or with this key id. */
     public static AccessException tooManyFailures(Duration retryAfter) {
         return new AccessException(429, ErrorType.RATE_LIMIT,
-                "Too many failed authentication attempts from your address; retry later.", null,
-                "too_many_auth_failures", retryAfter);
+                "Incorrect API key, and too many failed authentications from your address or with this key id; check"
+                        + " the key (a valid key is always accepted).", null, "too_many_auth_failures", retryAfter);
     }
 }
