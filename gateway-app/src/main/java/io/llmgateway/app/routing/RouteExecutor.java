@@ -24,7 +24,9 @@ import reactor.core.publisher.Mono;
  *   <li>targets are tried in a weighted random order, then the fallback models' targets in order;</li>
  *   <li>a target whose circuit is open or whose bulkhead is full is skipped at once, without waiting;</li>
  *   <li>a transient failure (connect error, 429, 5xx, timeout) <em>before the first chunk</em> moves on to the next
- *   target after a backoff; a failure after it, or a non-transient one (a 400), goes to the client;</li>
+ *   target after a backoff, and after the last target the plan starts over (a model with one deployment is retried
+ *   on it), until {@code max-attempts} calls were made; a failure after it, or a non-transient one (a 400), goes to
+ *   the client;</li>
  *   <li>when no target could take the request, the answer is 503 with {@code Retry-After}.</li>
  * </ul>
  * Only transient failures count against a deployment's circuit; a 400 says nothing about its health.
@@ -53,23 +55,33 @@ public class RouteExecutor {
 
     /** The call on the first target that takes it; {@code call} builds the upstream call for one target. */
     public <T> Flux<T> execute(Route route, Function<Route.Target, Flux<T>> call) {
-        return Flux.defer(() -> attempt(plan(route), 0, 0, call, null));
+        return Flux.defer(() -> attempt(plan(route), 0, 0, 0, call, null));
     }
 
-    private <T> Flux<T> attempt(List<Route.Target> plan, int index, int calls, Function<Route.Target, Flux<T>> call,
-                                Throwable lastFailure) {
-        if (index >= plan.size() || calls >= properties.maxAttempts()) {
+    /**
+     * @param passStart the calls made before this pass over the plan began: a pass in which every target was
+     *                  skipped (circuits open, bulkheads full) ends the attempts instead of starting another
+     */
+    private <T> Flux<T> attempt(List<Route.Target> plan, int index, int calls, int passStart,
+                                Function<Route.Target, Flux<T>> call, Throwable lastFailure) {
+        if (calls >= properties.maxAttempts()) {
             return Flux.error(exhausted(lastFailure));
+        }
+        if (index >= plan.size()) {
+            if (calls == passStart || asksForALongWait(lastFailure)) {
+                return Flux.error(exhausted(lastFailure));
+            }
+            return attempt(plan, 0, calls, calls, call, lastFailure);
         }
         Route.Target target = plan.get(index);
         CircuitBreaker circuit = circuitBreakers.circuitBreaker(target.deployment());
         Bulkhead bulkhead = bulkheads.bulkhead(target.deployment());
         if (!bulkhead.tryAcquirePermission()) {
-            return attempt(plan, index + 1, calls, call, lastFailure);
+            return attempt(plan, index + 1, calls, passStart, call, lastFailure);
         }
         if (!circuit.tryAcquirePermission()) {
             bulkhead.onComplete();
-            return attempt(plan, index + 1, calls, call, lastFailure);
+            return attempt(plan, index + 1, calls, passStart, call, lastFailure);
         }
         AtomicBoolean started = new AtomicBoolean();
         long start = System.nanoTime();
@@ -90,7 +102,7 @@ public class RouteExecutor {
                         return Flux.error(error);
                     }
                     return Mono.delay(backoff(calls))
-                            .thenMany(Flux.defer(() -> attempt(plan, index + 1, calls + 1, call, error)));
+                            .thenMany(Flux.defer(() -> attempt(plan, index + 1, calls + 1, passStart, call, error)));
                 });
     }
 
@@ -127,6 +139,12 @@ public class RouteExecutor {
     private Duration backoff(int calls) {
         Duration pause = properties.backoff().multipliedBy(1L << Math.min(calls, 10));
         return pause.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : pause;
+    }
+
+    /** An upstream that asked to be left alone longer than the longest backoff (a 429's Retry-After) is not asked again. */
+    private boolean asksForALongWait(Throwable failure) {
+        return failure instanceof UpstreamException upstream && upstream.retryAfter()
+                .map(wait -> wait.compareTo(properties.maxBackoff()) > 0).orElse(false);
     }
 
     private static boolean isTransient(Throwable error) {

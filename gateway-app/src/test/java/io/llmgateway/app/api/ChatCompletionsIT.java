@@ -248,12 +248,14 @@ class ChatCompletionsIT {
     }
 
     @Test
-    void anUpstreamThatDoesNotAnswerInTimeIs504() {
-        upstream.enqueue(Reply.hang(), Reply.hang());
+    void anUpstreamThatDoesNotAnswerInTimeIs504AfterItsRetries() {
+        // a timeout before the first byte is transient: the one deployment is tried max-attempts (3) times
+        upstream.enqueue(Reply.hang(), Reply.hang(), Reply.hang(), Reply.hang(), Reply.hang(), Reply.hang());
         post(body("fast-test", false, "")).expectStatus().isEqualTo(504)
                 .expectBody().jsonPath("$.error.code").isEqualTo("upstream_timeout");
         post(body("fast-test", true, "")).expectStatus().isEqualTo(504)
                 .expectBody().jsonPath("$.error.type").isEqualTo("timeout_error");
+        assertThat(upstream.requests()).hasSize(6);
     }
 
     @Test

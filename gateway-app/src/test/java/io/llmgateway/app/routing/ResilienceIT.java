@@ -104,6 +104,25 @@ class ResilienceIT {
     }
 
     @Test
+    void aModelWithOneDeploymentIsRetriedOnItAfterATransientFailure() {
+        FakeUpstream backup = UPSTREAMS.get("backup");
+        backup.enqueue(Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
+                Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
+        chat("backup-model", false).expectStatus().isOk();
+        assertThat(backup.requests()).as("two failures, then the answer, from the one deployment").hasSize(3);
+
+        backup.reset();
+        backup.enqueue(Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "30")));
+        chat("backup-model", false).expectStatus().isEqualTo(429).expectHeader().valueEquals("Retry-After", "30");
+        assertThat(backup.requests()).as("an upstream that asked for 30 s is not asked again at once").hasSize(1);
+
+        backup.reset();
+        backup.enqueue(Reply.json(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
+        chat("backup-model", false).expectStatus().isEqualTo(400);
+        assertThat(backup.requests()).as("a 400 is never retried").hasSize(1);
+    }
+
+    @Test
     void trafficFollowsTheWeights() {
         for (int i = 0; i < 200; i++) {
             chat("balanced", false).expectStatus().isOk();
