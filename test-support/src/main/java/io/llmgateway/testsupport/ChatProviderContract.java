@@ -95,6 +95,23 @@ public abstract class ChatProviderContract {
     }
 
     @Test
+    void aSuccessWhoseBodyIsNotACompletionIsAnInvalidResponse() {
+        for (String body : List.of("{}", "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}",
+                "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}", "[1,2]", "\"text\"")) {
+            upstream.enqueue(Reply.json(200, body));
+            StepVerifier.create(provider().complete(request(false)))
+                    .expectErrorSatisfies(error -> assertThat(error).as(body)
+                            .isInstanceOf(io.llmgateway.core.error.UpstreamException.class)
+                            .hasMessageContaining("invalid response"))
+                    .verify(LIMIT);
+        }
+        upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {\"id\":\"x\"}\n\n", OpenAiFixtures.DONE)));
+        StepVerifier.create(provider().stream(request(true)))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("not a chat.completion.chunk"))
+                .verify(LIMIT);
+    }
+
+    @Test
     void streamsChunksInOrderAndStopsAtDone() {
         upstream.enqueue(Reply.sse(Duration.ofMillis(5),
                 OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));

@@ -142,12 +142,23 @@ public class OpenAiChatProvider implements ChatProvider {
                 .flatMap(bytes -> Mono.error(errors.fromResponse(deployment.name(), status, bytes, retryAfter)));
     }
 
+    /**
+     * The answer as a completion; a 200 whose body is not one (no {@code choices}, a choice without a
+     * {@code message}) is an invalid response, never a success to pass on and bill.
+     */
     private ChatCompletion readCompletion(byte[] body) {
+        ChatCompletion completion;
         try {
-            return json.readValue(body, ChatCompletion.class);
+            completion = json.readValue(body, ChatCompletion.class);
         } catch (JacksonException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "the body is not a chat completion");
         }
+        if (completion == null || completion.choices() == null || completion.choices().isEmpty()
+                || completion.choices().stream().anyMatch(choice -> choice == null || choice.message() == null)) {
+            throw UpstreamException.invalidResponse(deployment.name(),
+                    "the body is not a chat completion (it has no choices with a message)");
+        }
+        return completion;
     }
 
     /**
@@ -164,7 +175,7 @@ public class OpenAiChatProvider implements ChatProvider {
                 // readChunkFromTree below names the failure
             }
             if (chunk != null && !chunk.extra().containsKey("error")) {
-                return chunk;
+                return checked(chunk);
             }
         }
         return readChunkFromTree(event);
@@ -180,10 +191,21 @@ public class OpenAiChatProvider implements ChatProvider {
         if (node.has("error") || "error".equals(event.event())) {
             throw errors.fromStreamEvent(deployment.name(), node);
         }
+        ChatCompletionChunk chunk;
         try {
-            return json.treeToValue(node, ChatCompletionChunk.class);
+            chunk = json.treeToValue(node, ChatCompletionChunk.class);
         } catch (JacksonException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "an event is not a chat.completion.chunk");
         }
+        return checked(chunk);
+    }
+
+    /** A chunk carries choices (possibly none) or usage; anything else is not a chunk. */
+    private ChatCompletionChunk checked(ChatCompletionChunk chunk) {
+        if (chunk == null || chunk.choices() == null && chunk.usage() == null) {
+            throw UpstreamException.invalidResponse(deployment.name(), "an event is not a chat.completion.chunk"
+                    + " (it has neither choices nor usage)");
+        }
+        return chunk;
     }
 }
