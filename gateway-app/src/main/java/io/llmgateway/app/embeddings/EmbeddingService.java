@@ -71,7 +71,10 @@ public class EmbeddingService {
      */
     public Mono<Embedded> embed(String requestId, Caller caller, Route route, EmbeddingRequest request,
                                 long startedNanos) {
-        // counted before the ledger slot opens: a request refused here (too many large ones) leaves no record
+        // refused before the ledger slot opens (a parameter a provider cannot serve, too many large requests): no record
+        for (Route.Target target : route.targets()) {
+            target.embeddings().check(request);
+        }
         return tokenizer.countAll(caller.keyId(), request.input())
                 .flatMap(estimate -> admitAndCall(requestId, caller, route, request, startedNanos, estimate));
     }

@@ -33,10 +33,19 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
     }
 
     @Override
-    public Mono<EmbeddingResult> embed(EmbeddingRequest request) {
+    public void check(EmbeddingRequest request) {
         if (request.dimensions() != null && request.dimensions() != DIMENSIONS) {
-            return Mono.error(InvalidRequestException.invalidParameter("dimensions", "'dimensions' must be "
-                    + DIMENSIONS + " for the model '" + modelId() + "' (or left out)."));
+            throw InvalidRequestException.invalidParameter("dimensions", "'dimensions' must be " + DIMENSIONS
+                    + " for the model '" + modelId() + "' (or left out).");
+        }
+    }
+
+    @Override
+    public Mono<EmbeddingResult> embed(EmbeddingRequest request) {
+        try {
+            check(request);
+        } catch (InvalidRequestException refused) {
+            return Mono.error(refused);
         }
         Scheduler scheduler = request.purpose() == EmbeddingPurpose.PASSAGE ? schedulers.ingest() : schedulers.search();
         return Mono.fromCallable(() -> {

@@ -14,4 +14,12 @@ import reactor.core.publisher.Mono;
 public interface EmbeddingProvider {
 
     Mono<EmbeddingResult> embed(EmbeddingRequest request);
+
+    /**
+     * Refuses, with an {@link io.llmgateway.core.error.InvalidRequestException}, a request this provider knows it
+     * cannot serve (a {@code dimensions} its model does not have), before the request is admitted and recorded.
+     * Upstream providers leave such checks to the upstream.
+     */
+    default void check(EmbeddingRequest request) {
+    }
 }

@@ -50,6 +50,11 @@ public final class MockEmbeddingProvider implements EmbeddingProvider {
         });
     }
 
+    @Override
+    public void check(EmbeddingRequest request) {
+        dimensions(request.dimensions());
+    }
+
     private static int dimensions(Integer requested) {
         if (requested == null) {
             return DEFAULT_DIMENSIONS;
