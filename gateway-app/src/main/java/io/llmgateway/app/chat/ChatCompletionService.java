@@ -90,7 +90,7 @@ public class ChatCompletionService {
                 if (retrieval == null) {
                     throw InvalidRequestException.invalidParameter("rag_params", "Retrieval is not available.");
                 }
-                rag = retrieval.parse(request.ragParams());
+                rag = retrieval.parse(request.ragParams(), caller);
             }
             request = request.withoutRagParams();
         }

@@ -28,24 +28,28 @@ public class ChatRetrieval {
     public static final String EMBEDDING_RECORD_SUFFIX = "_embedding";
 
     private final RetrievalSearch search;
+    private final RetrievalAccess access;
     private final JsonMapper json;
     private final String template;
 
-    ChatRetrieval(RetrievalSearch search, JsonMapper json, String template) {
+    ChatRetrieval(RetrievalSearch search, RetrievalAccess access, JsonMapper json, String template) {
         this.search = search;
+        this.access = access;
         this.json = json;
         this.template = template;
     }
 
     /**
      * The retrieval a request asks for, or null when {@code rag_params} is absent or null. A violation is a 400
-     * naming the field ({@code rag_params.vector_store_ids}, {@code rag_params.filters.key}, ...).
+     * naming the field ({@code rag_params.vector_store_ids}, {@code rag_params.filters.key}, ...); a project that
+     * may not use the retrieval embedding model gets a 403.
      */
-    public Query parse(JsonNode ragParams) {
+    public Query parse(JsonNode ragParams, Caller caller) {
         if (ragParams == null || ragParams.isNull()) {
             return null;
         }
         RagParamsShape.check(ragParams);
+        access.check(caller, "rag_params");
         JsonNode filters = ragParams.get("filters");
         List<String> ids = new ArrayList<>();
         ragParams.get("vector_store_ids").forEach(id -> {

@@ -97,8 +97,14 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    ChatRetrieval chatRetrieval(RetrievalSearch search, JsonMapper gatewayJsonMapper, RetrievalProperties properties) {
-        return new ChatRetrieval(search, gatewayJsonMapper, properties.systemTemplate());
+    RetrievalAccess retrievalAccess(RetrievalEmbedder embedder) {
+        return new RetrievalAccess(embedder.modelId());
+    }
+
+    @Bean
+    ChatRetrieval chatRetrieval(RetrievalSearch search, RetrievalAccess access, JsonMapper gatewayJsonMapper,
+                                RetrievalProperties properties) {
+        return new ChatRetrieval(search, access, gatewayJsonMapper, properties.systemTemplate());
     }
 
     /** Uploads to {@code POST /v1/files} are held to the file size limit, not the JSON body limit. */

@@ -3,6 +3,10 @@ package io.llmgateway.app.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgateway.auth.Caller;
+import io.llmgateway.auth.identity.ProjectRecord;
+import io.llmgateway.auth.key.KeyKind;
+import io.llmgateway.core.error.AccessException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
@@ -15,17 +19,33 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code rag_params}: its parsing and where the passages go, without a server. */
 class ChatRetrievalTests {
 
-    private final ChatRetrieval retrieval = new ChatRetrieval(null, GatewayJson.mapper(),
-            RetrievalProperties.DEFAULT_TEMPLATE);
+    private static final Caller CALLER = new Caller("key", KeyKind.SERVICE, "alice",
+            new ProjectRecord("p", "P", null, false));
+
+    private final ChatRetrieval retrieval = new ChatRetrieval(null, new RetrievalAccess("all-minilm-l6-v2"),
+            GatewayJson.mapper(), RetrievalProperties.DEFAULT_TEMPLATE);
 
     private ChatRetrieval.Query parse(String json) {
-        return retrieval.parse(GatewayJson.mapper().readTree(json));
+        return retrieval.parse(GatewayJson.mapper().readTree(json), CALLER);
     }
 
     @Test
     void absentOrNullMeansNoRetrieval() {
-        assertThat(retrieval.parse(null)).isNull();
+        assertThat(retrieval.parse(null, CALLER)).isNull();
         assertThat(parse("null")).isNull();
+    }
+
+    @Test
+    void aProjectThatMayNotUseTheEmbeddingModelMayNotRetrieve() {
+        Caller restricted = new Caller("key", KeyKind.SERVICE, "alice",
+                new ProjectRecord("p", "P", List.of("mock-echo"), false));
+        assertThatThrownBy(() -> retrieval.parse(GatewayJson.mapper().readTree(
+                "{\"vector_store_ids\":[\"vs_a\"]}"), restricted))
+                .isInstanceOfSatisfying(AccessException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.param()).isEqualTo("rag_params");
+                    assertThat(e.code()).isEqualTo("model_not_allowed");
+                });
     }
 
     @Test

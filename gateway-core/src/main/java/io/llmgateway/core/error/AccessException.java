@@ -31,6 +31,11 @@ public final class AccessException extends GatewayException {
                 "Your project is not allowed to use the model '" + model + "'.", "model", "model_not_allowed", null);
     }
 
+    /** 403: the caller's project may not use a model that {@code param} asked for indirectly (e.g. retrieval's). */
+    public static AccessException modelNotAllowed(String model, String param, String message) {
+        return new AccessException(403, ErrorType.PERMISSION, message, param, "model_not_allowed", null);
+    }
+
     /** 400: an identity header is missing or malformed. */
     public static AccessException badHeader(String header, String message) {
         return new AccessException(400, ErrorType.INVALID_REQUEST, message, header, "invalid_header", null);
