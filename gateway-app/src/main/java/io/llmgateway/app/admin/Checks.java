@@ -24,7 +24,26 @@ final class Checks {
             throw InvalidRequestException.invalidParameter(field,
                     "'" + field + "' must be at most " + maxLength + " characters.");
         }
+        if (value != null && value.isBlank()) {
+            throw InvalidRequestException.invalidParameter(field,
+                    "'" + field + "' must not be blank; leave it out (or null) for none.");
+        }
+        if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+            throw InvalidRequestException.invalidParameter(field,
+                    "'" + field + "' must not contain control characters.");
+        }
         return value;
+    }
+
+    /** An e-mail address: one {@code @} with something on both sides, no spaces, at most 320 characters. */
+    static String optionalEmail(String value) {
+        String email = optionalText(value, "email", 320);
+        int at = email == null ? 0 : email.indexOf('@');
+        if (email != null && (at < 1 || at != email.lastIndexOf('@') || at == email.length() - 1
+                || email.chars().anyMatch(Character::isWhitespace))) {
+            throw InvalidRequestException.invalidParameter("email", "'email' must be an e-mail address.");
+        }
+        return email;
     }
 
     static void object(JsonNode body) {

@@ -6,6 +6,7 @@ import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.auth.key.SecretHash;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.StrictBody;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,6 +65,10 @@ public class KeyAdminStore {
         Instant expiresAt = request.expiresAt();
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw InvalidRequestException.invalidParameter("expires_at", "'expires_at' must be in the future.");
+        }
+        if (expiresAt != null && expiresAt.isAfter(LATEST_EXPIRY)) {
+            throw InvalidRequestException.invalidParameter("expires_at",
+                    "'expires_at' must be before the year 10000; leave it out for a key that does not expire.");
         }
         Mono<IssuedKeyView> work = ownerExists
                 .then(issueOffLoop(() -> format.issue(kind)))
@@ -176,11 +181,14 @@ public class KeyAdminStore {
     }
 
     /** The body that issues a key: a name and an optional expiry (Unix seconds or ISO-8601). */
-    public record NewKey(String name, @JsonProperty("expires_at") Instant expiresAt) {
+    /** The latest expiry accepted: far beyond any key's life, well within what the database stores. */
+    private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
+    public record NewKey(String name, @JsonProperty("expires_at") Instant expiresAt) implements StrictBody {
     }
 
     /** The body of a rotation. */
-    public record Rotation(@JsonProperty("grace_period_seconds") Long gracePeriodSeconds) {
+    public record Rotation(@JsonProperty("grace_period_seconds") Long gracePeriodSeconds) implements StrictBody {
     }
 
     /** A key's metadata; never its secret. */

@@ -90,7 +90,8 @@ public class LimitsAdminStore {
         if (costBudget != null && !costBudget.isNull()) {
             budgetObject(costBudget, "cost_budget", "limit_usd");
             JsonNode limit = costBudget.get("limit_usd");
-            if (limit != null && !limit.isNull() && !limit.isNumber()) {
+            if (limit != null && !limit.isNull()
+                    && !(limit.isNumber() && Double.isFinite(limit.doubleValue(Double.NaN)))) {
                 throw InvalidRequestException.invalidParameter("cost_budget.limit_usd",
                         "'cost_budget.limit_usd' must be a number.");
             }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.KnownFields;
+import io.llmgateway.core.json.StrictBody;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -69,12 +71,15 @@ public class ProjectAdminStore {
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)));
     }
 
+    private static final Set<String> PATCH_FIELDS = Set.of("name", "allowed_models", "prompt_logging");
+
     /**
      * Changes {@code name}, {@code allowed_models} ({@code null}: every model) and {@code prompt_logging} when
      * present.
      */
     public Mono<ProjectView> update(AdminActor actor, String id, JsonNode patch) {
         Checks.object(patch);
+        KnownFields.check(patch, "", PATCH_FIELDS);
         boolean setName = patch.has("name");
         String name = null;
         if (setName) {
@@ -228,7 +233,7 @@ public class ProjectAdminStore {
 
     /** The body of {@code POST /admin/v1/projects}. */
     public record NewProject(String id, String name, @JsonProperty("allowed_models") List<String> allowedModels,
-                             @JsonProperty("prompt_logging") Boolean promptLogging) {
+                             @JsonProperty("prompt_logging") Boolean promptLogging) implements StrictBody {
     }
 
     /** A project as the admin API shows it; {@code allowed_models} null means every model. */

@@ -1,5 +1,6 @@
 package io.llmgateway.app.admin;
 
+import io.llmgateway.core.json.StrictBody;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -131,6 +132,6 @@ public class ProjectsAdminController {
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */
-    public record Role(String role) {
+    public record Role(String role) implements StrictBody {
     }
 }

@@ -2,10 +2,13 @@ package io.llmgateway.app.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.KnownFields;
+import io.llmgateway.core.json.StrictBody;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -28,7 +31,7 @@ public class UserAdminStore {
 
     public Mono<UserView> create(AdminActor actor, NewUser user) {
         String id = Ids.chosenOrNew(user.id(), "usr_");
-        String email = Checks.optionalText(user.email(), "email", 320);
+        String email = Checks.optionalEmail(user.email());
         String name = Checks.optionalText(user.name(), "name", 200);
         Mono<UserView> work = Checks.projectExists(db, user.defaultProjectId(), "default_project_id")
                 .then(db.sql("""
@@ -62,9 +65,12 @@ public class UserAdminStore {
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", id)));
     }
 
+    private static final Set<String> PATCH_FIELDS = Set.of("name", "email", "default_project_id");
+
     /** Changes the fields present in {@code patch}: {@code name}, {@code email}, {@code default_project_id}. */
     public Mono<UserView> update(AdminActor actor, String id, JsonNode patch) {
         Checks.object(patch);
+        KnownFields.check(patch, "", PATCH_FIELDS);
         Map<String, Object> changes = new LinkedHashMap<>();
         for (String field : new String[] {"name", "email", "default_project_id"}) {
             if (patch.has(field)) {
@@ -72,7 +78,12 @@ public class UserAdminStore {
                 if (!value.isNull() && !value.isString()) {
                     throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be a string or null.");
                 }
-                changes.put(field, value.isNull() ? null : value.stringValue());
+                String text = value.isNull() ? null : value.stringValue();
+                changes.put(field, switch (field) {
+                    case "email" -> Checks.optionalEmail(text);
+                    case "name" -> Checks.optionalText(text, "name", 200);
+                    default -> text;
+                });
             }
         }
         String project = (String) changes.get("default_project_id");
@@ -132,7 +143,7 @@ public class UserAdminStore {
 
     /** The body of {@code POST /admin/v1/users}. */
     public record NewUser(String id, String name, String email,
-                          @JsonProperty("default_project_id") String defaultProjectId) {
+                          @JsonProperty("default_project_id") String defaultProjectId) implements StrictBody {
     }
 
     /** A user as the admin API shows it. */

@@ -1,25 +1,32 @@
 package io.llmgateway.app.config;
 
 import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.json.StrictBody;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerCodecConfigurer;
-import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The wire JSON settings for every codec, and the request body limit. */
+/**
+ * The wire JSON settings for every codec: request bodies are guarded and decoded strictly ({@link GuardedJsonDecoder},
+ * {@link GatewayJson#newRequestMapper()}, admin bodies refuse unknown fields), responses are written with the one
+ * gateway mapper. And the request body limit.
+ */
 @Configuration(proxyBeanMethods = false)
 public class WebConfiguration implements WebFluxConfigurer {
 
     private final HttpProperties http;
     private final JsonMapper json;
+    private final JsonMapper requests;
 
     public WebConfiguration(HttpProperties http) {
         this.http = http;
         this.json = JsonWarmUp.warm(GatewayJson.newMapper());
+        this.requests = JsonWarmUp.warm(GatewayJson.newRequestMapper());
     }
 
     /**
@@ -37,9 +44,17 @@ public class WebConfiguration implements WebFluxConfigurer {
         return new BodySizeLimitFilter(http.maxBodySize().toBytes(), pathLimits.orderedStream().toList());
     }
 
+    @Bean
+    RequestRulesFilter requestRulesFilter() {
+        return new RequestRulesFilter();
+    }
+
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
-        configurer.defaultCodecs().jacksonJsonDecoder(new JacksonJsonDecoder(json));
+        GuardedJsonDecoder decoder = new GuardedJsonDecoder(requests);
+        JsonMapper strict = GatewayJson.newStrictMapper();
+        decoder.registerMappersForType(StrictBody.class, mappers -> mappers.put(MediaType.APPLICATION_JSON, strict));
+        configurer.defaultCodecs().jacksonJsonDecoder(decoder);
         configurer.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
         configurer.defaultCodecs().maxInMemorySize((int) Math.min(Integer.MAX_VALUE, http.maxBodySize().toBytes()));
     }

@@ -2,14 +2,20 @@ package io.llmgateway.app.error;
 
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.KnownFields;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.converter.HttpMessageNotWritableException;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
@@ -17,6 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
@@ -55,6 +62,20 @@ public class ErrorMapper {
         }
         if (error instanceof ServerWebInputException input) {
             return fromInput(input);
+        }
+        if (find(error, InvalidMediaTypeException.class) != null || find(error, InvalidMimeTypeException.class) != null) {
+            return InvalidRequestException.httpStatus(400, "A Content-Type in the request is not a valid media type.",
+                    "invalid_content_type");
+        }
+        if (error instanceof HttpMessageNotWritableException || error instanceof NotAcceptableStatusException) {
+            // what the Accept header asks for (a charset, a type) has no encoder here
+            return InvalidRequestException.httpStatus(406, "The gateway answers " + method + " " + path + " in"
+                    + " application/json (UTF-8); send Accept: application/json or leave it out.", "not_acceptable");
+        }
+        if (error instanceof DecodingException decoding) {
+            // a body that is not what its Content-Type says, e.g. multipart without its boundary
+            return InvalidRequestException.httpStatus(400, "The request body could not be read: "
+                    + decoding.getMessage(), "invalid_body");
         }
         if (error instanceof org.springframework.dao.DuplicateKeyException) {
             return InvalidRequestException.conflict("The resource exists already.", null);
@@ -95,6 +116,9 @@ public class ErrorMapper {
 
     private static GatewayException fromBinding(DatabindException binding) {
         String param = path(binding.getPath());
+        if (binding instanceof UnrecognizedPropertyException) {
+            return KnownFields.unrecognized(param);
+        }
         if (param.isEmpty()) {
             return InvalidRequestException.malformedJson("The request body must be a JSON object.");
         }
@@ -118,6 +142,10 @@ public class ErrorMapper {
         }
         if (status.is5xxServerError()) {
             return GatewayException.internal("The gateway failed to process the request.", null);
+        }
+        if (status.value() == 415) {
+            return InvalidRequestException.httpStatus(415, "Unsupported Content-Type for " + method + " " + path
+                    + ": send application/json (multipart/form-data to upload a file).", "unsupported_media_type");
         }
         return InvalidRequestException.httpStatus(status.value(), reason);
     }

@@ -10,6 +10,11 @@ import org.springframework.context.annotation.Configuration;
 public class LifecycleConfiguration {
 
     @Bean
+    DroppedErrors droppedErrors() {
+        return new DroppedErrors();
+    }
+
+    @Bean
     StreamShutdown streamShutdown(MeterRegistry registry) {
         StreamShutdown streams = new StreamShutdown();
         Gauge.builder("gateway.streams.active", streams, StreamShutdown::openStreams)

@@ -35,7 +35,7 @@ final class Attributes {
         ObjectNode checked = object(node, param);
         for (Map.Entry<String, JsonNode> entry : checked.properties()) {
             JsonNode value = entry.getValue();
-            boolean ok = value.isBoolean() || (value.isNumber() && Double.isFinite(value.doubleValue()))
+            boolean ok = value.isBoolean() || (value.isNumber() && Double.isFinite(value.doubleValue(Double.NaN)))
                     || (value.isString() && value.stringValue().length() <= MAX_STRING_LENGTH);
             if (!ok) {
                 throw InvalidRequestException.invalidParameter(param + "." + entry.getKey(),

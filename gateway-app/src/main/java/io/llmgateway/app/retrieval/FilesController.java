@@ -4,7 +4,9 @@ import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
 import io.llmgateway.app.retrieval.RetrievalViews.FileView;
 import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +51,27 @@ public class FilesController {
     public Mono<FileView> upload(Caller caller, ServerWebExchange exchange) {
         MediaType type = exchange.getRequest().getHeaders().getContentType();
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return Mono.error(InvalidRequestException.httpStatus(415, "Unsupported Content-Type '" + type
-                    + "': send multipart/form-data with the fields 'file' and 'purpose'."));
+            return Mono.error(InvalidRequestException.httpStatus(415, "Unsupported Content-Type: send"
+                    + " multipart/form-data with the fields 'file' and 'purpose'.", "unsupported_media_type"));
         }
-        return exchange.getMultipartData().flatMap(parts -> upload(caller, parts));
+        return exchange.getMultipartData()
+                .onErrorMap(FilesController::malformed, FilesController::malformedBody)
+                .flatMap(parts -> upload(caller, parts));
+    }
+
+    /** What Spring's multipart reader fails with on a body that is not well-formed multipart. */
+    private static boolean malformed(Throwable error) {
+        return !(error instanceof GatewayException) && !(error instanceof DataBufferLimitException)
+                && (error instanceof DecodingException || error instanceof IllegalArgumentException
+                || error instanceof IllegalStateException);
+    }
+
+    private static InvalidRequestException malformedBody(Throwable error) {
+        String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        reason = reason.length() > 200 ? reason.substring(0, 200) : reason;
+        return InvalidRequestException.httpStatus(400, "The multipart body is malformed ("
+                + reason.replaceAll("[^\\x20-\\x7e]", "?") + "); send the fields 'file' and 'purpose'.",
+                "invalid_body");
     }
 
     private Mono<FileView> upload(Caller caller, MultiValueMap<String, Part> parts) {
@@ -75,6 +94,10 @@ public class FilesController {
             return Mono.error(InvalidRequestException.invalidParameter("file",
                     "The file part needs a file name of 1 to " + MAX_FILENAME_LENGTH + " characters."));
         }
+        if (!printableName(filename)) {
+            return Mono.error(InvalidRequestException.invalidParameter("file", "The file name must not contain"
+                    + " control characters, unpaired surrogates or characters that could not be decoded."));
+        }
         MediaType contentType = file.headers().getContentType();
         return DataBufferUtils.join(file.content(), (int) Math.min(Integer.MAX_VALUE, maxFileBytes))
                 .map(buffer -> {
@@ -93,6 +116,19 @@ public class FilesController {
                         ? Mono.error(InvalidRequestException.invalidParameter("file", "The file is empty."))
                         : files.create(caller.projectId(), filename, purpose,
                                 contentType == null ? null : contentType.toString(), bytes));
+    }
+
+    /** A file name without control characters (NUL, CR, LF...), lone surrogates or undecodable bytes (U+FFFD). */
+    static boolean printableName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\uFFFD') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @GetMapping("/v1/files")

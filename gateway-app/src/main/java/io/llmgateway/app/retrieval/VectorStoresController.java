@@ -11,6 +11,7 @@ import io.llmgateway.app.retrieval.VectorStoreStore.Key;
 import io.llmgateway.app.usage.RequestIds;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.KnownFields;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.InvalidFilterException;
 import java.util.ArrayList;
@@ -41,24 +42,40 @@ public class VectorStoresController {
     static final int MAX_SEARCH_RESULTS = 50;
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
 
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "file_ids", "metadata", "chunking_strategy",
+            "expires_after");
+    private static final Set<String> UPDATE_FIELDS = Set.of("name", "metadata", "expires_after");
+    private static final Set<String> ATTACH_FIELDS = Set.of("file_id", "attributes", "chunking_strategy");
+    private static final Set<String> SEARCH_FIELDS = Set.of("query", "max_num_results", "filters",
+            "ranking_options", "rewrite_query");
+    /** A search's queries together: far more than a question, far less than a document. */
+    static final int MAX_QUERY_CHARS = 16_384;
+    private static final int MAX_QUERIES = 20;
+
     private final VectorStoreStore stores;
     private final Ingestion ingestion;
     private final RetrievalSearch search;
+    private final RetrievalAccess access;
     private final JsonMapper json;
 
     VectorStoresController(VectorStoreStore stores, Ingestion ingestion, RetrievalSearch search,
-                           JsonMapper gatewayJsonMapper) {
+                           RetrievalAccess access, JsonMapper gatewayJsonMapper) {
         this.stores = stores;
         this.ingestion = ingestion;
         this.search = search;
+        this.access = access;
         this.json = gatewayJsonMapper;
     }
 
     @PostMapping("/v1/vector_stores")
     public Mono<VectorStoreView> create(Caller caller, @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
+        KnownFields.check(request, "", CREATE_FIELDS);
         String name = optionalString(request.get("name"), "name", 256);
         List<String> fileIds = fileIds(request.get("file_ids"));
+        if (!fileIds.isEmpty()) {
+            access.check(caller, "file_ids");
+        }
         ObjectNode metadata = Attributes.metadata(request.get("metadata"), "metadata");
         JsonNode chunkingRequest = request.get("chunking_strategy");
         Chunking storeChunking = Chunking.parse(chunkingRequest, "chunking_strategy", null);
@@ -90,6 +107,7 @@ public class VectorStoresController {
     public Mono<VectorStoreView> update(Caller caller, @PathVariable String storeId,
                                         @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
+        KnownFields.check(request, "", UPDATE_FIELDS);
         boolean setName = request.has("name");
         String name = optionalString(request.get("name"), "name", 256);
         JsonNode metadataNode = request.get("metadata");
@@ -108,10 +126,12 @@ public class VectorStoresController {
     public Mono<VectorStoreFileView> attach(Caller caller, @PathVariable String storeId,
                                             @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
+        KnownFields.check(request, "", ATTACH_FIELDS);
         JsonNode fileId = request.get("file_id");
         if (fileId == null || !fileId.isString() || fileId.stringValue().isBlank()) {
             throw InvalidRequestException.invalidParameter("file_id", "Missing required parameter: 'file_id'.");
         }
+        access.check(caller, "file_id");
         ObjectNode attributes = Attributes.attributes(request.get("attributes"), "attributes");
         return stores.attach(caller.projectId(), storeId, fileId.stringValue(), attributes,
                         request.get("chunking_strategy"))
@@ -147,6 +167,7 @@ public class VectorStoresController {
                                                 @PathVariable String fileId,
                                                 @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
+        KnownFields.check(request, "", Set.of("attributes"));
         if (!request.has("attributes")) {
             throw InvalidRequestException.invalidParameter("attributes", "Missing required parameter: 'attributes'.");
         }
@@ -167,6 +188,13 @@ public class VectorStoresController {
     public Mono<SearchPage> search(Caller caller, @PathVariable String storeId,
                                    @RequestBody(required = false) JsonNode body, ServerWebExchange exchange) {
         ObjectNode request = object(body);
+        KnownFields.check(request, "", SEARCH_FIELDS);
+        access.check(caller, "query");
+        JsonNode rewrite = request.get("rewrite_query");
+        if (rewrite != null && !rewrite.isNull() && !(rewrite.isBoolean() && !rewrite.booleanValue())) {
+            throw InvalidRequestException.invalidParameter("rewrite_query",
+                    "'rewrite_query' is not supported: the gateway searches the query as given; send false.");
+        }
         List<String> queries = queries(request.get("query"));
         int max = integer(request.get("max_num_results"), "max_num_results", 1, MAX_SEARCH_RESULTS, 10);
         Filter filter = filter(request.get("filters"), "filters");
@@ -177,9 +205,15 @@ public class VectorStoresController {
                 throw InvalidRequestException.invalidParameter("ranking_options",
                         "'ranking_options' must be an object.");
             }
+            KnownFields.check(ranking, "ranking_options", Set.of("score_threshold", "ranker"));
+            JsonNode ranker = ranking.get("ranker");
+            if (ranker != null && !ranker.isNull() && !ranker.isString()) {
+                throw InvalidRequestException.invalidParameter("ranking_options.ranker",
+                        "'ranking_options.ranker' must be a string (the gateway has one ranker).");
+            }
             JsonNode value = ranking.get("score_threshold");
             if (value != null && !value.isNull()) {
-                if (!value.isNumber() || value.doubleValue() < 0 || value.doubleValue() > 1) {
+                if (!(value.isNumber() && value.doubleValue(Double.NaN) >= 0 && value.doubleValue(Double.NaN) <= 1)) {
                     throw InvalidRequestException.invalidParameter("ranking_options.score_threshold",
                             "'ranking_options.score_threshold' must be a number between 0 and 1.");
                 }
@@ -247,7 +281,7 @@ public class VectorStoresController {
         List<String> queries = new ArrayList<>();
         if (node != null && node.isString()) {
             queries.add(node.stringValue());
-        } else if (node != null && node.isArray()) {
+        } else if (node != null && node.isArray() && node.size() <= MAX_QUERIES) {
             for (JsonNode item : node) {
                 if (!item.isString()) {
                     queries.clear();
@@ -258,7 +292,11 @@ public class VectorStoresController {
         }
         if (queries.isEmpty() || queries.stream().allMatch(String::isBlank)) {
             throw InvalidRequestException.invalidParameter("query",
-                    "'query' must be a non-empty string or a list of strings.");
+                    "'query' must be a non-empty string or a list of at most " + MAX_QUERIES + " strings.");
+        }
+        if (queries.stream().mapToInt(String::length).sum() > MAX_QUERY_CHARS) {
+            throw InvalidRequestException.invalidParameter("query",
+                    "'query' must be at most " + MAX_QUERY_CHARS + " characters in all.");
         }
         return queries;
     }

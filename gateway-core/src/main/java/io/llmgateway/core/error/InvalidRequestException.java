@@ -61,8 +61,13 @@ public final class InvalidRequestException extends GatewayException {
 
     /** Another client-side HTTP status raised by the web layer (406, ...), with its reason. */
     public static InvalidRequestException httpStatus(int status, String message) {
+        return httpStatus(status, message, null);
+    }
+
+    /** Another client-side HTTP status, with its reason and an error code. */
+    public static InvalidRequestException httpStatus(int status, String message, String code) {
         return new InvalidRequestException(status, ErrorType.INVALID_REQUEST,
-                message == null ? "The request cannot be served (HTTP " + status + ")." : message, null, null);
+                message == null ? "The request cannot be served (HTTP " + status + ")." : message, null, code);
     }
 
     /** 413: the body is larger than the configured limit. */

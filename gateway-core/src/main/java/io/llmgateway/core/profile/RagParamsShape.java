@@ -46,13 +46,15 @@ public final class RagParamsShape {
             }
         }
         JsonNode max = rag.get("max_num_results");
-        if (max != null && !max.isNull() && (!max.isIntegralNumber() || max.intValue() < 1 || max.intValue() > 20)) {
+        if (max != null && !max.isNull() && (!max.isIntegralNumber() || !max.canConvertToInt()
+                || max.intValue() < 1 || max.intValue() > 20)) {
             throw invalid("rag_params.max_num_results",
                     "'rag_params.max_num_results' must be an integer between 1 and 20.");
         }
         JsonNode threshold = rag.get("score_threshold");
         if (threshold != null && !threshold.isNull()
-                && (!threshold.isNumber() || threshold.doubleValue() < 0 || threshold.doubleValue() > 1)) {
+                && !(threshold.isNumber() && threshold.doubleValue(Double.NaN) >= 0
+                        && threshold.doubleValue(Double.NaN) <= 1)) {
             throw invalid("rag_params.score_threshold",
                     "'rag_params.score_threshold' must be a number between 0 and 1.");
         }

@@ -104,8 +104,9 @@ public final class RequestProfiler {
             RagParamsShape.check(value);
         }
         if (value.isNumber()) {
-            double number = value.doubleValue();
-            if ((rule.min() != null && number < rule.min()) || (rule.max() != null && number > rule.max())) {
+            double number = value.doubleValue(Double.NaN);
+            if (!Double.isFinite(number) || (rule.min() != null && number < rule.min())
+                    || (rule.max() != null && number > rule.max())) {
                 throw InvalidRequestException.invalidParameter(name,
                         "Invalid value for '" + name + "': " + plain(value) + " is out of range; it must be "
                                 + rule.range() + ".");
@@ -117,8 +118,8 @@ public final class RequestProfiler {
         }
         if ((rule.valueMin() != null || rule.valueMax() != null) && value.isObject()) {
             for (Map.Entry<String, JsonNode> entry : value.properties()) {
-                double number = entry.getValue().doubleValue();
-                if ((rule.valueMin() != null && number < rule.valueMin())
+                double number = entry.getValue().doubleValue(Double.NaN);
+                if (!Double.isFinite(number) || (rule.valueMin() != null && number < rule.valueMin())
                         || (rule.valueMax() != null && number > rule.valueMax())) {
                     throw InvalidRequestException.invalidParameter(name,
                             "Invalid value for '" + name + "[" + entry.getKey() + "]': it must be between "
@@ -137,8 +138,12 @@ public final class RequestProfiler {
     }
 
     private static String plain(JsonNode number) {
-        return number.isIntegralNumber() ? number.toString()
-                : java.math.BigDecimal.valueOf(number.doubleValue()).stripTrailingZeros().toPlainString();
+        double value = number.doubleValue(Double.NaN);
+        if (number.isIntegralNumber() || !Double.isFinite(value)) {
+            String text = number.toString();
+            return text.length() > 30 ? text.substring(0, 27) + "..." : text;
+        }
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** Fills what the request left out, route defaults first; whether anything was filled. */

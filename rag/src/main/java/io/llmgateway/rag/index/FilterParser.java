@@ -81,10 +81,10 @@ final class FilterParser {
                 JsonNode item = value.get(i);
                 if (item.isString()) {
                     values.add(item.stringValue());
-                } else if (item.isNumber()) {
+                } else if (item.isNumber() && Double.isFinite(item.doubleValue(Double.NaN))) {
                     values.add(item.doubleValue());
                 } else {
-                    throw new InvalidFilterException(path + "[" + i + "]", "must be a string or a number");
+                    throw new InvalidFilterException(path + "[" + i + "]", "must be a string or a finite number");
                 }
             }
             return values;
@@ -96,7 +96,7 @@ final class FilterParser {
             return value.stringValue();
         }
         if (value.isNumber()) {
-            double number = value.doubleValue();
+            double number = value.doubleValue(Double.NaN);
             if (!Double.isFinite(number)) {
                 throw new InvalidFilterException(path, "must be a finite number");
             }

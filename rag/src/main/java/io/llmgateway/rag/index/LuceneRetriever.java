@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
@@ -47,7 +51,6 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.QueryBuilder;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,6 +79,7 @@ public final class LuceneRetriever implements Retriever {
     static final int RRF_K = 60;
     private static final int MIN_CANDIDATES = 50;
     private static final int CANDIDATES_PER_RESULT = 5;
+    private static final int MAX_QUERY_TERMS = 256;
 
     private static final String ID = "id";
     private static final String STORE = "store";
@@ -324,17 +328,40 @@ public final class LuceneRetriever implements Retriever {
     }
 
     private boolean hasSearchableTerms(String text) {
-        return new QueryBuilder(analyzer).createBooleanQuery(TEXT, text, Occur.SHOULD) != null;
+        return !terms(text).isEmpty();
     }
 
     private TopDocs lexical(IndexSearcher searcher, String text, Query filter, int n) throws IOException {
         // built from the analyzed words, never parsed: no query syntax reaches Lucene
-        Query words = new QueryBuilder(analyzer).createBooleanQuery(TEXT, text, Occur.SHOULD);
-        if (words == null) {
+        Set<String> terms = terms(text);
+        if (terms.isEmpty()) {
             return new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
         }
-        Query query = new BooleanQuery.Builder().add(words, Occur.MUST).add(filter, Occur.FILTER).build();
+        BooleanQuery.Builder words = new BooleanQuery.Builder();
+        for (String term : terms) {
+            words.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD);
+        }
+        Query query = new BooleanQuery.Builder().add(words.build(), Occur.MUST).add(filter, Occur.FILTER).build();
         return searcher.search(query, n);
+    }
+
+    /**
+     * The distinct analyzed words of a query, the first {@value #MAX_QUERY_TERMS} of them: a question needs no more,
+     * and Lucene refuses a query of more than 1,024 clauses (a pasted document as the query would fail the search).
+     */
+    private Set<String> terms(String text) {
+        Set<String> terms = new LinkedHashSet<>();
+        try (TokenStream tokens = analyzer.tokenStream(TEXT, text)) {
+            CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
+            tokens.reset();
+            while (terms.size() < MAX_QUERY_TERMS && tokens.incrementToken()) {
+                terms.add(term.toString());
+            }
+            tokens.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return terms;
     }
 
     private static TopDocs vector(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {

@@ -73,6 +73,17 @@ class LuceneRetrieverTests {
     }
 
     @Test
+    void aQueryOfThousandsOfWordsIsSearchedByItsFirstDistinctTerms() {
+        indexSample();
+        StringBuilder pasted = new StringBuilder("expense receipts ");
+        for (int i = 0; i < 3000; i++) {
+            pasted.append("word").append(i).append(' ');
+        }
+        assertThat(search(pasted.toString(), null, null, Mode.BM25)).extracting(SearchHit::fileId)
+                .contains("file_expenses");
+    }
+
+    @Test
     void searchesNeverLeaveTheirStores() {
         indexSample();
 
