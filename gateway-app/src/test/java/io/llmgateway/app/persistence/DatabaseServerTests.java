@@ -127,6 +127,22 @@ class DatabaseServerTests {
         }
     }
 
+    /**
+     * A Ctrl-C in a terminal, or a signal to the gateway's process group, must not reach the database: the
+     * gateway stops it itself, after it has written what it holds. (pg_ctl, which the code before used, detached
+     * the server too; this guards the gateway's own start.)
+     */
+    @Test
+    void theServerRunsInASessionOfItsOwn() throws Exception {
+        DatabaseServer server = new DatabaseServer(embedded());
+        try {
+            long postmaster = postmasterPid();
+            assertThat(session(postmaster)).isEqualTo(postmaster).isNotEqualTo(session(ProcessHandle.current().pid()));
+        } finally {
+            server.destroy();
+        }
+    }
+
     @Test
     void aDataDirectoryOfTheOldTrustSetupKeepsItsDataAndNowRequiresAPassword() throws Exception {
         // what the gateway made before: zonky's initdb -A trust -U postgres, password "postgres" unused
@@ -271,6 +287,12 @@ class DatabaseServerTests {
             }
         }
         return methods;
+    }
+
+    /** The session id of a process ({@code /proc/<pid>/stat}: state, parent, group, session after the name). */
+    private static long session(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
     }
 
     private long postmasterPid() throws Exception {
