@@ -33,5 +33,10 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         // maintenance (no I/O: the caches have no listeners). Thrown from inside the lock, BlockHound would leave the
         // cache's maintenance wedged, as with Lettuce above.
         builder.allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "performCleanUp");
+        // The R2DBC driver answers PostgreSQL's SCRAM-SHA-256 challenge (the embedded server requires a password)
+        // on its connection's event loop, and the client nonce comes from SecureRandom, which reads its buffered
+        // bytes from /dev/urandom: a file read to BlockHound, but the kernel never makes it wait. It happens once
+        // per new connection, not per request.
+        builder.allowBlockingCallsInside("com.ongres.scram.common.ScramFunctions", "nonce");
     }
 }

@@ -1,7 +1,9 @@
 package io.llmgateway.app.persistence;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -26,11 +28,27 @@ public record DatabaseProperties(String url, @DefaultValue("postgres") String us
     }
 
     /**
-     * The embedded PostgreSQL.
+     * The embedded PostgreSQL: a server process the gateway starts, watches and stops. It requires a password
+     * (generated at the first start, kept in {@code llm-gateway.password} inside {@code data-dir}), listens on
+     * 127.0.0.1 only and writes with fsync.
      *
-     * @param dataDir where its files live; they survive restarts (default {@code ./data/postgres})
-     * @param port    its port on the loopback interface; 0 picks a free one (default 0)
+     * @param dataDir      where its files live; they survive restarts (default {@code ./data/postgres})
+     * @param port         its port on the loopback interface; 0 picks a free one at start-up, kept while the gateway
+     *                     runs (default 0)
+     * @param startTimeout the longest a start of it may take, crash recovery included (default 2m)
+     * @param stopTimeout  the longest its fast shutdown may take at the gateway's stop before it is shut down
+     *                     immediately, which loses nothing committed (default 10s)
      */
-    public record Embedded(@DefaultValue("./data/postgres") Path dataDir, @DefaultValue("0") int port) {
+    public record Embedded(@DefaultValue("./data/postgres") Path dataDir, @DefaultValue("0") int port,
+                           @DefaultValue("2m") Duration startTimeout, @DefaultValue("10s") Duration stopTimeout) {
+
+        @ConstructorBinding
+        public Embedded {
+        }
+
+        /** The default timeouts. */
+        public Embedded(Path dataDir, int port) {
+            this(dataDir, port, Duration.ofMinutes(2), Duration.ofSeconds(10));
+        }
     }
 }

@@ -1,6 +1,11 @@
 package io.llmgateway.app.persistence;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.llmgateway.app.persistence.embedded.EmbeddedPostgresServer;
+import io.llmgateway.app.persistence.embedded.EmbeddedSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,46 +17,40 @@ import org.springframework.beans.factory.DisposableBean;
  * The database the gateway uses: the external PostgreSQL of {@code gateway.database.url}, or else an embedded
  * PostgreSQL whose files live under {@code gateway.database.embedded.data-dir} and survive restarts.
  * Started once, at start-up, before anything connects.
+ *
+ * <p>The embedded server stops when this bean is destroyed, and at no other time: no JVM shutdown hook stops it.
+ * Every bean that uses the database depends on this one (the connection pool, the migrations, the
+ * {@code LISTEN} listeners, the index synchronizer, and through the pool the usage ledger and the last-used
+ * flusher), so Spring destroys them first; and Spring destroys beans only after it has stopped every lifecycle
+ * bean, the web server's graceful shutdown and the ledger's last write included. So the database stops last, after
+ * everything the gateway held has been written. While the gateway runs, a watchdog restarts it if it exits.
+ *
+ * <p>Metrics, for the embedded server only: {@code gateway.database.embedded.up} (1 while it accepts connections)
+ * and {@code gateway.database.embedded.restarts} (starts after it had exited).
  */
-public class DatabaseServer implements DisposableBean {
+public class DatabaseServer implements DisposableBean, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseServer.class);
 
     private final DatabaseEndpoint endpoint;
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedPostgresServer embedded;
 
     public DatabaseServer(DatabaseProperties properties) {
-        String password = password(properties);
         if (properties.isEmbedded()) {
-            this.embedded = startEmbedded(properties.embedded());
-            this.endpoint = new DatabaseEndpoint("localhost", embedded.getPort(), "postgres", "postgres",
-                    "postgres", null);
-            log.info("Embedded PostgreSQL on port {} with data in {} (set gateway.database.url for an external one)",
-                    embedded.getPort(), properties.embedded().dataDir().toAbsolutePath().normalize());
+            DatabaseProperties.Embedded settings = properties.embedded();
+            this.embedded = EmbeddedPostgresServer.start(new EmbeddedSettings(settings.dataDir(), settings.port(),
+                    settings.startTimeout(), settings.stopTimeout()));
+            this.endpoint = new DatabaseEndpoint("127.0.0.1", embedded.port(), "postgres", embedded.username(),
+                    embedded.password(), null);
         } else {
             this.embedded = null;
-            this.endpoint = DatabaseEndpoint.fromJdbcUrl(properties.url(), properties.username(), password);
+            this.endpoint = DatabaseEndpoint.fromJdbcUrl(properties.url(), properties.username(), password(properties));
             log.info("PostgreSQL at {}", endpoint);
         }
     }
 
     public DatabaseEndpoint endpoint() {
         return endpoint;
-    }
-
-    private static EmbeddedPostgres startEmbedded(DatabaseProperties.Embedded settings) {
-        try {
-            Files.createDirectories(settings.dataDir());
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(settings.dataDir().toAbsolutePath().normalize())
-                    .setCleanDataDirectory(false);
-            if (settings.port() > 0) {
-                builder.setPort(settings.port());
-            }
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + settings.dataDir(), e);
-        }
     }
 
     private static String password(DatabaseProperties properties) {
@@ -66,7 +65,23 @@ public class DatabaseServer implements DisposableBean {
     }
 
     @Override
-    public void destroy() throws IOException {
+    public void bindTo(MeterRegistry registry) {
+        if (embedded == null) {
+            return;
+        }
+        Gauge.builder("gateway.database.embedded.up", embedded, server -> server.isUp() ? 1 : 0)
+                .description("1 while the embedded PostgreSQL runs and accepts connections, 0 while it is down or"
+                        + " being restarted")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("gateway.database.embedded.restarts", embedded, EmbeddedPostgresServer::restarts)
+                .description("Times the embedded PostgreSQL was started again after it had exited")
+                .register(registry);
+    }
+
+    /** Stops the embedded server, if any: the last thing of the gateway's shutdown (see above). */
+    @Override
+    public void destroy() {
         if (embedded != null) {
             embedded.close();
         }
