@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,13 @@ public final class PostgresSupport {
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
             return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
-                    container.getPassword());
+                    container.getPassword(), frozen -> {
+                        if (frozen) {
+                            container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+                        } else {
+                            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+                        }
+                    });
         }
         log.info("test PostgreSQL: embedded (no Docker engine)");
         try {
@@ -106,7 +113,8 @@ public final class PostgresSupport {
                     // the JVM is exiting
                 }
             }));
-            return new Server("localhost", embedded.getPort(), "postgres", "postgres");
+            return new Server("localhost", embedded.getPort(), "postgres", "postgres",
+                    frozen -> signal(embedded.getPort(), frozen ? "STOP" : "CONT"));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         }
@@ -120,7 +128,43 @@ public final class PostgresSupport {
         }
     }
 
-    private record Server(String host, int port, String username, String password) {
+    /**
+     * Freezes the whole test server, as a database that hangs: its processes are stopped (SIGSTOP, or a paused
+     * container), so connections stay open and nothing answers, until the returned handle is closed. For a test of
+     * what the gateway does then; nothing else may use the server meanwhile.
+     */
+    public static synchronized AutoCloseable freeze() {
+        Server frozen = server;
+        frozen.freezer().accept(true);
+        return () -> frozen.freezer().accept(false);
+    }
+
+    /** Sends a signal to every process of the embedded server: the postmaster listening on the port and its children. */
+    private static void signal(int port, String signal) {
+        long postmaster = ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().map(line -> line.contains("postgres")
+                        && line.contains("-p " + port)).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no postmaster on port " + port));
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, String.valueOf(postmaster)));
+        ProcessHandle.of(postmaster).ifPresent(process -> process.descendants()
+                .forEach(child -> command.add(String.valueOf(child.pid()))));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("could not send SIG" + signal + " to the test PostgreSQL: "
+                        + new String(kill.getInputStream().readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Server(String host, int port, String username, String password,
+                          java.util.function.Consumer<Boolean> freezer) {
 
         String jdbcUrl(String database) {
             return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -1,82 +1,73 @@
 package io.llmgateway.auth.identity;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
 /**
- * An {@link IdentityStore} in front of another, so that authentication costs no database round trip per request.
+ * An {@link IdentityStore} in front of another, so that authentication costs no database round trip per request,
+ * and keeps working through a database outage.
  *
- * <p>Entries live at most {@code ttl} (a safety net); {@link #invalidateAll()} is called when the database
- * announces a change (PostgreSQL {@code NOTIFY}), which is what makes a revocation take effect on every replica
- * within a second. Absent results are cached too, so a flood of unknown key ids does not reach the database.
+ * <p>Entries are fresh for {@code ttl} (a safety net); {@link #invalidateAll()} is called when the database announces
+ * a change (PostgreSQL {@code NOTIFY}) and makes the next request read the row again, which is what makes a
+ * revocation take effect on every replica within a second. While the database is away, keys, users, projects and
+ * memberships already verified keep being served as last read, for at most {@code maxStale} after that read
+ * ({@link RefreshingCache}); keys never seen before cannot be verified then. Absent results are cached too, so a flood
+ * of unknown key ids does not reach the database.
  */
 public final class CachedIdentityStore implements IdentityStore {
 
     private final IdentityStore delegate;
-    private final AsyncCache<String, Optional<KeyRecord>> keys;
-    private final AsyncCache<String, Optional<UserRecord>> users;
-    private final AsyncCache<String, Optional<ProjectRecord>> projects;
-    private final AsyncCache<String, Optional<String>> roles;
+    private final RefreshingCache<KeyRecord> keys;
+    private final RefreshingCache<UserRecord> users;
+    private final RefreshingCache<ProjectRecord> projects;
+    private final RefreshingCache<String> roles;
 
-    public CachedIdentityStore(IdentityStore delegate, Duration ttl, long maximumSize) {
+    /**
+     * @param outage whether a failed look-up means the database is away (then a stale entry is served)
+     */
+    public CachedIdentityStore(IdentityStore delegate, Duration ttl, Duration maxStale, long maximumSize,
+                               Predicate<Throwable> outage) {
         this.delegate = delegate;
-        this.keys = cache(ttl, maximumSize);
-        this.users = cache(ttl, maximumSize);
-        this.projects = cache(ttl, maximumSize);
-        this.roles = cache(ttl, maximumSize);
-    }
-
-    private static <V> AsyncCache<String, Optional<V>> cache(Duration ttl, long maximumSize) {
-        return Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maximumSize).buildAsync();
-    }
-
-    private static <V> Mono<V> get(AsyncCache<String, Optional<V>> cache, String key,
-                                   Function<String, Mono<V>> loader) {
-        if (key == null) {
-            return Mono.empty();
-        }
-        CompletableFuture<Optional<V>> cached = cache.getIfPresent(key);
-        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-            // the common case on the hot path: answered from memory, without adapting a future
-            return Mono.justOrEmpty(cached.getNow(Optional.empty()));
-        }
-        return Mono.fromFuture(() -> cache.get(key, (k, executor) -> loader.apply(k)
-                        .map(Optional::of)
-                        .defaultIfEmpty(Optional.empty())
-                        .toFuture()), true)
-                .flatMap(Mono::justOrEmpty);
+        this.keys = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);
+        this.users = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);
+        this.projects = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);
+        this.roles = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);
     }
 
     @Override
     public Mono<KeyRecord> findKey(String keyId) {
-        return get(keys, keyId, delegate::findKey);
+        return keyId == null ? Mono.empty() : keys.get(keyId, delegate::findKey);
     }
 
     @Override
     public Mono<UserRecord> findUser(String userId) {
-        return get(users, userId, delegate::findUser);
+        return userId == null ? Mono.empty() : users.get(userId, delegate::findUser);
     }
 
     @Override
     public Mono<ProjectRecord> findProject(String projectId) {
-        return get(projects, projectId, delegate::findProject);
+        return projectId == null ? Mono.empty() : projects.get(projectId, delegate::findProject);
     }
 
     @Override
     public Mono<String> findRole(String projectId, String userId) {
-        return get(roles, projectId + "\u0000" + userId, k -> delegate.findRole(projectId, userId));
+        if (projectId == null || userId == null) {
+            return Mono.empty();
+        }
+        return roles.get(projectId + "\u0000" + userId, k -> delegate.findRole(projectId, userId));
     }
 
-    /** Drops everything cached; the next look-ups read the database again. */
+    /** Marks everything cached stale; the next look-ups read the database again (or serve it while it is away). */
     public void invalidateAll() {
-        keys.synchronous().invalidateAll();
-        users.synchronous().invalidateAll();
-        projects.synchronous().invalidateAll();
-        roles.synchronous().invalidateAll();
+        keys.invalidateAll();
+        users.invalidateAll();
+        projects.invalidateAll();
+        roles.invalidateAll();
+    }
+
+    /** How many look-ups were answered from a stale entry because the database was away. */
+    public long staleServed() {
+        return keys.staleServed() + users.staleServed() + projects.staleServed() + roles.staleServed();
     }
 }

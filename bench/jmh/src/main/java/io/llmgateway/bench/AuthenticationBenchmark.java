@@ -66,7 +66,8 @@ public class AuthenticationBenchmark {
                 return Mono.empty();
             }
         };
-        CachedIdentityStore cached = new CachedIdentityStore(memory, Duration.ofMinutes(5), 100_000);
+        CachedIdentityStore cached = new CachedIdentityStore(memory, Duration.ofMinutes(5), Duration.ofHours(1), 100_000,
+                error -> false);
         verifier = new KeyVerifier(cached, new LastUsedRecorder(), Clock.systemUTC());
         callers = new CallerResolver(cached);
         token = key.token();

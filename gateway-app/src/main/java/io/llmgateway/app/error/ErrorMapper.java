@@ -1,5 +1,6 @@
 package io.llmgateway.app.error;
 
+import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.KnownFields;
@@ -76,6 +77,10 @@ public class ErrorMapper {
             // a body that is not what its Content-Type says, e.g. multipart without its boundary
             return InvalidRequestException.httpStatus(400, "The request body could not be read: "
                     + decoding.getMessage(), "invalid_body");
+        }
+        if (DatabaseFailures.unavailable(error)) {
+            log.warn("The database is unavailable: {}", error.toString());
+            return DatabaseFailures.unavailableError();
         }
         if (error instanceof org.springframework.dao.DuplicateKeyException) {
             return InvalidRequestException.conflict("The resource exists already.", null);

@@ -1,6 +1,7 @@
 package io.llmgateway.app.identity;
 
 import io.llmgateway.app.persistence.DatabaseConfiguration;
+import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.app.persistence.DatabaseServer;
 import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.CallerResolver;
@@ -8,6 +9,8 @@ import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.auth.LastUsedRecorder;
 import io.llmgateway.auth.identity.CachedIdentityStore;
 import io.llmgateway.app.persistence.DatabaseCache;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +30,15 @@ public class IdentityConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Keeps serving verified identities through a database outage, within cache-max-stale. */
     @Bean
-    CachedIdentityStore identityStore(DatabaseClient db, IdentityProperties properties) {
-        return new CachedIdentityStore(new R2dbcIdentityStore(db), properties.cacheTtl(),
-                properties.cacheMaximumSize());
+    CachedIdentityStore identityStore(DatabaseClient db, IdentityProperties properties, MeterRegistry registry) {
+        CachedIdentityStore store = new CachedIdentityStore(new R2dbcIdentityStore(db), properties.cacheTtl(),
+                properties.cacheMaxStale(), properties.cacheMaximumSize(), DatabaseFailures::unavailable);
+        FunctionCounter.builder("gateway.identity.stale.served", store, CachedIdentityStore::staleServed)
+                .description("Identity look-ups answered as last read because the database was away")
+                .register(registry);
+        return store;
     }
 
     @Bean

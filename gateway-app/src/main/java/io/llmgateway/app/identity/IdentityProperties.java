@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminTokenFile        a file holding the bootstrap admin token (a mounted secret); wins over admin-token
  * @param adminTokenHash        instead of the token itself: {@code <key id>:<hex SHA-256 of the secret>}
  * @param cacheTtl              the longest a verified key stays cached without a change notification (default 5m)
+ * @param cacheMaxStale         while the database is away, how long after its last successful read a cached key,
+ *                              user, project or membership is still served (default 1h); keys not seen before
+ *                              cannot be verified then
  * @param cacheMaximumSize      cached keys, users, projects and memberships, each (default 100000)
  * @param failureLimit          failed authentications allowed per client address and window (default 20)
  * @param failureWindow         the window of that limit (default 1m)
@@ -20,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("gateway.auth")
 public record IdentityProperties(String adminToken, Path adminTokenFile, String adminTokenHash,
                                  @DefaultValue("5m") Duration cacheTtl,
+                                 @DefaultValue("1h") Duration cacheMaxStale,
                                  @DefaultValue("100000") long cacheMaximumSize,
                                  @DefaultValue("20") int failureLimit,
                                  @DefaultValue("1m") Duration failureWindow,

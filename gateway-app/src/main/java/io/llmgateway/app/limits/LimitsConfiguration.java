@@ -1,5 +1,6 @@
 package io.llmgateway.app.limits;
 
+import io.llmgateway.app.identity.IdentityProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -29,8 +30,8 @@ public class LimitsConfiguration {
     }
 
     @Bean
-    LimitsRepository limitsRepository(DatabaseClient db, LimitsProperties properties) {
-        return new LimitsRepository(db, properties.cacheTtl());
+    LimitsRepository limitsRepository(DatabaseClient db, LimitsProperties properties, IdentityProperties identity) {
+        return new LimitsRepository(db, properties.cacheTtl(), identity.cacheMaxStale());
     }
 
     @Bean

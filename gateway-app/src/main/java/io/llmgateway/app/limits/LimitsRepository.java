@@ -1,9 +1,9 @@
 package io.llmgateway.app.limits;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.llmgateway.app.persistence.DatabaseCache;
+import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.app.persistence.Lookups;
+import io.llmgateway.auth.identity.RefreshingCache;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -13,8 +13,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Limits as stored in the {@code limits} table, read through a cache so that admission costs no database round
- * trip. The cache is dropped on every change notification (the same PostgreSQL channel as identities), so a new
- * limit holds on every replica within a second.
+ * trip. The cache is marked stale on every change notification (the same PostgreSQL channel as identities), so a new
+ * limit holds on every replica within a second; while the database is away, limits are served as last read, like
+ * identities ({@link RefreshingCache}), so that admission goes on.
  */
 public class LimitsRepository implements DatabaseCache {
 
@@ -22,17 +23,17 @@ public class LimitsRepository implements DatabaseCache {
             + "token_budget, token_budget_period, cost_budget_usd, cost_budget_period";
 
     private final DatabaseClient db;
-    private final AsyncCache<String, Limits> cache;
+    private final RefreshingCache<Limits> cache;
 
-    public LimitsRepository(DatabaseClient db, Duration ttl) {
+    /** @param maxStale how long after its last read a scope's limits are still served while the database is away */
+    public LimitsRepository(DatabaseClient db, Duration ttl, Duration maxStale) {
         this.db = db;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(200_000).buildAsync();
+        this.cache = new RefreshingCache<>(ttl, maxStale, 200_000, DatabaseFailures::unavailable);
     }
 
     /** The limits of a scope ({@link Limits#NONE} when none are set), from the cache when possible. */
     public Mono<Limits> find(LimitScope scope, String scopeId) {
-        String cacheKey = scope.wireName() + ":" + scopeId;
-        return Mono.fromFuture(() -> cache.get(cacheKey, (k, executor) -> load(scope, scopeId).toFuture()), true);
+        return cache.get(scope.wireName() + ":" + scopeId, key -> load(scope, scopeId)).defaultIfEmpty(Limits.NONE);
     }
 
     private Mono<Limits> load(LimitScope scope, String scopeId) {
@@ -83,7 +84,7 @@ public class LimitsRepository implements DatabaseCache {
     /** Drops everything cached (called on every identity or limits change notification). */
     @Override
     public void invalidateAll() {
-        cache.synchronous().invalidateAll();
+        cache.invalidateAll();
     }
 
     private static Limits limits(Readable row) {

@@ -1,11 +1,10 @@
 package io.llmgateway.app.persistence;
 
+import io.llmgateway.core.error.GatewayException;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
-import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -16,6 +15,9 @@ import org.springframework.dao.TransientDataAccessResourceException;
  * the call may work later. Everything else is neither.
  */
 public final class DatabaseFailures {
+
+    /** The error code of a request that needed the database while it was away. */
+    public static final String DATABASE_UNAVAILABLE = "database_unavailable";
 
     private DatabaseFailures() {
     }
@@ -35,10 +37,12 @@ public final class DatabaseFailures {
      */
     public static boolean unavailable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof GatewayException gateway) {
+                return DATABASE_UNAVAILABLE.equals(gateway.code());
+            }
             if (t instanceof R2dbcNonTransientResourceException || t instanceof R2dbcTransientResourceException
                     || t instanceof R2dbcTimeoutException || t instanceof DataAccessResourceFailureException
                     || t instanceof TransientDataAccessResourceException || t instanceof QueryTimeoutException
-                    || t instanceof TimeoutException || t instanceof IOException
                     || t.getClass().getName().startsWith("reactor.pool.")) {
                 return true;
             }
@@ -50,6 +54,12 @@ public final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /** The 503 for a request that needed the database while it was away: retry shortly. */
+    public static GatewayException unavailableError() {
+        return GatewayException.unavailable("The database is unavailable; retry shortly.", DATABASE_UNAVAILABLE,
+                java.time.Duration.ofSeconds(2));
     }
 
     /** The SQLSTATE of the first R2DBC exception in the cause chain that has one. */

@@ -17,11 +17,28 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param poolSize     largest number of open R2DBC connections (default 20)
  * @param migrate      apply schema migrations at start-up (default true; a Helm hook Job may do it instead)
  * @param embedded     settings of the embedded PostgreSQL
+ * @param statementTimeout the longest one statement may run, enforced by PostgreSQL and, for a database that does
+ *                         not answer at all, by the gateway itself (default 10s); then the request gets 503
+ *                         {@code database_unavailable}
+ * @param acquireTimeout   the longest a request waits for a pooled connection (default 5s)
  */
 @ConfigurationProperties("gateway.database")
 public record DatabaseProperties(String url, @DefaultValue("postgres") String username, String password,
                                  Path passwordFile, @DefaultValue("20") int poolSize,
-                                 @DefaultValue("true") boolean migrate, @DefaultValue Embedded embedded) {
+                                 @DefaultValue("true") boolean migrate, @DefaultValue Embedded embedded,
+                                 @DefaultValue("10s") Duration statementTimeout,
+                                 @DefaultValue("5s") Duration acquireTimeout) {
+
+    @ConstructorBinding
+    public DatabaseProperties {
+    }
+
+    /** The settings with the default timeouts (tests and tools build it by hand). */
+    public DatabaseProperties(String url, String username, String password, Path passwordFile, int poolSize,
+                              boolean migrate, Embedded embedded) {
+        this(url, username, password, passwordFile, poolSize, migrate, embedded, Duration.ofSeconds(10),
+                Duration.ofSeconds(5));
+    }
 
     public boolean isEmbedded() {
         return url == null || url.isBlank();

@@ -28,6 +28,12 @@ public class UsageConfiguration {
         return new UsageMeters(tokenCounting, gatewayJsonMapper, ledger, registry, properties);
     }
 
+    /** Part of readiness: {@code management.endpoint.health.group.readiness} in application.yml. */
+    @Bean
+    LedgerHealthIndicator ledgerHealthIndicator(UsageLedger ledger, LedgerProperties properties) {
+        return new LedgerHealthIndicator(ledger, properties);
+    }
+
     @Bean
     UsageQueries usageQueries(DatabaseClient db) {
         return new UsageQueries(db);

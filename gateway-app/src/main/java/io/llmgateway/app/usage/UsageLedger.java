@@ -118,6 +118,11 @@ public class UsageLedger extends PeriodicFlush {
         open.decrementAndGet();
     }
 
+    /** Whether the last write succeeded (false while the database is away and records wait in the buffer). */
+    public boolean writing() {
+        return healthy;
+    }
+
     /** Records accepted and not yet written. */
     public int buffered() {
         return size.get();

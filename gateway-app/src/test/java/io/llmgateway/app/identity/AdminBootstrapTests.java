@@ -42,7 +42,8 @@ class AdminBootstrapTests {
     }
 
     private static IdentityProperties settings(String token, String hash) {
-        return new IdentityProperties(token, null, hash, Duration.ofMinutes(5), 1000, 20, Duration.ofMinutes(1),
+        return new IdentityProperties(token, null, hash, Duration.ofMinutes(5), Duration.ofHours(1), 1000, 20,
+                Duration.ofMinutes(1),
                 Duration.ofSeconds(10));
     }
 
