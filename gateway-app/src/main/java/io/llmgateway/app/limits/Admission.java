@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ import reactor.core.publisher.Mono;
  * atomic reservation on the {@link LimitBackend}; when the request ends, {@link Ticket#settle} corrects the
  * reservation to the real count and releases the rest. Parallel requests therefore never together exceed a limit.
  *
- * <p>Every reservation has an id of its own. Budget counters that the backend does not have (a new period, a Redis
- * restart) are seeded from the ledger and reserved again.
+ * <p>Every reservation has an id of its own. If the gateway gives up waiting for it (a timeout, a client that went
+ * away), it releases that id: safe whether the reservation happened, happens later or never does. Budget counters
+ * that the backend does not have (a new period, a Redis restart) are seeded from the ledger and reserved again.
  *
  * <p>A request whose project and key have no limits costs no backend call at all; otherwise an admission is one
  * backend call, and two plus a ledger query when a budget counter has to be seeded.
@@ -36,6 +38,7 @@ public class Admission {
     private final LimitsRepository limits;
     private final LimitBackend backend;
     private final BudgetSeeds seeds;
+    private final SettleRetries settlements;
     private final ReservationIds ids = new ReservationIds();
     private final LimitsProperties properties;
     private final Clock clock;
@@ -49,6 +52,7 @@ public class Admission {
         this.limits = limits;
         this.backend = backend;
         this.seeds = new BudgetSeeds(spent);
+        this.settlements = new SettleRetries(backend, registry);
         this.properties = properties;
         this.clock = clock;
         Gauge.builder("gateway.limits.backend.up", backendUp, AtomicInteger::get)
@@ -91,6 +95,13 @@ public class Admission {
     private Mono<Ticket> reserve(List<Charge> charges, Instant now) {
         String id = ids.next();
         List<CounterCharge> counters = charges.stream().map(Charge::counter).toList();
+        // set once the reservation is either handed to the caller in a ticket or given up (released): never both
+        AtomicBoolean decided = new AtomicBoolean();
+        Runnable giveUp = () -> {
+            if (decided.compareAndSet(false, true)) {
+                settlements.release(id, Ticket.releases(charges));
+            }
+        };
         return backend.reserve(id, counters)
                 .flatMap(result -> result.outcome() != Reservation.Outcome.UNSEEDED ? Mono.just(result)
                         : seeds.seed(charges, result.unseeded(), now).flatMap(seeded -> backend.reserve(id, seeded)))
@@ -101,6 +112,10 @@ public class Admission {
                     }
                 })
                 .onErrorResume(error -> {
+                    // a timeout does not tell whether the reservation ran, or will: release it either way
+                    if (!(error instanceof BackendNotReachedException)) {
+                        giveUp.run();
+                    }
                     backendFailures.increment();
                     if (backendUp.getAndSet(0) == 1) {
                         log.warn("Limits backend '{}' unreachable ({}); failing {}", backend.name(),
@@ -109,8 +124,14 @@ public class Admission {
                     return properties.failOpen() ? Mono.empty() : Mono.error(LimitExceededException.backendUnavailable());
                 })
                 .map(result -> switch (result.outcome()) {
-                    case ADMITTED -> new Ticket(backend, id, charges, headers(charges, result.values(), now));
+                    case ADMITTED -> {
+                        RateLimitHeaders headers = headers(charges, result.values(), now);
+                        // a caller that went away meanwhile has had the reservation released already
+                        yield decided.compareAndSet(false, true) ? new Ticket(settlements, id, charges, headers)
+                                : Ticket.UNLIMITED;
+                    }
                     case REFUSED -> {
+                        decided.set(true);
                         refusals.increment();
                         throw new Refused(refusal(charges.get(result.refusedAt()), now),
                                 headers(charges, result.values(), now));
@@ -119,6 +140,7 @@ public class Admission {
                     case UNSEEDED, RELEASED -> throw new IllegalStateException(
                             "unexpected reservation outcome " + result.outcome() + " for " + id);
                 })
+                .doOnCancel(giveUp)
                 .defaultIfEmpty(Ticket.UNLIMITED);
     }
 

@@ -3,27 +3,25 @@ package io.llmgateway.app.limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An admitted request's reservation, known to the backend by its id. {@link #settle} runs once, when the request
  * ends: the per-minute token window and the budgets are corrected to what was really used, and the concurrency
- * slot is given back. A settlement that never arrives is healed when the reservation's leases expire.
+ * slot is given back. A settlement that fails is retried in the background; one that never arrives is healed when
+ * the reservation's leases expire.
  */
 public final class Ticket {
 
     static final Ticket UNLIMITED = new Ticket(null, null, List.of(), RateLimitHeaders.NONE);
-    private static final Logger log = LoggerFactory.getLogger(Ticket.class);
 
-    private final LimitBackend backend;
+    private final SettleRetries settlements;
     private final String id;
     private final List<Admission.Charge> charges;
     private final RateLimitHeaders headers;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Ticket(LimitBackend backend, String id, List<Admission.Charge> charges, RateLimitHeaders headers) {
-        this.backend = backend;
+    Ticket(SettleRetries settlements, String id, List<Admission.Charge> charges, RateLimitHeaders headers) {
+        this.settlements = settlements;
         this.id = id;
         this.charges = charges;
         this.headers = headers;
@@ -54,8 +52,16 @@ public final class Ticket {
         }
         // requests per minute alone: nothing to correct, and nothing held that a lease would have to free
         if (!usages.isEmpty()) {
-            backend.settle(id, usages).subscribe(null, error -> log.warn(
-                    "Could not settle a reservation on the limits backend: {}", error.toString()));
+            settlements.settle(id, usages);
         }
+    }
+
+    /** What releasing a reservation gives back: all of it, the request counted too (it never ran). */
+    static List<CounterUsage> releases(List<Admission.Charge> charges) {
+        List<CounterUsage> usages = new ArrayList<>(charges.size());
+        for (Admission.Charge charge : charges) {
+            usages.add(new CounterUsage(charge.counter(), 0));
+        }
+        return usages;
     }
 }
