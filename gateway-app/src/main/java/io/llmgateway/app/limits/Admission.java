@@ -71,7 +71,8 @@ public class Admission {
 
     /**
      * Reserves a request's share of every limit of its project and key; the ticket when admitted, otherwise a
-     * {@link Refused} carrying the {@link LimitExceededException} (429) and the rate-limit headers.
+     * {@link Refused} carrying the {@link LimitExceededException} (429 when waiting helps; 400 or 403 when it
+     * cannot) and the rate-limit headers.
      *
      * @param reservedTokens    prompt tokens plus the completion allowance
      * @param reservedCostPicos their cost at the model's price
@@ -88,6 +89,11 @@ public class Admission {
                             reservedCostPicos, now);
                     addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos,
                             now);
+                    LimitExceededException never = NeverAdmitted.check(charges);
+                    if (never != null) {
+                        refusals.increment();
+                        return Mono.error(new Refused(never, RateLimitHeaders.NONE));
+                    }
                     return reserve(charges, now);
                 });
     }

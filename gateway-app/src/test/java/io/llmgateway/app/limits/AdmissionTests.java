@@ -20,8 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Admission around a backend that times out, answers late, fails to settle or loses its counters: reservations
- * the gateway gave up on are released, failed settlements are retried, and budgets are seeded from the ledger
- * whenever their counter is missing.
+ * the gateway gave up on are released, failed settlements are retried, budgets are seeded from the ledger whenever
+ * their counter is missing, and requests no waiting could admit are refused without a backend call.
  */
 class AdmissionTests {
 
@@ -112,6 +112,21 @@ class AdmissionTests {
                 .as("seeded again from the ledger, not from zero").isInstanceOf(Admission.Refused.class);
         assertThat(ledgerQueries).hasValue(2);
         assertThat(admission.admit(PROJECT, KEY, 50, 0).block(WAIT)).isNotNull();
+    }
+
+    @Test
+    void aRequestLargerThanALimitIsRefusedWithoutRetryAfterOrABackendCall() {
+        Admission admission = admission(new Limits(null, 100L, null, null, null));
+
+        assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 101, 0).block(WAIT))
+                .isInstanceOfSatisfying(Admission.Refused.class, refused -> {
+                    assertThat(refused.error().status()).isEqualTo(400);
+                    assertThat(refused.error().code()).isEqualTo("request_exceeds_limit");
+                    assertThat(refused.error().param()).isEqualTo("max_tokens");
+                    assertThat(refused.error().retryAfter()).isEmpty();
+                    assertThat(refused.error().getMessage()).contains("101", "100", "max_tokens");
+                });
+        assertThat(backend.reserves).hasValue(0);
     }
 
     private Admission admission(Limits projectLimits) {
