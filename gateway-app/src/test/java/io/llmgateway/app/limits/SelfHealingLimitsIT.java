@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,12 +180,91 @@ class SelfHealingLimitsIT {
         }
     }
 
+    /**
+     * A restart alone, with requests one at a time so that nothing is in flight and the bound is zero: a budget
+     * counter lost with the restart is seeded again from the ledger (before, each replica remembered it had seeded
+     * it and the budget started again from zero), and streams that ran across the restart free no slot of the new
+     * server when they end (before, their releases drove the recreated counter below zero and a burst was
+     * admitted beyond the limit).
+     */
+    @Test
+    void aRestartLosesNoBudgetAndStreamsRunningAcrossItFreeNoSlotOfTheNewServer() throws Exception {
+        PostgresSupport.Database database = PostgresSupport.newDatabase();
+        Ledger ledger = new Ledger(database);
+        try (DedicatedRedis redis = RedisSupport.dedicated()) {
+            Map<String, String> properties = properties(redis, RedisSupport.newKeyPrefix());
+            try (GatewayInstance first = GatewayInstance.start(properties, database)) {
+                properties.put("gateway.auth.admin-token", first.adminToken());
+                try (GatewayInstance second = GatewayInstance.start(properties, database)) {
+                    List<GatewayInstance> gateways = List.of(first, second);
+                    String budget = project(first, "restart-budget", Map.of("token_budget",
+                            Map.of("limit", 12 * TOKENS_PER_REQUEST, "period", "month")));
+                    String slots = project(first, "restart-slots", Map.of("concurrent_requests", CONCURRENCY));
+                    for (int i = 0; i < 6; i++) {
+                        assertThat(send(gateways.get(i % 2), budget, "mock-echo", false, PROMPT, MAX_TOKENS))
+                                .isEqualTo("200");
+                    }
+                    ledger.awaitCount("SELECT count(*) FROM usage_records WHERE project_id = 'restart-budget'", 6,
+                            Duration.ofSeconds(10));
+                    // long streams take every slot, and run across the restart
+                    Map<String, Integer> streamed = new ConcurrentHashMap<>();
+                    List<Thread> streams = new ArrayList<>();
+                    for (int i = 0; i < CONCURRENCY; i++) {
+                        GatewayInstance gateway = gateways.get(i % 2);
+                        Thread stream = new Thread(() -> streamed.merge(send(gateway, slots, BURST_PROMPT,
+                                BURST_MAX_TOKENS), 1, Integer::sum), "stream-" + i);
+                        stream.start();
+                        streams.add(stream);
+                    }
+                    Thread.sleep(1_000);
+                    await("the streams to take every slot", Duration.ofSeconds(10), () -> send(first, slots,
+                            "mock-echo", false, "hi", 1).equals("429 concurrency_limit_exceeded"));
+
+                    redis.restart();
+
+                    // the new server knows no slot: requests are admitted while the old streams still run
+                    for (GatewayInstance gateway : gateways) {
+                        awaitAnswer(gateway, slots);
+                    }
+                    int admitted = 0;
+                    String refused;
+                    while ((refused = send(gateways.get(admitted % 2), budget, "mock-echo", false, PROMPT,
+                            MAX_TOKENS)).equals("200") && admitted < 20) {
+                        admitted++;
+                    }
+                    SoftAssertions softly = new SoftAssertions();
+                    softly.assertThat(admitted).as("seeded again from the ledger: 6 of 12 requests' worth are left")
+                            .isEqualTo(6);
+                    softly.assertThat(refused).isEqualTo("429 insufficient_quota");
+
+                    for (Thread stream : streams) {
+                        stream.join(Duration.ofSeconds(60).toMillis());
+                    }
+                    softly.assertThat(streamed).containsExactly(Map.entry("200", CONCURRENCY));
+                    softly.assertThat(burst(gateways, slots, 2 * CONCURRENCY))
+                            .as("the streams' releases freed no slot of the new server")
+                            .containsEntry("200", CONCURRENCY)
+                            .containsEntry("429 concurrency_limit_exceeded", CONCURRENCY);
+                    softly.assertAll();
+                }
+            }
+        }
+    }
+
+    /** Sends short requests until one is admitted (Redis answers again after a restart). */
+    private void awaitAnswer(GatewayInstance gateway, String key) throws InterruptedException {
+        await("an answer from the restarted Redis", Duration.ofSeconds(10),
+                () -> send(gateway, key, "mock-echo", false, "hi", 1).equals("200"));
+    }
+
     private static Map<String, String> properties(DedicatedRedis redis, String keyPrefix) {
         Map<String, String> properties = new HashMap<>();
         properties.put("gateway.deployments.slow.type", "mock");
         properties.put("gateway.deployments.slow.mock.chunk-delay", "100ms");
         properties.put("gateway.models[0].id", "slow-echo");
         properties.put("gateway.models[0].deployment", "slow");
+        properties.put("gateway.models[1].id", "mock-echo");
+        properties.put("gateway.models[1].deployment", "mock");
         properties.put("gateway.limits.backend", "redis");
         properties.put("gateway.limits.redis.url", redis.uri());
         properties.put("gateway.limits.redis.key-prefix", keyPrefix);
@@ -209,9 +289,15 @@ class SelfHealingLimitsIT {
         }
     }
 
-    /** Sends one streamed request and reads it to the end: "200", or the status and error code. */
+    /** Sends one paced streamed request and reads it to the end: "200", or the status and error code. */
     private String send(GatewayInstance gateway, String key, String text, int maxTokens) {
-        String body = "{\"model\":\"slow-echo\",\"stream\":true,\"max_tokens\":" + maxTokens
+        return send(gateway, key, "slow-echo", true, text, maxTokens);
+    }
+
+    /** Sends one request and reads it to the end: "200", or the status and error code. */
+    private String send(GatewayInstance gateway, String key, String model, boolean stream, String text,
+                        int maxTokens) {
+        String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key).header("X-User-Id", "healing-user")
@@ -262,6 +348,14 @@ class SelfHealingLimitsIT {
     private static long spent(Ledger ledger) {
         return ((Number) ledger.query("SELECT coalesce(sum(total_tokens), 0) AS t FROM usage_records"
                 + " WHERE project_id = ?", PROJECT).get(0).get("t")).longValue();
+    }
+
+    /** A project with these limits; its service key. */
+    private static String project(GatewayInstance gateway, String id, Map<String, Object> limits) {
+        gateway.admin().project(id, null);
+        String key = gateway.admin().serviceKey(id).path("key").stringValue();
+        gateway.admin().put("/admin/v1/projects/" + id + "/limits", limits, 200);
+        return key;
     }
 
     private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
