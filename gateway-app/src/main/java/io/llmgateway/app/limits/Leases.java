@@ -7,10 +7,10 @@ final class Leases {
 
     /**
      * How much longer than a lease a reservation's record is kept. The record is what makes a repeated settle, a
-     * settle retried in the background, or a reservation overtaken by its release do nothing; the retries end well
-     * within a lease.
+     * settle retried in the background, or a reservation overtaken by its release do nothing, so it must outlive
+     * the retries ({@link SettleRetries}: about 90 s) even when the lease is short.
      */
-    private static final Duration RECORD_MARGIN = Duration.ofMinutes(1);
+    private static final Duration RECORD_MARGIN = Duration.ofMinutes(2);
 
     private Leases() {
     }

@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  *   <li>{@code <counter>} of a concurrency limit: a sorted set of reservation ids scored by when the lease expires,
  *       counted after dropping the expired ones;</li>
  *   <li>{@code res:<id>}: a reservation's record, {@code o} while open, {@code d} once settled or released (a
- *       tombstone that a late or repeated reservation honours), kept for a lease plus a minute.</li>
+ *       tombstone that a late or repeated reservation honours), kept for a lease plus two minutes.</li>
  * </ul>
  * Lease times come from Redis's own clock ({@code TIME}), never from a replica's.
  *
