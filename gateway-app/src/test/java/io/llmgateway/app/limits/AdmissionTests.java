@@ -42,7 +42,8 @@ class AdmissionTests {
         backend.timeOutAfterReserving.set(true);
 
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("limits_unavailable"));
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.code()).isEqualTo("limits_unavailable"));
 
         backend.timeOutAfterReserving.set(false);
         assertThat(admission.admit(PROJECT, KEY, 10, 0).block(WAIT)).as("the slot was given back").isNotNull();
