@@ -15,7 +15,8 @@ import redis.embedded.RedisServer;
 /**
  * A real Redis for tests: a Testcontainers {@code redis:7-alpine} container where a Docker engine runs, the
  * redis-server binary shipped in embedded-redis everywhere else. One server per test JVM, started on first use and
- * stopped when the JVM exits; callers keep apart by key prefix ({@link #newKeyPrefix()}).
+ * stopped when the JVM exits; callers keep apart by key prefix ({@link #newKeyPrefix()}). A test that restarts,
+ * pauses or slows Redis takes a server of its own instead ({@link #dedicated()}).
  */
 public final class RedisSupport {
 
@@ -43,6 +44,40 @@ public final class RedisSupport {
         return "t" + HexFormat.of().formatHex(random) + ":";
     }
 
+    /**
+     * A new Redis server for one test alone, which it may restart, pause and slow down ({@link DedicatedRedis});
+     * always the embedded binary, since those controls need a local process. The caller closes it.
+     */
+    public static DedicatedRedis dedicated() {
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < EMBEDDED_START_ATTEMPTS; attempt++) {
+            int port = freePort();
+            try {
+                RedisServer embedded = embeddedServer(port);
+                embedded.start();
+                DedicatedRedis dedicated = new DedicatedRedis(embedded, port);
+                // close() continues a paused server first: stopping waits for the process, which a stopped one
+                // never ends
+                Runtime.getRuntime().addShutdownHook(new Thread(dedicated::closeQuietly, "redis-dedicated-stop"));
+                return dedicated;
+            } catch (IOException e) {
+                lastFailure = e;
+                log.warn("dedicated Redis did not start on port {}: {}", port, e.getMessage());
+            }
+        }
+        throw new UncheckedIOException("could not start a dedicated Redis", lastFailure);
+    }
+
+    private static RedisServer embeddedServer(int port) throws IOException {
+        return RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                // a throwaway server: no snapshot or append-only file in the binary's temporary folder
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+    }
+
     private static Server startServer() {
         if (dockerAvailable()) {
             log.info("test Redis: Testcontainers");
@@ -57,13 +92,7 @@ public final class RedisSupport {
         for (int attempt = 0; attempt < EMBEDDED_START_ATTEMPTS; attempt++) {
             int port = freePort();
             try {
-                RedisServer embedded = RedisServer.newRedisServer()
-                        .bind("127.0.0.1")
-                        .port(port)
-                        // a throwaway server: no snapshot or append-only file in the binary's temporary folder
-                        .setting("save \"\"")
-                        .setting("appendonly no")
-                        .build();
+                RedisServer embedded = embeddedServer(port);
                 embedded.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(embedded), "redis-embedded-stop"));
                 return new Server("127.0.0.1", port);

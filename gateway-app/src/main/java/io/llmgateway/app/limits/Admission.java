@@ -1,8 +1,5 @@
 package io.llmgateway.app.limits;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.llmgateway.app.persistence.Lookups;
 import io.llmgateway.app.usage.Price;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,9 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,34 +21,40 @@ import reactor.core.publisher.Mono;
  * atomic reservation on the {@link LimitBackend}; when the request ends, {@link Ticket#settle} corrects the
  * reservation to the real count and releases the rest. Parallel requests therefore never together exceed a limit.
  *
- * <p>A request whose project and key have no limits costs no backend call at all.
+ * <p>Every reservation has an id of its own. If the gateway gives up waiting for it (a timeout, a client that went
+ * away), it releases that id: safe whether the reservation happened, happens later or never does. Budget counters
+ * that the backend does not have (a new period, a Redis restart) are seeded from the ledger and reserved again.
+ *
+ * <p>A request whose project and key have no limits costs no backend call at all; otherwise an admission is one
+ * backend call, and two plus a ledger query when a budget counter has to be seeded.
  */
 public class Admission {
 
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
     private static final long MINUTE_MILLIS = 60_000;
     private static final long WINDOW_MARGIN_MILLIS = 5_000;
-    private static final long CONCURRENCY_TTL_MILLIS = Duration.ofMinutes(15).toMillis();
     private static final long BUDGET_MARGIN_MILLIS = Duration.ofHours(1).toMillis();
 
     private final LimitsRepository limits;
     private final LimitBackend backend;
-    private final SpentQuery spent;
+    private final BudgetSeeds seeds;
+    private final SettleRetries settlements;
+    private final ReservationIds ids = new ReservationIds();
     private final LimitsProperties properties;
     private final Clock clock;
-    private final AsyncCache<String, Boolean> seeded;
     private final AtomicInteger backendUp = new AtomicInteger(1);
     private final Counter backendFailures;
     private final Counter refusals;
+    private final Counter leasesExpired;
 
     public Admission(LimitsRepository limits, LimitBackend backend, SpentQuery spent, LimitsProperties properties,
                      Clock clock, MeterRegistry registry) {
         this.limits = limits;
         this.backend = backend;
-        this.spent = spent;
+        this.seeds = new BudgetSeeds(spent);
+        this.settlements = new SettleRetries(backend, registry);
         this.properties = properties;
         this.clock = clock;
-        this.seeded = Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(32)).maximumSize(100_000).buildAsync();
         Gauge.builder("gateway.limits.backend.up", backendUp, AtomicInteger::get)
                 .description("1 when the last call to the limits backend succeeded, 0 when it failed")
                 .tag("backend", backend.name()).tag("on_failure", properties.failOpen() ? "open" : "closed")
@@ -61,11 +64,15 @@ public class Admission {
                 .register(registry);
         this.refusals = Counter.builder("gateway.limits.refusals")
                 .description("Requests refused by a rate limit, concurrency limit or budget").register(registry);
+        this.leasesExpired = Counter.builder("gateway.limits.leases.expired")
+                .description("Reservations whose lease expired unsettled (their slot freed, their amount given back)")
+                .tag("backend", backend.name()).register(registry);
     }
 
     /**
      * Reserves a request's share of every limit of its project and key; the ticket when admitted, otherwise a
-     * {@link LimitExceededException} (429) carrying the rate-limit headers in {@code headersOnRefusal}.
+     * {@link Refused} carrying the {@link LimitExceededException} (429 when waiting helps; 400 or 403 when it
+     * cannot) and the rate-limit headers.
      *
      * @param reservedTokens    prompt tokens plus the completion allowance
      * @param reservedCostPicos their cost at the model's price
@@ -82,16 +89,39 @@ public class Admission {
                             reservedCostPicos, now);
                     addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos,
                             now);
+                    LimitExceededException never = NeverAdmitted.check(charges);
+                    if (never != null) {
+                        refusals.increment();
+                        return Mono.error(new Refused(never, RateLimitHeaders.NONE));
+                    }
                     return reserve(charges, now);
                 });
     }
 
     private Mono<Ticket> reserve(List<Charge> charges, Instant now) {
+        String id = ids.next();
         List<CounterCharge> counters = charges.stream().map(Charge::counter).toList();
-        return seedBudgets(charges, now)
-                .then(backend.reserve(counters))
-                .doOnNext(result -> backendUp.set(1))
-                .onErrorResume(error -> !(error instanceof LimitExceededException), error -> {
+        // set once the reservation is either handed to the caller in a ticket or given up (released): never both
+        AtomicBoolean decided = new AtomicBoolean();
+        Runnable giveUp = () -> {
+            if (decided.compareAndSet(false, true)) {
+                settlements.release(id, Ticket.releases(charges));
+            }
+        };
+        return backend.reserve(id, counters)
+                .flatMap(result -> result.outcome() != Reservation.Outcome.UNSEEDED ? Mono.just(result)
+                        : seeds.seed(charges, result.unseeded(), now).flatMap(seeded -> backend.reserve(id, seeded)))
+                .doOnNext(result -> {
+                    backendUp.set(1);
+                    if (result.leasesExpired() > 0) {
+                        leasesExpired.increment(result.leasesExpired());
+                    }
+                })
+                .onErrorResume(error -> {
+                    // a timeout does not tell whether the reservation ran, or will: release it either way
+                    if (!(error instanceof BackendNotReachedException)) {
+                        giveUp.run();
+                    }
                     backendFailures.increment();
                     if (backendUp.getAndSet(0) == 1) {
                         log.warn("Limits backend '{}' unreachable ({}); failing {}", backend.name(),
@@ -99,14 +129,24 @@ public class Admission {
                     }
                     return properties.failOpen() ? Mono.empty() : Mono.error(LimitExceededException.backendUnavailable());
                 })
-                .map(result -> {
-                    RateLimitHeaders headers = headers(charges, result.values(), now);
-                    if (!result.admitted()) {
-                        refusals.increment();
-                        throw new Refused(refusal(charges.get(result.refusedAt()), now), headers);
+                .map(result -> switch (result.outcome()) {
+                    case ADMITTED -> {
+                        RateLimitHeaders headers = headers(charges, result.values(), now);
+                        // a caller that went away meanwhile has had the reservation released already
+                        yield decided.compareAndSet(false, true) ? new Ticket(settlements, id, charges, headers)
+                                : Ticket.UNLIMITED;
                     }
-                    return new Ticket(backend, charges, headers);
+                    case REFUSED -> {
+                        decided.set(true);
+                        refusals.increment();
+                        throw new Refused(refusal(charges.get(result.refusedAt()), now),
+                                headers(charges, result.values(), now));
+                    }
+                    // a fresh id is never released before it is reserved, and seeds are set in the same call
+                    case UNSEEDED, RELEASED -> throw new IllegalStateException(
+                            "unexpected reservation outcome " + result.outcome() + " for " + id);
                 })
+                .doOnCancel(giveUp)
                 .defaultIfEmpty(Ticket.UNLIMITED);
     }
 
@@ -130,8 +170,9 @@ public class Admission {
                     limits.tokensPerMinute()));
         }
         if (limits.concurrentRequests() != null) {
+            // "slots", not the integer "conc" of earlier versions: a sorted set of leases now
             charges.add(new Charge(LimitKind.CONCURRENT_REQUESTS, scope, id, null, new CounterCharge(
-                    base + "conc", 1, limits.concurrentRequests(), CONCURRENCY_TTL_MILLIS),
+                    base + "slots", CounterType.SLOTS, 1, limits.concurrentRequests(), 0, null),
                     limits.concurrentRequests()));
         }
         if (limits.tokenBudget() != null) {
@@ -151,28 +192,8 @@ public class Admission {
         long ttl = period.end(now).toEpochMilli() - now.toEpochMilli() + BUDGET_MARGIN_MILLIS;
         String key = scope.wireName() + ":" + id + ":" + kind.keyPart + ":" + period.wireName() + ":"
                 + period.start(now);
-        return new Charge(kind, scope, id, period, new CounterCharge(key, amount, limit, ttl), limit);
-    }
-
-    /** Budget counters start from what the ledger says was spent in the period, once per counter and process. */
-    private Mono<Void> seedBudgets(List<Charge> charges, Instant now) {
-        List<Mono<Boolean>> seeds = new ArrayList<>();
-        for (Charge charge : charges) {
-            if (!charge.kind().isBudget()) {
-                continue;
-            }
-            CounterCharge counter = charge.counter();
-            seeds.add(Mono.fromFuture(() -> seeded.get(counter.key(), (key, executor) -> {
-                LocalDate since = charge.period().start(now);
-                return Lookups.bounded(spent.since(charge.scope(), charge.scopeId(), since), "budget spending")
-                        .flatMap(spentSoFar -> backend.seed(counter.key(),
-                                charge.kind() == LimitKind.TOKEN_BUDGET ? spentSoFar.tokens() : spentSoFar.costPicos(),
-                                counter.ttlMillis()))
-                        .thenReturn(true)
-                        .toFuture();
-            }), true));
-        }
-        return seeds.isEmpty() ? Mono.empty() : Mono.when(seeds);
+        return new Charge(kind, scope, id, period,
+                new CounterCharge(key, CounterType.BUDGET, amount, limit, ttl, null), limit);
     }
 
     private static RateLimitHeaders headers(List<Charge> charges, long[] values, Instant now) {
@@ -195,7 +216,7 @@ public class Admission {
     }
 
     private static LimitExceededException refusal(Charge charge, Instant now) {
-        String who = charge.scope() == LimitScope.PROJECT ? "project " + charge.scopeId() : "key " + charge.scopeId();
+        String who = charge.who();
         long nowMillis = now.toEpochMilli();
         Duration toMinuteEnd = Duration.ofMillis((nowMillis / MINUTE_MILLIS + 1) * MINUTE_MILLIS - nowMillis);
         return switch (charge.kind()) {
@@ -221,6 +242,11 @@ public class Admission {
     /** One counter a request draws on, with what it stands for. */
     record Charge(LimitKind kind, LimitScope scope, String scopeId, BudgetPeriod period, CounterCharge counter,
                   long limit) {
+
+        /** "project p" or "key k". */
+        String who() {
+            return scope == LimitScope.PROJECT ? "project " + scopeId : "key " + scopeId;
+        }
     }
 
     /** A refusal with the rate-limit headers to send with it. */

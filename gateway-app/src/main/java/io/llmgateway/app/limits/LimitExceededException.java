@@ -4,20 +4,36 @@ import io.llmgateway.core.error.ErrorType;
 import io.llmgateway.core.error.GatewayException;
 import java.time.Duration;
 
-/** A request refused by a rate limit or concurrency limit (429 {@code rate_limit_exceeded}) or a budget (429
- * {@code insufficient_quota}). */
+/**
+ * A request refused by a limit. Waiting helps: a rate limit or concurrency limit (429 {@code rate_limit_exceeded})
+ * or a budget (429 {@code insufficient_quota}), with {@code Retry-After}. Waiting cannot help, so no
+ * {@code Retry-After}: a request that reserves more than a limit's whole size (400 {@code request_exceeds_limit}),
+ * or a limit of 0 (403 {@code limit_zero}).
+ */
 public final class LimitExceededException extends GatewayException {
 
-    private LimitExceededException(ErrorType type, String message, String code, Duration retryAfter) {
-        super(429, type, message, null, code, retryAfter, null);
+    private LimitExceededException(int status, ErrorType type, String message, String param, String code,
+                                   Duration retryAfter) {
+        super(status, type, message, param, code, retryAfter, null);
     }
 
     static LimitExceededException rateLimited(String message, String code, Duration retryAfter) {
-        return new LimitExceededException(ErrorType.RATE_LIMIT, message, code, retryAfter);
+        return new LimitExceededException(429, ErrorType.RATE_LIMIT, message, null, code, retryAfter);
     }
 
     static LimitExceededException budgetExhausted(String message, String code, Duration retryAfter) {
-        return new LimitExceededException(ErrorType.INSUFFICIENT_QUOTA, message, code, retryAfter);
+        return new LimitExceededException(429, ErrorType.INSUFFICIENT_QUOTA, message, null, code, retryAfter);
+    }
+
+    /** The request's reservation alone is over the limit: only a smaller request can ever be admitted. */
+    static LimitExceededException requestExceedsLimit(String message) {
+        return new LimitExceededException(400, ErrorType.INVALID_REQUEST, message, "max_tokens",
+                "request_exceeds_limit", null);
+    }
+
+    /** A limit of 0 admits nothing until an administrator raises it. */
+    static LimitExceededException limitZero(String message) {
+        return new LimitExceededException(403, ErrorType.PERMISSION, message, null, "limit_zero", null);
     }
 
     /** Admission could not reach the limits backend and the policy is to fail closed. */

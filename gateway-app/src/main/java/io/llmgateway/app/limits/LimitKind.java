@@ -15,8 +15,4 @@ enum LimitKind {
         this.keyPart = keyPart;
         this.description = description;
     }
-
-    boolean isBudget() {
-        return this == TOKEN_BUDGET || this == COST_BUDGET;
-    }
 }

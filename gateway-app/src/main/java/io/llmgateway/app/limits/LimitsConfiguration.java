@@ -15,14 +15,15 @@ public class LimitsConfiguration {
     @Bean
     LimitBackend limitBackend(LimitsProperties properties, Clock clock) {
         return switch (properties.backend()) {
-            case "in-process" -> new InProcessLimitBackend(clock);
+            case "in-process" -> new InProcessLimitBackend(clock, properties.leaseDuration());
             case "redis" -> {
                 LimitsProperties.Redis redis = properties.redis();
                 if (redis.url() == null || redis.url().isBlank()) {
                     throw new IllegalStateException("gateway.limits.backend=redis needs gateway.limits.redis.url"
                             + " (GATEWAY_LIMITS_REDIS_URL), e.g. redis://redis:6379");
                 }
-                yield new RedisLimitBackend(redis.url(), redis.keyPrefix(), redis.commandTimeout());
+                yield new RedisLimitBackend(redis.url(), redis.keyPrefix(), redis.commandTimeout(),
+                        properties.leaseDuration());
             }
             default -> throw new IllegalStateException("gateway.limits.backend must be 'in-process' or 'redis', not '"
                     + properties.backend() + "'");

@@ -17,13 +17,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         leaves)
  * @param cacheTtl         the longest a project's or key's limits stay cached without a change notification
  *                         (default 5m)
+ * @param leaseDuration    how long a reservation holds its concurrency slot and budget amounts without being
+ *                         settled: the most a crashed replica or a lost release can hold them (default 15m, above
+ *                         the longest a request normally runs: a non-streamed call with its retries ends within
+ *                         about 6 minutes, a long stream at a slow model's pace within about 14; a request that
+ *                         runs longer is still billed in full when it ends)
  */
 @ConfigurationProperties("gateway.limits")
 public record LimitsProperties(@DefaultValue("in-process") String backend,
                                @DefaultValue Redis redis,
                                @DefaultValue("fail-closed") String onBackendFailure,
                                @DefaultValue("4096") int defaultMaxTokens,
-                               @DefaultValue("5m") Duration cacheTtl) {
+                               @DefaultValue("5m") Duration cacheTtl,
+                               @DefaultValue("15m") Duration leaseDuration) {
 
     public boolean failOpen() {
         return "fail-open".equals(onBackendFailure);

@@ -3,26 +3,26 @@ package io.llmgateway.app.limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * An admitted request's reservation. {@link #settle} runs once, when the request ends: the per-minute token
- * window and the budgets are corrected by the difference between what was reserved and what was used, and the
- * concurrency slot is given back.
+ * An admitted request's reservation, known to the backend by its id. {@link #settle} runs once, when the request
+ * ends: the per-minute token window and the budgets are corrected to what was really used, and the concurrency
+ * slot is given back. A settlement that fails is retried in the background; one that never arrives is healed when
+ * the reservation's leases expire.
  */
 public final class Ticket {
 
-    static final Ticket UNLIMITED = new Ticket(null, List.of(), RateLimitHeaders.NONE);
-    private static final Logger log = LoggerFactory.getLogger(Ticket.class);
+    static final Ticket UNLIMITED = new Ticket(null, null, List.of(), RateLimitHeaders.NONE);
 
-    private final LimitBackend backend;
+    private final SettleRetries settlements;
+    private final String id;
     private final List<Admission.Charge> charges;
     private final RateLimitHeaders headers;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Ticket(LimitBackend backend, List<Admission.Charge> charges, RateLimitHeaders headers) {
-        this.backend = backend;
+    Ticket(SettleRetries settlements, String id, List<Admission.Charge> charges, RateLimitHeaders headers) {
+        this.settlements = settlements;
+        this.id = id;
         this.charges = charges;
         this.headers = headers;
     }
@@ -37,22 +37,31 @@ public final class Ticket {
         if (charges.isEmpty() || !settled.compareAndSet(false, true)) {
             return;
         }
-        List<CounterCharge> deltas = new ArrayList<>(charges.size());
+        List<CounterUsage> usages = new ArrayList<>(charges.size());
         for (Admission.Charge charge : charges) {
-            CounterCharge reserved = charge.counter();
-            long delta = switch (charge.kind()) {
-                case REQUESTS_PER_MINUTE -> 0;
-                case TOKENS_PER_MINUTE, TOKEN_BUDGET -> usedTokens - reserved.amount();
-                case COST_BUDGET -> usedCostPicos - reserved.amount();
-                case CONCURRENT_REQUESTS -> -1;
+            long used = switch (charge.kind()) {
+                // a request that ran counts as a request: nothing to correct
+                case REQUESTS_PER_MINUTE -> -1;
+                case TOKENS_PER_MINUTE, TOKEN_BUDGET -> usedTokens;
+                case COST_BUDGET -> usedCostPicos;
+                case CONCURRENT_REQUESTS -> 0;
             };
-            if (delta != 0) {
-                deltas.add(new CounterCharge(reserved.key(), delta, reserved.limit(), 0));
+            if (used >= 0) {
+                usages.add(new CounterUsage(charge.counter(), used));
             }
         }
-        if (!deltas.isEmpty()) {
-            backend.adjust(deltas).subscribe(done -> { },
-                    error -> log.warn("Could not settle a reservation on the limits backend: {}", error.toString()));
+        // requests per minute alone: nothing to correct, and nothing held that a lease would have to free
+        if (!usages.isEmpty()) {
+            settlements.settle(id, usages);
         }
+    }
+
+    /** What releasing a reservation gives back: all of it, the request counted too (it never ran). */
+    static List<CounterUsage> releases(List<Admission.Charge> charges) {
+        List<CounterUsage> usages = new ArrayList<>(charges.size());
+        for (Admission.Charge charge : charges) {
+            usages.add(new CounterUsage(charge.counter(), 0));
+        }
+        return usages;
     }
 }

@@ -11,15 +11,20 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * What every {@link LimitBackend} must do, run against each implementation: admission within the limits, refusal
- * that charges nothing, atomicity across counters and under concurrency, adjustments, seeding and expiry.
+ * that charges nothing, atomicity across counters and under concurrency, settlements, seeding and expiry, and the
+ * reservation ids that make everything after a reservation idempotent, and leases that heal what is never settled.
  */
 abstract class LimitBackendContract {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long MINUTE = 60_000;
+    private static final Duration SHORT_LEASE = Duration.ofMillis(300);
 
-    /** The backend under test, fresh or isolated for each test. */
+    /** The backend under test, fresh or isolated for each test, with a lease far longer than any test. */
     protected abstract LimitBackend backend();
+
+    /** A backend whose reservations hold leases this long, on the counters that {@link #backend()} sees from now on. */
+    protected abstract LimitBackend backendWithLease(Duration leaseDuration);
 
     @Test
     void admitsWithinTheLimitAndReturnsTheValuesAfterTheCharge() {
@@ -85,7 +90,8 @@ abstract class LimitBackendContract {
         String key = newKey("requests");
 
         List<Reservation> results = Flux.range(0, 200)
-                .flatMap(i -> backend().reserve(List.of(charge(key, 1, 50))).subscribeOn(Schedulers.parallel()), 200)
+                .flatMap(i -> backend().reserve(newId(), List.of(charge(key, 1, 50)))
+                        .subscribeOn(Schedulers.parallel()), 200)
                 .collectList()
                 .block(WAIT);
 
@@ -103,8 +109,8 @@ abstract class LimitBackendContract {
 
         // 3 tokens a request against 150: 50 fit; the request counter (limit 1000) never binds
         List<Reservation> results = Flux.range(0, 200)
-                .flatMap(i -> backend().reserve(List.of(charge(tokens, 3, 150), charge(requests, 1, 1_000)))
-                        .subscribeOn(Schedulers.parallel()), 200)
+                .flatMap(i -> backend().reserve(newId(), List.of(charge(tokens, 3, 150),
+                                charge(requests, 1, 1_000))).subscribeOn(Schedulers.parallel()), 200)
                 .collectList()
                 .block(WAIT);
 
@@ -116,12 +122,13 @@ abstract class LimitBackendContract {
     }
 
     @Test
-    void aNegativeAdjustmentFreesRoom() {
+    void settlingBelowTheReservationFreesRoom() {
         String key = newKey("tokens");
-        reserve(charge(key, 1_000, 1_000));
+        String id = newId();
+        reserve(id, charge(key, 1_000, 1_000));
         assertThat(reserve(charge(key, 1, 1_000)).admitted()).isFalse();
 
-        backend().adjust(List.of(new CounterCharge(key, -400, 0, 0))).block(WAIT);
+        settle(id, new CounterUsage(charge(key, 1_000, 1_000), 600));
 
         Reservation afterRefund = reserve(charge(key, 400, 1_000));
         assertThat(afterRefund.admitted()).isTrue();
@@ -129,31 +136,54 @@ abstract class LimitBackendContract {
     }
 
     @Test
-    void anAdjustmentDoesNotCreateAMissingCounter() {
-        String missing = newKey("missing");
-        String present = newKey("present");
-        reserve(charge(present, 10, 100));
+    void settlingAboveTheReservationChargesTheDifference() {
+        String key = newKey("tokens");
+        String id = newId();
+        reserve(id, charge(key, 100, 1_000));
 
-        backend().adjust(List.of(new CounterCharge(missing, 25, 0, 0), new CounterCharge(present, 5, 0, 0)))
-                .block(WAIT);
+        settle(id, new CounterUsage(charge(key, 100, 1_000), 130));
 
-        assertThat(reserve(charge(missing, 0, 100)).values()).containsExactly(0);
-        assertThat(reserve(charge(present, 0, 100)).values()).containsExactly(15);
+        assertThat(value(key)).isEqualTo(130);
     }
 
     @Test
-    void seedSetsOnlyACounterThatDoesNotExist() {
+    void aSettlementNeverCreatesACounter() {
+        String missing = newKey("missing");
+        String missingBudget = newKey("budget");
+
+        settle(newId(), new CounterUsage(charge(missing, 0, 100), 25),
+                new CounterUsage(budget(missingBudget, 0, 100), 25));
+
+        assertThat(value(missing)).isZero();
+        assertThat(budgetValue(missingBudget)).as("the budget counter is still missing").isEqualTo(-1);
+    }
+
+    @Test
+    void aMissingBudgetCounterIsReportedUnseededAndNothingIsCharged() {
+        String requests = newKey("requests");
+        String present = newKey("budget");
+        String missing = newKey("budget");
+        reserve(budget(present, 10, 1_000).withSeed(0));
+
+        Reservation unseeded = backend().reserve(newId(), List.of(charge(requests, 1, 10),
+                budget(present, 5, 1_000), budget(missing, 5, 1_000))).block(WAIT);
+
+        assertThat(unseeded.outcome()).isEqualTo(Reservation.Outcome.UNSEEDED);
+        assertThat(unseeded.unseeded()).containsExactly(2);
+        assertThat(value(requests)).as("nothing charged").isZero();
+        assertThat(budgetValue(present)).isEqualTo(10);
+    }
+
+    @Test
+    void aSeedSetsOnlyABudgetCounterThatDoesNotExist() {
         String seeded = newKey("budget");
         String existing = newKey("budget");
-        reserve(charge(existing, 7, 1_000));
+        reserve(budget(existing, 7, 1_000).withSeed(0));
 
-        backend().seed(seeded, 400, MINUTE).block(WAIT);
-        backend().seed(seeded, 900, MINUTE).block(WAIT);
-        backend().seed(existing, 900, MINUTE).block(WAIT);
-
-        assertThat(reserve(charge(seeded, 1, 1_000)).values()).containsExactly(401);
-        assertThat(reserve(charge(existing, 1, 1_000)).values()).containsExactly(8);
-        assertThat(reserve(charge(seeded, 600, 1_000)).admitted()).isFalse();
+        assertThat(reserve(budget(seeded, 1, 1_000).withSeed(400)).values()).containsExactly(401);
+        assertThat(reserve(budget(seeded, 1, 1_000).withSeed(900)).values()).containsExactly(402);
+        assertThat(reserve(budget(existing, 1, 1_000).withSeed(900)).values()).containsExactly(8);
+        assertThat(reserve(budget(seeded, 599, 1_000)).admitted()).isFalse();
     }
 
     @Test
@@ -182,35 +212,223 @@ abstract class LimitBackendContract {
     }
 
     @Test
-    void anAdjustmentToAnExpiredCounterDoesNotRecreateIt() throws InterruptedException {
+    void aSettlementOfAnExpiredCounterDoesNotRecreateIt() throws InterruptedException {
         String key = newKey("window");
-        reserve(new CounterCharge(key, 5, 10, 200));
+        String id = newId();
+        CounterCharge shortLived = new CounterCharge(key, 5, 10, 200);
+        reserve(id, shortLived);
 
         Thread.sleep(400);
-        backend().adjust(List.of(new CounterCharge(key, -2, 0, 0))).block(WAIT);
+        settle(id, new CounterUsage(shortLived, 8));
 
-        assertThat(reserve(charge(key, 0, 10)).values()).containsExactly(0);
+        assertThat(value(key)).isZero();
+    }
+
+    // ---- reservation ids: everything after a reservation goes by its id and is idempotent; leases heal
+
+    @Test
+    void settlingTwiceIsSettlingOnce() {
+        String tokens = newKey("tokens");
+        String budget = newKey("budget");
+        String slots = newKey("slots");
+        String id = newId();
+        List<CounterCharge> charges = List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0),
+                slots(slots, 2));
+        reserve(id, charges.toArray(CounterCharge[]::new));
+        reserve(slots(slots, 2));
+        CounterUsage[] usages = {new CounterUsage(charges.get(0), 40), new CounterUsage(charges.get(1), 40),
+                new CounterUsage(charges.get(2), 0)};
+
+        settle(id, usages);
+        settle(id, usages);
+
+        assertThat(value(tokens)).isEqualTo(40);
+        assertThat(budgetValue(budget)).isEqualTo(40);
+        // the other reservation's slot is still held: one slot free, not two
+        assertThat(reserve(slots(slots, 2)).admitted()).isTrue();
+        assertThat(reserve(slots(slots, 2)).admitted()).isFalse();
+    }
+
+    @Test
+    void aReservationSentTwiceIsChargedOnce() {
+        String tokens = newKey("tokens");
+        String slots = newKey("slots");
+        String id = newId();
+
+        Reservation first = reserve(id, charge(tokens, 100, 1_000), slots(slots, 2));
+        Reservation again = reserve(id, charge(tokens, 100, 1_000), slots(slots, 2));
+
+        assertThat(first.values()).containsExactly(100, 1);
+        assertThat(again.admitted()).isTrue();
+        assertThat(again.values()).containsExactly(100, 1);
+        assertThat(value(tokens)).isEqualTo(100);
+    }
+
+    @Test
+    void aReleaseBeforeItsReservationMakesTheLateReservationANoOp() {
+        String tokens = newKey("tokens");
+        String budget = newKey("budget");
+        String slots = newKey("slots");
+        String id = newId();
+        List<CounterCharge> charges = List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0),
+                slots(slots, 1));
+
+        // the gateway gave up waiting and released the id before its reservation reached the backend
+        settle(id, released(charges));
+        Reservation late = backend().reserve(id, charges).block(WAIT);
+
+        assertThat(late.outcome()).isEqualTo(Reservation.Outcome.RELEASED);
+        assertThat(late.admitted()).isFalse();
+        assertThat(value(tokens)).isZero();
+        assertThat(reserve(slots(slots, 1)).admitted()).as("the slot is free").isTrue();
+    }
+
+    @Test
+    void aReleaseAfterItsReservationGivesEverythingBack() {
+        String requests = newKey("requests");
+        String tokens = newKey("tokens");
+        String budget = newKey("budget");
+        String slots = newKey("slots");
+        String id = newId();
+        List<CounterCharge> charges = List.of(charge(requests, 1, 10), charge(tokens, 100, 1_000),
+                budget(budget, 100, 1_000).withSeed(0), slots(slots, 1));
+        reserve(id, charges.toArray(CounterCharge[]::new));
+
+        settle(id, released(charges));
+        settle(id, released(charges));
+
+        assertThat(value(requests)).isZero();
+        assertThat(value(tokens)).isZero();
+        assertThat(budgetValue(budget)).isZero();
+        assertThat(reserve(slots(slots, 1)).admitted()).isTrue();
+    }
+
+    @Test
+    void aReleaseNeverDrivesACounterBelowZero() throws InterruptedException {
+        String tokens = newKey("tokens");
+        String slots = newKey("slots");
+        String id = newId();
+        CounterCharge shortLived = new CounterCharge(tokens, 100, 1_000, 300);
+        reserve(id, shortLived, slots(slots, 2));
+        Thread.sleep(500);
+        // the counter expired and started again, below what the old reservation took
+        reserve(new CounterCharge(tokens, 30, 1_000, MINUTE));
+
+        settle(id, new CounterUsage(shortLived, 0), new CounterUsage(slots(slots, 2), 0));
+        settle(newId(), new CounterUsage(slots(slots, 2), 0));
+
+        assertThat(value(tokens)).isZero();
+        // releases of slots that are not held free nothing else: exactly the limit is admitted
+        assertThat(reserve(slots(slots, 2)).admitted()).isTrue();
+        assertThat(reserve(slots(slots, 2)).admitted()).isTrue();
+        assertThat(reserve(slots(slots, 2)).admitted()).isFalse();
+    }
+
+    @Test
+    void aSettlementOfALostReservationAddsWhatWasUsed() {
+        String tokens = newKey("tokens");
+        String budget = newKey("budget");
+        reserve(charge(tokens, 10, 1_000), budget(budget, 10, 1_000).withSeed(0));
+
+        // a reservation the backend does not know (lost with a restart): what its request used is added
+        settle(newId(), new CounterUsage(charge(tokens, 100, 1_000), 70),
+                new CounterUsage(budget(budget, 100, 1_000), 70));
+
+        assertThat(value(tokens)).isEqualTo(80);
+        assertThat(budgetValue(budget)).isEqualTo(80);
+    }
+
+    @Test
+    void anExpiredLeaseFreesItsSlotAndGivesItsBudgetBack() throws InterruptedException {
+        LimitBackend leased = backendWithLease(SHORT_LEASE);
+        String budget = newKey("budget");
+        String slots = newKey("slots");
+        String died = newId();
+        CounterCharge budgetCharge = budget(budget, 500, 1_000).withSeed(0);
+        assertThat(leased.reserve(died, List.of(budgetCharge, slots(slots, 1))).block(WAIT).admitted()).isTrue();
+        assertThat(leased.reserve(newId(), List.of(budget(budget, 600, 1_000), slots(slots, 1))).block(WAIT)
+                .admitted()).as("no room while the lease runs").isFalse();
+
+        Thread.sleep(SHORT_LEASE.toMillis() + 300);
+
+        Reservation after = leased.reserve(newId(), List.of(budget(budget, 600, 1_000), slots(slots, 1)))
+                .block(WAIT);
+        assertThat(after.admitted()).isTrue();
+        assertThat(after.values()).containsExactly(600, 1);
+        assertThat(after.leasesExpired()).isEqualTo(2);
+        // the request outlived its lease after all: what it used is added when it does settle
+        leased.settle(died, List.of(new CounterUsage(budgetCharge, 450), new CounterUsage(slots(slots, 1), 0)))
+                .block(WAIT);
+        assertThat(budgetValue(budget)).isEqualTo(1_050);
     }
 
     @Test
     void anEmptyReservationIsAdmitted() {
-        Reservation nothing = backend().reserve(List.of()).block(WAIT);
+        Reservation nothing = backend().reserve(newId(), List.of()).block(WAIT);
 
         assertThat(nothing.admitted()).isTrue();
         assertThat(nothing.values()).isEmpty();
     }
 
+    @Test
+    void concurrentReservationsOfSlotsAdmitExactlyTheLimit() {
+        String key = newKey("slots");
+
+        List<Reservation> results = Flux.range(0, 100)
+                .flatMap(i -> backend().reserve(newId(), List.of(slots(key, 7))).subscribeOn(Schedulers.parallel()),
+                        100)
+                .collectList()
+                .block(WAIT);
+
+        assertThat(results.stream().filter(Reservation::admitted)).hasSize(7);
+    }
+
     private Reservation reserve(CounterCharge... charges) {
-        Reservation reservation = backend().reserve(List.of(charges)).block(WAIT);
+        return reserve(newId(), charges);
+    }
+
+    private Reservation reserve(String id, CounterCharge... charges) {
+        Reservation reservation = backend().reserve(id, List.of(charges)).block(WAIT);
         assertThat(reservation).isNotNull();
         return reservation;
+    }
+
+    private void settle(String id, CounterUsage... usages) {
+        backend().settle(id, List.of(usages)).block(WAIT);
+    }
+
+    private static CounterUsage[] released(List<CounterCharge> charges) {
+        return charges.stream().map(charge -> new CounterUsage(charge, 0)).toArray(CounterUsage[]::new);
+    }
+
+    /** A window counter's value (0 when it does not exist). */
+    private long value(String key) {
+        return reserve(charge(key, 0, Long.MAX_VALUE)).values()[0];
+    }
+
+    /** A budget counter's value; -1 when it does not exist. */
+    private long budgetValue(String key) {
+        Reservation read = backend().reserve(newId(), List.of(budget(key, 0, Long.MAX_VALUE))).block(WAIT);
+        return read.outcome() == Reservation.Outcome.UNSEEDED ? -1 : read.values()[0];
     }
 
     private static CounterCharge charge(String key, long amount, long limit) {
         return new CounterCharge(key, amount, limit, MINUTE);
     }
 
+    private static CounterCharge budget(String key, long amount, long limit) {
+        return new CounterCharge(key, CounterType.BUDGET, amount, limit, MINUTE, null);
+    }
+
+    private static CounterCharge slots(String key, long limit) {
+        return new CounterCharge(key, CounterType.SLOTS, 1, limit, 0, null);
+    }
+
     private static String newKey(String kind) {
         return kind + ":" + UUID.randomUUID();
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
     }
 }

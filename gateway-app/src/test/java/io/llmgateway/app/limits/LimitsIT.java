@@ -252,11 +252,55 @@ class LimitsIT {
             JsonNode usage = JSON.readTree(result.getResponseBody()).path("usage");
             assertThat(usage.path("completion_tokens").intValue()).isEqualTo(1);
         }
-        // a reservation that cannot fit at all is refused
+        // a reservation that cannot fit at all is refused, and not as "retry later"
         EntityExchangeResult<byte[]> tooBig = post(gateway, key, body("mock-echo", "short", 2 * prompt + 700, false));
-        assertThat(tooBig.getStatus().value()).isEqualTo(429);
+        assertThat(tooBig.getStatus().value()).isEqualTo(400);
         assertThat(JSON.readTree(tooBig.getResponseBody()).path("error").path("message").stringValue())
                 .contains("tokens per minute");
+    }
+
+    @Test
+    void aRequestThatCanNeverFitIsA400NamingMaxTokensAndBothNumbersWithoutRetryAfter() {
+        int prompt = TOKENIZER.countPrompt(List.of(ChatMessage.of("user", "short")));
+        String perMinute = project(gateway, "never-fits-tpm");
+        gateway.admin().put("/admin/v1/projects/never-fits-tpm/limits", Map.of("tokens_per_minute", 100), 200);
+        String budget = project(gateway, "never-fits-budget");
+        gateway.admin().put("/admin/v1/projects/never-fits-budget/limits",
+                Map.of("token_budget", Map.of("limit", 150, "period", "month")), 200);
+
+        for (String[] limit : new String[][] {{perMinute, "100", "tokens per minute"}, {budget, "150", "month"}}) {
+            EntityExchangeResult<byte[]> refused = post(gateway, limit[0], body("mock-echo", "short", 200, false));
+
+            assertThat(refused.getStatus().value()).as(limit[2]).isEqualTo(400);
+            assertThat(refused.getResponseHeaders().getFirst("Retry-After")).as(limit[2]).isNull();
+            JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
+            assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
+            assertThat(error.path("code").stringValue()).isEqualTo("request_exceeds_limit");
+            assertThat(error.path("param").stringValue()).isEqualTo("max_tokens");
+            assertThat(error.path("message").stringValue()).as(limit[2])
+                    .contains("max_tokens", limit[1], Integer.toString(prompt + 200), limit[2]);
+            // a request that fits is admitted
+            assertThat(post(gateway, limit[0], body("mock-echo", "short", 5, false)).getStatus().value())
+                    .isEqualTo(200);
+        }
+        assertThat(new Ledger(gateway.database()).awaitCount("SELECT count(*) FROM usage_records WHERE status ="
+                + " 'rejected' AND error_code = 'request_exceeds_limit' AND project_id LIKE 'never-fits-%'", 2,
+                Duration.ofSeconds(10))).isEqualTo(2);
+    }
+
+    @Test
+    void aLimitOfZeroIsNotRetryLater() {
+        String key = project(gateway, "zero-rpm");
+        gateway.admin().put("/admin/v1/projects/zero-rpm/limits", Map.of("requests_per_minute", 0), 200);
+
+        EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "hi", 5, false));
+
+        assertThat(refused.getStatus().value()).isEqualTo(403);
+        assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isNull();
+        JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
+        assertThat(error.path("type").stringValue()).isEqualTo("permission_error");
+        assertThat(error.path("code").stringValue()).isEqualTo("limit_zero");
+        assertThat(error.path("message").stringValue()).contains("requests per minute").contains(" 0");
     }
 
     @Test
@@ -271,7 +315,8 @@ class LimitsIT {
         JsonNode usage = JSON.readTree(first.getResponseBody()).path("usage");
         assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo(
                 java.math.BigDecimal.valueOf(usage.path("total_tokens").longValue()).movePointLeft(3));
-        EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "hi", 20, false));
+        // fits in the budget's whole limit, not in what is left of it
+        EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "hi", 10, false));
 
         assertThat(refused.getStatus().value()).isEqualTo(429);
         JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
