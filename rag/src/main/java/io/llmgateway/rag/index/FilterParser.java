@@ -84,7 +84,7 @@ final class FilterParser {
                 } else if (item.isNumber() && Double.isFinite(item.doubleValue(Double.NaN))) {
                     values.add(item.doubleValue());
                 } else {
-                    throw new InvalidFilterException(path + "[" + i + "]", "must be a string or a finite number");
+                    throw new InvalidFilterException(path + "[" + i + "]", "must be a string or a number");
                 }
             }
             return values;
