@@ -131,7 +131,7 @@ class AdmissionTests {
     }
 
     private Admission admission(Limits projectLimits) {
-        LimitsRepository limits = new LimitsRepository(null, Duration.ofMinutes(5)) {
+        LimitsRepository limits = new LimitsRepository(null, Duration.ofMinutes(5), Duration.ofHours(1)) {
             @Override
             public Mono<Limits> find(LimitScope scope, String scopeId) {
                 return Mono.just(scope == LimitScope.PROJECT ? projectLimits : Limits.NONE);
