@@ -15,8 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnections   open connections per deployment at most (default 1000, the default bulkhead)
  * @param maxIdleTime      an idle pooled connection is closed after this long (default 30s)
  * @param maxResponseBytes largest non-streamed answer read into memory, and the longest streamed one (default 16MB)
- * @param maxEventBytes    longest line or event of a streamed answer (default 1MB); an upstream that sends a longer
- *                         one, or a line with no end, fails the call with 502 {@code upstream_invalid_response}
+ * @param maxEventBytes    longest line or event of a streamed answer (default 1MB, at most maxResponseBytes); an
+ *                         upstream that sends a longer one, or a line with no end, fails the call with 502
+ *                         {@code upstream_invalid_response}
  */
 @ConfigurationProperties("gateway.upstream-pool")
 public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
@@ -34,9 +35,12 @@ public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
         if (maxResponseBytes.toBytes() < 1 || maxResponseBytes.toBytes() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
         }
-        if (maxEventBytes.toBytes() < 1 || maxEventBytes.toBytes() > maxResponseBytes.toBytes()) {
-            throw new IllegalArgumentException("gateway.upstream-pool.max-event-bytes must be 1B to"
-                    + " max-response-bytes");
+        if (maxEventBytes.toBytes() < 1) {
+            throw new IllegalArgumentException("gateway.upstream-pool.max-event-bytes must be at least 1B");
+        }
+        // an event cannot be longer than the stream that holds it: lowering max-response-bytes lowers both
+        if (maxEventBytes.toBytes() > maxResponseBytes.toBytes()) {
+            maxEventBytes = maxResponseBytes;
         }
     }
 
