@@ -53,6 +53,14 @@ class LedgerQuarantineIT {
 
     @Test
     void aPoisonRecordIsQuarantinedAndEveryOtherRecordIsWritten() {
+        // a client's NUL never gets that far: it is refused at the boundary, and leaves no record
+        String refused = gateway.client(keyA).post().uri("/v1/chat/completions").header("X-User-Id", "alice")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"up\",\"user\":\"\\u0000\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"hi\"}]}")
+                .exchange().expectStatus().isBadRequest()
+                .returnResult(byte[].class).getResponseHeaders().getFirst("x-request-id");
+        assertThat(refused).isNull();
         List<String> good = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             good.add(call(i % 2 == 0 ? keyA : keyB));
@@ -88,6 +96,8 @@ class LedgerQuarantineIT {
         String after = call(keyB);
         assertThat(ledger.record(after)).containsEntry("status", "ok");
         assertThat(gateway.bean(UsageLedger.class).buffered()).isZero();
+        assertThat(ledger.query("SELECT request_id FROM usage_records WHERE project_id LIKE 'quarantine-%'"))
+                .as("twenty-two answered requests, twenty-two records; the refused one left none").hasSize(22);
     }
 
     private String call(String key) {
