@@ -259,6 +259,31 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void openAisStructuralRulesAreCheckedBeforeAnyUpstreamCall() {
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("\"response_format\":{\"type\":\"yaml\"}", "response_format.type");
+        refused.put("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"s\"}}",
+                "response_format.json_schema.schema");
+        refused.put("\"tool_choice\":\"required\"", "tool_choice");
+        refused.put("\"tools\":[{\"type\":\"function\",\"function\":{\"description\":\"no name\"}}]",
+                "tools[0].function.name");
+        refused.put("\"logit_bias\":{\"abc\":5}", "logit_bias");
+        refused.put("\"temperature\":\"NaN\"", "temperature");
+        refused.put("\"temperature\":1e999", "temperature");
+        refused.put("\"user\":\"a\\u0000b\"", "user");
+        refused.put("\"chat_id\":\"\\ud800\"", "chat_id");
+        for (Map.Entry<String, String> body : refused.entrySet()) {
+            post("{\"model\":\"gpt-test\"," + messages + "," + body.getKey() + "}")
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error.param").isEqualTo(body.getValue());
+        }
+        post("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":5}]}")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("messages[0].content");
+        assertThat(upstream.requests()).as("none of them reached the upstream").isEmpty();
+    }
+
+    @Test
     void anUnknownModelIs404ModelNotFound() {
         post(body("no-such-model", false, "")).expectStatus().isNotFound()
                 .expectBody()

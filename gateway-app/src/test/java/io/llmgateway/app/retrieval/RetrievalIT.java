@@ -90,6 +90,31 @@ class RetrievalIT {
     // ---- isolation --------------------------------------------------------------------------------------
 
     @Test
+    void aProjectNotAllowedTheEmbeddingModelMayUploadButNotAttachSearchOrRetrieve() {
+        gateway.admin().project("chat-only", List.of("mock-echo"));
+        RetrievalApi chatOnly = new RetrievalApi(gateway.client(gateway.admin().serviceKey("chat-only").path("key")
+                .stringValue()).mutate().defaultHeader("X-User-Id", "carol").build());
+        String file = chatOnly.upload("notes.txt", TestDocuments.text(TestDocuments.CAFETERIA));
+        String store = chatOnly.store("empty", List.of());
+
+        chatOnly.post("/v1/vector_stores/" + store + "/files", Map.of("file_id", file))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_allowed")
+                .jsonPath("$.error.param").isEqualTo("file_id");
+        chatOnly.post("/v1/vector_stores", Map.of("name", "x", "file_ids", List.of(file)))
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error.param").isEqualTo("file_ids");
+        chatOnly.post("/v1/vector_stores/" + store + "/search", Map.of("query", "lunch"))
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error.param").isEqualTo("query");
+        chatOnly.post("/v1/chat/completions", Map.of("model", "mock-echo", "messages",
+                        List.of(Map.of("role", "user", "content", "lunch?")),
+                        "rag_params", Map.of("vector_store_ids", List.of(store))))
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.param").isEqualTo("rag_params")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message)
+                        .contains("all-minilm-l6-v2"));
+    }
+
+    @Test
     void anotherProjectCannotReadSearchOrAttachTheStoresAndFiles() {
         projectB.get("/v1/files/" + handbook).expectStatus().isNotFound()
                 .expectBody().jsonPath("$.error.type").isEqualTo("not_found_error");

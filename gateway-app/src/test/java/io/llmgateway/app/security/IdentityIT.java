@@ -333,6 +333,21 @@ class IdentityIT {
     }
 
     @Test
+    void aMisspeltFieldInAnAdminBodyIsRefusedInsteadOfIgnored() {
+        admin.post("/admin/v1/users", Map.of("id", "typo", "nam", "x"), 400);
+        admin.client().get().uri("/admin/v1/users/typo").exchange().expectStatus().isNotFound();
+        admin.patch("/admin/v1/projects/alpha", Map.of("promptlogging", true), 400);
+
+        JsonNode issued = admin.serviceKey("alpha");
+        JsonNode error = admin.post("/admin/v1/projects/alpha/keys/" + issued.path("id").stringValue() + "/rotate",
+                Map.of("grace_period", 3600), 400);
+        assertThat(error.path("error").path("message").stringValue())
+                .isEqualTo("Unrecognized request argument supplied: grace_period.");
+        assertThat(rawStatus("127.0.0.9", key(issued))).as("the key was not rotated").isEqualTo(200);
+        admin.post("/admin/v1/users", Map.of("id", 5), 400);
+    }
+
+    @Test
     void anAddressThatFailedManyTimesIsRefusedOnlyForItsFailuresNeverForAValidKey() {
         for (int i = 0; i < 30; i++) {
             assertThat(rawStatus("127.0.0.3", "gws_wrong")).isEqualTo(401);
