@@ -56,7 +56,7 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- end -}}
 {{- end -}}
 
-{{- $auth := dict "failure-limit" $v.config.auth.failureLimit "failure-window" $v.config.auth.failureWindow "cache-ttl" $v.config.auth.cacheTtl -}}
+{{- $auth := dict "failure-limit" $v.config.auth.failureLimit "failure-window" $v.config.auth.failureWindow "cache-ttl" $v.config.auth.cacheTtl "cache-max-stale" $v.config.auth.cacheMaxStale -}}
 {{- if include "llm-gateway.adminToken.enabled" . -}}
 {{- $_ := set $auth "admin-token-file" (printf "%s/admin-token" $secrets) -}}
 {{- else if $v.adminToken.hash -}}
@@ -81,6 +81,7 @@ password, is an environment variable (llm-gateway.redisUrl).
   "on-backend-failure" $l.onBackendFailure
   "default-max-tokens" (int $l.defaultMaxTokens)
   "cache-ttl" $l.cacheTtl
+  "lease-duration" $l.leaseDuration
   "redis" (dict "key-prefix" $l.redis.keyPrefix "command-timeout" $l.redis.commandTimeout) -}}
 
 {{- $ledger := $v.config.usage.ledger -}}

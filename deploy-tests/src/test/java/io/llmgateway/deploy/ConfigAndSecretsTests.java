@@ -126,7 +126,8 @@ class ConfigAndSecretsTests {
         assertThat(map(map(deployments.get("nvidia")).get("timeouts")))
                 .isEqualTo(Map.of("connect", "3s", "first-byte", "90s", "between-chunks", "30s"));
         assertThat(map(gateway.get("http"))).containsEntry("max-body-size", "8MB");
-        assertThat(map(gateway.get("auth"))).containsEntry("failure-limit", 10).containsEntry("failure-window", "2m");
+        assertThat(map(gateway.get("auth"))).containsEntry("failure-limit", 10).containsEntry("failure-window", "2m")
+                .containsEntry("cache-max-stale", "30m");
         assertThat(rendered.one(ConfigMap.class).getData().get("extra.yml")).contains("io.llmgateway: debug");
     }
 

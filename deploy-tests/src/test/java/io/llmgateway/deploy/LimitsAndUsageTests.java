@@ -42,7 +42,8 @@ class LimitsAndUsageTests {
                 .containsEntry("backend", "in-process")
                 .containsEntry("on-backend-failure", "fail-closed")
                 .containsEntry("default-max-tokens", 4096)
-                .containsEntry("cache-ttl", "5m");
+                .containsEntry("cache-ttl", "5m")
+                .containsEntry("lease-duration", "15m");
         assertThat(map(map(gateway.get("limits")).get("redis")))
                 .isEqualTo(Map.of("key-prefix", "llmgw:", "command-timeout", "250ms"));
         assertThat(map(map(gateway.get("usage")).get("ledger"))).isEqualTo(Map.of(
@@ -65,7 +66,8 @@ class LimitsAndUsageTests {
                 .containsEntry("backend", "redis")
                 .containsEntry("on-backend-failure", "fail-open")
                 .containsEntry("default-max-tokens", 2048)
-                .containsEntry("cache-ttl", "1m");
+                .containsEntry("cache-ttl", "1m")
+                .containsEntry("lease-duration", "20m");
         assertThat(map(map(gateway.get("limits")).get("redis")))
                 .isEqualTo(Map.of("key-prefix", "gw-test:", "command-timeout", "100ms"));
         assertThat(map(map(gateway.get("usage")).get("ledger"))).isEqualTo(Map.of(
