@@ -473,6 +473,46 @@ class HostileInputIT {
         assertWellBehaved(response, "4 MB body");
     }
 
+    // --- framing -------------------------------------------------------------------------------------------------
+
+    @Example
+    void aRequestThatIsNotHttpOneIsRefusedWithTheOpenAiBody() {
+        Map<String, String> requests = Map.of(
+                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "http_version_not_supported",
+                "GET /v1/models HTTP/3.0\r\nHost: x\r\n\r\n", "http_version_not_supported",
+                "GET /v1/models\r\n\r\n", "malformed_request",
+                "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n", "malformed_request");
+        requests.forEach((request, code) -> {
+            RawHttp.Response response = http.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+            assertWellBehaved(response, request.strip());
+            assertThat(response.status()).as(request.strip()).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).path("error").path("code").stringValue()).isEqualTo(code);
+        });
+    }
+
+    @Example
+    void aBrokenChunkedBodyIsRefusedWithTheOpenAiBodyAndLeavesNoRecord() {
+        String body = "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + serviceKey
+                + "\r\nX-User-Id: alice\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (String chunks : List.of("zz\r\n" + body + "\r\n0\r\n\r\n",
+                Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n",
+                "ffffffffffffffffffff\r\n" + body + "\r\n0\r\n\r\n")) {
+            RawHttp.Response response = http.sendRaw((head + chunks).getBytes(StandardCharsets.ISO_8859_1));
+            assertWellBehaved(response, chunks);
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.headers()).doesNotContainKey("x-request-id");
+            assertThat(JSON.readTree(response.body()).path("error").path("code").stringValue())
+                    .isEqualTo("malformed_request");
+        }
+        // without a key the gateway may have answered 401 before the broken chunk was read: one answer, either way
+        String anonymous = head.replace("Authorization: Bearer " + serviceKey + "\r\n", "");
+        RawHttp.Response response = http.sendRaw((anonymous + "zz\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(response.status()).isIn(400, 401);
+        assertWellBehaved(response, "a broken body without a key");
+        assertThat(response.text()).as("a single answer").doesNotContain("HTTP/1.1");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private static Map<String, String> headers(String key) {
