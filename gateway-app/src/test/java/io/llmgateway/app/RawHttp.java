@@ -85,7 +85,7 @@ public final class RawHttp {
 
         static Response parse(byte[] raw) {
             // interim answers (100 Continue) come before the real one
-            while (raw.length > 12 && new String(raw, 0, 10, StandardCharsets.ISO_8859_1).matches("HTTP/1\\.1 1\\d\\d")) {
+            while (raw.length > 12 && new String(raw, 0, 12, StandardCharsets.ISO_8859_1).matches("HTTP/1\\.1 1\\d\\d")) {
                 int interimEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
                 if (interimEnd < 0) {
                     break;

@@ -1,55 +1,42 @@
 package io.llmgateway.app.usage;
 
-import io.llmgateway.core.protocol.ChatMessage;
 import java.time.Instant;
-import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * What the usage meter needs to know about one admitted request.
+ * Whose request a {@link UsageRecorder} records, and what its record says besides the counts.
  *
  * @param requestId    the request id, the record's identity
+ * @param operation    {@code chat} or {@code embeddings}, for the metrics
  * @param receivedAt   when the gateway received it
- * @param startedNanos {@link System#nanoTime()} at receipt, for latencies
+ * @param startedNanos {@link System#nanoTime()} at its first byte, for latencies
  * @param keyId        the calling key
  * @param userId       the user it is for
  * @param projectId    the project billed
  * @param model        the model id asked for
+ * @param price        the model's price
  * @param streamed     whether the client asked for a stream
  * @param chatId       the Octo-style {@code chat_id}
  * @param clientUser   OpenAI's {@code user}
  * @param retrieval    whether retrieval ran
- * @param logPrompt    whether prompt and completion are stored with the record (asked and allowed)
- * @param promptTokens the prompt's tokens by the tokenizer (used when the upstream reports none)
- * @param messages     the prompt, for {@code log_prompt}
- * @param price        the model's price
- * @param settlement   corrects the limits reservation when the request ends
+ * @param prompt       the prompt as JSON for {@code log_prompt} (asked and allowed), else null
  */
-public record MeteredRequest(String requestId, Instant receivedAt, long startedNanos, String keyId, String userId,
-                             String projectId, String model, boolean streamed, String chatId, String clientUser,
-                             boolean retrieval, boolean logPrompt, int promptTokens, List<ChatMessage> messages,
-                             Price price, Settlement settlement) {
+public record MeteredRequest(String requestId, String operation, Instant receivedAt, long startedNanos, String keyId,
+                             String userId, String projectId, String model, Price price, boolean streamed,
+                             String chatId, String clientUser, boolean retrieval, Supplier<String> prompt) {
 
-    /** Settles a request's reservation with what it used. */
-    @FunctionalInterface
-    public interface Settlement {
+    public static final String CHAT = "chat";
+    public static final String EMBEDDINGS = "embeddings";
 
-        Settlement NONE = (tokens, costPicos) -> { };
-
-        void settle(long usedTokens, long usedCostPicos);
+    /** An embedding request's: never streamed, nothing logged. */
+    public static MeteredRequest embeddings(String requestId, Instant receivedAt, long startedNanos, String keyId,
+                                            String userId, String projectId, String model, Price price,
+                                            String clientUser) {
+        return new MeteredRequest(requestId, EMBEDDINGS, receivedAt, startedNanos, keyId, userId, projectId, model,
+                price, false, null, clientUser, false, null);
     }
 
-    /** A settlement known only after admission; settling before that settles nothing. */
-    public static final class DeferredSettlement implements Settlement {
-
-        private volatile Settlement target = NONE;
-
-        public void settleWith(Settlement settlement) {
-            this.target = settlement;
-        }
-
-        @Override
-        public void settle(long usedTokens, long usedCostPicos) {
-            target.settle(usedTokens, usedCostPicos);
-        }
+    public boolean logPrompt() {
+        return prompt != null;
     }
 }
