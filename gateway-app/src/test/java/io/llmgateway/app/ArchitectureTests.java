@@ -3,11 +3,16 @@ package io.llmgateway.app;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -54,6 +59,32 @@ class ArchitectureTests {
                 .ignoreDependency(com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
                         com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
                                 "io.llmgateway.provider.openai.."))
+                .check(classes);
+    }
+
+    @Test
+    void handlersReachProvidersOnlyThroughThePipeline() {
+        noClasses().that().areAnnotatedWith(RestController.class)
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.core.provider..",
+                        "io.llmgateway.provider..")
+                .orShould().dependOnClassesThat().belongToAnyOf(RouteExecutor.class)
+                .check(classes);
+        // the one place that calls a model: the pipeline (adapters build on each other)
+        noClasses().that().resideOutsideOfPackages("io.llmgateway.app.pipeline..", "io.llmgateway.provider..")
+                .should().callMethodWhere(DescribedPredicate.describe("a model call (complete, stream, embed)",
+                        call -> (call.getTargetOwner().isAssignableTo(ChatProvider.class)
+                                && (call.getName().equals("complete") || call.getName().equals("stream")))
+                                || (call.getTargetOwner().isAssignableTo(EmbeddingProvider.class)
+                                && call.getName().equals("embed"))))
+                .check(classes);
+    }
+
+    @Test
+    void noModelCallHandlerImportsTheLimitsOrUsage() {
+        // the usage reports read the ledger; every other handler leaves admission and recording to the pipeline
+        noClasses().that().areAnnotatedWith(RestController.class).and().haveSimpleNameNotContaining("Usage")
+                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app.limits..",
+                        "io.llmgateway.app.usage..")
                 .check(classes);
     }
 

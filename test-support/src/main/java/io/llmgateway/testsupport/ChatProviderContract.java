@@ -3,13 +3,17 @@ package io.llmgateway.testsupport;
 import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.ChatCompletion;
+import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
+import io.llmgateway.core.provider.UpstreamCall;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,8 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The behaviour every adapter of an HTTP upstream owes the gateway, run against a real fake upstream: JSON and
@@ -63,18 +70,33 @@ public abstract class ChatProviderContract {
         return create(deployment(Timeouts.DEFAULTS));
     }
 
-    protected ChatCompletionRequest request(boolean stream) {
-        return GatewayJson.mapper().readValue("""
+    protected UpstreamCall request(boolean stream) {
+        return call("""
                 {"model":"%s","messages":[{"role":"user","content":"hello"}],"temperature":0.5,
-                 "vendor_knob":{"keep":"me"}}""".formatted(upstreamModel()), ChatCompletionRequest.class)
-                .withStreaming(stream ? true : null, null);
+                 "vendor_knob":{"keep":"me"}%s}""".formatted(upstreamModel(), stream ? ",\"stream\":true" : ""));
+    }
+
+    /** A call with this JSON body, as the pipeline makes it. */
+    public static UpstreamCall call(String json) {
+        ObjectNode body = (ObjectNode) GatewayJson.mapper().readTree(json);
+        return new UpstreamCall(GatewayJson.mapper().treeToValue(body, ChatCompletionRequest.class), body);
+    }
+
+    /** The answers read as completions, for assertions on their content. */
+    public static Mono<ChatCompletion> completion(Mono<ScannedAnswer> answers) {
+        return answers.map(answer -> GatewayJson.mapper().readValue(answer.json(), ChatCompletion.class));
+    }
+
+    /** The answers read as chunks, for assertions on their content. */
+    public static Flux<ChatCompletionChunk> chunks(Flux<ScannedAnswer> answers) {
+        return answers.map(answer -> GatewayJson.mapper().readValue(answer.json(), ChatCompletionChunk.class));
     }
 
     @Test
     void completesAJsonRequestAndSendsTheBodyWithTheGatewaysKey() {
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion(upstreamModel(), "hi there", 7, 2)));
 
-        StepVerifier.create(provider().complete(request(false)))
+        StepVerifier.create(completion(provider().complete(request(false))))
                 .assertNext(completion -> {
                     assertThat(completion.choices().get(0).message().text()).isEqualTo("hi there");
                     assertThat(completion.usage().totalTokens()).isEqualTo(9);
@@ -99,14 +121,14 @@ public abstract class ChatProviderContract {
         for (String body : List.of("{}", "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}",
                 "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}", "[1,2]", "\"text\"")) {
             upstream.enqueue(Reply.json(200, body));
-            StepVerifier.create(provider().complete(request(false)))
+            StepVerifier.create(completion(provider().complete(request(false))))
                     .expectErrorSatisfies(error -> assertThat(error).as(body)
                             .isInstanceOf(io.llmgateway.core.error.UpstreamException.class)
                             .hasMessageContaining("invalid response"))
                     .verify(LIMIT);
         }
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {\"id\":\"x\"}\n\n", OpenAiFixtures.DONE)));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("not a chat.completion.chunk"))
                 .verify(LIMIT);
     }
@@ -116,7 +138,7 @@ public abstract class ChatProviderContract {
         upstream.enqueue(Reply.sse(Duration.ofMillis(5),
                 OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));
 
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("Hel"))
                 .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("lo"))
                 .assertNext(chunk -> assertThat(chunk.choices().get(0).finishReason()).isEqualTo("stop"))
@@ -140,7 +162,7 @@ public abstract class ChatProviderContract {
                 first.substring(first.length() - 3, first.length() - 1), first.substring(first.length() - 1),
                 second.substring(0, 40), second.substring(40))));
 
-        StepVerifier.create(provider().stream(request(true)).map(c -> c.choices().get(0).delta().text()))
+        StepVerifier.create(chunks(provider().stream(request(true))).map(c -> c.choices().get(0).delta().text()))
                 .expectNext("A", "B")
                 .expectComplete()
                 .verify(LIMIT);
@@ -152,7 +174,7 @@ public abstract class ChatProviderContract {
             upstream.enqueue(Reply.json(status,
                     "{\"error\":{\"message\":\"bad thing " + status + "\",\"type\":\"invalid_request_error\","
                             + "\"param\":\"messages\",\"code\":\"x\"}}"));
-            StepVerifier.create(provider().complete(request(false)))
+            StepVerifier.create(completion(provider().complete(request(false))))
                     .expectErrorSatisfies(error -> {
                         assertThat(error).isInstanceOf(UpstreamException.class);
                         UpstreamException upstreamError = (UpstreamException) error;
@@ -169,7 +191,7 @@ public abstract class ChatProviderContract {
     void problemDetailsOfNvidiaAreRead() {
         upstream.enqueue(Reply.json(422, "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable "
                 + "Entity\",\"detail\":\"max_tokens must be at most 4096\"}"));
-        StepVerifier.create(provider().complete(request(false)))
+        StepVerifier.create(completion(provider().complete(request(false))))
                 .expectErrorSatisfies(error -> assertThat(error.getMessage())
                         .isEqualTo("max_tokens must be at most 4096"))
                 .verify(LIMIT);
@@ -178,7 +200,7 @@ public abstract class ChatProviderContract {
     @Test
     void rateLimitStays429WithRetryAfter() {
         upstream.enqueue(Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "7")));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     UpstreamException upstreamError = (UpstreamException) error;
                     assertThat(upstreamError.status()).isEqualTo(429);
@@ -192,13 +214,13 @@ public abstract class ChatProviderContract {
     void serverErrorsAndBadCredentialsBecome502() {
         upstream.enqueue(Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
                 Reply.json(401, "{\"error\":{\"message\":\"invalid key sk-upstream-test-key\"}}"));
-        StepVerifier.create(provider().complete(request(false)))
+        StepVerifier.create(completion(provider().complete(request(false))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(502);
                     assertThat(((UpstreamException) error).upstreamStatus()).isEqualTo(503);
                 })
                 .verify(LIMIT);
-        StepVerifier.create(provider().complete(request(false)))
+        StepVerifier.create(completion(provider().complete(request(false))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(502);
                     assertThat(error.getMessage()).doesNotContain(KEY).contains("credentials");
@@ -210,7 +232,7 @@ public abstract class ChatProviderContract {
     void anUnreachableUpstreamIs502() {
         Deployment deployment = new Deployment("dep-down", "openai", URI.create("http://127.0.0.1:1/v1"),
                 Secret.of(KEY), upstreamModel(), Timeouts.DEFAULTS);
-        StepVerifier.create(create(deployment).complete(request(false)))
+        StepVerifier.create(completion(create(deployment).complete(request(false))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(502);
                     assertThat(((UpstreamException) error).isTransient()).isTrue();
@@ -222,13 +244,13 @@ public abstract class ChatProviderContract {
     void anUpstreamSilentBeforeTheFirstByteTimesOutAs504() {
         upstream.enqueue(Reply.hang(), Reply.hang());
         Timeouts fast = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(5));
-        StepVerifier.create(create(deployment(fast)).stream(request(true)))
+        StepVerifier.create(chunks(create(deployment(fast)).stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(504);
                     assertThat(error.getMessage()).contains("first-byte");
                 })
                 .verify(LIMIT);
-        StepVerifier.create(create(deployment(fast)).complete(request(false)))
+        StepVerifier.create(completion(create(deployment(fast)).complete(request(false))))
                 .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(504))
                 .verify(LIMIT);
     }
@@ -237,7 +259,7 @@ public abstract class ChatProviderContract {
     void anUpstreamSilentBetweenChunksTimesOutAs504() {
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
         upstream.enqueue(Reply.sseThenHang(List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "x"))));
-        StepVerifier.create(create(deployment(timeouts)).stream(request(true)))
+        StepVerifier.create(chunks(create(deployment(timeouts)).stream(request(true))))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(504);
@@ -250,7 +272,7 @@ public abstract class ChatProviderContract {
     void anErrorEventInsideTheStreamIsAnError() {
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
                 "data: {\"error\":{\"message\":\"model crashed\",\"code\":\"engine_error\"}}\n\n")));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> {
                     assertThat(error).isInstanceOf(UpstreamException.class);
@@ -263,7 +285,7 @@ public abstract class ChatProviderContract {
     void anEventNamedErrorIsAnErrorWhateverItsShape() {
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
                 "event: error\ndata: {\"detail\":\"engine overloaded\"}\n\n")));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> {
                     assertThat(error).isInstanceOf(UpstreamException.class);
@@ -275,7 +297,7 @@ public abstract class ChatProviderContract {
     @Test
     void eventsThatAreNotJsonOrNotChunksAreInvalidResponses() {
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {not json\n\n")));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     assertThat(error).isInstanceOf(UpstreamException.class);
                     assertThat(((UpstreamException) error).code()).isEqualTo("upstream_invalid_response");
@@ -283,7 +305,7 @@ public abstract class ChatProviderContract {
                 })
                 .verify(LIMIT);
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {\"choices\":\"all of them\"}\n\n")));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     assertThat(error).isInstanceOf(UpstreamException.class);
                     assertThat(error.getMessage()).endsWith("an event is not a chat.completion.chunk");
@@ -295,7 +317,7 @@ public abstract class ChatProviderContract {
     void aConnectionResetMidStreamIsAnErrorAfterTheChunksAlreadySent() {
         upstream.enqueue(Reply.sseThenReset(Duration.ofMillis(10),
                 List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"))));
-        StepVerifier.create(provider().stream(request(true)))
+        StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectError(UpstreamException.class)
                 .verify(LIMIT);

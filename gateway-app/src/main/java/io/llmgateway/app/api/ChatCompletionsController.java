@@ -1,15 +1,13 @@
 package io.llmgateway.app.api;
 
-import io.llmgateway.app.chat.AdmittedRequest;
-import io.llmgateway.app.chat.ChatCompletionService;
-import io.llmgateway.app.chat.RequestContext;
+import io.llmgateway.app.config.RequestArrival;
 import io.llmgateway.app.error.ErrorMapper;
 import io.llmgateway.app.lifecycle.StreamShutdown;
-import io.llmgateway.app.limits.Admission;
-import io.llmgateway.app.usage.RequestIds;
+import io.llmgateway.app.pipeline.ChatAnswer;
+import io.llmgateway.app.pipeline.ModelCallPipeline;
+import io.llmgateway.app.pipeline.RequestIds;
 import io.llmgateway.auth.Caller;
-import io.llmgateway.core.protocol.ChatCompletion;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
+import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -23,79 +21,55 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /v1/chat/completions}: a {@code chat.completion} JSON, or with {@code stream: true} a
  * {@code text/event-stream} of {@code chat.completion.chunk} events, each flushed as it arrives, then
- * {@code data: [DONE]}.
+ * {@code data: [DONE]}. The pipeline does the work; this writes its answer.
  *
  * <p>The HTTP status of a stream is decided by its first upstream event: a failure before it is an ordinary
  * JSON error with its status; a failure after it is an error event that ends the stream without {@code [DONE]}.
- * Every admitted response carries the {@code x-ratelimit-*} headers of the limits that apply and
- * {@code x-gateway-overhead-ms}, the time the gateway itself added before the first byte.
  */
 @RestController
 public class ChatCompletionsController {
 
-    static final String DROPPED_PARAMS_HEADER = "x-gateway-dropped-params";
-    static final String OVERHEAD_HEADER = "x-gateway-overhead-ms";
-
-    private final ChatCompletionService chat;
+    private final ModelCallPipeline pipeline;
     private final SseEncoder sse;
     private final ErrorMapper errors;
-    private final JsonMapper json;
     private final StreamShutdown streams;
 
-    public ChatCompletionsController(ChatCompletionService chat, ErrorMapper errors, JsonMapper gatewayJsonMapper,
+    public ChatCompletionsController(ModelCallPipeline pipeline, ErrorMapper errors, JsonMapper gatewayJsonMapper,
                                      StreamShutdown streams) {
-        this.chat = chat;
-        this.streams = streams;
+        this.pipeline = pipeline;
         this.errors = errors;
-        this.json = gatewayJsonMapper;
+        this.streams = streams;
         this.sse = new SseEncoder(gatewayJsonMapper);
     }
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<Void> chatCompletions(Caller caller, @RequestBody ChatCompletionRequest request,
-                                      ServerWebExchange exchange) {
-        long started = System.nanoTime();
+    public Mono<Void> chatCompletions(Caller caller, @RequestBody ObjectNode body, ServerWebExchange exchange) {
+        long started = RequestArrival.nanos(exchange);
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(RequestIds.HEADER, requestId);
-        RequestContext context = chat.check(requestId, caller, request, started);
-        if (!context.droppedParams().isEmpty()) {
-            response.getHeaders().set(DROPPED_PARAMS_HEADER, String.join(", ", context.droppedParams()));
-        }
-        return chat.count(context)
-                .flatMap(chat::retrieve)
-                .flatMap(chat::admit)
-                .onErrorMap(Admission.Refused.class, refused -> {
-                    refused.headers().applyTo(response.getHeaders());
-                    return refused.error();
-                })
-                .flatMap(admitted -> {
-                    admitted.rateLimits().applyTo(response.getHeaders());
-                    return request.streaming() ? writeStream(admitted, response) : writeJson(admitted, response);
-                });
+        return pipeline.chat(requestId, caller, body, started).flatMap(answer ->
+                answer instanceof ChatAnswer.Stream stream ? writeStream(stream, response)
+                        : writeJson((ChatAnswer.Json) answer, response));
     }
 
-    private Mono<Void> writeJson(AdmittedRequest admitted, ServerHttpResponse response) {
-        return chat.complete(admitted).flatMap(completion -> {
-            response.setStatusCode(HttpStatus.OK);
-            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-            setOverhead(admitted, response);
-            return response.writeWith(Mono.fromSupplier(() -> encode(completion, response.bufferFactory())));
-        });
+    private static Mono<Void> writeJson(ChatAnswer.Json answer, ServerHttpResponse response) {
+        response.setStatusCode(HttpStatus.OK);
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        set(headers, answer.headers());
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.json())));
     }
 
-    private DataBuffer encode(ChatCompletion completion, DataBufferFactory buffers) {
-        return buffers.wrap(json.writeValueAsBytes(completion));
-    }
-
-    private Mono<Void> writeStream(AdmittedRequest admitted, ServerHttpResponse response) {
+    private Mono<Void> writeStream(ChatAnswer.Stream answer, ServerHttpResponse response) {
         DataBufferFactory buffers = response.bufferFactory();
-        return streams.openUntilWritten(streams.endAtShutdown(chat.stream(admitted))
-                .switchOnFirst((first, chunks) -> {
+        return streams.openUntilWritten(answer.events()
+                .switchOnFirst((first, events) -> {
                     if (first.isOnError()) {
                         return Mono.error(first.getThrowable());
                     }
@@ -104,20 +78,19 @@ public class ChatCompletionsController {
                     headers.setContentType(MediaType.TEXT_EVENT_STREAM);
                     headers.setCacheControl("no-cache");
                     headers.set("X-Accel-Buffering", "no");
-                    setOverhead(admitted, response);
+                    set(headers, answer.headers().get());
                     // one flat stream of events: Reactor Netty writes each as it comes and flushes as soon as no
-                    // further event is ready, so a chunk leaves when it arrives (chunks that arrive in one read
-                    // leave in one flush) without a flush publisher per event
-                    Flux<DataBuffer> events = chunks
-                            .map(chunk -> sse.chunk(chunk, buffers))
+                    // further event is ready, so a chunk leaves when it arrives without a flush publisher per event
+                    Flux<DataBuffer> written = events
+                            .map(buffers::wrap)
                             .concatWith(Mono.fromSupplier(() -> sse.done(buffers)))
                             .onErrorResume(error -> Mono.just(sse.error(errors.toException(error).toBody(), buffers)));
-                    return response.writeWith(events);
+                    return response.writeWith(written);
                 })
                 .then());
     }
 
-    private static void setOverhead(AdmittedRequest admitted, ServerHttpResponse response) {
-        response.getHeaders().set(OVERHEAD_HEADER, MillisText.of(admitted.meter().overheadNanos()));
+    private static void set(HttpHeaders headers, Map<String, String> values) {
+        values.forEach(headers::set);
     }
 }

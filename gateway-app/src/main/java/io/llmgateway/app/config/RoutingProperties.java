@@ -89,11 +89,15 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param octo          settings of an {@code octo} deployment
      * @param streamUsage   the upstream honours {@code stream_options.include_usage}, so the gateway always asks
      *                      for usage on streams (default true)
+     * @param continuousUsage the upstream honours vLLM's {@code stream_options.continuous_usage_stats}, so the
+     *                      gateway asks for the usage so far on every chunk and a stream cut short is billed the
+     *                      engine's own counts (default false)
      */
     public record Deployment(@DefaultValue("openai") String type, URI baseUrl, String apiKey, Path apiKeyFile,
                              String upstreamModel, @DefaultValue @Valid Timeouts timeouts,
                              @DefaultValue MockSettings mock, @DefaultValue OctoSettings octo,
-                             @DefaultValue("true") boolean streamUsage) {
+                             @DefaultValue("true") boolean streamUsage,
+                             @DefaultValue("false") boolean continuousUsage) {
     }
 
     /**

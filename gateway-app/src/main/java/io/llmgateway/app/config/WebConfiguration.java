@@ -3,6 +3,7 @@ package io.llmgateway.app.config;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.json.StrictBody;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -38,10 +39,25 @@ public class WebConfiguration implements WebFluxConfigurer {
         return json;
     }
 
+    /**
+     * The mapper of request bodies ({@link GatewayJson#newRequestMapper()}), the codecs' and the pipeline's, which
+     * reads the typed request from the body's tree; injected by name only.
+     */
+    @Bean(defaultCandidate = false)
+    public JsonMapper gatewayRequestMapper() {
+        return requests;
+    }
+
     /** The body limit, with the per-endpoint exceptions other configurations declare (file uploads). */
     @Bean
     BodySizeLimitFilter bodySizeLimitFilter(ObjectProvider<BodySizeLimitFilter.PathLimit> pathLimits) {
         return new BodySizeLimitFilter(http.maxBodySize().toBytes(), pathLimits.orderedStream().toList());
+    }
+
+    /** Stamps each request's arrival for {@code x-gateway-overhead-ms} and the ledger's latencies. */
+    @Bean
+    NettyServerCustomizer requestArrival() {
+        return RequestArrival.customizer();
     }
 
     @Bean

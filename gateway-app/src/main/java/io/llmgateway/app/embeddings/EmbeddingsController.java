@@ -2,9 +2,11 @@ package io.llmgateway.app.embeddings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.llmgateway.app.limits.Admission;
+import io.llmgateway.app.config.RequestArrival;
+import io.llmgateway.app.pipeline.EmbeddingAnswer;
+import io.llmgateway.app.pipeline.ModelCallPipeline;
+import io.llmgateway.app.pipeline.RequestIds;
 import io.llmgateway.app.routing.Route;
-import io.llmgateway.app.usage.RequestIds;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.EmbeddingRequest;
@@ -36,19 +38,19 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class EmbeddingsController {
 
-    static final int MAX_INPUTS = 2048;
+    static final int MAX_INPUTS = ModelCallPipeline.MAX_EMBEDDING_INPUTS;
     private static final Set<String> OWN_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
-    private final EmbeddingService embeddings;
+    private final ModelCallPipeline pipeline;
 
-    EmbeddingsController(EmbeddingService embeddings) {
-        this.embeddings = embeddings;
+    EmbeddingsController(ModelCallPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     @PostMapping("/v1/embeddings")
     public Mono<EmbeddingList> embeddings(Caller caller, @RequestBody(required = false) JsonNode body,
                                           ServerWebExchange exchange) {
-        long started = System.nanoTime();
+        long started = RequestArrival.nanos(exchange);
         if (!(body instanceof ObjectNode request)) {
             throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
         }
@@ -56,25 +58,20 @@ public class EmbeddingsController {
         if (modelNode == null || !modelNode.isString() || modelNode.stringValue().isBlank()) {
             throw InvalidRequestException.invalidParameter("model", "Missing required parameter: 'model'.");
         }
-        Route route = embeddings.check(caller, modelNode.stringValue());
+        Route route = pipeline.embeddingRoute(caller, modelNode.stringValue());
         EmbeddingRequest call = new EmbeddingRequest(route.modelId(), inputs(request.get("input")),
                 dimensions(request.get("dimensions")), user(request.get("user")), null, extra(request));
         boolean base64 = base64(request.get("encoding_format"));
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(RequestIds.HEADER, requestId);
-        return embeddings.embed(requestId, caller, route, call, started)
-                .onErrorMap(Admission.Refused.class, refused -> {
-                    refused.headers().applyTo(response.getHeaders());
-                    return refused.error();
-                })
-                .map(embedded -> {
-                    embedded.rateLimits().applyTo(response.getHeaders());
-                    return response(embedded, base64);
-                });
+        return pipeline.embed(requestId, caller, route, call, started).map(answer -> {
+            answer.headers().forEach(response.getHeaders()::set);
+            return response(answer, base64);
+        });
     }
 
-    private static EmbeddingList response(EmbeddingService.Embedded embedded, boolean base64) {
+    private static EmbeddingList response(EmbeddingAnswer embedded, boolean base64) {
         List<float[]> vectors = embedded.result().vectors();
         List<EmbeddingData> data = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {

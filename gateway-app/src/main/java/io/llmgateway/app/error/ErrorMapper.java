@@ -51,6 +51,10 @@ public class ErrorMapper {
         if (error instanceof GatewayException gateway) {
             return gateway;
         }
+        if (error instanceof JacksonException json) {
+            // the typed request read from the body's tree
+            return fromJson(json, null);
+        }
         if (find(error, DataBufferLimitException.class) != null) {
             return InvalidRequestException.bodyTooLarge(maxBodyBytes);
         }
@@ -102,21 +106,25 @@ public class ErrorMapper {
     }
 
     private GatewayException fromInput(ServerWebInputException input) {
-        DatabindException binding = find(input, DatabindException.class);
+        return fromJson(input, input.getReason());
+    }
+
+    /** A body that is not JSON, or not the JSON its record expects; {@code reason} is the input's, if any. */
+    private GatewayException fromJson(Throwable error, String reason) {
+        DatabindException binding = find(error, DatabindException.class);
         if (binding != null) {
             return fromBinding(binding);
         }
-        StreamReadException syntax = find(input, StreamReadException.class);
+        StreamReadException syntax = find(error, StreamReadException.class);
         if (syntax != null) {
             return InvalidRequestException.malformedJson("We could not parse the JSON body of your request: "
                     + syntax.getOriginalMessage() + location(syntax) + ".");
         }
-        if (find(input, JacksonException.class) != null || "No request body".equals(input.getReason())) {
+        if (find(error, JacksonException.class) != null || "No request body".equals(reason)) {
             return InvalidRequestException.malformedJson(
                     "We could not parse the JSON body of your request: send a JSON object.");
         }
-        return InvalidRequestException.invalidParameter(null, input.getReason() == null
-                ? "The request is invalid." : input.getReason());
+        return InvalidRequestException.invalidParameter(null, reason == null ? "The request is invalid." : reason);
     }
 
     private static GatewayException fromBinding(DatabindException binding) {
@@ -194,8 +202,11 @@ public class ErrorMapper {
     }
 
     private static String location(StreamReadException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr() + ")";
+        // a value read from a tree has no place in the text
+        if (e.getLocation() == null || e.getLocation().getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

@@ -47,6 +47,7 @@ public class OpenAiErrorWebExceptionHandler implements WebExceptionHandler {
         if (failure.status() == 401) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"llm-gateway\"");
         }
+        failure.headers().forEach(headers::set);
         failure.retryAfter().ifPresent(wait ->
                 headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
         byte[] body = json.writeValueAsBytes(failure.toBody());

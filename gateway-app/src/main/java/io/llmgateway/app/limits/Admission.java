@@ -71,8 +71,8 @@ public class Admission {
 
     /**
      * Reserves a request's share of every limit of its project and key; the ticket when admitted, otherwise a
-     * {@link Refused} carrying the {@link LimitExceededException} (429 when waiting helps; 400 or 403 when it
-     * cannot) and the rate-limit headers.
+     * {@link LimitExceededException} (429 when waiting helps; 400 or 403 when it cannot) that carries the
+     * rate-limit headers.
      *
      * @param reservedTokens    prompt tokens plus the completion allowance
      * @param reservedCostPicos their cost at the model's price
@@ -92,7 +92,7 @@ public class Admission {
                     LimitExceededException never = NeverAdmitted.check(charges);
                     if (never != null) {
                         refusals.increment();
-                        return Mono.error(new Refused(never, RateLimitHeaders.NONE));
+                        return Mono.error(never);
                     }
                     return reserve(charges, now);
                 });
@@ -139,8 +139,8 @@ public class Admission {
                     case REFUSED -> {
                         decided.set(true);
                         refusals.increment();
-                        throw new Refused(refusal(charges.get(result.refusedAt()), now),
-                                headers(charges, result.values(), now));
+                        throw refusal(charges.get(result.refusedAt()), now)
+                                .withHeaders(headers(charges, result.values(), now));
                     }
                     // a fresh id is never released before it is reserved, and seeds are set in the same call
                     case UNSEEDED, RELEASED -> throw new IllegalStateException(
@@ -246,27 +246,6 @@ public class Admission {
         /** "project p" or "key k". */
         String who() {
             return scope == LimitScope.PROJECT ? "project " + scopeId : "key " + scopeId;
-        }
-    }
-
-    /** A refusal with the rate-limit headers to send with it. */
-    public static final class Refused extends RuntimeException {
-
-        private final transient LimitExceededException error;
-        private final transient RateLimitHeaders headers;
-
-        Refused(LimitExceededException error, RateLimitHeaders headers) {
-            super(error.getMessage(), null, false, false);
-            this.error = error;
-            this.headers = headers;
-        }
-
-        public LimitExceededException error() {
-            return error;
-        }
-
-        public RateLimitHeaders headers() {
-            return headers;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.llmgateway.app.limits;
 import io.llmgateway.core.error.ErrorType;
 import io.llmgateway.core.error.GatewayException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A request refused by a limit. Waiting helps: a rate limit or concurrency limit (429 {@code rate_limit_exceeded})
@@ -12,9 +13,28 @@ import java.time.Duration;
  */
 public final class LimitExceededException extends GatewayException {
 
+    private final Map<String, String> headers;
+
+    private LimitExceededException(int status, ErrorType type, String message, String param, String code,
+                                   Duration retryAfter, Map<String, String> headers) {
+        super(status, type, message, param, code, retryAfter, null);
+        this.headers = headers;
+    }
+
     private LimitExceededException(int status, ErrorType type, String message, String param, String code,
                                    Duration retryAfter) {
-        super(status, type, message, param, code, retryAfter, null);
+        this(status, type, message, param, code, retryAfter, Map.of());
+    }
+
+    /** The same refusal, answered with the rate-limit headers of the limits that applied. */
+    LimitExceededException withHeaders(RateLimitHeaders rateLimits) {
+        return new LimitExceededException(status(), type(), getMessage(), param(), code(),
+                retryAfter().orElse(null), rateLimits.asMap());
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return headers;
     }
 
     static LimitExceededException rateLimited(String message, String code, Duration retryAfter) {

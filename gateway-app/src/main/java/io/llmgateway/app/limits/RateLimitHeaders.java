@@ -1,7 +1,8 @@
 package io.llmgateway.app.limits;
 
 import java.time.Duration;
-import org.springframework.http.HttpHeaders;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code x-ratelimit-*} headers that OpenAI sends and its SDKs read, for the tightest per-minute request and
@@ -11,26 +12,31 @@ public record RateLimitHeaders(Window requests, Window tokens) {
 
     static final RateLimitHeaders NONE = new RateLimitHeaders(null, null);
 
-    /** Sets the headers on a response. */
-    public void applyTo(HttpHeaders headers) {
+    /** The headers by name; empty when no per-minute limit applied. */
+    public Map<String, String> asMap() {
+        if (requests == null && tokens == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>(8);
         // the names written out, not concatenated per response
         if (requests != null) {
-            requests.applyTo(headers, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+            requests.putInto(headers, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
                     "x-ratelimit-reset-requests");
         }
         if (tokens != null) {
-            tokens.applyTo(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
+            tokens.putInto(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
                     "x-ratelimit-reset-tokens");
         }
+        return headers;
     }
 
     /** A limit, what is left of it, and when its window starts again. */
     public record Window(long limit, long remaining, Duration reset) {
 
-        void applyTo(HttpHeaders headers, String limitName, String remainingName, String resetName) {
-            headers.set(limitName, Long.toString(limit));
-            headers.set(remainingName, Long.toString(Math.max(0, remaining)));
-            headers.set(resetName, format(reset));
+        void putInto(Map<String, String> headers, String limitName, String remainingName, String resetName) {
+            headers.put(limitName, Long.toString(limit));
+            headers.put(remainingName, Long.toString(Math.max(0, remaining)));
+            headers.put(resetName, format(reset));
         }
 
         /** OpenAI's duration format: {@code 850ms}, {@code 12s}, {@code 1m0s}. */

@@ -1,4 +1,4 @@
-package io.llmgateway.app.chat;
+package io.llmgateway.app.pipeline;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * names what the request offers, a known {@code response_format}, and {@code logit_bias} keyed by token ids.
  * Model-specific ranges and message rules belong to the model's parameter profile.
  */
-public final class ChatRequestChecks {
+final class ChatRequestChecks {
 
     /** OpenAI's rule for function names. */
     private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -31,7 +31,7 @@ public final class ChatRequestChecks {
     private ChatRequestChecks() {
     }
 
-    public static void check(ChatCompletionRequest request) {
+    static void check(ChatCompletionRequest request) {
         if (request.model() == null || request.model().isBlank()) {
             throw invalid("model", "Missing required parameter: 'model'.");
         }

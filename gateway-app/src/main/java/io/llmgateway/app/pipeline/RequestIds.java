@@ -1,4 +1,4 @@
-package io.llmgateway.app.usage;
+package io.llmgateway.app.pipeline;
 
 import java.util.concurrent.ThreadLocalRandom;
 

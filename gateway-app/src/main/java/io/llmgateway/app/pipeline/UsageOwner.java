@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.app.pipeline;
 
 /**
  * Whom the embedding tokens spent by retrieval are written to in the usage ledger: the caller of a search or of a
@@ -10,12 +10,12 @@ package io.llmgateway.app.retrieval;
  * @param userId    the user it was for
  * @param projectId the project billed
  */
-record UsageOwner(String requestId, String keyId, String userId, String projectId) {
+public record UsageOwner(String requestId, String keyId, String userId, String projectId) {
 
     /** The key and user of the records of ingestion, which no request of a caller made. */
-    static final String INGESTION = "ingestion";
+    public static final String INGESTION = "ingestion";
 
-    static UsageOwner ingestion(String projectId, String storeId, String fileId, int attempt) {
+    public static UsageOwner ingestion(String projectId, String storeId, String fileId, int attempt) {
         return new UsageOwner("ingest_" + storeId + "_" + fileId + "_" + attempt, INGESTION, INGESTION, projectId);
     }
 }

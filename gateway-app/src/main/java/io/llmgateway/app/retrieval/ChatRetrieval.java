@@ -1,6 +1,8 @@
 package io.llmgateway.app.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.app.pipeline.ChatAugmentation;
+import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RagParamsShape;
@@ -21,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * otherwise as a system message built from {@code gateway.retrieval.system-template}, placed after the client's own
  * leading system messages.
  */
-public class ChatRetrieval {
+public class ChatRetrieval implements ChatAugmentation {
 
     public static final int DEFAULT_MAX_NUM_RESULTS = 4;
     /** The usage record of the query's embedding is the chat request's id with this suffix. */
@@ -39,12 +41,19 @@ public class ChatRetrieval {
         this.template = template;
     }
 
+    @Override
+    public Retrieval plan(JsonNode ragParams, Caller caller) {
+        Query query = parse(ragParams, caller);
+        return (requestId, messages, contextRole) -> retrieve(caller, requestId, query, messages, contextRole)
+                .map(result -> new Augmented(result.messages(), result.sources().size(), result.rag()));
+    }
+
     /**
      * The retrieval a request asks for, or null when {@code rag_params} is absent or null. A violation is a 400
      * naming the field ({@code rag_params.vector_store_ids}, {@code rag_params.filters.key}, ...); a project that
      * may not use the retrieval embedding model gets a 403.
      */
-    public Query parse(JsonNode ragParams, Caller caller) {
+    Query parse(JsonNode ragParams, Caller caller) {
         if (ragParams == null || ragParams.isNull()) {
             return null;
         }
@@ -72,7 +81,7 @@ public class ChatRetrieval {
      * was found). A store that is not the project's is a 400 naming {@code rag_params.vector_store_ids}. The
      * tokens of the query's embedding are written to the caller under {@code <requestId>_embedding}.
      */
-    public Mono<Result> retrieve(Caller caller, String requestId, Query query, List<ChatMessage> messages,
+    Mono<Result> retrieve(Caller caller, String requestId, Query query, List<ChatMessage> messages,
                                  boolean contextRole) {
         int lastUser = lastUser(messages);
         String text = lastUser < 0 ? "" : messages.get(lastUser).text();

@@ -1,5 +1,6 @@
 package io.llmgateway.app.retrieval;
 
+import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.app.retrieval.VectorStoreStore.ChunkRow;
 import io.llmgateway.app.retrieval.VectorStoreStore.Claim;
 import io.llmgateway.app.retrieval.VectorStoreStore.Key;

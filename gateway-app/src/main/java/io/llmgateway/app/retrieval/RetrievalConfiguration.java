@@ -3,16 +3,14 @@ package io.llmgateway.app.retrieval;
 import io.llmgateway.app.config.BodySizeLimitFilter;
 import io.llmgateway.app.persistence.DatabaseConfiguration;
 import io.llmgateway.app.persistence.DatabaseServer;
+import io.llmgateway.app.pipeline.ModelCallPipeline;
 import io.llmgateway.app.routing.LocalModel;
 import io.llmgateway.app.routing.ModelRouter;
-import io.llmgateway.app.routing.RouteExecutor;
-import io.llmgateway.app.usage.UsageLedger;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.Retriever;
-import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -45,10 +43,9 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    RetrievalEmbedder retrievalEmbedder(ModelRouter router, RouteExecutor executor, UsageLedger ledger,
-                                        TokenCounter tokenCounter, Clock clock, RetrievalProperties properties) {
-        return new RetrievalEmbedder(router, executor, ledger, tokenCounter, clock, properties.embeddingModel(),
-                properties.embedBatchSize());
+    RetrievalEmbedder retrievalEmbedder(ModelCallPipeline pipeline, ModelRouter router,
+                                        RetrievalProperties properties) {
+        return new RetrievalEmbedder(pipeline, router, properties.embeddingModel(), properties.embedBatchSize());
     }
 
     /** The search index behind the {@link Retriever} interface: Lucene, in memory, one per replica. */

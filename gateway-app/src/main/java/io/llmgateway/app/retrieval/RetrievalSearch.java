@@ -1,5 +1,6 @@
 package io.llmgateway.app.retrieval;
 
+import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.EmbeddingPurpose;

@@ -1,5 +1,7 @@
 package io.llmgateway.app.retrieval;
 
+import io.llmgateway.app.pipeline.RequestIds;
+import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.app.retrieval.RetrievalViews.Content;
 import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
 import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
@@ -8,7 +10,6 @@ import io.llmgateway.app.retrieval.RetrievalViews.SearchResult;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.app.retrieval.VectorStoreStore.Key;
-import io.llmgateway.app.usage.RequestIds;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.KnownFields;

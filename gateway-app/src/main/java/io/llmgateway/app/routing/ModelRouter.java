@@ -41,7 +41,7 @@ public class ModelRouter {
                         + " model the gateway serves itself; choose another id");
             }
             byId.put(local.id(), new Route(local.id(), local.ownedBy(), ModelType.EMBEDDING, null, null, Map.of(),
-                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1, false)),
+                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1, StreamUsage.NONE)),
                     List.of(), Price.FREE));
         }
         for (Route route : byId.values()) {
@@ -78,7 +78,7 @@ public class ModelRouter {
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             targets.add(new Route.Target(target.name(), upstreamModel, providers.provider(target.name()),
                     providers.embeddings(target.name()), target.weight(),
-                    providers.reportsStreamUsage(target.name())));
+                    providers.streamUsage(target.name())));
         }
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
         model.defaults().forEach((name, value) -> {

@@ -27,14 +27,14 @@ public class ProviderRegistry {
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
     private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
     private final Map<String, EmbeddingProvider> embeddings = new LinkedHashMap<>();
-    private final Map<String, Boolean> streamUsage = new LinkedHashMap<>();
+    private final Map<String, StreamUsage> streamUsage = new LinkedHashMap<>();
 
     public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, NimProviderFactory nim,
                             OctoProviderFactory octo, MockProviderFactory mock) {
         properties.deployments().forEach((name, settings) -> {
             Deployment deployment = toDeployment(name, settings);
             deployments.put(name, deployment);
-            streamUsage.put(name, settings.streamUsage() || MockProviderFactory.TYPE.equals(settings.type()));
+            streamUsage.put(name, streamUsage(name, settings));
             providers.put(name, switch (deployment.type()) {
                 case OpenAiProviderFactory.TYPE -> {
                     if (deployment.baseUrl() == null) {
@@ -79,9 +79,21 @@ public class ProviderRegistry {
         return embeddings.get(deployment);
     }
 
-    /** Whether the deployment reports usage on a stream when asked with {@code include_usage}. */
-    public boolean reportsStreamUsage(String deployment) {
-        return streamUsage.getOrDefault(deployment, false);
+    /** What the deployment reports of a stream's usage when asked. */
+    public StreamUsage streamUsage(String deployment) {
+        return streamUsage.getOrDefault(deployment, StreamUsage.NONE);
+    }
+
+    private static StreamUsage streamUsage(String name, RoutingProperties.Deployment settings) {
+        if (MockProviderFactory.TYPE.equals(settings.type())) {
+            return StreamUsage.FINAL;
+        }
+        if (settings.continuousUsage() && !settings.streamUsage()) {
+            throw new IllegalStateException("gateway.deployments." + name + ".continuous-usage needs stream-usage"
+                    + " (continuous usage is reported with include_usage)");
+        }
+        return settings.continuousUsage() ? StreamUsage.CONTINUOUS
+                : settings.streamUsage() ? StreamUsage.FINAL : StreamUsage.NONE;
     }
 
     public Deployment deployment(String name) {

@@ -38,9 +38,9 @@ public record Route(String modelId, String ownedBy, ModelType type, ParameterPro
      * @param provider      the chat adapter instance (null for a model that only embeds in process)
      * @param embeddings    the embeddings adapter instance (null where the deployment's type has none)
      * @param weight        its share of the traffic among the route's targets
-     * @param streamUsage   the deployment reports usage on streams when asked
+     * @param streamUsage   what the deployment reports of a stream's usage when asked
      */
     public record Target(String deployment, String upstreamModel, ChatProvider provider,
-                         EmbeddingProvider embeddings, int weight, boolean streamUsage) {
+                         EmbeddingProvider embeddings, int weight, StreamUsage streamUsage) {
     }
 }

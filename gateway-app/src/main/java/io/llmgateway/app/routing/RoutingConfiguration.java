@@ -36,8 +36,8 @@ public class RoutingConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    OctoProviderFactory octoProviderFactory(OpenAiProviderFactory openAi, JsonMapper gatewayJsonMapper) {
-        return new OctoProviderFactory(openAi, gatewayJsonMapper);
+    OctoProviderFactory octoProviderFactory(OpenAiProviderFactory openAi) {
+        return new OctoProviderFactory(openAi);
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package io.llmgateway.app.usage;
 
-import io.llmgateway.app.tokens.TokenCounting;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,9 +22,8 @@ public class UsageConfiguration {
     }
 
     @Bean
-    UsageMeters usageMeters(TokenCounting tokenCounting, JsonMapper gatewayJsonMapper, UsageLedger ledger,
-                            MeterRegistry registry, UsageMetricsProperties properties) {
-        return new UsageMeters(tokenCounting, gatewayJsonMapper, ledger, registry, properties);
+    UsageRecorders usageRecorders(UsageLedger ledger, MeterRegistry registry, UsageMetricsProperties properties) {
+        return new UsageRecorders(ledger, registry, properties);
     }
 
     /** Part of readiness: {@code management.endpoint.health.group.readiness} in application.yml. */

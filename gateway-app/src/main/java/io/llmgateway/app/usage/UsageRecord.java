@@ -39,14 +39,4 @@ public record UsageRecord(String requestId, Instant createdAt, String keyId, Str
     public int totalTokens() {
         return promptTokens + completionTokens;
     }
-
-    /** The record of an embedding request: prompt tokens only, never streamed, nothing logged. */
-    public static UsageRecord embedding(String requestId, Instant createdAt, String keyId, String userId,
-                                        String projectId, String model, String deployment, int promptTokens,
-                                        TokenSource tokenSource, long costPicos, UsageStatus status,
-                                        String errorCode, int latencyMillis, String clientUser) {
-        return new UsageRecord(requestId, createdAt, keyId, userId, projectId, model, deployment, promptTokens, 0,
-                null, tokenSource, costPicos, status, errorCode, null, latencyMillis, null, false, null, clientUser,
-                false, null, null);
-    }
 }

@@ -1,75 +1,66 @@
 package io.llmgateway.app.usage;
 
-import io.llmgateway.app.tokens.TokenCounting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import tools.jackson.databind.json.JsonMapper;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Creates a {@link UsageMeter} per admitted request and receives its record at the end: into the ledger, the
- * reservation settled, and the metrics, named after OpenTelemetry's GenAI conventions
- * ({@code gen_ai.client.token.usage}, {@code gen_ai.server.request.duration},
- * {@code gen_ai.server.time_to_first_token}) and labelled by project, model and deployment.
+ * Opens a {@link UsageRecorder} for each request that reaches admission and takes its record at the end: into the
+ * ledger, and into the metrics, named after OpenTelemetry's GenAI conventions ({@code gen_ai.client.token.usage},
+ * {@code gen_ai.server.request.duration}, {@code gen_ai.server.time_to_first_token}) and labelled by operation,
+ * project, model and deployment.
  */
-public class UsageMeters {
+public class UsageRecorders {
 
-    private final TokenCounting tokenizer;
-    private final JsonMapper json;
     private final UsageLedger ledger;
     private final MeterRegistry registry;
     private final UsageMetricsProperties properties;
     /** Meters are looked up once per label set, not built per request. */
-    private final java.util.concurrent.ConcurrentHashMap<RouteKey, RouteMeters> routes =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
 
-    public UsageMeters(TokenCounting tokenizer, JsonMapper json, UsageLedger ledger, MeterRegistry registry,
-                       UsageMetricsProperties properties) {
-        this.tokenizer = tokenizer;
-        this.json = json;
+    public UsageRecorders(UsageLedger ledger, MeterRegistry registry, UsageMetricsProperties properties) {
         this.ledger = ledger;
         this.registry = registry;
         this.properties = properties;
     }
 
-    /** A meter for one request at admission; its slot in the ledger must be open ({@link UsageLedger#tryOpen}). */
-    public UsageMeter start(MeteredRequest request) {
-        return new UsageMeter(this, request);
+    /**
+     * A recorder for one request, in the ledger's room: a request that the ledger has no room to record (its buffer
+     * is full, or the gateway is stopping) is refused here with the ledger's 503, and leaves no record.
+     */
+    public UsageRecorder open(MeteredRequest request) {
+        if (!ledger.tryOpen()) {
+            throw ledger.refusal();
+        }
+        return new UsageRecorder(this, request);
     }
 
-    TokenCounting tokenizer() {
-        return tokenizer;
-    }
-
-    String promptJson(MeteredRequest request) {
-        return json.writeValueAsString(request.messages());
-    }
-
-    void finished(MeteredRequest request, UsageRecord record) {
+    void finished(UsageRecord record, String operation) {
         ledger.record(record);
-        request.settlement().settle(record.totalTokens(), record.costPicos());
-        measure(record);
+        measure(record, operation);
     }
 
-    private void measure(UsageRecord record) {
+    private void measure(UsageRecord record, String operation) {
         String deployment = record.deployment() == null ? "none" : record.deployment();
-        RouteMeters route = routes.computeIfAbsent(new RouteKey(record.model(), record.projectId(), deployment,
-                properties.callerTags() ? record.userId() : null, properties.callerTags() ? record.keyId() : null),
-                this::routeMeters);
+        RouteMeters route = routes.computeIfAbsent(new RouteKey(operation, record.model(), record.projectId(),
+                deployment, properties.callerTags() ? record.userId() : null,
+                properties.callerTags() ? record.keyId() : null), this::routeMeters);
         String error = record.errorCode() == null ? "none" : record.errorCode();
         route.durations.computeIfAbsent(record.status().wireName() + "\u0000" + error, outcome ->
                 Timer.builder("gen_ai.server.request.duration")
                         .description("Time from receipt to the end of the response, by outcome")
                         .tags(route.tags).tag("gateway.status", record.status().wireName()).tag("error.type", error)
                         .publishPercentileHistogram().register(registry))
-                .record(record.latencyMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                .record(record.latencyMillis(), TimeUnit.MILLISECONDS);
         if (record.status() == UsageStatus.REJECTED) {
             return;
         }
         if (record.ttftMillis() != null) {
-            route.timeToFirstToken.record(record.ttftMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            route.timeToFirstToken.record(record.ttftMillis(), TimeUnit.MILLISECONDS);
         }
         route.inputTokens.record(record.promptTokens());
         route.outputTokens.record(record.completionTokens());
@@ -78,7 +69,7 @@ public class UsageMeters {
 
     /** The meters of one model, project and deployment (and user and key, when labelled), registered once. */
     private RouteMeters routeMeters(RouteKey key) {
-        Tags tags = Tags.of("gen_ai.operation.name", "chat", "gen_ai.request.model", key.model(),
+        Tags tags = Tags.of("gen_ai.operation.name", key.operation(), "gen_ai.request.model", key.model(),
                 "gateway.project", key.project(), "gateway.deployment", key.deployment());
         if (key.user() != null) {
             tags = tags.and("gateway.user", key.user(), "gateway.key", key.key());
@@ -97,16 +88,16 @@ public class UsageMeters {
                         .tags(tags).register(registry));
     }
 
-    private record RouteKey(String model, String project, String deployment, String user, String key) {
+    private record RouteKey(String operation, String model, String project, String deployment, String user, String key) {
     }
 
     private record RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
                                DistributionSummary outputTokens, Counter cost,
-                               java.util.concurrent.ConcurrentHashMap<String, Timer> durations) {
+                               ConcurrentHashMap<String, Timer> durations) {
 
         RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
                     DistributionSummary outputTokens, Counter cost) {
-            this(tags, timeToFirstToken, inputTokens, outputTokens, cost, new java.util.concurrent.ConcurrentHashMap<>());
+            this(tags, timeToFirstToken, inputTokens, outputTokens, cost, new ConcurrentHashMap<>());
         }
     }
 }

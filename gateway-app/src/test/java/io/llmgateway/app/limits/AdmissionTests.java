@@ -71,8 +71,8 @@ class AdmissionTests {
 
         assertThat(ticket).isNotNull();
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
-                .isInstanceOfSatisfying(Admission.Refused.class,
-                        refused -> assertThat(refused.error().code()).isEqualTo("concurrency_limit_exceeded"));
+                .isInstanceOfSatisfying(LimitExceededException.class,
+                        refused -> assertThat(refused.code()).isEqualTo("concurrency_limit_exceeded"));
         ticket.settle(10, 0);
         assertThat(admission.admit(PROJECT, KEY, 10, 0).block(WAIT)).isNotNull();
     }
@@ -102,7 +102,7 @@ class AdmissionTests {
 
         admission.admit(PROJECT, KEY, 50, 0).block(WAIT).settle(50, 0);
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 60, 0).block(WAIT))
-                .isInstanceOf(Admission.Refused.class);
+                .isInstanceOf(LimitExceededException.class);
         assertThat(ledgerQueries).hasValue(1);
 
         // the backend loses its counters (a Redis restart); the ledger has caught up with the 50
@@ -110,7 +110,7 @@ class AdmissionTests {
         spentTokens.set(950);
 
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 60, 0).block(WAIT))
-                .as("seeded again from the ledger, not from zero").isInstanceOf(Admission.Refused.class);
+                .as("seeded again from the ledger, not from zero").isInstanceOf(LimitExceededException.class);
         assertThat(ledgerQueries).hasValue(2);
         assertThat(admission.admit(PROJECT, KEY, 50, 0).block(WAIT)).isNotNull();
     }
@@ -120,12 +120,12 @@ class AdmissionTests {
         Admission admission = admission(new Limits(null, 100L, null, null, null));
 
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 101, 0).block(WAIT))
-                .isInstanceOfSatisfying(Admission.Refused.class, refused -> {
-                    assertThat(refused.error().status()).isEqualTo(400);
-                    assertThat(refused.error().code()).isEqualTo("request_exceeds_limit");
-                    assertThat(refused.error().param()).isEqualTo("max_tokens");
-                    assertThat(refused.error().retryAfter()).isEmpty();
-                    assertThat(refused.error().getMessage()).contains("101", "100", "max_tokens");
+                .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                    assertThat(refused.status()).isEqualTo(400);
+                    assertThat(refused.code()).isEqualTo("request_exceeds_limit");
+                    assertThat(refused.param()).isEqualTo("max_tokens");
+                    assertThat(refused.retryAfter()).isEmpty();
+                    assertThat(refused.getMessage()).contains("101", "100", "max_tokens");
                 });
         assertThat(backend.reserves).hasValue(0);
     }

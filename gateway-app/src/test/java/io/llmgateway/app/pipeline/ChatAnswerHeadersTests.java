@@ -1,4 +1,4 @@
-package io.llmgateway.app.api;
+package io.llmgateway.app.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,17 +8,17 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class MillisTextTests {
+class ChatAnswerHeadersTests {
 
     @Test
     void writesMillisecondsWithThreeDecimalsRoundedHalfUpToTheMicrosecond() {
-        assertThat(MillisText.of(0)).isEqualTo("0.000");
-        assertThat(MillisText.of(499)).isEqualTo("0.000");
-        assertThat(MillisText.of(500)).isEqualTo("0.001");
-        assertThat(MillisText.of(412_345)).isEqualTo("0.412");
-        assertThat(MillisText.of(7_060_000)).isEqualTo("7.060");
-        assertThat(MillisText.of(1_999_999_500L)).isEqualTo("2000.000");
-        assertThat(MillisText.of(-5)).isEqualTo("0.000");
+        assertThat(ChatAnswerHeaders.millis(0)).isEqualTo("0.000");
+        assertThat(ChatAnswerHeaders.millis(499)).isEqualTo("0.000");
+        assertThat(ChatAnswerHeaders.millis(500)).isEqualTo("0.001");
+        assertThat(ChatAnswerHeaders.millis(412_345)).isEqualTo("0.412");
+        assertThat(ChatAnswerHeaders.millis(7_060_000)).isEqualTo("7.060");
+        assertThat(ChatAnswerHeaders.millis(1_999_999_500L)).isEqualTo("2000.000");
+        assertThat(ChatAnswerHeaders.millis(-5)).isEqualTo("0.000");
     }
 
     @Test
@@ -29,7 +29,7 @@ class MillisTextTests {
             long nanos = random.nextLong(1L << random.nextInt(1, 41));
             String exact = BigDecimal.valueOf(nanos).movePointLeft(6).setScale(3, RoundingMode.HALF_UP)
                     .toPlainString();
-            assertThat(MillisText.of(nanos)).as("%d ns", nanos).isEqualTo(exact)
+            assertThat(ChatAnswerHeaders.millis(nanos)).as("%d ns", nanos).isEqualTo(exact)
                     .isEqualTo(String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0));
         }
     }

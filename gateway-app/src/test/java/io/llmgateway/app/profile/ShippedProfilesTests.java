@@ -22,6 +22,7 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,7 +57,8 @@ class ShippedProfilesTests {
     /** The profile applied, then, with a context length, the prompt counted and checked as the gateway does. */
     private static RequestProfiler.Profiled apply(String profile, String messages, String fields, Integer context) {
         String body = "{\"model\":\"m\",\"messages\":" + messages + (fields.isEmpty() ? "" : "," + fields) + "}";
-        RequestProfiler.Profiled profiled = profiler.apply(JSON.readValue(body, ChatCompletionRequest.class),
+        ObjectNode tree = (ObjectNode) JSON.readTree(body);
+        RequestProfiler.Profiled profiled = profiler.apply(JSON.treeToValue(tree, ChatCompletionRequest.class), tree,
                 profiles.get(profile), Map.of(), context);
         if (context != null) {
             RequestProfiler.checkPromptFits(profiled.request(),
@@ -132,9 +134,9 @@ class ShippedProfilesTests {
 
     @Test
     void routeDefaultsSitBetweenTheRequestAndTheProfile() {
-        ChatCompletionRequest request = JSON.readValue("{\"model\":\"m\",\"messages\":" + USER + "}",
-                ChatCompletionRequest.class);
-        JsonNode sent = JSON.valueToTree(profiler.apply(request, profiles.get("nim-phi"),
+        ObjectNode tree = (ObjectNode) JSON.readTree("{\"model\":\"m\",\"messages\":" + USER + "}");
+        ChatCompletionRequest request = JSON.treeToValue(tree, ChatCompletionRequest.class);
+        JsonNode sent = JSON.valueToTree(profiler.apply(request, tree, profiles.get("nim-phi"),
                 Map.of("temperature", JSON.readTree("0.9")), null).request());
         assertThat(sent.path("temperature").doubleValue()).isEqualTo(0.9);
         assertThat(sent.path("top_p").doubleValue()).isEqualTo(0.7);

@@ -38,7 +38,7 @@ class ModelRouterTests {
         OpenAiProviderFactory openAi = new OpenAiProviderFactory(GatewayJson.mapper(),
                 OpenAiProviderFactory.PoolSettings.DEFAULTS);
         ProviderRegistry providers = new ProviderRegistry(routing, openAi, new NimProviderFactory(openAi),
-                new OctoProviderFactory(openAi, GatewayJson.mapper()), new MockProviderFactory(TokenCounter.cl100k()));
+                new OctoProviderFactory(openAi), new MockProviderFactory(TokenCounter.cl100k()));
         return new ModelRouter(routing, providers, new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
                 GatewayJson.mapper(), locals);
     }

@@ -44,8 +44,8 @@ class UsageLedgerTests {
     }
 
     private static UsageRecord record(String id) {
-        return UsageRecord.embedding(id, Instant.now(), "key", "user", "project", "model", "deployment", 3,
-                TokenSource.UPSTREAM, 0, UsageStatus.OK, null, 5, null);
+        return new UsageRecord(id, Instant.now(), "key", "user", "project", "model", "deployment", 3, 0, null,
+                TokenSource.UPSTREAM, 0, UsageStatus.OK, null, null, 5, null, false, null, null, false, null, null);
     }
 
     private static UsageLedger ledger(UsageWriter writer, Duration writeTimeout, Duration shutdownTimeout) {

@@ -2,6 +2,7 @@ package io.llmgateway.core.error;
 
 import io.llmgateway.core.protocol.ErrorBody;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,22 @@ public class GatewayException extends RuntimeException {
     /** How long the client should wait before retrying, for the {@code Retry-After} header. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /** Headers the error answer carries besides {@code Retry-After} (a limit's {@code x-ratelimit-*}). */
+    public Map<String, String> headers() {
+        return Map.of();
+    }
+
+    /**
+     * The code a failure is recorded under in the usage ledger and the metrics: a gateway failure's code (or its
+     * type when it has none); {@code internal_error} for anything else.
+     */
+    public static String codeOf(Throwable failure) {
+        if (failure instanceof GatewayException gateway) {
+            return gateway.code != null ? gateway.code : gateway.type.wireName();
+        }
+        return "internal_error";
     }
 
     /** The OpenAI error body for this failure. */

@@ -40,28 +40,39 @@ public final class RequestProfiler {
     }
 
     /**
-     * The completed request and the parameters dropped from it.
+     * Checks the request and completes its JSON in place: {@code body} is the client's body (the JSON {@code request}
+     * was read from), changed only where the profile drops a parameter or fills a default, so that what goes upstream
+     * keeps the client's fields and their order.
      *
+     * @param request        the typed request, read from {@code body}
+     * @param body           the client's JSON, changed in place
      * @param routeDefaults  defaults of the route, over the profile's
      * @param contextLength  the model's context length in tokens, or null when unknown
+     * @return the completed request (read again from {@code body} only when something changed) and what was dropped
      */
-    public Profiled apply(ChatCompletionRequest request, ParameterProfile profile, Map<String, JsonNode> routeDefaults,
-                          Integer contextLength) {
-        ObjectNode body = json.valueToTree(request);
+    public Profiled apply(ChatCompletionRequest request, ObjectNode body, ParameterProfile profile,
+                          Map<String, JsonNode> routeDefaults, Integer contextLength) {
         List<String> dropped = new ArrayList<>();
+        boolean changed = false;
         for (String name : new ArrayList<>(body.propertyNames())) {
             if (ALWAYS_ACCEPTED.contains(name) || !KNOWN.contains(name)) {
                 continue;
             }
+            JsonNode value = body.get(name);
             ParameterRule rule = profile.parameters().get(name);
             if (rule == null) {
                 ParameterProfile.UnsupportedPolicy policy = profile.policyFor(name);
                 if (policy == ParameterProfile.UnsupportedPolicy.PASS) {
                     continue;
                 }
-                if (policy == ParameterProfile.UnsupportedPolicy.DROP) {
+                if (value.isNull()) {
+                    // an explicit null asks for nothing: removed without a word, whatever the policy
+                    body.remove(name);
+                    changed = true;
+                } else if (policy == ParameterProfile.UnsupportedPolicy.DROP) {
                     body.remove(name);
                     dropped.add(name);
+                    changed = true;
                 } else {
                     throw InvalidRequestException.invalidParameter(name,
                             "The parameter '" + name + "' is not supported by the model '" + request.model()
@@ -69,10 +80,10 @@ public final class RequestProfiler {
                 }
                 continue;
             }
-            check(name, body.get(name), rule, body);
+            check(name, value, rule, body);
         }
-        boolean changed = !dropped.isEmpty();
-        if (profile.maxCompletionTokensWins() && body.has("max_completion_tokens") && body.has("max_tokens")) {
+        if (profile.maxCompletionTokensWins() && hasValue(body, "max_completion_tokens")
+                && hasValue(body, "max_tokens")) {
             body.set("max_tokens", body.get("max_completion_tokens"));
             changed = true;
         }
@@ -85,6 +96,10 @@ public final class RequestProfiler {
         // the tree goes back into a record only when something changed: most requests pass as they came
         ChatCompletionRequest completed = changed ? json.treeToValue(body, ChatCompletionRequest.class) : request;
         return new Profiled(completed, List.copyOf(dropped));
+    }
+
+    private static boolean hasValue(ObjectNode body, String name) {
+        return !isMissing(body, name);
     }
 
     /** Whether the gateway knows this parameter by name (a typo in a profile or route default is not). */
@@ -162,7 +177,7 @@ public final class RequestProfiler {
             String name = entry.getKey();
             JsonNode defaultValue = entry.getValue().defaultValue();
             if (defaultValue == null || !isMissing(body, name)
-                    || (name.equals("max_tokens") && body.has("max_completion_tokens"))) {
+                    || (name.equals("max_tokens") && hasValue(body, "max_completion_tokens"))) {
                 continue;
             }
             body.set(name, defaultValue);
@@ -241,11 +256,12 @@ public final class RequestProfiler {
     }
 
     private static void checkMaxTokens(ObjectNode body, int contextLength) {
-        JsonNode limit = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        boolean completionTokens = hasValue(body, "max_completion_tokens");
+        JsonNode limit = completionTokens ? body.get("max_completion_tokens") : body.get("max_tokens");
         if (limit == null || !limit.isNumber()) {
             return;
         }
-        String param = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        String param = completionTokens ? "max_completion_tokens" : "max_tokens";
         if (!limit.canConvertToInt() || limit.intValue() >= contextLength - 1) {
             throw InvalidRequestException.invalidParameter(param,
                     "Invalid value for '" + param + "': it must be in [1, " + (contextLength - 1)

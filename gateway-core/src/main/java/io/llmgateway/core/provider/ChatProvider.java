@@ -1,23 +1,23 @@
 package io.llmgateway.core.provider;
 
-import io.llmgateway.core.protocol.ChatCompletion;
-import io.llmgateway.core.protocol.ChatCompletionChunk;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.answer.ScannedAnswer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * One provider deployment, seen by the gateway: a chat completion as one JSON answer or as a stream of chunks.
+ * One provider deployment, seen by the gateway: a chat completion as one JSON answer or as a stream of chunks, each
+ * the upstream's own bytes with what the gateway meters read from them ({@link ScannedAnswer}).
  *
- * <p>The request is already addressed to the upstream's model name. Implementations signal failures as
- * {@link io.llmgateway.core.error.UpstreamException}s, emit chunks as they arrive (no buffering), and release the
- * upstream request when the subscriber cancels.
+ * <p>The call is already addressed to the upstream's model name. Implementations signal failures as
+ * {@link io.llmgateway.core.error.UpstreamException}s (an answer that is not a chat completion, or a chunk that is
+ * not a chunk, included), emit chunks as they arrive (no buffering), and release the upstream request when the
+ * subscriber cancels.
  */
 public interface ChatProvider {
 
-    /** A non-streamed completion ({@code stream} is false in the request). */
-    Mono<ChatCompletion> complete(ChatCompletionRequest request);
+    /** A non-streamed completion: a {@code chat.completion} with at least one choice with a message. */
+    Mono<ScannedAnswer> complete(UpstreamCall call);
 
-    /** A streamed completion ({@code stream} is true in the request); ends after the last chunk. */
-    Flux<ChatCompletionChunk> stream(ChatCompletionRequest request);
+    /** A streamed completion: its {@code chat.completion.chunk}s; ends after the last one. */
+    Flux<ScannedAnswer> stream(UpstreamCall call);
 }

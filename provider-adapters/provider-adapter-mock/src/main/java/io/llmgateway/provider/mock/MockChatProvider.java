@@ -1,6 +1,9 @@
 package io.llmgateway.provider.mock;
 
 import com.knuddels.jtokkit.api.IntArrayList;
+import io.llmgateway.core.answer.AnswerScanner;
+import io.llmgateway.core.answer.ScannedAnswer;
+import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -8,6 +11,7 @@ import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.protocol.Usage;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +26,7 @@ import java.util.stream.IntStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A deterministic in-process model: it answers with the text of the last {@code user} message, streamed one
@@ -41,6 +46,8 @@ public final class MockChatProvider implements ChatProvider {
     /** Prompts up to this many characters are answered on the caller's thread (a millisecond of work). */
     private static final long INLINE_PROMPT_CHARS = 16_384;
 
+    private static final JsonMapper JSON = GatewayJson.mapper();
+
     private final Deployment deployment;
     private final TokenCounter tokens;
     private final MockOptions options;
@@ -52,22 +59,24 @@ public final class MockChatProvider implements ChatProvider {
     }
 
     @Override
-    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
-        Mono<ChatCompletion> completion = Mono.fromSupplier(() -> {
+    public Mono<ScannedAnswer> complete(UpstreamCall call) {
+        ChatCompletionRequest request = call.request();
+        Mono<ScannedAnswer> completion = Mono.fromSupplier(() -> {
             Answer answer = answer(request);
             List<ChatCompletion.Choice> choices = IntStream.range(0, choices(request))
                     .mapToObj(i -> new ChatCompletion.Choice(i, ChatMessage.of("assistant", answer.text()),
                             answer.finishReason(), null, null))
                     .toList();
-            return new ChatCompletion(id(request), ChatCompletion.OBJECT, Instant.now().getEpochSecond(),
-                    request.model(), choices, answer.usage(choices.size()), "fp_mock", null, null);
+            return wire(new ChatCompletion(id(request), ChatCompletion.OBJECT, Instant.now().getEpochSecond(),
+                    call.model(), choices, answer.usage(choices.size()), "fp_mock", null, null));
         });
         return isLong(request) ? completion.subscribeOn(Schedulers.boundedElastic()) : completion;
     }
 
     @Override
-    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
-        Flux<ChatCompletionChunk> stream = Flux.defer(() -> {
+    public Flux<ScannedAnswer> stream(UpstreamCall call) {
+        ChatCompletionRequest request = call.request().withModel(call.model());
+        Flux<ScannedAnswer> stream = Flux.defer(() -> {
             Answer answer = answer(request);
             int n = choices(request);
             String id = id(request);
@@ -88,14 +97,19 @@ public final class MockChatProvider implements ChatProvider {
                         new ChatMessage(null, null, null, null, null, null, null, null, null),
                         answer.finishReason()));
             }
-            if (request.wantsStreamUsage()) {
+            if (call.includeUsage()) {
                 chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, request.model(),
                         List.of(), answer.usage(n), "fp_mock", null, null));
             }
-            Flux<ChatCompletionChunk> flux = Flux.fromIterable(chunks);
+            Flux<ScannedAnswer> flux = Flux.fromIterable(chunks).map(MockChatProvider::wire);
             return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
         });
         return isLong(request) ? stream.subscribeOn(Schedulers.boundedElastic()) : stream;
+    }
+
+    /** The answer as an upstream would send it: its JSON bytes. */
+    private static ScannedAnswer wire(Object answer) {
+        return AnswerScanner.scan(JSON.writeValueAsBytes(answer));
     }
 
     private static boolean isLong(ChatCompletionRequest request) {

@@ -1,14 +1,13 @@
 package io.llmgateway.provider.nim;
 
+import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.GatewayException;
-import io.llmgateway.core.protocol.ChatCompletion;
-import io.llmgateway.core.protocol.ChatCompletionChunk;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import java.net.URI;
 import reactor.core.publisher.Flux;
@@ -70,12 +69,12 @@ public class NimProviderFactory {
         }
 
         @Override
-        public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+        public Mono<ScannedAnswer> complete(UpstreamCall call) {
             return Mono.error(this::error);
         }
 
         @Override
-        public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+        public Flux<ScannedAnswer> stream(UpstreamCall call) {
             return Flux.error(this::error);
         }
 

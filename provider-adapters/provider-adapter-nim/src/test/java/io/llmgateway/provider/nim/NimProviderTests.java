@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.json.GatewayJson;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
+import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.ChatProviderContract;
 import io.llmgateway.testsupport.OpenAiFixtures;
@@ -31,10 +31,10 @@ class NimProviderTests extends ChatProviderContract {
     @Test
     void badSeedAndTheContextRoleReachNvidiaAsTheyAre() {
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion(upstreamModel(), "ok", 5, 1)));
-        ChatCompletionRequest request = GatewayJson.mapper().readValue("""
+        UpstreamCall request = call("""
                 {"model":"upstream-model","messages":[{"role":"system","content":"s"},
                  {"role":"context","content":"Paris is in France."},{"role":"user","content":"Where is Paris?"}],
-                 "bad":["London"],"seed":42}""", ChatCompletionRequest.class);
+                 "bad":["London"],"seed":42}""");
         StepVerifier.create(provider().complete(request)).expectNextCount(1).expectComplete().verify(LIMIT);
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("messages").get(1).path("role").stringValue()).isEqualTo("context");
@@ -46,7 +46,7 @@ class NimProviderTests extends ChatProviderContract {
     void withoutAKeyAValidRequestIs503NamingTheSetting() {
         ChatProvider unconfigured = factory.create(new Deployment("nvidia-phi", "nim", null, Secret.NONE,
                 "microsoft/phi-3.5-moe-instruct", Timeouts.DEFAULTS));
-        StepVerifier.create(unconfigured.stream(request(true)))
+        StepVerifier.create(chunks(unconfigured.stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((GatewayException) error).status()).isEqualTo(503);
                     assertThat(error.getMessage()).contains("NVIDIA_API_KEY");

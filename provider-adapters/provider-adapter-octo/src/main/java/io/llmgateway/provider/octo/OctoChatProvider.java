@@ -1,14 +1,13 @@
 package io.llmgateway.provider.octo;
 
+import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.protocol.ChatCompletion;
-import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
+import io.llmgateway.core.provider.UpstreamCall;
 import java.util.TreeSet;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,29 +26,28 @@ public final class OctoChatProvider implements ChatProvider {
 
     private final ChatProvider transport;
     private final OctoOptions options;
-    private final JsonMapper json;
 
-    public OctoChatProvider(ChatProvider transport, OctoOptions options, JsonMapper json) {
+    public OctoChatProvider(ChatProvider transport, OctoOptions options) {
         this.transport = transport;
         this.options = options;
-        this.json = json;
     }
 
     @Override
-    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
-        return Mono.defer(() -> transport.complete(adapt(request)));
+    public Mono<ScannedAnswer> complete(UpstreamCall call) {
+        return Mono.defer(() -> transport.complete(adapt(call)));
     }
 
     @Override
-    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
-        return Flux.defer(() -> transport.stream(adapt(request)));
+    public Flux<ScannedAnswer> stream(UpstreamCall call) {
+        return Flux.defer(() -> transport.stream(adapt(call)));
     }
 
-    ChatCompletionRequest adapt(ChatCompletionRequest request) {
-        if (request.peft() == null && request.loglikelihood() == null && request.logPrompt() == null) {
-            return request;
+    UpstreamCall adapt(UpstreamCall call) {
+        ChatCompletionRequest request = call.request();
+        if (request.peft() == null && request.loglikelihood() == null && !call.body().has("log_prompt")) {
+            return call;
         }
-        ObjectNode body = json.valueToTree(request);
+        ObjectNode body = call.copyOfBody();
         if (request.peft() != null) {
             String model = options.peftModels().get(request.peft());
             if (model == null) {
@@ -64,6 +62,6 @@ public final class OctoChatProvider implements ChatProvider {
         }
         body.remove("loglikelihood");
         body.remove("log_prompt");
-        return json.treeToValue(body, ChatCompletionRequest.class);
+        return call.withBody(body);
     }
 }

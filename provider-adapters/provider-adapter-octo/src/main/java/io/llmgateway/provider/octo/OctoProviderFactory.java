@@ -4,7 +4,6 @@ import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds {@link OctoChatProvider}s on the OpenAI transport; deployments of type {@value #TYPE}. Their embeddings
@@ -16,16 +15,13 @@ public class OctoProviderFactory {
     public static final String TYPE = "octo";
 
     private final OpenAiProviderFactory transport;
-    private final JsonMapper json;
 
-    public OctoProviderFactory(OpenAiProviderFactory transport, JsonMapper json) {
+    public OctoProviderFactory(OpenAiProviderFactory transport) {
         this.transport = transport;
-        this.json = json;
     }
 
     public ChatProvider create(Deployment deployment, OctoOptions options) {
-        return new OctoChatProvider(transport.create(deployment), options == null ? OctoOptions.DEFAULTS : options,
-                json);
+        return new OctoChatProvider(transport.create(deployment), options == null ? OctoOptions.DEFAULTS : options);
     }
 
     /** The deployment's embeddings; chat and embeddings of one deployment share its connection pool. */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.ChatProviderContract;
 import io.llmgateway.testsupport.OpenAiFixtures;
@@ -22,17 +22,16 @@ import tools.jackson.databind.JsonNode;
 class OctoChatProviderTests extends ChatProviderContract {
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS),
-            GatewayJson.mapper());
+            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
 
     @Override
     protected ChatProvider create(Deployment deployment) {
         return factory.create(deployment, new OctoOptions(Map.of("support-bot", "llama-3-8b-support-lora")));
     }
 
-    private static ChatCompletionRequest octo(String fields) {
-        return GatewayJson.mapper().readValue("{\"model\":\"upstream-model\",\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"hi\"}]," + fields + "}", ChatCompletionRequest.class);
+    private static UpstreamCall octo(String fields) {
+        return call("{\"model\":\"upstream-model\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]," + fields + "}");
     }
 
     @Test
@@ -77,7 +76,7 @@ class OctoChatProviderTests extends ChatProviderContract {
                 + "\"logprobs\":{\"content\":[{\"token\":\"x\",\"logprob\":-0.1,\"top_logprobs\":[]}]},"
                 + "\"finish_reason\":null}]}\n\n";
         upstream.enqueue(Reply.sse(Duration.ZERO, List.of(toolDelta, OpenAiFixtures.DONE)));
-        StepVerifier.create(provider().stream(octo("\"stream\":true")))
+        StepVerifier.create(chunks(provider().stream(octo("\"stream\":true"))))
                 .assertNext(chunk -> {
                     var choice = chunk.choices().get(0);
                     assertThat(choice.index()).isEqualTo(1);

@@ -30,8 +30,7 @@ class OctoEmbeddingTests {
     private static final String MODEL = "intfloat/e5-mistral-7b-instruct";
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS),
-            GatewayJson.mapper());
+            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
     private FakeUpstream upstream;
 
     @BeforeEach

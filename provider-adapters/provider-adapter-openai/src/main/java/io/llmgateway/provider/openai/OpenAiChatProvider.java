@@ -1,11 +1,11 @@
 package io.llmgateway.provider.openai;
 
+import io.llmgateway.core.answer.AnswerScanner;
+import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.protocol.ChatCompletion;
-import io.llmgateway.core.protocol.ChatCompletionChunk;
-import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.internal.BoundedBody;
 import io.llmgateway.provider.openai.internal.StreamTimeout;
 import io.llmgateway.provider.openai.internal.TransportErrors;
@@ -25,7 +25,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,10 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  * A deployment that speaks OpenAI's chat-completions API: OpenAI itself, NVIDIA's hosted API, vLLM-class engines.
  *
  * <p>It calls the upstream with Reactor Netty's {@link HttpClient} directly, on the deployment's connection pool:
- * this is the gateway's hottest path, and without {@code WebClient}'s request and response wrappers a call allocates
- * about a tenth less (bench/README.md, session 8). Streams are decoded event by event as bytes arrive and each chunk is
- * emitted at once. Cancelling the returned {@link Flux} closes the upstream connection. Every failure is an
- * {@link UpstreamException}.
+ * this is the gateway's hottest path, and {@code WebClient}'s request and response wrappers cost allocations on
+ * every call. The request body is the call's JSON as it is; answers are scanned, not parsed into objects
+ * ({@link AnswerScanner}), and passed on as the upstream's bytes. Streams are decoded event by event as bytes arrive
+ * and each chunk is emitted at once. Cancelling the returned {@link Flux} closes the upstream connection. Every
+ * failure is an {@link UpstreamException}.
  */
 public class OpenAiChatProvider implements ChatProvider {
 
@@ -82,10 +82,10 @@ public class OpenAiChatProvider implements ChatProvider {
     }
 
     @Override
-    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+    public Mono<ScannedAnswer> complete(UpstreamCall call) {
         return completions.post()
                 .uri(chatUri)
-                .send(body(request))
+                .send(body(call))
                 .response((response, body) -> isError(response)
                         ? error(response, body)
                         : read(response, body).map(this::readCompletion))
@@ -95,12 +95,12 @@ public class OpenAiChatProvider implements ChatProvider {
     }
 
     @Override
-    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+    public Flux<ScannedAnswer> stream(UpstreamCall call) {
         return Flux.defer(() -> {
             AtomicBoolean started = new AtomicBoolean();
             return streams.post()
                     .uri(chatUri)
-                    .send(body(request))
+                    .send(body(call))
                     .response((response, body) -> isError(response)
                             ? this.<SseEvent>error(response, body).flux()
                             : SseDecoder.decode(body, maxEventBytes, maxResponseBytes))
@@ -115,9 +115,9 @@ public class OpenAiChatProvider implements ChatProvider {
         });
     }
 
-    /** The request's JSON, written when the call is made (again on a retry). */
-    private Mono<ByteBuf> body(ChatCompletionRequest request) {
-        return Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(request)));
+    /** The call's JSON, written when the call is made (again on a retry). */
+    private Mono<ByteBuf> body(UpstreamCall call) {
+        return Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(call.body())));
     }
 
     private static boolean isError(HttpClientResponse response) {
@@ -143,68 +143,42 @@ public class OpenAiChatProvider implements ChatProvider {
     }
 
     /**
-     * The answer as a completion; a 200 whose body is not one (no {@code choices}, a choice without a
-     * {@code message}) is an invalid response, never a success to pass on and bill.
+     * The answer, scanned; a 200 whose body is not a chat completion (not a JSON object, no {@code choices}, a choice
+     * without a {@code message}) is an invalid response, never a success to pass on and bill.
      */
-    private ChatCompletion readCompletion(byte[] body) {
-        ChatCompletion completion;
+    private ScannedAnswer readCompletion(byte[] body) {
+        ScannedAnswer answer;
         try {
-            completion = json.readValue(body, ChatCompletion.class);
-        } catch (JacksonException e) {
+            answer = AnswerScanner.scan(body);
+        } catch (AnswerScanner.NotAnObjectException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "the body is not a chat completion");
         }
-        if (completion == null || completion.choices() == null || completion.choices().isEmpty()
-                || completion.choices().stream().anyMatch(choice -> choice == null || choice.message() == null)) {
+        if (answer.choices() <= 0 || answer.choicesWithMessage() != answer.choices()) {
             throw UpstreamException.invalidResponse(deployment.name(),
                     "the body is not a chat completion (it has no choices with a message)");
         }
-        return completion;
+        return answer;
     }
 
     /**
-     * An event's chunk, read straight from its UTF-8 bytes into the record: one pass per event, with no text in
-     * between. An error event ({@code event: error}, or an {@code error} field), or data that is not a chunk, goes
-     * the slow way, which says what was wrong.
+     * An event's chunk, scanned in one pass over its UTF-8 bytes. An error event ({@code event: error}, or an
+     * {@code error} field) fails the stream with the upstream's error; data that is not a chunk is an invalid
+     * response.
      */
-    private ChatCompletionChunk readChunk(SseEvent event) {
-        if (!"error".equals(event.event())) {
-            ChatCompletionChunk chunk = null;
-            try {
-                chunk = json.readValue(event.utf8Data(), ChatCompletionChunk.class);
-            } catch (JacksonException e) {
-                // readChunkFromTree below names the failure
-            }
-            if (chunk != null && !chunk.extra().containsKey("error")) {
-                return checked(chunk);
-            }
-        }
-        return readChunkFromTree(event);
-    }
-
-    private ChatCompletionChunk readChunkFromTree(SseEvent event) {
-        JsonNode node;
+    private ScannedAnswer readChunk(SseEvent event) {
+        ScannedAnswer chunk;
         try {
-            node = json.readTree(event.utf8Data());
-        } catch (JacksonException e) {
+            chunk = AnswerScanner.scan(event.utf8Data());
+        } catch (AnswerScanner.NotAnObjectException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "an event's data is not JSON");
         }
-        if (node.has("error") || "error".equals(event.event())) {
+        if (chunk.isError() || "error".equals(event.event())) {
+            JsonNode node = json.readTree(event.utf8Data());
             throw errors.fromStreamEvent(deployment.name(), node);
         }
-        ChatCompletionChunk chunk;
-        try {
-            chunk = json.treeToValue(node, ChatCompletionChunk.class);
-        } catch (JacksonException e) {
+        if (chunk.choices() < 0 && !chunk.hasUsage()) {
+            // neither a list of choices nor a usage
             throw UpstreamException.invalidResponse(deployment.name(), "an event is not a chat.completion.chunk");
-        }
-        return checked(chunk);
-    }
-
-    /** A chunk carries choices (possibly none) or usage; anything else is not a chunk. */
-    private ChatCompletionChunk checked(ChatCompletionChunk chunk) {
-        if (chunk == null || chunk.choices() == null && chunk.usage() == null) {
-            throw UpstreamException.invalidResponse(deployment.name(), "an event is not a chat.completion.chunk"
-                    + " (it has neither choices nor usage)");
         }
         return chunk;
     }

@@ -41,7 +41,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
         // 16 KB pieces of one line that never ends, for as long as the client reads
         String piece = "x".repeat(16 * 1024);
         upstream.enqueue(Reply.sseForever(Duration.ofMillis(5), i -> i == 0 ? "data: {\"a\":\"" + piece : piece));
-        StepVerifier.create(withLimits(16 * 1024 * 1024, 64 * 1024).stream(request(true)))
+        StepVerifier.create(chunks(withLimits(16 * 1024 * 1024, 64 * 1024).stream(request(true))))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("longer than 65536 bytes"))
                 .verify(LIMIT);
@@ -51,7 +51,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     void aStreamLongerThanTheAnswerLimitFailsThoughEachEventIsSmall() {
         upstream.enqueue(Reply.sseForever(Duration.ofMillis(5),
                 i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "y".repeat(1000))));
-        StepVerifier.create(withLimits(64 * 1024, 4096).stream(request(true)))
+        StepVerifier.create(chunks(withLimits(64 * 1024, 4096).stream(request(true))))
                 .thenConsumeWhile(chunk -> true)
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("event stream is longer than 65536 bytes"))
@@ -62,7 +62,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     void anAnswerLargerThanTheLimitIsAnInvalidResponseWhetherItsLengthWasAnnouncedOrNot() {
         String completion = OpenAiFixtures.completion(upstreamModel(), "x".repeat(500), 7, 2);
         upstream.enqueue(Reply.json(200, completion));
-        StepVerifier.create(withAnswersUpTo(400).complete(request(false)))
+        StepVerifier.create(completion(withAnswersUpTo(400).complete(request(false))))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("larger than 400 bytes"))
                 .verify(LIMIT);
@@ -70,7 +70,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
         // no Content-Length: the body arrives in pieces, and the limit is found while it is read
         upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
                 completion.substring(300))));
-        StepVerifier.create(withAnswersUpTo(400).complete(request(false)))
+        StepVerifier.create(completion(withAnswersUpTo(400).complete(request(false))))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("larger than 400 bytes"))
                 .verify(LIMIT);
@@ -81,7 +81,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
         String completion = OpenAiFixtures.completion(upstreamModel(), "y".repeat(500), 7, 2);
         upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
                 completion.substring(300))));
-        StepVerifier.create(withAnswersUpTo(completion.length()).complete(request(false)))
+        StepVerifier.create(completion(withAnswersUpTo(completion.length()).complete(request(false))))
                 .assertNext(answer -> assertThat(answer.choices().get(0).message().text())
                         .isEqualTo("y".repeat(500)))
                 .expectComplete()
@@ -91,7 +91,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     @Test
     void anErrorStatusKeepsItsStatusWhenItsBodyIsTooLargeToRead() {
         upstream.enqueue(Reply.json(429, "{\"error\":{\"message\":\"" + "z".repeat(600) + "\"}}"));
-        StepVerifier.create(withAnswersUpTo(100).complete(request(false)))
+        StepVerifier.create(completion(withAnswersUpTo(100).complete(request(false))))
                 .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(429))
                 .verify(LIMIT);
     }

@@ -1,0 +1,280 @@
+package io.llmgateway.app.pipeline;
+
+import io.llmgateway.app.tokens.TokenCounting;
+import io.llmgateway.app.usage.Price;
+import io.llmgateway.app.usage.TokenSource;
+import io.llmgateway.app.usage.UsageRecorder;
+import io.llmgateway.app.usage.UsageStatus;
+import io.llmgateway.app.usage.UsageTokens;
+import io.llmgateway.core.answer.AnswerEditor;
+import io.llmgateway.core.answer.ScannedAnswer;
+import io.llmgateway.core.error.GatewayException;
+import io.llmgateway.core.error.UpstreamException;
+import io.llmgateway.core.json.GatewayJson;
+import java.nio.charset.StandardCharsets;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Meters one admitted chat request's answer on its way to the client and ends it in its {@link UsageRecorder},
+ * whatever the end: the last chunk, an error, or the client going away. The answer passes as the upstream's bytes;
+ * only the model id (the public one), the {@code cost} in the usage and the sources of retrieval are changed or added.
+ *
+ * <p>Tokens are the upstream's {@code usage} when it reported one. Otherwise they are counted with the tokenizer:
+ * the prompt as sent, and the completion text <em>delivered to the client</em>, so a stream cancelled half-way is
+ * billed for the prompt and for what was streamed up to then. Only what reached a model is billed: a request that no
+ * upstream took (every circuit open, a refused connection) or that an upstream refused with an error status before
+ * any output costs nothing; one cancelled or timed out while an upstream worked on it costs its prompt. A long
+ * completion is counted off the event loop ({@link TokenCounting}).
+ */
+final class ChatMeter {
+
+    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final byte[] EVENT_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final UsageRecorder recorder;
+    private final TokenCounting tokenizer;
+    private final int promptTokens;
+    private final boolean logPrompt;
+    private final byte[] model;
+    private final byte[] ragMember;
+    private final StringBuilder delivered = new StringBuilder();
+    private volatile ScannedAnswer upstreamUsage;
+    private volatile ScannedAnswer firstDelivered;
+    private volatile String finishReason;
+    private volatile long callStartedNanos;
+    private volatile long answerNanos;
+    private volatile long firstChunkNanos;
+    /** Whether any chunk or answer reached the client. */
+    private volatile boolean delivering;
+
+    ChatMeter(UsageRecorder recorder, TokenCounting tokenizer, ChatCall call) {
+        this.recorder = recorder;
+        this.tokenizer = tokenizer;
+        this.promptTokens = call.promptTokens();
+        this.logPrompt = call.logPrompt();
+        this.model = AnswerEditor.jsonString(call.publicModel());
+        this.ragMember = call.rag() == null ? null : member("rag", call.rag());
+    }
+
+    /** The deployment about to be called (the last one called is the one that served). */
+    void calling(String deployment) {
+        recorder.calling(deployment);
+        callStartedNanos = System.nanoTime();
+    }
+
+    /**
+     * The time the gateway itself added until now, in nanoseconds: everything since the request's first byte except
+     * the last upstream call's wait for its answer (or first chunk).
+     */
+    long overheadNanos() {
+        long now = System.nanoTime();
+        long answered = answerNanos != 0 ? answerNanos : firstChunkNanos;
+        long upstream = callStartedNanos != 0 && answered != 0 ? answered - callStartedNanos : 0;
+        return Math.max(0, now - recorder.request().startedNanos() - upstream);
+    }
+
+    /**
+     * The completion as the client gets it, with its {@code usage} (counted by the tokenizer when the upstream sent
+     * none) and its cost; recorded when it completes, fails or is cancelled.
+     */
+    Mono<byte[]> completion(Mono<ScannedAnswer> completion) {
+        return completion
+                .flatMap(answer -> {
+                    answerNanos = System.nanoTime();
+                    delivering = true;
+                    if (answer.hasUsage()) {
+                        upstreamUsage = answer;
+                    }
+                    finishReason = answer.finishReason();
+                    append(answer.text());
+                    return tokensAtEnd(null, false).map(tokens -> {
+                        finish(UsageStatus.OK, null, tokens);
+                        byte[] cost = cost(tokens);
+                        return AnswerEditor.of(answer).model(model).costInUsage(cost)
+                                .usageIfMissing(usageJson(tokens, cost)).addFields(ragMember).toBytes();
+                    });
+                })
+                .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        finishLater(UsageStatus.CANCELLED, null);
+                    }
+                });
+    }
+
+    /**
+     * The stream as the client gets it, each chunk one server-sent event ({@code data: ...} and a blank line) in the
+     * upstream's order. The upstream's usage chunk gets the cost, and is hidden when the client did not ask for
+     * usage (the gateway asks for it whenever the deployment can report it); when the client asked and the upstream
+     * sent none, a usage chunk counted by the tokenizer ends the stream. The usage so far that a deployment with
+     * continuous usage puts on every chunk is read, and passed on only when the client asked for it too: clients that
+     * add up the usage of the chunks they get would count it many times.
+     */
+    Flux<byte[]> events(Flux<ScannedAnswer> chunks, boolean clientWantsUsage, boolean clientWantsContinuous) {
+        Flux<byte[]> events = chunks.handle((chunk, sink) -> {
+            if (firstChunkNanos == 0) {
+                firstChunkNanos = System.nanoTime();
+                recorder.firstChunk();
+            }
+            byte[] cost = null;
+            boolean hideUsage = false;
+            if (chunk.hasUsage()) {
+                upstreamUsage = chunk;
+                if (chunk.isUsageOnly()) {
+                    if (!clientWantsUsage) {
+                        return;
+                    }
+                } else {
+                    hideUsage = !clientWantsContinuous;
+                }
+                // a usage without both counts is passed on as it came; the record is counted at the end
+                if (!hideUsage && chunk.hasCompleteUsage()) {
+                    cost = cost(upstreamTokens(chunk));
+                }
+            }
+            boolean first = firstDelivered == null;
+            if (first) {
+                firstDelivered = chunk;
+            }
+            delivered(chunk);
+            AnswerEditor event = AnswerEditor.of(chunk).model(model).addFields(first ? ragMember : null);
+            sink.next((hideUsage ? event.withoutUsage() : event.costInUsage(cost))
+                    .toBytes(EVENT_PREFIX, EVENT_SUFFIX));
+        });
+        if (clientWantsUsage) {
+            events = events.concatWith(Mono.defer(() -> {
+                ScannedAnswer template = firstDelivered;
+                if (upstreamUsage != null || template == null) {
+                    return Mono.empty();
+                }
+                return tokensAtEnd(null, false).map(tokens -> usageEvent(template, tokens));
+            }));
+        }
+        return events
+                .doOnComplete(() -> finishLater(UsageStatus.OK, null))
+                .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        finishLater(UsageStatus.CANCELLED, null);
+                    }
+                });
+    }
+
+    private void delivered(ScannedAnswer chunk) {
+        delivering = true;
+        if (finishReason == null && chunk.finishReason() != null) {
+            finishReason = chunk.finishReason();
+        }
+        append(chunk.text());
+    }
+
+    private void append(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        synchronized (delivered) {
+            delivered.append(text);
+        }
+    }
+
+    private String deliveredText() {
+        synchronized (delivered) {
+            return delivered.toString();
+        }
+    }
+
+    private static UsageTokens upstreamTokens(ScannedAnswer usage) {
+        return new UsageTokens(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(),
+                TokenSource.UPSTREAM);
+    }
+
+    /**
+     * The tokens when the request ends: the upstream's usage, else the tokenizer's count of the prompt and of what
+     * reached the client; nothing when no model worked on the request.
+     */
+    private Mono<UsageTokens> tokensAtEnd(Throwable failure, boolean cancelled) {
+        ScannedAnswer usage = upstreamUsage;
+        if (usage != null && usage.hasCompleteUsage()) {
+            return Mono.just(upstreamTokens(usage));
+        }
+        if (!delivering && !reachedModel(failure, cancelled)) {
+            return Mono.just(UsageTokens.NONE);
+        }
+        String text = deliveredText();
+        return tokenizer.count(text)
+                // the tokenizer's pool is full: one token per UTF-8 byte is an upper bound
+                .onErrorResume(busy -> Mono.just(text.getBytes(StandardCharsets.UTF_8).length))
+                .map(completion -> new UsageTokens(promptTokens, completion, null, TokenSource.TOKENIZER));
+    }
+
+    /**
+     * Whether a model worked on a request that delivered nothing: it was sent to a deployment, and then the client
+     * went away or the upstream did not answer in time. A refused connection, an upstream's error status, an invalid
+     * answer or a request that no deployment took never had a model work on it.
+     */
+    private boolean reachedModel(Throwable failure, boolean cancelled) {
+        if (!recorder.called()) {
+            return false;
+        }
+        if (cancelled || failure == null) {
+            return true;
+        }
+        return failure instanceof UpstreamException upstream && "upstream_timeout".equals(upstream.code());
+    }
+
+    /** Finishes once the tokens are known (at once, unless a long completion has to be counted). */
+    private void finishLater(UsageStatus status, Throwable failure) {
+        if (recorder.isFinished()) {
+            return;
+        }
+        String code = failure == null ? null : GatewayException.codeOf(failure);
+        tokensAtEnd(failure, status == UsageStatus.CANCELLED)
+                .subscribe(tokens -> finish(status, code, tokens),
+                        error -> finish(status, code, UsageTokens.NONE));
+    }
+
+    private void finish(UsageStatus status, String errorCode, UsageTokens tokens) {
+        recorder.finish(status, errorCode, tokens, finishReason, logPrompt ? deliveredText() : null);
+    }
+
+    /** The cost of these tokens in US dollars, as a JSON number. */
+    private byte[] cost(UsageTokens tokens) {
+        return JSON.writeValueAsBytes(Price.dollars(recorder.cost(tokens)));
+    }
+
+    /** A {@code usage} object for an answer whose upstream sent none. */
+    private static byte[] usageJson(UsageTokens tokens, byte[] cost) {
+        String counts = "{\"prompt_tokens\":" + tokens.prompt() + ",\"completion_tokens\":" + tokens.completion()
+                + ",\"total_tokens\":" + tokens.total() + ",\"cost\":";
+        byte[] head = counts.getBytes(StandardCharsets.US_ASCII);
+        byte[] usage = new byte[head.length + cost.length + 1];
+        System.arraycopy(head, 0, usage, 0, head.length);
+        System.arraycopy(cost, 0, usage, head.length, cost.length);
+        usage[usage.length - 1] = '}';
+        return usage;
+    }
+
+    /** The usage chunk the gateway adds when the client asked for usage and the upstream reported none. */
+    private byte[] usageEvent(ScannedAnswer template, UsageTokens tokens) {
+        JsonNode first = JSON.readTree(template.json());
+        String json = "{\"id\":" + JSON.writeValueAsString(first.path("id").asString(""))
+                + ",\"object\":\"chat.completion.chunk\",\"created\":" + first.path("created").asLong(0)
+                + ",\"model\":" + new String(model, StandardCharsets.UTF_8) + ",\"choices\":[],\"usage\":"
+                + new String(usageJson(tokens, cost(tokens)), StandardCharsets.UTF_8) + "}";
+        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+        byte[] event = new byte[EVENT_PREFIX.length + data.length + EVENT_SUFFIX.length];
+        System.arraycopy(EVENT_PREFIX, 0, event, 0, EVENT_PREFIX.length);
+        System.arraycopy(data, 0, event, EVENT_PREFIX.length, data.length);
+        System.arraycopy(EVENT_SUFFIX, 0, event, EVENT_PREFIX.length + data.length, EVENT_SUFFIX.length);
+        return event;
+    }
+
+    private static byte[] member(String name, JsonNode value) {
+        return ("\"" + name + "\":" + JSON.writeValueAsString(value)).getBytes(StandardCharsets.UTF_8);
+    }
+}
