@@ -54,6 +54,8 @@ public final class GatewayInstance implements AutoCloseable {
         String adminToken = properties.getOrDefault("gateway.auth.admin-token",
                 new ApiKeyFormat().issue(KeyKind.ADMIN).token());
         all.put("gateway.auth.admin-token", adminToken);
+        // a short warm-up: every start runs it, WarmUpIT runs a full one
+        all.put("gateway.warm-up.requests", "20");
         all.putAll(properties);
         // as command-line arguments: they must win over application.yml, as an operator's settings do
         String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -102,7 +103,13 @@ public class ModelCallPipeline {
      * @param startedNanos {@link System#nanoTime()} at the request's first byte
      */
     public Mono<ChatAnswer> chat(String requestId, Caller caller, ObjectNode body, long startedNanos) {
-        return Mono.fromCallable(() -> routeAndProfile(requestId, caller, body, startedNanos))
+        return chat(requestId, caller, body, startedNanos, router::resolve);
+    }
+
+    /** A chat completion whose model id {@code routes} resolves (the warm-up's own route). */
+    Mono<ChatAnswer> chat(String requestId, Caller caller, ObjectNode body, long startedNanos,
+                          Function<String, Route> routes) {
+        return Mono.fromCallable(() -> routeAndProfile(requestId, caller, body, startedNanos, routes))
                 .flatMap(this::countPrompt)
                 .flatMap(this::retrieve)
                 .flatMap(this::admit)
@@ -111,10 +118,11 @@ public class ModelCallPipeline {
     }
 
     /** Route and profile: the typed request from the body's tree, its route, the caller's right, its profile. */
-    private ChatCall routeAndProfile(String requestId, Caller caller, ObjectNode body, long startedNanos) {
+    private ChatCall routeAndProfile(String requestId, Caller caller, ObjectNode body, long startedNanos,
+                                     Function<String, Route> routes) {
         ChatCompletionRequest request = requests.treeToValue(body, ChatCompletionRequest.class);
         ChatRequestChecks.check(request);
-        Route route = router.resolve(request.model());
+        Route route = routes.apply(request.model());
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }

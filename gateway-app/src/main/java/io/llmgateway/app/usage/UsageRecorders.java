@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +24,23 @@ public class UsageRecorders {
     private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
 
     public UsageRecorders(UsageLedger ledger, MeterRegistry registry, UsageMetricsProperties properties) {
-        this.ledger = ledger;
+        this.ledger = Objects.requireNonNull(ledger);
         this.registry = registry;
         this.properties = properties;
+    }
+
+    private UsageRecorders() {
+        this.ledger = null;
+        this.registry = null;
+        this.properties = null;
+    }
+
+    /**
+     * Recorders that record nothing, for the synthetic requests that warm the request path before readiness: no
+     * ledger row, no metric, no one billed.
+     */
+    public static UsageRecorders discarding() {
+        return new UsageRecorders();
     }
 
     /**
@@ -33,13 +48,16 @@ public class UsageRecorders {
      * is full, or the gateway is stopping) is refused here with the ledger's 503, and leaves no record.
      */
     public UsageRecorder open(MeteredRequest request) {
-        if (!ledger.tryOpen()) {
+        if (ledger != null && !ledger.tryOpen()) {
             throw ledger.refusal();
         }
         return new UsageRecorder(this, request);
     }
 
     void finished(UsageRecord record, String operation) {
+        if (ledger == null) {
+            return;
+        }
         ledger.record(record);
         measure(record, operation);
     }

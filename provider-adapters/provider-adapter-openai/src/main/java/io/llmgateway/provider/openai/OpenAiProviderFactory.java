@@ -85,7 +85,13 @@ public class OpenAiProviderFactory {
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(pool.maxResponseBytes()))
                 .build();
-        return new Transport(http, web);
+        return new Transport(connections, http, web);
+    }
+
+    /** Closes the connection pools of every deployment this factory made a provider for. */
+    public void close() {
+        transports.values().forEach(transport -> transport.connections().dispose());
+        transports.clear();
     }
 
     /**
@@ -102,8 +108,11 @@ public class OpenAiProviderFactory {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
-    /** One deployment's Reactor Netty client (chat completions) and the WebClient on top of it (embeddings). */
-    private record Transport(HttpClient http, WebClient web) {
+    /**
+     * One deployment's connection pool, its Reactor Netty client (chat completions) and the WebClient on top of it
+     * (embeddings).
+     */
+    private record Transport(ConnectionProvider connections, HttpClient http, WebClient web) {
     }
 
     /** What a deployment's clients are built from. */
