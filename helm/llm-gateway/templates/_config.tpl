@@ -52,6 +52,7 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- end -}}
 {{- end -}}
 {{- if hasKey $d "streamUsage" -}}{{- $_ := set $out "stream-usage" $d.streamUsage -}}{{- end -}}
+{{- if hasKey $d "continuousUsage" -}}{{- $_ := set $out "continuous-usage" $d.continuousUsage -}}{{- end -}}
 {{- $_ := set $deployments $name $out -}}
 {{- end -}}
 {{- end -}}
@@ -120,7 +121,8 @@ password, is an environment variable (llm-gateway.redisUrl).
   "limits" $limits
   "usage" $usage
   "retrieval" $retrieval
-  "metrics" (dict "caller-tags" $v.config.metrics.callerTags) -}}
+  "metrics" (dict "caller-tags" $v.config.metrics.callerTags)
+  "warm-up" (dict "requests" (int $v.config.warmUp.requests) "timeout" $v.config.warmUp.timeout) -}}
 
 {{- $spring := dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ds" (int $v.shutdown.phaseTimeoutSeconds))) -}}
 

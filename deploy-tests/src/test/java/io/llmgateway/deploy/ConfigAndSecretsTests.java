@@ -120,7 +120,9 @@ class ConfigAndSecretsTests {
                 .isEqualTo(Map.of("[temperature]", "0.2", "[top_p]", "0.9"));
 
         Map<String, Object> deployments = map(gateway.get("deployments"));
-        assertThat(map(deployments.get("openai"))).containsEntry("stream-usage", false);
+        assertThat(map(deployments.get("openai"))).containsEntry("stream-usage", false)
+                .doesNotContainKey("continuous-usage");
+        assertThat(map(deployments.get("vllm"))).containsEntry("continuous-usage", true);
         assertThat(map(map(map(deployments.get("octo-pool")).get("octo")).get("peft-models")))
                 .isEqualTo(Map.of("[org/a1]", "llama-ft-a1"));
         assertThat(map(map(deployments.get("nvidia")).get("timeouts")))

@@ -50,6 +50,7 @@ class LimitsAndUsageTests {
                 "flush-interval", "200ms", "batch-size", 500, "buffer-capacity", 200000,
                 "write-timeout", "10s", "shutdown-timeout", "20s"));
         assertThat(map(gateway.get("metrics"))).isEqualTo(Map.of("caller-tags", false));
+        assertThat(map(gateway.get("warm-up"))).isEqualTo(Map.of("requests", 1000, "timeout", "60s"));
         assertThat(map(gateway.get("retrieval"))).as("search-threads and system-template keep the gateway's defaults")
                 .isEqualTo(Map.of("max-file-size", "20MB", "ingest-threads", 1, "queue-capacity", 10000,
                         "max-attempts", 3, "embed-batch-size", 32, "sync-timeout", "10s"));
@@ -74,6 +75,7 @@ class LimitsAndUsageTests {
                 "flush-interval", "500ms", "batch-size", 250, "buffer-capacity", 50000,
                 "write-timeout", "5s", "shutdown-timeout", "15s"));
         assertThat(map(gateway.get("metrics"))).isEqualTo(Map.of("caller-tags", true));
+        assertThat(map(gateway.get("warm-up"))).isEqualTo(Map.of("requests", 250, "timeout", "20s"));
         assertThat(map(gateway.get("retrieval"))).isEqualTo(Map.of("max-file-size", "50MB", "ingest-threads", 2,
                 "search-threads", 4, "queue-capacity", 500, "max-attempts", 5, "embed-batch-size", 16,
                 "sync-timeout", "5s", "system-template", "Answer from these sources only:\n{sources}",
