@@ -56,6 +56,8 @@ public final class GatewayInstance implements AutoCloseable {
         all.put("gateway.auth.admin-token", adminToken);
         // a short warm-up: every start runs it, WarmUpIT runs a full one
         all.put("gateway.warm-up.requests", "20");
+        // no keep-warm requests to the tests' fake upstreams unless a test asks (UpstreamKeepWarmIT)
+        all.put("gateway.upstream-pool.keep-warm", "0s");
         all.putAll(properties);
         // as command-line arguments: they must win over application.yml, as an operator's settings do
         String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

@@ -38,10 +38,13 @@ public class RouteExecutor {
     private final BulkheadRegistry bulkheads;
     private final ResilienceProperties properties;
     private final UpstreamObservation observation;
+    private final UpstreamKeepWarm keepWarm;
 
     public RouteExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
-                         ResilienceProperties properties, ObservationRegistry observations) {
+                         ResilienceProperties properties, ObservationRegistry observations,
+                         UpstreamKeepWarm keepWarm) {
         this.router = router;
+        this.keepWarm = keepWarm;
         this.observation = new UpstreamObservation(observations);
         this.circuitBreakers = circuitBreakers;
         this.bulkheads = bulkheads;
@@ -85,6 +88,7 @@ public class RouteExecutor {
         }
         AtomicBoolean started = new AtomicBoolean();
         long start = System.nanoTime();
+        keepWarm.called(target.deployment());
         return observation.observe(target, call.apply(target))
                 .doOnNext(item -> started.set(true))
                 .doOnComplete(() -> circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))

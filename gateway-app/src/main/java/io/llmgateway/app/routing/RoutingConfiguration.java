@@ -67,9 +67,14 @@ public class RoutingConfiguration {
     @Bean
     RouteExecutor routeExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers,
                                 BulkheadRegistry bulkheads, ResilienceProperties properties,
-                                ObjectProvider<ObservationRegistry> observations) {
+                                ObjectProvider<ObservationRegistry> observations, UpstreamKeepWarm keepWarm) {
         return new RouteExecutor(router, circuitBreakers, bulkheads, properties,
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), keepWarm);
+    }
+
+    @Bean
+    UpstreamKeepWarm upstreamKeepWarm(ProviderRegistry providers, UpstreamPoolProperties pool) {
+        return new UpstreamKeepWarm(providers, pool.keepWarm(), pool.keepWarmFor());
     }
 
     @Bean

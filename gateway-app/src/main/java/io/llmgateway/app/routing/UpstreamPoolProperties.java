@@ -18,12 +18,17 @@ import org.springframework.util.unit.DataSize;
  * @param maxEventBytes    longest line or event of a streamed answer (default 1MB, at most maxResponseBytes); an
  *                         upstream that sends a longer one, or a line with no end, fails the call with 502
  *                         {@code upstream_invalid_response}
+ * @param keepWarm         a deployment idle this long gets a request that costs no tokens ({@code GET /models}),
+ *                         so that its pooled connection stays open (default 20s, below max-idle-time; 0s: never)
+ * @param keepWarmFor      how long after its last request a deployment is kept warm (default 1h)
  */
 @ConfigurationProperties("gateway.upstream-pool")
 public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
                                      @DefaultValue("30s") Duration maxIdleTime,
                                      @DefaultValue("16MB") DataSize maxResponseBytes,
-                                     @DefaultValue("1MB") DataSize maxEventBytes) {
+                                     @DefaultValue("1MB") DataSize maxEventBytes,
+                                     @DefaultValue("20s") Duration keepWarm,
+                                     @DefaultValue("1h") Duration keepWarmFor) {
 
     public UpstreamPoolProperties {
         if (maxConnections < 1) {
@@ -34,6 +39,14 @@ public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
         }
         if (maxResponseBytes.toBytes() < 1 || maxResponseBytes.toBytes() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
+        }
+        if (keepWarm.isNegative() || keepWarmFor.isNegative()) {
+            throw new IllegalArgumentException("gateway.upstream-pool.keep-warm and keep-warm-for must not be"
+                    + " negative");
+        }
+        if (!keepWarm.isZero() && keepWarm.compareTo(maxIdleTime) >= 0) {
+            throw new IllegalArgumentException("gateway.upstream-pool.keep-warm (" + keepWarm + ") must be below"
+                    + " max-idle-time (" + maxIdleTime + "), or the pool closes the connection first");
         }
         if (maxEventBytes.toBytes() < 1) {
             throw new IllegalArgumentException("gateway.upstream-pool.max-event-bytes must be at least 1B");

@@ -20,4 +20,12 @@ public interface ChatProvider {
 
     /** A streamed completion: its {@code chat.completion.chunk}s; ends after the last one. */
     Flux<ScannedAnswer> stream(UpstreamCall call);
+
+    /**
+     * Keeps a pooled connection to the upstream open through a pause in the traffic, with a request that costs no
+     * tokens; completes when it is answered, whatever the answer. Nothing for a provider without a connection.
+     */
+    default Mono<Void> keepWarm() {
+        return Mono.empty();
+    }
 }

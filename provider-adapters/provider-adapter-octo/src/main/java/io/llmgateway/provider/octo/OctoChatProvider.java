@@ -42,6 +42,11 @@ public final class OctoChatProvider implements ChatProvider {
         return Flux.defer(() -> transport.stream(adapt(call)));
     }
 
+    @Override
+    public Mono<Void> keepWarm() {
+        return transport.keepWarm();
+    }
+
     UpstreamCall adapt(UpstreamCall call) {
         ChatCompletionRequest request = call.request();
         if (request.peft() == null && request.loglikelihood() == null && !call.body().has("log_prompt")) {

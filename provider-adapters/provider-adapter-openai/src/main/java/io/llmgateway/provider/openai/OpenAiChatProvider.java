@@ -41,9 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class OpenAiChatProvider implements ChatProvider {
 
     private static final String CHAT_PATH = "/chat/completions";
+    private static final String MODELS_PATH = "/models";
 
     private final Deployment deployment;
     private final URI chatUri;
+    private final URI modelsUri;
     private final HttpClient completions;
     private final HttpClient streams;
     private final int maxResponseBytes;
@@ -61,6 +63,7 @@ public class OpenAiChatProvider implements ChatProvider {
                               JsonMapper json) {
         this.deployment = deployment;
         this.chatUri = OpenAiProviderFactory.endpoint(deployment, CHAT_PATH);
+        this.modelsUri = OpenAiProviderFactory.endpoint(deployment, MODELS_PATH);
         // the headers every call carries, set once: a client's configuration is copied each time it is changed
         this.completions = client.headers(headers -> {
             headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
@@ -92,6 +95,19 @@ public class OpenAiChatProvider implements ChatProvider {
                 .singleOrEmpty()
                 .timeout(deployment.timeouts().firstByte())
                 .onErrorMap(error -> TransportErrors.map(deployment, error, false));
+    }
+
+    /**
+     * {@code GET /models} on the deployment's pool, its answer read and dropped: every OpenAI-compatible API has it,
+     * and it costs no tokens.
+     */
+    @Override
+    public Mono<Void> keepWarm() {
+        return completions.get()
+                .uri(modelsUri)
+                .responseSingle((response, body) -> body.then())
+                .timeout(deployment.timeouts().firstByte())
+                .onErrorResume(error -> Mono.empty());
     }
 
     @Override
