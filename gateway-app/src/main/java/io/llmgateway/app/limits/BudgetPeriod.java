@@ -2,13 +2,13 @@ package io.llmgateway.app.limits;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 
 /** The period a budget covers, in UTC: a calendar day or a calendar month. */
 public enum BudgetPeriod {
     DAY("day"),
     MONTH("month");
+
+    private static final long SECONDS_PER_DAY = 86_400;
 
     private final String wireName;
 
@@ -31,7 +31,8 @@ public enum BudgetPeriod {
 
     /** The first day of the period that contains {@code now}. */
     public LocalDate start(Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        // epoch days, not LocalDate.ofInstant: that builds the zone's rules on every call, and this runs per request
+        LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(now.getEpochSecond(), SECONDS_PER_DAY));
         return this == DAY ? today : today.withDayOfMonth(1);
     }
 
@@ -39,6 +40,6 @@ public enum BudgetPeriod {
     public Instant end(Instant now) {
         LocalDate start = start(now);
         LocalDate next = this == DAY ? start.plusDays(1) : start.plusMonths(1);
-        return ZonedDateTime.of(next.atStartOfDay(), ZoneOffset.UTC).toInstant();
+        return Instant.ofEpochSecond(next.toEpochDay() * SECONDS_PER_DAY);
     }
 }

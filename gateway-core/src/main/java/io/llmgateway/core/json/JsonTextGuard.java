@@ -2,6 +2,7 @@ package io.llmgateway.core.json;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Reads the raw UTF-8 text of a JSON body before it is parsed and refuses what no store or upstream can hold, with a
@@ -28,12 +29,14 @@ public final class JsonTextGuard {
     public static final int MAX_NUMBER_LENGTH = 100;
     /** The deepest nesting of objects and arrays accepted. */
     public static final int MAX_DEPTH = 128;
+    private static final int INITIAL_DEPTH = 8;
     /** The part of a property name kept to name a field in an error. */
     private static final int MAX_KEY_CHARS = 64;
 
-    private final byte[] containers = new byte[MAX_DEPTH];
-    private final int[] indexes = new int[MAX_DEPTH];
-    private final String[] keys = new String[MAX_DEPTH];
+    /** The open containers, grown as the nesting deepens (most bodies nest a few levels, never MAX_DEPTH). */
+    private byte[] containers = new byte[INITIAL_DEPTH];
+    private int[] indexes = new int[INITIAL_DEPTH];
+    private String[] keys = new String[INITIAL_DEPTH];
     private int depth;
     private boolean expectKey;
 
@@ -101,6 +104,12 @@ public final class JsonTextGuard {
                 if (depth == MAX_DEPTH) {
                     throw InvalidRequestException.malformedJson("The JSON body is nested more than " + MAX_DEPTH
                             + " levels deep.");
+                }
+                if (depth == containers.length) {
+                    int deeper = Math.min(MAX_DEPTH, depth * 2);
+                    containers = Arrays.copyOf(containers, deeper);
+                    indexes = Arrays.copyOf(indexes, deeper);
+                    keys = Arrays.copyOf(keys, deeper);
                 }
                 containers[depth] = (byte) b;
                 indexes[depth] = 0;
