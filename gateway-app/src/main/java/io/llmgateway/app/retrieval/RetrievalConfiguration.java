@@ -81,9 +81,9 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    Ingestion ingestion(VectorStoreStore stores, TokenCounter tokenCounter, RetrievalEmbedder embedder,
+    Ingestion ingestion(VectorStoreStore stores, RetrievalEmbedder embedder,
                         IndexSynchronizer index, RetrievalSchedulers schedulers, RetrievalProperties properties) {
-        return new Ingestion(stores, new DocumentParser(), new Chunker(tokenCounter), embedder, index,
+        return new Ingestion(stores, new DocumentParser(), new Chunker(), embedder, index,
                 schedulers.ingest(), properties);
     }
 

@@ -6,7 +6,7 @@ import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.core.profile.RequestProfiler;
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.provider.mock.MockProviderFactory;
 import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
@@ -40,10 +40,11 @@ public class RoutingConfiguration {
         return new OctoProviderFactory(openAi);
     }
 
+    /** The mock model is a {@code cl100k_base} model: it answers and reports usage in those tokens. */
     @Bean
     @ConditionalOnMissingBean
-    MockProviderFactory mockProviderFactory(TokenCounter tokenCounter) {
-        return new MockProviderFactory(tokenCounter);
+    MockProviderFactory mockProviderFactory() {
+        return new MockProviderFactory(TiktokenTokenizer.cl100k());
     }
 
     @Bean

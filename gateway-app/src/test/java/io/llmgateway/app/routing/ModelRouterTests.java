@@ -10,7 +10,7 @@ import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingResult;
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.provider.mock.MockProviderFactory;
 import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
@@ -38,7 +38,7 @@ class ModelRouterTests {
         OpenAiProviderFactory openAi = new OpenAiProviderFactory(GatewayJson.mapper(),
                 OpenAiProviderFactory.PoolSettings.DEFAULTS);
         ProviderRegistry providers = new ProviderRegistry(routing, openAi, new NimProviderFactory(openAi),
-                new OctoProviderFactory(openAi), new MockProviderFactory(TokenCounter.cl100k()));
+                new OctoProviderFactory(openAi), new MockProviderFactory(TiktokenTokenizer.cl100k()));
         return new ModelRouter(routing, providers, new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
                 GatewayJson.mapper(), locals);
     }

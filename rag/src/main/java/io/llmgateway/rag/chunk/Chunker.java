@@ -1,6 +1,7 @@
 package io.llmgateway.rag.chunk;
 
 import com.knuddels.jtokkit.api.IntArrayList;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * The overlap is made of whole sentences from the end of the previous chunk when they fit in it, otherwise of
  * its last whole words. Every chunk's token count is checked exactly, so no chunk ever exceeds the maximum.
  *
- * <p>Thread-safe: the counter's encoding is immutable and the chunker keeps no state.
+ * <p>Thread-safe: the encoding is immutable and the chunker keeps no state.
  */
 public final class Chunker {
 
@@ -35,15 +36,18 @@ public final class Chunker {
     private static final int MIN_WORD_OVERLAP_TOKENS = 4;
     private static final int MAX_HEADING_TOKENS = 24;
 
+    private final TiktokenTokenizer encoding;
     private final TokenCounter counter;
 
-    /** A chunker with a new {@code cl100k_base} counter; build one at start-up and share it. */
+    /** A chunker with {@code cl100k_base}; build one at start-up and share it. */
     public Chunker() {
-        this(TokenCounter.cl100k());
+        this(TiktokenTokenizer.cl100k());
     }
 
-    public Chunker(TokenCounter counter) {
-        this.counter = Objects.requireNonNull(counter, "counter");
+    /** A chunker that measures chunks in tokens of that encoding. */
+    public Chunker(TiktokenTokenizer encoding) {
+        this.encoding = Objects.requireNonNull(encoding, "encoding");
+        this.counter = new TokenCounter(encoding);
     }
 
     /** The chunks of a text with {@link ChunkingStrategy#DEFAULT}. */
@@ -338,7 +342,7 @@ public final class Chunker {
 
     /** A text cut between tokens into windows of at most {@code limit} tokens each, never inside a character. */
     private List<String> tokenWindows(String text, int limit) {
-        IntArrayList ids = counter.encode(text);
+        IntArrayList ids = encoding.encode(text);
         List<String> windows = new ArrayList<>();
         int size = Math.max(1, limit);
         int start = 0;
@@ -362,7 +366,7 @@ public final class Chunker {
     private byte[] bytes(IntArrayList ids, int from, int to) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = from; i < to; i++) {
-            bytes.writeBytes(counter.bytesOf(ids.get(i)));
+            bytes.writeBytes(encoding.bytesOf(ids.get(i)));
         }
         return bytes.toByteArray();
     }

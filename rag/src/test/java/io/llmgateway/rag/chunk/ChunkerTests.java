@@ -3,6 +3,7 @@ package io.llmgateway.rag.chunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ChunkerTests {
 
     private static final TokenCounter COUNTER = TokenCounter.cl100k();
-    private final Chunker chunker = new Chunker(COUNTER);
+    private final Chunker chunker = new Chunker(TiktokenTokenizer.cl100k());
 
     @Test
     void shortTextIsOneChunk() {

@@ -12,6 +12,7 @@ import io.llmgateway.core.protocol.Usage;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.UpstreamCall;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -49,12 +50,15 @@ public final class MockChatProvider implements ChatProvider {
     private static final JsonMapper JSON = GatewayJson.mapper();
 
     private final Deployment deployment;
+    private final TiktokenTokenizer encoding;
     private final TokenCounter tokens;
     private final MockOptions options;
 
-    public MockChatProvider(Deployment deployment, TokenCounter tokens, MockOptions options) {
+    /** A mock model whose tokens are those of {@code encoding} (the gateway gives it {@code cl100k_base}). */
+    public MockChatProvider(Deployment deployment, TiktokenTokenizer encoding, MockOptions options) {
         this.deployment = deployment;
-        this.tokens = tokens;
+        this.encoding = encoding;
+        this.tokens = new TokenCounter(encoding);
         this.options = options;
     }
 
@@ -138,7 +142,7 @@ public final class MockChatProvider implements ChatProvider {
             int end = MAX_ANSWER_CHARS;
             text = text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
         }
-        IntArrayList ids = tokens.encode(text);
+        IntArrayList ids = encoding.encode(text);
         Integer requested = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         int limit = requested != null && requested >= 0 ? Math.min(requested, MAX_ANSWER_TOKENS) : MAX_ANSWER_TOKENS;
         boolean cut = tooLong || ids.size() > limit;
@@ -167,7 +171,7 @@ public final class MockChatProvider implements ChatProvider {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         for (int i = 0; i < count; i++) {
-            pending.writeBytes(tokens.bytesOf(ids.get(i)));
+            pending.writeBytes(encoding.bytesOf(ids.get(i)));
             try {
                 pieces.add(utf8.decode(ByteBuffer.wrap(pending.toByteArray())).toString());
                 pending.reset();

@@ -2,7 +2,7 @@ package io.llmgateway.provider.mock;
 
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 
 /** Builds {@link MockChatProvider}s and {@link MockEmbeddingProvider}s; deployments of type {@value #TYPE}. */
 public class MockProviderFactory {
@@ -10,14 +10,15 @@ public class MockProviderFactory {
     /** The adapter type name in configuration. */
     public static final String TYPE = "mock";
 
-    private final TokenCounter tokens;
+    private final TiktokenTokenizer encoding;
 
-    public MockProviderFactory(TokenCounter tokens) {
-        this.tokens = tokens;
+    /** Its mock models answer and count in tokens of {@code encoding}. */
+    public MockProviderFactory(TiktokenTokenizer encoding) {
+        this.encoding = encoding;
     }
 
     public MockChatProvider create(Deployment deployment, MockOptions options) {
-        return new MockChatProvider(deployment, tokens, options == null ? MockOptions.DEFAULTS : options);
+        return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options);
     }
 
     /** The deployment's embeddings; none of the {@code options} applies to them (they answer at once). */

@@ -9,6 +9,7 @@ import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.UpstreamCall;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 class MockChatProviderTests {
 
     private static final TokenCounter TOKENS = TokenCounter.cl100k();
-    private final MockChatProvider mock = new MockProviderFactory(TOKENS)
+    private final MockChatProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k())
             .create(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
 
     private static UpstreamCall request(String json) {

@@ -9,7 +9,7 @@ import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
-import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.core.tokens.TiktokenTokenizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import reactor.test.StepVerifier;
 class MockEmbeddingProviderTests {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private final EmbeddingProvider mock = new MockProviderFactory(TokenCounter.cl100k())
+    private final EmbeddingProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k())
             .embeddings(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
 
     private EmbeddingResult embed(Integer dimensions, String... texts) {
@@ -50,7 +50,7 @@ class MockEmbeddingProviderTests {
     @Test
     void theSameTextGivesTheSameNormalisedVectorEveryTime() {
         EmbeddingResult first = embed(null, "The cat sat on the mat.", "Grüße aus München 2024");
-        EmbeddingResult again = new MockProviderFactory(TokenCounter.cl100k())
+        EmbeddingResult again = new MockProviderFactory(TiktokenTokenizer.cl100k())
                 .embeddings(new Deployment("other", "mock", null, null, null, null), null)
                 .embed(EmbeddingRequest.of("m", List.of("the CAT sat, on the mat", "Grüße aus München 2024"),
                         EmbeddingPurpose.PASSAGE))
