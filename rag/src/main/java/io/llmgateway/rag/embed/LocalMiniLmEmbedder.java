@@ -22,8 +22,8 @@ import java.util.concurrent.Executor;
  * Hugging Face tokenizer unpacks {@code libtokenizers.so} into {@code $DJL_CACHE_DIR/tokenizers}, by default
  * {@code ~/.djl.ai}. Unless {@code DJL_CACHE_DIR} is set (environment or system property), this class points it
  * at a folder under {@code java.io.tmpdir}, and it turns on DJL's offline mode ({@code ai.djl.offline}) so that
- * DJL never tries to download a library. Both must happen before the model class loads: build the first
- * embedder before anything else touches langchain4j's ONNX models.
+ * DJL never tries to download a library ({@link DjlNativeCache}). Both must happen before the model class loads:
+ * build the first embedder before anything else touches langchain4j's ONNX models.
  *
  * <p>The model is loaded once per JVM (a static of langchain4j's class) when the first embedder is built: about
  * 2 to 5 s on two cores, and about 230 MB of native memory for ONNX Runtime and the model, with little heap left
@@ -36,9 +36,6 @@ public final class LocalMiniLmEmbedder implements Embedder {
 
     public static final String MODEL_ID = "all-minilm-l6-v2";
     public static final int DIMENSIONS = 384;
-
-    static final String CACHE_DIR_PROPERTY = "DJL_CACHE_DIR";
-    static final String OFFLINE_PROPERTY = "ai.djl.offline";
 
     private final EmbeddingModel model;
 
@@ -53,27 +50,14 @@ public final class LocalMiniLmEmbedder implements Embedder {
      *     thread
      */
     public LocalMiniLmEmbedder(Path nativeCacheDir, Executor executor) {
-        configureNativeCache(Objects.requireNonNull(nativeCacheDir, "nativeCacheDir"));
+        DjlNativeCache.configure(Objects.requireNonNull(nativeCacheDir, "nativeCacheDir"));
         this.model = new AllMiniLmL6V2EmbeddingModel(executor == null ? Runnable::run : executor);
         model.embed("warm up");
     }
 
     /** {@code java.io.tmpdir/llm-gateway-djl}. */
     public static Path defaultNativeCacheDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "llm-gateway-djl");
-    }
-
-    private static synchronized void configureNativeCache(Path dir) {
-        if (isBlank(System.getenv(CACHE_DIR_PROPERTY)) && isBlank(System.getProperty(CACHE_DIR_PROPERTY))) {
-            System.setProperty(CACHE_DIR_PROPERTY, dir.toAbsolutePath().toString());
-        }
-        if (isBlank(System.getenv("DJL_OFFLINE")) && isBlank(System.getProperty(OFFLINE_PROPERTY))) {
-            System.setProperty(OFFLINE_PROPERTY, "true");
-        }
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
+        return DjlNativeCache.defaultDir();
     }
 
     @Override
