@@ -40,12 +40,16 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param price         US dollars per million input, output and cached input tokens (default: free)
      * @param type          {@code chat} (default: served by {@code /v1/chat/completions}) or {@code embedding}
      *                      (served by {@code /v1/embeddings}, and usable as the retrieval embedding model)
+     * @param tokenizer     what counts its tokens when its upstream reports no usage, and its prompts before a call:
+     *                      a tiktoken encoding ({@code cl100k_base}, the default, {@code o200k_base},
+     *                      {@code p50k_base}, {@code r50k_base}, ...) or the model's Hugging Face
+     *                      {@code tokenizer.json} (a path ending in {@code .json}, or a {@code file:} URL)
      */
     public record Model(@NotBlank String id, String deployment, String ownedBy,
                         @DefaultValue("default") String profile, Integer contextLength,
                         @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
                         @DefaultValue List<String> fallbacks, Price price,
-                        @DefaultValue("chat") ModelType type) {
+                        @DefaultValue("chat") ModelType type, String tokenizer) {
 
         /** The deployments of this model: {@code deployments}, or the single {@code deployment}. */
         public List<Target> targets() {

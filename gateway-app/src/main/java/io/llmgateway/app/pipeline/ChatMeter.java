@@ -1,5 +1,6 @@
 package io.llmgateway.app.pipeline;
 
+import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.app.usage.TokenSource;
@@ -11,7 +12,10 @@ import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.core.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -23,9 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * whatever the end: the last chunk, an error, or the client going away. The answer passes as the upstream's bytes;
  * only the model id (the public one), the {@code cost} in the usage and the sources of retrieval are changed or added.
  *
- * <p>Tokens are the upstream's {@code usage} when it reported one. Otherwise they are counted with the tokenizer:
- * the prompt as sent, and the completion text <em>delivered to the client</em>, so a stream cancelled half-way is
- * billed for the prompt and for what was streamed up to then. Only what reached a model is billed: a request that no
+ * <p>Tokens are the upstream's {@code usage} when it reported one. Otherwise they are counted with the tokenizer of
+ * the model that answered (the route's, or a fallback model's): the prompt as sent, and the completion text
+ * <em>delivered to the client</em>, so a stream cancelled half-way is billed for the prompt and for what was
+ * streamed up to then. Only what reached a model is billed: a request that no
  * upstream took (every circuit open, a refused connection) or that an upstream refused with an error status before
  * any output costs nothing; one cancelled or timed out while an upstream worked on it costs its prompt. A long
  * completion is counted off the event loop ({@link TokenCounting}).
@@ -38,12 +43,17 @@ final class ChatMeter {
 
     private final UsageRecorder recorder;
     private final TokenCounting tokenizer;
+    /** The route's tokenizer, which counted {@link #promptTokens}. */
+    private final TokenCounter routeTokenizer;
+    private final List<ChatMessage> prompt;
     private final int promptTokens;
     private final boolean logPrompt;
     private final byte[] model;
     private final byte[] ragMember;
     private final StringBuilder delivered = new StringBuilder();
     private volatile ScannedAnswer upstreamUsage;
+    /** The tokenizer of the model of the deployment called last. */
+    private volatile TokenCounter servingTokenizer;
     private volatile ScannedAnswer firstDelivered;
     private volatile String finishReason;
     private volatile long callStartedNanos;
@@ -55,6 +65,8 @@ final class ChatMeter {
     ChatMeter(UsageRecorder recorder, TokenCounting tokenizer, ChatCall call) {
         this.recorder = recorder;
         this.tokenizer = tokenizer;
+        this.routeTokenizer = call.route().tokenizer();
+        this.prompt = call.request().messages();
         this.promptTokens = call.promptTokens();
         this.logPrompt = call.logPrompt();
         this.model = AnswerEditor.jsonString(call.publicModel());
@@ -62,8 +74,9 @@ final class ChatMeter {
     }
 
     /** The deployment about to be called (the last one called is the one that served). */
-    void calling(String deployment) {
-        recorder.calling(deployment);
+    void calling(Route.Target target) {
+        recorder.calling(target.deployment());
+        servingTokenizer = target.tokenizer();
         callStartedNanos = System.nanoTime();
     }
 
@@ -194,8 +207,10 @@ final class ChatMeter {
     }
 
     /**
-     * The tokens when the request ends: the upstream's usage, else the tokenizer's count of the prompt and of what
-     * reached the client; nothing when no model worked on the request.
+     * The tokens when the request ends: the upstream's usage, else the count of the prompt and of what reached the
+     * client by the tokenizer of the model that answered; nothing when no model worked on the request. The prompt
+     * was counted before the call with the route's tokenizer; it is counted again only when a fallback model with
+     * another tokenizer answered.
      */
     private Mono<UsageTokens> tokensAtEnd(Throwable failure, boolean cancelled) {
         ScannedAnswer usage = upstreamUsage;
@@ -205,11 +220,15 @@ final class ChatMeter {
         if (!delivering && !reachedModel(failure, cancelled)) {
             return Mono.just(UsageTokens.NONE);
         }
+        TokenCounter counter = servingTokenizer != null ? servingTokenizer : routeTokenizer;
+        Mono<Integer> promptCount = counter == routeTokenizer ? Mono.just(promptTokens)
+                : tokenizer.countPrompt(counter, null, prompt).onErrorResume(busy -> Mono.just(promptTokens));
         String text = deliveredText();
-        return tokenizer.count(text)
+        Mono<Integer> completionCount = tokenizer.count(counter, text)
                 // the tokenizer's pool is full: one token per UTF-8 byte is an upper bound
-                .onErrorResume(busy -> Mono.just(text.getBytes(StandardCharsets.UTF_8).length))
-                .map(completion -> new UsageTokens(promptTokens, completion, null, TokenSource.TOKENIZER));
+                .onErrorResume(busy -> Mono.just(text.getBytes(StandardCharsets.UTF_8).length));
+        return promptCount.zipWith(completionCount,
+                (promptUsed, completion) -> new UsageTokens(promptUsed, completion, null, TokenSource.TOKENIZER));
     }
 
     /**

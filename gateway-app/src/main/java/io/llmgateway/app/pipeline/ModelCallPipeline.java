@@ -154,17 +154,18 @@ public class ModelCallPipeline {
     }
 
     /**
-     * Check: the prompt's tokens (a long prompt off the event loop, see {@link TokenCounting}), which must fit in the
-     * model's context length with the completion allowance.
+     * Check: the prompt's tokens by the model's tokenizer (a long prompt off the event loop, see
+     * {@link TokenCounting}), which must fit in the model's context length with the completion allowance.
      */
     private Mono<ChatCall> countPrompt(ChatCall call) {
-        return tokenizer.countPrompt(call.caller().keyId(), call.request().messages()).map(promptTokens -> {
-            Integer contextLength = call.route().contextLength();
-            if (contextLength != null) {
-                RequestProfiler.checkPromptFits(call.request(), promptTokens, contextLength);
-            }
-            return call.withPromptTokens(promptTokens);
-        });
+        return tokenizer.countPrompt(call.route().tokenizer(), call.caller().keyId(), call.request().messages())
+                .map(promptTokens -> {
+                    Integer contextLength = call.route().contextLength();
+                    if (contextLength != null) {
+                        RequestProfiler.checkPromptFits(call.request(), promptTokens, contextLength);
+                    }
+                    return call.withPromptTokens(promptTokens);
+                });
     }
 
     /**
@@ -178,7 +179,8 @@ public class ModelCallPipeline {
         }
         boolean contextRole = call.route().profile().messages().roles().contains("context");
         return call.retrieval().retrieve(call.requestId(), call.request().messages(), contextRole)
-                .flatMap(found -> tokenizer.countPrompt(call.caller().keyId(), found.messages())
+                .flatMap(found -> tokenizer.countPrompt(call.route().tokenizer(), call.caller().keyId(),
+                                found.messages())
                         .map(promptTokens -> {
                             checkContextWithPassages(call, promptTokens, found.sources());
                             return call.withAugmented(found.messages(), requests.valueToTree(found.messages()),
@@ -228,7 +230,7 @@ public class ModelCallPipeline {
         ChatCall call = admitted.call();
         ChatMeter meter = admitted.meter();
         return meter.completion(executor.execute(call.route(), target -> {
-                            meter.calling(target.deployment());
+                            meter.calling(target);
                             return target.provider().complete(upstreamCall(call, target, false)).flux();
                         })
                         // single(), not next(): next() cancels before completion and the circuit would never see
@@ -248,7 +250,7 @@ public class ModelCallPipeline {
         boolean clientWantsContinuous = call.body().path("stream_options").path("continuous_usage_stats")
                 .asBoolean(false);
         Flux<byte[]> events = meter.events(executor.execute(call.route(), target -> {
-            meter.calling(target.deployment());
+            meter.calling(target);
             return target.provider().stream(upstreamCall(call, target, clientWantsUsage));
         }), clientWantsUsage, clientWantsContinuous);
         return Mono.just(new ChatAnswer.Stream(() -> headers(admitted), shutdown.endAtShutdown(events)));
@@ -354,7 +356,7 @@ public class ModelCallPipeline {
             for (Route.Target target : route.targets()) {
                 target.embeddings().check(request);
             }
-            return tokenizer.countAll(caller.keyId(), request.input());
+            return tokenizer.countAll(route.tokenizer(), caller.keyId(), request.input());
         }).flatMap(estimate -> Mono.defer(() -> {
             UsageRecorder recorder = recorders.open(MeteredRequest.embeddings(requestId, clock.instant(),
                     startedNanos, caller.keyId(), caller.userId(), caller.projectId(), route.modelId(),
@@ -418,18 +420,21 @@ public class ModelCallPipeline {
                     .concatMap(batch -> executor.execute(route, target -> {
                                 recorder.calling(target.deployment());
                                 return target.embeddings()
-                                        .embed(EmbeddingRequest.of(target.upstreamModel(), batch, purpose)).flux();
+                                        .embed(EmbeddingRequest.of(target.upstreamModel(), batch, purpose))
+                                        .map(result -> {
+                                            if (result.promptTokens() != null) {
+                                                tokens.addAndGet(result.promptTokens());
+                                            } else {
+                                                // counted as the model that embedded them counts
+                                                estimated[0] = true;
+                                                batch.forEach(text -> tokens.addAndGet(
+                                                        target.tokenizer().count(text)));
+                                            }
+                                            return result.vectors();
+                                        })
+                                        .flux();
                             })
-                            .single()
-                            .map(result -> {
-                                if (result.promptTokens() != null) {
-                                    tokens.addAndGet(result.promptTokens());
-                                } else {
-                                    estimated[0] = true;
-                                    batch.forEach(text -> tokens.addAndGet(tokenizer.counter().count(text)));
-                                }
-                                return result.vectors();
-                            }))
+                            .single())
                     .<float[]>concatMapIterable(vectors -> vectors)
                     .collectList()
                     .doOnSuccess(vectors -> recorder.finish(UsageStatus.OK, null,

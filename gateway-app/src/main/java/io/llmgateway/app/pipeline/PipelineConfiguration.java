@@ -9,6 +9,7 @@ import io.llmgateway.app.pipeline.ChatAugmentation;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
+import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.UsageRecorders;
 import io.llmgateway.core.profile.RequestProfiler;
@@ -40,14 +41,15 @@ public class PipelineConfiguration {
      */
     @Bean
     PipelineWarmUp pipelineWarmUp(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
-                                  Admission admission, TokenCounting tokenCounting, LimitsProperties limits,
+                                  Admission admission, TokenCounting tokenCounting, ModelTokenizers tokenizers,
+                                  LimitsProperties limits,
                                   StreamShutdown shutdown, @Qualifier("gatewayRequestMapper") JsonMapper requests,
                                   Clock clock, ProfileRegistry profiles, JsonMapper gatewayJsonMapper,
                                   CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
                                   MeterRegistry meters, WarmUpProperties properties) {
         ModelCallPipeline unrecorded = new ModelCallPipeline(router, profiler, executor, admission,
                 UsageRecorders.discarding(), tokenCounting, limits, shutdown, requests, clock, () -> null);
-        return new PipelineWarmUp(unrecorded, profiles.get("default"), gatewayJsonMapper, circuitBreakers,
-                bulkheads, meters, properties);
+        return new PipelineWarmUp(unrecorded, profiles.get("default"), tokenizers.defaultCounter(),
+                gatewayJsonMapper, circuitBreakers, bulkheads, meters, properties);
     }
 }

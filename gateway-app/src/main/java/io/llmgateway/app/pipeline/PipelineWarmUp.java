@@ -13,6 +13,7 @@ import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
+import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -51,6 +52,7 @@ public final class PipelineWarmUp implements ApplicationRunner {
 
     private final ModelCallPipeline pipeline;
     private final ParameterProfile profile;
+    private final TokenCounter tokenizer;
     private final JsonMapper json;
     private final CircuitBreakerRegistry circuitBreakers;
     private final BulkheadRegistry bulkheads;
@@ -60,13 +62,15 @@ public final class PipelineWarmUp implements ApplicationRunner {
 
     /**
      * @param pipeline a pipeline that records nothing
-     * @param profile  the parameter profile of the synthetic route (the default one)
+     * @param profile   the parameter profile of the synthetic route (the default one)
+     * @param tokenizer the tokenizer of the synthetic route (the default one)
      */
-    PipelineWarmUp(ModelCallPipeline pipeline, ParameterProfile profile, JsonMapper json,
+    PipelineWarmUp(ModelCallPipeline pipeline, ParameterProfile profile, TokenCounter tokenizer, JsonMapper json,
                    CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads, MeterRegistry meters,
                    WarmUpProperties properties) {
         this.pipeline = pipeline;
         this.profile = profile;
+        this.tokenizer = tokenizer;
         this.json = json;
         this.circuitBreakers = circuitBreakers;
         this.bulkheads = bulkheads;
@@ -120,9 +124,9 @@ public final class PipelineWarmUp implements ApplicationRunner {
         Deployment deployment = new Deployment(MODEL, OpenAiProviderFactory.TYPE, URI.create(baseUrl), Secret.NONE,
                 "warm-up", Timeouts.DEFAULTS);
         Route.Target target = new Route.Target(MODEL, "warm-up", providers.create(deployment),
-                providers.embeddings(deployment), 1, StreamUsage.FINAL);
+                providers.embeddings(deployment), 1, StreamUsage.FINAL, tokenizer);
         return new Route(MODEL, "llm-gateway", ModelType.CHAT, profile, null, Map.of(), List.of(target), List.of(),
-                Price.FREE);
+                Price.FREE, tokenizer);
     }
 
     /** One synthetic request, every other one streamed, each with a prompt of its own. */

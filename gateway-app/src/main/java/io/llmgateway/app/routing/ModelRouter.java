@@ -3,10 +3,12 @@ package io.llmgateway.app.routing;
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.profile.RequestProfiler;
+import io.llmgateway.core.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,29 +22,33 @@ public class ModelRouter {
 
     private final Map<String, Route> routes;
 
+    /**
+     * The routes of the configured models, then of the models the gateway serves in process.
+     *
+     * @param tokenizers loads each model's tokenizer (here, at start-up)
+     */
     public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                       JsonMapper json) {
-        this(properties, providers, profiles, json, List.of());
-    }
-
-    /** With the models the gateway serves in process, listed after the configured ones. */
-    public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                       JsonMapper json, List<LocalModel> localModels) {
+                       ModelTokenizers tokenizers, JsonMapper json, List<LocalModel> localModels) {
         Map<String, Route> byId = new LinkedHashMap<>();
-        for (RoutingProperties.Model model : properties.models()) {
+        List<RoutingProperties.Model> models = properties.models();
+        for (int i = 0; i < models.size(); i++) {
+            RoutingProperties.Model model = models.get(i);
             if (byId.containsKey(model.id())) {
                 throw new IllegalStateException("gateway.models lists '" + model.id() + "' twice");
             }
-            byId.put(model.id(), route(model, providers, profiles, json));
+            byId.put(model.id(), route(model, providers, profiles, tokenizer(tokenizers, model, i), json));
         }
         for (LocalModel local : localModels) {
             if (byId.containsKey(local.id())) {
                 throw new IllegalStateException("gateway.models lists '" + local.id() + "', which is the id of a"
                         + " model the gateway serves itself; choose another id");
             }
+            // it reports the tokens it embedded; the estimate before the call uses the default tokenizer
+            TokenCounter tokenizer = tokenizers.defaultCounter();
             byId.put(local.id(), new Route(local.id(), local.ownedBy(), ModelType.EMBEDDING, null, null, Map.of(),
-                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1, StreamUsage.NONE)),
-                    List.of(), Price.FREE));
+                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1,
+                            StreamUsage.NONE, tokenizer)),
+                    List.of(), Price.FREE, tokenizer));
         }
         for (Route route : byId.values()) {
             for (String fallback : route.fallbacks()) {
@@ -59,8 +65,18 @@ public class ModelRouter {
         this.routes = Collections.unmodifiableMap(byId);
     }
 
+    /** The model's tokenizer; a bad setting stops start-up, naming the property. */
+    private static TokenCounter tokenizer(ModelTokenizers tokenizers, RoutingProperties.Model model, int index) {
+        try {
+            return tokenizers.counter(model.tokenizer());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.models[" + index + "].tokenizer (model '" + model.id() + "'): "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static Route route(RoutingProperties.Model model, ProviderRegistry providers, ProfileRegistry profiles,
-                               JsonMapper json) {
+                               TokenCounter tokenizer, JsonMapper json) {
         if (model.targets().isEmpty()) {
             throw new IllegalStateException("gateway.models entry '" + model.id() + "' names no deployment");
         }
@@ -78,7 +94,7 @@ public class ModelRouter {
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             targets.add(new Route.Target(target.name(), upstreamModel, providers.provider(target.name()),
                     providers.embeddings(target.name()), target.weight(),
-                    providers.streamUsage(target.name())));
+                    providers.streamUsage(target.name()), tokenizer));
         }
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
         model.defaults().forEach((name, value) -> {
@@ -95,7 +111,7 @@ public class ModelRouter {
         ParameterProfile profile = model.type() == ModelType.CHAT ? profiles.get(model.profile()) : null;
         return new Route(model.id(), ownedBy, model.type(), profile, model.contextLength(),
                 Map.copyOf(defaults), List.copyOf(targets), List.copyOf(model.fallbacks()),
-                model.price() == null ? Price.FREE : model.price());
+                model.price() == null ? Price.FREE : model.price(), tokenizer);
     }
 
     /** The route of a model id; 404 {@code model_not_found} when there is none. */

@@ -5,6 +5,7 @@ import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -21,10 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param targets       the deployments that serve it, with their weights
  * @param fallbacks     model ids tried in order when every target fails
  * @param price         what its tokens cost
+ * @param tokenizer     counts its prompts before a call, and its usage when an upstream reports none
+ *                      ({@code gateway.models[i].tokenizer}, loaded at start-up)
  */
 public record Route(String modelId, String ownedBy, ModelType type, ParameterProfile profile, Integer contextLength,
                     Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks,
-                    Price price) {
+                    Price price, TokenCounter tokenizer) {
 
     public boolean isEmbedding() {
         return type == ModelType.EMBEDDING;
@@ -39,8 +42,10 @@ public record Route(String modelId, String ownedBy, ModelType type, ParameterPro
      * @param embeddings    the embeddings adapter instance (null where the deployment's type has none)
      * @param weight        its share of the traffic among the route's targets
      * @param streamUsage   what the deployment reports of a stream's usage when asked
+     * @param tokenizer     the tokenizer of the model this target belongs to: what its answers are counted with
+     *                      when it reports no usage (a fallback model's target has its own model's)
      */
     public record Target(String deployment, String upstreamModel, ChatProvider provider,
-                         EmbeddingProvider embeddings, int weight, StreamUsage streamUsage) {
+                         EmbeddingProvider embeddings, int weight, StreamUsage streamUsage, TokenCounter tokenizer) {
     }
 }

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.provider.mock.MockProviderFactory;
@@ -60,8 +61,9 @@ public class RoutingConfiguration {
 
     @Bean
     ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                            JsonMapper gatewayJsonMapper, ObjectProvider<LocalModel> localModels) {
-        return new ModelRouter(properties, providers, profiles, gatewayJsonMapper,
+                            ModelTokenizers tokenizers, JsonMapper gatewayJsonMapper,
+                            ObjectProvider<LocalModel> localModels) {
+        return new ModelRouter(properties, providers, profiles, tokenizers, gatewayJsonMapper,
                 localModels.orderedStream().toList());
     }
 

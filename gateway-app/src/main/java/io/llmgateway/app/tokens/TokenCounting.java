@@ -14,37 +14,30 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Counts tokens without holding up anyone else: a short text (up to {@code inline-chars}) is counted where the
- * request runs, a longer one on the tokenizer's bounded pool, and each key may have at most {@code max-per-key}
- * large counts at once. The counter itself is linear in the text ({@link TokenCounter}), and the text is bounded by
- * the request body's limit, so every count is bounded work.
+ * Counts tokens with a model's counter without holding up anyone else: a short text (up to {@code inline-chars}) is
+ * counted where the request runs, a longer one on the tokenizer's bounded pool, and each key may have at most
+ * {@code max-per-key} large counts at once. Every counter is linear in the text ({@link TokenCounter}), whatever the
+ * model's tokenizer, and the text is bounded by the request body's limit, so every count is bounded work.
  */
 public class TokenCounting implements AutoCloseable {
 
-    private final TokenCounter counter;
     private final TokenizerProperties properties;
     private final Scheduler pool;
     private final ConcurrentHashMap<String, AtomicInteger> largePerKey = new ConcurrentHashMap<>();
 
-    public TokenCounting(TokenCounter counter, TokenizerProperties properties) {
-        this.counter = counter;
+    public TokenCounting(TokenizerProperties properties) {
         this.properties = properties;
         this.pool = Schedulers.newBoundedElastic(properties.poolThreads(), properties.queueCapacity(), "tokenizer",
                 60, true);
     }
 
-    /** The counter itself, for counts that are small by construction. */
-    public TokenCounter counter() {
-        return counter;
-    }
-
     /** The tokens of a prompt, as {@link TokenCounter#countPrompt} counts them. */
-    public Mono<Integer> countPrompt(String keyId, List<ChatMessage> messages) {
+    public Mono<Integer> countPrompt(TokenCounter counter, String keyId, List<ChatMessage> messages) {
         return count(keyId, TokenCounter.promptLength(messages), () -> counter.countPrompt(messages));
     }
 
     /** The tokens of several texts together (e.g. an embedding request's inputs). */
-    public Mono<Integer> countAll(String keyId, List<String> texts) {
+    public Mono<Integer> countAll(TokenCounter counter, String keyId, List<String> texts) {
         long length = texts.stream().mapToLong(String::length).sum();
         return count(keyId, length, () -> {
             long tokens = 0;
@@ -56,7 +49,7 @@ public class TokenCounting implements AutoCloseable {
     }
 
     /** The tokens of one text that is not a client's to repeat at will (e.g. a completion delivered). */
-    public Mono<Integer> count(String text) {
+    public Mono<Integer> count(TokenCounter counter, String text) {
         return count(null, text.length(), () -> counter.count(text));
     }
 

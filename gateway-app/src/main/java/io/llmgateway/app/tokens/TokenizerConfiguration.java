@@ -1,23 +1,23 @@
 package io.llmgateway.app.tokens;
 
-import io.llmgateway.core.tokens.TokenCounter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The tokenizer and the bounded place where long texts are counted. */
+/** The models' tokenizers and the bounded place where long texts are counted. */
 @Configuration(proxyBeanMethods = false)
 public class TokenizerConfiguration {
 
+    /** Loads each model's tokenizer when the routes are built. */
     @Bean
     @ConditionalOnMissingBean
-    TokenCounter tokenCounter() {
-        return TokenCounter.cl100k();
+    ModelTokenizers modelTokenizers() {
+        return new ModelTokenizers();
     }
 
     /** Its pool is disposed at shutdown ({@link AutoCloseable}). */
     @Bean
-    TokenCounting tokenCounting(TokenCounter tokenCounter, TokenizerProperties properties) {
-        return new TokenCounting(tokenCounter, properties);
+    TokenCounting tokenCounting(TokenizerProperties properties) {
+        return new TokenCounting(properties);
     }
 }

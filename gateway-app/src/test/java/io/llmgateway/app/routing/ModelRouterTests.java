@@ -7,6 +7,7 @@ import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -40,7 +41,7 @@ class ModelRouterTests {
         ProviderRegistry providers = new ProviderRegistry(routing, openAi, new NimProviderFactory(openAi),
                 new OctoProviderFactory(openAi), new MockProviderFactory(TiktokenTokenizer.cl100k()));
         return new ModelRouter(routing, providers, new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
-                GatewayJson.mapper(), locals);
+                new ModelTokenizers(), GatewayJson.mapper(), locals);
     }
 
     private static ProfileProperties shippedProfiles() {
@@ -106,5 +107,38 @@ class ModelRouterTests {
         settings.put("gateway.models[1].type", "completion");
 
         assertThatThrownBy(() -> router(settings, List.of())).hasStackTraceContaining("completion");
+    }
+
+    @Test
+    void eachModelCountsWithItsOwnTokenizerAndItsTargetsWithTheirModelsOne() {
+        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        settings.put("gateway.models[0].tokenizer", "o200k_base");
+        settings.put("gateway.models[2].id", "other-chat");
+        settings.put("gateway.models[2].deployment", "mock");
+        settings.put("gateway.models[0].fallbacks[0]", "other-chat");
+
+        ModelRouter router = router(settings, List.of(LOCAL));
+
+        Route chat = router.resolve("chat");
+        assertThat(chat.tokenizer().tokenizer().name()).isEqualTo("o200k_base");
+        assertThat(chat.targets()).allSatisfy(target -> assertThat(target.tokenizer()).isSameAs(chat.tokenizer()));
+        Route fallback = router.resolve("other-chat");
+        assertThat(fallback.tokenizer().tokenizer().name()).isEqualTo("cl100k_base");
+        assertThat(fallback.targets().get(0).tokenizer()).isSameAs(fallback.tokenizer());
+        assertThat(router.resolve("embed").tokenizer()).as("one cl100k_base for every model that names none")
+                .isSameAs(fallback.tokenizer());
+        assertThat(router.resolve("local-embed").tokenizer()).isSameAs(fallback.tokenizer());
+    }
+
+    @Test
+    void aTokenizerThatIsNeitherAnEncodingNorAFileStopsTheStartNamingTheProperty() {
+        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        settings.put("gateway.models[1].tokenizer", "llama3");
+
+        assertThatThrownBy(() -> router(settings, List.of()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("gateway.models[1].tokenizer (model 'embed'): 'llama3' is neither a tiktoken encoding"
+                        + " (known are r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base) nor a Hugging Face"
+                        + " tokenizer.json file (a path ending in .json, or a file: URL)");
     }
 }

@@ -14,8 +14,10 @@ import java.util.Objects;
  * that do not report usage and for estimates before a call.
  *
  * <p>Message counting follows OpenAI's published recipe, whatever the tokenizer: each message costs its content and
- * role plus 3 tokens of framing (a name 1 more), and every reply is primed with 3 tokens. Counting itself does no
- * I/O.
+ * role plus 3 tokens of framing (a name 1 more), and every reply is primed with 3 tokens. For a model with its own
+ * (Hugging Face) tokenizer the content and role are counted exactly and the framing is that same estimate of its
+ * chat template's special tokens (Llama 3's, for one, frames each message with 4 besides its role); text a
+ * template adds by itself, such as a default system prompt, is not counted. Counting itself does no I/O.
  *
  * <p>Counting takes time linear in the text. Tokenizers are not linear in the length of one word (a hostile "word"
  * of megabytes took seconds and hundreds of megabytes with byte-pair encoding): so a run of more than
