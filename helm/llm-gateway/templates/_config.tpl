@@ -16,6 +16,7 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- if .profile -}}{{- $_ := set $m "profile" .profile -}}{{- end -}}
 {{- if .type -}}{{- $_ := set $m "type" .type -}}{{- end -}}
 {{- if .contextLength -}}{{- $_ := set $m "context-length" (int .contextLength) -}}{{- end -}}
+{{- if .tokenizer -}}{{- $_ := set $m "tokenizer" .tokenizer -}}{{- end -}}
 {{- with .defaults -}}
 {{- $_ := set $m "defaults" (include "llm-gateway.bracketKeys" . | fromYaml) -}}
 {{- end -}}

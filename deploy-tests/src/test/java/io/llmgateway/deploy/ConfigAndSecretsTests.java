@@ -114,7 +114,10 @@ class ConfigAndSecretsTests {
         assertThat(models).extracting(m -> m.get("id"))
                 .containsExactly("meta/llama-3.1-8b-instruct", "acme/llama-ft", "gpt-4o-mini", "mock-echo", "nv-embedqa");
         assertThat(models.get(0)).containsEntry("deployment", "nvidia").containsEntry("owned-by", "nvidia")
-                .containsEntry("profile", "nim-llama").containsEntry("context-length", 131072);
+                .containsEntry("profile", "nim-llama").containsEntry("context-length", 131072)
+                .containsEntry("tokenizer", "/models/llama-3.1/tokenizer.json");
+        assertThat(models.get(2)).containsEntry("tokenizer", "o200k_base");
+        assertThat(models.get(1)).as("no tokenizer: the gateway's default").doesNotContainKey("tokenizer");
         // Bracketed so Spring keeps "top_p" as it is instead of binding "topp".
         assertThat(map(models.get(0).get("defaults")))
                 .isEqualTo(Map.of("[temperature]", "0.2", "[top_p]", "0.9"));

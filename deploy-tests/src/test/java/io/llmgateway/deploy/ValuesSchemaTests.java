@@ -101,6 +101,16 @@ class ValuesSchemaTests {
     }
 
     @Test
+    void aTokenizerMustBeANonEmptyString() {
+        for (Object tokenizer : List.of("", 100_000, List.of("cl100k_base"))) {
+            LintResult lint = HelmChart.lint(Map.of("config", Map.of("models", List.of(Map.of("id", "mock-echo",
+                    "deployment", "mock", "tokenizer", tokenizer)))));
+            assertThat(lint.isFailed()).as("tokenizer %s", tokenizer).isTrue();
+            assertThat(String.join("\n", lint.getMessages())).contains("/config/models/0/tokenizer");
+        }
+    }
+
+    @Test
     void theTemplatesRefuseTheEmbeddedDatabaseWithSeveralReplicasEvenWithoutTheSchema() {
         // Belt and braces: with the schema gone (or --skip-schema-validation) the templates still fail.
         var chart = HelmChart.copyWithoutSchema();
