@@ -5,8 +5,11 @@ import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.ErrorBody;
 import io.llmgateway.core.protocol.Usage;
+import java.math.BigDecimal;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the mapper's serializers and deserializers for the wire records at start-up, on the main thread. Jackson
@@ -23,6 +26,10 @@ final class JsonWarmUp {
     }
 
     static JsonMapper warm(JsonMapper json) {
+        // chat and embedding bodies are read as a tree first, and the chat request from that tree
+        ObjectNode tree = json.readValue(REQUEST, ObjectNode.class);
+        json.readValue(REQUEST, JsonNode.class);
+        json.treeToValue(tree, ChatCompletionRequest.class);
         json.readValue(REQUEST, ChatCompletionRequest.class);
         json.readValue(json.writeValueAsBytes(ChatCompletionChunk.usageOnly("id", 0L, "m", Usage.of(1, 1))),
                 ChatCompletionChunk.class);
@@ -33,6 +40,9 @@ final class JsonWarmUp {
                 ChatCompletion.class));
         json.writeValueAsBytes(ErrorBody.of("warm", "server_error", null, null));
         json.writeValueAsBytes(List.of());
+        // the cost in a usage, and the first chunk read back when the gateway adds a usage chunk
+        json.writeValueAsBytes(BigDecimal.ONE);
+        json.readTree("{\"id\":\"x\",\"created\":1}");
         return json;
     }
 }

@@ -28,6 +28,8 @@ public class WebConfiguration implements WebFluxConfigurer {
         this.http = http;
         this.json = JsonWarmUp.warm(GatewayJson.newMapper());
         this.requests = JsonWarmUp.warm(GatewayJson.newRequestMapper());
+        // the shared mapper, which the answer scanner and the meter use
+        JsonWarmUp.warm(GatewayJson.mapper());
     }
 
     /**

@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -76,11 +75,12 @@ public class ModelCallPipeline {
     private final Clock clock;
     /** Retrieval, when it is on; looked up when a request asks for it (retrieval embeds through this pipeline). */
     private final Supplier<ChatAugmentation> augmentation;
+    private final WarmUpCaller warmUp;
 
     public ModelCallPipeline(ModelRouter router, RequestProfiler profiler, RouteExecutor executor, Admission admission,
                              UsageRecorders recorders, TokenCounting tokenizer, LimitsProperties limits,
                              StreamShutdown shutdown, JsonMapper requests, Clock clock,
-                             Supplier<ChatAugmentation> augmentation) {
+                             Supplier<ChatAugmentation> augmentation, WarmUpCaller warmUp) {
         this.router = router;
         this.profiler = profiler;
         this.executor = executor;
@@ -92,6 +92,7 @@ public class ModelCallPipeline {
         this.requests = requests;
         this.clock = clock;
         this.augmentation = augmentation;
+        this.warmUp = warmUp;
     }
 
     // ---- chat completions ------------------------------------------------------------------------------------
@@ -103,13 +104,7 @@ public class ModelCallPipeline {
      * @param startedNanos {@link System#nanoTime()} at the request's first byte
      */
     public Mono<ChatAnswer> chat(String requestId, Caller caller, ObjectNode body, long startedNanos) {
-        return chat(requestId, caller, body, startedNanos, router::resolve);
-    }
-
-    /** A chat completion whose model id {@code routes} resolves (the warm-up's own route). */
-    Mono<ChatAnswer> chat(String requestId, Caller caller, ObjectNode body, long startedNanos,
-                          Function<String, Route> routes) {
-        return Mono.fromCallable(() -> routeAndProfile(requestId, caller, body, startedNanos, routes))
+        return Mono.fromCallable(() -> routeAndProfile(requestId, caller, body, startedNanos))
                 .flatMap(this::countPrompt)
                 .flatMap(this::retrieve)
                 .flatMap(this::admit)
@@ -118,11 +113,11 @@ public class ModelCallPipeline {
     }
 
     /** Route and profile: the typed request from the body's tree, its route, the caller's right, its profile. */
-    private ChatCall routeAndProfile(String requestId, Caller caller, ObjectNode body, long startedNanos,
-                                     Function<String, Route> routes) {
+    private ChatCall routeAndProfile(String requestId, Caller caller, ObjectNode body, long startedNanos) {
         ChatCompletionRequest request = requests.treeToValue(body, ChatCompletionRequest.class);
         ChatRequestChecks.check(request);
-        Route route = routes.apply(request.model());
+        // the warm-up's requests go to its own upstream, whatever model they name
+        Route route = warmUp.is(caller) ? warmUpRoute() : router.resolve(request.model());
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }
@@ -211,7 +206,7 @@ public class ModelCallPipeline {
      */
     private Mono<AdmittedChat> admit(ChatCall call) {
         return Mono.defer(() -> {
-            UsageRecorder recorder = recorders.open(metered(call));
+            UsageRecorder recorder = recorders(call.caller()).open(metered(call));
             long allowance = completionAllowance(call);
             long reservedTokens = call.promptTokens() + allowance;
             long reservedCost = call.route().price().costPicos(call.promptTokens(), 0, allowance);
@@ -293,6 +288,20 @@ public class ModelCallPipeline {
         return headers;
     }
 
+    private Route warmUpRoute() {
+        Route route = warmUp.route();
+        if (route == null) {
+            // the warm-up ended while this request of its was on its way
+            throw AccessException.invalidApiKey();
+        }
+        return route;
+    }
+
+    /** The recorders of this caller's requests: the warm-up's are nobody's, and recorded nowhere. */
+    private UsageRecorders recorders(Caller caller) {
+        return warmUp.is(caller) ? UsageRecorders.discarding() : recorders;
+    }
+
     /** The completion tokens reserved: {@code max_completion_tokens} or {@code max_tokens}, times {@code n}. */
     private long completionAllowance(ChatCall call) {
         ChatCompletionRequest request = call.request();
@@ -358,7 +367,7 @@ public class ModelCallPipeline {
             }
             return tokenizer.countAll(route.tokenizer(), caller.keyId(), request.input());
         }).flatMap(estimate -> Mono.defer(() -> {
-            UsageRecorder recorder = recorders.open(MeteredRequest.embeddings(requestId, clock.instant(),
+            UsageRecorder recorder = recorders(caller).open(MeteredRequest.embeddings(requestId, clock.instant(),
                     startedNanos, caller.keyId(), caller.userId(), caller.projectId(), route.modelId(),
                     route.price(), request.user()));
             long reservedCost = route.price().costPicos(estimate, 0, 0);

@@ -14,11 +14,14 @@ import io.llmgateway.app.tokens.TokenCounting;
 import io.llmgateway.app.usage.UsageRecorders;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one pipeline of every model call. */
@@ -26,30 +29,34 @@ import tools.jackson.databind.json.JsonMapper;
 public class PipelineConfiguration {
 
     @Bean
+    WarmUpCaller warmUpCaller() {
+        return new WarmUpCaller();
+    }
+
+    @Bean
     ModelCallPipeline modelCallPipeline(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
                                         Admission admission, UsageRecorders recorders, TokenCounting tokenCounting,
                                         LimitsProperties limits, StreamShutdown shutdown,
                                         @Qualifier("gatewayRequestMapper") JsonMapper requests, Clock clock,
-                                        ObjectProvider<ChatAugmentation> augmentation) {
+                                        ObjectProvider<ChatAugmentation> augmentation, WarmUpCaller warmUp) {
         return new ModelCallPipeline(router, profiler, executor, admission, recorders, tokenCounting, limits,
-                shutdown, requests, clock, augmentation::getIfAvailable);
+                shutdown, requests, clock, augmentation::getIfAvailable, warmUp);
     }
 
-    /**
-     * The warm-up before readiness, on a pipeline of its own that records nothing but is otherwise the one above:
-     * the same classes, so the same compiled code.
-     */
+    /** The warm-up before readiness, through the gateway's own HTTP port. */
     @Bean
-    PipelineWarmUp pipelineWarmUp(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
-                                  Admission admission, TokenCounting tokenCounting, ModelTokenizers tokenizers,
-                                  LimitsProperties limits,
-                                  StreamShutdown shutdown, @Qualifier("gatewayRequestMapper") JsonMapper requests,
-                                  Clock clock, ProfileRegistry profiles, JsonMapper gatewayJsonMapper,
-                                  CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
-                                  MeterRegistry meters, WarmUpProperties properties) {
-        ModelCallPipeline unrecorded = new ModelCallPipeline(router, profiler, executor, admission,
-                UsageRecorders.discarding(), tokenCounting, limits, shutdown, requests, clock, () -> null);
-        return new PipelineWarmUp(unrecorded, profiles.get("default"), tokenizers.defaultCounter(),
-                gatewayJsonMapper, circuitBreakers, bulkheads, meters, properties);
+    PipelineWarmUp pipelineWarmUp(WarmUpCaller caller, ProfileRegistry profiles, ModelTokenizers tokenizers,
+                                  JsonMapper gatewayJsonMapper, CircuitBreakerRegistry circuitBreakers,
+                                  BulkheadRegistry bulkheads, MeterRegistry meters, WarmUpProperties properties,
+                                  ApplicationContext context) {
+        return new PipelineWarmUp(caller, profiles.get("default"), tokenizers.defaultCounter(), gatewayJsonMapper,
+                circuitBreakers, bulkheads, meters, properties, context);
+    }
+
+    /** The warm-up's requests leave no server metrics (http.server.requests) behind. */
+    @Bean
+    ObservationPredicate warmUpObservations(WarmUpCaller warmUp) {
+        return (name, context) -> !warmUp.isOpen()
+                || !(context instanceof ServerRequestObservationContext server && warmUp.carries(server.getCarrier()));
     }
 }

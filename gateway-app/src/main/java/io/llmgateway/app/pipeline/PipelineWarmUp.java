@@ -6,9 +6,6 @@ import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.app.routing.StreamUsage;
 import io.llmgateway.app.usage.Price;
-import io.llmgateway.auth.Caller;
-import io.llmgateway.auth.identity.ProjectRecord;
-import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
@@ -16,6 +13,7 @@ import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -28,29 +26,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Warms the request path before the gateway says it is ready, so that the first users after a deploy or a scale-out
- * do not pay for the JIT compiler: synthetic chat requests, JSON and streamed, go through the real pipeline, the
- * real OpenAI-compatible adapter and its HTTP client, against an upstream in process ({@link WarmUpUpstream}).
+ * do not pay for the JIT compiler: synthetic chat requests, JSON and streamed, take the gateway's whole path, from
+ * its own HTTP port through authentication, the pipeline and the OpenAI-compatible adapter with its HTTP client, to
+ * an upstream in process ({@link WarmUpUpstream}) and back.
  *
  * <p>Spring Boot reports readiness only after its application runners: while this runs, the readiness probe says
- * {@code OUT_OF_SERVICE}. The requests are nobody's: their pipeline records nothing ({@link
- * io.llmgateway.app.usage.UsageRecorders#discarding()}), their project has no limits, and their deployment's circuit
- * breaker, bulkhead and upstream metrics are removed again. A warm-up that fails or runs out of time is logged and never stops the
- * start.
+ * not ready. The requests are nobody's: they carry the one-time token of {@link WarmUpCaller}, the pipeline records
+ * none of them, they leave no server metric, and the synthetic deployment's circuit breaker, bulkhead and upstream
+ * metrics are removed again. A warm-up that fails or runs out of time is logged and never stops the start.
  */
 public final class PipelineWarmUp implements ApplicationRunner {
 
-    static final String MODEL = "gateway-warm-up";
+    static final String MODEL = WarmUpCaller.NAME;
     private static final Logger log = LoggerFactory.getLogger(PipelineWarmUp.class);
     private static final int CONCURRENCY = 4;
 
-    private final ModelCallPipeline pipeline;
+    private final WarmUpCaller caller;
     private final ParameterProfile profile;
     private final TokenCounter tokenizer;
     private final JsonMapper json;
@@ -58,17 +60,17 @@ public final class PipelineWarmUp implements ApplicationRunner {
     private final BulkheadRegistry bulkheads;
     private final MeterRegistry meters;
     private final WarmUpProperties properties;
+    private final ApplicationContext context;
     private final AtomicInteger completed = new AtomicInteger();
 
     /**
-     * @param pipeline a pipeline that records nothing
      * @param profile   the parameter profile of the synthetic route (the default one)
      * @param tokenizer the tokenizer of the synthetic route (the default one)
      */
-    PipelineWarmUp(ModelCallPipeline pipeline, ParameterProfile profile, TokenCounter tokenizer, JsonMapper json,
+    PipelineWarmUp(WarmUpCaller caller, ParameterProfile profile, TokenCounter tokenizer, JsonMapper json,
                    CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads, MeterRegistry meters,
-                   WarmUpProperties properties) {
-        this.pipeline = pipeline;
+                   WarmUpProperties properties, ApplicationContext context) {
+        this.caller = caller;
         this.profile = profile;
         this.tokenizer = tokenizer;
         this.json = json;
@@ -76,26 +78,36 @@ public final class PipelineWarmUp implements ApplicationRunner {
         this.bulkheads = bulkheads;
         this.meters = meters;
         this.properties = properties;
+        this.context = context;
     }
 
-    /** The synthetic requests that completed. */
+    /** The synthetic requests answered with 200. */
     int completed() {
         return completed.get();
     }
 
     @Override
     public void run(ApplicationArguments arguments) {
-        if (properties.requests() == 0) {
+        if (properties.requests() == 0 || !(context instanceof WebServerApplicationContext web)) {
             return;
         }
         long started = System.nanoTime();
         OpenAiProviderFactory providers = new OpenAiProviderFactory(json, new OpenAiProviderFactory.PoolSettings(
                 CONCURRENCY, Duration.ofSeconds(30), 1024 * 1024, 64 * 1024));
+        ConnectionProvider connections = ConnectionProvider.create(MODEL, CONCURRENCY);
         try (WarmUpUpstream upstream = WarmUpUpstream.start()) {
-            Route route = route(providers, upstream.baseUrl());
-            Caller caller = new Caller(MODEL, KeyKind.SERVICE, MODEL, new ProjectRecord(MODEL, MODEL, null, false));
+            caller.open(route(providers, upstream.baseUrl()));
+            String host = context.getEnvironment().getProperty("server.address", "127.0.0.1");
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                host = "127.0.0.1";
+            }
+            HttpClient client = HttpClient.create(connections)
+                    .baseUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                            + web.getWebServer().getPort())
+                    .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + caller.token())
+                            .set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
             Flux.range(0, properties.requests())
-                    .flatMap(i -> one(i, caller, route), CONCURRENCY)
+                    .flatMap(i -> one(client, i), CONCURRENCY)
                     .then()
                     .toFuture()
                     .get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -111,6 +123,8 @@ public final class PipelineWarmUp implements ApplicationRunner {
             log.warn("The warm-up failed after {} synthetic requests; the gateway starts anyway: {}", completed.get(),
                     cause.toString());
         } finally {
+            caller.close();
+            connections.dispose();
             providers.close();
             circuitBreakers.remove(MODEL);
             bulkheads.remove(MODEL);
@@ -129,17 +143,24 @@ public final class PipelineWarmUp implements ApplicationRunner {
                 Price.FREE, tokenizer);
     }
 
-    /** One synthetic request, every other one streamed, each with a prompt of its own. */
-    private Mono<Integer> one(int i, Caller caller, Route route) {
+    /** One synthetic request, every other one streamed, each with a prompt of its own; its answer read to the end. */
+    private Mono<Integer> one(HttpClient client, int i) {
         boolean stream = i % 2 == 1;
-        ObjectNode body = (ObjectNode) json.readTree("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":"
-                + "\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Warm-up request " + i
-                + ", say something short.\"}],\"temperature\":0.5,\"max_tokens\":16,\"stream\":" + stream
-                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "") + "}");
-        return pipeline.chat(RequestIds.next(), caller, body, System.nanoTime(), model -> route)
-                .flatMap(answer -> answer instanceof ChatAnswer.Stream events
-                        ? events.events().map(event -> event.length).reduce(0, Integer::sum)
-                        : Mono.just(((ChatAnswer.Json) answer).json().length))
-                .doOnNext(bytes -> completed.incrementAndGet());
+        String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":\"Warm-up request " + i + ", say something short.\"}],"
+                + "\"temperature\":0.5,\"max_tokens\":16,\"stream\":" + stream
+                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "") + "}";
+        return client.post().uri("/v1/chat/completions")
+                .send(ByteBufFlux.fromString(Mono.just(body)))
+                .responseSingle((response, content) -> content.asString().defaultIfEmpty("")
+                        .map(text -> {
+                            if (response.status().code() == 200) {
+                                completed.incrementAndGet();
+                            } else {
+                                log.info("A warm-up request was answered {}: {}", response.status().code(),
+                                        text.length() > 300 ? text.substring(0, 300) : text);
+                            }
+                            return response.status().code();
+                        }));
     }
 }

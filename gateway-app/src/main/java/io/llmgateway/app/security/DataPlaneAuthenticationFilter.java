@@ -1,5 +1,6 @@
 package io.llmgateway.app.security;
 
+import io.llmgateway.app.pipeline.WarmUpCaller;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
@@ -34,11 +35,14 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
     private final KeyVerifier verifier;
     private final CallerResolver callers;
     private final AuthFailures failures;
+    private final WarmUpCaller warmUp;
 
-    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailures failures) {
+    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailures failures,
+                                         WarmUpCaller warmUp) {
         this.verifier = verifier;
         this.callers = callers;
         this.failures = failures;
+        this.warmUp = warmUp;
     }
 
     /** Whether a request belongs to the data plane, which this filter authenticates. */
@@ -54,6 +58,12 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
             return Mono.error(failures.failed(exchange, null));
         }
         String token = BearerKeyConverter.token(authorization);
+        if (warmUp.isOpen()) {
+            Caller synthetic = warmUp.authenticate(token, exchange.getRequest().getRemoteAddress());
+            if (synthetic != null) {
+                return proceed(exchange, chain, synthetic);
+            }
+        }
         CompletableFuture<Caller> caller = verifier.verify(token)
                 .onErrorMap(AccessException.class, failure -> failures.failed(exchange, token))
                 .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),

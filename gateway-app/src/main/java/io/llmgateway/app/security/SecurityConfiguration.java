@@ -1,6 +1,7 @@
 package io.llmgateway.app.security;
 
 import io.llmgateway.app.config.HttpProperties;
+import io.llmgateway.app.pipeline.WarmUpCaller;
 import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
@@ -78,13 +79,14 @@ public class SecurityConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityWebFilterChain dataPlaneSecurityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
-                                                           CallerResolver callers, AuthFailures failures) {
+                                                           CallerResolver callers, AuthFailures failures,
+                                                           WarmUpCaller warmUp) {
         return stateless(http)
                 .securityMatcher(exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange)
                         ? ServerWebExchangeMatcher.MatchResult.match()
                         : ServerWebExchangeMatcher.MatchResult.notMatch())
                 .headers(ServerHttpSecurity.HeaderSpec::disable)
-                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, failures),
+                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, failures, warmUp),
                         SecurityWebFiltersOrder.AUTHENTICATION)
                 .build();
     }

@@ -17,9 +17,12 @@ import java.util.concurrent.TimeUnit;
  */
 public class UsageRecorders {
 
+    private static final UsageRecorders DISCARDING = new UsageRecorders();
+
     private final UsageLedger ledger;
     private final MeterRegistry registry;
     private final UsageMetricsProperties properties;
+
     /** Meters are looked up once per label set, not built per request. */
     private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
 
@@ -40,7 +43,7 @@ public class UsageRecorders {
      * ledger row, no metric, no one billed.
      */
     public static UsageRecorders discarding() {
-        return new UsageRecorders();
+        return DISCARDING;
     }
 
     /**

@@ -38,7 +38,9 @@ class WarmUpIT {
             String metrics = gateway.client(gateway.adminToken()).get().uri("/actuator/prometheus").exchange()
                     .expectStatus().isOk()
                     .expectBody(String.class).returnResult().getResponseBody();
-            assertThat(metrics).doesNotContain(PipelineWarmUp.MODEL);
+            assertThat(metrics).doesNotContain(PipelineWarmUp.MODEL)
+                    .as("the warm-up's requests leave no server metric").doesNotContain("/v1/chat/completions");
+            assertThat(gateway.bean(WarmUpCaller.class).isOpen()).as("its token is refused from now on").isFalse();
         }
     }
 
