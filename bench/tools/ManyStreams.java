@@ -29,7 +29,10 @@ import java.util.concurrent.TimeUnit;
  * end_p99_us=… events_min=… events_max=… gap_p50_us=… gap_p99_us=… gap_max_us=… max_open=…} for the good streams
  * ({@code gap}: per stream, the longest pause between two reads after its first byte), then one
  * {@code STREAM_ERROR kind: count} line per kind of failure. A stream with no byte for IDLE_SECONDS (environment,
- * default 120) fails as {@code idle}.
+ * default 120) fails as {@code idle}. With {@code RECORDS_FILE} (environment) set, it also writes one line per good
+ * stream to that file, {@code REQUEST_ID EVENTS} (the {@code x-request-id} the gateway answered with, which is the
+ * identity of the stream's usage record, and the SSE events the stream carried), for run.sh to check every usage
+ * record against its stream.
  */
 public class ManyStreams {
 
@@ -151,6 +154,15 @@ public class ManyStreams {
                 events.length == 0 ? 0 : events[0], events.length == 0 ? 0 : events[events.length - 1],
                 percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1], maxOpen);
         errors.forEach((kind, count) -> System.out.printf("STREAM_ERROR %s: %d%n", kind, count));
+        String records = System.getenv("RECORDS_FILE");
+        if (records != null && !records.isBlank()) {
+            StringBuilder lines = new StringBuilder();
+            for (Stream stream : good) {
+                lines.append(stream.requestId == null ? "-" : stream.requestId).append(' ').append(stream.events)
+                        .append('\n');
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(records), lines);
+        }
     }
 
     /** One stream: its connection, where its response parsing stands, and its timings. */
@@ -165,6 +177,7 @@ public class ManyStreams {
         private long events;
         private boolean ended;
         private String error;
+        private String requestId;
 
         // response parsing: the status line and headers, then the body (chunked or until the connection closes)
         private final StringBuilder headers = new StringBuilder();
@@ -270,6 +283,8 @@ public class ManyStreams {
                 String lower = line.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                     chunked = true;
+                } else if (lower.startsWith("x-request-id:")) {
+                    requestId = line.substring("x-request-id:".length()).trim();
                 }
             }
             headers.setLength(0);

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,10 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>java StreamClient.java URL CONNECTIONS SECONDS [Header: value]...</pre>
  *
  * The body is the one of wrk/chat.lua's streaming mode, with the model {@code STREAM_MODEL} (environment, default
- * {@code bench-model}). Prints one parseable line:
+ * {@code bench-model}).
+ *
+ * <p>With {@code STREAM_RATE=r} (environment) the load is open instead: streams start at about {@code r} per second
+ * as Poisson arrivals, whether or not the earlier ones have ended (CONNECTIONS is then ignored), and each one's
+ * times count from the moment it was due, so that a client that fell behind cannot hide a slow target.
+ *
+ * <p>Prints one parseable line:
  * {@code STREAM_RESULT streams=N rps=X ttft_p50_us=N ttft_p99_us=N ttft_p999_us=N end_p50_us=N end_p99_us=N
- * errors=N events_min=N events_max=N gap_p50_us=N gap_p99_us=N gap_max_us=N}. A stream counts only when it started
- * and ended inside the measured window. {@code events} are the SSE events a stream carried; {@code gap} is, per
+ * errors=N events_min=N events_max=N gap_p50_us=N gap_p99_us=N gap_max_us=N streams_sent=N events_total=N}. A
+ * stream counts in the percentiles only when it started and ended inside the measured window; {@code streams_sent}
+ * and {@code events_total} count every stream sent and every SSE event received over the whole run (the streams
+ * still open at the end of the window are read to their end), to divide the target's CPU over the run by. {@code events} are the SSE events a stream carried; {@code gap} is, per
  * stream, the longest pause between two reads after its first byte (its percentiles over the streams). After it,
  * one {@code STREAM_ERROR kind: count} line per kind of failure (an exception's root cause, a status, no [DONE]).
  */
@@ -63,8 +73,23 @@ public class StreamClient {
         Results results = new Results();
         long end = start + Duration.ofSeconds(seconds).toNanos();
         List<CompletableFuture<Void>> streams = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            streams.add(loop(client, request, end, results));
+        String rate = System.getenv("STREAM_RATE");
+        if (rate != null && !rate.isBlank()) {
+            // open load: a stream is due every exponentially distributed pause of mean 1/rate seconds
+            double meanNanos = 1e9 / Double.parseDouble(rate.trim());
+            long due = start;
+            while (due < end) {
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                streams.add(one(client, request, due, end, results));
+                due += (long) (-meanNanos * Math.log(1 - ThreadLocalRandom.current().nextDouble()));
+            }
+        } else {
+            for (int i = 0; i < connections; i++) {
+                streams.add(loop(client, request, end, results));
+            }
         }
         CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new)).join();
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -74,11 +99,13 @@ public class StreamClient {
         long[] gaps = results.column(3);
         System.out.printf("STREAM_RESULT streams=%d rps=%.2f ttft_p50_us=%d ttft_p99_us=%d ttft_p999_us=%d"
                         + " end_p50_us=%d end_p99_us=%d errors=%d events_min=%d events_max=%d gap_p50_us=%d"
-                        + " gap_p99_us=%d gap_max_us=%d%n", ttft.length, ttft.length / elapsed,
+                        + " gap_p99_us=%d gap_max_us=%d streams_sent=%d events_total=%d%n", ttft.length,
+                ttft.length / elapsed,
                 percentile(ttft, 50), percentile(ttft, 99), percentile(ttft, 99.9),
                 percentile(total, 50), percentile(total, 99), results.errors.get(),
                 events.length == 0 ? 0 : events[0], events.length == 0 ? 0 : events[events.length - 1],
-                percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1]);
+                percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1],
+                results.sent.get(), results.events.get());
         results.kinds.forEach((kind, count) -> System.out.printf("STREAM_ERROR %s: %d%n", kind, count.get()));
         System.exit(0);
     }
@@ -88,15 +115,18 @@ public class StreamClient {
         if (System.nanoTime() >= end) {
             return CompletableFuture.completedFuture(null);
         }
-        return one(client, request, end, results).thenCompose(ignored -> loop(client, request, end, results));
+        return one(client, request, System.nanoTime(), end, results)
+                .thenCompose(ignored -> loop(client, request, end, results));
     }
 
-    /** One stream; it counts if it ends by {@code end}. */
-    private static CompletableFuture<Void> one(HttpClient client, HttpRequest request, long end, Results results) {
-        long sent = System.nanoTime();
+    /** One stream, due at {@code sent}; it counts in the percentiles if it ends by {@code end}. */
+    private static CompletableFuture<Void> one(HttpClient client, HttpRequest request, long sent, long end,
+                                               Results results) {
         Timing timing = new Timing();
+        results.sent.incrementAndGet();
         return client.sendAsync(request, info -> timing)
                 .handle((response, error) -> {
+                    results.events.addAndGet(timing.events);
                     if (error != null || response.statusCode() != 200 || !timing.done) {
                         results.errors.incrementAndGet();
                         results.kinds.computeIfAbsent(error != null ? rootCause(error).getClass().getSimpleName()
@@ -187,6 +217,8 @@ public class StreamClient {
     private static final class Results {
         private final List<long[]> samples = new ArrayList<>();
         private final AtomicLong errors = new AtomicLong();
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong events = new AtomicLong();
         private final Map<String, AtomicLong> kinds = new ConcurrentHashMap<>();
 
         synchronized void add(long ttftNanos, long totalNanos, long events, long longestGapNanos) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,6 +32,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * A stream has {@code --content-chunks} content chunks (default 9, the words of the fixed answer; more repeat
  * them), between the role chunk and the finish and usage chunks; its usage counts one completion token per content
  * chunk.
+ *
+ * <p>A streamed request for a model named {@code paced-D-N} (e.g. {@code paced-10-50}) gets, whatever the
+ * arguments, a stream of {@code N} content chunks with {@code D} ms between two events: run.sh uses such models to
+ * send the same paced streams through every target (the proxies pass the model name on), and to tell a target's CPU
+ * per streamed event from its CPU per stream.
  */
 public final class FakeUpstream {
 
@@ -46,6 +53,10 @@ public final class FakeUpstream {
 
     private static final byte[] NOT_FOUND = "{\"error\":{\"message\":\"not found\",\"type\":\"invalid_request_error\"}}"
             .getBytes(StandardCharsets.UTF_8);
+
+    private static final String PACED_MODEL = "paced-";
+    /** paced-D-N -> its events, built once per N */
+    private static final Map<Integer, byte[][]> PACED_EVENTS = new ConcurrentHashMap<>();
 
     private static final String[] WORDS = {"Hello", "!", " How", " can", " I", " help", " you", " today", "?"};
 
@@ -94,7 +105,20 @@ public final class FakeUpstream {
                     .then());
         }
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> isStream(body) ? stream(response, events, chunkDelay) : complete(response));
+                .flatMap(body -> {
+                    if (!isStream(body)) {
+                        return complete(response);
+                    }
+                    String model = modelOf(body);
+                    if (model != null && model.startsWith(PACED_MODEL)) {
+                        // paced-D-N: N content chunks, D ms apart
+                        String[] parts = model.substring(PACED_MODEL.length()).split("-");
+                        int chunks = Integer.parseInt(parts[1]);
+                        return stream(response, PACED_EVENTS.computeIfAbsent(chunks, FakeUpstream::streamEvents),
+                                Duration.ofMillis(Long.parseLong(parts[0])));
+                    }
+                    return stream(response, events, chunkDelay);
+                });
     }
 
     private static Mono<Void> complete(HttpServerResponse response) {
@@ -134,6 +158,24 @@ public final class FakeUpstream {
             at = body.indexOf("\"stream\"", at + 8);
         }
         return false;
+    }
+
+    /** The value of the body's first {@code "model"} string field, or null; a cheap scan like {@link #isStream}. */
+    static String modelOf(String body) {
+        int at = body.indexOf("\"model\"");
+        if (at < 0) {
+            return null;
+        }
+        int i = skipSpaces(body, at + 7);
+        if (i >= body.length() || body.charAt(i) != ':') {
+            return null;
+        }
+        i = skipSpaces(body, i + 1);
+        if (i >= body.length() || body.charAt(i) != '"') {
+            return null;
+        }
+        int end = body.indexOf('"', i + 1);
+        return end < 0 ? null : body.substring(i + 1, end);
     }
 
     private static int skipSpaces(String s, int i) {
