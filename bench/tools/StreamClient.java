@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * still open at the end of the window are read to their end), to divide the target's CPU over the run by. {@code events} are the SSE events a stream carried; {@code gap} is, per
  * stream, the longest pause between two reads after its first byte (its percentiles over the streams). After it,
  * one {@code STREAM_ERROR kind: count} line per kind of failure (an exception's root cause, a status, no [DONE]).
+ *
+ * <p>Two more settings (environment): {@code STREAM_WARMUP=s} first runs the same load for {@code s} seconds and
+ * forgets it (this client's own JIT warms up, its connections open); {@code CPU_PIDS="pid pid..."} reads the CPU
+ * time (user + system, in clock ticks, {@code /proc/PID/stat}) of those processes when the measured load starts and
+ * once its last stream has ended, and prints {@code STREAM_CPU window_cpu_ticks=N}: the target's CPU over exactly
+ * the streams counted in {@code streams_sent} and {@code events_total}.
  */
 public class StreamClient {
 
@@ -69,11 +75,44 @@ public class StreamClient {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
+        String rate = System.getenv("STREAM_RATE");
+        long warmup = Long.parseLong(System.getenv().getOrDefault("STREAM_WARMUP", "0").trim());
+        if (warmup > 0) {
+            load(client, request, connections, warmup, rate, new Results());
+        }
+        String[] cpuPids = System.getenv().getOrDefault("CPU_PIDS", "").trim().split("\\s+");
+        long cpuBefore = cpuTicks(cpuPids);
         long start = System.nanoTime();
         Results results = new Results();
+        load(client, request, connections, seconds, rate, results);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpu = cpuTicks(cpuPids) - cpuBefore;
+        long[] ttft = results.column(0);
+        long[] total = results.column(1);
+        long[] events = results.column(2);
+        long[] gaps = results.column(3);
+        System.out.printf("STREAM_RESULT streams=%d rps=%.2f ttft_p50_us=%d ttft_p99_us=%d ttft_p999_us=%d"
+                        + " end_p50_us=%d end_p99_us=%d errors=%d events_min=%d events_max=%d gap_p50_us=%d"
+                        + " gap_p99_us=%d gap_max_us=%d streams_sent=%d events_total=%d%n", ttft.length,
+                ttft.length / elapsed,
+                percentile(ttft, 50), percentile(ttft, 99), percentile(ttft, 99.9),
+                percentile(total, 50), percentile(total, 99), results.errors.get(),
+                events.length == 0 ? 0 : events[0], events.length == 0 ? 0 : events[events.length - 1],
+                percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1],
+                results.sent.get(), results.events.get());
+        if (cpuPids.length > 0 && !cpuPids[0].isEmpty()) {
+            System.out.printf("STREAM_CPU window_cpu_ticks=%d%n", cpu);
+        }
+        results.kinds.forEach((kind, count) -> System.out.printf("STREAM_ERROR %s: %d%n", kind, count.get()));
+        System.exit(0);
+    }
+
+    /** The load for {@code seconds}, open (at {@code rate}) or closed, until its last stream has ended. */
+    private static void load(HttpClient client, HttpRequest request, int connections, long seconds, String rate,
+                             Results results) {
+        long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
         List<CompletableFuture<Void>> streams = new ArrayList<>();
-        String rate = System.getenv("STREAM_RATE");
         if (rate != null && !rate.isBlank()) {
             // open load: a stream is due every exponentially distributed pause of mean 1/rate seconds
             double meanNanos = 1e9 / Double.parseDouble(rate.trim());
@@ -92,22 +131,25 @@ public class StreamClient {
             }
         }
         CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new)).join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] ttft = results.column(0);
-        long[] total = results.column(1);
-        long[] events = results.column(2);
-        long[] gaps = results.column(3);
-        System.out.printf("STREAM_RESULT streams=%d rps=%.2f ttft_p50_us=%d ttft_p99_us=%d ttft_p999_us=%d"
-                        + " end_p50_us=%d end_p99_us=%d errors=%d events_min=%d events_max=%d gap_p50_us=%d"
-                        + " gap_p99_us=%d gap_max_us=%d streams_sent=%d events_total=%d%n", ttft.length,
-                ttft.length / elapsed,
-                percentile(ttft, 50), percentile(ttft, 99), percentile(ttft, 99.9),
-                percentile(total, 50), percentile(total, 99), results.errors.get(),
-                events.length == 0 ? 0 : events[0], events.length == 0 ? 0 : events[events.length - 1],
-                percentile(gaps, 50), percentile(gaps, 99), gaps.length == 0 ? 0 : gaps[gaps.length - 1],
-                results.sent.get(), results.events.get());
-        results.kinds.forEach((kind, count) -> System.out.printf("STREAM_ERROR %s: %d%n", kind, count.get()));
-        System.exit(0);
+    }
+
+    /** The CPU time (user + system, clock ticks) the processes have used so far; 0 for those that are gone. */
+    private static long cpuTicks(String[] pids) {
+        long ticks = 0;
+        for (String pid : pids) {
+            if (pid.isEmpty()) {
+                continue;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+                // the fields after the command name (which may hold spaces), from the state on: utime is the 12th
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (java.io.IOException | RuntimeException gone) {
+                // the process ended
+            }
+        }
+        return ticks;
     }
 
     /** One client: a stream, then the next, until the end of the window. */
