@@ -9,13 +9,13 @@
 # machine between the runs. Prints the gateway's req/s and CPU per request with and without authentication, and the
 # cost as 1 - with/without, also normalised by nginx's req/s of the same run.
 #
-# Knobs: ROUNDS=1, and every run.sh knob (DURATION, RUNS, GATEWAY_WARMUP, ...). It takes about 13 minutes per round
-# with GATEWAY_WARMUP=200. Run it on a quiet machine, and read bench/README.md on how far its figures can be trusted.
+# Knobs: ROUNDS=1, and every run.sh knob (DURATION, RUNS, PIN, WARMUP_MAX, ...). Each run.sh run measures the plain
+# phase only, nginx and the gateway. Run it on a quiet machine, and read bench/README.md on how far its figures can be
+# trusted.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-1}
-export STREAM=0 PACED=0 MANY_STREAMS=0
-export GATEWAY_WARMUP=${GATEWAY_WARMUP:-200}
+export PHASES=plain PROXIES="nginx gateway" HELD=0
 
 log() { printf '%s auth-cost: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 

@@ -1,145 +1,159 @@
 #!/usr/bin/env bash
-# One-command benchmark: the same OpenAI-style chat-completion POST against
-#   1. the fake upstream directly, 2. nginx as a plain reverse proxy (the baseline), 3. the gateway,
-# all in front of the same fake upstream, loaded with wrk. Prints req/s and p50/p99/p99.9 latency (medians of
-# RUNS runs) and the gateway/nginx ratios; raw outputs go to bench/results/<timestamp>/.
-# See bench/README.md. Knobs (environment variables):
-#   DURATION=15        seconds per measured run
-#   WARMUP=10          seconds of the warm-up run of the upstream and nginx (plain requests)
-#   GATEWAY_WARMUP=200 seconds of the gateway's warm-up run (its JIT compiler needs that long on 2 shared cores)
-#   STREAM_WARMUP=5    seconds of each target's warm-up run before the streaming runs
-#   CONNECTIONS=64     wrk connections (-c)              THREADS=2        wrk threads (-t)
-#   RUNS=3             measured runs per target (the median is reported; runs are interleaved across targets)
-#   STREAM=1           also run the streaming variant ("stream":true, SSE answer), with wrk and then with
-#                      tools/StreamClient.java for the time to first token; 0 to skip
-#   STREAM_RUNS=RUNS   measured runs per target for the streaming variant
-#   CHUNK_DELAY_MS=0   fake upstream's pause between two SSE events
-#   MANY_STREAMS=0     N > 0: at the end, hold N long streams through the gateway at once (a second fake upstream
-#                      sends one chunk every MANY_CHUNK_DELAY_MS=100 ms for MANY_HOLD=60 s; the starts are spread
-#                      over MANY_RAMP=20 s) and check every stream, the usage ledger and the gateway's peak memory
-#   PACED=1            also measure latency under a fixed, moderate load: every target at half the gateway's
-#                      maximum (its median plain req/s), Poisson arrivals (wrk/chat.lua's BENCH_RATE); 0 to skip
-#   GATEWAY_API_KEY=   if set, sent as "Authorization: Bearer ..." to all three targets (harmless for nginx and
-#                      the upstream). If unset and the gateway answers 401, run.sh has the gateway's admin API
-#                      issue a service key (with the admin token it gave the gateway's throw-away database)
-#   GATEWAY_USER_ID=   sent as X-User-Id (a service key needs it; default bench-user when a key is sent)
-#   GATEWAY_PROJECT_ID= sent as X-Project-Id when set
-#   AUTO_KEY=1         0: never ask for a key (a 401 then fails the run)
-#   GATEWAY_ARGS=      extra command-line arguments for the gateway (word-split)
-#   GATEWAY_JAVA_OPTS= JVM options for the gateway (word-split; default: the Helm chart's heap, -Xmx768m, with
-#                      -XX:+ExitOnOutOfMemoryError; set it empty for the JVM's own defaults)
-#   PROFILE=0          1: record a Java Flight Recording of the gateway into the results (gateway.jfr);
-#                      async: profile the gateway's CPU with async-profiler during its measured plain runs only
-#                      (gateway-cpu.collapsed) and print its CPU by stage (tools/stages.py)
-#   GATEWAY_JAR=       the gateway jar (default gateway-app/target/llm-gateway.jar, built when missing)
-#   LIMITS=on          with the key run.sh issues: put limits on the bench project (every kind, generous enough that
-#                      nothing is refused, so every admission reserves and settles); off: none
-#   FLOOR=             webflux or netty: the stack's floor (bench/floor, built when missing) takes the gateway's
-#                      place: a pass-through that forwards the bytes with nothing of the gateway's, on WebFlux or
-#                      on Reactor Netty alone. The rows named "gateway" are then the floor's
+# One-command benchmark of the gateway against nginx and the two floors of its own stack, all in front of the same
+# fake upstream, in one run: the targets take turns (round-robin per measured run, RUNS rounds, medians reported), so
+# a drift of a shared machine spreads over all of them. Prints, per phase, each target's figures and ratios, and at
+# the end every target of bench/README.md with its measured value, MET or MISSED. See bench/README.md.
+#
+# Targets (all on 127.0.0.1, each started by this script):
+#   upstream  bench/fake-upstream, answered directly: the reference for latencies (not a proxy)
+#   nginx     nginx as a plain reverse proxy (bench/nginx)
+#   webflux   bench/floor on Spring WebFlux + WebClient: the gateway's HTTP stack doing nothing but forward
+#   netty     bench/floor on Reactor Netty alone (server and client), no Spring
+#   gateway   the gateway, with everything on: a service key, profile validation, limits of every kind on the
+#             project, a price, the usage ledger on the embedded PostgreSQL
+#
+# Phases (PHASES, in this order):
+#   first   the first FIRST requests after readiness, one at a time, each paired with the same request sent direct
+#           (tools/FirstRequests.java), through each proxy before it has had any other load; the gateway's
+#           x-gateway-overhead-ms header against the overhead the client observed
+#   plain   wrk closed loop, non-streamed: req/s, CPU µs and KB allocated per request
+#   stream  wrk closed loop, streamed (13 events, no pauses): the same per stream
+#   events  paced streams at an open rate (tools/StreamClient.java): paced-10-1 (5 events) and paced-10-100 (104
+#           events), 10 ms apart; the difference gives the CPU and allocation per streamed event, and per stream
+#   ttft    time to first token at an open (Poisson) rate of half the gateway's streamed capacity (its median
+#           streamed req/s in the stream phase), every target and the upstream direct
+#   held    HELD paced streams through the gateway at once, one chunk per 100 ms for HELD_SECONDS, every usage
+#           record checked against its stream by x-request-id, the gateway's resident memory sampled every second
+# Warm-up: before the rounds, each JVM proxy gets load in 10 s slices (plain, stream, paced events in turn) until
+# its JIT compile queue has been empty for JIT_QUIET s (tools/JvmProbe.java samples it every 5 s), at least
+# WARMUP_MIN s and at most WARMUP_MAX s. The gateway's samples give the "JIT queue drained at minute N" report.
+#
+# Knobs (environment variables):
+#   PIN=0              1: each proxy on CPU 0, wrk, the clients and the upstream on CPU 1 (taskset), so a ratio
+#                      compares one core with one core (nginx then runs one worker; the JVMs see one CPU)
+#   RUNS=3             rounds; each figure is the median of its rounds
+#   DURATION=8         seconds of each measured run (wrk, events, ttft)
+#   CONNECTIONS=64     wrk -c              THREADS=2     wrk -t
+#   PHASES="first plain stream events ttft"   (held is added when HELD > 0)
+#   PROXIES="nginx webflux netty gateway"     the proxies to measure (the upstream is always there)
+#   FIRST=200          requests of the first phase
+#   EVENT_RATE=100     paced streams started per second in the events phase
+#   TTFT_RATE=         streams per second in the ttft phase (default: half the gateway's streamed req/s)
+#   HELD=0             N > 0: the held phase with N streams; HELD_SECONDS=60 each, their starts spread over
+#                      HELD_RAMP=20 s
+#   WARMUP_MIN=60 WARMUP_MAX=240 JIT_QUIET=30   the JVM proxies' warm-up (seconds)
+#   GATEWAY_JAR        default gateway-app/target/llm-gateway.jar (built when missing)
+#   GATEWAY_JAVA_OPTS  default "-Xmx768m -XX:+ExitOnOutOfMemoryError" (the Helm chart's heap); the floors get the same
+#   GATEWAY_ARGS       extra gateway arguments (word-split)
+#   LIMITS=on          off: no limits on the bench project
+#   GATEWAY_API_KEY, GATEWAY_USER_ID, GATEWAY_PROJECT_ID   your own key (default: run.sh issues a service key of a
+#                      project "bench" through the admin API; X-User-Id bench-user); AUTO_KEY=0 never issues one
+#   PROFILE=0          async: async-profiler on the gateway during its measured plain runs, CPU by stage printed
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 
-DURATION=${DURATION:-15}; DURATION=${DURATION%s}
-WARMUP=${WARMUP:-10}; WARMUP=${WARMUP%s}
-GATEWAY_WARMUP=${GATEWAY_WARMUP:-200}; GATEWAY_WARMUP=${GATEWAY_WARMUP%s}
-STREAM_WARMUP=${STREAM_WARMUP:-5}; STREAM_WARMUP=${STREAM_WARMUP%s}
+PIN=${PIN:-0}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-8}; DURATION=${DURATION%s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-RUNS=${RUNS:-3}
-STREAM=${STREAM:-1}
-STREAM_RUNS=${STREAM_RUNS:-$RUNS}
-CHUNK_DELAY_MS=${CHUNK_DELAY_MS:-0}
-PACED=${PACED:-1}
-MANY_STREAMS=${MANY_STREAMS:-0}
-MANY_RAMP=${MANY_RAMP:-20}
-MANY_HOLD=${MANY_HOLD:-60}
-MANY_CHUNK_DELAY_MS=${MANY_CHUNK_DELAY_MS:-100}
-MANY_CHUNKS=$((MANY_HOLD * 1000 / MANY_CHUNK_DELAY_MS))
+HELD=${HELD:-0}
+HELD_SECONDS=${HELD_SECONDS:-60}
+HELD_RAMP=${HELD_RAMP:-20}
+PHASES=${PHASES:-first plain stream events ttft}
+((HELD > 0)) && [[ " $PHASES " != *" held "* ]] && PHASES+=" held"
+PROXIES=${PROXIES:-nginx webflux netty gateway}
+FIRST=${FIRST:-200}
+EVENT_RATE=${EVENT_RATE:-100}
+TTFT_RATE=${TTFT_RATE:-}
+WARMUP_MIN=${WARMUP_MIN:-60}
+WARMUP_MAX=${WARMUP_MAX:-240}
+JIT_QUIET=${JIT_QUIET:-30}
+GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:+ExitOnOutOfMemoryError}
+GATEWAY_ARGS=${GATEWAY_ARGS:-}
+LIMITS=${LIMITS:-on}
 GATEWAY_API_KEY=${GATEWAY_API_KEY:-}
 GATEWAY_USER_ID=${GATEWAY_USER_ID:-}
 GATEWAY_PROJECT_ID=${GATEWAY_PROJECT_ID:-}
 AUTO_KEY=${AUTO_KEY:-1}
-GATEWAY_ARGS=${GATEWAY_ARGS:-}
-LIMITS=${LIMITS:-on}
-BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":1000000000000,"concurrent_requests":100000,"token_budget":{"limit":1000000000000000,"period":"month"},"cost_budget":{"limit_usd":1000000,"period":"month"}}'
-# the Helm chart's defaults: a 1 GiB memory limit with the heap at 75 % of it (-XX:MaxRAMPercentage=75); on a host
-# with more memory than that, the same heap is -Xmx768m
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:+ExitOnOutOfMemoryError}
-GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
 PROFILE=${PROFILE:-0}
-FLOOR=${FLOOR:-}
-export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID
 
-TARGETS=(upstream nginx gateway)
+# fixed shapes (documented in bench/README.md)
+EVENT_DELAY_MS=10; EVENT_SHORT=1; EVENT_LONG=100       # paced-10-1: 5 events; paced-10-100: 104 events
+HELD_CHUNK_MS=100; HELD_CHUNKS=$((HELD_SECONDS * 1000 / HELD_CHUNK_MS))
+JIT_SAMPLE=5
+WARMUP_SLICE=10
+PRICE_IN=0.5; PRICE_OUT=1.5                             # USD per million tokens, every bench model
+BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":1000000000000,"concurrent_requests":100000,"token_budget":{"limit":1000000000000000,"period":"month"},"cost_budget":{"limit_usd":1000000,"period":"month"}}'
 CHAT_PATH=/v1/chat/completions
 BODY='{"model":"bench-model","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32}'
 STREAM_BODY='{"model":"bench-model","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32,"stream":true,"stream_options":{"include_usage":true}}'
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
+has_proxy() { [[ " $PROXIES " == *" $1 "* ]]; }
+is_jvm() { [[ $1 == webflux || $1 == netty || $1 == gateway ]]; }
+
+for p in $PHASES; do [[ " first plain stream events ttft held " == *" $p "* ]] || die "unknown phase '$p'"; done
+for p in $PROXIES; do [[ " nginx webflux netty gateway " == *" $p "* ]] || die "unknown proxy '$p'"; done
+has_phase held && ! has_proxy gateway && die "the held phase needs the gateway in PROXIES"
+if has_phase ttft && [[ -z $TTFT_RATE ]] && { ! has_phase stream || ! has_proxy gateway; }; then
+    die "the ttft phase takes half the gateway's streamed req/s: keep the stream phase and the gateway, or set TTFT_RATE"
+fi
+TARGETS=(upstream)
+for p in $PROXIES; do TARGETS+=("$p"); done
 
 # ---------------------------------------------------------------- tools
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+if ! command -v wrk >/dev/null || { has_proxy nginx && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; }; then
     log "installing wrk and nginx (apt-get)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-for tool in java curl wrk "$NGINX" ss; do
-    command -v "$tool" >/dev/null || die "$tool is missing"
-done
+for tool in java javac curl wrk ss; do command -v "$tool" >/dev/null || die "$tool is missing"; done
+has_phase held && ! command -v psql >/dev/null && die "the held phase reads the ledger with psql (apt-get install postgresql-client)"
 
-# async-profiler (PROFILE=async): its Maven Central jar carries the native agent; run.sh loads it into the gateway
-# with tools/Attach.java around the measured runs, so that the warm-up stays out of the profile
-ASYNC_PROFILER_VERSION=4.2
+PROXY_CPU=0; LOAD_CPU=1
+PROXY_PIN=()
+if [[ $PIN == 1 ]]; then
+    (($(nproc) >= 2)) || die "PIN=1 needs two CPUs"
+    taskset -pc "$LOAD_CPU" $$ > /dev/null || die "taskset does not work here: run with PIN=0"
+    PROXY_PIN=(taskset -c "$PROXY_CPU")   # this script and all it starts without it (wrk, clients, upstream): CPU 1
+fi
+
 ASYNC_PROFILER_LIB=
 if [[ $PROFILE == async ]]; then
     [[ $(uname -m) == x86_64 ]] || die "PROFILE=async: only linux-x64 is set up here"
     command -v python3 >/dev/null || die "PROFILE=async needs python3 (tools/stages.py)"
-    cache=${XDG_CACHE_HOME:-$HOME/.cache}/llm-gateway-bench/async-profiler-$ASYNC_PROFILER_VERSION
+    cache=${XDG_CACHE_HOME:-$HOME/.cache}/llm-gateway-bench/async-profiler-4.2
     ASYNC_PROFILER_LIB=$cache/linux-x64/libasyncProfiler.so
     if [[ ! -f $ASYNC_PROFILER_LIB ]]; then
-        log "fetching async-profiler $ASYNC_PROFILER_VERSION from Maven Central"
+        log "fetching async-profiler 4.2 from Maven Central"
         mkdir -p "$cache"
-        "$ROOT/mvnw" -B -q -ntp dependency:copy "-Dartifact=tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
-            "-DoutputDirectory=$cache" >&2 || die "could not fetch async-profiler"
-        (cd "$cache" && unzip -q -o "async-profiler-$ASYNC_PROFILER_VERSION.jar" 'linux-x64/*') \
-            || die "could not unpack async-profiler"
+        "$ROOT/mvnw" -B -q -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 "-DoutputDirectory=$cache" >&2 \
+            && (cd "$cache" && unzip -q -o async-profiler-4.2.jar 'linux-x64/*') || die "could not fetch async-profiler"
     fi
 fi
-profiler() {  # async-profiler command for the gateway JVM, e.g. start,event=cpu
-    java "$BENCH_DIR/tools/Attach.java" "$(gateway_jvm_pid)" "$ASYNC_PROFILER_LIB" "$1" \
-        > /dev/null || log "WARNING: async-profiler did not take '$1'"
-}
 
-# ---------------------------------------------------------------- build what's missing
-UPSTREAM_JAR=$BENCH_DIR/fake-upstream/target/fake-upstream.jar
-if [[ ! -f $UPSTREAM_JAR ]] || [[ -n $(find "$BENCH_DIR/fake-upstream/src" "$BENCH_DIR/fake-upstream/pom.xml" \
-        -newer "$UPSTREAM_JAR" -type f 2>/dev/null) ]]; then
-    log "building the fake upstream"
-    "$ROOT/mvnw" -f "$BENCH_DIR/fake-upstream/pom.xml" -B -q package
-fi
-if [[ -n $FLOOR ]]; then
-    [[ $FLOOR == webflux || $FLOOR == netty ]] || die "FLOOR is webflux or netty, not '$FLOOR'"
-    # the many-streams phase checks the gateway's ledger and uses its paced model, which the floor does not have
-    ((MANY_STREAMS == 0)) || die "FLOOR measures the HTTP stack alone: set MANY_STREAMS=0 (its check needs the gateway's usage ledger)"
-    GATEWAY_JAR=$BENCH_DIR/floor/target/floor.jar
-    if [[ ! -f $GATEWAY_JAR ]] || [[ -n $(find "$BENCH_DIR/floor/src" "$BENCH_DIR/floor/pom.xml" \
-            -newer "$GATEWAY_JAR" -type f 2>/dev/null) ]]; then
-        log "building the floor"
-        "$ROOT/mvnw" -f "$BENCH_DIR/floor/pom.xml" -B -q package
+# ---------------------------------------------------------------- build what's missing or stale
+build_if_stale() {  # project dir, jar
+    if [[ ! -f $2 ]] || [[ -n $(find "$1/src" "$1/pom.xml" -newer "$2" -type f 2>/dev/null) ]]; then
+        log "building $(basename "$1")"
+        "$ROOT/mvnw" -o -f "$1/pom.xml" -B -q package 2>/dev/null || "$ROOT/mvnw" -f "$1/pom.xml" -B -q package
     fi
-    # it wants no key and reads only the gateway's port, address and upstream arguments
-    AUTO_KEY=0
-    GATEWAY_ARGS="--floor.server=$FLOOR $GATEWAY_ARGS"
-fi
-if [[ ! -f $GATEWAY_JAR ]]; then
+}
+UPSTREAM_JAR=$BENCH_DIR/fake-upstream/target/fake-upstream.jar
+FLOOR_JAR=$BENCH_DIR/floor/target/floor.jar
+build_if_stale "$BENCH_DIR/fake-upstream" "$UPSTREAM_JAR"
+{ has_proxy webflux || has_proxy netty; } && build_if_stale "$BENCH_DIR/floor" "$FLOOR_JAR"
+if has_proxy gateway && [[ ! -f $GATEWAY_JAR ]]; then
     log "building the gateway (no $GATEWAY_JAR)"
-    (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests -Djacoco.skip=true package)
     [[ -f $GATEWAY_JAR ]] || die "the build did not produce $GATEWAY_JAR"
 fi
 
@@ -148,10 +162,15 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$BENCH_DIR/results/$STAMP
 mkdir -p "$RESULTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/llm-gateway-bench.XXXXXX")
-# a copy, so that a concurrent rebuild cannot replace the jar under the running gateway
-cp "$GATEWAY_JAR" "$WORK/llm-gateway.jar"
+has_proxy gateway && cp "$GATEWAY_JAR" "$WORK/llm-gateway.jar"   # a rebuild cannot replace the jar under the run
+TOOLS=$WORK/tools
+JVMSTAT=(--add-exports jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED)
+javac -d "$TOOLS" "${JVMSTAT[@]}" "$BENCH_DIR"/tools/{JvmProbe,FirstRequests,StreamClient,ManyStreams,MintKey,Attach}.java \
+    || die "the bench tools do not compile"
+tool() { java "${JVMSTAT[@]}" -cp "$TOOLS" "$@"; }
 
-PIDS=()   # each started with setsid: the pid is also the process group id
+declare -A PID=()      # target -> pid (each started with setsid: also its process group)
+BACKGROUND=()          # samplers of ours
 stop_group() {  # pid, seconds to wait after SIGTERM
     local pid=$1 limit=$2 i
     kill -0 "$pid" 2>/dev/null || return 0
@@ -164,12 +183,11 @@ stop_group() {  # pid, seconds to wait after SIGTERM
     wait "$pid" 2>/dev/null || true
 }
 cleanup() {
-    local status=$? pid pg
+    local status=$? pid pg t
     set +e
     trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do
-        stop_group "$pid" 45
-    done
+    for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null; done
+    for t in "${!PID[@]}"; do stop_group "${PID[$t]}" 45; done
     # the embedded PostgreSQL runs in a session of its own: stop it by the pid in its data directory
     if [[ -f $WORK/pg/postmaster.pid ]]; then
         pg=$(head -n 1 "$WORK/pg/postmaster.pid")
@@ -180,7 +198,7 @@ cleanup() {
             kill -KILL "$pg" 2>/dev/null
         fi
     fi
-    cp "$WORK/upstream.log" "$WORK/gateway.log" "$WORK/paced-upstream.log" "$RESULTS/" 2>/dev/null
+    for t in "${TARGETS[@]}"; do cp "$WORK/$t.log" "$RESULTS/" 2>/dev/null; done
     cp "$WORK/nginx/error.log" "$RESULTS/nginx-error.log" 2>/dev/null
     cp "$WORK/nginx/nginx.conf" "$RESULTS/nginx.conf" 2>/dev/null
     rm -rf "$WORK"
@@ -191,9 +209,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- free loopback ports
-# A port is taken when any socket uses it, listening or not: the local end of an outgoing connection (the
-# gateway's to its upstream and database, wrk's) holds its port too, and a listener cannot bind it then. So the
-# ports are picked below the kernel's range for outgoing connections, and checked against every socket.
+# below the kernel's range for outgoing connections, and checked against every socket (a local end of an outgoing
+# connection holds its port too)
 EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 PORT_LOW=10000
 (( EPHEMERAL_LOW - PORT_LOW >= 2000 )) || PORT_LOW=$((EPHEMERAL_LOW - 2000))
@@ -209,526 +226,671 @@ free_port() {
         fi
     done
 }
-UPSTREAM_PORT=$(free_port)
-NGINX_PORT=$(free_port)
-GATEWAY_PORT=$(free_port)
-PACED_UPSTREAM_PORT=$(free_port)
+declare -A PORT=()
+for t in "${TARGETS[@]}"; do PORT[$t]=$(free_port); done
+url_of() { echo "http://127.0.0.1:${PORT[$1]}$CHAT_PATH"; }
 
 # ---------------------------------------------------------------- environment record
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "command: DURATION=$DURATION WARMUP=$WARMUP GATEWAY_WARMUP=$GATEWAY_WARMUP STREAM_WARMUP=$STREAM_WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS RUNS=$RUNS STREAM=$STREAM STREAM_RUNS=$STREAM_RUNS PACED=$PACED MANY_STREAMS=$MANY_STREAMS MANY_RAMP=$MANY_RAMP MANY_HOLD=$MANY_HOLD MANY_CHUNK_DELAY_MS=$MANY_CHUNK_DELAY_MS CHUNK_DELAY_MS=$CHUNK_DELAY_MS bench/run.sh"
-    echo "api key given: $([[ -n $GATEWAY_API_KEY ]] && echo yes || echo no)"
-    echo "gateway args: $GATEWAY_ARGS"
-    [[ -n $FLOOR ]] && echo "floor: $FLOOR (bench/floor takes the gateway's place)"
-    echo "gateway java opts: $GATEWAY_JAVA_OPTS"
+    echo "command: PIN=$PIN RUNS=$RUNS DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS PHASES='$PHASES' PROXIES='$PROXIES' FIRST=$FIRST EVENT_RATE=$EVENT_RATE TTFT_RATE=$TTFT_RATE HELD=$HELD HELD_SECONDS=$HELD_SECONDS HELD_RAMP=$HELD_RAMP WARMUP_MIN=$WARMUP_MIN WARMUP_MAX=$WARMUP_MAX JIT_QUIET=$JIT_QUIET PROFILE=$PROFILE bench/run.sh"
     echo "git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^??' && echo '(work tree has uncommitted changes)')"
-    echo "gateway jar: $GATEWAY_JAR ($(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC'))"
-    echo "nproc: $(nproc)"
-    echo "cpu: $(lscpu 2>/dev/null | grep 'Model name' | sed 's/.*: *//')"
-    echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
-    echo "java: $(java -version 2>&1 | head -n 1)"
-    echo "nginx: $("$NGINX" -v 2>&1)"
-    echo "wrk: $(wrk -v 2>&1 | head -n 1)"
+    has_proxy gateway && echo "gateway jar: $GATEWAY_JAR ($(date -u -r "$GATEWAY_JAR" '+%Y-%m-%d %H:%M:%S UTC'))"
+    echo "gateway java opts (also the floors'): $GATEWAY_JAVA_OPTS"
+    echo "gateway args: $GATEWAY_ARGS"
+    echo "pinning: $([[ $PIN == 1 ]] && echo "proxies on CPU $PROXY_CPU; wrk, clients, upstream on CPU $LOAD_CPU" || echo none)"
+    echo "nproc: $(nproc); cpu: $(lscpu 2>/dev/null | grep 'Model name' | sed 's/.*: *//'); memory: $(free -h | awk '/^Mem:/ {print $2}'); open files: $(ulimit -n)"
+    echo "java: $(java -version 2>&1 | head -n 1); nginx: $("$NGINX" -v 2>&1); wrk: $(wrk -v 2>&1 | head -n 1)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "busiest processes at start:"
     ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -n 8
 } > "$RESULTS/environment.txt"
-
-# ---------------------------------------------------------------- start the three servers (127.0.0.1 only)
 log "results: $RESULTS"
-log "starting the fake upstream on 127.0.0.1:$UPSTREAM_PORT"
-setsid java -Xms256m -Xmx512m -jar "$UPSTREAM_JAR" "$UPSTREAM_PORT" "--chunk-delay-ms=$CHUNK_DELAY_MS" \
-    > "$WORK/upstream.log" 2>&1 < /dev/null &
-PIDS+=($!)
 
-log "starting nginx on 127.0.0.1:$NGINX_PORT"
-mkdir -p "$WORK/nginx"
-sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@LISTEN_PORT@|$NGINX_PORT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
-    "$BENCH_DIR/nginx/nginx.conf.template" > "$WORK/nginx/nginx.conf"
-setsid "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -e "$WORK/nginx/error.log" \
-    > "$WORK/nginx/stdout.log" 2>&1 < /dev/null &
-PIDS+=($!)
-
-log "starting the gateway on 127.0.0.1:$GATEWAY_PORT"
-# a bootstrap admin token for the throw-away database, in case the gateway wants keys (see provision_key)
-BENCH_ADMIN_TOKEN=${GATEWAY_AUTH_ADMIN_TOKEN:-}
-if [[ -z $BENCH_ADMIN_TOKEN ]]; then
-    BENCH_ADMIN_TOKEN=$(java "$BENCH_DIR/tools/MintKey.java" gwa_ | cut -d' ' -f1) || die "could not mint an admin token"
-fi
-# MANY_STREAMS: a second deployment and model for the long, paced streams, and room for that many at once in the
-# deployments' connection pools and bulkheads (both 1000 by default)
-MANY_ARGS=()
-# The gateway's event loops (reactor-http-epoll-N): the time they ran and the time they were ready to run but
-# waited for a CPU (/proc/<pid>/task/<tid>/schedstat, in ns). A gateway short of CPU waits; one that idles does not.
-event_loop_schedstat() {  # jvm pid -> "ran_ns waited_ns"
-    local t ran waited ran_total=0 waited_total=0
-    for t in /proc/"$1"/task/*; do
-        [[ $(cat "$t/comm" 2>/dev/null) == reactor-http-* ]] || continue
-        read -r ran waited _ < "$t/schedstat" || continue
-        ran_total=$((ran_total + ran)); waited_total=$((waited_total + waited))
-    done
-    echo "$ran_total $waited_total"
-}
-if ((MANY_STREAMS > 0)); then
-    MANY_ARGS=(--gateway.deployments.paced.type=openai
-        "--gateway.deployments.paced.base-url=http://127.0.0.1:$PACED_UPSTREAM_PORT/v1"
-        '--gateway.models[1].id=bench-paced' '--gateway.models[1].deployment=paced'
-        '--gateway.models[1].price.input-per-million=0.5' '--gateway.models[1].price.output-per-million=1.5'
-        "--gateway.upstream-pool.max-connections=$MANY_STREAMS"
-        "--resilience4j.bulkhead.configs.default.max-concurrent-calls=$MANY_STREAMS")
-fi
-[[ $PROFILE == 1 ]] && GATEWAY_JAVA_OPTS+=" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RESULTS/gateway.jfr"
-# shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS and GATEWAY_ARGS are word-split on purpose
-(cd "$WORK" && GATEWAY_AUTH_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN exec setsid java $GATEWAY_JAVA_OPTS -jar "$WORK/llm-gateway.jar" \
-    --server.address=127.0.0.1 --server.port="$GATEWAY_PORT" \
-    --gateway.database.embedded.data-dir="$WORK/pg" \
-    --gateway.deployments.bench.type=openai \
-    --gateway.deployments.bench.base-url="http://127.0.0.1:$UPSTREAM_PORT/v1" \
-    '--gateway.models[0].id=bench-model' '--gateway.models[0].deployment=bench' \
-    '--gateway.models[0].price.input-per-million=0.5' '--gateway.models[0].price.output-per-million=1.5' \
-    "${MANY_ARGS[@]}" $GATEWAY_ARGS > "$WORK/gateway.log" 2>&1 < /dev/null) &
-PIDS+=($!)
-if ((MANY_STREAMS > 0)); then
-    log "starting the paced fake upstream on 127.0.0.1:$PACED_UPSTREAM_PORT ($MANY_CHUNKS chunks, one per ${MANY_CHUNK_DELAY_MS} ms)"
-    setsid java -Xms256m -Xmx512m -jar "$UPSTREAM_JAR" "$PACED_UPSTREAM_PORT" "--chunk-delay-ms=$MANY_CHUNK_DELAY_MS" \
-        "--content-chunks=$MANY_CHUNKS" > "$WORK/paced-upstream.log" 2>&1 < /dev/null &
-    PIDS+=($!)
-fi
-
-CURL_AUTH=()
-set_auth_headers() {  # the same headers as bench/wrk/chat.lua sends
-    CURL_AUTH=()
-    if [[ -n $GATEWAY_API_KEY ]]; then
-        : "${GATEWAY_USER_ID:=bench-user}"
-        CURL_AUTH=(-H "Authorization: Bearer $GATEWAY_API_KEY")
+# ---------------------------------------------------------------- start the servers
+start() {  # target, pinned (0/1), command...
+    local t=$1 pinned=$2
+    shift 2
+    if [[ $pinned == 1 ]]; then
+        (cd "$WORK" && exec setsid "${PROXY_PIN[@]}" "$@" > "$WORK/$t.log" 2>&1 < /dev/null) &
+    else
+        (cd "$WORK" && exec setsid "$@" > "$WORK/$t.log" 2>&1 < /dev/null) &
     fi
-    [[ -n $GATEWAY_USER_ID ]] && CURL_AUTH+=(-H "X-User-Id: $GATEWAY_USER_ID")
-    [[ -n $GATEWAY_PROJECT_ID ]] && CURL_AUTH+=(-H "X-Project-Id: $GATEWAY_PROJECT_ID")
-    POST=(-X POST -H 'Content-Type: application/json' "${CURL_AUTH[@]}" -d "$BODY")
-    export GATEWAY_USER_ID
+    PID[$t]=$!
 }
-set_auth_headers
-
-wait_for() {  # name, pid, seconds, log file, curl arguments...
-    local name=$1 pid=$2 limit=$3 logfile=$4 i code
-    shift 4
-    for ((i = 0; i < limit * 2; i++)); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)
-        [[ $code == 200 ]] && { log "$name is up"; return 0; }
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 40 "$logfile" >&2
-            die "$name exited while starting"
-        fi
-        sleep 0.5
+# shellcheck disable=SC2206 # word-split on purpose
+JAVA_OPTS=($GATEWAY_JAVA_OPTS)
+log "starting the fake upstream on :${PORT[upstream]}"
+start upstream 0 java -Xms256m -Xmx512m -jar "$UPSTREAM_JAR" "${PORT[upstream]}"
+if has_proxy nginx; then
+    mkdir -p "$WORK/nginx"
+    sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@LISTEN_PORT@|${PORT[nginx]}|g" -e "s|@UPSTREAM_PORT@|${PORT[upstream]}|g" \
+        -e "s|@WORKERS@|$([[ $PIN == 1 ]] && echo 1 || echo auto)|g" \
+        "$BENCH_DIR/nginx/nginx.conf.template" > "$WORK/nginx/nginx.conf"
+    log "starting nginx on :${PORT[nginx]}"
+    start nginx 1 "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx/" -e "$WORK/nginx/error.log"
+fi
+for floor in webflux netty; do
+    has_proxy $floor || continue
+    log "starting the $floor floor on :${PORT[$floor]}"
+    start $floor 1 java "${JAVA_OPTS[@]}" -jar "$FLOOR_JAR" "--floor.server=$floor" --server.address=127.0.0.1 \
+        "--server.port=${PORT[$floor]}" "--gateway.deployments.bench.base-url=http://127.0.0.1:${PORT[upstream]}/v1"
+done
+EVENT_MODELS=("paced-$EVENT_DELAY_MS-$EVENT_SHORT" "paced-$EVENT_DELAY_MS-$EVENT_LONG")
+HELD_MODEL=paced-$HELD_CHUNK_MS-$HELD_CHUNKS
+BENCH_ADMIN_TOKEN=
+if has_proxy gateway; then
+    BENCH_ADMIN_TOKEN=${GATEWAY_AUTH_ADMIN_TOKEN:-$(tool MintKey gwa_ | cut -d' ' -f1)}
+    [[ -n $BENCH_ADMIN_TOKEN ]] || die "could not mint an admin token"
+    GATEWAY_MODELS=()
+    i=0
+    for model in bench-model "${EVENT_MODELS[@]}" "$HELD_MODEL"; do
+        GATEWAY_MODELS+=("--gateway.models[$i].id=$model" "--gateway.models[$i].deployment=bench"
+            "--gateway.models[$i].price.input-per-million=$PRICE_IN" "--gateway.models[$i].price.output-per-million=$PRICE_OUT")
+        i=$((i + 1))
     done
-    tail -n 40 "$logfile" >&2
-    die "$name did not answer 200 within ${limit}s (last status $code)"
+    # room for the held streams in the deployment's pool and bulkhead (both 1000 by default)
+    ((HELD > 1000)) && GATEWAY_MODELS+=("--gateway.upstream-pool.max-connections=$HELD"
+        "--resilience4j.bulkhead.configs.default.max-concurrent-calls=$HELD")
+    log "starting the gateway on :${PORT[gateway]}"
+    # shellcheck disable=SC2086 # GATEWAY_ARGS is word-split on purpose
+    export GATEWAY_AUTH_ADMIN_TOKEN=$BENCH_ADMIN_TOKEN
+    start gateway 1 java "${JAVA_OPTS[@]}" -jar "$WORK/llm-gateway.jar" \
+        --server.address=127.0.0.1 "--server.port=${PORT[gateway]}" "--gateway.database.embedded.data-dir=$WORK/pg" \
+        --gateway.deployments.bench.type=openai "--gateway.deployments.bench.base-url=http://127.0.0.1:${PORT[upstream]}/v1" \
+        "${GATEWAY_MODELS[@]}" $GATEWAY_ARGS
+fi
+
+wait_for() {  # target, seconds, curl arguments...
+    local t=$1 limit=$2 i code
+    shift 2
+    for ((i = 0; i < limit * 5; i++)); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)
+        [[ $code == 200 ]] && { log "$t is ready"; return 0; }
+        kill -0 "${PID[$t]}" 2>/dev/null || { tail -n 40 "$WORK/$t.log" >&2; die "$t exited while starting"; }
+        sleep 0.2
+    done
+    tail -n 40 "$WORK/$t.log" >&2
+    die "$t did not answer 200 within ${limit}s (last status $code)"
 }
-url_of() {
+health_url() {
     case $1 in
-        upstream) echo "http://127.0.0.1:$UPSTREAM_PORT$CHAT_PATH" ;;
-        nginx) echo "http://127.0.0.1:$NGINX_PORT$CHAT_PATH" ;;
-        gateway) echo "http://127.0.0.1:$GATEWAY_PORT$CHAT_PATH" ;;
+        gateway) echo "http://127.0.0.1:${PORT[gateway]}/actuator/health/readiness" ;;
+        webflux | netty) echo "http://127.0.0.1:${PORT[$1]}/actuator/health" ;;
     esac
 }
-wait_for upstream "${PIDS[0]}" 60 "$WORK/upstream.log" "${POST[@]}" "$(url_of upstream)"
-wait_for nginx "${PIDS[1]}" 30 "$WORK/nginx/error.log" "${POST[@]}" "$(url_of nginx)"
-wait_for gateway "${PIDS[2]}" 180 "$WORK/gateway.log" "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+wait_for upstream 60 -X POST -H 'Content-Type: application/json' -d "$BODY" "$(url_of upstream)"
+has_proxy nginx && wait_for nginx 30 -X POST -H 'Content-Type: application/json' -d "$BODY" "$(url_of nginx)"
+for t in webflux netty gateway; do has_proxy $t && wait_for $t 180 "$(health_url $t)"; done
 
-# ---------------------------------------------------------------- a key, if the gateway wants one and none was given
-# The gateway was started with an admin token minted here (GATEWAY_AUTH_ADMIN_TOKEN, its documented bootstrap
-# setting; the database is a throw-away one under $WORK). With it, the admin API issues a service key of a
-# project "bench"; a service key needs X-User-Id, so GATEWAY_USER_ID defaults to bench-user.
-provision_key() {
-    local admin=(-H "Authorization: Bearer $BENCH_ADMIN_TOKEN" -H 'Content-Type: application/json') code key
-    code=$(curl -s -o "$RESULTS/provision-project.json" -w '%{http_code}' --max-time 10 "${admin[@]}" \
-        -d '{"id":"bench","name":"bench"}' "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects" || true)
-    [[ $code == 200 || $code == 201 || $code == 409 ]] \
-        || die "the gateway wants a key and its admin API did not create a project ($code: $(head -c 300 "$RESULTS/provision-project.json")): set GATEWAY_API_KEY"
-    code=$(curl -s -o "$WORK/key.json" -w '%{http_code}' --max-time 10 "${admin[@]}" \
-        -d '{"name":"bench"}' "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects/bench/keys" || true)
-    key=$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' "$WORK/key.json")
-    [[ ($code == 200 || $code == 201) && -n $key ]] \
-        || die "the gateway wants a key and its admin API did not issue one ($code): set GATEWAY_API_KEY"
-    GATEWAY_API_KEY=$key
-    export GATEWAY_API_KEY
+# ---------------------------------------------------------------- the key (a service key of project bench) and limits
+admin() {  # method, path, body -> the answer in $WORK/admin.json, the status on stdout
+    curl -s -o "$WORK/admin.json" -w '%{http_code}' --max-time 10 -X "$1" -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
+        -H 'Content-Type: application/json' ${3:+-d "$3"} "http://127.0.0.1:${PORT[gateway]}$2" || true
+}
+if has_proxy gateway && [[ -z $GATEWAY_API_KEY && $AUTO_KEY == 1 ]]; then
+    code=$(admin POST /admin/v1/projects '{"id":"bench","name":"bench"}')
+    [[ $code == 200 || $code == 201 || $code == 409 ]] || die "the admin API did not create project bench ($code: $(head -c 300 "$WORK/admin.json"))"
+    code=$(admin POST /admin/v1/projects/bench/keys '{"name":"bench"}')
+    GATEWAY_API_KEY=$(sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' "$WORK/admin.json")
+    [[ ($code == 200 || $code == 201) && -n $GATEWAY_API_KEY ]] || die "the admin API did not issue a key ($code)"
+    echo "api key: a service key of project bench, issued through the admin API" >> "$RESULTS/environment.txt"
     if [[ $LIMITS == on ]]; then
-        code=$(curl -s -o "$RESULTS/provision-limits.json" -w '%{http_code}' --max-time 10 -X PUT "${admin[@]}" \
-            -d "$BENCH_LIMITS" "http://127.0.0.1:$GATEWAY_PORT/admin/v1/projects/bench/limits" || true)
-        if [[ $code == 200 ]]; then
-            echo "limits: on, every kind on project bench ($BENCH_LIMITS)" >> "$RESULTS/environment.txt"
-            log "limits on project bench: every kind, none binding"
-        else
-            echo "limits: not supported by this gateway ($code)" >> "$RESULTS/environment.txt"
-            log "this gateway has no limits API ($code); measuring without limits"
-        fi
+        code=$(admin PUT /admin/v1/projects/bench/limits "$BENCH_LIMITS")
+        [[ $code == 200 ]] || die "the admin API did not take the limits ($code: $(head -c 300 "$WORK/admin.json"))"
+        echo "limits: every kind on project bench, none binding: $BENCH_LIMITS" >> "$RESULTS/environment.txt"
     else
         echo "limits: off" >> "$RESULTS/environment.txt"
     fi
-    set_auth_headers
-    log "the gateway wants a key: issued a service key of project bench through its admin API (X-User-Id: $GATEWAY_USER_ID)"
-    echo "api key: a service key of project bench, issued by run.sh through the admin API" >> "$RESULTS/environment.txt"
-}
-if [[ -z $GATEWAY_API_KEY && $AUTO_KEY == 1 ]]; then
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${POST[@]}" "$(url_of gateway)" || true)
-    [[ $code == 401 ]] && provision_key
+    log "issued a service key of project bench; limits $LIMITS"
 fi
+[[ -n $GATEWAY_API_KEY ]] && : "${GATEWAY_USER_ID:=bench-user}"
+export GATEWAY_API_KEY GATEWAY_USER_ID GATEWAY_PROJECT_ID   # for wrk/chat.lua
+HEADERS=()   # "Name: value" for the Java clients
+[[ -n $GATEWAY_API_KEY ]] && HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
+[[ -n $GATEWAY_USER_ID ]] && HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
+[[ -n $GATEWAY_PROJECT_ID ]] && HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
+CURL_HEADERS=(-H 'Content-Type: application/json')
+for h in "${HEADERS[@]}"; do CURL_HEADERS+=(-H "$h"); done
 
-# ---------------------------------------------------------------- one checked request per target and mode
-for target in "${TARGETS[@]}"; do
-    out=$RESULTS/check-$target.txt
-    code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 "${POST[@]}" "$(url_of "$target")" || true)
-    [[ $code == 200 ]] && grep -q '"chat.completion"' "$out" \
-        || die "$target: the chat completion answered $code: $(head -c 500 "$out")"
-    if [[ $STREAM == 1 ]]; then
-        out=$RESULTS/check-$target-stream.txt
-        code=$(curl -s -N -o "$out" -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' \
-            -H 'Accept: text/event-stream' "${CURL_AUTH[@]}" -d "$STREAM_BODY" "$(url_of "$target")" || true)
-        [[ $code == 200 ]] && grep -q '^data: \[DONE\]' "$out" \
-            || die "$target: the streamed chat completion answered $code: $(head -c 500 "$out")"
-    fi
-done
-log "every target answers a valid chat completion"
-
-# ---------------------------------------------------------------- load
-run_wrk() {  # mode (plain, stream or paced), target, seconds, output file
-    local mode=$1 target=$2 seconds=$3 out=$4
-    BENCH_STREAM=$([[ $mode == stream ]] && echo 1 || echo 0) \
-        BENCH_RATE=$([[ $mode == paced ]] && echo "$PACED_RATE" || echo "") BENCH_CONNECTIONS=$CONNECTIONS \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/wrk/chat.lua" \
-        "$(url_of "$target")" > "$out" 2>&1 || die "wrk failed: $(cat "$out")"
-    grep -q '^BENCH_RESULT ' "$out" || die "no result line in $out"
-}
-# Halfway through a measured run, which processes that are not ours (servers, their children, wrk) use the CPU:
-# the machine may be shared, e.g. with a build. Lines go to foreign-cpu.txt; the top output to cpu-samples.txt.
-our_pids() {
-    local pid pg
-    for pid in "${PIDS[@]}"; do pgrep -g "$pid" || true; done
-    pgrep -P $$ || true
-    if [[ -f $WORK/pg/postmaster.pid ]]; then
-        pg=$(head -n 1 "$WORK/pg/postmaster.pid")
-        echo "$pg"
-        pgrep -P "$pg" || true
-    fi
-}
-sample_cpu() {  # label
-    local frame ours
-    sleep "$(awk -v d="$DURATION" 'BEGIN {print (d > 3 ? d / 2 : 1)}')"
-    frame=$(top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top - / {n++} n == 2')
-    ours=" $(our_pids | tr '\n' ' ') "
-    { echo "== $1"; echo "$frame"; } >> "$RESULTS/cpu-samples.txt"
-    awk -v ours="$ours" -v label="$1" '
-        started && $1 ~ /^[0-9]+$/ && $9 + 0 >= 10 && index(ours, " " $1 " ") == 0 {
-            printf "%s: pid %s (%s) %s%% CPU\n", label, $1, $12, $9 }
-        $1 == "PID" { started = 1 }' <<< "$frame" >> "$RESULTS/foreign-cpu.txt"
-}
-# CPU time (user + system, in clock ticks) used so far by a target's own processes (its process group: nginx's
-# master and workers; the JVM for upstream and gateway; not the gateway's embedded PostgreSQL, a session of its own)
+# ---------------------------------------------------------------- measuring a target
 CLK_TCK=$(getconf CLK_TCK)
-target_processes() {  # target -> the pids of its own processes (its process group)
-    case $1 in upstream) pgrep -g "${PIDS[0]}" ;; nginx) pgrep -g "${PIDS[1]}" ;; gateway) pgrep -g "${PIDS[2]}" ;; esac
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1" | tail -n 1; }
+target_pids() { [[ -n ${PID[$1]:-} ]] && pgrep -g "${PID[$1]}" || true; }   # its process group: nginx's master and workers
+jvm_pid() { pgrep -g "${PID[$1]}" java | head -n 1; }
+db_pids() {   # the gateway's embedded PostgreSQL (a session of its own): the postmaster and its children
+    local pg
+    [[ -f $WORK/pg/postmaster.pid ]] || return 0
+    pg=$(head -n 1 "$WORK/pg/postmaster.pid")
+    echo "$pg"
+    pgrep -P "$pg" || true
 }
-gateway_jvm_pid() { pgrep -g "${PIDS[2]}" java | head -n 1; }
-target_ticks() {  # target
-    local total=0 t
-    for p in $(target_processes "$1"); do
+ticks_of() {  # pids... -> user + system clock ticks so far
+    local total=0 t p
+    for p in "$@"; do
         t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || t=0
         total=$((total + ${t:-0}))
     done
     echo "$total"
 }
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$1"; }
-# The machine's CPU time so far, as "stolen total" in clock ticks (/proc/stat's first line): on a virtual machine the
-# hypervisor may take a share of the CPUs away (steal), and a run under heavy steal is slower for every target.
+# shellcheck disable=SC2046
+target_ticks() { ticks_of $(target_pids "$1"); }
+# shellcheck disable=SC2046
+db_ticks() { if [[ $1 == gateway ]]; then ticks_of $(db_pids); else echo 0; fi; }
+# The hypervisor's share of the machine's CPU (steal), from /proc/stat: "stolen total" ticks so far
 steal_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit}' /proc/stat; }
-steal_pct() {  # "stolen total" at the start -> the share stolen since, in per cent
+steal_pct() {
     local s0 t0 s1 t1
     read -r s0 t0 <<< "$1"; read -r s1 t1 <<< "$(steal_ticks)"
     awk -v s="$((s1 - s0))" -v t="$((t1 - t0))" 'BEGIN {printf "%.0f", (t > 0 ? 100 * s / t : 0)}'
 }
-# Bytes the gateway JVM has allocated so far: Micrometer's jvm_gc_memory_allocated_bytes_total (admin token), which
-# grows at each collection; a full collection first (jcmd GC.run) brings it up to this instant. Unlike CPU time,
-# allocation does not change with the machine's load, so it compares builds even on a noisy machine.
-gateway_allocated_bytes() {
-    jcmd "$(gateway_jvm_pid)" GC.run > /dev/null 2>&1 || { echo 0; return; }
-    curl -s --max-time 10 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
-        "http://127.0.0.1:$GATEWAY_PORT/actuator/prometheus" \
-        | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2; found = 1} END {if (!found) print 0}'
+# Bytes allocated by a JVM target's threads: a snapshot per thread before, one after, from the target's probe
+# (tools/JvmProbe.java serve, started once per JVM below: it also samples the JIT's queue)
+declare -A PROBE_IN=() PROBE_OUT=()
+start_probe() {  # target
+    local in=$WORK/probe-$1.in out=$WORK/probe-$1.out fd
+    mkfifo "$in" "$out"
+    java "${JVMSTAT[@]}" -cp "$TOOLS" JvmProbe serve "$(jvm_pid "$1")" "$JIT_SAMPLE" "$RESULTS/jit-$1.txt" \
+        < "$in" > "$out" 2> "$WORK/probe-$1.err" &
+    BACKGROUND+=($!)
+    exec {fd}> "$in"; PROBE_IN[$1]=$fd
+    exec {fd}< "$out"; PROBE_OUT[$1]=$fd
+}
+alloc_snapshot() {  # target, file
+    local line
+    : > "$2"
+    is_jvm "$1" || return 0
+    echo alloc >&"${PROBE_IN[$1]}"
+    while IFS= read -r -t 30 -u "${PROBE_OUT[$1]}" line && [[ $line != END ]]; do echo "$line" >> "$2"; done
+}
+alloc_diff() {  # before, after -> "bytes threads_that_ended"
+    awk 'NR == FNR {b[$1] = $2; next} {if ($1 in b) {d += $2 - b[$1]; delete b[$1]} else d += $2}
+        END {n = 0; for (k in b) n++; printf "%.0f %d\n", d, n}' "$1" "$2"
+}
+# Other processes using the CPU halfway through a run (the machine may be shared): foreign-cpu.txt
+our_pids() {
+    local t
+    for t in "${!PID[@]}"; do target_pids "$t"; done
+    db_pids
+    pgrep -s 0 || true   # this script's session: wrk, the clients, the probes
+}
+sample_cpu() {  # label, seconds to wait
+    local frame ours
+    sleep "$2"
+    frame=$(top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top - / {n++} n == 2')
+    ours=" $(our_pids | tr '\n' ' ') "
+    awk -v ours="$ours" -v label="$1" '
+        started && $1 ~ /^[0-9]+$/ && $9 + 0 >= 10 && index(ours, " " $1 " ") == 0 {
+            printf "%s: pid %s (%s) %s%% CPU\n", label, $1, $12, $9 }
+        $1 == "PID" { started = 1 }' <<< "$frame" >> "$RESULTS/foreign-cpu.txt"
+}
+profiler() {  # async-profiler command for the gateway JVM
+    tool Attach "$(jvm_pid gateway)" "$ASYNC_PROFILER_LIB" "$1" > /dev/null || log "WARNING: async-profiler did not take '$1'"
 }
 
-# One measured run of a target: wrk, the CPU its own processes used, a top sample halfway (and the profiler, when
-# on, around the gateway's plain runs)
-measured_run() {  # mode, target, run number, runs
-    local mode=$1 target=$2 r=$3 runs=$4 out sampler profiled ticks steal allocated=0
-    out=$RESULTS/$mode-$target-run$r.txt
-    sample_cpu "$mode $target run$r" &
-    sampler=$!
-    profiled=$([[ $PROFILE == async && $mode == plain && $target == gateway ]] && echo 1 || echo 0)
-    # resume keeps the samples of the earlier runs: the profile covers every measured plain run
-    [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
-    [[ $target == gateway ]] && allocated=$(gateway_allocated_bytes)
-    steal=$(steal_ticks)
-    ticks=$(target_ticks "$target")
-    run_wrk "$mode" "$target" "$DURATION" "$out"
-    ticks=$(( $(target_ticks "$target") - ticks ))
-    steal=$(steal_pct "$steal")
-    [[ $target == gateway ]] && allocated=$(( $(gateway_allocated_bytes) - allocated ))
-    [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
-    wait "$sampler" || true
-    awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(field "$out" requests)" -v us="$(field "$out" duration_us)" \
-        -v a="$allocated" -v st="$steal" \
-        'BEGIN {printf "BENCH_CPU cpu_s=%.2f cpu_pct=%.1f cpu_us_per_req=%.1f alloc_kb_per_req=%.1f steal_pct=%d\n", t / hz, 100 * t / hz / (us / 1e6), (n > 0 ? 1e6 * t / hz / n : 0), (n > 0 ? a / 1024 / n : 0), st}' >> "$out"
-    log "$mode / $target: run $r/$runs: $(field "$out" rps) req/s, p50 $(field "$out" p50_us) us, p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), its CPU $(field "$out" cpu_pct)% = $(field "$out" cpu_us_per_req) us/request$([[ $target == gateway ]] && echo ", $(field "$out" alloc_kb_per_req) KB allocated/request"), steal $(field "$out" steal_pct)%"
+run_wrk() {  # mode (plain or stream), target, seconds, output file
+    BENCH_STREAM=$([[ $1 == stream ]] && echo 1 || echo 0) BENCH_CONNECTIONS=$CONNECTIONS \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --timeout 10s -s "$BENCH_DIR/wrk/chat.lua" "$(url_of "$2")" \
+        > "$4" 2>&1 || die "wrk failed: $(cat "$4")"
+    grep -q '^BENCH_RESULT ' "$4" || die "no result line in $4"
+}
+stream_client() {  # target, output file, seconds, then environment: STREAM_MODEL STREAM_RATE STREAM_WARMUP CPU_PIDS
+    tool StreamClient "$(url_of "$1")" 64 "$3" "${HEADERS[@]}" > "$2" 2>&1 || die "the stream client failed: $(tail -n 5 "$2")"
+    grep -q '^STREAM_RESULT ' "$2" || die "no result line in $2"
+}
+# wraps one measured load of a target: its CPU (and the gateway's database's), allocation and the steal
+measure_begin() {  # target
+    alloc_snapshot "$1" "$WORK/alloc-before"
+    M_TICKS=$(target_ticks "$1"); M_DB=$(db_ticks "$1"); M_STEAL=$(steal_ticks)
+}
+measure_end() {  # target, output file: appends "BENCH_CPU cpu_ticks= db_ticks= alloc_bytes= threads_ended= steal_pct="
+    sleep 1   # the ledger's batch and other work the load left behind
+    local ticks db steal
+    ticks=$(( $(target_ticks "$1") - M_TICKS )); db=$(( $(db_ticks "$1") - M_DB )); steal=$(steal_pct "$M_STEAL")
+    alloc_snapshot "$1" "$WORK/alloc-after"
+    read -r bytes ended <<< "$(alloc_diff "$WORK/alloc-before" "$WORK/alloc-after")"
+    ((ended == 0)) || log "WARNING: $1: $ended threads ended during the run; their last allocations are not counted"
+    echo "BENCH_CPU cpu_ticks=$ticks db_ticks=$db alloc_bytes=$bytes threads_ended=$ended steal_pct=$steal clk_tck=$CLK_TCK" >> "$2"
 }
 
-MODES=(plain)
-[[ $STREAM == 1 ]] && MODES+=(stream)
-for mode in "${MODES[@]}"; do
-    runs=$RUNS
-    [[ $mode == stream ]] && runs=$STREAM_RUNS
-    for target in "${TARGETS[@]}"; do
-        seconds=$WARMUP
-        [[ $target == gateway ]] && seconds=$GATEWAY_WARMUP
-        [[ $mode == stream ]] && seconds=$STREAM_WARMUP
-        log "$mode / $target: warm-up ${seconds}s"
-        run_wrk "$mode" "$target" "$seconds" "$RESULTS/$mode-$target-warmup.txt"
-        warm_errors=$(awk '/^BENCH_RESULT/ {for (i = 2; i <= NF; i++) if ($i ~ /^err_/) {split($i, kv, "="); n += kv[2]}} END {print n + 0}' "$RESULTS/$mode-$target-warmup.txt")
-        [[ $warm_errors == 0 ]] || log "WARNING: $mode / $target: $warm_errors errors in the warm-up run"
+# ---------------------------------------------------------------- a probe per JVM proxy (allocation, JIT queue)
+for t in "${TARGETS[@]}"; do is_jvm "$t" && start_probe "$t"; done
+now_ms() { date +%s%3N; }
+declare -A LOAD_START=() WARM_END=()
+echo "ready $(now_ms)" > "$RESULTS/timeline.txt"
+mark() { echo "$1 $(now_ms)" >> "$RESULTS/timeline.txt"; }
+
+# the upstream first: its JIT warms up before it serves as the reference
+log "upstream: warm-up 20 s"
+run_wrk plain upstream 10 "$RESULTS/warmup-upstream-plain.txt"
+run_wrk stream upstream 10 "$RESULTS/warmup-upstream-stream.txt"
+
+# ---------------------------------------------------------------- phase first: the first requests after readiness
+if has_phase first; then
+    for t in $PROXIES; do
+        out=$RESULTS/first-$t.txt
+        log "first: $FIRST streamed requests through $t, one at a time, each paired with one direct"
+        [[ -z ${LOAD_START[$t]:-} ]] && LOAD_START[$t]=$(now_ms) && mark "first-start-$t"
+        tool FirstRequests "$(url_of upstream)" "$(url_of "$t")" "$FIRST" "${HEADERS[@]}" > "$out" 2>&1 \
+            || die "FirstRequests failed: $(tail -n 5 "$out")"
+        grep -q '^FIRST_RESULT ' "$out" || die "no result line in $out"
+        log "first / $t: TTFT p50 direct $(field "$out" direct_ttft_p50_us) us, through $t $(field "$out" gateway_ttft_p50_us) us; header minus observed p50 $(field "$out" header_minus_observed_p50_us) us; errors $(field "$out" errors)"
     done
-    for ((r = 1; r <= runs; r++)); do
-        for target in "${TARGETS[@]}"; do
-            measured_run "$mode" "$target" "$r" "$runs"
-        done
+fi
+
+# ---------------------------------------------------------------- one checked request per target and kind
+for t in "${TARGETS[@]}"; do
+    out=$RESULTS/check-$t.txt
+    code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST "${CURL_HEADERS[@]}" -d "$BODY" "$(url_of "$t")" || true)
+    [[ $code == 200 ]] && grep -q '"chat.completion"' "$out" || die "$t: the chat completion answered $code: $(head -c 500 "$out")"
+    for model in bench-model "${EVENT_MODELS[@]}"; do
+        out=$RESULTS/check-$t-stream-$model.txt
+        code=$(curl -s -N -o "$out" -w '%{http_code}' --max-time 10 -X POST "${CURL_HEADERS[@]}" -H 'Accept: text/event-stream' \
+            -d "${STREAM_BODY/bench-model/$model}" "$(url_of "$t")" || true)
+        [[ $code == 200 ]] && grep -q '^data: \[DONE\]' "$out" || die "$t: the stream of $model answered $code: $(head -c 500 "$out")"
     done
 done
+log "every target answers a valid chat completion and valid streams"
 
-# ---------------------------------------------------------------- latency at half the gateway's maximum throughput
-# Closed-loop runs measure throughput, and their latency is mostly queueing. Here every target gets the same
-# moderate, paced load: half the gateway's median plain req/s, so the gateway is not saturated.
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
-    if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-if [[ $PACED == 1 ]]; then
-    PACED_RATE=$(for f in "$RESULTS"/plain-gateway-run*.txt; do field "$f" rps; done | median \
-        | awk '{printf "%d", $1 / 2}')
-    MODES+=(paced)
-    for ((r = 1; r <= RUNS; r++)); do
-        for target in "${TARGETS[@]}"; do
-            measured_run paced "$target" "$r" "$RUNS"
-        done
-    done
-fi
-
-# ---------------------------------------------------------------- time to first token (streams)
-# wrk sees only the end of a stream; tools/StreamClient.java (JDK only) keeps CONNECTIONS streams going and times
-# each one's first byte, which is its first SSE event. Interleaved across the targets like the wrk runs.
-if [[ $STREAM == 1 ]]; then
-    STREAM_HEADERS=()
-    [[ -n $GATEWAY_API_KEY ]] && STREAM_HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
-    [[ -n $GATEWAY_USER_ID ]] && STREAM_HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
-    [[ -n $GATEWAY_PROJECT_ID ]] && STREAM_HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
-    for ((r = 1; r <= STREAM_RUNS; r++)); do
-        for target in "${TARGETS[@]}"; do
-            out=$RESULTS/ttft-$target-run$r.txt
-            java "$BENCH_DIR/tools/StreamClient.java" "$(url_of "$target")" "$CONNECTIONS" "$DURATION" \
-                "${STREAM_HEADERS[@]}" > "$out" 2>&1 || die "the stream client failed: $(tail -n 5 "$out")"
-            grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
-            log "ttft / $target: run $r/$STREAM_RUNS: $(field "$out" rps) streams/s, first token p50 $(field "$out" ttft_p50_us) us, p99 $(field "$out" ttft_p99_us) us, errors $(field "$out" errors)"
-        done
-    done
-fi
-
-# ---------------------------------------------------------------- many long streams at once (MANY_STREAMS)
-# Every stream is sent once (starts spread over MANY_RAMP s) and lasts MANY_HOLD s; the client checks each one ends
-# with data: [DONE] and counts its events. Then the usage ledger must hold one record per stream with every
-# completion token, and the gateway's resident memory is sampled every second throughout.
-usage_of_model() {  # model -> "requests completion_tokens" from the admin usage API (0 0 when it has no row)
-    curl -s --max-time 10 -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" \
-        "http://127.0.0.1:$GATEWAY_PORT/admin/v1/usage?project_id=bench&group_by=model" \
-        | grep -o "{[^{}]*\"model\":\"$1\"[^{}]*}" \
-        | sed -n 's/.*"requests":\([0-9]*\).*"completion_tokens":\([0-9]*\).*/\1 \2/p' | head -n 1 | grep . || echo "0 0"
+# ---------------------------------------------------------------- warm-up
+jit_quiet() {  # target, seconds -> true when every JIT sample of the last seconds shows an empty queue
+    awk -v since="$(( $(now_ms) - $2 * 1000 ))" -v need="$(( $2 / JIT_SAMPLE - 1 ))" \
+        '$1 >= since {n++; if ($2 > 0) busy = 1} END {exit !(n >= need && !busy)}' "$RESULTS/jit-$1.txt"
 }
-if ((MANY_STREAMS > 0)); then
-    wait_for "paced upstream" "${PIDS[3]}" 60 "$WORK/paced-upstream.log" -X POST -H 'Content-Type: application/json' \
-        -d '{"model":"x"}' "http://127.0.0.1:$PACED_UPSTREAM_PORT$CHAT_PATH"
-    STREAM_HEADERS=()
-    [[ -n $GATEWAY_API_KEY ]] && STREAM_HEADERS+=("Authorization: Bearer $GATEWAY_API_KEY")
-    [[ -n $GATEWAY_USER_ID ]] && STREAM_HEADERS+=("X-User-Id: $GATEWAY_USER_ID")
-    [[ -n $GATEWAY_PROJECT_ID ]] && STREAM_HEADERS+=("X-Project-Id: $GATEWAY_PROJECT_ID")
-    gateway_jvm=$(gateway_jvm_pid)
-    rss_file=$WORK/many-rss.txt
-    (while kill -0 "$gateway_jvm" 2>/dev/null; do
-        awk '/^VmRSS:/ {print $2}' "/proc/$gateway_jvm/status" 2>/dev/null
-        sleep 1
-    done) > "$rss_file" &
-    rss_sampler=$!
-    read -r before_requests before_tokens <<< "$(usage_of_model bench-paced)"
-    allocated=$(gateway_allocated_bytes)
-    steal=$(steal_ticks)
-    read -r loops_ran loops_waited <<< "$(event_loop_schedstat "$gateway_jvm")"
-    ticks=$(target_ticks gateway)
-    out=$RESULTS/many-streams.txt
-    log "many streams: $MANY_STREAMS streams of ${MANY_HOLD}s through the gateway, started over ${MANY_RAMP}s"
-    STREAM_MODEL=bench-paced java -Xmx512m "$BENCH_DIR/tools/ManyStreams.java" "$(url_of gateway)" "$MANY_STREAMS" \
-        "$MANY_RAMP" "${STREAM_HEADERS[@]}" > "$out" 2>&1 || die "the many-streams client failed: $(tail -n 5 "$out")"
-    ticks=$(( $(target_ticks gateway) - ticks ))
-    read -r ran waited <<< "$(event_loop_schedstat "$gateway_jvm")"
-    loops_ran=$((ran - loops_ran)); loops_waited=$((waited - loops_waited))
-    steal=$(steal_pct "$steal")
-    allocated=$(( $(gateway_allocated_bytes) - allocated ))
-    grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
-    # the ledger writes in batches: wait until it holds a record for every stream, or 60 s
-    for _ in $(seq 60); do
-        read -r after_requests after_tokens <<< "$(usage_of_model bench-paced)"
-        ((after_requests - before_requests >= MANY_STREAMS)) && break
-        sleep 1
+events_warmup() {  # target, seconds
+    STREAM_MODEL=${EVENT_MODELS[1]} STREAM_RATE=$EVENT_RATE stream_client "$1" "$RESULTS/warmup-$1-events.txt" "$2"
+}
+if has_phase plain || has_phase stream || has_phase events || has_phase ttft; then
+    for t in $PROXIES; do
+        [[ -z ${LOAD_START[$t]:-} ]] && LOAD_START[$t]=$(now_ms)
+        mark "warmup-start-$t"
+        if ! is_jvm "$t"; then
+            log "$t: warm-up 10 s"
+            run_wrk plain "$t" 5 "$RESULTS/warmup-$t-plain.txt"; run_wrk stream "$t" 5 "$RESULTS/warmup-$t-stream.txt"
+            mark "warmup-end-$t"
+            continue
+        fi
+        log "$t: warm-up in ${WARMUP_SLICE}s slices until its JIT queue has been empty for ${JIT_QUIET}s (${WARMUP_MIN}-${WARMUP_MAX}s)"
+        began=$(date +%s); slice=0
+        kinds=(plain stream); has_phase events && kinds+=(events)
+        while :; do
+            kind=${kinds[$((slice % ${#kinds[@]}))]}
+            if [[ $kind == events ]]; then events_warmup "$t" "$WARMUP_SLICE"
+            else run_wrk "$kind" "$t" "$WARMUP_SLICE" "$RESULTS/warmup-$t-$kind.txt"; fi
+            slice=$((slice + 1)); elapsed=$(( $(date +%s) - began ))
+            ((elapsed >= WARMUP_MAX)) && { log "$t: warm-up stopped at ${elapsed}s, the JIT queue not yet quiet"; break; }
+            ((elapsed >= WARMUP_MIN)) && jit_quiet "$t" "$JIT_QUIET" && { log "$t: JIT queue quiet; warm-up ${elapsed}s"; break; }
+        done
+        mark "warmup-end-$t"
     done
-    kill "$rss_sampler" 2>/dev/null; wait "$rss_sampler" 2>/dev/null || true
-    peak_rss=$(sort -n "$rss_file" | tail -n 1)
-    ok=$(field "$out" streams)
-    {
-        echo "MANY_RESULT streams=$MANY_STREAMS ok=$ok errors=$(field "$out" errors)" \
-            "events_min=$(field "$out" events_min) events_max=$(field "$out" events_max)" \
-            "expected_events=$((MANY_CHUNKS + 4))" \
-            "ttft_p50_us=$(field "$out" ttft_p50_us) ttft_p99_us=$(field "$out" ttft_p99_us)" \
-            "gap_p50_us=$(field "$out" gap_p50_us) gap_p99_us=$(field "$out" gap_p99_us) gap_max_us=$(field "$out" gap_max_us)" \
-            "usage_records=$((after_requests - before_requests)) usage_completion_tokens=$((after_tokens - before_tokens))" \
-            "expected_completion_tokens=$((ok * MANY_CHUNKS))" \
-            "peak_rss_mib=$(awk -v kb="${peak_rss:-0}" 'BEGIN {printf "%.0f", kb / 1024}')" \
-            "cpu_s=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz}')" \
-            "alloc_mib=$(awk -v a="$allocated" 'BEGIN {printf "%.0f", a / 1048576}')" \
-            "alloc_kb_per_event=$(awk -v a="$allocated" -v e="$((MANY_STREAMS * (MANY_CHUNKS + 4)))" 'BEGIN {printf "%.2f", a / 1024 / e}')" \
-            "steal_pct=$steal" \
-            "event_loops_ran_s=$(awk -v n="$loops_ran" 'BEGIN {printf "%.1f", n / 1e9}')" \
-            "event_loops_waited_s=$(awk -v n="$loops_waited" 'BEGIN {printf "%.1f", n / 1e9}')"
-    } > "$RESULTS/many-streams-result.txt"
-    log "many streams: $(cut -d' ' -f2- "$RESULTS/many-streams-result.txt")"
 fi
+mark rounds-start
 
-# ---------------------------------------------------------------- summary
-TSV=$RESULTS/summary.tsv
-printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\talloc_kb_per_req\tsteal_pct\n' > "$TSV"
-for mode in "${MODES[@]}"; do
-    for target in "${TARGETS[@]}"; do
-        files=("$RESULTS/$mode-$target-run"*.txt)
-        rps="" p50="" p99="" p999="" errors=0 cpu="" cpureq="" alloc="" steals=""
-        for f in "${files[@]}"; do
-            rps+=" $(field "$f" rps)"; p50+=" $(field "$f" p50_us)"; p99+=" $(field "$f" p99_us)"
-            p999+=" $(field "$f" p999_us)"; cpu+=" $(field "$f" cpu_pct)"; cpureq+=" $(field "$f" cpu_us_per_req)"
-            alloc+=" $(field "$f" alloc_kb_per_req)"; steals+=" $(field "$f" steal_pct)"
-            for e in err_connect err_read err_write err_status err_timeout; do
-                errors=$((errors + $(field "$f" $e)))
+# ---------------------------------------------------------------- phases plain and stream: wrk, closed loop
+wrk_run() {  # mode, target, round
+    local mode=$1 t=$2 r=$3 out sampler profiled
+    out=$RESULTS/$mode-$t-run$r.txt
+    sample_cpu "$mode $t run$r" "$((DURATION / 2))" &
+    sampler=$!
+    profiled=$([[ $PROFILE == async && $mode == plain && $t == gateway ]] && echo 1 || echo 0)
+    [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
+    measure_begin "$t"
+    run_wrk "$mode" "$t" "$DURATION" "$out"
+    [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
+    measure_end "$t" "$out"
+    wait "$sampler" || true
+    local n cpu
+    n=$(field "$out" requests); cpu=$(field "$out" cpu_ticks)
+    log "$mode / $t: round $r/$RUNS: $(field "$out" rps) req/s, $(awk -v c="$cpu" -v n="$n" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/request$(is_jvm "$t" && awk -v a="$(field "$out" alloc_bytes)" -v n="$n" 'BEGIN {printf ", %.1f KB allocated/request", a / 1024 / n}'), p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), steal $(field "$out" steal_pct)%"
+}
+for mode in plain stream; do
+    has_phase $mode || continue
+    for ((r = 1; r <= RUNS; r++)); do
+        for t in $PROXIES; do wrk_run $mode "$t" $r; done
+    done
+    mark "$mode-end"
+done
+
+# ---------------------------------------------------------------- phase events: paced streams, CPU per event
+if has_phase events; then
+    for ((r = 1; r <= RUNS; r++)); do
+        for t in $PROXIES; do
+            for kind in short long; do
+                model=${EVENT_MODELS[0]}; [[ $kind == long ]] && model=${EVENT_MODELS[1]}
+                out=$RESULTS/events-$kind-$t-run$r.txt
+                measure_begin "$t"
+                STREAM_MODEL=$model STREAM_RATE=$EVENT_RATE CPU_PIDS="$(target_pids "$t" | tr '\n' ' ')" \
+                    stream_client "$t" "$out" "$DURATION"
+                measure_end "$t" "$out"
+                log "events / $t / $model: round $r/$RUNS: $(field "$out" streams_sent) streams, $(field "$out" events_total) events, $(awk -v c="$(field "$out" cpu_ticks)" -v n="$(field "$out" streams_sent)" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/stream, errors $(field "$out" errors)"
             done
         done
-        printf '%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n' "$mode" "$target" "${#files[@]}" "$(median <<< "$rps")" \
-            "$(awk -v v="$(median <<< "$p50")" 'BEGIN {printf "%.3f", v / 1000}')" \
-            "$(awk -v v="$(median <<< "$p99")" 'BEGIN {printf "%.3f", v / 1000}')" \
-            "$(awk -v v="$(median <<< "$p999")" 'BEGIN {printf "%.3f", v / 1000}')" "$errors" \
-            "$(median <<< "$cpu")" "$(median <<< "$cpureq")" "$(median <<< "$alloc")" \
-            "$(tr ' ' '\n' <<< "$steals" | sort -g | tail -n 1)" >> "$TSV"
+    done
+    mark events-end
+fi
+
+# ---------------------------------------------------------------- phase ttft: time to first token at half capacity
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+med_field() {  # field, files... -> the median of the field over the files
+    local f=$1 x
+    shift
+    for x in "$@"; do [[ -f $x ]] && field "$x" "$f"; done | median
+}
+if has_phase ttft; then
+    if [[ -z $TTFT_RATE ]]; then
+        TTFT_RATE=$(med_field rps "$RESULTS"/stream-gateway-run*.txt | awk '{printf "%d", $1 / 2}')
+    fi
+    log "ttft: every target at $TTFT_RATE streams/s (open load), ${DURATION}s per run after 2 s of the client's own warm-up"
+    for ((r = 1; r <= RUNS; r++)); do
+        for t in "${TARGETS[@]}"; do
+            out=$RESULTS/ttft-$t-run$r.txt
+            STREAM_RATE=$TTFT_RATE STREAM_WARMUP=2 stream_client "$t" "$out" "$DURATION"
+            log "ttft / $t: round $r/$RUNS: TTFT p50 $(field "$out" ttft_p50_us) us, p99 $(field "$out" ttft_p99_us) us, errors $(field "$out" errors)"
+        done
+    done
+    mark ttft-end
+fi
+
+# ---------------------------------------------------------------- phase held: many paced streams at once
+psql_bench() {  # SQL -> rows, fields separated by spaces
+    local port
+    port=$(sed -n 4p "$WORK/pg/postmaster.pid")
+    PGPASSWORD=$(cat "$WORK/pg/llm-gateway.password") psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -At -F ' ' -c "$1"
+}
+if has_phase held; then
+    gw=$(jvm_pid gateway)
+    rss_before=$(awk '/^VmRSS:/ {print $2}' "/proc/$gw/status")
+    (while kill -0 "$gw" 2>/dev/null; do awk '/^VmRSS:/ {print $2}' "/proc/$gw/status" 2>/dev/null; sleep 1; done) \
+        > "$RESULTS/held-rss-kb.txt" &
+    rss_sampler=$!
+    BACKGROUND+=("$rss_sampler")
+    out=$RESULTS/held.txt
+    log "held: $HELD streams of $HELD_MODEL (${HELD_SECONDS}s, one chunk per ${HELD_CHUNK_MS} ms) through the gateway, started over ${HELD_RAMP}s"
+    mark held-start
+    measure_begin gateway
+    RECORDS_FILE=$RESULTS/held-streams.txt STREAM_MODEL=$HELD_MODEL IDLE_SECONDS=30 tool -Xmx1g ManyStreams \
+        "$(url_of gateway)" "$HELD" "$HELD_RAMP" "${HEADERS[@]}" > "$out" 2>&1 || die "ManyStreams failed: $(tail -n 5 "$out")"
+    measure_end gateway "$out"
+    mark held-end
+    kill "$rss_sampler" 2>/dev/null || true
+    grep -q '^STREAM_RESULT ' "$out" || die "no result line in $out"
+    # the ledger writes in batches: wait until it has a record per stream sent, or 60 s
+    for _ in $(seq 60); do
+        (( $(psql_bench "SELECT count(*) FROM usage_records WHERE model = '$HELD_MODEL'") >= HELD )) && break
+        sleep 1
+    done
+    psql_bench "SELECT request_id, status, prompt_tokens, completion_tokens, cost_usd FROM usage_records WHERE model = '$HELD_MODEL'" \
+        > "$RESULTS/held-ledger.txt"
+    # each good stream's record, by its x-request-id: status ok, the prompt's 14 tokens, one completion token per
+    # content chunk (the events it carried minus role, finish, usage and [DONE]) and the price of those
+    awk -v chunks="$HELD_CHUNKS" -v pin="$PRICE_IN" -v pout="$PRICE_OUT" '
+        NR == FNR {rec[$1] = $0; next}
+        {streams++; if (!($1 in rec)) {missing++; next}
+         split(rec[$1], f, " "); seen[$1] = 1
+         cost = (14 * pin + (($2 - 4)) * pout) / 1e6
+         if (f[2] == "ok" && f[3] == 14 && f[4] == $2 - 4 && f[4] == chunks && (f[5] - cost < 1e-12 && cost - f[5] < 1e-12)) exact++
+         else {wrong++; if (wrong <= 5) print "LEDGER_WRONG " $0 " -> " rec[$1] > "/dev/stderr"}}
+        END {other = 0; for (k in rec) if (!(k in seen)) other++
+             printf "LEDGER_RESULT checked=%d exact=%d wrong=%d missing=%d records_of_other_requests=%d\n", streams, exact, wrong + 0, missing + 0, other}' \
+        "$RESULTS/held-ledger.txt" "$RESULTS/held-streams.txt" >> "$out" 2>> "$RESULTS/held-ledger-wrong.txt"
+    peak=$(sort -n "$RESULTS/held-rss-kb.txt" | tail -n 1)
+    echo "HELD_MEMORY rss_before_kb=$rss_before rss_peak_kb=$peak" >> "$out"
+    log "held: $(grep -E '^(STREAM_RESULT|LEDGER_RESULT|HELD_MEMORY|STREAM_ERROR)' "$out" | tr '\n' ' ')"
+fi
+mark end
+
+# ================================================================ summary
+# Every measured figure as "phase target round key value" (values.txt), then the median of each over the rounds and
+# the median of each round's ratio to nginx and to each floor (medians.txt)
+values() {
+    local t r f s l
+    for mode in plain stream; do
+        for f in "$RESULTS"/$mode-*-run*.txt; do
+            [[ -f $f ]] || continue
+            t=${f##*/$mode-}; r=${t##*-run}; r=${r%.txt}; t=${t%-run*}
+            awk -v p="$mode" -v t="$t" -v r="$r" -v jvm="$(is_jvm "$t" && echo 1 || echo 0)" '
+                {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
+                END {n = v["requests"]; s = v["cpu_ticks"] / v["clk_tck"]
+                     printf "%s %s %s rps %s\n", p, t, r, v["rps"]
+                     printf "%s %s %s cpu_us %.1f\n", p, t, r, 1e6 * s / n
+                     printf "%s %s %s cpu_pct %.0f\n", p, t, r, 100 * s / (v["duration_us"] / 1e6)
+                     printf "%s %s %s db_us %.1f\n", p, t, r, 1e6 * v["db_ticks"] / v["clk_tck"] / n
+                     if (jvm) printf "%s %s %s alloc_kb %.2f\n", p, t, r, v["alloc_bytes"] / 1024 / n
+                     printf "%s %s %s p50_ms %.2f\n%s %s %s p99_ms %.2f\n", p, t, r, v["p50_us"] / 1000, p, t, r, v["p99_us"] / 1000
+                     printf "%s %s %s errors %d\n", p, t, r, v["err_connect"] + v["err_read"] + v["err_write"] + v["err_status"] + v["err_timeout"]
+                     printf "%s %s %s steal %d\n", p, t, r, v["steal_pct"]}' <(grep -hE '^(BENCH_RESULT|BENCH_CPU) ' "$f" | tr '\n' ' ')
+        done
+    done
+    for s in "$RESULTS"/events-short-*-run*.txt; do
+        [[ -f $s ]] || continue
+        l=${s/events-short-/events-long-}
+        [[ -f $l ]] || continue
+        t=${s##*/events-short-}; r=${t##*-run}; r=${r%.txt}; t=${t%-run*}
+        awk -v t="$t" -v r="$r" -v jvm="$(is_jvm "$t" && echo 1 || echo 0)" '
+            FNR == 1 {k++}
+            {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[k, kv[1]] = kv[2]}}
+            END {hz = v[1, "clk_tck"]
+                 ss = v[1, "streams_sent"]; es = v[1, "events_total"] / ss; cs = 1e6 * v[1, "cpu_ticks"] / hz / ss; as = v[1, "alloc_bytes"] / 1024 / ss
+                 sl = v[2, "streams_sent"]; el = v[2, "events_total"] / sl; cl = 1e6 * v[2, "cpu_ticks"] / hz / sl; al = v[2, "alloc_bytes"] / 1024 / sl
+                 ue = (cl - cs) / (el - es)
+                 printf "events %s %s us_event %.2f\nevents %s %s us_stream %.1f\n", t, r, ue, t, r, cs - ue * es
+                 printf "events %s %s us_long_stream %.1f\n", t, r, cl
+                 if (jvm) {ke = (al - as) / (el - es)
+                           printf "events %s %s kb_event %.3f\nevents %s %s kb_stream %.2f\n", t, r, ke, t, r, as - ke * es}
+                 printf "events %s %s cpu_pct %.0f\n", t, r, 100 * v[2, "cpu_ticks"] / hz / (v[2, "streams_sent"] / v[2, "rps"])
+                 printf "events %s %s errors %d\n", t, r, v[1, "errors"] + v[2, "errors"]
+                 printf "events %s %s steal %d\n", t, r, (v[1, "steal_pct"] > v[2, "steal_pct"] ? v[1, "steal_pct"] : v[2, "steal_pct"])}' \
+            <(grep -hE '^(STREAM_RESULT|BENCH_CPU) ' "$s" | tr '\n' ' '; echo) <(grep -hE '^(STREAM_RESULT|BENCH_CPU) ' "$l" | tr '\n' ' '; echo)
+    done
+    for f in "$RESULTS"/ttft-*-run*.txt; do
+        [[ -f $f ]] || continue
+        t=${f##*/ttft-}; r=${t##*-run}; r=${r%.txt}; t=${t%-run*}
+        awk -v t="$t" -v r="$r" '/^STREAM_RESULT/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
+            END {printf "ttft %s %s p50_ms %.3f\nttft %s %s p99_ms %.3f\nttft %s %s p999_ms %.3f\n", t, r, v["ttft_p50_us"] / 1000, t, r, v["ttft_p99_us"] / 1000, t, r, v["ttft_p999_us"] / 1000
+                 printf "ttft %s %s rps %s\nttft %s %s errors %d\n", t, r, v["rps"], t, r, v["errors"]}' "$f"
+    done
+}
+values > "$RESULTS/values.txt"
+awk '
+    function med(list,   n, a, i, j, x) {
+        n = split(substr(list, 2), a, " ")
+        for (i = 2; i <= n; i++) {x = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]; a[j + 1] = x}
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {key = $1 " " $2 " " $4; list[key] = list[key] " " $5; val[$1, $2, $3, $4] = $5; rounds[$1, $3] = 1; targets[$1, $2] = 1; keys[$1, $4] = 1}
+    END {
+        for (k in list) print "MED " k " " med(list[k])
+        split("nginx webflux netty upstream", refs, " ")
+        for (pk in keys) {
+            split(pk, a, SUBSEP); p = a[1]; key = a[2]
+            for (pt in targets) {
+                split(pt, b, SUBSEP); if (b[1] != p) continue; t = b[2]
+                for (i = 1; i <= 4; i++) {
+                    ref = refs[i]; l = ""
+                    for (pr in rounds) {
+                        split(pr, c, SUBSEP); if (c[1] != p) continue; r = c[2]
+                        if (((p, t, r, key) in val) && ((p, ref, r, key) in val) && val[p, ref, r, key] + 0 != 0)
+                            l = l " " (p == "ttft" ? val[p, t, r, key] - val[p, ref, r, key] : val[p, t, r, key] / val[p, ref, r, key])
+                    }
+                    if (l != "") print "RATIO " p " " t " " key " " ref " " med(l)
+                }
+            }
+        }
+    }' "$RESULTS/values.txt" > "$RESULTS/medians.txt"
+declare -A MED=() RATIO=()
+while read -r kind p t k a b; do
+    if [[ $kind == MED ]]; then MED["$p $t $k"]=$a; else RATIO["$p $t $k $a"]=$b; fi
+done < "$RESULTS/medians.txt"
+# summary.tsv: the wrk phases' medians, one row per mode and proxy (auth-cost.sh reads it)
+{
+    printf 'mode\ttarget\truns\trps\tp50_ms\tp99_ms\tp999_ms\terrors\tcpu_pct\tcpu_us_per_req\talloc_kb_per_req\tsteal_pct\n'
+    awk '$1 == "MED" && ($2 == "plain" || $2 == "stream") {v[$2 "\t" $3, $4] = $5; k[$2 "\t" $3] = 1}
+        END {for (x in k) printf "%s\t%d\t%s\t%s\t%s\t-\t%s\t%s\t%s\t%s\t%s\n", x, runs, v[x, "rps"], v[x, "p50_ms"], v[x, "p99_ms"],
+             v[x, "errors"], v[x, "cpu_pct"], v[x, "cpu_us"], (v[x, "alloc_kb"] == "" ? "-" : v[x, "alloc_kb"]), v[x, "steal"]}' \
+        runs="$RUNS" "$RESULTS/medians.txt" | sort
+} > "$RESULTS/summary.tsv"
+m() { printf "${2:-%.1f}" "${MED["$1"]:-nan}" 2>/dev/null || printf 'n/a'; }          # "phase target key" [format]
+x() { local v=${RATIO["$1"]:-}; [[ -n $v ]] && printf "${2:-%.2f}" "$v" || printf '-'; }   # "phase target key ref"
+
+SUMMARY=$RESULTS/summary.txt
+{
+echo
+echo "== $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(date -u '+%Y-%m-%d %H:%M UTC'); $(getconf _NPROCESSORS_ONLN) CPUs; $([[ $PIN == 1 ]] && echo "PIN=1: each proxy on CPU $PROXY_CPU, wrk, clients and upstream on CPU $LOAD_CPU" || echo "PIN=0: nothing pinned")"
+echo "   medians of $RUNS rounds; each ratio is the median of the per-round ratios (x: CPU or KB per unit, relative)"
+for mode in plain stream; do
+    has_phase $mode || continue
+    echo
+    echo "$mode: wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run$([[ $mode == stream ]] && echo ", 13 SSE events per stream, CPU and KB per stream")"
+    printf '%-8s %8s %7s %5s %9s %7s %7s %7s %8s %7s %8s %8s %6s\n' target req/s "÷nginx" CPU% "CPU µs" xnginx xwebflux xnetty "db µs" KB xwebflux "p99 ms" errors
+    for t in $PROXIES; do
+        printf '%-8s %8s %7s %5s %9s %7s %7s %7s %8s %7s %8s %8s %6s\n' "$t" "$(m "$mode $t rps" %.0f)" "$(x "$mode $t rps nginx" %.3f)" \
+            "$(m "$mode $t cpu_pct" %.0f)" "$(m "$mode $t cpu_us")" "$(x "$mode $t cpu_us nginx")" "$(x "$mode $t cpu_us webflux")" \
+            "$(x "$mode $t cpu_us netty")" "$([[ $t == gateway ]] && m "$mode $t db_us" || echo -)" \
+            "$(is_jvm "$t" && m "$mode $t alloc_kb" || echo -)" "$(x "$mode $t alloc_kb webflux")" "$(m "$mode $t p99_ms" %.2f)" "$(m "$mode $t errors" %.0f)"
     done
 done
-
-awk -F'\t' -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" -v rate="${PACED_RATE:-}" '
-NR == 1 { next }
-{ key = $1 "/" $2; rps[key] = $4; p50[key] = $5; p99[key] = $6; p999[key] = $7; err[key] = $8; runs[key] = $3
-  cpu[key] = $9; cpureq[key] = $10; alloc[key] = $11; if ($12 + 0 > steal) steal = $12 + 0
-  if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
-END {
-  printf "\nwrk -t%s -c%s, %ss per run; medians of the measured runs. CPU: the target'"'"'s own processes only (100 = one core)\n", threads, conns, dur
-  line = "+--------+----------+------+-------------+-----------+-----------+-----------+--------+-------+--------------+-----------------+"
-  print line
-  printf "| %-6s | %-8s | %4s | %11s | %9s | %9s | %9s | %6s | %5s | %12s | %15s |\n", "mode", "target", "runs", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "CPU%", "CPU us / req", "KB alloc / req"
-  print line
-  for (i = 1; i <= m; i++) {
-    split("upstream nginx gateway", t, " ")
-    for (j = 1; j <= 3; j++) {
-      k = modes[i] "/" t[j]
-      printf "| %-6s | %-8s | %4d | %11.0f | %9.2f | %9.2f | %9.2f | %6d | %5.0f | %12.1f | %15s |\n", modes[i], t[j], runs[k], rps[k], p50[k], p99[k], p999[k], err[k], cpu[k], cpureq[k], (t[j] == "gateway" ? sprintf("%.1f", alloc[k]) : "-")
-    }
-    print line
-  }
-  print ""
-  for (i = 1; i <= m; i++) {
-    g = modes[i] "/gateway"; n = modes[i] "/nginx"; u = modes[i] "/upstream"
-    if (modes[i] == "paced") {
-      printf "paced (%s req/s offered to each target, half the gateway'"'"'s plain maximum): latency the gateway adds above direct (gateway minus upstream): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; nginx adds p50 %.2f ms, p99 %.2f ms\n",
-        rate, p50[g] - p50[u], p99[g] - p99[u], p999[g] - p999[u], p50[n] - p50[u], p99[n] - p99[u]
-      continue
-    }
-    printf "%s: gateway/nginx throughput %.3f (%.0f vs %.0f req/s); latency gateway vs nginx: p50 %.2f vs %.2f ms (x%.1f), p99 %.2f vs %.2f ms (x%.1f), p99.9 %.2f vs %.2f ms (x%.1f); CPU per request %.0f vs %.0f us (x%.1f)\n",
-      modes[i], rps[g] / rps[n], rps[g], rps[n], p50[g], p50[n], p50[g] / p50[n], p99[g], p99[n], p99[g] / p99[n], p999[g], p999[n], p999[g] / p999[n], cpureq[g], cpureq[n], (cpureq[n] > 0 ? cpureq[g] / cpureq[n] : 0)
-  }
-  printf "the hypervisor stole at most %d%% of the machine'"'"'s CPU during a measured run%s\n", steal, (steal >= 10 ? ": WARNING, the figures of such a run are low for every target; compare runs of similar steal" : "")
-  bad = 0
-  for (k in err) if (err[k] > 0) { bad = 1; printf "WARNING: %s had %d errors (socket errors or non-2xx/3xx answers): the run is not valid\n", k, err[k] }
-  if (!bad) print "no errors and no non-2xx/3xx answer in any measured run"
-}' "$TSV" | tee "$RESULTS/summary.txt"
-[[ -n $FLOOR ]] && echo "FLOOR=$FLOOR: the rows and ratios named gateway are the stack's floor (bench/floor on $FLOOR), not the gateway" \
-    | tee -a "$RESULTS/summary.txt"
-if [[ $STREAM == 1 ]]; then
-    {
-        echo
-        echo "Time to first token (tools/StreamClient.java, $CONNECTIONS streams at a time, ${DURATION}s per run; medians of the runs):"
-        printf '| %-8s | %9s | %13s | %13s | %15s | %6s |\n' target streams/s "TTFT p50 ms" "TTFT p99 ms" "TTFT p99.9 ms" errors
-        for target in "${TARGETS[@]}"; do
-            files=("$RESULTS"/ttft-"$target"-run*.txt)
-            med() { for f in "${files[@]}"; do field "$f" "$1"; done | median; }
-            printf '| %-8s | %9.0f | %13.2f | %13.2f | %15.2f | %6d |\n' "$target" "$(med rps)" \
-                "$(awk -v v="$(med ttft_p50_us)" 'BEGIN {print v / 1000}')" \
-                "$(awk -v v="$(med ttft_p99_us)" 'BEGIN {print v / 1000}')" \
-                "$(awk -v v="$(med ttft_p999_us)" 'BEGIN {print v / 1000}')" \
-                "$(for f in "${files[@]}"; do field "$f" errors; done | awk '{n += $1} END {print n + 0}')"
-        done
-        up99=$(for f in "$RESULTS"/ttft-upstream-run*.txt; do field "$f" ttft_p99_us; done | median)
-        gw99=$(for f in "$RESULTS"/ttft-gateway-run*.txt; do field "$f" ttft_p99_us; done | median)
-        awk -v g="$gw99" -v u="$up99" 'BEGIN {printf "gateway minus upstream, time to first token at p99: %.2f ms\n", (g - u) / 1000}'
-    } | tee -a "$RESULTS/summary.txt"
-fi
-if ((MANY_STREAMS > 0)) && [[ -f $RESULTS/many-streams-result.txt ]]; then
-    m=$RESULTS/many-streams-result.txt
-    ms() { awk -v v="$(field "$m" "$1")" 'BEGIN {printf "%.1f", v / 1000}'; }
-    {
-        echo
-        echo "Many streams at once ($MANY_STREAMS streams of ${MANY_HOLD}s, one chunk per ${MANY_CHUNK_DELAY_MS} ms, started over ${MANY_RAMP}s):"
-        echo "  streams that ended with [DONE]: $(field "$m" ok) of $MANY_STREAMS; errors: $(field "$m" errors); events per stream: $(field "$m" events_min) to $(field "$m" events_max) (expected $(field "$m" expected_events))"
-        echo "  time to first token: p50 $(ms ttft_p50_us) ms, p99 $(ms ttft_p99_us) ms; a stream's longest pause between two reads: p50 $(ms gap_p50_us) ms, p99 $(ms gap_p99_us) ms, max $(ms gap_max_us) ms"
-        echo "  usage ledger: $(field "$m" usage_records) records (expected $MANY_STREAMS), $(field "$m" usage_completion_tokens) completion tokens (expected $(field "$m" expected_completion_tokens))"
-        echo "  the gateway's peak resident memory during the phase: $(field "$m" peak_rss_mib) MiB; its CPU: $(field "$m" cpu_s) s; it allocated $(field "$m" alloc_mib) MiB ($(field "$m" alloc_kb_per_event) KB per event sent); the hypervisor stole $(field "$m" steal_pct) % of the machine's CPU"
-        echo "  the gateway's event loops ran $(field "$m" event_loops_ran_s) s and waited $(field "$m" event_loops_waited_s) s for a CPU while ready to run"
-    } | tee -a "$RESULTS/summary.txt"
-fi
-# peak resident memory (VmHWM) of each target's own processes over the whole benchmark, read before they stop
-peak_rss_mib() {  # target
-    local total=0 kb
-    for p in $(target_processes "$1"); do
-        kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null) || kb=0
-        total=$((total + ${kb:-0}))
+if has_phase events; then
+    echo
+    echo "events: paced streams, $EVENT_RATE started per second (open load), ${DURATION}s per run: ${EVENT_MODELS[0]} ($((EVENT_SHORT + 4)) events) and ${EVENT_MODELS[1]} ($((EVENT_LONG + 4)) events);"
+    echo "        per event = the difference of the two per stream, over the difference of their events; per stream = the rest"
+    printf '%-8s %10s %7s %8s %7s %11s %8s %9s %9s %8s %5s %6s\n' target "µs/event" xnginx xwebflux xnetty "µs/stream" xwebflux "KB/event" "KB/stream" "µs/long" CPU% errors
+    for t in $PROXIES; do
+        printf '%-8s %10s %7s %8s %7s %11s %8s %9s %9s %8s %5s %6s\n' "$t" "$(m "events $t us_event" %.2f)" "$(x "events $t us_event nginx")" \
+            "$(x "events $t us_event webflux")" "$(x "events $t us_event netty")" "$(m "events $t us_stream")" "$(x "events $t us_stream webflux")" \
+            "$(is_jvm "$t" && m "events $t kb_event" %.3f || echo -)" "$(is_jvm "$t" && m "events $t kb_stream" %.2f || echo -)" \
+            "$(m "events $t us_long_stream" %.0f)" "$(m "events $t cpu_pct" %.0f)" "$(m "events $t errors" %.0f)"
     done
-    awk -v kb="$total" 'BEGIN {printf "%.0f", kb / 1024}'
-}
-echo "peak resident memory (VmHWM of its own processes, whole benchmark): gateway $(peak_rss_mib gateway) MiB, nginx $(peak_rss_mib nginx) MiB, upstream $(peak_rss_mib upstream) MiB" \
-    | tee -a "$RESULTS/summary.txt"
-if [[ -s $RESULTS/foreign-cpu.txt ]]; then
-    {
-        echo "WARNING: other processes used the CPU during measured runs (sampled once per run; >= 10% of one core):"
-        sed 's/^/  /' "$RESULTS/foreign-cpu.txt"
-    } | tee -a "$RESULTS/summary.txt"
-else
-    echo "no other process was seen using >= 10% CPU during the measured runs (one sample per run)" \
-        | tee -a "$RESULTS/summary.txt"
 fi
+if has_phase ttft; then
+    echo
+    echo "ttft: time to first token at $TTFT_RATE streams/s (open, Poisson; half the gateway's streamed req/s), ${DURATION}s per run"
+    printf '%-8s %10s %9s %9s %10s %14s %14s %6s\n' target streams/s "p50 ms" "p99 ms" "p99.9 ms" "p50 - direct" "p99 - direct" errors
+    for t in "${TARGETS[@]}"; do
+        printf '%-8s %10s %9s %9s %10s %14s %14s %6s\n' "$t" "$(m "ttft $t rps" %.0f)" "$(m "ttft $t p50_ms" %.2f)" "$(m "ttft $t p99_ms" %.2f)" \
+            "$(m "ttft $t p999_ms" %.2f)" "$(x "ttft $t p50_ms upstream" %+.2f)" "$(x "ttft $t p99_ms upstream" %+.2f)" "$(m "ttft $t errors" %.0f)"
+    done
+fi
+if has_phase first; then
+    echo
+    echo "first: the first $FIRST streamed requests after readiness, one at a time, each right after the same request direct"
+    printf '%-8s %6s %7s %11s %11s %11s %11s %10s %18s %14s\n' target pairs errors "direct p50" "via p50" "p50 diff" "obs. p50" "header p50" "header-obs. p50" "[p10, p90]"
+    for t in $PROXIES; do
+        f=$RESULTS/first-$t.txt
+        [[ -f $f ]] || continue
+        us() { awk -v v="$(field "$f" "$1")" 'BEGIN {if (v == -1) print "-"; else printf "%.2f ms", v / 1000}'; }
+        printf '%-8s %6s %7s %11s %11s %11s %11s %10s %18s %14s\n' "$t" "$(field "$f" pairs)" "$(field "$f" errors)" "$(us direct_ttft_p50_us)" \
+            "$(us gateway_ttft_p50_us)" "$(us ttft_p50_diff_us)" "$(us observed_overhead_p50_us)" "$(us header_p50_us)" \
+            "$(us header_minus_observed_p50_us)" "$([[ $(field "$f" header_p50_us) == -1 ]] && echo - || echo "[$(us header_minus_observed_p10_us), $(us header_minus_observed_p90_us)]")"
+    done
+fi
+} | tee "$SUMMARY"
+
+# ---------------------------------------------------------------- the JIT: when each JVM's compile queue drained
+# drained: the first sample, once the sustained load began (the warm-up), from which every sample for JIT_QUIET s
+# showed an empty queue
+jit_report() {  # target
+    local f=$RESULTS/jit-$1.txt start rounds
+    [[ -s $f ]] || return 0
+    start=$(awk -v k="warmup-start-$1" '$1 == k {print $2}' "$RESULTS/timeline.txt")
+    rounds=$(awk '$1 == "rounds-start" {print $2}' "$RESULTS/timeline.txt")
+    ready=$(awk '$1 == "ready" {print $2}' "$RESULTS/timeline.txt")
+    [[ -n $start ]] || return 0
+    awk -v start="$start" -v rounds="${rounds:-0}" -v ready="$ready" -v quiet="$((JIT_QUIET * 1000))" -v need="$((JIT_QUIET / JIT_SAMPLE))" -v t="$1" '
+        {ts[NR] = $1; q[NR] = $2; c[NR] = $3; n = NR}
+        END {
+            drained = 0
+            for (i = 1; i <= n && !drained; i++) {
+                if (ts[i] < start || q[i] > 0) continue
+                k = 0; ok = 1
+                for (j = i; j <= n && ts[j] <= ts[i] + quiet; j++) {k++; if (q[j] > 0) ok = 0}
+                if (ok && k > need && ts[n] >= ts[i] + quiet) drained = i
+            }
+            qmax = 0; c0 = -1
+            for (i = 1; i <= n; i++) if (rounds > 0 && ts[i] >= rounds) {if (c0 < 0) c0 = c[i]; if (q[i] > qmax) qmax = q[i]}
+            if (drained) printf "%s: JIT queue drained at minute %.1f of load (%.1f min after readiness), %d compilations by then;", t, (ts[drained] - start) / 60000, (ts[drained] - ready) / 60000, c[drained]
+            else printf "%s: JIT queue NOT drained (never empty for %d s) in %.1f min of load;", t, quiet / 1000, (ts[n] - start) / 60000
+            if (c0 >= 0) printf " in the measured rounds: queue at most %d, %d more compilations\n", qmax, c[n] - c0
+            else printf "\n"
+        }' "$f"
+    # per minute of load: the longest queue seen and the compilations
+    awk -v start="$start" '$1 >= start {mi = int(($1 - start) / 60000); if ($2 > q[mi]) q[mi] = $2; if (!(mi in c0)) c0[mi] = $3; c1[mi] = $3; if (mi > last) last = mi}
+        END {for (i = 0; i <= last; i++) if (i in c0) printf "  minute %d: queue at most %d, %d compilations\n", i, q[i], c1[i] - c0[i]}' "$f" > "$RESULTS/jit-$1-minutes.txt"
+}
+{
+    echo
+    for t in $PROXIES; do is_jvm "$t" && jit_report "$t"; done
+} | tee -a "$SUMMARY"
+
+# ---------------------------------------------------------------- the targets (bench/README.md), met or missed
+verdict() {  # value, limit, unit, how (le: value <= limit; abs: |value| <= limit)
+    awk -v v="$1" -v l="$2" -v u="$3" -v how="$4" 'BEGIN {
+        if (v == "" || v == "nan" || v == "-") {print "NOT MEASURED"; exit}
+        a = (how == "abs" && v < 0) ? -v : v
+        if (a <= l) print "MET"; else printf "MISSED by %.2f%s\n", a - l, u}'
+}
+{
+echo
+echo "TARGETS (gateway, everything on; the commit and command are in environment.txt)"
+if has_phase plain; then
+    v=$(x "plain gateway cpu_us webflux")
+    printf '  non-streamed CPU per request <= 1.3x the WebFlux floor: %s us vs %s us = %sx  %s\n' "$(m "plain gateway cpu_us" %.0f)" "$(m "plain webflux cpu_us" %.0f)" "$v" "$(verdict "$v" 1.3 x le)"
+    v=$(m "plain gateway alloc_kb")
+    printf '  non-streamed allocation per request <= 45 KB: %s KB  %s\n' "$v" "$(verdict "$v" 45 ' KB' le)"
+fi
+if has_phase stream; then
+    v=$(x "stream gateway cpu_us webflux")
+    printf '  streamed CPU per stream <= 1.3x the WebFlux floor: %s us vs %s us = %sx  %s\n' "$(m "stream gateway cpu_us" %.0f)" "$(m "stream webflux cpu_us" %.0f)" "$v" "$(verdict "$v" 1.3 x le)"
+fi
+if has_phase events; then
+    printf '  CPU per streamed event (paced; reported): %s us (%sx the WebFlux floor, %sx Reactor Netty, %sx nginx); per stream besides: %s us\n' \
+        "$(m "events gateway us_event" %.2f)" "$(x "events gateway us_event webflux")" "$(x "events gateway us_event netty")" "$(x "events gateway us_event nginx")" "$(m "events gateway us_stream" %.0f)"
+fi
+if has_phase ttft; then
+    v=$(x "ttft gateway p99_ms upstream" %.2f)
+    printf '  TTFT p99 at half capacity (%s streams/s) within 2 ms of direct: %s ms vs %s ms = %+.2f ms  %s\n' "$TTFT_RATE" "$(m "ttft gateway p99_ms" %.2f)" "$(m "ttft upstream p99_ms" %.2f)" "$v" "$(verdict "$v" 2 ' ms' le)"
+fi
+f=$RESULTS/first-gateway.txt
+if [[ -f $f ]]; then
+    v=$(awk -v d="$(field "$f" ttft_p50_diff_us)" 'BEGIN {printf "%.2f", d / 1000}')
+    printf '  first %s after readiness, TTFT p50 within 2 ms of direct: %+.2f ms  %s\n' "$FIRST" "$v" "$(verdict "$v" 2 ' ms' le)"
+    v=$(awk -v d="$(field "$f" header_minus_observed_p50_us)" 'BEGIN {printf "%.2f", d / 1000}')
+    printf '  first %s, x-gateway-overhead-ms within 0.5 ms of the observed overhead: header %.2f ms, observed %.2f ms, median difference %+.2f ms  %s\n' "$FIRST" \
+        "$(awk -v d="$(field "$f" header_p50_us)" 'BEGIN {print d / 1000}')" "$(awk -v d="$(field "$f" observed_overhead_p50_us)" 'BEGIN {print d / 1000}')" "$v" "$(verdict "$v" 0.5 ' ms' abs)"
+fi
+f=$RESULTS/held.txt
+if [[ -f $f ]]; then
+    awk -v n="$HELD" -v chunks="$HELD_CHUNKS" -v hz="$CLK_TCK" '
+        {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
+        END {ok = v["streams"]; rss = v["rss_peak_kb"] / 1024; per = (v["rss_peak_kb"] - v["rss_before_kb"]) * 1024 / n
+             printf "  held streams: %d of %d asked ran to [DONE] (open-file cap %d), errors %d: %s\n", ok, n, '"$(ulimit -n)"', v["errors"], (v["errors"] == 0 && ok == n ? "MET" : "MISSED")
+             printf "  held streams, every usage record exact (by x-request-id): %d exact of %d, %d wrong, %d missing: %s\n", v["exact"], ok, v["wrong"], v["missing"], (v["exact"] == ok && ok == n ? "MET" : "MISSED")
+             printf "  held streams, resident memory under 1 GiB: peak %.0f MiB (%.0f before): %s; %.0f KB per held stream\n", rss, v["rss_before_kb"] / 1024, (rss < 1024 ? "MET" : "MISSED"), per / 1024
+             printf "  held streams: the gateway used %.1f s of CPU, %.1f us per event\n", v["cpu_ticks"] / hz, 1e6 * v["cpu_ticks"] / hz / (ok * (chunks + 4))}' \
+        <(grep -hE '^(STREAM_RESULT|LEDGER_RESULT|HELD_MEMORY|BENCH_CPU) ' "$f" | tr '\n' ' '; echo)
+fi
+[[ -f $RESULTS/jit-gateway.txt ]] && printf '  %s\n' "$(jit_report gateway)"
+} | tee -a "$SUMMARY"
+
+# the run's conditions
+{
+    steal=$(awk '$4 == "steal" && $5 > m {m = $5} END {print m + 0}' "$RESULTS/values.txt")
+    echo
+    echo "the hypervisor stole at most $steal % of the machine's CPU during a measured run$( ((steal >= 10)) && echo ': WARNING, compare only runs of similar steal')"
+    if [[ -s $RESULTS/foreign-cpu.txt ]]; then
+        echo "WARNING: other processes used >= 10 % of a CPU during measured runs (one top sample per wrk run):"
+        sed 's/^/  /' "$RESULTS/foreign-cpu.txt" | head -n 20
+    else
+        echo "no other process used >= 10 % of a CPU in the samples taken during the wrk runs"
+    fi
+    awk '$4 == "errors" && $5 > 0 {printf "WARNING: %s / %s round %s had %d errors: its figures are not valid\n", $1, $2, $3, $5}' "$RESULTS/values.txt"
+    for t in "${TARGETS[@]}"; do
+        printf 'peak resident memory of %s: %s MiB\n' "$t" "$(for p in $(target_pids "$t"); do awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s / 1024}')"
+    done
+} | tee -a "$SUMMARY"
 if [[ $PROFILE == async && -s $RESULTS/gateway-cpu.collapsed ]]; then
-    # CPU per request over the profiled runs, so that each stage's share is also in microseconds
-    per_request=$(awk '/^BENCH_CPU/ {for (i = 2; i <= NF; i++) if ($i ~ /^cpu_s=/) {split($i, kv, "="); s += kv[2]}}
-        /^BENCH_RESULT/ {for (i = 2; i <= NF; i++) if ($i ~ /^requests=/) {split($i, kv, "="); n += kv[2]}}
-        END {printf "%.1f", (n > 0 ? 1e6 * s / n : 0)}' "$RESULTS"/plain-gateway-run*.txt)
-    {
-        echo
-        echo "The gateway's CPU by stage over its measured plain runs (async-profiler, $per_request us of CPU per request"
-        echo "while profiled; tools/stages.py says how samples are assigned):"
-        python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/gateway-cpu.collapsed" "$per_request"
-    } | tee "$RESULTS/stages.txt"
+    echo | tee -a "$SUMMARY"
+    python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/gateway-cpu.collapsed" "$(m "plain gateway cpu_us" %.1f)" | tee "$RESULTS/stages.txt" | tee -a "$SUMMARY"
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"
