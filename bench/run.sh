@@ -18,7 +18,7 @@
 #           x-gateway-overhead-ms header against the overhead the client observed
 #   plain   wrk closed loop, non-streamed: req/s, CPU µs and KB allocated per request
 #   stream  wrk closed loop, streamed (13 events, no pauses): the same per stream
-#   events  paced streams at an open rate (tools/StreamClient.java): paced-10-1 (5 events) and paced-10-100 (104
+#   events  paced streams at an open rate (tools/OpenStreams.java): paced-10-1 (5 events) and paced-10-100 (104
 #           events), 10 ms apart; the difference gives the CPU and allocation per streamed event, and per stream
 #   ttft    time to first token at an open (Poisson) rate of half the gateway's streamed capacity (its median
 #           streamed req/s in the stream phase), every target and the upstream direct
@@ -85,6 +85,7 @@ PROFILE=${PROFILE:-0}
 EVENT_DELAY_MS=10; EVENT_SHORT=1; EVENT_LONG=100       # paced-10-1: 5 events; paced-10-100: 104 events
 HELD_CHUNK_MS=100; HELD_CHUNKS=$((HELD_SECONDS * 1000 / HELD_CHUNK_MS))
 JIT_SAMPLE=5
+JIT_BACKLOG=3     # "drained": no 5 s sample of the compile queue shows more than this many tasks waiting
 WARMUP_SLICE=10
 PRICE_IN=0.5; PRICE_OUT=1.5                             # USD per million tokens, every bench model
 BENCH_LIMITS='{"requests_per_minute":1000000000,"tokens_per_minute":1000000000000,"concurrent_requests":100000,"token_budget":{"limit":1000000000000000,"period":"month"},"cost_budget":{"limit_usd":1000000,"period":"month"}}'
@@ -165,7 +166,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/llm-gateway-bench.XXXXXX")
 has_proxy gateway && cp "$GATEWAY_JAR" "$WORK/llm-gateway.jar"   # a rebuild cannot replace the jar under the run
 TOOLS=$WORK/tools
 JVMSTAT=(--add-exports jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED)
-javac -d "$TOOLS" "${JVMSTAT[@]}" "$BENCH_DIR"/tools/{JvmProbe,FirstRequests,StreamClient,ManyStreams,MintKey,Attach}.java \
+javac -d "$TOOLS" "${JVMSTAT[@]}" "$BENCH_DIR"/tools/{JvmProbe,FirstRequests,OpenStreams,ManyStreams,MintKey,Attach}.java \
     || die "the bench tools do not compile"
 tool() { java "${JVMSTAT[@]}" -cp "$TOOLS" "$@"; }
 
@@ -434,8 +435,8 @@ run_wrk() {  # mode (plain or stream), target, seconds, output file
         > "$4" 2>&1 || die "wrk failed: $(cat "$4")"
     grep -q '^BENCH_RESULT ' "$4" || die "no result line in $4"
 }
-stream_client() {  # target, output file, seconds, then environment: STREAM_MODEL STREAM_RATE STREAM_WARMUP CPU_PIDS
-    tool StreamClient "$(url_of "$1")" 64 "$3" "${HEADERS[@]}" > "$2" 2>&1 || die "the stream client failed: $(tail -n 5 "$2")"
+open_streams() {  # target, output file, seconds; environment: STREAM_RATE, STREAM_MODEL, STREAM_WARMUP
+    tool OpenStreams "$(url_of "$1")" "$3" "${HEADERS[@]}" > "$2" 2>&1 || die "the stream client failed: $(tail -n 5 "$2")"
     grep -q '^STREAM_RESULT ' "$2" || die "no result line in $2"
 }
 # wraps one measured load of a target: its CPU (and the gateway's database's), allocation and the steal
@@ -493,12 +494,12 @@ done
 log "every target answers a valid chat completion and valid streams"
 
 # ---------------------------------------------------------------- warm-up
-jit_quiet() {  # target, seconds -> true when every JIT sample of the last seconds shows an empty queue
-    awk -v since="$(( $(now_ms) - $2 * 1000 ))" -v need="$(( $2 / JIT_SAMPLE - 1 ))" \
-        '$1 >= since {n++; if ($2 > 0) busy = 1} END {exit !(n >= need && !busy)}' "$RESULTS/jit-$1.txt"
+jit_quiet() {  # target, seconds -> true when no JIT sample of the last seconds shows a backlog
+    awk -v since="$(( $(now_ms) - $2 * 1000 ))" -v need="$(( $2 / JIT_SAMPLE - 1 ))" -v most="$JIT_BACKLOG" \
+        '$1 >= since {n++; if ($2 > most) busy = 1} END {exit !(n >= need && !busy)}' "$RESULTS/jit-$1.txt"
 }
 events_warmup() {  # target, seconds
-    STREAM_MODEL=${EVENT_MODELS[1]} STREAM_RATE=$EVENT_RATE stream_client "$1" "$RESULTS/warmup-$1-events.txt" "$2"
+    STREAM_MODEL=${EVENT_MODELS[1]} STREAM_RATE=$EVENT_RATE open_streams "$1" "$RESULTS/warmup-$1-events.txt" "$2"
 }
 if has_phase plain || has_phase stream || has_phase events || has_phase ttft; then
     for t in $PROXIES; do
@@ -518,8 +519,8 @@ if has_phase plain || has_phase stream || has_phase events || has_phase ttft; th
             if [[ $kind == events ]]; then events_warmup "$t" "$WARMUP_SLICE"
             else run_wrk "$kind" "$t" "$WARMUP_SLICE" "$RESULTS/warmup-$t-$kind.txt"; fi
             slice=$((slice + 1)); elapsed=$(( $(date +%s) - began ))
-            ((elapsed >= WARMUP_MAX)) && { log "$t: warm-up stopped at ${elapsed}s, the JIT queue not yet quiet"; break; }
-            ((elapsed >= WARMUP_MIN)) && jit_quiet "$t" "$JIT_QUIET" && { log "$t: JIT queue quiet; warm-up ${elapsed}s"; break; }
+            ((elapsed >= WARMUP_MIN)) && jit_quiet "$t" "$JIT_QUIET" && { log "$t: JIT queue drained; warm-up ${elapsed}s"; break; }
+            ((elapsed >= WARMUP_MAX)) && { log "$t: warm-up stopped at ${elapsed}s, the JIT queue not drained"; break; }
         done
         mark "warmup-end-$t"
     done
@@ -559,8 +560,7 @@ if has_phase events; then
                 model=${EVENT_MODELS[0]}; [[ $kind == long ]] && model=${EVENT_MODELS[1]}
                 out=$RESULTS/events-$kind-$t-run$r.txt
                 measure_begin "$t"
-                STREAM_MODEL=$model STREAM_RATE=$EVENT_RATE CPU_PIDS="$(target_pids "$t" | tr '\n' ' ')" \
-                    stream_client "$t" "$out" "$DURATION"
+                STREAM_MODEL=$model STREAM_RATE=$EVENT_RATE open_streams "$t" "$out" "$DURATION"
                 measure_end "$t" "$out"
                 log "events / $t / $model: round $r/$RUNS: $(field "$out" streams_sent) streams, $(field "$out" events_total) events, $(awk -v c="$(field "$out" cpu_ticks)" -v n="$(field "$out" streams_sent)" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/stream, errors $(field "$out" errors)"
             done
@@ -585,7 +585,7 @@ if has_phase ttft; then
     for ((r = 1; r <= RUNS; r++)); do
         for t in "${TARGETS[@]}"; do
             out=$RESULTS/ttft-$t-run$r.txt
-            STREAM_RATE=$TTFT_RATE STREAM_WARMUP=2 stream_client "$t" "$out" "$DURATION"
+            STREAM_RATE=$TTFT_RATE STREAM_WARMUP=2 open_streams "$t" "$out" "$DURATION"
             log "ttft / $t: round $r/$RUNS: TTFT p50 $(field "$out" ttft_p50_us) us, p99 $(field "$out" ttft_p99_us) us, errors $(field "$out" errors)"
         done
     done
@@ -688,7 +688,8 @@ values() {
         t=${f##*/ttft-}; r=${t##*-run}; r=${r%.txt}; t=${t%-run*}
         awk -v t="$t" -v r="$r" '/^STREAM_RESULT/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
             END {printf "ttft %s %s p50_ms %.3f\nttft %s %s p99_ms %.3f\nttft %s %s p999_ms %.3f\n", t, r, v["ttft_p50_us"] / 1000, t, r, v["ttft_p99_us"] / 1000, t, r, v["ttft_p999_us"] / 1000
-                 printf "ttft %s %s rps %s\nttft %s %s errors %d\n", t, r, v["rps"], t, r, v["errors"]}' "$f"
+                 printf "ttft %s %s rps %s\nttft %s %s errors %d\n", t, r, v["rps"], t, r, v["errors"]
+                 printf "ttft %s %s late_ms %.3f\n", t, r, v["late_p99_us"] / 1000}' "$f"
     done
 }
 values > "$RESULTS/values.txt"
@@ -765,10 +766,11 @@ fi
 if has_phase ttft; then
     echo
     echo "ttft: time to first token at $TTFT_RATE streams/s (open, Poisson; half the gateway's streamed req/s), ${DURATION}s per run"
-    printf '%-8s %10s %9s %9s %10s %14s %14s %6s\n' target streams/s "p50 ms" "p99 ms" "p99.9 ms" "p50 - direct" "p99 - direct" errors
+    printf '%-8s %10s %9s %9s %10s %14s %14s %6s %13s\n' target streams/s "p50 ms" "p99 ms" "p99.9 ms" "p50 - direct" "p99 - direct" errors "late p99 ms"
     for t in "${TARGETS[@]}"; do
-        printf '%-8s %10s %9s %9s %10s %14s %14s %6s\n' "$t" "$(m "ttft $t rps" %.0f)" "$(m "ttft $t p50_ms" %.2f)" "$(m "ttft $t p99_ms" %.2f)" \
-            "$(m "ttft $t p999_ms" %.2f)" "$(x "ttft $t p50_ms upstream" %+.2f)" "$(x "ttft $t p99_ms upstream" %+.2f)" "$(m "ttft $t errors" %.0f)"
+        printf '%-8s %10s %9s %9s %10s %14s %14s %6s %13s\n' "$t" "$(m "ttft $t rps" %.0f)" "$(m "ttft $t p50_ms" %.2f)" "$(m "ttft $t p99_ms" %.2f)" \
+            "$(m "ttft $t p999_ms" %.2f)" "$(x "ttft $t p50_ms upstream" %+.2f)" "$(x "ttft $t p99_ms upstream" %+.2f)" "$(m "ttft $t errors" %.0f)" \
+            "$(m "ttft $t late_ms" %.2f)"
     done
 fi
 if has_phase first; then
@@ -796,20 +798,27 @@ jit_report() {  # target
     rounds=$(awk '$1 == "rounds-start" {print $2}' "$RESULTS/timeline.txt")
     ready=$(awk '$1 == "ready" {print $2}' "$RESULTS/timeline.txt")
     [[ -n $start ]] || return 0
-    awk -v start="$start" -v rounds="${rounds:-0}" -v ready="$ready" -v quiet="$((JIT_QUIET * 1000))" -v need="$((JIT_QUIET / JIT_SAMPLE))" -v t="$1" '
+    awk -v start="$start" -v rounds="${rounds:-0}" -v ready="$ready" -v quiet="$((JIT_QUIET * 1000))" \
+        -v need="$((JIT_QUIET / JIT_SAMPLE))" -v most="$JIT_BACKLOG" -v t="$1" '
         {ts[NR] = $1; q[NR] = $2; c[NR] = $3; n = NR}
-        END {
-            drained = 0
-            for (i = 1; i <= n && !drained; i++) {
-                if (ts[i] < start || q[i] > 0) continue
+        # the first sample after the load began from which no sample for the next "quiet" ms shows more than m waiting
+        function drained(m,   i, j, k, ok) {
+            for (i = 1; i <= n; i++) {
+                if (ts[i] < start || q[i] > m) continue
                 k = 0; ok = 1
-                for (j = i; j <= n && ts[j] <= ts[i] + quiet; j++) {k++; if (q[j] > 0) ok = 0}
-                if (ok && k > need && ts[n] >= ts[i] + quiet) drained = i
+                for (j = i; j <= n && ts[j] <= ts[i] + quiet; j++) {k++; if (q[j] > m) ok = 0}
+                if (ok && k >= need && ts[n] >= ts[i] + quiet) return i
             }
+            return 0
+        }
+        END {
+            d = drained(most); e = drained(0)
             qmax = 0; c0 = -1
             for (i = 1; i <= n; i++) if (rounds > 0 && ts[i] >= rounds) {if (c0 < 0) c0 = c[i]; if (q[i] > qmax) qmax = q[i]}
-            if (drained) printf "%s: JIT queue drained at minute %.1f of load (%.1f min after readiness), %d compilations by then;", t, (ts[drained] - start) / 60000, (ts[drained] - ready) / 60000, c[drained]
-            else printf "%s: JIT queue NOT drained (never empty for %d s) in %.1f min of load;", t, quiet / 1000, (ts[n] - start) / 60000
+            if (d) printf "%s: JIT queue drained (at most %d waiting for %d s) at minute %.1f of load, %.1f min after readiness, %d compilations by then;", t, most, quiet / 1000, (ts[d] - start) / 60000, (ts[d] - ready) / 60000, c[d]
+            else printf "%s: JIT queue NOT drained (at most %d waiting for %d s) in %.1f min of load;", t, most, quiet / 1000, (ts[n] - start) / 60000
+            if (e) printf " empty for %d s from minute %.1f;", quiet / 1000, (ts[e] - start) / 60000
+            else printf " never empty for %d s;", quiet / 1000
             if (c0 >= 0) printf " in the measured rounds: queue at most %d, %d more compilations\n", qmax, c[n] - c0
             else printf "\n"
         }' "$f"
