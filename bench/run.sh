@@ -48,7 +48,7 @@
 #   LIMITS=on          off: no limits on the bench project
 #   GATEWAY_API_KEY, GATEWAY_USER_ID, GATEWAY_PROJECT_ID   your own key (default: run.sh issues a service key of a
 #                      project "bench" through the admin API; X-User-Id bench-user); AUTO_KEY=0 never issues one
-#   PROFILE=0          async: async-profiler on the gateway during its measured plain runs, CPU by stage printed
+#   PROFILE=0          async: async-profiler on each JVM proxy during its measured plain runs; CPU by stage printed
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -408,25 +408,18 @@ alloc_diff() {  # before, after -> "bytes threads_that_ended"
     awk 'NR == FNR {b[$1] = $2; next} {if ($1 in b) {d += $2 - b[$1]; delete b[$1]} else d += $2}
         END {n = 0; for (k in b) n++; printf "%.0f %d\n", d, n}' "$1" "$2"
 }
-# Other processes using the CPU halfway through a run (the machine may be shared): foreign-cpu.txt
-our_pids() {
+# The CPU other processes used during a run (the machine may be shared): the machine's busy time (/proc/stat) minus
+# ours: the targets, the gateway's database, this script's session (live processes, and the children it has reaped,
+# such as wrk and the clients, through its cumulative times)
+machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
+# shellcheck disable=SC2046
+ours_ticks() {
     local t
-    for t in "${!PID[@]}"; do target_pids "$t"; done
-    db_pids
-    pgrep -s 0 || true   # this script's session: wrk, the clients, the probes
+    echo $(( $(ticks_of $( { for t in "${!PID[@]}"; do target_pids "$t"; done; db_pids; pgrep -s 0; } | sort -u)) \
+        + $(awk '{sub(/^.*\) /, ""); print $14 + $15}' /proc/$$/stat) ))
 }
-sample_cpu() {  # label, seconds to wait
-    local frame ours
-    sleep "$2"
-    frame=$(top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top - / {n++} n == 2')
-    ours=" $(our_pids | tr '\n' ' ') "
-    awk -v ours="$ours" -v label="$1" '
-        started && $1 ~ /^[0-9]+$/ && $9 + 0 >= 10 && index(ours, " " $1 " ") == 0 {
-            printf "%s: pid %s (%s) %s%% CPU\n", label, $1, $12, $9 }
-        $1 == "PID" { started = 1 }' <<< "$frame" >> "$RESULTS/foreign-cpu.txt"
-}
-profiler() {  # async-profiler command for the gateway JVM
-    tool Attach "$(jvm_pid gateway)" "$ASYNC_PROFILER_LIB" "$1" > /dev/null || log "WARNING: async-profiler did not take '$1'"
+profiler() {  # target, async-profiler command
+    tool Attach "$(jvm_pid "$1")" "$ASYNC_PROFILER_LIB" "$2" > /dev/null || log "WARNING: async-profiler did not take '$2'"
 }
 
 run_wrk() {  # mode (plain or stream), target, seconds, output file
@@ -443,15 +436,18 @@ open_streams() {  # target, output file, seconds; environment: STREAM_RATE, STRE
 measure_begin() {  # target
     alloc_snapshot "$1" "$WORK/alloc-before"
     M_TICKS=$(target_ticks "$1"); M_DB=$(db_ticks "$1"); M_STEAL=$(steal_ticks)
+    M_BUSY=$(machine_busy); M_OURS=$(ours_ticks); M_START=$(date +%s%N)
 }
-measure_end() {  # target, output file: appends "BENCH_CPU cpu_ticks= db_ticks= alloc_bytes= threads_ended= steal_pct="
+measure_end() {  # target, output file: appends "BENCH_CPU cpu_ticks= db_ticks= alloc_bytes= threads_ended= steal_pct= foreign_pct="
     sleep 1   # the ledger's batch and other work the load left behind
-    local ticks db steal
+    local ticks db steal foreign
     ticks=$(( $(target_ticks "$1") - M_TICKS )); db=$(( $(db_ticks "$1") - M_DB )); steal=$(steal_pct "$M_STEAL")
+    foreign=$(awk -v b="$(( $(machine_busy) - M_BUSY ))" -v o="$(( $(ours_ticks) - M_OURS ))" -v ns="$(( $(date +%s%N) - M_START ))" \
+        -v hz="$CLK_TCK" 'BEGIN {f = 100 * (b - o) / hz / (ns / 1e9); printf "%.0f", (f < 0 ? 0 : f)}')
     alloc_snapshot "$1" "$WORK/alloc-after"
     read -r bytes ended <<< "$(alloc_diff "$WORK/alloc-before" "$WORK/alloc-after")"
     ((ended == 0)) || log "WARNING: $1: $ended threads ended during the run; their last allocations are not counted"
-    echo "BENCH_CPU cpu_ticks=$ticks db_ticks=$db alloc_bytes=$bytes threads_ended=$ended steal_pct=$steal clk_tck=$CLK_TCK" >> "$2"
+    echo "BENCH_CPU cpu_ticks=$ticks db_ticks=$db alloc_bytes=$bytes threads_ended=$ended steal_pct=$steal foreign_pct=$foreign clk_tck=$CLK_TCK" >> "$2"
 }
 
 # ---------------------------------------------------------------- a probe per JVM proxy (allocation, JIT queue)
@@ -472,8 +468,10 @@ if has_phase first; then
         out=$RESULTS/first-$t.txt
         log "first: $FIRST streamed requests through $t, one at a time, each paired with one direct"
         [[ -z ${LOAD_START[$t]:-} ]] && LOAD_START[$t]=$(now_ms) && mark "first-start-$t"
+        measure_begin "$t"
         tool FirstRequests "$(url_of upstream)" "$(url_of "$t")" "$FIRST" "${HEADERS[@]}" > "$out" 2>&1 \
             || die "FirstRequests failed: $(tail -n 5 "$out")"
+        measure_end "$t" "$out"
         grep -q '^FIRST_RESULT ' "$out" || die "no result line in $out"
         log "first / $t: TTFT p50 direct $(field "$out" direct_ttft_p50_us) us, through $t $(field "$out" gateway_ttft_p50_us) us; header minus observed p50 $(field "$out" header_minus_observed_p50_us) us; errors $(field "$out" errors)"
     done
@@ -529,20 +527,17 @@ mark rounds-start
 
 # ---------------------------------------------------------------- phases plain and stream: wrk, closed loop
 wrk_run() {  # mode, target, round
-    local mode=$1 t=$2 r=$3 out sampler profiled
+    local mode=$1 t=$2 r=$3 out profiled
     out=$RESULTS/$mode-$t-run$r.txt
-    sample_cpu "$mode $t run$r" "$((DURATION / 2))" &
-    sampler=$!
-    profiled=$([[ $PROFILE == async && $mode == plain && $t == gateway ]] && echo 1 || echo 0)
-    [[ $profiled == 1 ]] && profiler "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
+    profiled=$([[ $PROFILE == async && $mode == plain ]] && is_jvm "$t" && echo 1 || echo 0)
+    [[ $profiled == 1 ]] && profiler "$t" "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
     measure_begin "$t"
     run_wrk "$mode" "$t" "$DURATION" "$out"
-    [[ $profiled == 1 ]] && profiler "stop,file=$RESULTS/gateway-cpu.collapsed,collapsed"
+    [[ $profiled == 1 ]] && profiler "$t" "stop,file=$RESULTS/$t-cpu.collapsed,collapsed"
     measure_end "$t" "$out"
-    wait "$sampler" || true
     local n cpu
     n=$(field "$out" requests); cpu=$(field "$out" cpu_ticks)
-    log "$mode / $t: round $r/$RUNS: $(field "$out" rps) req/s, $(awk -v c="$cpu" -v n="$n" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/request$(is_jvm "$t" && awk -v a="$(field "$out" alloc_bytes)" -v n="$n" 'BEGIN {printf ", %.1f KB allocated/request", a / 1024 / n}'), p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), steal $(field "$out" steal_pct)%"
+    log "$mode / $t: round $r/$RUNS: $(field "$out" rps) req/s, $(awk -v c="$cpu" -v n="$n" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/request$(is_jvm "$t" && awk -v a="$(field "$out" alloc_bytes)" -v n="$n" 'BEGIN {printf ", %.1f KB allocated/request", a / 1024 / n}'), p99 $(field "$out" p99_us) us, non-2xx $(field "$out" err_status), steal $(field "$out" steal_pct)%, other processes $(field "$out" foreign_pct)% CPU"
 }
 for mode in plain stream; do
     has_phase $mode || continue
@@ -585,7 +580,9 @@ if has_phase ttft; then
     for ((r = 1; r <= RUNS; r++)); do
         for t in "${TARGETS[@]}"; do
             out=$RESULTS/ttft-$t-run$r.txt
+            measure_begin "$t"
             STREAM_RATE=$TTFT_RATE STREAM_WARMUP=2 open_streams "$t" "$out" "$DURATION"
+            measure_end "$t" "$out"
             log "ttft / $t: round $r/$RUNS: TTFT p50 $(field "$out" ttft_p50_us) us, p99 $(field "$out" ttft_p99_us) us, errors $(field "$out" errors)"
         done
     done
@@ -659,7 +656,7 @@ values() {
                      if (jvm) printf "%s %s %s alloc_kb %.2f\n", p, t, r, v["alloc_bytes"] / 1024 / n
                      printf "%s %s %s p50_ms %.2f\n%s %s %s p99_ms %.2f\n", p, t, r, v["p50_us"] / 1000, p, t, r, v["p99_us"] / 1000
                      printf "%s %s %s errors %d\n", p, t, r, v["err_connect"] + v["err_read"] + v["err_write"] + v["err_status"] + v["err_timeout"]
-                     printf "%s %s %s steal %d\n", p, t, r, v["steal_pct"]}' <(grep -hE '^(BENCH_RESULT|BENCH_CPU) ' "$f" | tr '\n' ' ')
+                     printf "%s %s %s steal %d\n%s %s %s foreign %d\n", p, t, r, v["steal_pct"], p, t, r, v["foreign_pct"]}' <(grep -hE '^(BENCH_RESULT|BENCH_CPU) ' "$f" | tr '\n' ' ')
         done
     done
     for s in "$RESULTS"/events-short-*-run*.txt; do
@@ -680,16 +677,17 @@ values() {
                            printf "events %s %s kb_event %.3f\nevents %s %s kb_stream %.2f\n", t, r, ke, t, r, as - ke * es}
                  printf "events %s %s cpu_pct %.0f\n", t, r, 100 * v[2, "cpu_ticks"] / hz / (v[2, "streams_sent"] / v[2, "rps"])
                  printf "events %s %s errors %d\n", t, r, v[1, "errors"] + v[2, "errors"]
-                 printf "events %s %s steal %d\n", t, r, (v[1, "steal_pct"] > v[2, "steal_pct"] ? v[1, "steal_pct"] : v[2, "steal_pct"])}' \
+                 printf "events %s %s steal %d\n", t, r, (v[1, "steal_pct"] > v[2, "steal_pct"] ? v[1, "steal_pct"] : v[2, "steal_pct"])
+                 printf "events %s %s foreign %d\n", t, r, (v[1, "foreign_pct"] > v[2, "foreign_pct"] ? v[1, "foreign_pct"] : v[2, "foreign_pct"])}' \
             <(grep -hE '^(STREAM_RESULT|BENCH_CPU) ' "$s" | tr '\n' ' '; echo) <(grep -hE '^(STREAM_RESULT|BENCH_CPU) ' "$l" | tr '\n' ' '; echo)
     done
     for f in "$RESULTS"/ttft-*-run*.txt; do
         [[ -f $f ]] || continue
         t=${f##*/ttft-}; r=${t##*-run}; r=${r%.txt}; t=${t%-run*}
-        awk -v t="$t" -v r="$r" '/^STREAM_RESULT/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
+        awk -v t="$t" -v r="$r" '/^(STREAM_RESULT|BENCH_CPU)/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
             END {printf "ttft %s %s p50_ms %.3f\nttft %s %s p99_ms %.3f\nttft %s %s p999_ms %.3f\n", t, r, v["ttft_p50_us"] / 1000, t, r, v["ttft_p99_us"] / 1000, t, r, v["ttft_p999_us"] / 1000
                  printf "ttft %s %s rps %s\nttft %s %s errors %d\n", t, r, v["rps"], t, r, v["errors"]
-                 printf "ttft %s %s late_ms %.3f\n", t, r, v["late_p99_us"] / 1000}' "$f"
+                 printf "ttft %s %s late_ms %.3f\nttft %s %s foreign %d\n", t, r, v["late_p99_us"] / 1000, t, r, v["foreign_pct"]}' "$f"
     done
 }
 values > "$RESULTS/values.txt"
@@ -886,20 +884,26 @@ fi
     steal=$(awk '$4 == "steal" && $5 > m {m = $5} END {print m + 0}' "$RESULTS/values.txt")
     echo
     echo "the hypervisor stole at most $steal % of the machine's CPU during a measured run$( ((steal >= 10)) && echo ': WARNING, compare only runs of similar steal')"
-    if [[ -s $RESULTS/foreign-cpu.txt ]]; then
-        echo "WARNING: other processes used >= 10 % of a CPU during measured runs (one top sample per wrk run):"
-        sed 's/^/  /' "$RESULTS/foreign-cpu.txt" | head -n 20
-    else
-        echo "no other process used >= 10 % of a CPU in the samples taken during the wrk runs"
-    fi
+    awk '$4 == "foreign" {if ($5 > m[$1]) m[$1] = $5} END {for (p in m) printf "%s\t%d\n", p, m[p]}' "$RESULTS/values.txt" | sort \
+        | while IFS=$'\t' read -r p f; do
+            printf 'other processes used at most %d %% of a CPU during a measured run of the %s phase%s\n' "$f" "$p" \
+                "$( ((f >= 10)) && echo ': WARNING, its figures were disturbed (foreign_pct in its run files)')"
+        done
+    for f in "$RESULTS"/first-*.txt; do
+        [[ -f $f ]] && printf 'other processes used %s %% of a CPU during %s\n' "$(field "$f" foreign_pct)" "$(basename "$f" .txt)"
+    done
     awk '$4 == "errors" && $5 > 0 {printf "WARNING: %s / %s round %s had %d errors: its figures are not valid\n", $1, $2, $3, $5}' "$RESULTS/values.txt"
     for t in "${TARGETS[@]}"; do
         printf 'peak resident memory of %s: %s MiB\n' "$t" "$(for p in $(target_pids "$t"); do awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s / 1024}')"
     done
 } | tee -a "$SUMMARY"
-if [[ $PROFILE == async && -s $RESULTS/gateway-cpu.collapsed ]]; then
-    echo | tee -a "$SUMMARY"
-    python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/gateway-cpu.collapsed" "$(m "plain gateway cpu_us" %.1f)" | tee "$RESULTS/stages.txt" | tee -a "$SUMMARY"
-fi
+for t in $PROXIES; do
+    [[ $PROFILE == async && -s $RESULTS/$t-cpu.collapsed ]] || continue
+    {
+        echo
+        echo "$t: CPU by stage over its measured plain runs (async-profiler; tools/stages.py), at $(m "plain $t cpu_us" %.0f) us per request"
+        python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/$t-cpu.collapsed" "$(m "plain $t cpu_us" %.1f)"
+    } | tee "$RESULTS/$t-stages.txt" | tee -a "$SUMMARY"
+done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"
