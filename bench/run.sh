@@ -369,11 +369,12 @@ db_pids() {   # the gateway's embedded PostgreSQL (a session of its own): the po
     echo "$pg"
     pgrep -P "$pg" || true
 }
-ticks_of() {  # pids... -> user + system clock ticks so far
-    local total=0 t p
+ticks_of() {  # pids... -> user + system clock ticks so far (bash builtins only: no process per pid)
+    local total=0 p line f
     for p in "$@"; do
-        t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) || t=0
-        total=$((total + ${t:-0}))
+        read -r line 2>/dev/null < "/proc/$p/stat" || continue
+        read -ra f <<< "${line##*) }"
+        total=$((total + f[11] + f[12]))
     done
     echo "$total"
 }
@@ -530,11 +531,11 @@ mark rounds-start
 
 # ---------------------------------------------------------------- phases plain and stream: wrk, closed loop
 # A run disturbed by other processes is done again once they are quiet (QUIET); the disturbed output is kept aside
-foreign_now() {  # the CPU other processes use over 2 s, in % of a CPU
-    local b o s
+foreign_now() {  # FOREIGN: the CPU other processes use over 2 s, in % of a CPU (not in a subshell: what the
+    local b o s      # measuring itself starts must reach this shell's cumulative times to count as ours)
     b=$(machine_busy); o=$(ours_ticks); s=$(date +%s%N); sleep 2
-    awk -v b="$(( $(machine_busy) - b ))" -v o="$(( $(ours_ticks) - o ))" -v ns="$(( $(date +%s%N) - s ))" -v hz="$CLK_TCK" \
-        'BEGIN {f = 100 * (b - o) / hz / (ns / 1e9); printf "%.0f", (f < 0 ? 0 : f)}'
+    b=$(( $(machine_busy) - b )); o=$(( $(ours_ticks) - o )); s=$(( $(date +%s%N) - s ))
+    FOREIGN=$(( b > o ? 100 * (b - o) * 1000000000 / CLK_TCK / s : 0 ))
 }
 retried() {  # output file, command...: the command writes the file, with its BENCH_CPU line
     local out=$1 attempt f i
@@ -546,7 +547,7 @@ retried() {  # output file, command...: the command writes the file, with its BE
         if ((attempt == 3)); then log "WARNING: other processes used $f % of a CPU in the third try as well: kept"; return 0; fi
         mv "$out" "$out.disturbed$attempt"
         log "other processes used $f % of a CPU during that run: measuring it again once they are quiet"
-        for ((i = 0; i < 60; i++)); do (( $(foreign_now) < QUIET )) && break; done
+        for ((i = 0; i < 60; i++)); do foreign_now; ((FOREIGN < QUIET)) && break; done
         log "other processes $( ((i < 60)) && echo quiet || echo "still busy after 2 minutes"): measuring again"
     done
 }
