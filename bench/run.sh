@@ -108,6 +108,8 @@ has_phase held && ! has_proxy gateway && die "the held phase needs the gateway i
 if has_phase ttft && [[ -z $TTFT_RATE ]] && { ! has_phase stream || ! has_proxy gateway; }; then
     die "the ttft phase takes half the gateway's streamed req/s: keep the stream phase and the gateway, or set TTFT_RATE"
 fi
+# the held phase alone needs the gateway alone
+has_phase first || has_phase plain || has_phase stream || has_phase events || has_phase ttft || PROXIES=gateway
 TARGETS=(upstream)
 for p in $PROXIES; do TARGETS+=("$p"); done
 
@@ -451,7 +453,7 @@ measure_end() {  # target, output file: appends "BENCH_CPU cpu_ticks= db_ticks= 
     alloc_snapshot "$1" "$WORK/alloc-after"
     read -r bytes ended <<< "$(alloc_diff "$WORK/alloc-before" "$WORK/alloc-after")"
     ((ended == 0)) || log "WARNING: $1: $ended threads ended during the run; their last allocations are not counted"
-    echo "BENCH_CPU cpu_ticks=$ticks db_ticks=$db alloc_bytes=$bytes threads_ended=$ended steal_pct=$steal foreign_pct=$foreign clk_tck=$CLK_TCK" >> "$2"
+    echo "BENCH_CPU cpu_ticks=$ticks db_ticks=$db alloc_bytes=$bytes threads_ended=$ended steal_pct=$steal foreign_pct=$foreign elapsed_ms=$(( ($(date +%s%N) - M_START) / 1000000 )) clk_tck=$CLK_TCK" >> "$2"
 }
 
 # ---------------------------------------------------------------- a probe per JVM proxy (allocation, JIT queue)
@@ -897,10 +899,12 @@ if [[ -f $f ]]; then
     awk -v n="$HELD" -v chunks="$HELD_CHUNKS" -v hz="$CLK_TCK" '
         {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
         END {ok = v["streams"]; rss = v["rss_peak_kb"] / 1024; per = (v["rss_peak_kb"] - v["rss_before_kb"]) * 1024 / n
-             printf "  held streams: %d of %d asked ran to [DONE] (open-file cap %d), errors %d: %s\n", ok, n, '"$(ulimit -n)"', v["errors"], (v["errors"] == 0 && ok == n ? "MET" : "MISSED")
+             good = (v["errors"] == 0 && ok == n && v["events_min"] == chunks + 4)
+             printf "  held streams: %d of %d asked ran to [DONE] with all %d events (open-file cap %d), errors %d: %s\n", ok, n, chunks + 4, '"$(ulimit -n)"', v["errors"], (good ? "MET" : "MISSED")
+             printf "  held streams, timing (a chunk every 100 ms): first token p50 %.0f ms, p99 %.0f ms; a stream'"'"'s longest pause between two reads p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", v["ttft_p50_us"] / 1000, v["ttft_p99_us"] / 1000, v["gap_p50_us"] / 1000, v["gap_p99_us"] / 1000, v["gap_max_us"] / 1000
              printf "  held streams, every usage record exact (by x-request-id): %d exact of %d, %d wrong, %d missing: %s\n", v["exact"], ok, v["wrong"], v["missing"], (v["exact"] == ok && ok == n ? "MET" : "MISSED")
              printf "  held streams, resident memory under 1 GiB: peak %.0f MiB (%.0f before): %s; %.0f KB per held stream\n", rss, v["rss_before_kb"] / 1024, (rss < 1024 ? "MET" : "MISSED"), per / 1024
-             printf "  held streams: the gateway used %.1f s of CPU, %.1f us per event\n", v["cpu_ticks"] / hz, 1e6 * v["cpu_ticks"] / hz / (ok * (chunks + 4))}' \
+             printf "  held streams: the gateway used %.1f s of CPU (%.0f %% of a CPU over the phase), %.1f us per event\n", v["cpu_ticks"] / hz, 100 * v["cpu_ticks"] / hz / (v["elapsed_ms"] / 1000), 1e6 * v["cpu_ticks"] / hz / (ok * (chunks + 4))}' \
         <(grep -hE '^(STREAM_RESULT|LEDGER_RESULT|HELD_MEMORY|BENCH_CPU) ' "$f" | tr '\n' ' '; echo)
 fi
 [[ -f $RESULTS/jit-gateway.txt ]] && printf '  %s\n' "$(jit_report gateway)"

@@ -52,11 +52,16 @@ JDK = r"^(java/|jdk/|sun/)|stub|_\[k\]$|^\["
 NATIVE = r"^[A-Za-z_][A-Za-z0-9_@.]*$"  # a C function: libc's socket calls, epoll
 
 
+# Netty handlers of the gateway's that only look at a message and pass it on: everything the server does with the
+# request runs inside their channelRead, so they would otherwise take the whole request's samples
+PASS_THROUGH = r"^io/llmgateway/app/(config/RequestArrival|error/MalformedRequests)/channelRead"
+
+
 def stage_of(frames):
     thread = frames[0]
     for frame in reversed(frames[1:]):
         name = frame.replace(".", "/")
-        if name.startswith("io/llmgateway/"):
+        if name.startswith("io/llmgateway/") and not re.search(PASS_THROUGH, name):
             for stage, pattern in STAGES:
                 if re.search(pattern, name):
                     return stage
