@@ -245,7 +245,7 @@ url_of() { echo "http://127.0.0.1:${PORT[$1]}$CHAT_PATH"; }
     echo "gateway java opts (also the floors'): $GATEWAY_JAVA_OPTS"
     echo "gateway args: $GATEWAY_ARGS"
     echo "pinning: $([[ $PIN == 1 ]] && echo "proxies on CPU $PROXY_CPU; wrk, clients, upstream on CPU $LOAD_CPU" || echo none)"
-    echo "nproc: $(nproc); cpu: $(lscpu 2>/dev/null | grep 'Model name' | sed 's/.*: *//'); memory: $(free -h | awk '/^Mem:/ {print $2}'); open files: $(ulimit -n)"
+    echo "cpus: $(getconf _NPROCESSORS_ONLN); cpu: $(lscpu 2>/dev/null | grep 'Model name' | sed 's/.*: *//'); memory: $(free -h | awk '/^Mem:/ {print $2}'); open files: $(ulimit -n)"
     echo "java: $(java -version 2>&1 | head -n 1); nginx: $("$NGINX" -v 2>&1); wrk: $(wrk -v 2>&1 | head -n 1)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "busiest processes at start:"
