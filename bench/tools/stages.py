@@ -54,7 +54,7 @@ NATIVE = r"^[A-Za-z_][A-Za-z0-9_@.]*$"  # a C function: libc's socket calls, epo
 
 # Netty handlers of the gateway's that only look at a message and pass it on: everything the server does with the
 # request runs inside their channelRead, so they would otherwise take the whole request's samples
-PASS_THROUGH = r"^io/llmgateway/app/(config/RequestArrival|error/MalformedRequests)/channelRead"
+PASS_THROUGH = r"^io/llmgateway/app/(config/RequestArrival/channelRead|error/MalformedRequests/(channelRead|write))$"
 
 
 def stage_of(frames):
