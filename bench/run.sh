@@ -327,7 +327,7 @@ health_url() {
 }
 wait_for upstream 60 -X POST -H 'Content-Type: application/json' -d "$BODY" "$(url_of upstream)"
 has_proxy nginx && wait_for nginx 30 -X POST -H 'Content-Type: application/json' -d "$BODY" "$(url_of nginx)"
-for t in webflux netty gateway; do has_proxy $t && wait_for $t 180 "$(health_url $t)"; done
+for t in webflux netty gateway; do if has_proxy $t; then wait_for $t 180 "$(health_url $t)"; fi; done
 
 # ---------------------------------------------------------------- the key (a service key of project bench) and limits
 admin() {  # method, path, body -> the answer in $WORK/admin.json, the status on stdout
@@ -457,7 +457,7 @@ measure_end() {  # target, output file: appends "BENCH_CPU cpu_ticks= db_ticks= 
 }
 
 # ---------------------------------------------------------------- a probe per JVM proxy (allocation, JIT queue)
-for t in "${TARGETS[@]}"; do is_jvm "$t" && start_probe "$t"; done
+for t in "${TARGETS[@]}"; do if is_jvm "$t"; then start_probe "$t"; fi; done
 now_ms() { date +%s%3N; }
 declare -A LOAD_START=() WARM_END=()
 echo "ready $(now_ms)" > "$RESULTS/timeline.txt"
@@ -598,7 +598,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
 med_field() {  # field, files... -> the median of the field over the files
     local f=$1 x
     shift
-    for x in "$@"; do [[ -f $x ]] && field "$x" "$f"; done | median
+    for x in "$@"; do if [[ -f $x ]]; then field "$x" "$f"; fi; done | median
 }
 ttft_run() {  # target, round
     local t=$1 out=$RESULTS/ttft-$1-run$2.txt
@@ -855,7 +855,7 @@ jit_report() {  # target
 }
 {
     echo
-    for t in $PROXIES; do is_jvm "$t" && jit_report "$t"; done
+    for t in $PROXIES; do if is_jvm "$t"; then jit_report "$t"; fi; done
 } | tee -a "$SUMMARY"
 
 # ---------------------------------------------------------------- the targets (bench/README.md), met or missed
@@ -907,7 +907,8 @@ if [[ -f $f ]]; then
              printf "  held streams: the gateway used %.1f s of CPU (%.0f %% of a CPU over the phase), %.1f us per event\n", v["cpu_ticks"] / hz, 100 * v["cpu_ticks"] / hz / (v["elapsed_ms"] / 1000), 1e6 * v["cpu_ticks"] / hz / (ok * (chunks + 4))}' \
         <(grep -hE '^(STREAM_RESULT|LEDGER_RESULT|HELD_MEMORY|BENCH_CPU) ' "$f" | tr '\n' ' '; echo)
 fi
-[[ -f $RESULTS/jit-gateway.txt ]] && printf '  %s\n' "$(jit_report gateway)"
+jit_line=$([[ -f $RESULTS/jit-gateway.txt ]] && jit_report gateway || true)
+if [[ -n $jit_line ]]; then printf '  %s\n' "$jit_line"; fi
 } | tee -a "$SUMMARY"
 
 # the run's conditions
@@ -921,7 +922,7 @@ fi
                 "$( ((f >= 10)) && echo ': WARNING, its figures were disturbed (foreign_pct in its run files)')"
         done
     for f in "$RESULTS"/first-*.txt; do
-        [[ -f $f ]] && printf 'other processes used %s %% of a CPU during %s\n' "$(field "$f" foreign_pct)" "$(basename "$f" .txt)"
+        if [[ -f $f ]]; then printf 'other processes used %s %% of a CPU during %s\n' "$(field "$f" foreign_pct)" "$(basename "$f" .txt)"; fi
     done
     n=$(find "$RESULTS" -name '*.disturbed*' | wc -l)
     ((n == 0)) || echo "$n measured runs were disturbed by other processes and measured again (their first tries: *.disturbed*)"
