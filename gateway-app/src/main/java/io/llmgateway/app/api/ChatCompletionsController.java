@@ -8,6 +8,7 @@ import io.llmgateway.app.pipeline.ModelCallPipeline;
 import io.llmgateway.app.pipeline.RequestIds;
 import io.llmgateway.auth.Caller;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,7 +63,7 @@ public class ChatCompletionsController {
         response.setStatusCode(HttpStatus.OK);
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
-        set(headers, answer.headers());
+        setWhenCommitted(response, answer.headers());
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.json())));
     }
 
@@ -78,7 +79,7 @@ public class ChatCompletionsController {
                     headers.setContentType(MediaType.TEXT_EVENT_STREAM);
                     headers.setCacheControl("no-cache");
                     headers.set("X-Accel-Buffering", "no");
-                    set(headers, answer.headers().get());
+                    setWhenCommitted(response, answer.headers());
                     // one flat stream of events: Reactor Netty writes each as it comes and flushes as soon as no
                     // further event is ready, so a chunk leaves when it arrives without a flush publisher per event
                     Flux<DataBuffer> written = events
@@ -90,7 +91,11 @@ public class ChatCompletionsController {
                 .then());
     }
 
-    private static void set(HttpHeaders headers, Map<String, String> values) {
-        values.forEach(headers::set);
+    /**
+     * The answer's own headers, asked for right before the response's head is written: the gateway's overhead then
+     * counts everything up to there.
+     */
+    private static void setWhenCommitted(ServerHttpResponse response, Supplier<Map<String, String>> values) {
+        response.beforeCommit(() -> Mono.fromRunnable(() -> values.get().forEach(response.getHeaders()::set)));
     }
 }

@@ -10,10 +10,11 @@ public sealed interface ChatAnswer {
     /**
      * A {@code chat.completion}.
      *
-     * @param headers the response's own headers (rate limits, dropped parameters, the gateway's overhead)
+     * @param headers the response's own headers (rate limits, dropped parameters, the gateway's overhead), asked for
+     *                as late as possible: when the response is committed
      * @param json    the body
      */
-    record Json(Map<String, String> headers, byte[] json) implements ChatAnswer {
+    record Json(Supplier<Map<String, String>> headers, byte[] json) implements ChatAnswer {
     }
 
     /**
@@ -21,7 +22,7 @@ public sealed interface ChatAnswer {
      * not started: a failure before its first event is an ordinary error answer; the headers are known once the
      * first event is there.
      *
-     * @param headers the response's own headers, asked for when the first event is there
+     * @param headers the response's own headers, asked for when the response is committed with its first event
      * @param events  the events, without the final {@code [DONE]}
      */
     record Stream(Supplier<Map<String, String>> headers, Flux<byte[]> events) implements ChatAnswer {

@@ -11,6 +11,7 @@ import io.llmgateway.core.answer.AnswerEditor;
 import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
+import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.tokens.TokenCounter;
@@ -57,6 +58,7 @@ final class ChatMeter {
     private volatile ScannedAnswer firstDelivered;
     private volatile String finishReason;
     private volatile long callStartedNanos;
+    private volatile UpstreamWait upstreamWait;
     private volatile long answerNanos;
     private volatile long firstChunkNanos;
     /** Whether any chunk or answer reached the client. */
@@ -73,21 +75,31 @@ final class ChatMeter {
         this.ragMember = call.rag() == null ? null : member("rag", call.rag());
     }
 
-    /** The deployment about to be called (the last one called is the one that served). */
-    void calling(Route.Target target) {
+    /**
+     * The deployment about to be called (the last one called is the one that served).
+     *
+     * @return what the adapter stamps when the call's request has been written
+     */
+    UpstreamWait calling(Route.Target target) {
         recorder.calling(target.deployment());
         servingTokenizer = target.tokenizer();
+        UpstreamWait wait = new UpstreamWait();
+        upstreamWait = wait;
         callStartedNanos = System.nanoTime();
+        return wait;
     }
 
     /**
      * The time the gateway itself added until now, in nanoseconds: everything since the request's first byte except
-     * the last upstream call's wait for its answer (or first chunk).
+     * the last upstream call's wait, from its request's last byte written (or, for an adapter that writes to no
+     * socket, from the call's start) to its answer or first chunk read.
      */
     long overheadNanos() {
         long now = System.nanoTime();
         long answered = answerNanos != 0 ? answerNanos : firstChunkNanos;
-        long upstream = callStartedNanos != 0 && answered != 0 ? answered - callStartedNanos : 0;
+        UpstreamWait wait = upstreamWait;
+        long sent = wait != null && wait.sentNanos() != 0 ? wait.sentNanos() : callStartedNanos;
+        long upstream = sent != 0 && answered != 0 ? Math.max(0, answered - sent) : 0;
         return Math.max(0, now - recorder.request().startedNanos() - upstream);
     }
 

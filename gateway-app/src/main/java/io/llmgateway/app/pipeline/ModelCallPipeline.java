@@ -25,6 +25,7 @@ import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.UpstreamCall;
+import io.llmgateway.core.provider.UpstreamWait;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -225,13 +226,13 @@ public class ModelCallPipeline {
         ChatCall call = admitted.call();
         ChatMeter meter = admitted.meter();
         return meter.completion(executor.execute(call.route(), target -> {
-                            meter.calling(target);
-                            return target.provider().complete(upstreamCall(call, target, false)).flux();
+                            UpstreamWait wait = meter.calling(target);
+                            return target.provider().complete(upstreamCall(call, target, false, wait)).flux();
                         })
                         // single(), not next(): next() cancels before completion and the circuit would never see
                         // a success
                         .single())
-                .map(json -> new ChatAnswer.Json(headers(admitted), json));
+                .map(json -> new ChatAnswer.Json(() -> headers(admitted), json));
     }
 
     /**
@@ -245,8 +246,8 @@ public class ModelCallPipeline {
         boolean clientWantsContinuous = call.body().path("stream_options").path("continuous_usage_stats")
                 .asBoolean(false);
         Flux<byte[]> events = meter.events(executor.execute(call.route(), target -> {
-            meter.calling(target);
-            return target.provider().stream(upstreamCall(call, target, clientWantsUsage));
+            UpstreamWait wait = meter.calling(target);
+            return target.provider().stream(upstreamCall(call, target, clientWantsUsage, wait));
         }), clientWantsUsage, clientWantsContinuous);
         return Mono.just(new ChatAnswer.Stream(() -> headers(admitted), shutdown.endAtShutdown(events)));
     }
@@ -256,7 +257,8 @@ public class ModelCallPipeline {
      * stream asks for usage whenever the deployment can report it (so usage is exact), and for the usage so far on
      * every chunk where the deployment has that (so a stream cut short is billed the engine's counts).
      */
-    private static UpstreamCall upstreamCall(ChatCall call, Route.Target target, boolean clientWantsUsage) {
+    private static UpstreamCall upstreamCall(ChatCall call, Route.Target target, boolean clientWantsUsage,
+                                             UpstreamWait wait) {
         ObjectNode body = call.body().objectNode();
         body.setAll(call.body());
         body.put("model", target.upstreamModel());
@@ -276,7 +278,7 @@ public class ModelCallPipeline {
             body.remove("stream");
             body.remove("stream_options");
         }
-        return new UpstreamCall(call.request().withModel(target.upstreamModel()), body);
+        return new UpstreamCall(call.request().withModel(target.upstreamModel()), body, wait);
     }
 
     private static Map<String, String> headers(AdmittedChat admitted) {

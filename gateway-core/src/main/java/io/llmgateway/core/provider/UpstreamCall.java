@@ -12,10 +12,16 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The body's top level belongs to this call: an adapter may set or remove top-level members (copy it first with
  * {@link #withBody}); nested values are shared with the client's request and are never changed.
  *
- * @param request the checked and completed request, typed
- * @param body    the JSON to send
+ * @param request      the checked and completed request, typed
+ * @param body         the JSON to send
+ * @param upstreamWait stamped by the adapter when the request has been written, for the gateway's overhead
  */
-public record UpstreamCall(ChatCompletionRequest request, ObjectNode body) {
+public record UpstreamCall(ChatCompletionRequest request, ObjectNode body, UpstreamWait upstreamWait) {
+
+    /** A call whose sending nobody reads. */
+    public UpstreamCall(ChatCompletionRequest request, ObjectNode body) {
+        this(request, body, new UpstreamWait());
+    }
 
     /** The model name the upstream is asked for. */
     public String model() {
@@ -44,6 +50,6 @@ public record UpstreamCall(ChatCompletionRequest request, ObjectNode body) {
 
     /** The same request with another body (see {@link #copyOfBody}). */
     public UpstreamCall withBody(ObjectNode changed) {
-        return new UpstreamCall(request, changed);
+        return new UpstreamCall(request, changed, upstreamWait);
     }
 }

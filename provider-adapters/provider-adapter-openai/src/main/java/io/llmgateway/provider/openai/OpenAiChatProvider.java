@@ -6,6 +6,7 @@ import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.UpstreamCall;
+import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.provider.openai.internal.BoundedBody;
 import io.llmgateway.provider.openai.internal.StreamTimeout;
 import io.llmgateway.provider.openai.internal.TransportErrors;
@@ -13,17 +14,20 @@ import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import io.llmgateway.provider.openai.sse.SseDecoder;
 import io.llmgateway.provider.openai.sse.SseEvent;
 import io.llmgateway.provider.openai.sse.SseTooLargeException;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -131,9 +135,15 @@ public class OpenAiChatProvider implements ChatProvider {
         });
     }
 
-    /** The call's JSON, written when the call is made (again on a retry). */
-    private Mono<ByteBuf> body(UpstreamCall call) {
-        return Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(call.body())));
+    /**
+     * Sends the call's JSON, written when the call is made (again on a retry), and stamps the call's
+     * {@link UpstreamWait} once the connection has taken its last byte: from then on the time is the upstream's.
+     */
+    private BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> body(UpstreamCall call) {
+        UpstreamWait wait = call.upstreamWait();
+        return (request, out) -> out
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(call.body()))))
+                .then(Mono.fromRunnable(wait::sent));
     }
 
     private static boolean isError(HttpClientResponse response) {
