@@ -51,6 +51,7 @@
 #   GATEWAY_API_KEY, GATEWAY_USER_ID, GATEWAY_PROJECT_ID   your own key (default: run.sh issues a service key of a
 #                      project "bench" through the admin API; X-User-Id bench-user); AUTO_KEY=0 never issues one
 #   PROFILE=0          async: async-profiler on each JVM proxy during its measured plain runs; CPU by stage printed
+#                      alloc: the same with its allocation profile; bytes by allocating frame and type printed
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -133,9 +134,10 @@ if [[ $PIN == 1 ]]; then
 fi
 
 ASYNC_PROFILER_LIB=
-if [[ $PROFILE == async ]]; then
-    [[ $(uname -m) == x86_64 ]] || die "PROFILE=async: only linux-x64 is set up here"
-    command -v python3 >/dev/null || die "PROFILE=async needs python3 (tools/stages.py)"
+[[ $PROFILE == 0 || $PROFILE == async || $PROFILE == alloc ]] || die "PROFILE is 0, async or alloc, not '$PROFILE'"
+if [[ $PROFILE != 0 ]]; then
+    [[ $(uname -m) == x86_64 ]] || die "PROFILE=$PROFILE: only linux-x64 is set up here"
+    command -v python3 >/dev/null || die "PROFILE=$PROFILE needs python3 (tools/stages.py, tools/allocations.py)"
     cache=${XDG_CACHE_HOME:-$HOME/.cache}/llm-gateway-bench/async-profiler-4.2
     ASYNC_PROFILER_LIB=$cache/linux-x64/libasyncProfiler.so
     if [[ ! -f $ASYNC_PROFILER_LIB ]]; then
@@ -556,11 +558,14 @@ retried() {  # output file, command...: the command writes the file, with its BE
 wrk_run() {  # mode, target, round
     local mode=$1 t=$2 r=$3 out profiled
     out=$RESULTS/$mode-$t-run$r.txt
-    profiled=$([[ $PROFILE == async && $mode == plain ]] && is_jvm "$t" && echo 1 || echo 0)
-    [[ $profiled == 1 ]] && profiler "$t" "$([[ $r == 1 ]] && echo start || echo resume),event=cpu,interval=997us,threads"
+    profiled=$([[ $PROFILE != 0 && $mode == plain ]] && is_jvm "$t" && echo 1 || echo 0)
+    local begin=$([[ $r == 1 ]] && echo start || echo resume)
+    if [[ $profiled == 1 && $PROFILE == async ]]; then profiler "$t" "$begin,event=cpu,interval=997us,threads"; fi
+    if [[ $profiled == 1 && $PROFILE == alloc ]]; then profiler "$t" "$begin,event=alloc,total"; fi
     measure_begin "$t"
     run_wrk "$mode" "$t" "$DURATION" "$out"
-    [[ $profiled == 1 ]] && profiler "$t" "stop,file=$RESULTS/$t-cpu.collapsed,collapsed"
+    if [[ $profiled == 1 && $PROFILE == async ]]; then profiler "$t" "stop,file=$RESULTS/$t-cpu.collapsed,collapsed"; fi
+    if [[ $profiled == 1 && $PROFILE == alloc ]]; then profiler "$t" "stop,file=$RESULTS/$t-alloc.collapsed,collapsed,total"; fi
     measure_end "$t" "$out"
     local n cpu
     n=$(field "$out" requests); cpu=$(field "$out" cpu_ticks)
@@ -938,6 +943,14 @@ for t in $PROXIES; do
         echo "$t: CPU by stage over its measured plain runs (async-profiler; tools/stages.py), at $(m "plain $t cpu_us" %.0f) us per request"
         python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/$t-cpu.collapsed" "$(m "plain $t cpu_us" %.1f)"
     } | tee "$RESULTS/$t-stages.txt" | tee -a "$SUMMARY"
+done
+for t in $PROXIES; do
+    [[ $PROFILE == alloc && -s $RESULTS/$t-alloc.collapsed ]] || continue
+    {
+        echo
+        echo "$t: allocation over its measured plain runs (async-profiler; tools/allocations.py), at $(m "plain $t alloc_kb" %.1f) KB per request"
+        python3 "$BENCH_DIR/tools/allocations.py" "$RESULTS/$t-alloc.collapsed" "$(m "plain $t alloc_kb" %.3f)"
+    } | tee "$RESULTS/$t-allocations.txt" | tee -a "$SUMMARY"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"
