@@ -6,56 +6,21 @@ import org.springframework.r2dbc.core.Parameter;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes a batch of usage records in one statement: the records go in with {@code ON CONFLICT DO NOTHING} on
- * the request id, and only the rows actually inserted are added to the daily aggregates, in the same statement.
- * Writing a batch twice (a retry after a timeout whose commit did happen) therefore counts nothing twice.
+ * Writes a batch of usage records in one statement, as arrays of the records' fields: the records go in with
+ * {@code ON CONFLICT DO NOTHING} on the request id, and only the rows actually inserted are added to the daily
+ * aggregates, in the same statement. Writing a batch twice (a retry after a timeout whose commit did happen)
+ * therefore counts nothing twice.
  */
 public class UsageWriter {
 
-    private static final String INSERT = """
-            WITH batch AS (
-              SELECT * FROM unnest(CAST(:request_id AS text[]), CAST(:created_ms AS bigint[]),
-                                   CAST(:key_id AS text[]), CAST(:user_id AS text[]), CAST(:project_id AS text[]),
-                                   CAST(:model AS text[]), CAST(:deployment AS text[]),
-                                   CAST(:prompt_tokens AS integer[]), CAST(:completion_tokens AS integer[]),
-                                   CAST(:cached_prompt_tokens AS integer[]), CAST(:token_source AS text[]),
-                                   CAST(:cost_picos AS bigint[]), CAST(:status AS text[]),
-                                   CAST(:error_code AS text[]), CAST(:finish_reason AS text[]),
-                                   CAST(:latency_ms AS integer[]), CAST(:ttft_ms AS integer[]),
-                                   CAST(:streamed AS boolean[]), CAST(:chat_id AS text[]),
-                                   CAST(:client_user AS text[]), CAST(:retrieval AS boolean[]),
-                                   CAST(:prompt AS text[]), CAST(:completion AS text[]))
-                AS b(request_id, created_ms, key_id, user_id, project_id, model, deployment, prompt_tokens,
-                     completion_tokens, cached_prompt_tokens, token_source, cost_picos, status, error_code,
-                     finish_reason, latency_ms, ttft_ms, streamed, chat_id, client_user, retrieval, prompt,
-                     completion)
-            ), inserted AS (
-              INSERT INTO usage_records (request_id, created_at, key_id, user_id, project_id, model, deployment,
-                                         prompt_tokens, completion_tokens, total_tokens, cached_prompt_tokens,
-                                         token_source, cost_usd, status, error_code, finish_reason, latency_ms,
-                                         ttft_ms, streamed, chat_id, client_user, retrieval, prompt, completion)
-              SELECT request_id, to_timestamp(created_ms / 1000.0), key_id, user_id, project_id, model, deployment,
-                     prompt_tokens, completion_tokens, prompt_tokens + completion_tokens, cached_prompt_tokens,
-                     token_source, cost_picos / 1000000000000.0, status, error_code, finish_reason, latency_ms,
-                     ttft_ms, streamed, chat_id, client_user, retrieval, CAST(prompt AS jsonb), completion
-              FROM batch
-              ON CONFLICT (request_id) DO NOTHING
-              RETURNING created_at, project_id, user_id, key_id, model, prompt_tokens, completion_tokens,
-                        cached_prompt_tokens, cost_usd
-            )
-            INSERT INTO usage_daily AS d (project_id, day, user_id, key_id, model, requests, prompt_tokens,
-                                          completion_tokens, cached_prompt_tokens, cost_usd)
-            SELECT project_id, CAST(created_at AT TIME ZONE 'UTC' AS date), user_id, key_id, model, count(*),
-                   sum(prompt_tokens), sum(completion_tokens), sum(coalesce(cached_prompt_tokens, 0)), sum(cost_usd)
-            FROM inserted
-            GROUP BY 1, 2, 3, 4, 5
-            ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (project_id, day, user_id, key_id, model) DO UPDATE SET
-              requests = d.requests + EXCLUDED.requests,
-              prompt_tokens = d.prompt_tokens + EXCLUDED.prompt_tokens,
-              completion_tokens = d.completion_tokens + EXCLUDED.completion_tokens,
-              cached_prompt_tokens = d.cached_prompt_tokens + EXCLUDED.cached_prompt_tokens,
-              cost_usd = d.cost_usd + EXCLUDED.cost_usd""";
+    /**
+     * A call of the {@code usage_write} function (migration V6), which holds the statement: the driver parses the
+     * text sent on every flush, and this one is short.
+     */
+    private static final String INSERT = "SELECT usage_write(:request_id, :created_ms, :key_id, :user_id, :project_id,"
+            + " :model, :deployment, :prompt_tokens, :completion_tokens, :cached_prompt_tokens, :token_source,"
+            + " :cost_picos, :status, :error_code, :finish_reason, :latency_ms, :ttft_ms, :streamed, :chat_id,"
+            + " :client_user, :retrieval, :prompt, :completion)";
 
     private final DatabaseClient db;
 
@@ -139,7 +104,6 @@ public class UsageWriter {
                 .bind("retrieval", retrieval)
                 .bind("prompt", Parameter.from(prompt))
                 .bind("completion", completion)
-                .fetch().rowsUpdated()
                 .then();
     }
 }
