@@ -462,6 +462,28 @@ class HostileInputIT {
                 + " purpose " + purpose.substring(0, Math.min(20, purpose.length())), contentType, bytes);
     }
 
+    @Example
+    void aControlCharacterInAHeaderOrAParameterIsRefusedBeforeAnyHandlerReadsIt() {
+        // U+0085 passes Netty's decoder (a byte of obs-text) and is a control character: the firewall's to refuse
+        Map<String, String> header = headers(serviceKey);
+        header.put("X-Note", "a\u0085b");
+        RawHttp.Response refused = http.send("GET", "/v1/models", header, null);
+        assertWellBehaved(refused, "X-Note with U+0085");
+        assertThat(refused.status()).isEqualTo(400);
+        JsonNode error = JSON.readTree(refused.body()).path("error");
+        assertThat(error.path("code").stringValue()).isEqualTo("invalid_header");
+        assertThat(error.path("message").stringValue()).contains("\"X-Note\"").doesNotContain("\u0085");
+
+        // /v1/models reads no parameter: the firewall checks them all the same
+        RawHttp.Response parameter = http.send("GET", "/v1/models?note=a%01b", headers(serviceKey), null);
+        assertWellBehaved(parameter, "note=a%01b");
+        assertThat(parameter.status()).isEqualTo(400);
+        assertThat(JSON.readTree(parameter.body()).path("error").path("message").stringValue())
+                .contains("\"note\"");
+
+        assertThat(http.send("GET", "/v1/models?note=fine", headers(serviceKey), null).status()).isEqualTo(200);
+    }
+
     // --- sizes ---------------------------------------------------------------------------------------------------
 
     @Example

@@ -6,6 +6,7 @@ import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -15,11 +16,11 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
-import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
@@ -35,6 +36,11 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
 
+    private static final Mono<ServerWebExchangeMatcher.MatchResult> DATA_PLANE =
+            ServerWebExchangeMatcher.MatchResult.match();
+    private static final Mono<ServerWebExchangeMatcher.MatchResult> NOT_DATA_PLANE =
+            ServerWebExchangeMatcher.MatchResult.notMatch();
+
     /**
      * No Spring Security observations: they wrap every filter of every request in timers and spans that say
      * nothing a gateway operator needs (the profile in bench/README.md shows their cost). The gateway's own
@@ -46,17 +52,13 @@ public class SecurityConfiguration {
     }
 
     /**
-     * Spring Security's strict firewall, as it comes, except that its character rules for header names and values
-     * and parameter names are checked by {@link HeaderCharacters} instead of regular expressions: the same rules,
-     * without the regex engine on every header read of every request.
+     * Spring Security's strict firewall with its character rules for header names and values and parameters checked
+     * once per request by {@link HeaderCharacters} ({@link CheckedOnceFirewall}): the same rules, without a regular
+     * expression and a new wrapper on every header read of every request.
      */
     @Bean
     ServerWebExchangeFirewall serverWebExchangeFirewall() {
-        StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
-        firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
-        firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
-        firewall.setAllowedParameterNames(HeaderCharacters::allowedName);
-        return firewall;
+        return new CheckedOnceFirewall();
     }
 
     /** Who the client is behind the configured trusted proxies. */
@@ -71,24 +73,20 @@ public class SecurityConfiguration {
     }
 
     /**
-     * The data plane: a bearer key on every request, checked by one filter. Nothing else of Spring Security's runs
-     * there but its firewall: the chain is {@link #stateless}, with no security headers either (the API answers
-     * JSON and event streams as OpenAI's does) and no authorization rules, because the filter refuses every
-     * request it cannot resolve to a caller. This is the hot path.
+     * The data plane: a bearer key on every request, checked by one filter, which is the whole chain. Nothing else of
+     * Spring Security's runs there but its firewall: no security context (the caller is an exchange attribute), no
+     * security headers (the API answers JSON and event streams as OpenAI's does), no authorization rules (the filter
+     * refuses every request it cannot resolve to a caller). The chain is built by hand because
+     * {@link ServerHttpSecurity} always adds filters for the security context and the Reactor context, each of which
+     * WebFlux wraps in a checkpoint on every request. This is the hot path.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain dataPlaneSecurityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
-                                                           CallerResolver callers, AuthFailures failures,
-                                                           WarmUpCaller warmUp) {
-        return stateless(http)
-                .securityMatcher(exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange)
-                        ? ServerWebExchangeMatcher.MatchResult.match()
-                        : ServerWebExchangeMatcher.MatchResult.notMatch())
-                .headers(ServerHttpSecurity.HeaderSpec::disable)
-                .addFilterAt(new DataPlaneAuthenticationFilter(verifier, callers, failures, warmUp),
-                        SecurityWebFiltersOrder.AUTHENTICATION)
-                .build();
+    SecurityWebFilterChain dataPlaneSecurityWebFilterChain(KeyVerifier verifier, CallerResolver callers,
+                                                           AuthFailures failures, WarmUpCaller warmUp) {
+        return new MatcherSecurityWebFilterChain(
+                exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange) ? DATA_PLANE : NOT_DATA_PLANE,
+                List.of(new DataPlaneAuthenticationFilter(verifier, callers, failures, warmUp)));
     }
 
     /** Everything but the data plane: the admin API and the actuator. */
