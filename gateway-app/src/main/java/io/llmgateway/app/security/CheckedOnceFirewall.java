@@ -1,14 +1,16 @@
 package io.llmgateway.app.security;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Spring Security's strict firewall with its header and parameter rules checked once, up front, and the request passed
@@ -31,21 +33,16 @@ final class CheckedOnceFirewall implements ServerWebExchangeFirewall {
     }
 
     private static void check(ServerHttpRequest request) {
-        HttpHeaders headers = request.getHeaders();
-        for (String name : headers.headerNames()) {
-            if (!HeaderCharacters.allowedName(name)) {
-                throw new ServerExchangeRejectedException(
-                        "The request was rejected because the header name \"" + name + "\" is not allowed");
+        HttpServerRequest netty = nettyRequest(request);
+        if (netty != null) {
+            // Netty's own entries, one iterator and no copy of a name or a value
+            Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.requestHeaders().iteratorCharSequence();
+            while (headers.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> header = headers.next();
+                checkHeader(header.getKey(), header.getValue());
             }
-            List<String> values = headers.get(name);
-            if (values != null) {
-                for (String value : values) {
-                    if (!HeaderCharacters.allowedValue(value)) {
-                        throw new ServerExchangeRejectedException("The request was rejected because the header \""
-                                + name + "\" has a value that is not allowed");
-                    }
-                }
-            }
+        } else {
+            request.getHeaders().forEach((name, values) -> values.forEach(value -> checkHeader(name, value)));
         }
         if (request.getURI().getRawQuery() == null) {
             return;
@@ -61,6 +58,26 @@ final class CheckedOnceFirewall implements ServerWebExchangeFirewall {
                             + parameter.getKey() + "\" has a value that is not allowed");
                 }
             }
+        }
+    }
+
+    private static void checkHeader(CharSequence name, CharSequence value) {
+        if (!HeaderCharacters.allowedName(name)) {
+            throw new ServerExchangeRejectedException(
+                    "The request was rejected because the header name \"" + name + "\" is not allowed");
+        }
+        if (!HeaderCharacters.allowedValue(value)) {
+            throw new ServerExchangeRejectedException(
+                    "The request was rejected because the header \"" + name + "\" has a value that is not allowed");
+        }
+    }
+
+    private static HttpServerRequest nettyRequest(ServerHttpRequest request) {
+        try {
+            Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+            return nativeRequest instanceof HttpServerRequest netty ? netty : null;
+        } catch (IllegalArgumentException notNetty) {
+            return null;
         }
     }
 }

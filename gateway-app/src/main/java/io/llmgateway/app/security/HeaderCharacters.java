@@ -15,16 +15,16 @@ final class HeaderCharacters {
     }
 
     /** Whether a header name or a parameter name is allowed. */
-    static boolean allowedName(String name) {
+    static boolean allowedName(CharSequence name) {
         return allowed(name, false);
     }
 
     /** Whether a header value is allowed (a tab is). */
-    static boolean allowedValue(String value) {
+    static boolean allowedValue(CharSequence value) {
         return allowed(value, true);
     }
 
-    private static boolean allowed(String text, boolean tabAllowed) {
+    private static boolean allowed(CharSequence text, boolean tabAllowed) {
         if (text == null) {  // the firewall asks about a header that is absent, as its own predicates allow
             return true;
         }
@@ -34,7 +34,7 @@ final class HeaderCharacters {
                 i++;
                 continue;
             }
-            int codePoint = text.codePointAt(i);
+            int codePoint = Character.codePointAt(text, i);
             int type = Character.getType(codePoint);
             if (type == Character.UNASSIGNED || (type == Character.CONTROL && !(tabAllowed && codePoint == '\t'))) {
                 return false;
