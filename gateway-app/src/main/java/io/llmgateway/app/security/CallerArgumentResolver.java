@@ -19,7 +19,7 @@ public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
-        Caller caller = exchange.getAttribute(DataPlaneAuthenticationFilter.CALLER_ATTRIBUTE);
+        Caller caller = DataPlaneAuthenticationFilter.callerOf(exchange);
         return caller != null ? Mono.just(caller) : Mono.error(AccessException.invalidApiKey());
     }
 }

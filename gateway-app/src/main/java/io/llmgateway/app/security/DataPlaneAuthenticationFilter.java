@@ -45,6 +45,11 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
         this.warmUp = warmUp;
     }
 
+    /** The caller this filter resolved for the exchange, or {@code null} (not a data-plane request). */
+    public static Caller callerOf(ServerWebExchange exchange) {
+        return exchange.getAttribute(CALLER_ATTRIBUTE);
+    }
+
     /** Whether a request belongs to the data plane, which this filter authenticates. */
     static boolean isDataPlane(ServerWebExchange exchange) {
         return exchange.getRequest().getPath().value().startsWith(DATA_PLANE);
