@@ -2,6 +2,8 @@ package io.llmgateway.app.usage;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a model costs, in US dollars per million tokens, as the price table of the configuration gives it; a
@@ -17,6 +19,8 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
     /** One US dollar in the unit costs are counted in: pico-dollars, exact for any price with six decimals. */
     public static final long PICOS_PER_DOLLAR = 1_000_000_000_000L;
     public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, null);
+    /** Pico-dollars per token of each price per million tokens seen: the configured prices, a handful. */
+    private static final Map<BigDecimal, Long> PICOS_PER_TOKEN = new ConcurrentHashMap<>();
 
     public Price {
         inputPerMillion = inputPerMillion == null ? BigDecimal.ZERO : inputPerMillion;
@@ -38,6 +42,11 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
     }
 
     private static long picosPerToken(BigDecimal perMillion) {
+        // asked on every request (reservation and record) for one of the few configured prices: converted once
+        return PICOS_PER_TOKEN.computeIfAbsent(perMillion, Price::convertPerMillion);
+    }
+
+    private static long convertPerMillion(BigDecimal perMillion) {
         // dollars per million tokens = micro-dollars per token = 10^6 pico-dollars per token
         return perMillion.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
