@@ -14,6 +14,8 @@ import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * an upstream in process ({@link WarmUpUpstream}) and back.
  *
  * <p>Spring Boot reports readiness only after its application runners: while this runs, the readiness probe says
- * not ready. The requests are nobody's: they carry the one-time token of {@link WarmUpCaller}, the pipeline records
+ * not ready. After the requests it waits for the JIT compiler to finish what they set off (within the same time-out),
+ * so that the first users do not share the CPU with it either. The requests are nobody's: they carry the one-time token of {@link WarmUpCaller}, the pipeline records
  * none of them, they leave no server metric, and the synthetic deployment's circuit breaker, bulkhead and upstream
  * metrics are removed again. A warm-up that fails or runs out of time is logged and never stops the start.
  */
@@ -51,6 +54,7 @@ public final class PipelineWarmUp implements ApplicationRunner {
     static final String MODEL = WarmUpCaller.NAME;
     private static final Logger log = LoggerFactory.getLogger(PipelineWarmUp.class);
     private static final int CONCURRENCY = 4;
+    private static final long QUIET_WINDOW_MS = 500;
 
     private final WarmUpCaller caller;
     private final ParameterProfile profile;
@@ -62,6 +66,7 @@ public final class PipelineWarmUp implements ApplicationRunner {
     private final WarmUpProperties properties;
     private final ApplicationContext context;
     private final AtomicInteger completed = new AtomicInteger();
+    private volatile boolean compilerQuiet;
 
     /**
      * @param profile   the parameter profile of the synthetic route (the default one)
@@ -84,6 +89,11 @@ public final class PipelineWarmUp implements ApplicationRunner {
     /** The synthetic requests answered with 200. */
     int completed() {
         return completed.get();
+    }
+
+    /** Whether the JIT compiler had finished what the warm-up set off when it ended. */
+    boolean compilerQuiet() {
+        return compilerQuiet;
     }
 
     @Override
@@ -111,8 +121,13 @@ public final class PipelineWarmUp implements ApplicationRunner {
                     .then()
                     .toFuture()
                     .get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Warmed the request path with {} synthetic requests in {} ms", completed.get(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            long sent = System.nanoTime();
+            boolean quiet = awaitQuietCompiler(started + properties.timeout().toNanos());
+            compilerQuiet = quiet;
+            log.info("Warmed the request path with {} synthetic requests in {} ms; the JIT compiler {} {} ms later",
+                    completed.get(), TimeUnit.NANOSECONDS.toMillis(sent - started),
+                    quiet ? "was done" : "was still busy at the time-out",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
         } catch (TimeoutException e) {
             log.warn("The warm-up ran out of its {} after {} synthetic requests; the gateway starts anyway",
                     properties.timeout(), completed.get());
@@ -132,6 +147,30 @@ public final class PipelineWarmUp implements ApplicationRunner {
             meters.getMeters().stream().filter(meter -> MODEL.equals(meter.getId().getTag("gateway.deployment")))
                     .toList().forEach(meters::remove);
         }
+    }
+
+    /**
+     * Waits until the JIT compiler has compiled what the synthetic requests set off, or the deadline: in a container
+     * with one CPU its queue would otherwise take the CPU from the first real requests. Quiet is a window of
+     * {@value #QUIET_WINDOW_MS} ms in which it compiled for less than a tenth of it.
+     *
+     * @return whether it became quiet before the deadline (also when the JVM cannot tell)
+     */
+    static boolean awaitQuietCompiler(long deadlineNanos) throws InterruptedException {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+            return true;
+        }
+        long compiled = compiler.getTotalCompilationTime();
+        while (System.nanoTime() < deadlineNanos) {
+            Thread.sleep(QUIET_WINDOW_MS);
+            long now = compiler.getTotalCompilationTime();
+            if (now - compiled < QUIET_WINDOW_MS / 10) {
+                return true;
+            }
+            compiled = now;
+        }
+        return false;
     }
 
     private Route route(OpenAiProviderFactory providers, String baseUrl) {
