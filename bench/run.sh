@@ -581,11 +581,15 @@ done
 
 # ---------------------------------------------------------------- phase events: paced streams, CPU per event
 events_run() {  # target, short or long, round
-    local t=$1 model=${EVENT_MODELS[0]} out=$RESULTS/events-$2-$1-run$3.txt
+    local t=$1 model=${EVENT_MODELS[0]} out=$RESULTS/events-$2-$1-run$3.txt profiled
     [[ $2 == long ]] && model=${EVENT_MODELS[1]}
+    # PROFILE=alloc: the long paced streams' allocation too (their events dominate it)
+    profiled=$([[ $PROFILE == alloc && $2 == long ]] && is_jvm "$t" && echo 1 || echo 0)
+    if [[ $profiled == 1 ]]; then profiler "$t" "$([[ $3 == 1 ]] && echo start || echo resume),event=alloc,total"; fi
     measure_begin "$t"
     STREAM_MODEL=$model STREAM_RATE=$EVENT_RATE open_streams "$t" "$out" "$DURATION"
     measure_end "$t" "$out"
+    if [[ $profiled == 1 ]]; then profiler "$t" "stop,file=$RESULTS/$t-events-alloc.collapsed,collapsed,total"; fi
     log "events / $t / $model: round $3/$RUNS: $(field "$out" streams_sent) streams, $(field "$out" events_total) events, $(awk -v c="$(field "$out" cpu_ticks)" -v n="$(field "$out" streams_sent)" -v hz="$CLK_TCK" 'BEGIN {printf "%.0f", 1e6 * c / hz / n}') us CPU/stream, errors $(field "$out" errors), other processes $(field "$out" foreign_pct)% CPU"
 }
 if has_phase events; then
@@ -951,6 +955,14 @@ for t in $PROXIES; do
         echo "$t: allocation over its measured plain runs (async-profiler; tools/allocations.py), at $(m "plain $t alloc_kb" %.1f) KB per request"
         python3 "$BENCH_DIR/tools/allocations.py" "$RESULTS/$t-alloc.collapsed" "$(m "plain $t alloc_kb" %.3f)"
     } | tee "$RESULTS/$t-allocations.txt" | tee -a "$SUMMARY"
+done
+for t in $PROXIES; do
+    [[ $PROFILE == alloc && -s $RESULTS/$t-events-alloc.collapsed ]] || continue
+    {
+        echo
+        echo "$t: allocation over its measured long paced streams (async-profiler; tools/allocations.py), shares"
+        python3 "$BENCH_DIR/tools/allocations.py" "$RESULTS/$t-events-alloc.collapsed"
+    } | tee "$RESULTS/$t-events-allocations.txt" | tee -a "$SUMMARY"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"

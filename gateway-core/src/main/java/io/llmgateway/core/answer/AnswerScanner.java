@@ -4,7 +4,8 @@ import io.llmgateway.core.json.GatewayJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 
 /**
  * Reads an upstream's {@code chat.completion} or {@code chat.completion.chunk} in one streaming pass over its bytes,
@@ -14,7 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AnswerScanner {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    /**
+     * The gateway's token stream factory (its read limits). Parsers are made from it without a mapper's
+     * deserialization context, which a streaming pass never uses and which a mapper makes for every parser. (Its
+     * property-name table stays: without it Jackson parses UTF-8 through a character reader, with no byte offsets.)
+     */
+    private static final TokenStreamFactory TOKENS = GatewayJson.mapper().tokenStreamFactory();
 
     private AnswerScanner() {
     }
@@ -25,7 +31,7 @@ public final class AnswerScanner {
      * @throws NotAnObjectException when the bytes are not one well-formed JSON object
      */
     public static ScannedAnswer scan(byte[] json) {
-        try (JsonParser parser = JSON.createParser(json)) {
+        try (JsonParser parser = TOKENS.createParser(ObjectReadContext.empty(), json)) {
             return new Scan(parser, json).run();
         } catch (JacksonException e) {
             throw new NotAnObjectException("not well-formed JSON: " + e.getOriginalMessage());
