@@ -45,7 +45,7 @@
 #   QUIET=10           a measured run during which other processes used >= QUIET % of a CPU is measured again, once
 #                      they have used less for 2 s (waiting at most 2 minutes), at most twice; 0: never
 #   GATEWAY_JAR        default gateway-app/target/llm-gateway.jar (built when missing)
-#   GATEWAY_JAVA_OPTS  default "-Xmx768m -XX:+ExitOnOutOfMemoryError" (the Helm chart's heap); the floors get the same
+#   GATEWAY_JAVA_OPTS  default "-Xmx768m -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError" (the Helm chart's); the floors get the same
 #   GATEWAY_ARGS       extra gateway arguments (word-split)
 #   LIMITS=on          off: no limits on the bench project
 #   GATEWAY_API_KEY, GATEWAY_USER_ID, GATEWAY_PROJECT_ID   your own key (default: run.sh issues a service key of a
@@ -76,7 +76,7 @@ WARMUP_MAX=${WARMUP_MAX:-240}
 JIT_QUIET=${JIT_QUIET:-30}
 QUIET=${QUIET:-10}
 GATEWAY_JAR=${GATEWAY_JAR:-$ROOT/gateway-app/target/llm-gateway.jar}
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:+ExitOnOutOfMemoryError}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError}
 GATEWAY_ARGS=${GATEWAY_ARGS:-}
 LIMITS=${LIMITS:-on}
 GATEWAY_API_KEY=${GATEWAY_API_KEY:-}

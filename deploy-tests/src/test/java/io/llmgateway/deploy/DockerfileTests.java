@@ -49,7 +49,7 @@ class DockerfileTests {
 
     @Test
     void theJvmSizesItselfFromTheContainerAndListensOn8080() {
-        assertThat(DOCKERFILE).contains("JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError\"")
+        assertThat(DOCKERFILE).contains("JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError\"")
                 .containsPattern("(?m)^EXPOSE 8080$");
     }
 

@@ -204,7 +204,7 @@ class RenderedManifestsTests {
     void theJvmSizesItsHeapFromTheContainerMemory() {
         Container gateway = gatewayContainer(HelmChart.render().one(Deployment.class));
         assertThat(env(gateway, "JAVA_TOOL_OPTIONS"))
-                .isEqualTo("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+                .isEqualTo("-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError");
         assertThat(gateway.getResources().getLimits()).containsKeys("cpu", "memory");
         assertThat(gateway.getResources().getRequests()).containsKeys("cpu", "memory");
     }
