@@ -57,7 +57,7 @@ public class ChatCompletionsHandler {
     private final StreamShutdown streams;
 
     public ChatCompletionsHandler(ModelCallPipeline pipeline, ErrorMapper errors, JsonMapper gatewayJsonMapper,
-                                     StreamShutdown streams) {
+                                  StreamShutdown streams) {
         this.pipeline = pipeline;
         this.errors = errors;
         this.streams = streams;
