@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -156,21 +157,25 @@ public final class PipelineWarmUp implements ApplicationRunner {
      *
      * @return whether it became quiet before the deadline (also when the JVM cannot tell)
      */
-    static boolean awaitQuietCompiler(long deadlineNanos) throws InterruptedException {
+    static boolean awaitQuietCompiler(long deadlineNanos) throws InterruptedException, ExecutionException {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-        if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
-            return true;
+        long left = deadlineNanos - System.nanoTime();
+        if (compiler == null || !compiler.isCompilationTimeMonitoringSupported() || left <= 0) {
+            return left > 0;
         }
-        long compiled = compiler.getTotalCompilationTime();
-        while (System.nanoTime() < deadlineNanos) {
-            Thread.sleep(QUIET_WINDOW_MS);
-            long now = compiler.getTotalCompilationTime();
-            if (now - compiled < QUIET_WINDOW_MS / 10) {
-                return true;
-            }
-            compiled = now;
+        AtomicLong compiled = new AtomicLong(compiler.getTotalCompilationTime());
+        try {
+            // on a timer thread; this (start-up) thread only waits for the answer
+            return Flux.interval(Duration.ofMillis(QUIET_WINDOW_MS))
+                    .map(tick -> compiler.getTotalCompilationTime())
+                    .filter(now -> now - compiled.getAndSet(now) < QUIET_WINDOW_MS / 10)
+                    .next()
+                    .hasElement()
+                    .toFuture()
+                    .get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException stillBusy) {
+            return false;
         }
-        return false;
     }
 
     private Route route(OpenAiProviderFactory providers, String baseUrl) {
