@@ -79,12 +79,15 @@ public class ChatCompletionsHandler {
             return Mono.error(AccessException.invalidApiKey());
         }
         long started = RequestArrival.nanos(exchange);
-        String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
-        response.getHeaders().set(RequestIds.HEADER, requestId);
         return request.bodyToMono(ObjectNode.class)
                 .switchIfEmpty(Mono.error(() -> new ServerWebInputException("No request body")))
-                .flatMap(body -> pipeline.chat(requestId, caller, body, started))
+                .flatMap(body -> {
+                    // the id of the request's usage record: a body refused before this point leaves none
+                    String requestId = RequestIds.next();
+                    response.getHeaders().set(RequestIds.HEADER, requestId);
+                    return pipeline.chat(requestId, caller, body, started);
+                })
                 .map(answer -> new WrittenResponse(response, () -> answer instanceof ChatAnswer.Stream stream
                         ? writeStream(stream, response) : writeJson((ChatAnswer.Json) answer, response)));
     }
