@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -164,17 +165,20 @@ public final class PipelineWarmUp implements ApplicationRunner {
             return left > 0;
         }
         AtomicLong compiled = new AtomicLong(compiler.getTotalCompilationTime());
+        // on a timer thread; this (start-up) thread only waits for the answer
+        CompletableFuture<Boolean> quiet = Flux.interval(Duration.ofMillis(QUIET_WINDOW_MS))
+                .map(tick -> compiler.getTotalCompilationTime())
+                .filter(now -> now - compiled.getAndSet(now) < QUIET_WINDOW_MS / 10)
+                .next()
+                .hasElement()
+                .toFuture();
         try {
-            // on a timer thread; this (start-up) thread only waits for the answer
-            return Flux.interval(Duration.ofMillis(QUIET_WINDOW_MS))
-                    .map(tick -> compiler.getTotalCompilationTime())
-                    .filter(now -> now - compiled.getAndSet(now) < QUIET_WINDOW_MS / 10)
-                    .next()
-                    .hasElement()
-                    .toFuture()
-                    .get(left, TimeUnit.NANOSECONDS);
+            return quiet.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException stillBusy) {
             return false;
+        } finally {
+            // stops the polling when it timed out (or the wait was interrupted)
+            quiet.cancel(true);
         }
     }
 
