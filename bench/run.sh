@@ -940,29 +940,21 @@ if [[ -n $jit_line ]]; then printf '  %s\n' "$jit_line"; fi
         printf 'peak resident memory of %s: %s MiB\n' "$t" "$(for p in $(target_pids "$t"); do awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s / 1024}')"
     done
 } | tee -a "$SUMMARY"
-for t in $PROXIES; do
-    [[ $PROFILE == async && -s $RESULTS/$t-cpu.collapsed ]] || continue
-    {
-        echo
-        echo "$t: CPU by stage over its measured plain runs (async-profiler; tools/stages.py), at $(m "plain $t cpu_us" %.0f) us per request"
-        python3 "$BENCH_DIR/tools/stages.py" "$RESULTS/$t-cpu.collapsed" "$(m "plain $t cpu_us" %.1f)"
-    } | tee "$RESULTS/$t-stages.txt" | tee -a "$SUMMARY"
-done
-for t in $PROXIES; do
-    [[ $PROFILE == alloc && -s $RESULTS/$t-alloc.collapsed ]] || continue
-    {
-        echo
-        echo "$t: allocation over its measured plain runs (async-profiler; tools/allocations.py), at $(m "plain $t alloc_kb" %.1f) KB per request"
-        python3 "$BENCH_DIR/tools/allocations.py" "$RESULTS/$t-alloc.collapsed" "$(m "plain $t alloc_kb" %.3f)"
-    } | tee "$RESULTS/$t-allocations.txt" | tee -a "$SUMMARY"
-done
-for t in $PROXIES; do
-    [[ $PROFILE == alloc && -s $RESULTS/$t-events-alloc.collapsed ]] || continue
-    {
-        echo
-        echo "$t: allocation over its measured long paced streams (async-profiler; tools/allocations.py), shares"
-        python3 "$BENCH_DIR/tools/allocations.py" "$RESULTS/$t-events-alloc.collapsed"
-    } | tee "$RESULTS/$t-events-allocations.txt" | tee -a "$SUMMARY"
-done
+profile_report() {  # profile, its file, report file, title, tool; per-request figure key and unit, or none
+    local t per
+    for t in $PROXIES; do
+        [[ $PROFILE == "$1" && -s $RESULTS/$t-$2 ]] || continue
+        per=
+        [[ -n ${6:-} ]] && per=$(m "plain $t $6" %.3f)
+        {
+            echo
+            echo "$t: $4 (async-profiler; tools/$5)${per:+, at $per ${7:-} per request}"
+            python3 "$BENCH_DIR/tools/$5" "$RESULTS/$t-$2" $per
+        } | tee "$RESULTS/$t-$3" | tee -a "$SUMMARY"
+    done
+}
+profile_report async cpu.collapsed stages.txt "CPU by stage over its measured plain runs" stages.py cpu_us us
+profile_report alloc alloc.collapsed allocations.txt "allocation over its measured plain runs" allocations.py alloc_kb KB
+profile_report alloc events-alloc.collapsed events-allocations.txt "allocation over its measured long paced streams, shares" allocations.py
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/environment.txt"
 log "raw outputs in $RESULTS"
