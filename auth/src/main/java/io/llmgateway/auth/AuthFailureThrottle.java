@@ -25,7 +25,10 @@ public final class AuthFailureThrottle {
         this.maxFailures = maxFailures;
         this.window = window;
         this.clock = clock;
-        this.windows = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(200_000).build();
+        this.windows = Caffeine.newBuilder()
+                .expireAfterWrite(window)
+                .maximumSize(200_000)
+                .build();
     }
 
     /**
@@ -51,11 +54,13 @@ public final class AuthFailureThrottle {
     }
 
     private Window count(String source, Instant now) {
-        return windows.asMap().compute(source, (k, current) -> current == null || !now.isBefore(current.end())
-                ? new Window(now.plus(window), 1)
-                : new Window(current.end(), current.failures() + 1));
+        return windows.asMap()
+                .compute(
+                        source,
+                        (k, current) -> current == null || !now.isBefore(current.end())
+                                ? new Window(now.plus(window), 1)
+                                : new Window(current.end(), current.failures() + 1));
     }
 
-    private record Window(Instant end, int failures) {
-    }
+    private record Window(Instant end, int failures) {}
 }

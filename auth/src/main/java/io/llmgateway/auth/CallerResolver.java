@@ -45,23 +45,23 @@ public final class CallerResolver {
                 ? Mono.just(projectHeader)
                 : store.findUser(key.userId())
                         .flatMap(user -> Mono.justOrEmpty(user.defaultProjectId()))
-                        .switchIfEmpty(Mono.error(AccessException.badHeader(PROJECT_HEADER,
-                                "Your user has no default project: send X-Project-Id.")));
+                        .switchIfEmpty(Mono.error(AccessException.badHeader(
+                                PROJECT_HEADER, "Your user has no default project: send X-Project-Id.")));
         return projectId.flatMap(id -> store.findRole(id, key.userId())
                 .flatMap(role -> store.findProject(id))
-                .switchIfEmpty(Mono.error(AccessException.forbidden(
-                        "You are not a member of project '" + id + "'.", "not_a_member")))
+                .switchIfEmpty(Mono.error(
+                        AccessException.forbidden("You are not a member of project '" + id + "'.", "not_a_member")))
                 .map(project -> new Caller(key.keyId(), key.kind(), key.userId(), project)));
     }
 
     private Mono<Caller> service(VerifiedKey key, String userHeader, String projectHeader) {
         if (userHeader == null || userHeader.isEmpty()) {
-            return Mono.error(AccessException.badHeader(USER_HEADER,
-                    "X-User-Id is required with a service key: name the end user the request is for."));
+            return Mono.error(AccessException.badHeader(
+                    USER_HEADER, "X-User-Id is required with a service key: name the end user the request is for."));
         }
         if (!USER_ID.matcher(userHeader).matches()) {
-            return Mono.error(AccessException.badHeader(USER_HEADER,
-                    "X-User-Id must be 1 to 128 characters of letters, digits, '.', '_', '@' and '-'."));
+            return Mono.error(AccessException.badHeader(
+                    USER_HEADER, "X-User-Id must be 1 to 128 characters of letters, digits, '.', '_', '@' and '-'."));
         }
         if (projectHeader != null && !projectHeader.equals(key.projectId())) {
             return Mono.error(AccessException.forbidden(
@@ -78,8 +78,8 @@ public final class CallerResolver {
                     "An admin token calls models only for a project: send X-Project-Id.", "project_required"));
         }
         if (userHeader != null && !USER_ID.matcher(userHeader).matches()) {
-            return Mono.error(AccessException.badHeader(USER_HEADER,
-                    "X-User-Id must be 1 to 128 characters of letters, digits, '.', '_', '@' and '-'."));
+            return Mono.error(AccessException.badHeader(
+                    USER_HEADER, "X-User-Id must be 1 to 128 characters of letters, digits, '.', '_', '@' and '-'."));
         }
         String user = userHeader != null ? userHeader : "admin:" + key.keyId();
         return store.findProject(projectHeader)

@@ -33,8 +33,8 @@ public final class KeyVerifier {
                 .filter(stored -> stored.kind() == key.kind() && stored.accepts(key.secret(), clock.instant()))
                 .map(stored -> {
                     lastUsed.touch(stored.id(), clock.instant());
-                    return new VerifiedKey(stored.id(), stored.kind(), stored.name(), stored.userId(),
-                            stored.projectId());
+                    return new VerifiedKey(
+                            stored.id(), stored.kind(), stored.name(), stored.userId(), stored.projectId());
                 })
                 .switchIfEmpty(Mono.error(AccessException::invalidApiKey));
     }

@@ -36,7 +36,9 @@ class AuthFailureThrottleTests {
             assertThat(throttle.failed("10.0.0.1", null)).isEmpty();
         }
         assertThat(throttle.failed("10.0.0.1", null)).contains(Duration.ofMinutes(1));
-        assertThat(throttle.failed("10.0.0.2", null)).as("other addresses are unaffected").isEmpty();
+        assertThat(throttle.failed("10.0.0.2", null))
+                .as("other addresses are unaffected")
+                .isEmpty();
 
         now.set(now.get().plusSeconds(45));
         assertThat(throttle.failed("10.0.0.1", null)).contains(Duration.ofSeconds(15));
@@ -49,7 +51,8 @@ class AuthFailureThrottleTests {
         for (int i = 0; i < 3; i++) {
             assertThat(throttle.failed("10.0.1." + i, "leakedid0001")).isEmpty();
         }
-        assertThat(throttle.failed("10.0.2.1", "leakedid0001")).as("a fourth address, the same id")
+        assertThat(throttle.failed("10.0.2.1", "leakedid0001"))
+                .as("a fourth address, the same id")
                 .contains(Duration.ofMinutes(1));
         assertThat(throttle.failed("10.0.2.2", "otherkeyid01")).isEmpty();
     }

@@ -45,8 +45,11 @@ class ChartLintTests {
     }
 
     private static void assertPasses(LintResult result) {
-        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("lint failed: %s", result.getMessages())
+                .isFalse();
         // --strict turns warnings into failures; also make sure nothing above INFO slipped through.
-        assertThat(result.getMessages()).allSatisfy(message -> assertThat(message).startsWith("[INFO]"));
+        assertThat(result.getMessages())
+                .allSatisfy(message -> assertThat(message).startsWith("[INFO]"));
     }
 }

@@ -58,16 +58,19 @@ class ConfigAndSecretsTests {
     @Test
     void theConfigMapNamesTheSecretFilesThePodMounts() {
         var rendered = HelmChart.render(INLINE, Map.of());
-        Map<String, Object> app = HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml"));
+        Map<String, Object> app =
+                HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml"));
         Map<String, Object> gateway = map(app.get("gateway"));
 
         Map<String, Object> nvidia = map(map(gateway.get("deployments")).get("nvidia"));
-        assertThat(nvidia).containsEntry("api-key-file", "/etc/llm-gateway/secrets/providers/nvidia")
+        assertThat(nvidia)
+                .containsEntry("api-key-file", "/etc/llm-gateway/secrets/providers/nvidia")
                 .containsEntry("base-url", "https://integrate.api.nvidia.com/v1")
                 .doesNotContainKey("api-key");
         assertThat(map(gateway.get("auth"))).containsEntry("admin-token-file", "/etc/llm-gateway/secrets/admin-token");
         assertThat(map(gateway.get("database")))
-                .containsEntry("url", "jdbc:postgresql://postgres.db.svc.cluster.local:5432/llm_gateway?sslmode=require")
+                .containsEntry(
+                        "url", "jdbc:postgresql://postgres.db.svc.cluster.local:5432/llm_gateway?sslmode=require")
                 .containsEntry("password-file", "/etc/llm-gateway/secrets/database-password")
                 .doesNotContainKey("password");
         assertThat(map(gateway.get("limits"))).containsEntry("backend", "redis");
@@ -78,18 +81,22 @@ class ConfigAndSecretsTests {
         // The projected secret volume provides exactly those files, from the chart's Secret.
         Deployment deployment = rendered.one(Deployment.class);
         var volumes = deployment.getSpec().getTemplate().getSpec().getVolumes();
-        var secrets = volumes.stream().filter(v -> v.getName().equals("secrets")).findFirst().orElseThrow();
+        var secrets = volumes.stream()
+                .filter(v -> v.getName().equals("secrets"))
+                .findFirst()
+                .orElseThrow();
         Map<String, String> pathToSecretKey = secrets.getProjected().getSources().stream()
                 .map(VolumeProjection::getSecret)
                 .flatMap(s -> s.getItems().stream().map(i -> Map.entry(i.getPath(), s.getName() + "/" + i.getKey())))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertThat(pathToSecretKey).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "providers/nvidia", FULLNAME + "/provider-nvidia",
-                "admin-token", FULLNAME + "/admin-token",
-                "database-password", FULLNAME + "/database-password"));
+        assertThat(pathToSecretKey)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "providers/nvidia", FULLNAME + "/provider-nvidia",
+                        "admin-token", FULLNAME + "/admin-token",
+                        "database-password", FULLNAME + "/database-password"));
         Secret secret = rendered.one(Secret.class);
-        assertThat(secret.getData()).containsKeys("provider-nvidia", "admin-token", "database-password",
-                "redis-password");
+        assertThat(secret.getData())
+                .containsKeys("provider-nvidia", "admin-token", "database-password", "redis-password");
         Container gateway2 = gatewayContainer(deployment);
         assertThat(gateway2.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getName()).isEqualTo("secrets");
@@ -97,7 +104,9 @@ class ConfigAndSecretsTests {
             assertThat(m.getReadOnly()).isTrue();
         });
         EnvVar redisPassword = gateway2.getEnv().stream()
-                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD")).findFirst().orElseThrow();
+                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD"))
+                .findFirst()
+                .orElseThrow();
         assertThat(redisPassword.getValue()).isNull();
         assertThat(redisPassword.getValueFrom().getSecretKeyRef().getName()).isEqualTo(FULLNAME);
         assertThat(redisPassword.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("redis-password");
@@ -106,24 +115,30 @@ class ConfigAndSecretsTests {
     @Test
     void modelsAndDeploymentsBecomeKebabCaseGatewayProperties() {
         var rendered = HelmChart.render(testResource("values-all-on.yaml"));
-        Map<String, Object> app = HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml"));
+        Map<String, Object> app =
+                HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml"));
         Map<String, Object> gateway = map(app.get("gateway"));
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> models = (List<Map<String, Object>>) gateway.get("models");
-        assertThat(models).extracting(m -> m.get("id"))
-                .containsExactly("meta/llama-3.1-8b-instruct", "acme/llama-ft", "gpt-4o-mini", "mock-echo", "nv-embedqa");
-        assertThat(models.get(0)).containsEntry("deployment", "nvidia").containsEntry("owned-by", "nvidia")
-                .containsEntry("profile", "nim-llama").containsEntry("context-length", 131072)
+        assertThat(models)
+                .extracting(m -> m.get("id"))
+                .containsExactly(
+                        "meta/llama-3.1-8b-instruct", "acme/llama-ft", "gpt-4o-mini", "mock-echo", "nv-embedqa");
+        assertThat(models.get(0))
+                .containsEntry("deployment", "nvidia")
+                .containsEntry("owned-by", "nvidia")
+                .containsEntry("profile", "nim-llama")
+                .containsEntry("context-length", 131072)
                 .containsEntry("tokenizer", "/models/llama-3.1/tokenizer.json");
         assertThat(models.get(2)).containsEntry("tokenizer", "o200k_base");
         assertThat(models.get(1)).as("no tokenizer: the gateway's default").doesNotContainKey("tokenizer");
         // Bracketed so Spring keeps "top_p" as it is instead of binding "topp".
-        assertThat(map(models.get(0).get("defaults")))
-                .isEqualTo(Map.of("[temperature]", "0.2", "[top_p]", "0.9"));
+        assertThat(map(models.get(0).get("defaults"))).isEqualTo(Map.of("[temperature]", "0.2", "[top_p]", "0.9"));
 
         Map<String, Object> deployments = map(gateway.get("deployments"));
-        assertThat(map(deployments.get("openai"))).containsEntry("stream-usage", false)
+        assertThat(map(deployments.get("openai")))
+                .containsEntry("stream-usage", false)
                 .doesNotContainKey("continuous-usage");
         assertThat(map(deployments.get("vllm"))).containsEntry("continuous-usage", true);
         assertThat(map(map(map(deployments.get("octo-pool")).get("octo")).get("peft-models")))
@@ -131,26 +146,41 @@ class ConfigAndSecretsTests {
         assertThat(map(map(deployments.get("nvidia")).get("timeouts")))
                 .isEqualTo(Map.of("connect", "3s", "first-byte", "90s", "between-chunks", "30s"));
         assertThat(map(gateway.get("http"))).containsEntry("max-body-size", "8MB");
-        assertThat(map(gateway.get("auth"))).containsEntry("failure-limit", 10).containsEntry("failure-window", "2m")
+        assertThat(map(gateway.get("auth")))
+                .containsEntry("failure-limit", 10)
+                .containsEntry("failure-window", "2m")
                 .containsEntry("cache-max-stale", "30m");
         assertThat(rendered.one(ConfigMap.class).getData().get("extra.yml")).contains("io.llmgateway: debug");
     }
 
     @Test
     void behindTheChartsIngressTheIngressControllersNetworksAreTrustedProxies() {
-        Map<String, Object> withIngress = map(map(HelmChart.parseYaml(HelmChart.render(testResource(
-                "values-all-on.yaml")).one(ConfigMap.class).getData().get("application.yml")).get("gateway"))
-                .get("http"));
+        Map<String, Object> withIngress =
+                map(map(HelmChart.parseYaml(HelmChart.render(testResource("values-all-on.yaml"))
+                                        .one(ConfigMap.class)
+                                        .getData()
+                                        .get("application.yml"))
+                                .get("gateway"))
+                        .get("http"));
         assertThat(withIngress.get("trusted-proxies"))
                 .isEqualTo(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"));
 
-        Map<String, Object> chosen = map(map(HelmChart.parseYaml(HelmChart.render(List.of(testResource(
-                "values-all-on.yaml")), Map.of("config.http.trustedProxies[0]", "10.42.7.0/24"))
-                .one(ConfigMap.class).getData().get("application.yml")).get("gateway")).get("http"));
+        Map<String, Object> chosen = map(map(HelmChart.parseYaml(HelmChart.render(
+                                        List.of(testResource("values-all-on.yaml")),
+                                        Map.of("config.http.trustedProxies[0]", "10.42.7.0/24"))
+                                .one(ConfigMap.class)
+                                .getData()
+                                .get("application.yml"))
+                        .get("gateway"))
+                .get("http"));
         assertThat(chosen.get("trusted-proxies")).isEqualTo(List.of("10.42.7.0/24"));
 
-        Map<String, Object> noIngress = map(map(HelmChart.parseYaml(HelmChart.render().one(ConfigMap.class)
-                .getData().get("application.yml")).get("gateway")).get("http"));
+        Map<String, Object> noIngress = map(map(HelmChart.parseYaml(HelmChart.render()
+                                .one(ConfigMap.class)
+                                .getData()
+                                .get("application.yml"))
+                        .get("gateway"))
+                .get("http"));
         assertThat(noIngress).as("no proxy is trusted without one").doesNotContainKey("trusted-proxies");
     }
 
@@ -159,17 +189,21 @@ class ConfigAndSecretsTests {
         var rendered = HelmChart.render(testResource("values-all-on.yaml"));
         assertThat(rendered.all(Secret.class)).isEmpty();
         Deployment deployment = rendered.one(Deployment.class);
-        String volumes = deployment.getSpec().getTemplate().getSpec().getVolumes().toString();
+        String volumes =
+                deployment.getSpec().getTemplate().getSpec().getVolumes().toString();
         assertThat(volumes).contains("llm-provider-keys", "llm-admin-token", "llm-database");
         var redis = gatewayContainer(deployment).getEnv().stream()
-                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD")).findFirst().orElseThrow();
+                .filter(e -> e.getName().equals("GATEWAY_REDIS_PASSWORD"))
+                .findFirst()
+                .orElseThrow();
         assertThat(redis.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm-redis");
         assertThat(redis.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
     }
 
     @Test
     void theConfigMapIsLoadedByTheGateway() {
-        Container gateway = gatewayContainer(HelmChart.render(testResource("values-all-on.yaml")).one(Deployment.class));
+        Container gateway = gatewayContainer(
+                HelmChart.render(testResource("values-all-on.yaml")).one(Deployment.class));
         assertThat(env(gateway, "SPRING_CONFIG_ADDITIONAL_LOCATION"))
                 .isEqualTo("file:/etc/llm-gateway/config/application.yml,file:/etc/llm-gateway/config/extra.yml");
         assertThat(gateway.getVolumeMounts()).anySatisfy(m -> {
@@ -200,13 +234,17 @@ class ConfigAndSecretsTests {
 
     @Test
     void aModelOnAnUndefinedDeploymentIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template(List.of(),
-                        Map.of("config.models[0].id", "x", "config.models[0].deployment", "nowhere")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template(
+                        List.of(), Map.of("config.models[0].id", "x", "config.models[0].deployment", "nowhere")))
                 .hasMessageContaining("nowhere");
     }
 
     private static Map<String, String> podAnnotations(Map<String, String> sets) {
-        return HelmChart.render(List.of(), sets).one(Deployment.class).getSpec().getTemplate().getMetadata()
+        return HelmChart.render(List.of(), sets)
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
                 .getAnnotations();
     }
 

@@ -18,22 +18,31 @@ class DockerfileTests {
 
     @Test
     void buildsWithTheWrapperOnAJdkAndRunsOnAJre17() {
-        assertThat(DOCKERFILE).containsPattern("ARG JDK_IMAGE=eclipse-temurin:17-jdk")
+        assertThat(DOCKERFILE)
+                .containsPattern("ARG JDK_IMAGE=eclipse-temurin:17-jdk")
                 .containsPattern("ARG JRE_IMAGE=eclipse-temurin:17-jre")
                 .contains("./mvnw -B", "-DskipTests", "package");
-        List<String> froms = Pattern.compile("(?m)^FROM (\\S+)").matcher(DOCKERFILE).results()
-                .map(m -> m.group(1)).toList();
+        List<String> froms = Pattern.compile("(?m)^FROM (\\S+)")
+                .matcher(DOCKERFILE)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
         assertThat(froms).containsExactly("${JDK_IMAGE}", "${JRE_IMAGE}", "${JRE_IMAGE}");
     }
 
     @Test
     void copiesTheSpringBootLayersInDependencyOrder() {
         assertThat(DOCKERFILE).contains("java -Djarmode=tools -jar llm-gateway.jar extract --layers --launcher");
-        List<String> layers = Pattern.compile("(?m)^COPY --from=layers /layers/extracted/([\\w-]+)/").matcher(DOCKERFILE)
-                .results().map(m -> m.group(1)).toList();
+        List<String> layers = Pattern.compile("(?m)^COPY --from=layers /layers/extracted/([\\w-]+)/")
+                .matcher(DOCKERFILE)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
         // Spring Boot's default layer order (java -Djarmode=tools -jar llm-gateway.jar list-layers).
-        assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
-        assertThat(DOCKERFILE).contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+        assertThat(layers)
+                .containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+        assertThat(DOCKERFILE)
+                .contains("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
     }
 
     @Test
@@ -49,7 +58,9 @@ class DockerfileTests {
 
     @Test
     void theJvmSizesItselfFromTheContainerAndListensOn8080() {
-        assertThat(DOCKERFILE).contains("JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError\"")
+        assertThat(DOCKERFILE)
+                .contains(
+                        "JAVA_TOOL_OPTIONS=\"-XX:MaxRAMPercentage=75 -XX:MetaspaceSize=256m -XX:+ExitOnOutOfMemoryError\"")
                 .containsPattern("(?m)^EXPOSE 8080$");
     }
 

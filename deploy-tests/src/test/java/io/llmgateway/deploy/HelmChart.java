@@ -34,15 +34,20 @@ import java.util.stream.Stream;
 final class HelmChart {
 
     static final Path CHART_DIR = Path.of(System.getProperty("chart.dir", "../helm/llm-gateway"))
-            .toAbsolutePath().normalize();
-    static final Path REPO_DIR = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath().normalize();
+            .toAbsolutePath()
+            .normalize();
+    static final Path REPO_DIR =
+            Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath().normalize();
     /** Where chart copies go (under target/, so `mvn clean` removes them). */
     private static final Path COPIES_DIR = Path.of(System.getProperty("copies.dir", "target/chart-copies"))
-            .toAbsolutePath().normalize();
+            .toAbsolutePath()
+            .normalize();
+
     static final String RELEASE = "gw";
     static final String NAMESPACE = "ai";
     /** The Kubernetes version `template` renders for (helm-java's default, 1.20, is below the chart's kubeVersion). */
     static final String KUBE_VERSION = "1.30.0";
+
     static final String FULLNAME = RELEASE + "-llm-gateway";
 
     static final String HOOK = "helm.sh/hook";
@@ -51,22 +56,22 @@ final class HelmChart {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private HelmChart() {
-    }
+    private HelmChart() {}
 
     /** The value sets every rendering test runs with: the defaults, every option on, secrets given inline. */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> valueSets() {
         return java.util.stream.Stream.of(
                 org.junit.jupiter.params.provider.Arguments.of("defaults", List.of()),
-                org.junit.jupiter.params.provider.Arguments.of("every option on",
-                        List.of(testResource("values-all-on.yaml"))),
-                org.junit.jupiter.params.provider.Arguments.of("secrets as values",
-                        List.of(testResource("values-inline-secrets.yaml"))));
+                org.junit.jupiter.params.provider.Arguments.of(
+                        "every option on", List.of(testResource("values-all-on.yaml"))),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        "secrets as values", List.of(testResource("values-inline-secrets.yaml"))));
     }
 
     static Path testResource(String name) {
         try {
-            return Path.of(Objects.requireNonNull(HelmChart.class.getResource("/" + name), name).toURI());
+            return Path.of(Objects.requireNonNull(HelmChart.class.getResource("/" + name), name)
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -94,8 +99,11 @@ final class HelmChart {
     }
 
     static String template(Path chartDir, List<Path> valuesFiles, Map<String, String> sets) {
-        TemplateCommand command = new Helm(chartDir).template()
-                .withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        TemplateCommand command = new Helm(chartDir)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
         for (Path file : valuesFiles) {
             command = command.withValuesFile(file);
         }
@@ -140,8 +148,8 @@ final class HelmChart {
         return copyOfChart(Map.of(), UnaryOperator.identity(), true);
     }
 
-    private static Path copyOfChart(Map<String, Object> values, UnaryOperator<String> templateRewrite,
-                                    boolean dropSchema) {
+    private static Path copyOfChart(
+            Map<String, Object> values, UnaryOperator<String> templateRewrite, boolean dropSchema) {
         try {
             Files.createDirectories(COPIES_DIR);
             Path target = Files.createTempDirectory(COPIES_DIR, "chart-").resolve("llm-gateway");
@@ -161,7 +169,8 @@ final class HelmChart {
                 Files.delete(target.resolve("values.schema.json"));
             }
             if (!values.isEmpty()) {
-                ObjectNode merged = (ObjectNode) YAML.readTree(target.resolve("values.yaml").toFile());
+                ObjectNode merged =
+                        (ObjectNode) YAML.readTree(target.resolve("values.yaml").toFile());
                 deepMerge(merged, (ObjectNode) YAML.valueToTree(values));
                 Files.writeString(target.resolve("values.yaml"), YAML.writeValueAsString(merged));
             }
@@ -221,15 +230,19 @@ final class HelmChart {
         }
 
         private Rendered(String text, List<String> documents) {
-            this(text, documents, documents.stream()
-                    .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc, HasMetadata.class)).toList());
+            this(
+                    text,
+                    documents,
+                    documents.stream()
+                            .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc, HasMetadata.class))
+                            .toList());
         }
 
         private static List<String> split(String text) {
             List<String> docs = new ArrayList<>();
             for (String doc : text.split("(?m)^---\\s*$")) {
-                boolean content = doc.lines().map(String::strip)
-                        .anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
+                boolean content =
+                        doc.lines().map(String::strip).anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
                 if (content) {
                     docs.add(doc);
                 }

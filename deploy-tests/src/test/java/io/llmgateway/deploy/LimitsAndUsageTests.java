@@ -46,14 +46,35 @@ class LimitsAndUsageTests {
                 .containsEntry("lease-duration", "15m");
         assertThat(map(map(gateway.get("limits")).get("redis")))
                 .isEqualTo(Map.of("key-prefix", "llmgw:", "command-timeout", "250ms"));
-        assertThat(map(map(gateway.get("usage")).get("ledger"))).isEqualTo(Map.of(
-                "flush-interval", "200ms", "batch-size", 500, "buffer-capacity", 200000,
-                "write-timeout", "10s", "shutdown-timeout", "20s"));
+        assertThat(map(map(gateway.get("usage")).get("ledger")))
+                .isEqualTo(Map.of(
+                        "flush-interval",
+                        "200ms",
+                        "batch-size",
+                        500,
+                        "buffer-capacity",
+                        200000,
+                        "write-timeout",
+                        "10s",
+                        "shutdown-timeout",
+                        "20s"));
         assertThat(map(gateway.get("metrics"))).isEqualTo(Map.of("caller-tags", false));
         assertThat(map(gateway.get("warm-up"))).isEqualTo(Map.of("requests", 1000, "timeout", "60s"));
-        assertThat(map(gateway.get("retrieval"))).as("search-threads and system-template keep the gateway's defaults")
-                .isEqualTo(Map.of("max-file-size", "20MB", "ingest-threads", 1, "queue-capacity", 10000,
-                        "max-attempts", 3, "embed-batch-size", 32, "sync-timeout", "10s"));
+        assertThat(map(gateway.get("retrieval")))
+                .as("search-threads and system-template keep the gateway's defaults")
+                .isEqualTo(Map.of(
+                        "max-file-size",
+                        "20MB",
+                        "ingest-threads",
+                        1,
+                        "queue-capacity",
+                        10000,
+                        "max-attempts",
+                        3,
+                        "embed-batch-size",
+                        32,
+                        "sync-timeout",
+                        "10s"));
         // No Redis: no URL at all.
         Container container = gatewayContainer(rendered.one(Deployment.class));
         assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain(URL_ENV, PASSWORD_ENV);
@@ -71,15 +92,40 @@ class LimitsAndUsageTests {
                 .containsEntry("lease-duration", "20m");
         assertThat(map(map(gateway.get("limits")).get("redis")))
                 .isEqualTo(Map.of("key-prefix", "gw-test:", "command-timeout", "100ms"));
-        assertThat(map(map(gateway.get("usage")).get("ledger"))).isEqualTo(Map.of(
-                "flush-interval", "500ms", "batch-size", 250, "buffer-capacity", 50000,
-                "write-timeout", "5s", "shutdown-timeout", "15s"));
+        assertThat(map(map(gateway.get("usage")).get("ledger")))
+                .isEqualTo(Map.of(
+                        "flush-interval",
+                        "500ms",
+                        "batch-size",
+                        250,
+                        "buffer-capacity",
+                        50000,
+                        "write-timeout",
+                        "5s",
+                        "shutdown-timeout",
+                        "15s"));
         assertThat(map(gateway.get("metrics"))).isEqualTo(Map.of("caller-tags", true));
         assertThat(map(gateway.get("warm-up"))).isEqualTo(Map.of("requests", 250, "timeout", "20s"));
-        assertThat(map(gateway.get("retrieval"))).isEqualTo(Map.of("max-file-size", "50MB", "ingest-threads", 2,
-                "search-threads", 4, "queue-capacity", 500, "max-attempts", 5, "embed-batch-size", 16,
-                "sync-timeout", "5s", "system-template", "Answer from these sources only:\n{sources}",
-                "embedding-model", "nv-embedqa"));
+        assertThat(map(gateway.get("retrieval")))
+                .isEqualTo(Map.of(
+                        "max-file-size",
+                        "50MB",
+                        "ingest-threads",
+                        2,
+                        "search-threads",
+                        4,
+                        "queue-capacity",
+                        500,
+                        "max-attempts",
+                        5,
+                        "embed-batch-size",
+                        16,
+                        "sync-timeout",
+                        "5s",
+                        "system-template",
+                        "Answer from these sources only:\n{sources}",
+                        "embedding-model",
+                        "nv-embedqa"));
     }
 
     @Test
@@ -90,8 +136,15 @@ class LimitsAndUsageTests {
 
         assertThat(models.get(4)).containsEntry("id", "nv-embedqa").containsEntry("type", "embedding");
         assertThat(models.get(0)).as("chat is the gateway's default").doesNotContainKey("type");
-        assertThatThrownBy(() -> HelmChart.render(List.of(), Map.of("config.models[0].id", "x",
-                "config.models[0].deployment", "mock", "config.models[0].type", "completion")))
+        assertThatThrownBy(() -> HelmChart.render(
+                        List.of(),
+                        Map.of(
+                                "config.models[0].id",
+                                "x",
+                                "config.models[0].deployment",
+                                "mock",
+                                "config.models[0].type",
+                                "completion")))
                 .hasMessageContaining("type");
     }
 
@@ -110,16 +163,17 @@ class LimitsAndUsageTests {
         assertThat(map(models.get(0).get("price")))
                 .isEqualTo(Map.of("input-per-million", 0.18, "output-per-million", 0.18));
         // A decimal string stays a string (Spring binds it to BigDecimal exactly).
-        assertThat(map(models.get(2).get("price"))).isEqualTo(Map.of("input-per-million", 0.15,
-                "output-per-million", 0.6, "cached-input-per-million", "0.075"));
+        assertThat(map(models.get(2).get("price")))
+                .isEqualTo(Map.of(
+                        "input-per-million", 0.15, "output-per-million", 0.6, "cached-input-per-million", "0.075"));
         // No price: no property, and the gateway counts the model as free.
         assertThat(models.get(1)).doesNotContainKey("price");
     }
 
     @Test
     void theRedisUrlIsBuiltFromHostPortDatabaseTlsAndUserWithThePasswordFromTheExistingSecret() {
-        Container container = gatewayContainer(HelmChart.render(testResource("values-all-on.yaml"))
-                .one(Deployment.class));
+        Container container = gatewayContainer(
+                HelmChart.render(testResource("values-all-on.yaml")).one(Deployment.class));
 
         EnvVar password = envVar(container, PASSWORD_ENV);
         assertThat(password.getValue()).isNull();
@@ -148,15 +202,18 @@ class LimitsAndUsageTests {
         String password012 = "redis-test-password-secret-012";
         for (ConfigMap configMap : rendered.all(ConfigMap.class)) {
             assertThat(String.join("\n", configMap.getData().values()))
-                    .doesNotContain(password012).doesNotContain("redis://").doesNotContain("spring.data.redis");
+                    .doesNotContain(password012)
+                    .doesNotContain("redis://")
+                    .doesNotContain("spring.data.redis");
         }
-        assertThat(rendered.documentsExceptKind("Secret")).allSatisfy(doc -> assertThat(doc).doesNotContain(password012));
+        assertThat(rendered.documentsExceptKind("Secret"))
+                .allSatisfy(doc -> assertThat(doc).doesNotContain(password012));
     }
 
     @Test
     void aRedisWithoutAPasswordGetsAUrlWithoutUserInfo() {
-        Container container = gatewayContainer(HelmChart.render(List.of(), REDIS_WITHOUT_PASSWORD)
-                .one(Deployment.class));
+        Container container = gatewayContainer(
+                HelmChart.render(List.of(), REDIS_WITHOUT_PASSWORD).one(Deployment.class));
         assertThat(env(container, URL_ENV)).isEqualTo("redis://redis.cache:6379/0");
         assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain(PASSWORD_ENV);
 
@@ -180,22 +237,30 @@ class LimitsAndUsageTests {
     @Test
     void theTemplatesRefuseInProcessLimitsWithSeveralReplicasOrAutoscaling() {
         Path chart = HelmChart.copyWithoutSchema();
-        assertThatThrownBy(() -> HelmChart.template(chart, List.of(), Map.of(
-                "replicaCount", "2", "externalDatabase.host", "postgres.db")))
+        assertThatThrownBy(() -> HelmChart.template(
+                        chart, List.of(), Map.of("replicaCount", "2", "externalDatabase.host", "postgres.db")))
                 .hasMessageContaining("config.limits.backend: in-process")
                 .hasMessageContaining("2 replicas would admit 2 times every limit and budget");
-        assertThatThrownBy(() -> HelmChart.template(chart, List.of(), Map.of(
-                "autoscaling.enabled", "true", "externalDatabase.host", "postgres.db")))
+        assertThatThrownBy(() -> HelmChart.template(
+                        chart,
+                        List.of(),
+                        Map.of("autoscaling.enabled", "true", "externalDatabase.host", "postgres.db")))
                 .hasMessageContaining("config.limits.backend: in-process")
                 .hasMessageContaining("autoscaling");
         // With the schema, Helm refuses it before the templates run.
-        assertThatThrownBy(() -> HelmChart.template(List.of(), Map.of(
-                "replicaCount", "2", "externalDatabase.host", "postgres.db")))
+        assertThatThrownBy(() -> HelmChart.template(
+                        List.of(), Map.of("replicaCount", "2", "externalDatabase.host", "postgres.db")))
                 .hasMessageContaining("/replicaCount");
         // One replica in-process, or several on Redis, render.
         assertThat(HelmChart.render(List.of(), Map.of("externalDatabase.host", "postgres.db"))
-                .one(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
-        assertThat(HelmChart.render(List.of(), REDIS_WITHOUT_PASSWORD).one(Deployment.class).getSpec().getReplicas())
+                        .one(Deployment.class)
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(1);
+        assertThat(HelmChart.render(List.of(), REDIS_WITHOUT_PASSWORD)
+                        .one(Deployment.class)
+                        .getSpec()
+                        .getReplicas())
                 .isEqualTo(2);
     }
 
@@ -214,12 +279,15 @@ class LimitsAndUsageTests {
     }
 
     private static EnvVar envVar(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no env " + name));
     }
 
     private static Map<String, Object> gatewayProperties(HelmChart.Rendered rendered) {
-        return map(HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml")).get("gateway"));
+        return map(HelmChart.parseYaml(rendered.one(ConfigMap.class).getData().get("application.yml"))
+                .get("gateway"));
     }
 
     @SuppressWarnings("unchecked")

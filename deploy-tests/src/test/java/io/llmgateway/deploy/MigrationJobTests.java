@@ -46,18 +46,21 @@ class MigrationJobTests {
     @Test
     void theJobRunsMigrateOnlyAgainstTheExternalDatabase() {
         Job job = HelmChart.renderWithHooks(ALL_ON, Map.of()).one(Job.class);
-        Container migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container migrate =
+                job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(migrate.getImage()).isEqualTo("registry.example.com/llm-gateway:0.1.0-test");
         assertThat(migrate.getCommand()).isNullOrEmpty(); // the image's entrypoint: the gateway itself
-        assertThat(migrate.getArgs()).containsExactly(
-                "--spring.main.web-application-type=none",
-                "--gateway.database.migrate=true",
-                "--gateway.database.migrate-only=true");
+        assertThat(migrate.getArgs())
+                .containsExactly(
+                        "--spring.main.web-application-type=none",
+                        "--gateway.database.migrate=true",
+                        "--gateway.database.migrate-only=true");
         assertThat(env(migrate, "GATEWAY_DATABASE_MIGRATE_ONLY")).isEqualTo("true");
         assertThat(env(migrate, "GATEWAY_DATABASE_URL"))
                 .isEqualTo("jdbc:postgresql://postgres.db.svc.cluster.local:5432/gateway?sslmode=verify-full");
         assertThat(env(migrate, "GATEWAY_DATABASE_USERNAME")).isEqualTo("gateway");
-        assertThat(env(migrate, "GATEWAY_DATABASE_PASSWORD_FILE")).isEqualTo("/etc/llm-gateway/secrets/database-password");
+        assertThat(env(migrate, "GATEWAY_DATABASE_PASSWORD_FILE"))
+                .isEqualTo("/etc/llm-gateway/secrets/database-password");
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         // The existing Secret exists before the release, so the Job may use it directly.
         assertThat(pod.getVolumes()).anySatisfy(v -> {
@@ -67,14 +70,16 @@ class MigrationJobTests {
             assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("database-password");
         });
         // No ConfigMap of the release: it does not exist yet when a pre-install hook runs.
-        assertThat(pod.getVolumes()).noneSatisfy(v -> assertThat(v.getConfigMap()).isNotNull());
+        assertThat(pod.getVolumes())
+                .noneSatisfy(v -> assertThat(v.getConfigMap()).isNotNull());
         assertThat(pod.getServiceAccountName()).isEqualTo("llm-gateway-migrator");
     }
 
     @Test
     void theJobWaitsForTheDatabaseWithBash() {
         Job job = HelmChart.renderWithHooks(ALL_ON, Map.of()).one(Job.class);
-        Container wait = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        Container wait =
+                job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
         assertThat(wait.getCommand()).startsWith("bash", "-c");
         assertThat(wait.getCommand().get(2)).contains("/dev/tcp/");
         assertThat(env(wait, "DB_HOST")).isEqualTo("postgres.db.svc.cluster.local");
@@ -86,10 +91,13 @@ class MigrationJobTests {
         var rendered = HelmChart.renderWithHooks(INLINE, Map.of());
         Job job = rendered.one(Job.class);
         Secret hookSecret = rendered.all(Secret.class).stream()
-                .filter(s -> s.getMetadata().getName().equals(FULLNAME + "-migration")).findFirst().orElseThrow();
+                .filter(s -> s.getMetadata().getName().equals(FULLNAME + "-migration"))
+                .findFirst()
+                .orElseThrow();
 
         Map<String, String> secretHooks = HelmChart.hookAnnotations(hookSecret);
-        assertThat(secretHooks).containsEntry(HOOK, "pre-install,pre-upgrade")
+        assertThat(secretHooks)
+                .containsEntry(HOOK, "pre-install,pre-upgrade")
                 .containsEntry(HOOK + "-delete-policy", "before-hook-creation,hook-succeeded");
         // Created before the Job.
         assertThat(Integer.parseInt(secretHooks.get(HOOK + "-weight")))
@@ -97,10 +105,13 @@ class MigrationJobTests {
         assertThat(hookSecret.getData()).containsOnlyKeys("database-password");
 
         var volume = job.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals("secrets")).findFirst().orElseThrow();
+                .filter(v -> v.getName().equals("secrets"))
+                .findFirst()
+                .orElseThrow();
         assertThat(volume.getSecret().getSecretName()).isEqualTo(FULLNAME + "-migration");
         // The chart's ServiceAccount does not exist yet at pre-install time.
-        assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("default");
+        assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("default");
     }
 
     @Test
@@ -114,7 +125,8 @@ class MigrationJobTests {
     void withoutTheJobTheGatewayPodsMigrate() {
         var rendered = HelmChart.renderWithHooks(ALL_ON, Map.of("migration.enabled", "false"));
         assertThat(rendered.all(Job.class)).isEmpty();
-        assertThat(env(gatewayContainer(rendered.one(Deployment.class)), "GATEWAY_DATABASE_MIGRATE")).isEqualTo("true");
+        assertThat(env(gatewayContainer(rendered.one(Deployment.class)), "GATEWAY_DATABASE_MIGRATE"))
+                .isEqualTo("true");
     }
 
     @Test
@@ -123,6 +135,7 @@ class MigrationJobTests {
         assertThat(rendered.all(Job.class)).isEmpty();
         assertThat(rendered.all(Secret.class)).isEmpty();
         // The application's default (gateway.database.migrate=true) applies.
-        assertThat(env(gatewayContainer(rendered.one(Deployment.class)), "GATEWAY_DATABASE_MIGRATE")).isNull();
+        assertThat(env(gatewayContainer(rendered.one(Deployment.class)), "GATEWAY_DATABASE_MIGRATE"))
+                .isNull();
     }
 }

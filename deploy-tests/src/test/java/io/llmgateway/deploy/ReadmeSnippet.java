@@ -13,8 +13,7 @@ final class ReadmeSnippet {
     static final Path README = HelmChart.CHART_DIR.resolve("README.md");
     private static final String MARKER = "# values-production.yaml";
 
-    private ReadmeSnippet() {
-    }
+    private ReadmeSnippet() {}
 
     /** The YAML block that starts with {@value #MARKER}, without the list indentation of the README. */
     static String minimalValues() {

@@ -24,16 +24,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The gateway workload as rendered: probes, hardening, scaling, disruption budget, optional resources. */
 class RenderedManifestsTests {
 
     /** The actuator paths the gateway serves (the application's own tests hit them on a running gateway). */
     static final String LIVENESS_PATH = "/actuator/health/liveness";
+
     static final String READINESS_PATH = "/actuator/health/readiness";
 
     @ParameterizedTest(name = "{0}")
@@ -54,20 +54,28 @@ class RenderedManifestsTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.llmgateway.deploy.HelmChart#valueSets")
     void podAndContainerSecurityContextsAreHardened(String name, List<Path> values) {
-        PodSpec pod = HelmChart.render(values, Map.of()).one(Deployment.class).getSpec().getTemplate().getSpec();
+        PodSpec pod = HelmChart.render(values, Map.of())
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertHardened(pod);
     }
 
     @Test
     void theMigrationJobPodIsHardenedToo() {
         var rendered = HelmChart.renderWithHooks(List.of(testResource("values-all-on.yaml")), Map.of());
-        PodSpec pod = rendered.one(io.fabric8.kubernetes.api.model.batch.v1.Job.class).getSpec().getTemplate().getSpec();
+        PodSpec pod = rendered.one(io.fabric8.kubernetes.api.model.batch.v1.Job.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertHardened(pod);
     }
 
     @Test
     void readOnlyRootFilesystemGetsAWritableTmpAndTheEmbeddedDatabaseADataVolume() {
-        PodSpec pod = HelmChart.render().one(Deployment.class).getSpec().getTemplate().getSpec();
+        PodSpec pod =
+                HelmChart.render().one(Deployment.class).getSpec().getTemplate().getSpec();
         Container gateway = pod.getContainers().get(0);
         assertThat(gateway.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getMountPath()).isEqualTo("/tmp");
@@ -76,38 +84,53 @@ class RenderedManifestsTests {
                 assertThat(v.getEmptyDir()).isNotNull();
             });
         });
-        assertThat(gateway.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath())
-                .isEqualTo("/var/lib/llm-gateway"));
+        assertThat(gateway.getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/llm-gateway"));
         // One embedded database at a time.
-        assertThat(HelmChart.render().one(Deployment.class).getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(HelmChart.render()
+                        .one(Deployment.class)
+                        .getSpec()
+                        .getStrategy()
+                        .getType())
+                .isEqualTo("Recreate");
     }
 
     @Test
     void theEmbeddedDatabaseCanKeepItsDataInAClaim() {
-        var rendered = HelmChart.render(List.of(), Map.of("embeddedDatabase.persistence.enabled", "true",
-                "embeddedDatabase.persistence.size", "20Gi"));
+        var rendered = HelmChart.render(
+                List.of(),
+                Map.of("embeddedDatabase.persistence.enabled", "true", "embeddedDatabase.persistence.size", "20Gi"));
         var claim = rendered.one(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class);
-        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("20Gi");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString())
+                .isEqualTo("20Gi");
         assertThat(claim.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
         var data = rendered.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals("data")).findFirst().orElseThrow();
-        assertThat(data.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName());
+                .filter(v -> v.getName().equals("data"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(data.getPersistentVolumeClaim().getClaimName())
+                .isEqualTo(claim.getMetadata().getName());
         // An external database needs no local data at all.
-        var external = HelmChart.render(List.of(), Map.of("externalDatabase.host", "db",
-                "embeddedDatabase.persistence.enabled", "true"));
-        assertThat(external.all(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class)).isEmpty();
-        assertThat(external.one(Deployment.class).getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        var external = HelmChart.render(
+                List.of(), Map.of("externalDatabase.host", "db", "embeddedDatabase.persistence.enabled", "true"));
+        assertThat(external.all(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class))
+                .isEmpty();
+        assertThat(external.one(Deployment.class).getSpec().getStrategy().getType())
+                .isEqualTo("RollingUpdate");
     }
 
     @Test
     void gracefulShutdownTimingFitsTheGracePeriod() {
         Deployment deployment = HelmChart.render().one(Deployment.class);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-        List<String> preStop = pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
+        List<String> preStop =
+                pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
         assertThat(preStop).containsExactly("sleep", "10");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
-        String applicationYml = HelmChart.render().one(io.fabric8.kubernetes.api.model.ConfigMap.class)
-                .getData().get("application.yml");
+        String applicationYml = HelmChart.render()
+                .one(io.fabric8.kubernetes.api.model.ConfigMap.class)
+                .getData()
+                .get("application.yml");
         assertThat(applicationYml).contains("timeout-per-shutdown-phase: 30s");
         // preStop sleep + shutdown phase < grace period
         assertThat(10 + 30).isLessThan(pod.getTerminationGracePeriodSeconds().intValue());
@@ -118,7 +141,11 @@ class RenderedManifestsTests {
         assertThatThrownBy(() -> HelmChart.template(List.of(), Map.of("shutdown.terminationGracePeriodSeconds", "40")))
                 .hasMessageContaining("must be less than shutdown.terminationGracePeriodSeconds");
         assertThat(HelmChart.render(List.of(), Map.of("shutdown.terminationGracePeriodSeconds", "41"))
-                .one(Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                        .one(Deployment.class)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTerminationGracePeriodSeconds())
                 .isEqualTo(41L);
     }
 
@@ -131,13 +158,15 @@ class RenderedManifestsTests {
 
         assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
         assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
-        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(hpa.getSpec().getScaleTargetRef().getName())
+                .isEqualTo(deployment.getMetadata().getName());
         assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
         assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
         // The HPA owns the replica count.
         assertThat(deployment.getSpec().getReplicas()).isNull();
 
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).isNotEmpty();
         assertThat(podLabels).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
         assertThat(pdb.getSpec().getSelector().getMatchLabels())
@@ -157,31 +186,52 @@ class RenderedManifestsTests {
             assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
             assertThat(c.getLabelSelector().getMatchLabels()).isEqualTo(selector);
         });
-        assertThat(rendered.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels()).isEqualTo(selector);
+        assertThat(rendered.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(selector);
     }
 
     @Test
     void defaultsRenderOnlyTheCoreResources() {
         var rendered = HelmChart.render();
-        assertThat(rendered.resources()).extracting(r -> r.getKind()).containsExactlyInAnyOrder(
-                "Deployment", "Service", "ServiceAccount", "ConfigMap", "PodDisruptionBudget");
+        assertThat(rendered.resources())
+                .extracting(r -> r.getKind())
+                .containsExactlyInAnyOrder(
+                        "Deployment", "Service", "ServiceAccount", "ConfigMap", "PodDisruptionBudget");
         assertThat(rendered.one(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
-        assertThat(rendered.one(ServiceAccount.class).getAutomountServiceAccountToken()).isFalse();
+        assertThat(rendered.one(ServiceAccount.class).getAutomountServiceAccountToken())
+                .isFalse();
     }
 
     @Test
     void everyOptionOnRendersTheOptionalResources() {
         var rendered = HelmChart.render(testResource("values-all-on.yaml"));
-        assertThat(rendered.resources()).extracting(r -> r.getKind()).contains(
-                "Deployment", "Service", "ServiceAccount", "ConfigMap", "PodDisruptionBudget",
-                "HorizontalPodAutoscaler", "Ingress", "ServiceMonitor", "NetworkPolicy");
+        assertThat(rendered.resources())
+                .extracting(r -> r.getKind())
+                .contains(
+                        "Deployment",
+                        "Service",
+                        "ServiceAccount",
+                        "ConfigMap",
+                        "PodDisruptionBudget",
+                        "HorizontalPodAutoscaler",
+                        "Ingress",
+                        "ServiceMonitor",
+                        "NetworkPolicy");
 
         Ingress ingress = rendered.one(Ingress.class);
-        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        var backend = ingress.getSpec()
+                .getRules()
+                .get(0)
+                .getHttp()
+                .getPaths()
+                .get(0)
+                .getBackend()
+                .getService();
         assertThat(backend.getName()).isEqualTo(FULLNAME);
         assertThat(backend.getPort().getName()).isEqualTo("http");
 
-        GenericKubernetesResource monitor = (GenericKubernetesResource) rendered.ofKind("ServiceMonitor").get(0);
+        GenericKubernetesResource monitor =
+                (GenericKubernetesResource) rendered.ofKind("ServiceMonitor").get(0);
         assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
         Map<String, Object> endpoint = monitor.get("spec", "endpoints", 0);
         assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", "http");
@@ -189,13 +239,21 @@ class RenderedManifestsTests {
 
         NetworkPolicy policy = rendered.one(NetworkPolicy.class);
         assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
-        assertThat(policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal()).isEqualTo("http");
+        assertThat(policy.getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getPorts()
+                        .get(0)
+                        .getPort()
+                        .getStrVal())
+                .isEqualTo("http");
     }
 
     @Test
     void theServiceMonitorDefaultsToTheAdminTokenSecret() {
         var rendered = HelmChart.render(testResource("values-inline-secrets.yaml"));
-        GenericKubernetesResource monitor = (GenericKubernetesResource) rendered.ofKind("ServiceMonitor").get(0);
+        GenericKubernetesResource monitor =
+                (GenericKubernetesResource) rendered.ofKind("ServiceMonitor").get(0);
         Map<String, Object> endpoint = monitor.get("spec", "endpoints", 0);
         assertThat(endpoint.get("bearerTokenSecret")).isEqualTo(Map.of("name", FULLNAME, "key", "admin-token"));
     }
@@ -210,14 +268,18 @@ class RenderedManifestsTests {
     }
 
     static Container gatewayContainer(Deployment deployment) {
-        List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers =
+                deployment.getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).hasSize(1);
         return containers.get(0);
     }
 
     static String env(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue)
-                .findFirst().orElse(null);
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private static void assertPointsAt(Probe probe, ContainerPort port) {
@@ -237,8 +299,10 @@ class RenderedManifestsTests {
         assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
 
-        List<Container> containers = Stream.concat(pod.getContainers().stream(),
-                pod.getInitContainers() == null ? Stream.empty() : pod.getInitContainers().stream()).toList();
+        List<Container> containers = Stream.concat(
+                        pod.getContainers().stream(),
+                        pod.getInitContainers() == null ? Stream.empty() : pod.getInitContainers().stream())
+                .toList();
         assertThat(containers).isNotEmpty().allSatisfy(container -> {
             SecurityContext context = container.getSecurityContext();
             assertThat(context.getRunAsNonRoot()).isTrue();
@@ -252,7 +316,8 @@ class RenderedManifestsTests {
             assertThat(container.getResources().getLimits()).containsKey("memory");
             // A read-only root needs a writable /tmp (JVM, Netty native libraries).
             if (container.getCommand() == null || container.getCommand().isEmpty()) {
-                assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+                assertThat(container.getVolumeMounts())
+                        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
             }
         });
     }

@@ -15,7 +15,9 @@ class ValuesDocumentationTests {
 
     @Test
     void everyValueIsDocumentedByAComment() {
-        List<String> lines = HelmChart.read(HelmChart.CHART_DIR.resolve("values.yaml")).lines().toList();
+        List<String> lines = HelmChart.read(HelmChart.CHART_DIR.resolve("values.yaml"))
+                .lines()
+                .toList();
         List<String> undocumented = new ArrayList<>();
         int listItemKeyIndent = -1; // keys of a documented list item share the item's comment
         for (int i = 0; i < lines.size(); i++) {
@@ -29,8 +31,7 @@ class ValuesDocumentationTests {
             if (listItemKeyIndent >= 0 && keyIndent < listItemKeyIndent) {
                 listItemKeyIndent = -1;
             }
-            boolean documented = previousLineIsComment(lines, i)
-                    || (!listItem && keyIndent == listItemKeyIndent);
+            boolean documented = previousLineIsComment(lines, i) || (!listItem && keyIndent == listItemKeyIndent);
             if (!documented) {
                 undocumented.add((i + 1) + ": " + lines.get(i).strip());
             }
@@ -44,10 +45,15 @@ class ValuesDocumentationTests {
     @Test
     void theChartReadmeCoversInstallSecretsUpgradesHardeningAndShutdown() {
         String readme = HelmChart.read(ReadmeSnippet.README);
-        assertThat(readme).contains(
-                "## Install on Kubernetes", "helm upgrade --install", "existingSecret",
-                "## Upgrades run migrations first", "## Hardening", "## Graceful shutdown",
-                "preStopSleepSeconds + phaseTimeoutSeconds < terminationGracePeriodSeconds");
+        assertThat(readme)
+                .contains(
+                        "## Install on Kubernetes",
+                        "helm upgrade --install",
+                        "existingSecret",
+                        "## Upgrades run migrations first",
+                        "## Hardening",
+                        "## Graceful shutdown",
+                        "preStopSleepSeconds + phaseTimeoutSeconds < terminationGracePeriodSeconds");
     }
 
     private static boolean previousLineIsComment(List<String> lines, int index) {

@@ -30,7 +30,9 @@ class ValuesSchemaTests {
 
     @Test
     void anUnknownNestedKeyIsRejected() {
-        assertRejected(Map.of("externalDatabase", Map.of("hostname", "db")), "/externalDatabase",
+        assertRejected(
+                Map.of("externalDatabase", Map.of("hostname", "db")),
+                "/externalDatabase",
                 "additional properties 'hostname' not allowed");
     }
 
@@ -64,9 +66,12 @@ class ValuesSchemaTests {
     @Test
     void inProcessLimitsWithSeveralReplicasOrAutoscalingAreRejected() {
         // An external database, so only the limits backend stands in the way.
-        assertRejected(Map.of("replicaCount", 2, "externalDatabase", Map.of("host", "postgres.db")),
-                "/replicaCount", "maximum");
-        assertRejected(Map.of("autoscaling", Map.of("enabled", true), "externalDatabase", Map.of("host", "postgres.db")),
+        assertRejected(
+                Map.of("replicaCount", 2, "externalDatabase", Map.of("host", "postgres.db")),
+                "/replicaCount",
+                "maximum");
+        assertRejected(
+                Map.of("autoscaling", Map.of("enabled", true), "externalDatabase", Map.of("host", "postgres.db")),
                 "/autoscaling/enabled");
     }
 
@@ -74,28 +79,41 @@ class ValuesSchemaTests {
     void anUnknownLimitsBackendOrFailurePolicyIsRejected() {
         // "memory" was the chart's name for the in-process backend before the gateway had one.
         assertRejected(Map.of("config", Map.of("limits", Map.of("backend", "memory"))), "/config/limits/backend");
-        assertRejected(Map.of("config", Map.of("limits", Map.of("onBackendFailure", "open"))),
+        assertRejected(
+                Map.of("config", Map.of("limits", Map.of("onBackendFailure", "open"))),
                 "/config/limits/onBackendFailure");
     }
 
     @Test
     void aRedisPasswordThatWouldBreakTheUrlIsRejected() {
-        assertRejected(Map.of("externalRedis", Map.of("host", "redis.cache", "password", "p@ss/word")),
+        assertRejected(
+                Map.of("externalRedis", Map.of("host", "redis.cache", "password", "p@ss/word")),
                 "/externalRedis/password");
-        LintResult encoded = HelmChart.lint(Map.of("externalRedis", Map.of("host", "redis.cache",
-                "password", "p%40ss%2Fword")));
+        LintResult encoded =
+                HelmChart.lint(Map.of("externalRedis", Map.of("host", "redis.cache", "password", "p%40ss%2Fword")));
         assertThat(encoded.isFailed()).as("%s", encoded.getMessages()).isFalse();
     }
 
     @Test
     void aNegativeOrNonNumericPriceIsRejected() {
-        Map<String, Object> negative = Map.of("config", Map.of("models", List.of(Map.of("id", "mock-echo",
-                "deployment", "mock", "price", Map.of("inputPerMillion", -1)))));
+        Map<String, Object> negative = Map.of(
+                "config",
+                Map.of(
+                        "models",
+                        List.of(Map.of(
+                                "id", "mock-echo", "deployment", "mock", "price", Map.of("inputPerMillion", -1)))));
         LintResult lint = HelmChart.lint(negative);
         assertThat(lint.isFailed()).isTrue();
         assertThat(String.join("\n", lint.getMessages())).contains("/config/models/0/price/inputPerMillion");
-        assertThatThrownBy(() -> HelmChart.template(List.of(), Map.of("config.models[0].id", "mock-echo",
-                "config.models[0].deployment", "mock", "config.models[0].price.outputPerMillion", "cheap")))
+        assertThatThrownBy(() -> HelmChart.template(
+                        List.of(),
+                        Map.of(
+                                "config.models[0].id",
+                                "mock-echo",
+                                "config.models[0].deployment",
+                                "mock",
+                                "config.models[0].price.outputPerMillion",
+                                "cheap")))
                 .hasMessageContaining(SCHEMA_ERROR)
                 .hasMessageContaining("/config/models/0/price/outputPerMillion");
     }
@@ -103,8 +121,11 @@ class ValuesSchemaTests {
     @Test
     void aTokenizerMustBeANonEmptyString() {
         for (Object tokenizer : List.of("", 100_000, List.of("cl100k_base"))) {
-            LintResult lint = HelmChart.lint(Map.of("config", Map.of("models", List.of(Map.of("id", "mock-echo",
-                    "deployment", "mock", "tokenizer", tokenizer)))));
+            LintResult lint = HelmChart.lint(Map.of(
+                    "config",
+                    Map.of(
+                            "models",
+                            List.of(Map.of("id", "mock-echo", "deployment", "mock", "tokenizer", tokenizer)))));
             assertThat(lint.isFailed()).as("tokenizer %s", tokenizer).isTrue();
             assertThat(String.join("\n", lint.getMessages())).contains("/config/models/0/tokenizer");
         }
@@ -123,7 +144,8 @@ class ValuesSchemaTests {
 
     @Test
     void everyObjectOfTheSchemaIsClosed() throws IOException {
-        JsonNode schema = new ObjectMapper().readTree(HelmChart.CHART_DIR.resolve("values.schema.json").toFile());
+        JsonNode schema = new ObjectMapper()
+                .readTree(HelmChart.CHART_DIR.resolve("values.schema.json").toFile());
         assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
 
         List<String> open = new ArrayList<>();

@@ -13,7 +13,9 @@ public final class AdminApi {
     private final WebTestClient client;
 
     AdminApi(WebTestClient client, String adminToken) {
-        this.client = client.mutate().defaultHeader("Authorization", "Bearer " + adminToken).build();
+        this.client = client.mutate()
+                .defaultHeader("Authorization", "Bearer " + adminToken)
+                .build();
     }
 
     public WebTestClient client() {
@@ -21,39 +23,79 @@ public final class AdminApi {
     }
 
     public JsonNode post(String path, Object body, int expectedStatus) {
-        return json(client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
+        return json(client.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(expectedStatus)
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
     }
 
     public JsonNode put(String path, Object body, int expectedStatus) {
-        return json(client.put().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
+        return json(client.put()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(expectedStatus)
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
     }
 
     public JsonNode patch(String path, Object body, int expectedStatus) {
-        return json(client.patch().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isEqualTo(expectedStatus).expectBody(byte[].class).returnResult().getResponseBody());
+        return json(client.patch()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(expectedStatus)
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
     }
 
     public JsonNode get(String path) {
-        return json(client.get().uri(path).exchange().expectStatus().isOk()
-                .expectBody(byte[].class).returnResult().getResponseBody());
+        return json(client.get()
+                .uri(path)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
     }
 
     public JsonNode project(String id, List<String> allowedModels) {
-        return post("/admin/v1/projects", allowedModels == null ? Map.of("id", id, "name", "Project " + id)
-                : Map.of("id", id, "name", "Project " + id, "allowed_models", allowedModels), 201);
+        return post(
+                "/admin/v1/projects",
+                allowedModels == null
+                        ? Map.of("id", id, "name", "Project " + id)
+                        : Map.of("id", id, "name", "Project " + id, "allowed_models", allowedModels),
+                201);
     }
 
     public JsonNode user(String id, String defaultProject) {
-        return post("/admin/v1/users", defaultProject == null ? Map.of("id", id)
-                : Map.of("id", id, "default_project_id", defaultProject), 201);
+        return post(
+                "/admin/v1/users",
+                defaultProject == null ? Map.of("id", id) : Map.of("id", id, "default_project_id", defaultProject),
+                201);
     }
 
     public void member(String project, String user, String role) {
-        client.put().uri("/admin/v1/projects/{p}/members/{u}", project, user)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("role", role))
-                .exchange().expectStatus().isOk();
+        client.put()
+                .uri("/admin/v1/projects/{p}/members/{u}", project, user)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("role", role))
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     /** A new service key of the project: its JSON, with the secret {@code key} shown once. */

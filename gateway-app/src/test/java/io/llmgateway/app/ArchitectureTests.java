@@ -35,28 +35,41 @@ class ArchitectureTests {
 
     @Test
     void theCoreDependsOnNoOtherModuleAndNoSpring() {
-        noClasses().that().resideInAPackage("io.llmgateway.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..",
-                        "io.llmgateway.provider..", "org.springframework..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.llmgateway.app..", "io.llmgateway.provider..", "org.springframework..")
                 .check(classes);
     }
 
     @Test
     void theAuthModuleDependsOnlyOnTheCoreAndNoSpring() {
-        noClasses().that().resideInAPackage("io.llmgateway.auth..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..",
-                        "io.llmgateway.provider..", "org.springframework..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.auth..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.llmgateway.app..", "io.llmgateway.provider..", "org.springframework..")
                 .check(classes);
     }
 
     @Test
     void adaptersDependOnlyOnTheCoreNeverOnEachOtherOrTheApp() {
-        noClasses().that().resideInAPackage("io.llmgateway.provider..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app..", "io.llmgateway.auth..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.provider..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.llmgateway.app..", "io.llmgateway.auth..")
                 .check(classes);
         // the OpenAI-compatible adapter is the base the others build on; apart from it, none knows another
-        slices().matching("io.llmgateway.provider.(*)..").should().notDependOnEachOther()
-                .ignoreDependency(com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
+        slices().matching("io.llmgateway.provider.(*)..")
+                .should()
+                .notDependOnEachOther()
+                .ignoreDependency(
+                        com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
                         com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
                                 "io.llmgateway.provider.openai.."))
                 .check(classes);
@@ -64,28 +77,46 @@ class ArchitectureTests {
 
     @Test
     void handlersReachProvidersOnlyThroughThePipeline() {
-        noClasses().that().areAnnotatedWith(RestController.class).or().resideInAPackage("io.llmgateway.app.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.core.provider..",
-                        "io.llmgateway.provider..")
-                .orShould().dependOnClassesThat().belongToAnyOf(RouteExecutor.class)
+        noClasses()
+                .that()
+                .areAnnotatedWith(RestController.class)
+                .or()
+                .resideInAPackage("io.llmgateway.app.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.llmgateway.core.provider..", "io.llmgateway.provider..")
+                .orShould()
+                .dependOnClassesThat()
+                .belongToAnyOf(RouteExecutor.class)
                 .check(classes);
         // the one place that calls a model: the pipeline (adapters build on each other)
-        noClasses().that().resideOutsideOfPackages("io.llmgateway.app.pipeline..", "io.llmgateway.provider..")
-                .should().callMethodWhere(DescribedPredicate.describe("a model call (complete, stream, embed)",
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.llmgateway.app.pipeline..", "io.llmgateway.provider..")
+                .should()
+                .callMethodWhere(DescribedPredicate.describe(
+                        "a model call (complete, stream, embed)",
                         call -> (call.getTargetOwner().isAssignableTo(ChatProvider.class)
-                                && (call.getName().equals("complete") || call.getName().equals("stream")))
+                                        && (call.getName().equals("complete")
+                                                || call.getName().equals("stream")))
                                 || (call.getTargetOwner().isAssignableTo(EmbeddingProvider.class)
-                                && call.getName().equals("embed"))))
+                                        && call.getName().equals("embed"))))
                 .check(classes);
     }
 
     @Test
     void noModelCallHandlerImportsTheLimitsOrUsage() {
         // the usage reports read the ledger; every other handler leaves admission and recording to the pipeline
-        noClasses().that().areAnnotatedWith(RestController.class).or().resideInAPackage("io.llmgateway.app.api..")
-                .and().haveSimpleNameNotContaining("Usage")
-                .should().dependOnClassesThat().resideInAnyPackage("io.llmgateway.app.limits..",
-                        "io.llmgateway.app.usage..")
+        noClasses()
+                .that()
+                .areAnnotatedWith(RestController.class)
+                .or()
+                .resideInAPackage("io.llmgateway.app.api..")
+                .and()
+                .haveSimpleNameNotContaining("Usage")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.llmgateway.app.limits..", "io.llmgateway.app.usage..")
                 .check(classes);
     }
 
@@ -96,12 +127,15 @@ class ArchitectureTests {
 
     @Test
     void nothingBlocksOnAReactiveType() {
-        noClasses().should().callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+        noClasses()
+                .should()
+                .callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
                         "block*() or toIterable/toStream on Mono or Flux",
                         call -> (call.getTargetOwner().isAssignableTo(Mono.class)
-                                || call.getTargetOwner().isAssignableTo(Flux.class))
-                                && (call.getName().startsWith("block") || call.getName().equals("toIterable")
-                                || call.getName().equals("toStream"))))
+                                        || call.getTargetOwner().isAssignableTo(Flux.class))
+                                && (call.getName().startsWith("block")
+                                        || call.getName().equals("toIterable")
+                                        || call.getName().equals("toStream"))))
                 .check(classes);
     }
 

@@ -14,11 +14,12 @@ class BlockHoundTests {
     @Test
     void blockingOnANonBlockingThreadIsReported() {
         StepVerifier.create(Mono.fromCallable(() -> {
-                    Thread.sleep(1);
-                    return "slept";
-                }).subscribeOn(Schedulers.parallel()))
-                .expectErrorSatisfies(error -> assertThat(error.getClass().getName())
-                        .isEqualTo("reactor.blockhound.BlockingOperationError"))
+                            Thread.sleep(1);
+                            return "slept";
+                        })
+                        .subscribeOn(Schedulers.parallel()))
+                .expectErrorSatisfies(error ->
+                        assertThat(error.getClass().getName()).isEqualTo("reactor.blockhound.BlockingOperationError"))
                 .verify(Duration.ofSeconds(5));
     }
 }

@@ -21,12 +21,11 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         // Resilience4j keeps the last events of each circuit breaker and bulkhead (for the actuator's *events
         // endpoints) in a ring buffer guarded by a StampedLock; parallel calls to one deployment contend for it
         // for a few instructions.
-        builder.allowBlockingCallsInside("io.github.resilience4j.circularbuffer.ConcurrentEvictingQueue",
-                "writeConcurrently");
+        builder.allowBlockingCallsInside(
+                "io.github.resilience4j.circularbuffer.ConcurrentEvictingQueue", "writeConcurrently");
         // A circuit breaker records each call's outcome in its sliding window under a lock held for a few
         // instructions; parallel calls to one deployment contend for it.
-        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
-                "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
         // Caffeine (the identity, limits and budget caches) applies pending writes under its eviction lock; a
         // writer helps when the write buffer is full and then waits for the lock for the length of that

@@ -32,8 +32,8 @@ public final class GatewayInstance implements AutoCloseable {
     private final String adminToken;
     private final Queue<ClientResponse> eventStreams = new ConcurrentLinkedQueue<>();
 
-    private GatewayInstance(ConfigurableApplicationContext context, PostgresSupport.Database database,
-                            String adminToken) {
+    private GatewayInstance(
+            ConfigurableApplicationContext context, PostgresSupport.Database database, String adminToken) {
         this.context = context;
         this.database = database;
         this.adminToken = adminToken;
@@ -51,7 +51,8 @@ public final class GatewayInstance implements AutoCloseable {
         all.put("gateway.database.url", database.jdbcUrl());
         all.put("gateway.database.username", database.username());
         all.put("gateway.database.password", database.password());
-        String adminToken = properties.getOrDefault("gateway.auth.admin-token",
+        String adminToken = properties.getOrDefault(
+                "gateway.auth.admin-token",
                 new ApiKeyFormat().issue(KeyKind.ADMIN).token());
         all.put("gateway.auth.admin-token", adminToken);
         // a short warm-up: every start runs it, WarmUpIT runs a full one
@@ -60,10 +61,11 @@ public final class GatewayInstance implements AutoCloseable {
         all.put("gateway.upstream-pool.keep-warm", "0s");
         all.putAll(properties);
         // as command-line arguments: they must win over application.yml, as an operator's settings do
-        String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        String[] arguments = all.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class, SeparateNettyResources.class)
-                .run(arguments);
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(GatewayApplication.class, SeparateNettyResources.class).run(arguments);
         return new GatewayInstance(context, database, adminToken);
     }
 
@@ -84,8 +86,8 @@ public final class GatewayInstance implements AutoCloseable {
      * stream that a test did not read is released when this gateway closes.
      */
     public WebTestClient client() {
-        return WebTestClient.bindToServer(new ReactorClientHttpConnector(
-                        HttpClient.create(ConnectionProvider.newConnection())))
+        return WebTestClient.bindToServer(
+                        new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
                 .baseUrl(baseUrl())
                 .responseTimeout(Duration.ofSeconds(30))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
@@ -98,7 +100,10 @@ public final class GatewayInstance implements AutoCloseable {
      * (and cancel); those are kept for {@link #close}. The copy is a heap buffer that needs no release.
      */
     private Mono<ClientResponse> readWhole(ClientResponse response) {
-        if (response.headers().contentType().filter(MediaType.TEXT_EVENT_STREAM::isCompatibleWith).isPresent()) {
+        if (response.headers()
+                .contentType()
+                .filter(MediaType.TEXT_EVENT_STREAM::isCompatibleWith)
+                .isPresent()) {
             eventStreams.add(response);
             return Mono.just(response);
         }

@@ -88,17 +88,27 @@ class HostileInputIT {
         serviceKey = admin.serviceKey("hp").path("key").stringValue();
         pat = admin.token("alice").path("key").stringValue();
         rotatedKeyId = admin.serviceKey("hp").path("id").stringValue();
-        fileId = JSON.readTree(upload("handbook.txt", "The expense policy: file within 30 days.".getBytes(
-                StandardCharsets.UTF_8), "assistants").body()).path("id").stringValue();
-        storeId = JSON.readTree(send("POST", "/v1/vector_stores", serviceKey,
-                "{\"name\":\"kb\",\"file_ids\":[\"" + fileId + "\"]}").body()).path("id").stringValue();
+        fileId = JSON.readTree(upload(
+                                "handbook.txt",
+                                "The expense policy: file within 30 days.".getBytes(StandardCharsets.UTF_8),
+                                "assistants")
+                        .body())
+                .path("id")
+                .stringValue();
+        storeId = JSON.readTree(send(
+                                "POST",
+                                "/v1/vector_stores",
+                                serviceKey,
+                                "{\"name\":\"kb\",\"file_ids\":[\"" + fileId + "\"]}")
+                        .body())
+                .path("id")
+                .stringValue();
         String chat = """
                 {"model":"mock-echo","messages":[{"role":"system","content":"be brief"},{"role":"user",
                  "content":"hello","name":"alice"}],"temperature":0.5,"top_p":0.9,"max_tokens":16,"n":1,
                  "user":"end-user","chat_id":"c-1","stop":["zzz"],"seed":7,"metadata":{"k":"v"},"stream":false,
                  "stream_options":null,"rag_params":{"vector_store_ids":["%s"],"max_num_results":2,
-                 "score_threshold":0.0,"filters":{"type":"eq","key":"team","value":"a"},"include_sources":true}}"""
-                .formatted(storeId);
+                 "score_threshold":0.0,"filters":{"type":"eq","key":"team","value":"a"},"include_sources":true}}""".formatted(storeId);
         String octo = """
                 {"model":"octo-model","messages":[{"role":"user","content":"hello"}],"max_tokens":8,
                  "temperature":0.7,"min_p":0.1,"repetition_penalty":1.1,"logit_bias":{"50256":-100},
@@ -110,37 +120,70 @@ class HostileInputIT {
         jsonEndpoints = List.of(
                 new Endpoint("POST", "/v1/chat/completions", serviceKey, chat),
                 new Endpoint("POST", "/v1/chat/completions", pat, octo),
-                new Endpoint("POST", "/v1/embeddings", serviceKey,
+                new Endpoint(
+                        "POST",
+                        "/v1/embeddings",
+                        serviceKey,
                         "{\"model\":\"embed\",\"input\":[\"lost laptop\",\"expense policy\"],\"user\":\"u\","
                                 + "\"encoding_format\":\"float\"}"),
-                new Endpoint("POST", "/v1/vector_stores", serviceKey,
+                new Endpoint(
+                        "POST",
+                        "/v1/vector_stores",
+                        serviceKey,
                         "{\"name\":\"s\",\"file_ids\":[\"" + fileId + "\"],\"metadata\":{\"a\":\"b\"},"
                                 + "\"expires_after\":{\"anchor\":\"last_active_at\",\"days\":3},"
                                 + "\"chunking_strategy\":{\"type\":\"static\",\"static\":{"
                                 + "\"max_chunk_size_tokens\":200,\"chunk_overlap_tokens\":20}}}"),
-                new Endpoint("POST", "/v1/vector_stores/" + storeId, serviceKey,
+                new Endpoint(
+                        "POST",
+                        "/v1/vector_stores/" + storeId,
+                        serviceKey,
                         "{\"name\":\"renamed\",\"metadata\":{\"x\":\"y\"}}"),
-                new Endpoint("POST", "/v1/vector_stores/" + storeId + "/files", serviceKey,
+                new Endpoint(
+                        "POST",
+                        "/v1/vector_stores/" + storeId + "/files",
+                        serviceKey,
                         "{\"file_id\":\"" + fileId + "\",\"attributes\":{\"team\":\"a\",\"year\":2026}}"),
-                new Endpoint("POST", "/v1/vector_stores/" + storeId + "/search", serviceKey,
+                new Endpoint(
+                        "POST",
+                        "/v1/vector_stores/" + storeId + "/search",
+                        serviceKey,
                         "{\"query\":\"expense\",\"max_num_results\":3,\"filters\":{\"type\":\"and\",\"filters\":"
                                 + "[{\"type\":\"eq\",\"key\":\"team\",\"value\":\"a\"}]},"
                                 + "\"ranking_options\":{\"score_threshold\":0.1}}"),
-                new Endpoint("POST", "/admin/v1/users", gateway.adminToken(),
+                new Endpoint(
+                        "POST",
+                        "/admin/v1/users",
+                        gateway.adminToken(),
                         "{\"id\":\"user-x\",\"name\":\"X\",\"email\":\"x@example.com\",\"default_project_id\":\"hp\"}"),
                 new Endpoint("PATCH", "/admin/v1/users/alice", gateway.adminToken(), "{\"name\":\"Alice\"}"),
-                new Endpoint("POST", "/admin/v1/projects", gateway.adminToken(),
+                new Endpoint(
+                        "POST",
+                        "/admin/v1/projects",
+                        gateway.adminToken(),
                         "{\"id\":\"proj-x\",\"name\":\"P\",\"allowed_models\":[\"mock-echo\"],\"prompt_logging\":false}"),
-                new Endpoint("PATCH", "/admin/v1/projects/limits-target", gateway.adminToken(),
+                new Endpoint(
+                        "PATCH",
+                        "/admin/v1/projects/limits-target",
+                        gateway.adminToken(),
                         "{\"name\":\"L\",\"allowed_models\":null,\"prompt_logging\":true}"),
-                new Endpoint("PUT", "/admin/v1/projects/hp/members/alice", gateway.adminToken(),
-                        "{\"role\":\"member\"}"),
-                new Endpoint("POST", "/admin/v1/projects/hp/keys", gateway.adminToken(),
+                new Endpoint(
+                        "PUT", "/admin/v1/projects/hp/members/alice", gateway.adminToken(), "{\"role\":\"member\"}"),
+                new Endpoint(
+                        "POST",
+                        "/admin/v1/projects/hp/keys",
+                        gateway.adminToken(),
                         "{\"name\":\"k\",\"expires_at\":\"2030-01-01T00:00:00Z\"}"),
-                new Endpoint("POST", "/admin/v1/projects/hp/keys/" + rotatedKeyId + "/rotate",
-                        gateway.adminToken(), "{\"grace_period_seconds\":0}"),
+                new Endpoint(
+                        "POST",
+                        "/admin/v1/projects/hp/keys/" + rotatedKeyId + "/rotate",
+                        gateway.adminToken(),
+                        "{\"grace_period_seconds\":0}"),
                 new Endpoint("POST", "/admin/v1/users/alice/tokens", gateway.adminToken(), "{\"name\":\"t\"}"),
-                new Endpoint("PUT", "/admin/v1/projects/limits-target/limits", gateway.adminToken(),
+                new Endpoint(
+                        "PUT",
+                        "/admin/v1/projects/limits-target/limits",
+                        gateway.adminToken(),
                         "{\"requests_per_minute\":600,\"tokens_per_minute\":200000,\"concurrent_requests\":20,"
                                 + "\"token_budget\":{\"limit\":50000000,\"period\":\"month\"},"
                                 + "\"cost_budget\":{\"limit_usd\":250.5,\"period\":\"day\"}}"));
@@ -168,7 +211,10 @@ class HostileInputIT {
     static void theGatewayIsHealthyAndItsLedgerStillWrites() {
         try {
             assertThat(send("GET", "/actuator/health", null, null).status()).isEqualTo(200);
-            RawHttp.Response chat = send("POST", "/v1/chat/completions", serviceKey,
+            RawHttp.Response chat = send(
+                    "POST",
+                    "/v1/chat/completions",
+                    serviceKey,
                     "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"still here?\"}]}");
             assertThat(chat.status()).as(chat.text()).isEqualTo(200);
             assertThat(new Ledger(gateway.database()).record(chat.headers().get("x-request-id")))
@@ -177,9 +223,15 @@ class HostileInputIT {
             while (gateway.bean(UsageLedger.class).buffered() > 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(gateway.bean(UsageLedger.class).buffered()).as("the ledger drained").isZero();
-            assertThat(gateway.database().query("SELECT count(*) AS n FROM usage_quarantine").get(0).get("n"))
-                    .as("nothing the database refuses got past the boundary").isEqualTo(0L);
+            assertThat(gateway.bean(UsageLedger.class).buffered())
+                    .as("the ledger drained")
+                    .isZero();
+            assertThat(gateway.database()
+                            .query("SELECT count(*) AS n FROM usage_quarantine")
+                            .get(0)
+                            .get("n"))
+                    .as("nothing the database refuses got past the boundary")
+                    .isEqualTo(0L);
         } finally {
             gateway.close();
             upstream.close();
@@ -189,8 +241,8 @@ class HostileInputIT {
     // --- JSON bodies ---------------------------------------------------------------------------------------------
 
     @Property(tries = 400)
-    void aMutatedJsonBodyIsAnsweredCleanly(@ForAll("jsonEndpoints") Endpoint endpoint,
-                                            @ForAll("mutations") Mutation mutation) {
+    void aMutatedJsonBodyIsAnsweredCleanly(
+            @ForAll("jsonEndpoints") Endpoint endpoint, @ForAll("mutations") Mutation mutation) {
         byte[] body = mutation.apply(endpoint.body());
         RawHttp.Response response = http.send(endpoint.method(), endpoint.path(), headers(endpoint.key()), body);
         assertWellBehaved(response, endpoint + " with " + mutation);
@@ -203,27 +255,67 @@ class HostileInputIT {
 
     @Provide
     Arbitrary<Mutation> mutations() {
-        Arbitrary<Mutation> replace = Combinators.combine(Arbitraries.integers().between(0, 10_000),
-                hostileValues()).as(Mutation::replaceValue);
-        Arbitrary<Mutation> addField = Combinators.combine(hostileNames(), hostileValues()).as(Mutation::addField);
+        Arbitrary<Mutation> replace = Combinators.combine(Arbitraries.integers().between(0, 10_000), hostileValues())
+                .as(Mutation::replaceValue);
+        Arbitrary<Mutation> addField =
+                Combinators.combine(hostileNames(), hostileValues()).as(Mutation::addField);
         Arbitrary<Mutation> wholeBody = hostileBodies().map(Mutation::wholeBody);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, replace), net.jqwik.api.Tuple.of(2, addField),
+                net.jqwik.api.Tuple.of(6, replace),
+                net.jqwik.api.Tuple.of(2, addField),
                 net.jqwik.api.Tuple.of(2, wholeBody));
     }
 
     /** JSON fragments no parameter should take, as raw bytes (some are not even valid JSON). */
     private static Arbitrary<byte[]> hostileValues() {
         List<byte[]> values = new ArrayList<>();
-        for (String text : List.of("\"a\\u0000b\"", "\"\\u0000\"", "\"\\ud800\"", "\"x\\udc00\"", "\"\\ud800\\u0041\"",
-                "\"\\udbff\"", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "NaN", "Infinity", "-Infinity", "1e999",
-                "-1e999", "1e-999", "1" + "0".repeat(400), "-" + "9".repeat(400), "2147483648", "-2147483649",
-                "9223372036854775808", "-1", "0", "1.5", "-0.0", "true", "false", "null", "[]", "{}", "\"\"", "\" \"",
-                "[null]", "[\"\\u0000\"]", "{\"\\u0000\":1}", "{\"a\":\"\\ud800\"}", "[1e999]", "\"\\u0041\\u0000\"",
-                "{\"type\":\"yaml\"}", "{\"type\":\"function\"}", "[{\"type\":\"function\"}]", "\"required\"",
+        for (String text : List.of(
+                "\"a\\u0000b\"",
+                "\"\\u0000\"",
+                "\"\\ud800\"",
+                "\"x\\udc00\"",
+                "\"\\ud800\\u0041\"",
+                "\"\\udbff\"",
+                "\"NaN\"",
+                "\"Infinity\"",
+                "\"-Infinity\"",
+                "NaN",
+                "Infinity",
+                "-Infinity",
+                "1e999",
+                "-1e999",
+                "1e-999",
+                "1" + "0".repeat(400),
+                "-" + "9".repeat(400),
+                "2147483648",
+                "-2147483649",
+                "9223372036854775808",
+                "-1",
+                "0",
+                "1.5",
+                "-0.0",
+                "true",
+                "false",
+                "null",
+                "[]",
+                "{}",
+                "\"\"",
+                "\" \"",
+                "[null]",
+                "[\"\\u0000\"]",
+                "{\"\\u0000\":1}",
+                "{\"a\":\"\\ud800\"}",
+                "[1e999]",
+                "\"\\u0041\\u0000\"",
+                "{\"type\":\"yaml\"}",
+                "{\"type\":\"function\"}",
+                "[{\"type\":\"function\"}]",
+                "\"required\"",
                 "{\"vector_store_ids\":[\"vs_x\"],\"max_num_results\":99999999999999999999}",
-                "\"" + "x".repeat(100_000) + "\"", "[" + "[".repeat(300) + "]".repeat(300) + "]",
-                "{\"a\":" + "{\"a\":".repeat(150) + "1" + "}".repeat(150) + "}", "\"\u00e9\u6f22\ud83d\ude00\"",
+                "\"" + "x".repeat(100_000) + "\"",
+                "[" + "[".repeat(300) + "]".repeat(300) + "]",
+                "{\"a\":" + "{\"a\":".repeat(150) + "1" + "}".repeat(150) + "}",
+                "\"\u00e9\u6f22\ud83d\ude00\"",
                 "{\"unknown\":\"\\ud800\"}")) {
             values.add(text.getBytes(StandardCharsets.UTF_8));
         }
@@ -235,14 +327,37 @@ class HostileInputIT {
     }
 
     private static Arbitrary<String> hostileNames() {
-        return Arbitraries.of("nam", "unknown_field", "x\u0000", "\ud800", "", "model ", "temperature",
-                "messages", "__proto__", "a".repeat(5000));
+        return Arbitraries.of(
+                "nam",
+                "unknown_field",
+                "x\u0000",
+                "\ud800",
+                "",
+                "model ",
+                "temperature",
+                "messages",
+                "__proto__",
+                "a".repeat(5000));
     }
 
     private static Arbitrary<byte[]> hostileBodies() {
         List<byte[]> bodies = new ArrayList<>();
-        for (String text : List.of("", "null", "[]", "\"text\"", "1", "{", "{\"model\":", "}", "{}", "{\"a\":1,}",
-                "{'a':1}", "\u0000", "{\"a\":\"\u0000\"}", "[" + "[".repeat(2000), "{\"a\":1}{\"b\":2}",
+        for (String text : List.of(
+                "",
+                "null",
+                "[]",
+                "\"text\"",
+                "1",
+                "{",
+                "{\"model\":",
+                "}",
+                "{}",
+                "{\"a\":1,}",
+                "{'a':1}",
+                "\u0000",
+                "{\"a\":\"\u0000\"}",
+                "[" + "[".repeat(2000),
+                "{\"a\":1}{\"b\":2}",
                 "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + " ".repeat(1000)
                         + "}")) {
             bodies.add(text.getBytes(StandardCharsets.UTF_8));
@@ -319,8 +434,10 @@ class HostileInputIT {
     // --- headers, paths and query strings ------------------------------------------------------------------------
 
     @Property(tries = 200)
-    void aHostileHeaderIsAnsweredCleanly(@ForAll("allEndpoints") Endpoint endpoint,
-                                         @ForAll("headerNames") String header, @ForAll("headerValues") byte[] value) {
+    void aHostileHeaderIsAnsweredCleanly(
+            @ForAll("allEndpoints") Endpoint endpoint,
+            @ForAll("headerNames") String header,
+            @ForAll("headerValues") byte[] value) {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         String line = endpoint.method() + " " + endpoint.path() + " HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n";
         request.writeBytes(line.getBytes(StandardCharsets.ISO_8859_1));
@@ -339,9 +456,10 @@ class HostileInputIT {
         }
         request.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         request.writeBytes(body);
-        assertWellBehaved(http.sendRaw(request.toByteArray()),
-                endpoint + " with " + header + ": " + new String(value, 0, Math.min(80, value.length),
-                        StandardCharsets.ISO_8859_1));
+        assertWellBehaved(
+                http.sendRaw(request.toByteArray()),
+                endpoint + " with " + header + ": "
+                        + new String(value, 0, Math.min(80, value.length), StandardCharsets.ISO_8859_1));
     }
 
     @Provide
@@ -351,19 +469,50 @@ class HostileInputIT {
 
     @Provide
     Arbitrary<String> headerNames() {
-        return Arbitraries.of("X-User-Id", "X-Project-Id", "Authorization", "Content-Type", "Accept",
-                "Content-Encoding", "Transfer-Encoding", "X-Forwarded-For", "Forwarded", "Content-Length",
-                "Expect", "X-Weird\u0001");
+        return Arbitraries.of(
+                "X-User-Id",
+                "X-Project-Id",
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "Content-Encoding",
+                "Transfer-Encoding",
+                "X-Forwarded-For",
+                "Forwarded",
+                "Content-Length",
+                "Expect",
+                "X-Weird\u0001");
     }
 
     @Provide
     Arbitrary<byte[]> headerValues() {
         List<byte[]> values = new ArrayList<>();
-        for (String text : List.of("", " ", "a\u0001b", "a\tb", "\u007f", "Bearer ", "Bearer gws_x", "bearer",
-                "gzip", "chunked", "text/plain", "application/json; charset=utf-16", "application/x-www-form-urlencoded",
-                "multipart/form-data", "-1", "99999999999999999999", "100-continue", "alice@example.com",
-                "x".repeat(129), "x".repeat(10_000), "x".repeat(70_000), "not-a-project", "unknown, 10.0.0.1",
-                "for=\"[::1\"", "*/*;q=abc")) {
+        for (String text : List.of(
+                "",
+                " ",
+                "a\u0001b",
+                "a\tb",
+                "\u007f",
+                "Bearer ",
+                "Bearer gws_x",
+                "bearer",
+                "gzip",
+                "chunked",
+                "text/plain",
+                "application/json; charset=utf-16",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+                "-1",
+                "99999999999999999999",
+                "100-continue",
+                "alice@example.com",
+                "x".repeat(129),
+                "x".repeat(10_000),
+                "x".repeat(70_000),
+                "not-a-project",
+                "unknown, 10.0.0.1",
+                "for=\"[::1\"",
+                "*/*;q=abc")) {
             values.add(text.getBytes(StandardCharsets.ISO_8859_1));
         }
         values.add("alice\u00e9".getBytes(StandardCharsets.UTF_8));
@@ -374,25 +523,58 @@ class HostileInputIT {
     }
 
     @Property(tries = 200)
-    void aHostilePathOrQueryIsAnsweredCleanly(@ForAll("allEndpoints") Endpoint endpoint,
-                                              @ForAll("pathChanges") String change) {
+    void aHostilePathOrQueryIsAnsweredCleanly(
+            @ForAll("allEndpoints") Endpoint endpoint, @ForAll("pathChanges") String change) {
         String path = endpoint.path();
         String target = change.startsWith("?") || change.startsWith("&")
                 ? path + (path.contains("?") ? "&" : "?") + change.substring(1)
                 : path.replaceFirst("(/[^/?]*)(\\?|$)", "$1" + java.util.regex.Matcher.quoteReplacement(change) + "$2");
         byte[] body = endpoint.body() == null ? null : endpoint.body().getBytes(StandardCharsets.UTF_8);
-        assertWellBehaved(http.send(endpoint.method(), target, headers(endpoint.key()), body),
+        assertWellBehaved(
+                http.send(endpoint.method(), target, headers(endpoint.key()), body),
                 endpoint + " as " + (target.length() > 200 ? target.substring(0, 200) + "..." : target));
     }
 
     @Provide
     Arbitrary<String> pathChanges() {
-        return Arbitraries.of("%00", "%zz", "%", "%2e%2e", "/..", "/../admin/v1/users", "%2F", "%2f..%2f",
-                ";jsessionid=1", "/", "//", "\\", "%5c", "%c0%ae", "%ed%a0%80", "\u00e9", "/%00/x", "?limit=%00",
-                "?limit=-1", "?limit=99999999999999999999", "?limit=abc", "&after=%00", "&after=%ed%a0%80",
-                "&from=%00", "&from=99999999999999999999", "&to=1e999", "&group_by=%00", "&group_by=bogus",
-                "&order=sideways", "&target_id=%00", "&project_id=%00", "&filter=%00", "?%00=1", "?a=%zz",
-                "?" + "a=1&".repeat(2000), "/" + "x".repeat(20_000), "?q=" + "y".repeat(10_000));
+        return Arbitraries.of(
+                "%00",
+                "%zz",
+                "%",
+                "%2e%2e",
+                "/..",
+                "/../admin/v1/users",
+                "%2F",
+                "%2f..%2f",
+                ";jsessionid=1",
+                "/",
+                "//",
+                "\\",
+                "%5c",
+                "%c0%ae",
+                "%ed%a0%80",
+                "\u00e9",
+                "/%00/x",
+                "?limit=%00",
+                "?limit=-1",
+                "?limit=99999999999999999999",
+                "?limit=abc",
+                "&after=%00",
+                "&after=%ed%a0%80",
+                "&from=%00",
+                "&from=99999999999999999999",
+                "&to=1e999",
+                "&group_by=%00",
+                "&group_by=bogus",
+                "&order=sideways",
+                "&target_id=%00",
+                "&project_id=%00",
+                "&filter=%00",
+                "?%00=1",
+                "?a=%zz",
+                "?" + "a=1&".repeat(2000),
+                "/" + "x".repeat(20_000),
+                "?q=" + "y".repeat(10_000));
     }
 
     // --- multipart -----------------------------------------------------------------------------------------------
@@ -417,11 +599,23 @@ class HostileInputIT {
 
     @Provide
     Arbitrary<Multipart> multiparts() {
-        Arbitrary<String> filenames = Arbitraries.of("a.txt", "a\u0000.txt", "../../etc/passwd", "",
-                "x".repeat(10_000) + ".txt", "\ud800.txt", "a\".txt", "a\r\nX-Injected: 1", "é.md", "a.pdf");
+        Arbitrary<String> filenames = Arbitraries.of(
+                "a.txt",
+                "a\u0000.txt",
+                "../../etc/passwd",
+                "",
+                "x".repeat(10_000) + ".txt",
+                "\ud800.txt",
+                "a\".txt",
+                "a\r\nX-Injected: 1",
+                "é.md",
+                "a.pdf");
         Arbitrary<String> purposes = Arbitraries.of("assistants", "", "batch", "assist\u0000ants", "x".repeat(5000));
-        Arbitrary<byte[]> contents = Arbitraries.of(new byte[0], "hello".getBytes(StandardCharsets.UTF_8),
-                new byte[] {0, 1, 2, (byte) 0xFF}, "%PDF-1.4 broken".getBytes(StandardCharsets.UTF_8),
+        Arbitrary<byte[]> contents = Arbitraries.of(
+                new byte[0],
+                "hello".getBytes(StandardCharsets.UTF_8),
+                new byte[] {0, 1, 2, (byte) 0xFF},
+                "%PDF-1.4 broken".getBytes(StandardCharsets.UTF_8),
                 "<html><body>\u0000</body></html>".getBytes(StandardCharsets.UTF_8));
         Arbitrary<Integer> shapes = Arbitraries.integers().between(0, 9);
         return Combinators.combine(filenames, purposes, contents, shapes).as(HostileInputIT::multipart);
@@ -458,8 +652,11 @@ class HostileInputIT {
             case 9 -> "multipart/form-data; boundary=\"" + "b".repeat(200) + "\"";
             default -> "multipart/form-data; boundary=" + boundary;
         };
-        return new Multipart("shape " + shape + " filename " + filename.substring(0, Math.min(40, filename.length()))
-                + " purpose " + purpose.substring(0, Math.min(20, purpose.length())), contentType, bytes);
+        return new Multipart(
+                "shape " + shape + " filename " + filename.substring(0, Math.min(40, filename.length())) + " purpose "
+                        + purpose.substring(0, Math.min(20, purpose.length())),
+                contentType,
+                bytes);
     }
 
     @Example
@@ -481,7 +678,9 @@ class HostileInputIT {
         assertThat(JSON.readTree(parameter.body()).path("error").path("message").stringValue())
                 .contains("\"note\"");
 
-        assertThat(http.send("GET", "/v1/models?note=fine", headers(serviceKey), null).status()).isEqualTo(200);
+        assertThat(http.send("GET", "/v1/models?note=fine", headers(serviceKey), null)
+                        .status())
+                .isEqualTo(200);
     }
 
     // --- sizes ---------------------------------------------------------------------------------------------------
@@ -489,7 +688,8 @@ class HostileInputIT {
     @Example
     void aBodyOverTheLimitIsA413WithTheOpenAiBody() {
         byte[] body = ("{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + "x".repeat(4 * 1024 * 1024) + "\"}]}").getBytes(StandardCharsets.UTF_8);
+                        + "x".repeat(4 * 1024 * 1024) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
         RawHttp.Response response = http.send("POST", "/v1/chat/completions", headers(serviceKey), body);
         assertThat(response.status()).isEqualTo(413);
         assertWellBehaved(response, "4 MB body");
@@ -508,7 +708,8 @@ class HostileInputIT {
             RawHttp.Response response = http.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
             assertWellBehaved(response, request.strip());
             assertThat(response.status()).as(request.strip()).isEqualTo(400);
-            assertThat(JSON.readTree(response.body()).path("error").path("code").stringValue()).isEqualTo(code);
+            assertThat(JSON.readTree(response.body()).path("error").path("code").stringValue())
+                    .isEqualTo(code);
         });
     }
 
@@ -517,7 +718,8 @@ class HostileInputIT {
         String body = "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + serviceKey
                 + "\r\nX-User-Id: alice\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-        for (String chunks : List.of("zz\r\n" + body + "\r\n0\r\n\r\n",
+        for (String chunks : List.of(
+                "zz\r\n" + body + "\r\n0\r\n\r\n",
                 Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n",
                 "ffffffffffffffffffff\r\n" + body + "\r\n0\r\n\r\n")) {
             RawHttp.Response response = http.sendRaw((head + chunks).getBytes(StandardCharsets.ISO_8859_1));
@@ -569,10 +771,16 @@ class HostileInputIT {
         assertThat(response.body()).as("the error body of " + what).isNotEmpty();
         assertThat(response.headers().get("content-type")).as(what).startsWith("application/json");
         JsonNode error = JSON.readTree(response.body()).path("error");
-        assertThat(error.path("message").isString() && !error.path("message").stringValue().isBlank())
-                .as("error.message of " + what + ": " + response.text()).isTrue();
-        assertThat(error.path("type").isString()).as("error.type of " + what + ": " + response.text()).isTrue();
-        assertThat(error.has("param") && error.has("code")).as("error.param and code of " + what).isTrue();
+        assertThat(error.path("message").isString()
+                        && !error.path("message").stringValue().isBlank())
+                .as("error.message of " + what + ": " + response.text())
+                .isTrue();
+        assertThat(error.path("type").isString())
+                .as("error.type of " + what + ": " + response.text())
+                .isTrue();
+        assertThat(error.has("param") && error.has("code"))
+                .as("error.param and code of " + what)
+                .isTrue();
         if (response.status() == 401) {
             assertThat(response.headers()).as(what).containsKey("www-authenticate");
         }

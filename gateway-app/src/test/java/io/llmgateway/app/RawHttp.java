@@ -85,7 +85,8 @@ public final class RawHttp {
 
         static Response parse(byte[] raw) {
             // interim answers (100 Continue) come before the real one
-            while (raw.length > 12 && new String(raw, 0, 12, StandardCharsets.ISO_8859_1).matches("HTTP/1\\.1 1\\d\\d")) {
+            while (raw.length > 12
+                    && new String(raw, 0, 12, StandardCharsets.ISO_8859_1).matches("HTTP/1\\.1 1\\d\\d")) {
                 int interimEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
                 if (interimEnd < 0) {
                     break;
@@ -103,7 +104,8 @@ public final class RawHttp {
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 if (colon > 0) {
-                    headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    headers.put(
+                            lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                             lines[i].substring(colon + 1).strip());
                 }
             }
@@ -126,8 +128,8 @@ public final class RawHttp {
                 if (lineEnd < 0) {
                     break;
                 }
-                String sizeText = new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0]
-                        .strip();
+                String sizeText =
+                        new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].strip();
                 int size;
                 try {
                     size = Integer.parseInt(sizeText, 16);

@@ -67,20 +67,34 @@ class RetrievalQualityTests {
             TEXTS.put(name, parsed.text());
             List<Chunk> chunks = chunker.chunk(parsed.text());
             long t = System.nanoTime();
-            Embeddings embeddings = embedder.embedWithUsage(chunks.stream().map(Chunk::text).toList());
+            Embeddings embeddings =
+                    embedder.embedWithUsage(chunks.stream().map(Chunk::text).toList());
             embedNanos += System.nanoTime() - t;
             embedTokens += embeddings.inputTokens();
             for (Chunk chunk : chunks) {
-                all.add(new IndexedChunk(STORE, "file-" + name, name, chunk.index(), chunk.text(),
-                        embeddings.vectors().get(chunk.index()), Map.of("format", name.substring(name.indexOf('.') + 1))));
+                all.add(new IndexedChunk(
+                        STORE,
+                        "file-" + name,
+                        name,
+                        chunk.index(),
+                        chunk.text(),
+                        embeddings.vectors().get(chunk.index()),
+                        Map.of("format", name.substring(name.indexOf('.') + 1))));
             }
         }
         retriever.index(all);
         long total = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf(Locale.ROOT, "ingested %d files, %d chunks in %d ms; embedding %.0f chunks/s"
+        System.out.printf(
+                Locale.ROOT,
+                "ingested %d files, %d chunks in %d ms; embedding %.0f chunks/s"
                         + " (%d word pieces, %.0f word pieces/s); model load %d ms%n",
-                TEXTS.size(), all.size(), total, all.size() / (embedNanos / 1e9), embedTokens,
-                embedTokens / (embedNanos / 1e9), SharedEmbedder.loadMillis());
+                TEXTS.size(),
+                all.size(),
+                total,
+                all.size() / (embedNanos / 1e9),
+                embedTokens,
+                embedTokens / (embedNanos / 1e9),
+                SharedEmbedder.loadMillis());
     }
 
     @AfterAll
@@ -112,11 +126,11 @@ class RetrievalQualityTests {
     }
 
     private static Path resource(String name) throws URISyntaxException {
-        return Path.of(RetrievalQualityTests.class.getClassLoader().getResource(name).toURI());
+        return Path.of(
+                RetrievalQualityTests.class.getClassLoader().getResource(name).toURI());
     }
 
-    private record Question(String text, String file, String phrase) {
-    }
+    private record Question(String text, String file, String phrase) {}
 
     private static List<Question> questions() throws Exception {
         List<Question> questions = new ArrayList<>();
@@ -137,8 +151,11 @@ class RetrievalQualityTests {
     @Test
     void corpusAndQuestionsAreConsistent() throws Exception {
         assertThat(TEXTS).hasSizeGreaterThanOrEqualTo(30);
-        assertThat(TEXTS.keySet()).anyMatch(n -> n.endsWith(".txt")).anyMatch(n -> n.endsWith(".md"))
-                .anyMatch(n -> n.endsWith(".html")).anyMatch(n -> n.endsWith(".pdf"));
+        assertThat(TEXTS.keySet())
+                .anyMatch(n -> n.endsWith(".txt"))
+                .anyMatch(n -> n.endsWith(".md"))
+                .anyMatch(n -> n.endsWith(".html"))
+                .anyMatch(n -> n.endsWith(".pdf"));
         List<Question> questions = questions();
         assertThat(questions).hasSizeGreaterThanOrEqualTo(40);
         for (Question q : questions) {
@@ -150,7 +167,8 @@ class RetrievalQualityTests {
     @Test
     void hybridRecallAtFourIsHighAndAtLeastAsGoodAsEitherMethod() throws Exception {
         List<Question> questions = questions();
-        List<float[]> vectors = embedder.embed(questions.stream().map(Question::text).toList());
+        List<float[]> vectors =
+                embedder.embed(questions.stream().map(Question::text).toList());
         Map<Mode, Integer> hits = new EnumMap<>(Mode.class);
         Map<Mode, List<String>> misses = new EnumMap<>(Mode.class);
         long searchNanos = 0;
@@ -162,15 +180,18 @@ class RetrievalQualityTests {
             Question q = questions.get(i);
             for (Mode mode : Mode.values()) {
                 long t = System.nanoTime();
-                List<SearchHit> found = retriever.search(
-                        new SearchRequest(List.of(STORE), q.text(), vectors.get(i), K, 0, null, mode));
+                List<SearchHit> found =
+                        retriever.search(new SearchRequest(List.of(STORE), q.text(), vectors.get(i), K, 0, null, mode));
                 searchNanos += System.nanoTime() - t;
-                boolean hit = found.stream().anyMatch(h -> h.filename().equals(q.file())
-                        && squash(h.text()).contains(squash(q.phrase())));
+                boolean hit = found.stream()
+                        .anyMatch(h -> h.filename().equals(q.file())
+                                && squash(h.text()).contains(squash(q.phrase())));
                 if (hit) {
                     hits.merge(mode, 1, Integer::sum);
                 } else {
-                    misses.get(mode).add(q.text() + " -> " + found.stream().map(SearchHit::filename).toList());
+                    misses.get(mode)
+                            .add(q.text() + " -> "
+                                    + found.stream().map(SearchHit::filename).toList());
                 }
             }
         }
@@ -179,7 +200,10 @@ class RetrievalQualityTests {
         double vector = hits.get(Mode.VECTOR) / (double) questions.size();
 
         System.out.printf(Locale.ROOT, "recall@4 hybrid=%.2f bm25=%.2f vector=%.2f%n", hybrid, bm25, vector);
-        System.out.printf(Locale.ROOT, "%d questions, %.2f ms per search%n", questions.size(),
+        System.out.printf(
+                Locale.ROOT,
+                "%d questions, %.2f ms per search%n",
+                questions.size(),
                 searchNanos / 1e6 / (3.0 * questions.size()));
         misses.forEach((mode, list) -> list.forEach(m -> System.out.println("  miss " + mode + ": " + m)));
 
@@ -190,10 +214,18 @@ class RetrievalQualityTests {
     @Test
     void filtersApplyOnTheRealCorpus() throws Exception {
         float[] vector = embedder.embed("How do I connect to the VPN?");
-        List<SearchHit> onlyPdf = retriever.search(new SearchRequest(List.of(STORE), "How do I connect to the VPN?",
-                vector, K, 0, io.llmgateway.rag.index.Filter.eq("format", "pdf"), Mode.HYBRID));
+        List<SearchHit> onlyPdf = retriever.search(new SearchRequest(
+                List.of(STORE),
+                "How do I connect to the VPN?",
+                vector,
+                K,
+                0,
+                io.llmgateway.rag.index.Filter.eq("format", "pdf"),
+                Mode.HYBRID));
 
-        assertThat(onlyPdf).isNotEmpty().allSatisfy(h -> assertThat(h.filename()).endsWith(".pdf"));
+        assertThat(onlyPdf)
+                .isNotEmpty()
+                .allSatisfy(h -> assertThat(h.filename()).endsWith(".pdf"));
         assertThat(retriever.search(new SearchRequest(List.of("vs_other"), "VPN", vector, K, 0, null, Mode.HYBRID)))
                 .isEmpty();
     }

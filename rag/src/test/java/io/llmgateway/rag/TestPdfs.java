@@ -19,13 +19,13 @@ public final class TestPdfs {
     private static final float LEADING = 14;
     private static final int WRAP = 88;
 
-    private TestPdfs() {
-    }
+    private TestPdfs() {}
 
     /** A PDF of the text; blank lines separate paragraphs, other line breaks are wrapped like prose. */
     public static byte[] fromText(String text) {
         List<String> lines = wrap(text);
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument document = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
             int index = 0;
             do {

@@ -62,8 +62,8 @@ public abstract class ChatProviderContract {
     }
 
     protected Deployment deployment(Timeouts timeouts) {
-        return new Deployment("dep-a", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), upstreamModel(),
-                timeouts);
+        return new Deployment(
+                "dep-a", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), upstreamModel(), timeouts);
     }
 
     protected ChatProvider provider() {
@@ -109,7 +109,8 @@ public abstract class ChatProviderContract {
         assertThat(received.path()).isEqualTo("/v1/chat/completions");
         assertThat(received.header("authorization")).isEqualTo("Bearer " + KEY);
         assertThat(received.header("content-type")).startsWith("application/json");
-        assertThat(received.header("content-length")).as("a sized body, not a chunked one")
+        assertThat(received.header("content-length"))
+                .as("a sized body, not a chunked one")
                 .isEqualTo(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
         JsonNode body = GatewayJson.mapper().readTree(received.body());
         assertThat(body.path("vendor_knob").path("keep").stringValue()).isEqualTo("me");
@@ -118,11 +119,16 @@ public abstract class ChatProviderContract {
 
     @Test
     void aSuccessWhoseBodyIsNotACompletionIsAnInvalidResponse() {
-        for (String body : List.of("{}", "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}",
-                "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}", "[1,2]", "\"text\"")) {
+        for (String body : List.of(
+                "{}",
+                "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}",
+                "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}",
+                "[1,2]",
+                "\"text\"")) {
             upstream.enqueue(Reply.json(200, body));
             StepVerifier.create(completion(provider().complete(request(false))))
-                    .expectErrorSatisfies(error -> assertThat(error).as(body)
+                    .expectErrorSatisfies(error -> assertThat(error)
+                            .as(body)
                             .isInstanceOf(io.llmgateway.core.error.UpstreamException.class)
                             .hasMessageContaining("invalid response"))
                     .verify(LIMIT);
@@ -135,20 +141,26 @@ public abstract class ChatProviderContract {
 
     @Test
     void streamsChunksInOrderAndStopsAtDone() {
-        upstream.enqueue(Reply.sse(Duration.ofMillis(5),
-                OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));
+        upstream.enqueue(
+                Reply.sse(Duration.ofMillis(5), OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));
 
         StepVerifier.create(chunks(provider().stream(request(true))))
-                .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("Hel"))
-                .assertNext(chunk -> assertThat(chunk.choices().get(0).delta().text()).isEqualTo("lo"))
-                .assertNext(chunk -> assertThat(chunk.choices().get(0).finishReason()).isEqualTo("stop"))
+                .assertNext(chunk ->
+                        assertThat(chunk.choices().get(0).delta().text()).isEqualTo("Hel"))
+                .assertNext(chunk ->
+                        assertThat(chunk.choices().get(0).delta().text()).isEqualTo("lo"))
+                .assertNext(chunk ->
+                        assertThat(chunk.choices().get(0).finishReason()).isEqualTo("stop"))
                 .assertNext(chunk -> {
                     assertThat(chunk.isUsageOnly()).isTrue();
                     assertThat(chunk.usage().completionTokens()).isEqualTo(2);
                 })
                 .expectComplete()
                 .verify(LIMIT);
-        assertThat(GatewayJson.mapper().readTree(upstream.lastRequest().body()).path("stream").booleanValue())
+        assertThat(GatewayJson.mapper()
+                        .readTree(upstream.lastRequest().body())
+                        .path("stream")
+                        .booleanValue())
                 .isTrue();
     }
 
@@ -156,13 +168,19 @@ public abstract class ChatProviderContract {
     void survivesEventsSplitAcrossReadsCommentsCrLfAndNoDone() {
         String first = OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A").replace("\n", "\r\n");
         String second = OpenAiFixtures.chunkEvent(upstreamModel(), 1, "B");
-        upstream.enqueue(Reply.sse(Duration.ofMillis(20), List.of(
-                ": keep-alive comment\r\n\r\n",
-                first.substring(0, 17), first.substring(17, first.length() - 3),
-                first.substring(first.length() - 3, first.length() - 1), first.substring(first.length() - 1),
-                second.substring(0, 40), second.substring(40))));
+        upstream.enqueue(Reply.sse(
+                Duration.ofMillis(20),
+                List.of(
+                        ": keep-alive comment\r\n\r\n",
+                        first.substring(0, 17),
+                        first.substring(17, first.length() - 3),
+                        first.substring(first.length() - 3, first.length() - 1),
+                        first.substring(first.length() - 1),
+                        second.substring(0, 40),
+                        second.substring(40))));
 
-        StepVerifier.create(chunks(provider().stream(request(true))).map(c -> c.choices().get(0).delta().text()))
+        StepVerifier.create(chunks(provider().stream(request(true)))
+                        .map(c -> c.choices().get(0).delta().text()))
                 .expectNext("A", "B")
                 .expectComplete()
                 .verify(LIMIT);
@@ -171,7 +189,8 @@ public abstract class ChatProviderContract {
     @Test
     void upstreamClientErrorsKeepTheirStatusAndMessage() {
         for (int status : new int[] {400, 404, 422}) {
-            upstream.enqueue(Reply.json(status,
+            upstream.enqueue(Reply.json(
+                    status,
                     "{\"error\":{\"message\":\"bad thing " + status + "\",\"type\":\"invalid_request_error\","
                             + "\"param\":\"messages\",\"code\":\"x\"}}"));
             StepVerifier.create(completion(provider().complete(request(false))))
@@ -189,11 +208,13 @@ public abstract class ChatProviderContract {
 
     @Test
     void problemDetailsOfNvidiaAreRead() {
-        upstream.enqueue(Reply.json(422, "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable "
-                + "Entity\",\"detail\":\"max_tokens must be at most 4096\"}"));
+        upstream.enqueue(Reply.json(
+                422,
+                "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable "
+                        + "Entity\",\"detail\":\"max_tokens must be at most 4096\"}"));
         StepVerifier.create(completion(provider().complete(request(false))))
-                .expectErrorSatisfies(error -> assertThat(error.getMessage())
-                        .isEqualTo("max_tokens must be at most 4096"))
+                .expectErrorSatisfies(
+                        error -> assertThat(error.getMessage()).isEqualTo("max_tokens must be at most 4096"))
                 .verify(LIMIT);
     }
 
@@ -212,7 +233,8 @@ public abstract class ChatProviderContract {
 
     @Test
     void serverErrorsAndBadCredentialsBecome502() {
-        upstream.enqueue(Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
+        upstream.enqueue(
+                Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
                 Reply.json(401, "{\"error\":{\"message\":\"invalid key sk-upstream-test-key\"}}"));
         StepVerifier.create(completion(provider().complete(request(false))))
                 .expectErrorSatisfies(error -> {
@@ -230,8 +252,13 @@ public abstract class ChatProviderContract {
 
     @Test
     void anUnreachableUpstreamIs502() {
-        Deployment deployment = new Deployment("dep-down", "openai", URI.create("http://127.0.0.1:1/v1"),
-                Secret.of(KEY), upstreamModel(), Timeouts.DEFAULTS);
+        Deployment deployment = new Deployment(
+                "dep-down",
+                "openai",
+                URI.create("http://127.0.0.1:1/v1"),
+                Secret.of(KEY),
+                upstreamModel(),
+                Timeouts.DEFAULTS);
         StepVerifier.create(completion(create(deployment).complete(request(false))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(502);
@@ -251,7 +278,8 @@ public abstract class ChatProviderContract {
                 })
                 .verify(LIMIT);
         StepVerifier.create(completion(create(deployment(fast)).complete(request(false))))
-                .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(504))
+                .expectErrorSatisfies(error ->
+                        assertThat(((UpstreamException) error).status()).isEqualTo(504))
                 .verify(LIMIT);
     }
 
@@ -270,8 +298,11 @@ public abstract class ChatProviderContract {
 
     @Test
     void anErrorEventInsideTheStreamIsAnError() {
-        upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
-                "data: {\"error\":{\"message\":\"model crashed\",\"code\":\"engine_error\"}}\n\n")));
+        upstream.enqueue(Reply.sse(
+                Duration.ZERO,
+                List.of(
+                        OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
+                        "data: {\"error\":{\"message\":\"model crashed\",\"code\":\"engine_error\"}}\n\n")));
         StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> {
@@ -283,8 +314,11 @@ public abstract class ChatProviderContract {
 
     @Test
     void anEventNamedErrorIsAnErrorWhateverItsShape() {
-        upstream.enqueue(Reply.sse(Duration.ZERO, List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
-                "event: error\ndata: {\"detail\":\"engine overloaded\"}\n\n")));
+        upstream.enqueue(Reply.sse(
+                Duration.ZERO,
+                List.of(
+                        OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"),
+                        "event: error\ndata: {\"detail\":\"engine overloaded\"}\n\n")));
         StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> {
@@ -315,8 +349,8 @@ public abstract class ChatProviderContract {
 
     @Test
     void aConnectionResetMidStreamIsAnErrorAfterTheChunksAlreadySent() {
-        upstream.enqueue(Reply.sseThenReset(Duration.ofMillis(10),
-                List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"))));
+        upstream.enqueue(
+                Reply.sseThenReset(Duration.ofMillis(10), List.of(OpenAiFixtures.chunkEvent(upstreamModel(), 0, "A"))));
         StepVerifier.create(chunks(provider().stream(request(true))))
                 .expectNextCount(1)
                 .expectError(UpstreamException.class)
@@ -325,19 +359,20 @@ public abstract class ChatProviderContract {
 
     @Test
     void cancellingTheStreamClosesTheUpstreamConnectionWithinASecond() throws InterruptedException {
-        upstream.enqueue(Reply.sseForever(Duration.ofMillis(50),
-                i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "tick")));
+        upstream.enqueue(Reply.sseForever(
+                Duration.ofMillis(50), i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "tick")));
         CountDownLatch received = new CountDownLatch(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Disposable subscription = provider().stream(request(true))
-                .subscribe(chunk -> received.countDown(), failure::set);
+        Disposable subscription =
+                provider().stream(request(true)).subscribe(chunk -> received.countDown(), failure::set);
         assertThat(FakeUpstream.await(received, LIMIT)).as("two chunks arrive").isTrue();
         CountDownLatch disconnected = upstream.nextDisconnect();
 
         subscription.dispose();
 
         assertThat(FakeUpstream.await(disconnected, Duration.ofSeconds(1)))
-                .as("the upstream sees its connection closed within a second").isTrue();
+                .as("the upstream sees its connection closed within a second")
+                .isTrue();
         assertThat(failure.get()).isNull();
     }
 }

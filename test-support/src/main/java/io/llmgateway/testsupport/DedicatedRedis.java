@@ -86,7 +86,8 @@ public final class DedicatedRedis implements AutoCloseable {
 
     private static void signal(String signal, long pid) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
                     .start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (kill.waitFor() != 0) {
@@ -105,8 +106,9 @@ public final class DedicatedRedis implements AutoCloseable {
      * once; the sleep runs on a connection of its own.
      */
     public void sleep(Duration duration) {
-        Thread sleeper = new Thread(() -> command("DEBUG", "SLEEP",
-                Double.toString(duration.toMillis() / 1000.0)), "dedicated-redis-sleep");
+        Thread sleeper = new Thread(
+                () -> command("DEBUG", "SLEEP", Double.toString(duration.toMillis() / 1000.0)),
+                "dedicated-redis-sleep");
         sleeper.setDaemon(true);
         sleeper.start();
     }
@@ -120,10 +122,15 @@ public final class DedicatedRedis implements AutoCloseable {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) CONTROL_TIMEOUT.toMillis());
             socket.setSoTimeout((int) CONTROL_TIMEOUT.toMillis() + 60_000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder request = new StringBuilder("*").append(arguments.length).append("\r\n");
+            StringBuilder request =
+                    new StringBuilder("*").append(arguments.length).append("\r\n");
             for (String argument : arguments) {
                 byte[] bytes = argument.getBytes(StandardCharsets.UTF_8);
-                request.append('$').append(bytes.length).append("\r\n").append(argument).append("\r\n");
+                request.append('$')
+                        .append(bytes.length)
+                        .append("\r\n")
+                        .append(argument)
+                        .append("\r\n");
             }
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -18,8 +18,7 @@ public final class FakeEmbeddings {
 
     public static final int DIMENSIONS = 64;
 
-    private FakeEmbeddings() {
-    }
+    private FakeEmbeddings() {}
 
     /** The answer to an {@code /embeddings} request (its {@code input}: a string or a list of strings). */
     public static FakeUpstream.Reply reply(FakeUpstream.RecordedRequest request) {

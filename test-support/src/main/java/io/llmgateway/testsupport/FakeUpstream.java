@@ -41,16 +41,22 @@ public final class FakeUpstream implements AutoCloseable {
         this.server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .handle((request, response) -> request.receive().aggregate().asByteArray()
+                .handle((request, response) -> request.receive()
+                        .aggregate()
+                        .asByteArray()
                         .defaultIfEmpty(new byte[0])
                         .flatMap(body -> {
                             Map<String, String> headers = new LinkedHashMap<>();
-                            request.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-                            RecordedRequest recorded = new RecordedRequest(request.method().name(), request.uri(),
-                                    headers, new String(body, StandardCharsets.UTF_8));
+                            request.requestHeaders()
+                                    .forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                            RecordedRequest recorded = new RecordedRequest(
+                                    request.method().name(),
+                                    request.uri(),
+                                    headers,
+                                    new String(body, StandardCharsets.UTF_8));
                             requests.add(recorded);
-                            response.withConnection(connection -> connection.onDispose(
-                                    () -> disconnectWaiters.forEach(CountDownLatch::countDown)));
+                            response.withConnection(connection ->
+                                    connection.onDispose(() -> disconnectWaiters.forEach(CountDownLatch::countDown)));
                             Reply reply = replies.poll();
                             if (reply == null) {
                                 reply = fallback.apply(recorded);
@@ -174,7 +180,8 @@ public final class FakeUpstream implements AutoCloseable {
                     .send(slices(pause, slices), buffer -> true)
                     .then()
                     .then(Mono.delay(pause))
-                    .then(Mono.<Void>fromRunnable(() -> response.withConnection(c -> c.channel().close())))
+                    .then(Mono.<Void>fromRunnable(
+                            () -> response.withConnection(c -> c.channel().close())))
                     .then(Mono.never());
         }
 

@@ -13,7 +13,7 @@ public final class NettyBlockHoundAllowances implements BlockHoundIntegration {
     public void applyTo(BlockHound.Builder builder) {
         // Netty's adaptive allocator adds a magazine under a StampedLock when its threads contend for buffers (many
         // reads in flight at once); a thread that loses the race parks for the length of that bookkeeping.
-        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
-                "tryExpandMagazines");
+        builder.allowBlockingCallsInside(
+                "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
     }
 }

@@ -56,8 +56,8 @@ public final class NettyLeakGuard implements AfterAllCallback {
         List<String> leaks = new ArrayList<>();
         for (String leak; (leak = LEAKS.poll()) != null; ) {
             if (leak.contains(DRIVER_PARAMETER_CODECS)) {
-                System.err.println("Known leak of the PostgreSQL driver (pgjdbc/r2dbc-postgresql#580), during "
-                        + during + ": " + leak);
+                System.err.println("Known leak of the PostgreSQL driver (pgjdbc/r2dbc-postgresql#580), during " + during
+                        + ": " + leak);
             } else {
                 leaks.add(leak);
             }
@@ -88,11 +88,11 @@ public final class NettyLeakGuard implements AfterAllCallback {
 
         @Override
         @SuppressWarnings("deprecation") // the only constructor that takes a sampling interval
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                   long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                Class<T> resource, int samplingInterval, long maxActive) {
             ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, 1, maxActive);
-            detector.setLeakListener((type, records) -> LEAKS.add(
-                    "LEAK of a " + type + (records.isEmpty() ? "" : ":" + records)));
+            detector.setLeakListener(
+                    (type, records) -> LEAKS.add("LEAK of a " + type + (records.isEmpty() ? "" : ":" + records)));
             return detector;
         }
     }

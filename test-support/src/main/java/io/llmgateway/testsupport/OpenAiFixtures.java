@@ -6,8 +6,7 @@ import java.util.List;
 /** Recorded-style OpenAI bodies for fake upstreams. */
 public final class OpenAiFixtures {
 
-    private OpenAiFixtures() {
-    }
+    private OpenAiFixtures() {}
 
     /** A {@code chat.completion} answering {@code text}, with usage. */
     public static String completion(String model, String text, int promptTokens, int completionTokens) {

@@ -23,8 +23,7 @@ public final class PostgresSupport {
     private static final Logger log = LoggerFactory.getLogger(PostgresSupport.class);
     private static Server server;
 
-    private PostgresSupport() {
-    }
+    private PostgresSupport() {}
 
     /** A new, empty database on the shared server. */
     public static synchronized Database newDatabase() {
@@ -32,8 +31,9 @@ public final class PostgresSupport {
             server = startServer();
         }
         String name = "gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(),
-                server.password()); Statement statement = connection.createStatement()) {
+        try (Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password());
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database", e);
@@ -50,8 +50,9 @@ public final class PostgresSupport {
             return "";
         }
         StringBuilder out = new StringBuilder();
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(),
-                server.password()); Statement statement = connection.createStatement()) {
+        try (Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl("postgres"), server.username(), server.password());
+                Statement statement = connection.createStatement()) {
             try (java.sql.ResultSet rows = statement.executeQuery("""
                     SELECT pid, datname, application_name, state, wait_event_type, wait_event,
                            now() - state_change AS for, left(query, 200) AS query
@@ -59,10 +60,23 @@ public final class PostgresSupport {
                     WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()""")) {
                 out.append("connections not idle:\n");
                 while (rows.next()) {
-                    out.append("  pid ").append(rows.getInt(1)).append(' ').append(rows.getString(2)).append(" [")
-                            .append(rows.getString(3)).append("] ").append(rows.getString(4)).append(" waiting ")
-                            .append(rows.getString(5)).append('/').append(rows.getString(6)).append(" for ")
-                            .append(rows.getString(7)).append(": ").append(rows.getString(8)).append('\n');
+                    out.append("  pid ")
+                            .append(rows.getInt(1))
+                            .append(' ')
+                            .append(rows.getString(2))
+                            .append(" [")
+                            .append(rows.getString(3))
+                            .append("] ")
+                            .append(rows.getString(4))
+                            .append(" waiting ")
+                            .append(rows.getString(5))
+                            .append('/')
+                            .append(rows.getString(6))
+                            .append(" for ")
+                            .append(rows.getString(7))
+                            .append(": ")
+                            .append(rows.getString(8))
+                            .append('\n');
                 }
             }
             try (java.sql.ResultSet rows = statement.executeQuery("""
@@ -71,19 +85,32 @@ public final class PostgresSupport {
                     FROM pg_locks w WHERE NOT w.granted""")) {
                 out.append("locks waited for:\n");
                 while (rows.next()) {
-                    out.append("  pid ").append(rows.getInt(1)).append(' ').append(rows.getString(2)).append(' ')
-                            .append(rows.getString(3)).append(" on ").append(rows.getString(4))
-                            .append(", blocked by ").append(rows.getString(5)).append('\n');
+                    out.append("  pid ")
+                            .append(rows.getInt(1))
+                            .append(' ')
+                            .append(rows.getString(2))
+                            .append(' ')
+                            .append(rows.getString(3))
+                            .append(" on ")
+                            .append(rows.getString(4))
+                            .append(", blocked by ")
+                            .append(rows.getString(5))
+                            .append('\n');
                 }
             }
             try (java.sql.ResultSet rows = statement.executeQuery(
                     "SELECT count(*), current_setting('max_connections') FROM pg_stat_activity")) {
                 rows.next();
-                out.append("connections: ").append(rows.getInt(1)).append(" of ").append(rows.getString(2))
+                out.append("connections: ")
+                        .append(rows.getInt(1))
+                        .append(" of ")
+                        .append(rows.getString(2))
                         .append('\n');
             }
         } catch (SQLException e) {
-            out.append("could not read the server's activity: ").append(e.getMessage()).append('\n');
+            out.append("could not read the server's activity: ")
+                    .append(e.getMessage())
+                    .append('\n');
         }
         return out.toString();
     }
@@ -94,12 +121,22 @@ public final class PostgresSupport {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
-                    container.getPassword(), frozen -> {
+            return new Server(
+                    container.getHost(),
+                    container.getMappedPort(5432),
+                    container.getUsername(),
+                    container.getPassword(),
+                    frozen -> {
                         if (frozen) {
-                            container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+                            container
+                                    .getDockerClient()
+                                    .pauseContainerCmd(container.getContainerId())
+                                    .exec();
                         } else {
-                            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+                            container
+                                    .getDockerClient()
+                                    .unpauseContainerCmd(container.getContainerId())
+                                    .exec();
                         }
                     });
         }
@@ -113,7 +150,11 @@ public final class PostgresSupport {
                     // the JVM is exiting
                 }
             }));
-            return new Server("localhost", embedded.getPort(), "postgres", "postgres",
+            return new Server(
+                    "localhost",
+                    embedded.getPort(),
+                    "postgres",
+                    "postgres",
                     frozen -> signal(embedded.getPort(), frozen ? "STOP" : "CONT"));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
@@ -142,13 +183,16 @@ public final class PostgresSupport {
     /** Sends a signal to every process of the embedded server: the postmaster listening on the port and its children. */
     private static void signal(int port, String signal) {
         long postmaster = ProcessHandle.allProcesses()
-                .filter(process -> process.info().commandLine().map(line -> line.contains("postgres")
-                        && line.contains("-p " + port)).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst()
+                .filter(process -> process.info()
+                        .commandLine()
+                        .map(line -> line.contains("postgres") && line.contains("-p " + port))
+                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no postmaster on port " + port));
         List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, String.valueOf(postmaster)));
-        ProcessHandle.of(postmaster).ifPresent(process -> process.descendants()
-                .forEach(child -> command.add(String.valueOf(child.pid()))));
+        ProcessHandle.of(postmaster)
+                .ifPresent(process -> process.descendants().forEach(child -> command.add(String.valueOf(child.pid()))));
         try {
             Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
@@ -163,8 +207,8 @@ public final class PostgresSupport {
         }
     }
 
-    private record Server(String host, int port, String username, String password,
-                          java.util.function.Consumer<Boolean> freezer) {
+    private record Server(
+            String host, int port, String username, String password, java.util.function.Consumer<Boolean> freezer) {
 
         String jdbcUrl(String database) {
             return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -181,7 +225,7 @@ public final class PostgresSupport {
         /** The rows of a query, each as column name to value, in order (test assertions only). */
         public java.util.List<java.util.Map<String, Object>> query(String sql, Object... parameters) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
-                 java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                    java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (int i = 0; i < parameters.length; i++) {
                     statement.setObject(i + 1, parameters[i]);
                 }
@@ -205,7 +249,7 @@ public final class PostgresSupport {
         /** Executes SQL statements directly (test setup and assertions only). */
         public void execute(String sql) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute(sql);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

@@ -26,8 +26,7 @@ public final class RedisSupport {
 
     private static Server server;
 
-    private RedisSupport() {
-    }
+    private RedisSupport() {}
 
     /** The shared server as {@code redis://host:port}, started on the first call. */
     public static synchronized String uri() {
@@ -130,6 +129,5 @@ public final class RedisSupport {
         }
     }
 
-    private record Server(String host, int port) {
-    }
+    private record Server(String host, int port) {}
 }

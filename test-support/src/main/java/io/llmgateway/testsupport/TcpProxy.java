@@ -21,9 +21,13 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean down;
 
     private TcpProxy(String targetHost, int targetPort) {
-        TcpClient client = TcpClient.create().host(targetHost).port(targetPort)
+        TcpClient client = TcpClient.create()
+                .host(targetHost)
+                .port(targetPort)
                 .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000);
-        this.server = TcpServer.create().host("127.0.0.1").port(0)
+        this.server = TcpServer.create()
+                .host("127.0.0.1")
+                .port(0)
                 .doOnConnection(inbound -> {
                     if (down) {
                         inbound.dispose();
@@ -36,10 +40,13 @@ public final class TcpProxy implements AutoCloseable {
                         .flatMap(upstream -> {
                             open.add(upstream);
                             upstream.onDispose(() -> open.remove(upstream));
-                            Mono<Void> toServer = upstream.outbound().send(in.receive().retain()).then();
-                            Mono<Void> toClient = out.send(upstream.inbound().receive().retain()).then();
-                            return Mono.when(toServer, toClient)
-                                    .doFinally(signal -> upstream.dispose());
+                            Mono<Void> toServer = upstream.outbound()
+                                    .send(in.receive().retain())
+                                    .then();
+                            Mono<Void> toClient = out.send(
+                                            upstream.inbound().receive().retain())
+                                    .then();
+                            return Mono.when(toServer, toClient).doFinally(signal -> upstream.dispose());
                         })
                         .onErrorResume(error -> Mono.empty()))
                 .bindNow(Duration.ofSeconds(10));

@@ -2,9 +2,9 @@ package io.llmgateway.testsupport;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.management.ThreadInfo;
 import java.util.Arrays;
 import java.util.Comparator;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,7 +26,9 @@ public final class ThreadDumpOnFailure implements TestWatcher {
             return;
         }
         StringBuilder dump = new StringBuilder(64 * 1024)
-                .append("==== threads when ").append(context.getDisplayName()).append(" timed out ====\n");
+                .append("==== threads when ")
+                .append(context.getDisplayName())
+                .append(" timed out ====\n");
         ThreadInfo[] threads = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
         Arrays.sort(threads, Comparator.comparing(ThreadInfo::getThreadName));
         for (ThreadInfo thread : threads) {
@@ -52,8 +54,10 @@ public final class ThreadDumpOnFailure implements TestWatcher {
         try {
             Path directory = Path.of("target", "thread-dumps");
             Files.createDirectories(directory);
-            Files.writeString(directory.resolve(context.getRequiredTestClass().getSimpleName() + "-"
-                    + context.getRequiredTestMethod().getName() + ".txt"), dump);
+            Files.writeString(
+                    directory.resolve(context.getRequiredTestClass().getSimpleName() + "-"
+                            + context.getRequiredTestMethod().getName() + ".txt"),
+                    dump);
         } catch (IOException | RuntimeException e) {
             System.err.println("The thread dump was not written to target/thread-dumps: " + e);
         }
@@ -62,7 +66,8 @@ public final class ThreadDumpOnFailure implements TestWatcher {
     private static boolean isTimeout(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (t instanceof java.util.concurrent.TimeoutException || message.contains("Timeout")
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || message.contains("Timeout")
                     || message.contains("timed out")) {
                 return true;
             }

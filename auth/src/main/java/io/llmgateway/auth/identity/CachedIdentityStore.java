@@ -26,8 +26,8 @@ public final class CachedIdentityStore implements IdentityStore {
     /**
      * @param outage whether a failed look-up means the database is away (then a stale entry is served)
      */
-    public CachedIdentityStore(IdentityStore delegate, Duration ttl, Duration maxStale, long maximumSize,
-                               Predicate<Throwable> outage) {
+    public CachedIdentityStore(
+            IdentityStore delegate, Duration ttl, Duration maxStale, long maximumSize, Predicate<Throwable> outage) {
         this.delegate = delegate;
         this.keys = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);
         this.users = new RefreshingCache<>(ttl, maxStale, maximumSize, outage);

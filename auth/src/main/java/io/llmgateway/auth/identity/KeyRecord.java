@@ -10,9 +10,17 @@ import java.time.Instant;
  * @param previousSecretHash       after a rotation with grace, the old secret's hash
  * @param previousSecretExpiresAt  until when the old secret still works
  */
-public record KeyRecord(String id, KeyKind kind, String name, String userId, String projectId, byte[] secretHash,
-                        byte[] previousSecretHash, Instant previousSecretExpiresAt, Instant expiresAt,
-                        Instant revokedAt) {
+public record KeyRecord(
+        String id,
+        KeyKind kind,
+        String name,
+        String userId,
+        String projectId,
+        byte[] secretHash,
+        byte[] previousSecretHash,
+        Instant previousSecretExpiresAt,
+        Instant expiresAt,
+        Instant revokedAt) {
 
     /** Whether {@code secret} opens this key at {@code now}: not revoked, not expired, current or in-grace secret. */
     public boolean accepts(String secret, Instant now) {
@@ -22,7 +30,9 @@ public record KeyRecord(String id, KeyKind kind, String name, String userId, Str
         if (SecretHash.matches(secret, secretHash)) {
             return true;
         }
-        return previousSecretHash != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)
+        return previousSecretHash != null
+                && previousSecretExpiresAt != null
+                && now.isBefore(previousSecretExpiresAt)
                 && SecretHash.matches(secret, previousSecretHash);
     }
 }

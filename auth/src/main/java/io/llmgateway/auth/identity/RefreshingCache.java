@@ -92,18 +92,20 @@ public final class RefreshingCache<V> {
         loader.apply(key)
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
-                .subscribe(value -> {
-                    Entry<V> entry = new Entry<>(value, System.nanoTime(), loadGeneration);
-                    entries.put(key, entry);
-                    loading.remove(key, mine);
-                    mine.complete(entry);
-                }, error -> {
-                    if (outage.test(error)) {
-                        outageUntil = System.nanoTime() + OUTAGE_MEMORY_NANOS;
-                    }
-                    loading.remove(key, mine);
-                    mine.completeExceptionally(error);
-                });
+                .subscribe(
+                        value -> {
+                            Entry<V> entry = new Entry<>(value, System.nanoTime(), loadGeneration);
+                            entries.put(key, entry);
+                            loading.remove(key, mine);
+                            mine.complete(entry);
+                        },
+                        error -> {
+                            if (outage.test(error)) {
+                                outageUntil = System.nanoTime() + OUTAGE_MEMORY_NANOS;
+                            }
+                            loading.remove(key, mine);
+                            mine.completeExceptionally(error);
+                        });
         return mine;
     }
 
@@ -120,6 +122,5 @@ public final class RefreshingCache<V> {
         return staleServed.get();
     }
 
-    private record Entry<V>(Optional<V> value, long loadedAt, long generation) {
-    }
+    private record Entry<V>(Optional<V> value, long loadedAt, long generation) {}
 }

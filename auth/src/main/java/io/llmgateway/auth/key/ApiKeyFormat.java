@@ -19,8 +19,7 @@ import java.util.zip.CRC32;
  */
 public final class ApiKeyFormat {
 
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     static final int KEY_ID_LENGTH = 12;
     static final int SECRET_LENGTH = 43;
     static final int CHECKSUM_LENGTH = 6;

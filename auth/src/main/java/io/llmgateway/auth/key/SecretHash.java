@@ -11,8 +11,7 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class SecretHash {
 
-    private SecretHash() {
-    }
+    private SecretHash() {}
 
     public static byte[] of(String secret) {
         try {

@@ -12,8 +12,17 @@ class KeyRecordTests {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
     private static KeyRecord key(Instant expires, Instant revoked, String previous, Instant previousUntil) {
-        return new KeyRecord("id", KeyKind.SERVICE, "k", null, "p", SecretHash.of("current"),
-                previous == null ? null : SecretHash.of(previous), previousUntil, expires, revoked);
+        return new KeyRecord(
+                "id",
+                KeyKind.SERVICE,
+                "k",
+                null,
+                "p",
+                SecretHash.of("current"),
+                previous == null ? null : SecretHash.of(previous),
+                previousUntil,
+                expires,
+                revoked);
     }
 
     @Test
@@ -24,15 +33,20 @@ class KeyRecordTests {
 
     @Test
     void expiryAndRevocationCloseTheKey() {
-        assertThat(key(NOW.plusSeconds(1), null, null, null).accepts("current", NOW)).isTrue();
+        assertThat(key(NOW.plusSeconds(1), null, null, null).accepts("current", NOW))
+                .isTrue();
         assertThat(key(NOW, null, null, null).accepts("current", NOW)).isFalse();
-        assertThat(key(null, NOW.minusSeconds(1), null, null).accepts("current", NOW)).isFalse();
+        assertThat(key(null, NOW.minusSeconds(1), null, null).accepts("current", NOW))
+                .isFalse();
     }
 
     @Test
     void thePreviousSecretWorksOnlyDuringItsGrace() {
-        assertThat(key(null, null, "old", NOW.plusSeconds(10)).accepts("old", NOW)).isTrue();
+        assertThat(key(null, null, "old", NOW.plusSeconds(10)).accepts("old", NOW))
+                .isTrue();
         assertThat(key(null, null, "old", NOW).accepts("old", NOW)).isFalse();
-        assertThat(key(null, NOW, "old", NOW.plusSeconds(10)).accepts("old", NOW)).as("revoked").isFalse();
+        assertThat(key(null, NOW, "old", NOW.plusSeconds(10)).accepts("old", NOW))
+                .as("revoked")
+                .isFalse();
     }
 }

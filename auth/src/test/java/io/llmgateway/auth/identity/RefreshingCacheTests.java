@@ -42,7 +42,9 @@ class RefreshingCacheTests {
 
         row.set("revoked");
         cache.invalidateAll();
-        assertThat(cache.get("k", database).block()).as("the change is read at once").isEqualTo("revoked");
+        assertThat(cache.get("k", database).block())
+                .as("the change is read at once")
+                .isEqualTo("revoked");
     }
 
     @Test
@@ -57,7 +59,9 @@ class RefreshingCacheTests {
         assertThatThrownBy(() -> cache.get("never-seen", database).block()).isInstanceOf(Away.class);
 
         Thread.sleep(700);
-        assertThatThrownBy(() -> cache.get("k", database).block()).as("not beyond max-stale").isInstanceOf(Away.class);
+        assertThatThrownBy(() -> cache.get("k", database).block())
+                .as("not beyond max-stale")
+                .isInstanceOf(Away.class);
 
         down.set(false);
         row.set("v2");
@@ -69,7 +73,8 @@ class RefreshingCacheTests {
         RefreshingCache<String> cache = cache(Duration.ofMinutes(5), Duration.ofHours(1));
         assertThat(cache.get("k", database).block()).isEqualTo("v1");
         cache.invalidateAll();
-        assertThatThrownBy(() -> cache.get("k", key -> Mono.error(new IllegalStateException("bug"))).block())
+        assertThatThrownBy(() -> cache.get("k", key -> Mono.error(new IllegalStateException("bug")))
+                        .block())
                 .isInstanceOf(IllegalStateException.class);
     }
 

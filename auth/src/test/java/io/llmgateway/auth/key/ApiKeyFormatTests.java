@@ -19,7 +19,8 @@ class ApiKeyFormatTests {
             assertThat(parsed.kind()).isEqualTo(kind);
             assertThat(parsed.keyId()).isEqualTo(key.keyId());
             assertThat(parsed.secret()).isEqualTo(key.secret());
-            assertThat(SecretHash.matches(parsed.secret(), SecretHash.of(key.secret()))).isTrue();
+            assertThat(SecretHash.matches(parsed.secret(), SecretHash.of(key.secret())))
+                    .isTrue();
         }
     }
 

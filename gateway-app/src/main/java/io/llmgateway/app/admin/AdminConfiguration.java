@@ -38,14 +38,14 @@ public class AdminConfiguration {
     }
 
     @Bean
-    ProjectAdminStore projectAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit,
-                                        ModelRouter models) {
+    ProjectAdminStore projectAdminStore(
+            DatabaseClient db, TransactionalOperator tx, AuditLog audit, ModelRouter models) {
         return new ProjectAdminStore(db, tx, audit, models);
     }
 
     @Bean
-    LimitsAdminStore limitsAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit,
-                                      LimitsRepository limits) {
+    LimitsAdminStore limitsAdminStore(
+            DatabaseClient db, TransactionalOperator tx, AuditLog audit, LimitsRepository limits) {
         return new LimitsAdminStore(db, tx, audit, limits);
     }
 

@@ -17,9 +17,10 @@ public class AuditAdminController {
     }
 
     @GetMapping("/admin/v1/audit")
-    public Mono<ListPage<AuditLog.Entry>> list(@RequestParam(required = false) Integer limit,
-                                               @RequestParam(required = false) String after,
-                                               @RequestParam(name = "target_id", required = false) String targetId) {
+    public Mono<ListPage<AuditLog.Entry>> list(
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String after,
+            @RequestParam(name = "target_id", required = false) String targetId) {
         if (after != null && !after.matches("\\d{1,18}")) {
             throw InvalidRequestException.invalidParameter("after", "'after' must be the id of an audit entry.");
         }

@@ -24,8 +24,8 @@ public class AuditLog {
         this.json = json;
     }
 
-    public Mono<Void> record(AdminActor actor, String action, String targetType, String targetId,
-                             Map<String, ?> details) {
+    public Mono<Void> record(
+            AdminActor actor, String action, String targetType, String targetId, Map<String, ?> details) {
         return db.sql("""
                         INSERT INTO audit_log (actor_key_id, action, target_type, target_id, remote_address, details)
                         VALUES (:actor, :action, :type, :target, :address, :details)""")
@@ -35,7 +35,9 @@ public class AuditLog {
                 .bind("target", targetId)
                 .bind("address", actor.remoteAddress())
                 .bind("details", Json.of(json.writeValueAsBytes(details)))
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /** Audit details from name/value pairs, leaving out the values that are null. */
@@ -58,20 +60,26 @@ public class AuditLog {
         DatabaseClient.GenericExecuteSpec spec = paging.bind(db.sql(sql));
         spec = targetId == null ? spec.bindNull("target", String.class) : spec.bind("target", targetId);
         Flux<Entry> rows = spec.map(row -> new Entry(
-                String.valueOf(row.get("id", Long.class)),
-                Timestamps.seconds(row.get("at", OffsetDateTime.class)),
-                row.get("actor_key_id", String.class),
-                row.get("action", String.class),
-                row.get("target_type", String.class),
-                row.get("target_id", String.class),
-                row.get("remote_address", String.class),
-                json.readTree(row.get("details", Json.class).asArray()))).all();
+                        String.valueOf(row.get("id", Long.class)),
+                        Timestamps.seconds(row.get("at", OffsetDateTime.class)),
+                        row.get("actor_key_id", String.class),
+                        row.get("action", String.class),
+                        row.get("target_type", String.class),
+                        row.get("target_id", String.class),
+                        row.get("remote_address", String.class),
+                        json.readTree(row.get("details", Json.class).asArray())))
+                .all();
         return rows.collectList().map(list -> ListPage.of(list, paging.limit(), Entry::id));
     }
 
     /** One audit entry as {@code GET /admin/v1/audit} shows it. */
-    public record Entry(String id, Long at, @JsonProperty("actor_key_id") String actorKeyId, String action,
-                        @JsonProperty("target_type") String targetType, @JsonProperty("target_id") String targetId,
-                        @JsonProperty("remote_address") String remoteAddress, JsonNode details) {
-    }
+    public record Entry(
+            String id,
+            Long at,
+            @JsonProperty("actor_key_id") String actorKeyId,
+            String action,
+            @JsonProperty("target_type") String targetType,
+            @JsonProperty("target_id") String targetId,
+            @JsonProperty("remote_address") String remoteAddress,
+            JsonNode details) {}
 }

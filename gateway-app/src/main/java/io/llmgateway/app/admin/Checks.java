@@ -9,8 +9,7 @@ import tools.jackson.databind.JsonNode;
 /** Validation shared by the admin stores; each failure is a 400 naming the field. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static String requiredText(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
@@ -21,16 +20,16 @@ final class Checks {
 
     static String optionalText(String value, String field, int maxLength) {
         if (value != null && value.length() > maxLength) {
-            throw InvalidRequestException.invalidParameter(field,
-                    "'" + field + "' must be at most " + maxLength + " characters.");
+            throw InvalidRequestException.invalidParameter(
+                    field, "'" + field + "' must be at most " + maxLength + " characters.");
         }
         if (value != null && value.isBlank()) {
-            throw InvalidRequestException.invalidParameter(field,
-                    "'" + field + "' must not be blank; leave it out (or null) for none.");
+            throw InvalidRequestException.invalidParameter(
+                    field, "'" + field + "' must not be blank; leave it out (or null) for none.");
         }
         if (value != null && value.chars().anyMatch(Character::isISOControl)) {
-            throw InvalidRequestException.invalidParameter(field,
-                    "'" + field + "' must not contain control characters.");
+            throw InvalidRequestException.invalidParameter(
+                    field, "'" + field + "' must not contain control characters.");
         }
         return value;
     }
@@ -39,8 +38,11 @@ final class Checks {
     static String optionalEmail(String value) {
         String email = optionalText(value, "email", 320);
         int at = email == null ? 0 : email.indexOf('@');
-        if (email != null && (at < 1 || at != email.lastIndexOf('@') || at == email.length() - 1
-                || email.chars().anyMatch(Character::isWhitespace))) {
+        if (email != null
+                && (at < 1
+                        || at != email.lastIndexOf('@')
+                        || at == email.length() - 1
+                        || email.chars().anyMatch(Character::isWhitespace))) {
             throw InvalidRequestException.invalidParameter("email", "'email' must be an e-mail address.");
         }
         return email;
@@ -57,9 +59,12 @@ final class Checks {
         if (projectId == null) {
             return Mono.empty();
         }
-        return db.sql("SELECT 1 FROM projects WHERE id = :id").bind("id", projectId).map(row -> 1).one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.invalidParameter(field,
-                        "No project with id '" + projectId + "'.")))
+        return db.sql("SELECT 1 FROM projects WHERE id = :id")
+                .bind("id", projectId)
+                .map(row -> 1)
+                .one()
+                .switchIfEmpty(Mono.error(() ->
+                        InvalidRequestException.invalidParameter(field, "No project with id '" + projectId + "'.")))
                 .then();
     }
 

@@ -14,8 +14,7 @@ final class Ids {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     static String chosenOrNew(String chosen, String prefix) {
         if (chosen == null) {
@@ -27,8 +26,8 @@ final class Ids {
             return id.toString();
         }
         if (!VALID.matcher(chosen).matches()) {
-            throw InvalidRequestException.invalidParameter("id",
-                    "'id' must be 1 to 64 characters of letters, digits, '.', '_', '@' and '-'.");
+            throw InvalidRequestException.invalidParameter(
+                    "id", "'id' must be 1 to 64 characters of letters, digits, '.', '_', '@' and '-'.");
         }
         return chosen;
     }

@@ -11,7 +11,6 @@ import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -33,8 +32,8 @@ public class KeyAdminStore {
     private final ApiKeyFormat format;
     private final Clock clock;
 
-    public KeyAdminStore(DatabaseClient db, TransactionalOperator tx, AuditLog audit, ApiKeyFormat format,
-                         Clock clock) {
+    public KeyAdminStore(
+            DatabaseClient db, TransactionalOperator tx, AuditLog audit, ApiKeyFormat format, Clock clock) {
         this.db = db;
         this.tx = tx;
         this.audit = audit;
@@ -44,20 +43,41 @@ public class KeyAdminStore {
 
     /** A new service key of a project. */
     public Mono<IssuedKeyView> issueServiceKey(AdminActor actor, String projectId, NewKey request) {
-        return issue(actor, KeyKind.SERVICE, request, null, projectId,
-                db.sql("SELECT 1 FROM projects WHERE id = :id").bind("id", projectId).map(r -> 1).one()
+        return issue(
+                actor,
+                KeyKind.SERVICE,
+                request,
+                null,
+                projectId,
+                db.sql("SELECT 1 FROM projects WHERE id = :id")
+                        .bind("id", projectId)
+                        .map(r -> 1)
+                        .one()
                         .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", projectId))));
     }
 
     /** A new personal access token of a user. */
     public Mono<IssuedKeyView> issueToken(AdminActor actor, String userId, NewKey request) {
-        return issue(actor, KeyKind.PAT, request, userId, null,
-                db.sql("SELECT 1 FROM users WHERE id = :id").bind("id", userId).map(r -> 1).one()
+        return issue(
+                actor,
+                KeyKind.PAT,
+                request,
+                userId,
+                null,
+                db.sql("SELECT 1 FROM users WHERE id = :id")
+                        .bind("id", userId)
+                        .map(r -> 1)
+                        .one()
                         .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", userId))));
     }
 
-    private Mono<IssuedKeyView> issue(AdminActor actor, KeyKind kind, NewKey request, String userId,
-                                      String projectId, Mono<Integer> ownerExists) {
+    private Mono<IssuedKeyView> issue(
+            AdminActor actor,
+            KeyKind kind,
+            NewKey request,
+            String userId,
+            String projectId,
+            Mono<Integer> ownerExists) {
         if (request == null) {
             throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
         }
@@ -67,14 +87,16 @@ public class KeyAdminStore {
             throw InvalidRequestException.invalidParameter("expires_at", "'expires_at' must be in the future.");
         }
         if (expiresAt != null && expiresAt.isAfter(LATEST_EXPIRY)) {
-            throw InvalidRequestException.invalidParameter("expires_at",
+            throw InvalidRequestException.invalidParameter(
+                    "expires_at",
                     "'expires_at' must be before the year 10000; leave it out for a key that does not expire.");
         }
         Mono<IssuedKeyView> work = ownerExists
                 .then(issueOffLoop(() -> format.issue(kind)))
-                .flatMap(key -> db.sql("INSERT INTO api_keys (id, kind, name, user_id, project_id, secret_hash, last_four, "
-                                + "expires_at) VALUES (:id, :kind, :name, :user, :project, :hash, :lastFour, :expires) "
-                                + "RETURNING " + COLUMNS)
+                .flatMap(key -> db.sql(
+                                "INSERT INTO api_keys (id, kind, name, user_id, project_id, secret_hash, last_four, "
+                                        + "expires_at) VALUES (:id, :kind, :name, :user, :project, :hash, :lastFour, :expires) "
+                                        + "RETURNING " + COLUMNS)
                         .bind("id", key.keyId())
                         .bind("kind", kind.storedName())
                         .bind("name", name)
@@ -83,23 +105,40 @@ public class KeyAdminStore {
                         .bind("hash", SecretHash.of(key.secret()))
                         .bind("lastFour", key.lastFour())
                         .bind("expires", Parameter.fromOrEmpty(Timestamps.utc(expiresAt), OffsetDateTime.class))
-                        .map(KeyAdminStore::view).one()
-                        .flatMap(view -> audit.record(actor, kind == KeyKind.PAT ? "token.created" : "key.created",
-                                        kind == KeyKind.PAT ? "token" : "key", key.keyId(),
-                                        AuditLog.details("name", name, "user_id", userId, "project_id", projectId,
-                                                "expires_at", expiresAt == null ? null : expiresAt.getEpochSecond()))
+                        .map(KeyAdminStore::view)
+                        .one()
+                        .flatMap(view -> audit.record(
+                                        actor,
+                                        kind == KeyKind.PAT ? "token.created" : "key.created",
+                                        kind == KeyKind.PAT ? "token" : "key",
+                                        key.keyId(),
+                                        AuditLog.details(
+                                                "name",
+                                                name,
+                                                "user_id",
+                                                userId,
+                                                "project_id",
+                                                projectId,
+                                                "expires_at",
+                                                expiresAt == null ? null : expiresAt.getEpochSecond()))
                                 .thenReturn(IssuedKeyView.of(view, key.token()))));
         return tx.transactional(work);
     }
 
     public Mono<ListPage<KeyView>> listForProject(String projectId, Paging paging) {
-        return db.sql("SELECT 1 FROM projects WHERE id = :id").bind("id", projectId).map(r -> 1).one()
+        return db.sql("SELECT 1 FROM projects WHERE id = :id")
+                .bind("id", projectId)
+                .map(r -> 1)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", projectId)))
                 .then(list("project_id", projectId, KeyKind.SERVICE, paging));
     }
 
     public Mono<ListPage<KeyView>> listForUser(String userId, Paging paging) {
-        return db.sql("SELECT 1 FROM users WHERE id = :id").bind("id", userId).map(r -> 1).one()
+        return db.sql("SELECT 1 FROM users WHERE id = :id")
+                .bind("id", userId)
+                .map(r -> 1)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", userId)))
                 .then(list("user_id", userId, KeyKind.PAT, paging));
     }
@@ -111,7 +150,9 @@ public class KeyAdminStore {
                 .bind("owner", owner)
                 .bind("kind", kind.storedName());
         spec = paging.bind(spec);
-        return spec.map(KeyAdminStore::view).all().collectList()
+        return spec.map(KeyAdminStore::view)
+                .all()
+                .collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), KeyView::id));
     }
 
@@ -122,9 +163,11 @@ public class KeyAdminStore {
                         + ownerColumn + " = :owner RETURNING " + COLUMNS)
                 .bind("id", keyId)
                 .bind("owner", owner)
-                .map(KeyAdminStore::view).one()
+                .map(KeyAdminStore::view)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound(kind, keyId)))
-                .flatMap(view -> audit.record(actor, kind + ".revoked", kind, keyId, Map.of()).thenReturn(view));
+                .flatMap(view -> audit.record(actor, kind + ".revoked", kind, keyId, Map.of())
+                        .thenReturn(view));
         return tx.transactional(work);
     }
 
@@ -135,11 +178,13 @@ public class KeyAdminStore {
     public Mono<IssuedKeyView> rotate(AdminActor actor, String projectId, String keyId, Long graceSeconds) {
         long grace = graceSeconds == null ? 0 : graceSeconds;
         if (grace < 0 || grace > 30L * 24 * 3600) {
-            throw InvalidRequestException.invalidParameter("grace_period_seconds",
-                    "'grace_period_seconds' must be between 0 and 2592000 (30 days).");
+            throw InvalidRequestException.invalidParameter(
+                    "grace_period_seconds", "'grace_period_seconds' must be between 0 and 2592000 (30 days).");
         }
-        OffsetDateTime graceEnd = grace == 0 ? null : Timestamps.utc(clock.instant().plusSeconds(grace));
-        Mono<IssuedKeyView> work = issueOffLoop(() -> format.issue(KeyKind.SERVICE, keyId)).flatMap(key -> db.sql("""
+        OffsetDateTime graceEnd =
+                grace == 0 ? null : Timestamps.utc(clock.instant().plusSeconds(grace));
+        Mono<IssuedKeyView> work = issueOffLoop(() -> format.issue(KeyKind.SERVICE, keyId))
+                .flatMap(key -> db.sql("""
                         UPDATE api_keys SET
                           previous_secret_hash = CASE WHEN :grace THEN secret_hash ELSE NULL END,
                           previous_secret_expires_at = :graceEnd,
@@ -147,16 +192,18 @@ public class KeyAdminStore {
                           last_four = :lastFour
                         WHERE id = :id AND project_id = :project AND kind = 'service' AND revoked_at IS NULL
                         RETURNING\s""" + COLUMNS)
-                .bind("grace", graceEnd != null)
-                .bind("graceEnd", Parameter.fromOrEmpty(graceEnd, OffsetDateTime.class))
-                .bind("hash", SecretHash.of(key.secret()))
-                .bind("lastFour", key.lastFour())
-                .bind("id", keyId)
-                .bind("project", projectId)
-                .map(KeyAdminStore::view).one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("active key", keyId)))
-                .flatMap(view -> audit.record(actor, "key.rotated", "key", keyId,
-                        Map.of("grace_period_seconds", grace)).thenReturn(IssuedKeyView.of(view, key.token()))));
+                        .bind("grace", graceEnd != null)
+                        .bind("graceEnd", Parameter.fromOrEmpty(graceEnd, OffsetDateTime.class))
+                        .bind("hash", SecretHash.of(key.secret()))
+                        .bind("lastFour", key.lastFour())
+                        .bind("id", keyId)
+                        .bind("project", projectId)
+                        .map(KeyAdminStore::view)
+                        .one()
+                        .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("active key", keyId)))
+                        .flatMap(view -> audit.record(
+                                        actor, "key.rotated", "key", keyId, Map.of("grace_period_seconds", grace))
+                                .thenReturn(IssuedKeyView.of(view, key.token()))));
         return tx.transactional(work);
     }
 
@@ -164,16 +211,21 @@ public class KeyAdminStore {
      * Key material comes from {@link java.security.SecureRandom}, which may read the kernel's entropy device:
      * blocking I/O, so it runs on the bounded elastic scheduler, never on an event loop.
      */
-    private static Mono<ApiKeyFormat.IssuedKey> issueOffLoop(java.util.function.Supplier<ApiKeyFormat.IssuedKey> issue) {
+    private static Mono<ApiKeyFormat.IssuedKey> issueOffLoop(
+            java.util.function.Supplier<ApiKeyFormat.IssuedKey> issue) {
         return Mono.fromSupplier(issue).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
     }
 
-
     private static KeyView view(Readable row) {
         KeyKind kind = KeyKind.fromStoredName(row.get("kind", String.class));
-        return new KeyView(row.get("id", String.class), kind == KeyKind.PAT ? "personal_access_token" : "service_key",
-                row.get("name", String.class), kind.prefix(), row.get("last_four", String.class),
-                row.get("project_id", String.class), row.get("user_id", String.class),
+        return new KeyView(
+                row.get("id", String.class),
+                kind == KeyKind.PAT ? "personal_access_token" : "service_key",
+                row.get("name", String.class),
+                kind.prefix(),
+                row.get("last_four", String.class),
+                row.get("project_id", String.class),
+                row.get("user_id", String.class),
                 Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("last_used_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("expires_at", OffsetDateTime.class)),
@@ -184,32 +236,53 @@ public class KeyAdminStore {
     /** The latest expiry accepted: far beyond any key's life, well within what the database stores. */
     private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
-    public record NewKey(String name, @JsonProperty("expires_at") Instant expiresAt) implements StrictBody {
-    }
+    public record NewKey(
+            String name, @JsonProperty("expires_at") Instant expiresAt) implements StrictBody {}
 
     /** The body of a rotation. */
-    public record Rotation(@JsonProperty("grace_period_seconds") Long gracePeriodSeconds) implements StrictBody {
-    }
+    public record Rotation(
+            @JsonProperty("grace_period_seconds") Long gracePeriodSeconds) implements StrictBody {}
 
     /** A key's metadata; never its secret. */
-    public record KeyView(String id, String object, String name, String prefix,
-                          @JsonProperty("last_four") String lastFour,
-                          @JsonProperty("project_id") String projectId, @JsonProperty("user_id") String userId,
-                          @JsonProperty("created_at") Long createdAt, @JsonProperty("last_used_at") Long lastUsedAt,
-                          @JsonProperty("expires_at") Long expiresAt, @JsonProperty("revoked_at") Long revokedAt) {
-    }
+    public record KeyView(
+            String id,
+            String object,
+            String name,
+            String prefix,
+            @JsonProperty("last_four") String lastFour,
+            @JsonProperty("project_id") String projectId,
+            @JsonProperty("user_id") String userId,
+            @JsonProperty("created_at") Long createdAt,
+            @JsonProperty("last_used_at") Long lastUsedAt,
+            @JsonProperty("expires_at") Long expiresAt,
+            @JsonProperty("revoked_at") Long revokedAt) {}
 
     /** A key just issued or rotated: the only answer that ever carries the key itself. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record IssuedKeyView(String id, String object, String name, String key, String prefix,
-                                @JsonProperty("last_four") String lastFour,
-                                @JsonProperty("project_id") String projectId, @JsonProperty("user_id") String userId,
-                                @JsonProperty("created_at") Long createdAt,
-                                @JsonProperty("expires_at") Long expiresAt) {
+    public record IssuedKeyView(
+            String id,
+            String object,
+            String name,
+            String key,
+            String prefix,
+            @JsonProperty("last_four") String lastFour,
+            @JsonProperty("project_id") String projectId,
+            @JsonProperty("user_id") String userId,
+            @JsonProperty("created_at") Long createdAt,
+            @JsonProperty("expires_at") Long expiresAt) {
 
         static IssuedKeyView of(KeyView view, String token) {
-            return new IssuedKeyView(view.id(), view.object(), view.name(), token, view.prefix(), view.lastFour(),
-                    view.projectId(), view.userId(), view.createdAt(), view.expiresAt());
+            return new IssuedKeyView(
+                    view.id(),
+                    view.object(),
+                    view.name(),
+                    token,
+                    view.prefix(),
+                    view.lastFour(),
+                    view.projectId(),
+                    view.userId(),
+                    view.createdAt(),
+                    view.expiresAt());
         }
 
         @Override

@@ -29,7 +29,8 @@ public class LimitsAdminStore {
     }
 
     public Mono<LimitsView> getForProject(String projectId) {
-        return projectExists(projectId).then(limits.find(LimitScope.PROJECT, projectId))
+        return projectExists(projectId)
+                .then(limits.find(LimitScope.PROJECT, projectId))
                 .map(found -> LimitsView.of("project", projectId, projectId, found));
     }
 
@@ -42,7 +43,8 @@ public class LimitsAdminStore {
     }
 
     public Mono<LimitsView> getForKey(String projectId, String keyId) {
-        return keyExists(projectId, keyId).then(limits.find(LimitScope.KEY, keyId))
+        return keyExists(projectId, keyId)
+                .then(limits.find(LimitScope.KEY, keyId))
                 .map(found -> LimitsView.of("key", keyId, projectId, found));
     }
 
@@ -55,14 +57,22 @@ public class LimitsAdminStore {
     }
 
     private Mono<Void> projectExists(String projectId) {
-        return db.sql("SELECT 1 FROM projects WHERE id = :id").bind("id", projectId).map(row -> 1).one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", projectId))).then();
+        return db.sql("SELECT 1 FROM projects WHERE id = :id")
+                .bind("id", projectId)
+                .map(row -> 1)
+                .one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", projectId)))
+                .then();
     }
 
     private Mono<Void> keyExists(String projectId, String keyId) {
         return db.sql("SELECT 1 FROM api_keys WHERE id = :id AND project_id = :project AND kind = 'service'")
-                .bind("id", keyId).bind("project", projectId).map(row -> 1).one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("key", keyId))).then();
+                .bind("id", keyId)
+                .bind("project", projectId)
+                .map(row -> 1)
+                .one()
+                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("key", keyId)))
+                .then();
     }
 
     /**
@@ -74,15 +84,16 @@ public class LimitsAdminStore {
         Checks.object(body);
         for (String name : body.propertyNames()) {
             if (!FIELDS.contains(name)) {
-                throw InvalidRequestException.invalidParameter(name, "Unknown limit '" + name + "'; known: "
-                        + String.join(", ", FIELDS) + ".");
+                throw InvalidRequestException.invalidParameter(
+                        name, "Unknown limit '" + name + "'; known: " + String.join(", ", FIELDS) + ".");
             }
         }
         Limits.TokenBudget tokens = null;
         JsonNode tokenBudget = body.get("token_budget");
         if (tokenBudget != null && !tokenBudget.isNull()) {
             budgetObject(tokenBudget, "token_budget", "limit");
-            tokens = new Limits.TokenBudget(whole(tokenBudget.get("limit"), "token_budget.limit"),
+            tokens = new Limits.TokenBudget(
+                    whole(tokenBudget.get("limit"), "token_budget.limit"),
                     text(tokenBudget.get("period"), "token_budget.period"));
         }
         Limits.CostBudget cost = null;
@@ -90,35 +101,42 @@ public class LimitsAdminStore {
         if (costBudget != null && !costBudget.isNull()) {
             budgetObject(costBudget, "cost_budget", "limit_usd");
             JsonNode limit = costBudget.get("limit_usd");
-            if (limit != null && !limit.isNull()
+            if (limit != null
+                    && !limit.isNull()
                     && !(limit.isNumber() && Double.isFinite(limit.doubleValue(Double.NaN)))) {
-                throw InvalidRequestException.invalidParameter("cost_budget.limit_usd",
-                        "'cost_budget.limit_usd' must be a number.");
+                throw InvalidRequestException.invalidParameter(
+                        "cost_budget.limit_usd", "'cost_budget.limit_usd' must be a number.");
             }
-            cost = new Limits.CostBudget(limit == null || limit.isNull() ? null : limit.decimalValue(),
+            cost = new Limits.CostBudget(
+                    limit == null || limit.isNull() ? null : limit.decimalValue(),
                     text(costBudget.get("period"), "cost_budget.period"));
         }
         Long concurrent = whole(body.get("concurrent_requests"), "concurrent_requests");
         if (concurrent != null && concurrent > Integer.MAX_VALUE) {
-            throw InvalidRequestException.invalidParameter("concurrent_requests", "'concurrent_requests' is too large.");
+            throw InvalidRequestException.invalidParameter(
+                    "concurrent_requests", "'concurrent_requests' is too large.");
         }
-        return check(new Limits(whole(body.get("requests_per_minute"), "requests_per_minute"),
+        return check(new Limits(
+                whole(body.get("requests_per_minute"), "requests_per_minute"),
                 whole(body.get("tokens_per_minute"), "tokens_per_minute"),
-                concurrent == null ? null : concurrent.intValue(), tokens, cost));
+                concurrent == null ? null : concurrent.intValue(),
+                tokens,
+                cost));
     }
 
-    private static final java.util.List<String> FIELDS = java.util.List.of("requests_per_minute",
-            "tokens_per_minute", "concurrent_requests", "token_budget", "cost_budget");
+    private static final java.util.List<String> FIELDS = java.util.List.of(
+            "requests_per_minute", "tokens_per_minute", "concurrent_requests", "token_budget", "cost_budget");
 
     private static void budgetObject(JsonNode budget, String field, String limitName) {
         if (!budget.isObject()) {
-            throw InvalidRequestException.invalidParameter(field,
+            throw InvalidRequestException.invalidParameter(
+                    field,
                     "'" + field + "' must be an object {\"" + limitName + "\": ..., \"period\": \"day\"|\"month\"}.");
         }
         for (String name : budget.propertyNames()) {
             if (!name.equals(limitName) && !name.equals("period")) {
-                throw InvalidRequestException.invalidParameter(field + "." + name,
-                        "Unknown field '" + field + "." + name + "'.");
+                throw InvalidRequestException.invalidParameter(
+                        field + "." + name, "Unknown field '" + field + "." + name + "'.");
             }
         }
     }
@@ -150,12 +168,15 @@ public class LimitsAdminStore {
         }
         nonNegative(limits.requestsPerMinute(), "requests_per_minute");
         nonNegative(limits.tokensPerMinute(), "tokens_per_minute");
-        nonNegative(limits.concurrentRequests() == null ? null : limits.concurrentRequests().longValue(),
+        nonNegative(
+                limits.concurrentRequests() == null
+                        ? null
+                        : limits.concurrentRequests().longValue(),
                 "concurrent_requests");
         if (limits.tokenBudget() != null) {
             if (limits.tokenBudget().limit() == null) {
-                throw InvalidRequestException.invalidParameter("token_budget.limit",
-                        "Missing required parameter: 'token_budget.limit'.");
+                throw InvalidRequestException.invalidParameter(
+                        "token_budget.limit", "Missing required parameter: 'token_budget.limit'.");
             }
             nonNegative(limits.tokenBudget().limit(), "token_budget.limit");
             period(limits.tokenBudget().period(), "token_budget.period");
@@ -163,12 +184,14 @@ public class LimitsAdminStore {
         if (limits.costBudget() != null) {
             BigDecimal limit = limits.costBudget().limitUsd();
             if (limit == null) {
-                throw InvalidRequestException.invalidParameter("cost_budget.limit_usd",
-                        "Missing required parameter: 'cost_budget.limit_usd'.");
+                throw InvalidRequestException.invalidParameter(
+                        "cost_budget.limit_usd", "Missing required parameter: 'cost_budget.limit_usd'.");
             }
-            if (limit.signum() < 0 || limit.compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0
+            if (limit.signum() < 0
+                    || limit.compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0
                     || limit.stripTrailingZeros().scale() > 12) {
-                throw InvalidRequestException.invalidParameter("cost_budget.limit_usd",
+                throw InvalidRequestException.invalidParameter(
+                        "cost_budget.limit_usd",
                         "'cost_budget.limit_usd' must be between 0 and 1000000000 with at most 12 decimals.");
             }
             period(limits.costBudget().period(), "cost_budget.period");
@@ -193,18 +216,39 @@ public class LimitsAdminStore {
         details.put("requests_per_minute", limits.requestsPerMinute());
         details.put("tokens_per_minute", limits.tokensPerMinute());
         details.put("concurrent_requests", limits.concurrentRequests());
-        details.put("token_budget", limits.tokenBudget() == null ? null
-                : Map.of("limit", limits.tokenBudget().limit(), "period", limits.tokenBudget().period()));
-        details.put("cost_budget", limits.costBudget() == null ? null
-                : Map.of("limit_usd", limits.costBudget().limitUsd(), "period", limits.costBudget().period()));
+        details.put(
+                "token_budget",
+                limits.tokenBudget() == null
+                        ? null
+                        : Map.of(
+                                "limit",
+                                limits.tokenBudget().limit(),
+                                "period",
+                                limits.tokenBudget().period()));
+        details.put(
+                "cost_budget",
+                limits.costBudget() == null
+                        ? null
+                        : Map.of(
+                                "limit_usd",
+                                limits.costBudget().limitUsd(),
+                                "period",
+                                limits.costBudget().period()));
         return details;
     }
 
     /** The limits of a project or key, as the admin API shows them. */
-    public record LimitsView(String object, String scope,
-                             @com.fasterxml.jackson.annotation.JsonProperty("scope_id") String scopeId,
-                             @com.fasterxml.jackson.annotation.JsonProperty("project_id") String projectId,
-                             @com.fasterxml.jackson.annotation.JsonUnwrapped Limits limits) {
+    public record LimitsView(
+            String object,
+            String scope,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("scope_id")
+            String scopeId,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("project_id")
+            String projectId,
+
+            @com.fasterxml.jackson.annotation.JsonUnwrapped Limits limits) {
 
         static LimitsView of(String scope, String scopeId, String projectId, Limits limits) {
             return new LimitsView("limits", scope, scopeId, projectId, limits);

@@ -5,14 +5,22 @@ import java.util.List;
 import java.util.function.Function;
 
 /** OpenAI's list shape: {@code {"object":"list","data":[...],"first_id","last_id","has_more"}}. */
-public record ListPage<T>(String object, List<T> data, @JsonProperty("first_id") String firstId,
-                          @JsonProperty("last_id") String lastId, @JsonProperty("has_more") boolean hasMore) {
+public record ListPage<T>(
+        String object,
+        List<T> data,
+        @JsonProperty("first_id") String firstId,
+        @JsonProperty("last_id") String lastId,
+        @JsonProperty("has_more") boolean hasMore) {
 
     /** A page from {@code limit + 1} fetched rows: the extra row only says that there is more. */
     public static <T> ListPage<T> of(List<T> rows, int limit, Function<T, String> id) {
         boolean more = rows.size() > limit;
         List<T> data = more ? rows.subList(0, limit) : rows;
-        return new ListPage<>("list", data, data.isEmpty() ? null : id.apply(data.get(0)),
-                data.isEmpty() ? null : id.apply(data.get(data.size() - 1)), more);
+        return new ListPage<>(
+                "list",
+                data,
+                data.isEmpty() ? null : id.apply(data.get(0)),
+                data.isEmpty() ? null : id.apply(data.get(data.size() - 1)),
+                more);
     }
 }

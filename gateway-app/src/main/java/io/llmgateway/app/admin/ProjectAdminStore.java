@@ -49,11 +49,13 @@ public class ProjectAdminStore {
                 .bind("name", name)
                 .bind("models", modelsParameter(allowed))
                 .bind("logging", promptLogging)
-                .map(ProjectAdminStore::view).one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.conflict(
-                        "A project with id '" + id + "' exists already.", "id")))
-                .flatMap(created -> audit.record(actor, "project.created", "project", id,
-                        details(name, allowed, true, promptLogging)).thenReturn(created));
+                .map(ProjectAdminStore::view)
+                .one()
+                .switchIfEmpty(Mono.error(
+                        () -> InvalidRequestException.conflict("A project with id '" + id + "' exists already.", "id")))
+                .flatMap(created -> audit.record(
+                                actor, "project.created", "project", id, details(name, allowed, true, promptLogging))
+                        .thenReturn(created));
         return tx.transactional(work);
     }
 
@@ -61,13 +63,17 @@ public class ProjectAdminStore {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM projects "
                 + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit");
         spec = paging.bind(spec);
-        return spec.map(ProjectAdminStore::view).all().collectList()
+        return spec.map(ProjectAdminStore::view)
+                .all()
+                .collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), ProjectView::id));
     }
 
     public Mono<ProjectView> get(String id) {
-        return db.sql("SELECT " + COLUMNS + " FROM projects WHERE id = :id").bind("id", id)
-                .map(ProjectAdminStore::view).one()
+        return db.sql("SELECT " + COLUMNS + " FROM projects WHERE id = :id")
+                .bind("id", id)
+                .map(ProjectAdminStore::view)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)));
     }
 
@@ -91,14 +97,14 @@ public class ProjectAdminStore {
         if (setModels && !patch.get("allowed_models").isNull()) {
             JsonNode value = patch.get("allowed_models");
             if (!value.isArray()) {
-                throw InvalidRequestException.invalidParameter("allowed_models",
-                        "'allowed_models' must be a list of model ids or null.");
+                throw InvalidRequestException.invalidParameter(
+                        "allowed_models", "'allowed_models' must be a list of model ids or null.");
             }
             List<String> ids = new ArrayList<>();
             for (JsonNode element : value) {
                 if (!element.isString()) {
-                    throw InvalidRequestException.invalidParameter("allowed_models",
-                            "'allowed_models' must be a list of model ids or null.");
+                    throw InvalidRequestException.invalidParameter(
+                            "allowed_models", "'allowed_models' must be a list of model ids or null.");
                 }
                 ids.add(element.stringValue());
             }
@@ -109,8 +115,8 @@ public class ProjectAdminStore {
         if (setLogging) {
             JsonNode value = patch.get("prompt_logging");
             if (!value.isBoolean()) {
-                throw InvalidRequestException.invalidParameter("prompt_logging",
-                        "'prompt_logging' must be true or false.");
+                throw InvalidRequestException.invalidParameter(
+                        "prompt_logging", "'prompt_logging' must be true or false.");
             }
             promptLogging = value.booleanValue();
         }
@@ -129,7 +135,8 @@ public class ProjectAdminStore {
                 .bind("models", modelsParameter(allowed))
                 .bind("setLogging", setLogging)
                 .bind("logging", Boolean.TRUE.equals(promptLogging))
-                .map(ProjectAdminStore::view).one()
+                .map(ProjectAdminStore::view)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)))
                 .flatMap(updated -> audit.record(actor, "project.updated", "project", id, details)
                         .thenReturn(updated));
@@ -138,8 +145,10 @@ public class ProjectAdminStore {
 
     /** Deletes the project with its memberships and service keys; users keep existing. */
     public Mono<UserAdminStore.Deleted> delete(AdminActor actor, String id) {
-        Mono<UserAdminStore.Deleted> work = db.sql("DELETE FROM projects WHERE id = :id").bind("id", id)
-                .fetch().rowsUpdated()
+        Mono<UserAdminStore.Deleted> work = db.sql("DELETE FROM projects WHERE id = :id")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
                 .flatMap(count -> count == 0
                         ? Mono.error(InvalidRequestException.notFound("project", id))
                         : audit.record(actor, "project.deleted", "project", id, Map.of())
@@ -152,15 +161,21 @@ public class ProjectAdminStore {
             throw InvalidRequestException.invalidParameter("role", "'role' must be 'member' or 'owner'.");
         }
         Mono<MemberView> work = get(projectId)
-                .then(db.sql("SELECT 1 FROM users WHERE id = :id").bind("id", userId).map(row -> 1).one()
+                .then(db.sql("SELECT 1 FROM users WHERE id = :id")
+                        .bind("id", userId)
+                        .map(row -> 1)
+                        .one()
                         .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", userId))))
                 .then(db.sql("""
                                 INSERT INTO memberships (project_id, user_id, role) VALUES (:project, :user, :role)
                                 ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role""")
-                        .bind("project", projectId).bind("user", userId).bind("role", role)
-                        .fetch().rowsUpdated())
-                .then(audit.record(actor, "project.member.put", "project", projectId,
-                        Map.of("user_id", userId, "role", role)))
+                        .bind("project", projectId)
+                        .bind("user", userId)
+                        .bind("role", role)
+                        .fetch()
+                        .rowsUpdated())
+                .then(audit.record(
+                        actor, "project.member.put", "project", projectId, Map.of("user_id", userId, "role", role)))
                 .thenReturn(new MemberView("project.member", projectId, userId, role));
         return tx.transactional(work);
     }
@@ -168,11 +183,13 @@ public class ProjectAdminStore {
     public Mono<UserAdminStore.Deleted> deleteMember(AdminActor actor, String projectId, String userId) {
         Mono<UserAdminStore.Deleted> work = db.sql(
                         "DELETE FROM memberships WHERE project_id = :project AND user_id = :user")
-                .bind("project", projectId).bind("user", userId).fetch().rowsUpdated()
+                .bind("project", projectId)
+                .bind("user", userId)
+                .fetch()
+                .rowsUpdated()
                 .flatMap(count -> count == 0
                         ? Mono.error(InvalidRequestException.notFound("membership", projectId + "/" + userId))
-                        : audit.record(actor, "project.member.deleted", "project", projectId,
-                                Map.of("user_id", userId))
+                        : audit.record(actor, "project.member.deleted", "project", projectId, Map.of("user_id", userId))
                                 .thenReturn(new UserAdminStore.Deleted(userId, "project.member.deleted", true)));
         return tx.transactional(work);
     }
@@ -183,8 +200,14 @@ public class ProjectAdminStore {
                         + "ORDER BY user_id LIMIT :limit")
                 .bind("project", projectId);
         spec = paging.bind(spec);
-        return get(projectId).then(spec.map(row -> new MemberView("project.member", projectId,
-                        row.get("user_id", String.class), row.get("role", String.class))).all().collectList())
+        return get(projectId)
+                .then(spec.map(row -> new MemberView(
+                                "project.member",
+                                projectId,
+                                row.get("user_id", String.class),
+                                row.get("role", String.class)))
+                        .all()
+                        .collectList())
                 .map(rows -> ListPage.of(rows, paging.limit(), MemberView::userId));
     }
 
@@ -196,8 +219,8 @@ public class ProjectAdminStore {
         Set<String> known = models.routes().stream().map(Route::modelId).collect(Collectors.toSet());
         for (String id : requested) {
             if (!known.contains(id)) {
-                throw InvalidRequestException.invalidParameter("allowed_models",
-                        "'" + id + "' is not a configured model id.");
+                throw InvalidRequestException.invalidParameter(
+                        "allowed_models", "'" + id + "' is not a configured model id.");
             }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(requested));
@@ -207,8 +230,8 @@ public class ProjectAdminStore {
         return Parameter.fromOrEmpty(allowed == null ? null : allowed.toArray(String[]::new), String[].class);
     }
 
-    private static Map<String, Object> details(String name, List<String> allowed, boolean modelsSet,
-                                               Boolean promptLogging) {
+    private static Map<String, Object> details(
+            String name, List<String> allowed, boolean modelsSet, Boolean promptLogging) {
         Map<String, Object> details = new LinkedHashMap<>();
         if (promptLogging != null) {
             details.put("prompt_logging", promptLogging);
@@ -224,7 +247,10 @@ public class ProjectAdminStore {
 
     private static ProjectView view(Readable row) {
         String[] allowed = row.get("allowed_models", String[].class);
-        return new ProjectView(row.get("id", String.class), "project", row.get("name", String.class),
+        return new ProjectView(
+                row.get("id", String.class),
+                "project",
+                row.get("name", String.class),
                 allowed == null ? null : Arrays.asList(allowed),
                 Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class)),
                 Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
@@ -232,20 +258,27 @@ public class ProjectAdminStore {
     }
 
     /** The body of {@code POST /admin/v1/projects}. */
-    public record NewProject(String id, String name, @JsonProperty("allowed_models") List<String> allowedModels,
-                             @JsonProperty("prompt_logging") Boolean promptLogging) implements StrictBody {
-    }
+    public record NewProject(
+            String id,
+            String name,
+            @JsonProperty("allowed_models") List<String> allowedModels,
+            @JsonProperty("prompt_logging") Boolean promptLogging)
+            implements StrictBody {}
 
     /** A project as the admin API shows it; {@code allowed_models} null means every model. */
-    public record ProjectView(String id, String object, String name,
-                              @JsonProperty("allowed_models") List<String> allowedModels,
-                              @JsonProperty("prompt_logging") boolean promptLogging,
-                              @JsonProperty("created_at") Long createdAt,
-                              @JsonProperty("updated_at") Long updatedAt) {
-    }
+    public record ProjectView(
+            String id,
+            String object,
+            String name,
+            @JsonProperty("allowed_models") List<String> allowedModels,
+            @JsonProperty("prompt_logging") boolean promptLogging,
+            @JsonProperty("created_at") Long createdAt,
+            @JsonProperty("updated_at") Long updatedAt) {}
 
     /** A membership. */
-    public record MemberView(String object, @JsonProperty("project_id") String projectId,
-                             @JsonProperty("user_id") String userId, String role) {
-    }
+    public record MemberView(
+            String object,
+            @JsonProperty("project_id") String projectId,
+            @JsonProperty("user_id") String userId,
+            String role) {}
 }

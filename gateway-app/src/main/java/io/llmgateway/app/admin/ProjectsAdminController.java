@@ -34,14 +34,14 @@ public class ProjectsAdminController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<ProjectAdminStore.ProjectView> create(AdminActor actor,
-                                                      @RequestBody ProjectAdminStore.NewProject project) {
+    public Mono<ProjectAdminStore.ProjectView> create(
+            AdminActor actor, @RequestBody ProjectAdminStore.NewProject project) {
         return projects.create(actor, project);
     }
 
     @GetMapping
-    public Mono<ListPage<ProjectAdminStore.ProjectView>> list(@RequestParam(required = false) Integer limit,
-                                                              @RequestParam(required = false) String after) {
+    public Mono<ListPage<ProjectAdminStore.ProjectView>> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
         return projects.list(Paging.of(limit, after));
     }
 
@@ -51,8 +51,8 @@ public class ProjectsAdminController {
     }
 
     @PatchMapping("/{projectId}")
-    public Mono<ProjectAdminStore.ProjectView> update(AdminActor actor, @PathVariable String projectId,
-                                                      @RequestBody JsonNode patch) {
+    public Mono<ProjectAdminStore.ProjectView> update(
+            AdminActor actor, @PathVariable String projectId, @RequestBody JsonNode patch) {
         return projects.update(actor, projectId, patch);
     }
 
@@ -62,48 +62,52 @@ public class ProjectsAdminController {
     }
 
     @GetMapping("/{projectId}/members")
-    public Mono<ListPage<ProjectAdminStore.MemberView>> members(@PathVariable String projectId,
-                                                                @RequestParam(required = false) Integer limit,
-                                                                @RequestParam(required = false) String after) {
+    public Mono<ListPage<ProjectAdminStore.MemberView>> members(
+            @PathVariable String projectId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String after) {
         return projects.members(projectId, Paging.of(limit, after));
     }
 
     @PutMapping("/{projectId}/members/{userId}")
-    public Mono<ProjectAdminStore.MemberView> putMember(AdminActor actor, @PathVariable String projectId,
-                                                        @PathVariable String userId, @RequestBody Role role) {
+    public Mono<ProjectAdminStore.MemberView> putMember(
+            AdminActor actor, @PathVariable String projectId, @PathVariable String userId, @RequestBody Role role) {
         return projects.putMember(actor, projectId, userId, role == null ? null : role.role());
     }
 
     @DeleteMapping("/{projectId}/members/{userId}")
-    public Mono<UserAdminStore.Deleted> deleteMember(AdminActor actor, @PathVariable String projectId,
-                                                     @PathVariable String userId) {
+    public Mono<UserAdminStore.Deleted> deleteMember(
+            AdminActor actor, @PathVariable String projectId, @PathVariable String userId) {
         return projects.deleteMember(actor, projectId, userId);
     }
 
     @PostMapping("/{projectId}/keys")
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<KeyAdminStore.IssuedKeyView> createKey(AdminActor actor, @PathVariable String projectId,
-                                                       @RequestBody KeyAdminStore.NewKey request) {
+    public Mono<KeyAdminStore.IssuedKeyView> createKey(
+            AdminActor actor, @PathVariable String projectId, @RequestBody KeyAdminStore.NewKey request) {
         return keys.issueServiceKey(actor, projectId, request);
     }
 
     @GetMapping("/{projectId}/keys")
-    public Mono<ListPage<KeyAdminStore.KeyView>> keys(@PathVariable String projectId,
-                                                      @RequestParam(required = false) Integer limit,
-                                                      @RequestParam(required = false) String after) {
+    public Mono<ListPage<KeyAdminStore.KeyView>> keys(
+            @PathVariable String projectId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String after) {
         return keys.listForProject(projectId, Paging.of(limit, after));
     }
 
     @DeleteMapping("/{projectId}/keys/{keyId}")
-    public Mono<KeyAdminStore.KeyView> revokeKey(AdminActor actor, @PathVariable String projectId,
-                                                 @PathVariable String keyId) {
+    public Mono<KeyAdminStore.KeyView> revokeKey(
+            AdminActor actor, @PathVariable String projectId, @PathVariable String keyId) {
         return keys.revoke(actor, "project_id", projectId, keyId);
     }
 
     @PostMapping("/{projectId}/keys/{keyId}/rotate")
-    public Mono<KeyAdminStore.IssuedKeyView> rotateKey(AdminActor actor, @PathVariable String projectId,
-                                                       @PathVariable String keyId,
-                                                       @RequestBody(required = false) KeyAdminStore.Rotation rotation) {
+    public Mono<KeyAdminStore.IssuedKeyView> rotateKey(
+            AdminActor actor,
+            @PathVariable String projectId,
+            @PathVariable String keyId,
+            @RequestBody(required = false) KeyAdminStore.Rotation rotation) {
         return keys.rotate(actor, projectId, keyId, rotation == null ? null : rotation.gracePeriodSeconds());
     }
 
@@ -114,8 +118,8 @@ public class ProjectsAdminController {
 
     /** Replaces the project's limits; {@code {}} removes them all. */
     @PutMapping("/{projectId}/limits")
-    public Mono<LimitsAdminStore.LimitsView> putLimits(AdminActor actor, @PathVariable String projectId,
-                                                       @RequestBody JsonNode body) {
+    public Mono<LimitsAdminStore.LimitsView> putLimits(
+            AdminActor actor, @PathVariable String projectId, @RequestBody JsonNode body) {
         return limits.putForProject(actor, projectId, LimitsAdminStore.parse(body));
     }
 
@@ -126,12 +130,11 @@ public class ProjectsAdminController {
 
     /** Replaces a service key's limits; {@code {}} removes them all. */
     @PutMapping("/{projectId}/keys/{keyId}/limits")
-    public Mono<LimitsAdminStore.LimitsView> putKeyLimits(AdminActor actor, @PathVariable String projectId,
-                                                          @PathVariable String keyId, @RequestBody JsonNode body) {
+    public Mono<LimitsAdminStore.LimitsView> putKeyLimits(
+            AdminActor actor, @PathVariable String projectId, @PathVariable String keyId, @RequestBody JsonNode body) {
         return limits.putForKey(actor, projectId, keyId, LimitsAdminStore.parse(body));
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */
-    public record Role(String role) implements StrictBody {
-    }
+    public record Role(String role) implements StrictBody {}
 }

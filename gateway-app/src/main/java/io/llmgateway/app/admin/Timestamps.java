@@ -7,8 +7,7 @@ import java.time.ZoneOffset;
 /** Times in admin JSON are Unix seconds, as in OpenAI's API; in the database, {@code timestamptz}. */
 final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     static Long seconds(OffsetDateTime time) {
         return time == null ? null : time.toEpochSecond();

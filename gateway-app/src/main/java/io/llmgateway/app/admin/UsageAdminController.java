@@ -32,24 +32,28 @@ public class UsageAdminController {
         this.clock = clock;
     }
 
-    @GetMapping(path = "/admin/v1/usage", produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
-    public Mono<ResponseEntity<Object>> usage(@RequestParam(name = "project_id", required = false) String projectId,
-                                              @RequestParam(required = false) String from,
-                                              @RequestParam(required = false) String to,
-                                              @RequestParam(name = "group_by", required = false) List<String> groupBy,
-                                              @RequestHeader(name = "Accept", required = false) String accept) {
+    @GetMapping(
+            path = "/admin/v1/usage",
+            produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+    public Mono<ResponseEntity<Object>> usage(
+            @RequestParam(name = "project_id", required = false) String projectId,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(name = "group_by", required = false) List<String> groupBy,
+            @RequestHeader(name = "Accept", required = false) String accept) {
         UsageQuery query = UsageQuery.parse(projectId, from, to, groupBy, clock.instant());
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
     }
 
     @GetMapping("/admin/v1/usage/quarantine")
-    public Mono<ListPage<LedgerQuarantine.Entry>> quarantine(@RequestParam(required = false) Integer limit,
-                                                             @RequestParam(required = false) String after) {
+    public Mono<ListPage<LedgerQuarantine.Entry>> quarantine(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
         if (after != null && !after.matches("\\d{1,18}")) {
             throw InvalidRequestException.invalidParameter("after", "'after' must be the id of a quarantined record.");
         }
         Paging paging = Paging.of(limit, after);
-        return quarantine.list(paging.fetch(), paging.after() == null ? null : Long.valueOf(paging.after()))
+        return quarantine
+                .list(paging.fetch(), paging.after() == null ? null : Long.valueOf(paging.after()))
                 .map(rows -> ListPage.of(rows, paging.limit(), LedgerQuarantine.Entry::id));
     }
 }

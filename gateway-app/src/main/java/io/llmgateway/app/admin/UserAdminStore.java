@@ -41,12 +41,18 @@ public class UserAdminStore {
                         .bind("name", Checks.nullable(name))
                         .bind("email", Checks.nullable(email))
                         .bind("project", Checks.nullable(user.defaultProjectId()))
-                        .map(UserAdminStore::view).one())
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.conflict(
-                        "A user with this id or email exists already.", "id")))
+                        .map(UserAdminStore::view)
+                        .one())
+                .switchIfEmpty(Mono.error(
+                        () -> InvalidRequestException.conflict("A user with this id or email exists already.", "id")))
                 .flatMap(created -> joinDefaultProject(created).thenReturn(created))
-                .flatMap(created -> audit.record(actor, "user.created", "user", id,
-                        AuditLog.details("name", name, "email", email, "default_project_id", user.defaultProjectId()))
+                .flatMap(created -> audit.record(
+                                actor,
+                                "user.created",
+                                "user",
+                                id,
+                                AuditLog.details(
+                                        "name", name, "email", email, "default_project_id", user.defaultProjectId()))
                         .thenReturn(created));
         return tx.transactional(work);
     }
@@ -55,13 +61,17 @@ public class UserAdminStore {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM users "
                 + "WHERE (CAST(:after AS text) IS NULL OR id > CAST(:after AS text)) ORDER BY id LIMIT :limit");
         spec = paging.bind(spec);
-        return spec.map(UserAdminStore::view).all().collectList()
+        return spec.map(UserAdminStore::view)
+                .all()
+                .collectList()
                 .map(rows -> ListPage.of(rows, paging.limit(), UserView::id));
     }
 
     public Mono<UserView> get(String id) {
-        return db.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id)
-                .map(UserAdminStore::view).one()
+        return db.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(UserAdminStore::view)
+                .one()
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", id)));
     }
 
@@ -79,16 +89,18 @@ public class UserAdminStore {
                     throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be a string or null.");
                 }
                 String text = value.isNull() ? null : value.stringValue();
-                changes.put(field, switch (field) {
-                    case "email" -> Checks.optionalEmail(text);
-                    case "name" -> Checks.optionalText(text, "name", 200);
-                    default -> text;
-                });
+                changes.put(
+                        field,
+                        switch (field) {
+                            case "email" -> Checks.optionalEmail(text);
+                            case "name" -> Checks.optionalText(text, "name", 200);
+                            default -> text;
+                        });
             }
         }
         String project = (String) changes.get("default_project_id");
-        Mono<UserView> work = get(id)
-                .flatMap(existing -> Checks.projectExists(db, project, "default_project_id").thenReturn(existing))
+        Mono<UserView> work = get(id).flatMap(existing ->
+                        Checks.projectExists(db, project, "default_project_id").thenReturn(existing))
                 .flatMap(existing -> db.sql("""
                                 UPDATE users SET
                                   name = CASE WHEN :setName THEN :name ELSE name END,
@@ -103,16 +115,22 @@ public class UserAdminStore {
                         .bind("email", Checks.nullable((String) changes.get("email")))
                         .bind("setProject", changes.containsKey("default_project_id"))
                         .bind("project", Checks.nullable(project))
-                        .map(UserAdminStore::view).one())
-                .onErrorMap(org.springframework.dao.DuplicateKeyException.class,
+                        .map(UserAdminStore::view)
+                        .one())
+                .onErrorMap(
+                        org.springframework.dao.DuplicateKeyException.class,
                         e -> InvalidRequestException.conflict("A user with this email exists already.", "email"))
                 .flatMap(updated -> joinDefaultProject(updated).thenReturn(updated))
-                .flatMap(updated -> audit.record(actor, "user.updated", "user", id, changes).thenReturn(updated));
+                .flatMap(updated ->
+                        audit.record(actor, "user.updated", "user", id, changes).thenReturn(updated));
         return tx.transactional(work);
     }
 
     public Mono<Deleted> delete(AdminActor actor, String id) {
-        Mono<Deleted> work = db.sql("DELETE FROM users WHERE id = :id").bind("id", id).fetch().rowsUpdated()
+        Mono<Deleted> work = db.sql("DELETE FROM users WHERE id = :id")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
                 .flatMap(count -> count == 0
                         ? Mono.error(InvalidRequestException.notFound("user", id))
                         : audit.record(actor, "user.deleted", "user", id, Map.of())
@@ -130,29 +148,39 @@ public class UserAdminStore {
                         ON CONFLICT DO NOTHING""")
                 .bind("project", user.defaultProjectId())
                 .bind("user", user.id())
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
-
     private static UserView view(Readable row) {
-        return new UserView(row.get("id", String.class), "user", row.get("name", String.class),
-                row.get("email", String.class), row.get("default_project_id", String.class),
+        return new UserView(
+                row.get("id", String.class),
+                "user",
+                row.get("name", String.class),
+                row.get("email", String.class),
+                row.get("default_project_id", String.class),
                 Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
     }
 
     /** The body of {@code POST /admin/v1/users}. */
-    public record NewUser(String id, String name, String email,
-                          @JsonProperty("default_project_id") String defaultProjectId) implements StrictBody {
-    }
+    public record NewUser(
+            String id,
+            String name,
+            String email,
+            @JsonProperty("default_project_id") String defaultProjectId) implements StrictBody {}
 
     /** A user as the admin API shows it. */
-    public record UserView(String id, String object, String name, String email,
-                           @JsonProperty("default_project_id") String defaultProjectId,
-                           @JsonProperty("created_at") Long createdAt, @JsonProperty("updated_at") Long updatedAt) {
-    }
+    public record UserView(
+            String id,
+            String object,
+            String name,
+            String email,
+            @JsonProperty("default_project_id") String defaultProjectId,
+            @JsonProperty("created_at") Long createdAt,
+            @JsonProperty("updated_at") Long updatedAt) {}
 
     /** The answer to a deletion. */
-    public record Deleted(String id, String object, boolean deleted) {
-    }
+    public record Deleted(String id, String object, boolean deleted) {}
 }

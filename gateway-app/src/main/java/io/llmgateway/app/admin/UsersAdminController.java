@@ -34,8 +34,8 @@ public class UsersAdminController {
     }
 
     @GetMapping
-    public Mono<ListPage<UserAdminStore.UserView>> list(@RequestParam(required = false) Integer limit,
-                                                        @RequestParam(required = false) String after) {
+    public Mono<ListPage<UserAdminStore.UserView>> list(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
         return users.list(Paging.of(limit, after));
     }
 
@@ -45,8 +45,8 @@ public class UsersAdminController {
     }
 
     @PatchMapping("/{userId}")
-    public Mono<UserAdminStore.UserView> update(AdminActor actor, @PathVariable String userId,
-                                                @RequestBody JsonNode patch) {
+    public Mono<UserAdminStore.UserView> update(
+            AdminActor actor, @PathVariable String userId, @RequestBody JsonNode patch) {
         return users.update(actor, userId, patch);
     }
 
@@ -57,21 +57,22 @@ public class UsersAdminController {
 
     @PostMapping("/{userId}/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    public Mono<KeyAdminStore.IssuedKeyView> createToken(AdminActor actor, @PathVariable String userId,
-                                                         @RequestBody KeyAdminStore.NewKey request) {
+    public Mono<KeyAdminStore.IssuedKeyView> createToken(
+            AdminActor actor, @PathVariable String userId, @RequestBody KeyAdminStore.NewKey request) {
         return keys.issueToken(actor, userId, request);
     }
 
     @GetMapping("/{userId}/tokens")
-    public Mono<ListPage<KeyAdminStore.KeyView>> tokens(@PathVariable String userId,
-                                                        @RequestParam(required = false) Integer limit,
-                                                        @RequestParam(required = false) String after) {
+    public Mono<ListPage<KeyAdminStore.KeyView>> tokens(
+            @PathVariable String userId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String after) {
         return keys.listForUser(userId, Paging.of(limit, after));
     }
 
     @DeleteMapping("/{userId}/tokens/{tokenId}")
-    public Mono<KeyAdminStore.KeyView> revokeToken(AdminActor actor, @PathVariable String userId,
-                                                   @PathVariable String tokenId) {
+    public Mono<KeyAdminStore.KeyView> revokeToken(
+            AdminActor actor, @PathVariable String userId, @PathVariable String tokenId) {
         return keys.revoke(actor, "user_id", userId, tokenId);
     }
 }

@@ -56,8 +56,8 @@ public class ChatCompletionsHandler {
     private final ErrorMapper errors;
     private final StreamShutdown streams;
 
-    public ChatCompletionsHandler(ModelCallPipeline pipeline, ErrorMapper errors, JsonMapper gatewayJsonMapper,
-                                  StreamShutdown streams) {
+    public ChatCompletionsHandler(
+            ModelCallPipeline pipeline, ErrorMapper errors, JsonMapper gatewayJsonMapper, StreamShutdown streams) {
         this.pipeline = pipeline;
         this.errors = errors;
         this.streams = streams;
@@ -88,8 +88,11 @@ public class ChatCompletionsHandler {
                     response.getHeaders().set(RequestIds.HEADER, requestId);
                     return pipeline.chat(requestId, caller, body, started);
                 })
-                .map(answer -> new WrittenResponse(response, () -> answer instanceof ChatAnswer.Stream stream
-                        ? writeStream(stream, response) : writeJson((ChatAnswer.Json) answer, response)));
+                .map(answer -> new WrittenResponse(
+                        response,
+                        () -> answer instanceof ChatAnswer.Stream stream
+                                ? writeStream(stream, response)
+                                : writeJson((ChatAnswer.Json) answer, response)));
     }
 
     private static Mono<Void> writeJson(ChatAnswer.Json answer, ServerHttpResponse response) {
@@ -97,7 +100,8 @@ public class ChatCompletionsHandler {
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
         setWhenCommitted(response, answer.headers());
-        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.json())));
+        return response.writeWith(
+                Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.json())));
     }
 
     private Mono<Void> writeStream(ChatAnswer.Stream answer, ServerHttpResponse response) {
@@ -115,10 +119,10 @@ public class ChatCompletionsHandler {
                     setWhenCommitted(response, answer.headers());
                     // one flat stream of events: Reactor Netty writes each as it comes and flushes as soon as no
                     // further event is ready, so a chunk leaves when it arrives without a flush publisher per event
-                    Flux<DataBuffer> written = events
-                            .map(buffers::wrap)
+                    Flux<DataBuffer> written = events.map(buffers::wrap)
                             .concatWith(Mono.fromSupplier(() -> sse.done(buffers)))
-                            .onErrorResume(error -> Mono.just(sse.error(errors.toException(error).toBody(), buffers)));
+                            .onErrorResume(error -> Mono.just(
+                                    sse.error(errors.toException(error).toBody(), buffers)));
                     return response.writeWith(written);
                 })
                 .then());

@@ -25,9 +25,12 @@ public class ModelsController {
     /** The models the caller's project may use. */
     @GetMapping("/v1/models")
     public ModelList list(Caller caller) {
-        return new ModelList("list", router.routes().stream()
-                .filter(route -> caller.mayUse(route.modelId()))
-                .map(this::model).toList());
+        return new ModelList(
+                "list",
+                router.routes().stream()
+                        .filter(route -> caller.mayUse(route.modelId()))
+                        .map(this::model)
+                        .toList());
     }
 
     /** Model ids may contain slashes ({@code microsoft/phi-3.5-moe-instruct}): the rest of the path is the id. */
@@ -45,10 +48,12 @@ public class ModelsController {
     }
 
     /** OpenAI's list wrapper. */
-    public record ModelList(String object, List<Model> data) {
-    }
+    public record ModelList(String object, List<Model> data) {}
 
     /** One model as OpenAI lists it. */
-    public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
-    }
+    public record Model(
+            String id,
+            String object,
+            long created,
+            @JsonProperty("owned_by") String ownedBy) {}
 }

@@ -28,12 +28,15 @@ public class UsageController {
         this.clock = clock;
     }
 
-    @GetMapping(path = "/v1/usage", produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
-    public Mono<ResponseEntity<Object>> usage(Caller caller, @RequestParam(required = false) String from,
-                                              @RequestParam(required = false) String to,
-                                              @RequestParam(name = "group_by", required = false) List<String> groupBy,
-                                              @org.springframework.web.bind.annotation.RequestHeader(
-                                                      name = "Accept", required = false) String accept) {
+    @GetMapping(
+            path = "/v1/usage",
+            produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+    public Mono<ResponseEntity<Object>> usage(
+            Caller caller,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(name = "group_by", required = false) List<String> groupBy,
+            @org.springframework.web.bind.annotation.RequestHeader(name = "Accept", required = false) String accept) {
         UsageQuery query = UsageQuery.parse(caller.projectId(), from, to, groupBy, clock.instant());
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
     }

@@ -51,7 +51,8 @@ public class BodySizeLimitFilter implements WebFilter {
             return request.getBody().doOnNext(DataBufferUtils::release).then(Mono.error(tooLarge));
         }
         if (length < 0 && request.getHeaders().containsHeader("Transfer-Encoding")) {
-            return chain.filter(exchange.mutate().request(new Bounded(request, limit)).build());
+            return chain.filter(
+                    exchange.mutate().request(new Bounded(request, limit)).build());
         }
         return chain.filter(exchange);
     }
@@ -59,7 +60,9 @@ public class BodySizeLimitFilter implements WebFilter {
     private long limitFor(ServerHttpRequest request) {
         for (PathLimit pathLimit : pathLimits) {
             if (pathLimit.method().equals(request.getMethod().name())
-                    && pathLimit.path().equals(request.getPath().pathWithinApplication().value())) {
+                    && pathLimit
+                            .path()
+                            .equals(request.getPath().pathWithinApplication().value())) {
                 return pathLimit.maxBytes();
             }
         }
@@ -84,24 +87,25 @@ public class BodySizeLimitFilter implements WebFilter {
             return Flux.defer(() -> {
                 AtomicLong total = new AtomicLong();
                 AtomicBoolean over = new AtomicBoolean();
-                return super.getBody().<DataBuffer>handle((buffer, sink) -> {
-                    long seen = total.addAndGet(buffer.readableByteCount());
-                    if (seen <= limit) {
-                        sink.next(buffer);
-                        return;
-                    }
-                    DataBufferUtils.release(buffer);
-                    over.set(true);
-                    if (seen > limit + DRAIN_BYTES) {
-                        sink.error(InvalidRequestException.bodyTooLarge(limit));
-                    }
-                }).concatWith(Mono.defer(() -> over.get()
-                        ? Mono.error(InvalidRequestException.bodyTooLarge(limit)) : Mono.empty()));
+                return super.getBody()
+                        .<DataBuffer>handle((buffer, sink) -> {
+                            long seen = total.addAndGet(buffer.readableByteCount());
+                            if (seen <= limit) {
+                                sink.next(buffer);
+                                return;
+                            }
+                            DataBufferUtils.release(buffer);
+                            over.set(true);
+                            if (seen > limit + DRAIN_BYTES) {
+                                sink.error(InvalidRequestException.bodyTooLarge(limit));
+                            }
+                        })
+                        .concatWith(Mono.defer(() ->
+                                over.get() ? Mono.error(InvalidRequestException.bodyTooLarge(limit)) : Mono.empty()));
             });
         }
     }
 
     /** Another limit for one method and exact path, declared as a bean (e.g. {@code POST /v1/files}). */
-    public record PathLimit(String method, String path, long maxBytes) {
-    }
+    public record PathLimit(String method, String path, long maxBytes) {}
 }

@@ -22,8 +22,7 @@ final class JsonWarmUp {
             {"model":"warm-up","messages":[{"role":"user","content":"hi"}],"stream":true,
              "stream_options":{"include_usage":true},"max_tokens":1}""";
 
-    private JsonWarmUp() {
-    }
+    private JsonWarmUp() {}
 
     static JsonMapper warm(JsonMapper json) {
         // chat and embedding bodies are read as a tree first, and the chat request from that tree
@@ -31,13 +30,16 @@ final class JsonWarmUp {
         json.readValue(REQUEST, JsonNode.class);
         json.treeToValue(tree, ChatCompletionRequest.class);
         json.readValue(REQUEST, ChatCompletionRequest.class);
-        json.readValue(json.writeValueAsBytes(ChatCompletionChunk.usageOnly("id", 0L, "m", Usage.of(1, 1))),
+        json.readValue(
+                json.writeValueAsBytes(ChatCompletionChunk.usageOnly("id", 0L, "m", Usage.of(1, 1))),
                 ChatCompletionChunk.class);
-        json.readValue("{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[],\"usage\":"
-                + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}", ChatCompletion.class)
+        json.readValue(
+                        "{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[],\"usage\":"
+                                + "{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}",
+                        ChatCompletion.class)
                 .withUsage(Usage.of(1, 1));
-        json.writeValueAsBytes(json.readValue("{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}",
-                ChatCompletion.class));
+        json.writeValueAsBytes(
+                json.readValue("{\"id\":\"x\",\"object\":\"chat.completion\",\"choices\":[]}", ChatCompletion.class));
         json.writeValueAsBytes(ErrorBody.of("warm", "server_error", null, null));
         json.writeValueAsBytes(List.of());
         // the cost in a usage, and the first chunk read back when the gateway adds a usage chunk

@@ -24,8 +24,7 @@ public final class RequestArrival extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Long> ARRIVED = AttributeKey.valueOf("gateway.requestArrivedNanos");
     private static final RequestArrival INSTANCE = new RequestArrival();
 
-    private RequestArrival() {
-    }
+    private RequestArrival() {}
 
     /** Adds the stamp to every HTTP/1.1 connection's pipeline, right after the HTTP codec. */
     static NettyServerCustomizer customizer() {

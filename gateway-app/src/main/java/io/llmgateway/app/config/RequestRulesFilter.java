@@ -30,8 +30,7 @@ import reactor.core.publisher.Mono;
  */
 public class RequestRulesFilter implements WebFilter {
 
-    private static final List<String> SINGLE_HEADERS = List.of(HttpHeaders.AUTHORIZATION, "X-User-Id",
-            "X-Project-Id");
+    private static final List<String> SINGLE_HEADERS = List.of(HttpHeaders.AUTHORIZATION, "X-User-Id", "X-Project-Id");
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -39,15 +38,17 @@ public class RequestRulesFilter implements WebFilter {
         HttpHeaders headers = request.getHeaders();
         String encoding = headers.getFirst(HttpHeaders.CONTENT_ENCODING);
         if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            return Mono.error(InvalidRequestException.httpStatus(415, "Content-Encoding '" + printable(encoding)
-                    + "' is not supported; send the body uncompressed.", "unsupported_content_encoding"));
+            return Mono.error(InvalidRequestException.httpStatus(
+                    415,
+                    "Content-Encoding '" + printable(encoding) + "' is not supported; send the body uncompressed.",
+                    "unsupported_content_encoding"));
         }
         MediaType contentType = headers.getContentType();
         if (contentType != null && MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
             Charset charset = contentType.getCharset();
             if (charset != null && !charset.equals(StandardCharsets.UTF_8)) {
-                return Mono.error(InvalidRequestException.httpStatus(415, "JSON bodies must be UTF-8, not "
-                        + charset.name() + ".", "unsupported_media_type"));
+                return Mono.error(InvalidRequestException.httpStatus(
+                        415, "JSON bodies must be UTF-8, not " + charset.name() + ".", "unsupported_media_type"));
             }
         }
         for (String name : SINGLE_HEADERS) {
@@ -58,23 +59,28 @@ public class RequestRulesFilter implements WebFilter {
         }
         String query = request.getURI().getRawQuery();
         if (query != null && !query.isEmpty()) {
-            for (Map.Entry<String, List<String>> parameter : request.getQueryParams().entrySet()) {
+            for (Map.Entry<String, List<String>> parameter :
+                    request.getQueryParams().entrySet()) {
                 String name = parameter.getKey();
                 if (!storable(name)) {
-                    return Mono.error(InvalidRequestException.invalidParameter(null,
-                            "A query parameter's name contains a NUL character or an unpaired surrogate."));
+                    return Mono.error(InvalidRequestException.invalidParameter(
+                            null, "A query parameter's name contains a NUL character or an unpaired surrogate."));
                 }
                 for (String value : parameter.getValue()) {
                     if (value != null && !storable(value)) {
-                        return Mono.error(InvalidRequestException.invalidParameter(name, "Invalid value for '"
-                                + name + "': it contains a NUL character or an unpaired surrogate."));
+                        return Mono.error(InvalidRequestException.invalidParameter(
+                                name,
+                                "Invalid value for '" + name
+                                        + "': it contains a NUL character or an unpaired surrogate."));
                     }
                 }
             }
         }
         List<String> accept = headers.get(HttpHeaders.ACCEPT);
         if (accept != null && accept.stream().allMatch(String::isBlank)) {
-            return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(HttpHeaders.ACCEPT))).build());
+            return chain.filter(exchange.mutate()
+                    .request(r -> r.headers(h -> h.remove(HttpHeaders.ACCEPT)))
+                    .build());
         }
         return chain.filter(exchange);
     }

@@ -1,8 +1,8 @@
 package io.llmgateway.app.config;
 
+import io.llmgateway.app.usage.Price;
 import io.llmgateway.provider.mock.MockOptions;
 import io.llmgateway.provider.octo.OctoOptions;
-import io.llmgateway.app.usage.Price;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
@@ -22,8 +22,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway")
-public record RoutingProperties(@DefaultValue List<@Valid Model> models,
-                                @DefaultValue Map<String, @Valid Deployment> deployments) {
+public record RoutingProperties(
+        @DefaultValue List<@Valid Model> models,
+        @DefaultValue Map<String, @Valid Deployment> deployments) {
 
     /**
      * A public model id.
@@ -45,11 +46,18 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      *                      {@code p50k_base}, {@code r50k_base}, ...) or the model's Hugging Face
      *                      {@code tokenizer.json} (a path ending in {@code .json}, or a {@code file:} URL)
      */
-    public record Model(@NotBlank String id, String deployment, String ownedBy,
-                        @DefaultValue("default") String profile, Integer contextLength,
-                        @DefaultValue Map<String, String> defaults, @DefaultValue List<@Valid Target> deployments,
-                        @DefaultValue List<String> fallbacks, Price price,
-                        @DefaultValue("chat") ModelType type, String tokenizer) {
+    public record Model(
+            @NotBlank String id,
+            String deployment,
+            String ownedBy,
+            @DefaultValue("default") String profile,
+            Integer contextLength,
+            @DefaultValue Map<String, String> defaults,
+            @DefaultValue List<@Valid Target> deployments,
+            @DefaultValue List<String> fallbacks,
+            Price price,
+            @DefaultValue("chat") ModelType type,
+            String tokenizer) {
 
         /** The deployments of this model: {@code deployments}, or the single {@code deployment}. */
         public List<Target> targets() {
@@ -74,8 +82,8 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param name   the deployment
      * @param weight its share of the traffic (default 1)
      */
-    public record Target(@NotBlank String name, @DefaultValue("1") int weight) {
-    }
+    public record Target(
+            @NotBlank String name, @DefaultValue("1") int weight) {}
 
     /**
      * A provider instance.
@@ -97,12 +105,17 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      *                      gateway asks for the usage so far on every chunk and a stream cut short is billed the
      *                      engine's own counts (default false)
      */
-    public record Deployment(@DefaultValue("openai") String type, URI baseUrl, String apiKey, Path apiKeyFile,
-                             String upstreamModel, @DefaultValue @Valid Timeouts timeouts,
-                             @DefaultValue MockSettings mock, @DefaultValue OctoSettings octo,
-                             @DefaultValue("true") boolean streamUsage,
-                             @DefaultValue("false") boolean continuousUsage) {
-    }
+    public record Deployment(
+            @DefaultValue("openai") String type,
+            URI baseUrl,
+            String apiKey,
+            Path apiKeyFile,
+            String upstreamModel,
+            @DefaultValue @Valid Timeouts timeouts,
+            @DefaultValue MockSettings mock,
+            @DefaultValue OctoSettings octo,
+            @DefaultValue("true") boolean streamUsage,
+            @DefaultValue("false") boolean continuousUsage) {}
 
     /**
      * Settings of an Octo-style (vLLM-class) deployment.
@@ -124,9 +137,10 @@ public record RoutingProperties(@DefaultValue List<@Valid Model> models,
      * @param firstByte     to the first streamed chunk, or to the whole answer when not streaming (default 120s)
      * @param betweenChunks longest silence between two streamed chunks (default 60s)
      */
-    public record Timeouts(@DefaultValue("5s") Duration connect, @DefaultValue("120s") Duration firstByte,
-                           @DefaultValue("60s") Duration betweenChunks) {
-    }
+    public record Timeouts(
+            @DefaultValue("5s") Duration connect,
+            @DefaultValue("120s") Duration firstByte,
+            @DefaultValue("60s") Duration betweenChunks) {}
 
     /**
      * Settings of the built-in mock provider.

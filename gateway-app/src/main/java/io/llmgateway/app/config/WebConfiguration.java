@@ -53,7 +53,8 @@ public class WebConfiguration implements WebFluxConfigurer {
     /** The body limit, with the per-endpoint exceptions other configurations declare (file uploads). */
     @Bean
     BodySizeLimitFilter bodySizeLimitFilter(ObjectProvider<BodySizeLimitFilter.PathLimit> pathLimits) {
-        return new BodySizeLimitFilter(http.maxBodySize().toBytes(), pathLimits.orderedStream().toList());
+        return new BodySizeLimitFilter(
+                http.maxBodySize().toBytes(), pathLimits.orderedStream().toList());
     }
 
     /** Stamps each request's arrival for {@code x-gateway-overhead-ms} and the ledger's latencies. */
@@ -74,6 +75,7 @@ public class WebConfiguration implements WebFluxConfigurer {
         decoder.registerMappersForType(StrictBody.class, mappers -> mappers.put(MediaType.APPLICATION_JSON, strict));
         configurer.defaultCodecs().jacksonJsonDecoder(decoder);
         configurer.defaultCodecs().jacksonJsonEncoder(new JacksonJsonEncoder(json));
-        configurer.defaultCodecs().maxInMemorySize((int) Math.min(Integer.MAX_VALUE, http.maxBodySize().toBytes()));
+        configurer.defaultCodecs().maxInMemorySize((int)
+                Math.min(Integer.MAX_VALUE, http.maxBodySize().toBytes()));
     }
 }

@@ -48,19 +48,26 @@ public class EmbeddingsController {
     }
 
     @PostMapping("/v1/embeddings")
-    public Mono<EmbeddingList> embeddings(Caller caller, @RequestBody(required = false) JsonNode body,
-                                          ServerWebExchange exchange) {
+    public Mono<EmbeddingList> embeddings(
+            Caller caller, @RequestBody(required = false) JsonNode body, ServerWebExchange exchange) {
         long started = RequestArrival.nanos(exchange);
         if (!(body instanceof ObjectNode request)) {
             throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
         }
         JsonNode modelNode = request.get("model");
-        if (modelNode == null || !modelNode.isString() || modelNode.stringValue().isBlank()) {
+        if (modelNode == null
+                || !modelNode.isString()
+                || modelNode.stringValue().isBlank()) {
             throw InvalidRequestException.invalidParameter("model", "Missing required parameter: 'model'.");
         }
         Route route = pipeline.embeddingRoute(caller, modelNode.stringValue());
-        EmbeddingRequest call = new EmbeddingRequest(route.modelId(), inputs(request.get("input")),
-                dimensions(request.get("dimensions")), user(request.get("user")), null, extra(request));
+        EmbeddingRequest call = new EmbeddingRequest(
+                route.modelId(),
+                inputs(request.get("input")),
+                dimensions(request.get("dimensions")),
+                user(request.get("user")),
+                null,
+                extra(request));
         boolean base64 = base64(request.get("encoding_format"));
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
@@ -77,8 +84,8 @@ public class EmbeddingsController {
         for (int i = 0; i < vectors.size(); i++) {
             data.add(new EmbeddingData("embedding", i, base64 ? base64(vectors.get(i)) : vectors.get(i)));
         }
-        return new EmbeddingList("list", data, embedded.model(),
-                new EmbeddingUsage(embedded.tokens(), embedded.tokens()));
+        return new EmbeddingList(
+                "list", data, embedded.model(), new EmbeddingUsage(embedded.tokens(), embedded.tokens()));
     }
 
     /** Little-endian float32 bytes in base64, as OpenAI encodes them. */
@@ -97,19 +104,20 @@ public class EmbeddingsController {
         } else if (node != null && node.isArray() && !node.isEmpty() && node.size() <= MAX_INPUTS) {
             for (JsonNode item : node) {
                 if (!item.isString()) {
-                    throw InvalidRequestException.invalidParameter("input", "'input' must be a string or a list of"
-                            + " strings; token arrays are not supported.");
+                    throw InvalidRequestException.invalidParameter(
+                            "input",
+                            "'input' must be a string or a list of" + " strings; token arrays are not supported.");
                 }
                 inputs.add(item.stringValue());
             }
         } else {
-            throw InvalidRequestException.invalidParameter("input",
-                    "'input' must be a string or a list of 1 to " + MAX_INPUTS + " strings.");
+            throw InvalidRequestException.invalidParameter(
+                    "input", "'input' must be a string or a list of 1 to " + MAX_INPUTS + " strings.");
         }
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i).isBlank()) {
-                throw InvalidRequestException.invalidParameter(node.isArray() ? "input[" + i + "]" : "input",
-                        "'input' must not be empty.");
+                throw InvalidRequestException.invalidParameter(
+                        node.isArray() ? "input[" + i + "]" : "input", "'input' must not be empty.");
             }
         }
         return inputs;
@@ -145,8 +153,8 @@ public class EmbeddingsController {
         if (node.isString() && node.stringValue().equals("base64")) {
             return true;
         }
-        throw InvalidRequestException.invalidParameter("encoding_format",
-                "'encoding_format' must be 'float' or 'base64'.");
+        throw InvalidRequestException.invalidParameter(
+                "encoding_format", "'encoding_format' must be 'float' or 'base64'.");
     }
 
     /** The fields the gateway does not interpret, passed on to the provider as they are. */
@@ -161,15 +169,13 @@ public class EmbeddingsController {
     }
 
     /** OpenAI's list of embeddings. */
-    public record EmbeddingList(String object, List<EmbeddingData> data, String model, EmbeddingUsage usage) {
-    }
+    public record EmbeddingList(String object, List<EmbeddingData> data, String model, EmbeddingUsage usage) {}
 
     /** One embedding: a list of floats, or their little-endian bytes in base64. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EmbeddingData(String object, int index, Object embedding) {
-    }
+    public record EmbeddingData(String object, int index, Object embedding) {}
 
-    public record EmbeddingUsage(@JsonProperty("prompt_tokens") int promptTokens,
-                                 @JsonProperty("total_tokens") int totalTokens) {
-    }
+    public record EmbeddingUsage(
+            @JsonProperty("prompt_tokens") int promptTokens,
+            @JsonProperty("total_tokens") int totalTokens) {}
 }

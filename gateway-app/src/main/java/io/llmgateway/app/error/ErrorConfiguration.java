@@ -28,9 +28,14 @@ public class ErrorConfiguration {
     /** What Spring Security's firewall refuses (a path with {@code %00} or {@code ..}, a header with a control). */
     @Bean
     ServerExchangeRejectedHandler serverExchangeRejectedHandler(OpenAiErrorWebExceptionHandler errors) {
-        return (exchange, rejected) -> errors.handle(exchange, InvalidRequestException.httpStatus(400,
-                rejected.getMessage() + ".", rejected.getMessage() != null
-                        && rejected.getMessage().contains("header") ? "invalid_header" : "invalid_url"));
+        return (exchange, rejected) -> errors.handle(
+                exchange,
+                InvalidRequestException.httpStatus(
+                        400,
+                        rejected.getMessage() + ".",
+                        rejected.getMessage() != null && rejected.getMessage().contains("header")
+                                ? "invalid_header"
+                                : "invalid_url"));
     }
 
     /** What is refused before the gateway sees it: a request line or headers too long, a target not a URI. */

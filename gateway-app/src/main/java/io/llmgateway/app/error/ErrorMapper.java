@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.converter.HttpMessageNotWritableException;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -60,7 +60,9 @@ public class ErrorMapper {
         }
         if (error instanceof UnsupportedMediaTypeStatusException unsupported) {
             return InvalidRequestException.unsupportedMediaType(
-                    unsupported.getContentType() == null ? "none" : unsupported.getContentType().toString());
+                    unsupported.getContentType() == null
+                            ? "none"
+                            : unsupported.getContentType().toString());
         }
         if (error instanceof MethodNotAllowedException notAllowed) {
             return InvalidRequestException.methodNotAllowed(notAllowed.getHttpMethod(), path);
@@ -68,19 +70,23 @@ public class ErrorMapper {
         if (error instanceof ServerWebInputException input) {
             return fromInput(input);
         }
-        if (find(error, InvalidMediaTypeException.class) != null || find(error, InvalidMimeTypeException.class) != null) {
-            return InvalidRequestException.httpStatus(400, "A Content-Type in the request is not a valid media type.",
-                    "invalid_content_type");
+        if (find(error, InvalidMediaTypeException.class) != null
+                || find(error, InvalidMimeTypeException.class) != null) {
+            return InvalidRequestException.httpStatus(
+                    400, "A Content-Type in the request is not a valid media type.", "invalid_content_type");
         }
         if (error instanceof HttpMessageNotWritableException || error instanceof NotAcceptableStatusException) {
             // what the Accept header asks for (a charset, a type) has no encoder here
-            return InvalidRequestException.httpStatus(406, "The gateway answers " + method + " " + path + " in"
-                    + " application/json (UTF-8); send Accept: application/json or leave it out.", "not_acceptable");
+            return InvalidRequestException.httpStatus(
+                    406,
+                    "The gateway answers " + method + " " + path + " in"
+                            + " application/json (UTF-8); send Accept: application/json or leave it out.",
+                    "not_acceptable");
         }
         if (error instanceof DecodingException decoding) {
             // a body that is not what its Content-Type says, e.g. multipart without its boundary
-            return InvalidRequestException.httpStatus(400, "The request body could not be read: "
-                    + decoding.getMessage(), "invalid_body");
+            return InvalidRequestException.httpStatus(
+                    400, "The request body could not be read: " + decoding.getMessage(), "invalid_body");
         }
         if (DatabaseFailures.unavailable(error)) {
             log.warn("The database is unavailable: {}", error.toString());
@@ -90,8 +96,8 @@ public class ErrorMapper {
             return InvalidRequestException.conflict("The resource exists already.", null);
         }
         if (error instanceof org.springframework.dao.DataIntegrityViolationException) {
-            return InvalidRequestException.invalidParameter(null,
-                    "The change conflicts with the stored data (a referenced resource is missing or in use).");
+            return InvalidRequestException.invalidParameter(
+                    null, "The change conflicts with the stored data (a referenced resource is missing or in use).");
         }
         if (error instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode(), status.getReason(), method, path);
@@ -136,7 +142,8 @@ public class ErrorMapper {
             return InvalidRequestException.malformedJson("The request body must be a JSON object.");
         }
         String expectation;
-        if (binding instanceof ValueInstantiationException && binding.getCause() != null
+        if (binding instanceof ValueInstantiationException
+                && binding.getCause() != null
                 && binding.getCause().getMessage() != null) {
             expectation = binding.getCause().getMessage();
         } else if (binding instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
@@ -144,12 +151,11 @@ public class ErrorMapper {
         } else {
             expectation = "the value is not valid";
         }
-        return InvalidRequestException.invalidParameter(param,
-                "Invalid type for '" + param + "': " + expectation + ".");
+        return InvalidRequestException.invalidParameter(
+                param, "Invalid type for '" + param + "': " + expectation + ".");
     }
 
-    private static GatewayException fromStatus(HttpStatusCode status, String reason, String method,
-                                               String path) {
+    private static GatewayException fromStatus(HttpStatusCode status, String reason, String method, String path) {
         if (status.value() == 404) {
             return InvalidRequestException.unknownPath(method, path);
         }
@@ -157,8 +163,11 @@ public class ErrorMapper {
             return GatewayException.internal("The gateway failed to process the request.", null);
         }
         if (status.value() == 415) {
-            return InvalidRequestException.httpStatus(415, "Unsupported Content-Type for " + method + " " + path
-                    + ": send application/json (multipart/form-data to upload a file).", "unsupported_media_type");
+            return InvalidRequestException.httpStatus(
+                    415,
+                    "Unsupported Content-Type for " + method + " " + path
+                            + ": send application/json (multipart/form-data to upload a file).",
+                    "unsupported_media_type");
         }
         return InvalidRequestException.httpStatus(status.value(), reason);
     }
@@ -179,8 +188,12 @@ public class ErrorMapper {
     }
 
     private static String describe(Class<?> type) {
-        if (type == Double.class || type == Float.class || type == double.class || type == float.class
-                || type == java.math.BigDecimal.class || type == Number.class) {
+        if (type == Double.class
+                || type == Float.class
+                || type == double.class
+                || type == float.class
+                || type == java.math.BigDecimal.class
+                || type == Number.class) {
             return "a number";
         }
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
@@ -206,7 +219,8 @@ public class ErrorMapper {
         if (e.getLocation() == null || e.getLocation().getLineNr() < 1) {
             return "";
         }
-        return " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

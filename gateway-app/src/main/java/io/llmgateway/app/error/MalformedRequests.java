@@ -3,15 +3,15 @@ package io.llmgateway.app.error;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -66,7 +66,8 @@ final class MalformedRequests extends ChannelDuplexHandler {
             ReferenceCountUtil.release(message);
             return;
         }
-        if (message instanceof HttpContent content && !(message instanceof HttpRequest)
+        if (message instanceof HttpContent content
+                && !(message instanceof HttpRequest)
                 && content.decoderResult().isFailure()) {
             brokenBody(context, content);
             return;
@@ -81,11 +82,17 @@ final class MalformedRequests extends ChannelDuplexHandler {
             failure = failure(request.decoderResult().cause());
         } else if (request.protocolVersion().majorVersion() != 1) {
             // a 400 rather than 505: it is the client's mistake, and a scanner should not raise server-error alarms
-            failure = InvalidRequestException.httpStatus(400, "This port speaks HTTP/1.1 (and HTTP/1.0), not "
-                    + request.protocolVersion().text() + ".", "http_version_not_supported");
+            failure = InvalidRequestException.httpStatus(
+                    400,
+                    "This port speaks HTTP/1.1 (and HTTP/1.0), not "
+                            + request.protocolVersion().text() + ".",
+                    "http_version_not_supported");
         } else if (!validTarget(request.uri())) {
-            failure = InvalidRequestException.httpStatus(400, "The request's path or query is not a valid URI:"
-                    + " percent-encode what is not a letter, a digit or one of -._~!$&'()*+,;=:@/?%.", "invalid_url");
+            failure = InvalidRequestException.httpStatus(
+                    400,
+                    "The request's path or query is not a valid URI:"
+                            + " percent-encode what is not a letter, a digit or one of -._~!$&'()*+,;=:@/?%.",
+                    "invalid_url");
         } else {
             context.fireChannelRead(message);
             return;
@@ -105,8 +112,13 @@ final class MalformedRequests extends ChannelDuplexHandler {
             context.close();
             return;
         }
-        refuse(context, content, InvalidRequestException.httpStatus(400, "The request's body is not valid HTTP:"
-                + " its chunked transfer encoding is broken.", "malformed_request"));
+        refuse(
+                context,
+                content,
+                InvalidRequestException.httpStatus(
+                        400,
+                        "The request's body is not valid HTTP:" + " its chunked transfer encoding is broken.",
+                        "malformed_request"));
     }
 
     @Override
@@ -128,8 +140,8 @@ final class MalformedRequests extends ChannelDuplexHandler {
         ReferenceCountUtil.release(message);
         byte[] body = json.writeValueAsBytes(failure.toBody());
         ByteBuf content = Unpooled.wrappedBuffer(body);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(failure.status()), content);
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(failure.status()), content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
@@ -148,8 +160,10 @@ final class MalformedRequests extends ChannelDuplexHandler {
             if (c <= 0x20 || c >= 0x7F || "\"<>\\^`{|}".indexOf(c) >= 0) {
                 return false;
             }
-            if (c == '%' && (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
-                    || Character.digit(target.charAt(i + 2), 16) < 0)) {
+            if (c == '%'
+                    && (i + 2 >= target.length()
+                            || Character.digit(target.charAt(i + 1), 16) < 0
+                            || Character.digit(target.charAt(i + 2), 16) < 0)) {
                 return false;
             }
         }
@@ -158,12 +172,11 @@ final class MalformedRequests extends ChannelDuplexHandler {
 
     private static InvalidRequestException failure(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            return InvalidRequestException.httpStatus(414, "The request line (method, path and query) is too long.",
-                    "uri_too_long");
+            return InvalidRequestException.httpStatus(
+                    414, "The request line (method, path and query) is too long.", "uri_too_long");
         }
         if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            return InvalidRequestException.httpStatus(431, "The request's headers are too large.",
-                    "headers_too_large");
+            return InvalidRequestException.httpStatus(431, "The request's headers are too large.", "headers_too_large");
         }
         return InvalidRequestException.httpStatus(400, "The request is not valid HTTP.", "malformed_request");
     }

@@ -38,8 +38,8 @@ public class OpenAiErrorWebExceptionHandler implements WebExceptionHandler {
             return Mono.empty();
         }
         ServerHttpRequest request = exchange.getRequest();
-        GatewayException failure = errors.toException(error, request.getMethod().name(),
-                request.getPath().value());
+        GatewayException failure = errors.toException(
+                error, request.getMethod().name(), request.getPath().value());
         response.setStatusCode(HttpStatus.valueOf(failure.status()));
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
@@ -48,9 +48,11 @@ public class OpenAiErrorWebExceptionHandler implements WebExceptionHandler {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"llm-gateway\"");
         }
         failure.headers().forEach(headers::set);
-        failure.retryAfter().ifPresent(wait ->
-                headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+        failure.retryAfter()
+                .ifPresent(wait -> headers.set(
+                        HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
         byte[] body = json.writeValueAsBytes(failure.toBody());
-        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        return response.writeWith(
+                Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
 }

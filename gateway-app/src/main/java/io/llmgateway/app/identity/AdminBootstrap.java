@@ -47,8 +47,8 @@ public class AdminBootstrap {
     }
 
     public void run() {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.username(),
-                database.password())) {
+        try (Connection connection =
+                DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
             connection.setAutoCommit(false);
             try (Statement lock = connection.createStatement()) {
                 lock.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
@@ -60,9 +60,13 @@ public class AdminBootstrap {
                         .filter(parsed -> parsed.kind() == KeyKind.ADMIN)
                         .orElseThrow(() -> new IllegalStateException("gateway.auth.admin-token is not a gwa_ admin"
                                 + " token; start once without it to have the gateway generate one"));
-                insertIfAbsent(connection, key.keyId(), SecretHash.of(key.secret()),
+                insertIfAbsent(
+                        connection,
+                        key.keyId(),
+                        SecretHash.of(key.secret()),
                         configured.substring(configured.length() - 4));
-            } else if (properties.adminTokenHash() != null && !properties.adminTokenHash().isBlank()) {
+            } else if (properties.adminTokenHash() != null
+                    && !properties.adminTokenHash().isBlank()) {
                 String[] parts = properties.adminTokenHash().strip().split(":");
                 if (parts.length != 2) {
                     throw new IllegalStateException("gateway.auth.admin-token-hash must be <key id>:<hex sha-256>");
@@ -110,8 +114,8 @@ public class AdminBootstrap {
 
     private static boolean anyAdminToken(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT 1 FROM api_keys WHERE kind = 'admin' AND revoked_at IS NULL LIMIT 1")) {
+                ResultSet result = statement.executeQuery(
+                        "SELECT 1 FROM api_keys WHERE kind = 'admin' AND revoked_at IS NULL LIMIT 1")) {
             return result.next();
         }
     }

@@ -48,16 +48,21 @@ public class IdentityChangeListener extends BackgroundSubscription {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
                 // a cache drops its entries under its eviction lock, which may wait: not on the connection's loop
                 .publishOn(Schedulers.boundedElastic())
-                .subscribe(notification -> invalidateAll(),
+                .subscribe(
+                        notification -> invalidateAll(),
                         error -> log.error("Identity change listener stopped: {}", error.toString()));
     }
 
     private Flux<Object> listen(PostgresqlConnection connection) {
         // after (re)connecting, drop the caches once: notifications sent meanwhile were missed
-        Mono<Object> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
+        Mono<Object> listening = connection
+                .createStatement("LISTEN " + CHANNEL)
+                .execute()
                 .flatMap(PostgresqlResult::getRowsUpdated)
                 .then(Mono.just(RECONNECTED));
-        return listening.concatWith(connection.getNotifications()).cast(Object.class)
+        return listening
+                .concatWith(connection.getNotifications())
+                .cast(Object.class)
                 .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
     }
 }

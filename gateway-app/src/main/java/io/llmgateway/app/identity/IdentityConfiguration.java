@@ -1,5 +1,6 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.app.persistence.DatabaseCache;
 import io.llmgateway.app.persistence.DatabaseConfiguration;
 import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.app.persistence.DatabaseServer;
@@ -8,7 +9,6 @@ import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.auth.LastUsedRecorder;
 import io.llmgateway.auth.identity.CachedIdentityStore;
-import io.llmgateway.app.persistence.DatabaseCache;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -33,8 +33,12 @@ public class IdentityConfiguration {
     /** Keeps serving verified identities through a database outage, within cache-max-stale. */
     @Bean
     CachedIdentityStore identityStore(DatabaseClient db, IdentityProperties properties, MeterRegistry registry) {
-        CachedIdentityStore store = new CachedIdentityStore(new R2dbcIdentityStore(db), properties.cacheTtl(),
-                properties.cacheMaxStale(), properties.cacheMaximumSize(), DatabaseFailures::unavailable);
+        CachedIdentityStore store = new CachedIdentityStore(
+                new R2dbcIdentityStore(db),
+                properties.cacheTtl(),
+                properties.cacheMaxStale(),
+                properties.cacheMaximumSize(),
+                DatabaseFailures::unavailable);
         FunctionCounter.builder("gateway.identity.stale.served", store, CachedIdentityStore::staleServed)
                 .description("Identity look-ups answered as last read because the database was away")
                 .register(registry);
@@ -42,8 +46,8 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    IdentityChangeListener identityChangeListener(DatabaseServer server, CachedIdentityStore identityStore,
-                                                  ObjectProvider<DatabaseCache> otherCaches) {
+    IdentityChangeListener identityChangeListener(
+            DatabaseServer server, CachedIdentityStore identityStore, ObjectProvider<DatabaseCache> otherCaches) {
         List<DatabaseCache> caches = new ArrayList<>();
         caches.add(identityStore::invalidateAll);
         otherCaches.orderedStream().forEach(caches::add);
@@ -77,8 +81,8 @@ public class IdentityConfiguration {
 
     /** Runs once at start-up, after the migrations, before the server accepts requests. */
     @Bean
-    AdminBootstrap adminBootstrap(DatabaseServer server, DatabaseConfiguration.SchemaMigrations migrations,
-                                  IdentityProperties properties) {
+    AdminBootstrap adminBootstrap(
+            DatabaseServer server, DatabaseConfiguration.SchemaMigrations migrations, IdentityProperties properties) {
         AdminBootstrap bootstrap = new AdminBootstrap(server.endpoint(), properties, System.out);
         bootstrap.run();
         return bootstrap;

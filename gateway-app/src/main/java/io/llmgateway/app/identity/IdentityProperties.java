@@ -21,11 +21,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lastUsedFlushInterval how often last-used times are written to the database (default 10s)
  */
 @ConfigurationProperties("gateway.auth")
-public record IdentityProperties(String adminToken, Path adminTokenFile, String adminTokenHash,
-                                 @DefaultValue("5m") Duration cacheTtl,
-                                 @DefaultValue("1h") Duration cacheMaxStale,
-                                 @DefaultValue("100000") long cacheMaximumSize,
-                                 @DefaultValue("20") int failureLimit,
-                                 @DefaultValue("1m") Duration failureWindow,
-                                 @DefaultValue("10s") Duration lastUsedFlushInterval) {
-}
+public record IdentityProperties(
+        String adminToken,
+        Path adminTokenFile,
+        String adminTokenHash,
+        @DefaultValue("5m") Duration cacheTtl,
+        @DefaultValue("1h") Duration cacheMaxStale,
+        @DefaultValue("100000") long cacheMaximumSize,
+        @DefaultValue("20") int failureLimit,
+        @DefaultValue("1m") Duration failureWindow,
+        @DefaultValue("10s") Duration lastUsedFlushInterval) {}

@@ -40,7 +40,10 @@ public class LastUsedFlusher extends PeriodicFlush {
 
     @Override
     protected PeriodicWork startRounds() {
-        return PeriodicWork.start(interval, Schedulers.parallel(), this::flush,
+        return PeriodicWork.start(
+                interval,
+                Schedulers.parallel(),
+                this::flush,
                 error -> log.warn("Could not record last-used times: {}", error.toString()));
     }
 
@@ -49,8 +52,7 @@ public class LastUsedFlusher extends PeriodicFlush {
         return lastRoundEnded
                 .then(Mono.defer(this::flush))
                 .timeout(SHUTDOWN_TIMEOUT)
-                .doOnError(error -> log.warn("Could not record the last-used times at shutdown: {}",
-                        error.toString()));
+                .doOnError(error -> log.warn("Could not record the last-used times at shutdown: {}", error.toString()));
     }
 
     /**
@@ -65,7 +67,8 @@ public class LastUsedFlusher extends PeriodicFlush {
                                 WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)""")
                         .bind("at", entry.getValue().atOffset(ZoneOffset.UTC))
                         .bind("id", entry.getKey())
-                        .fetch().rowsUpdated()
+                        .fetch()
+                        .rowsUpdated()
                         .doOnError(error -> recorder.touch(entry.getKey(), entry.getValue())))
                 .then();
     }

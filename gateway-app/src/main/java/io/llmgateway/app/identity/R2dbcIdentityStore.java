@@ -26,44 +26,61 @@ public class R2dbcIdentityStore implements IdentityStore {
 
     @Override
     public Mono<KeyRecord> findKey(String keyId) {
-        return Lookups.bounded(db.sql("""
+        return Lookups.bounded(
+                db.sql("""
                         SELECT id, kind, name, user_id, project_id, secret_hash, previous_secret_hash,
                                previous_secret_expires_at, expires_at, revoked_at
                         FROM api_keys WHERE id = :id""")
-                .bind("id", keyId)
-                .map(row -> new KeyRecord(row.get("id", String.class),
-                        KeyKind.fromStoredName(row.get("kind", String.class)), row.get("name", String.class),
-                        row.get("user_id", String.class), row.get("project_id", String.class),
-                        bytes(row, "secret_hash"), bytes(row, "previous_secret_hash"),
-                        instant(row, "previous_secret_expires_at"), instant(row, "expires_at"),
-                        instant(row, "revoked_at")))
-                .one(), "key");
+                        .bind("id", keyId)
+                        .map(row -> new KeyRecord(
+                                row.get("id", String.class),
+                                KeyKind.fromStoredName(row.get("kind", String.class)),
+                                row.get("name", String.class),
+                                row.get("user_id", String.class),
+                                row.get("project_id", String.class),
+                                bytes(row, "secret_hash"),
+                                bytes(row, "previous_secret_hash"),
+                                instant(row, "previous_secret_expires_at"),
+                                instant(row, "expires_at"),
+                                instant(row, "revoked_at")))
+                        .one(),
+                "key");
     }
 
     @Override
     public Mono<UserRecord> findUser(String userId) {
-        return Lookups.bounded(db.sql("SELECT id, default_project_id FROM users WHERE id = :id")
-                .bind("id", userId)
-                .map(row -> new UserRecord(row.get("id", String.class), row.get("default_project_id", String.class)))
-                .one(), "user");
+        return Lookups.bounded(
+                db.sql("SELECT id, default_project_id FROM users WHERE id = :id")
+                        .bind("id", userId)
+                        .map(row -> new UserRecord(
+                                row.get("id", String.class), row.get("default_project_id", String.class)))
+                        .one(),
+                "user");
     }
 
     @Override
     public Mono<ProjectRecord> findProject(String projectId) {
-        return Lookups.bounded(db.sql("SELECT id, name, allowed_models, prompt_logging FROM projects WHERE id = :id")
-                .bind("id", projectId)
-                .map(row -> new ProjectRecord(row.get("id", String.class), row.get("name", String.class),
-                        strings(row, "allowed_models"), Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class))))
-                .one(), "project");
+        return Lookups.bounded(
+                db.sql("SELECT id, name, allowed_models, prompt_logging FROM projects WHERE id = :id")
+                        .bind("id", projectId)
+                        .map(row -> new ProjectRecord(
+                                row.get("id", String.class),
+                                row.get("name", String.class),
+                                strings(row, "allowed_models"),
+                                Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class))))
+                        .one(),
+                "project");
     }
 
     @Override
     public Mono<String> findRole(String projectId, String userId) {
-        return Lookups.bounded(db.sql("SELECT role FROM memberships WHERE project_id = :project AND user_id = :user")
-                .bind("project", projectId)
-                .bind("user", userId)
-                .map(row -> row.get("role", String.class))
-                .one(), "membership");
+        return Lookups.bounded(
+                db.sql("SELECT role FROM memberships WHERE project_id = :project AND user_id = :user")
+                        .bind("project", projectId)
+                        .bind("user", userId)
+                        .map(row -> row.get("role", String.class))
+                        .one(),
+                "membership");
     }
 
     static byte[] bytes(Readable row, String column) {

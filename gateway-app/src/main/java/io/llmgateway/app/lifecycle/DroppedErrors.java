@@ -18,12 +18,15 @@ import reactor.netty.channel.AbortedException;
 public final class DroppedErrors implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DroppedErrors.class);
+
     public DroppedErrors() {
         Hooks.onErrorDropped(DroppedErrors::dropped);
     }
 
     private static void dropped(Throwable error) {
-        if (error instanceof DecodingException || error instanceof IOException || error instanceof AbortedException
+        if (error instanceof DecodingException
+                || error instanceof IOException
+                || error instanceof AbortedException
                 || DatabaseFailures.unavailable(error)) {
             log.debug("Dropped after its subscriber left: {}", error.toString());
         } else {

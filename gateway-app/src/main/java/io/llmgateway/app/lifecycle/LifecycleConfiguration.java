@@ -18,7 +18,8 @@ public class LifecycleConfiguration {
     StreamShutdown streamShutdown(MeterRegistry registry) {
         StreamShutdown streams = new StreamShutdown();
         Gauge.builder("gateway.streams.active", streams, StreamShutdown::openStreams)
-                .description("Streamed responses in flight").register(registry);
+                .description("Streamed responses in flight")
+                .register(registry);
         return streams;
     }
 }

@@ -44,7 +44,7 @@ public abstract class PeriodicFlush implements SmartLifecycle {
         rounds = null;
         shutdown(current == null ? Mono.empty() : current.stop())
                 .doFinally(signal -> callback.run())
-                .subscribe(done -> { }, error -> { });
+                .subscribe(done -> {}, error -> {});
     }
 
     @Override

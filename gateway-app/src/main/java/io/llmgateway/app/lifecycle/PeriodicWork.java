@@ -28,23 +28,27 @@ public final class PeriodicWork implements Disposable {
     private final Disposable subscription;
     private volatile boolean stopped;
 
-    private PeriodicWork(Duration interval, Scheduler timer, Supplier<Mono<Void>> round,
-                         Consumer<Throwable> onFailure) {
+    private PeriodicWork(
+            Duration interval, Scheduler timer, Supplier<Mono<Void>> round, Consumer<Throwable> onFailure) {
         this.subscription = Flux.interval(interval, interval, timer)
                 .onBackpressureDrop()
                 .takeUntilOther(stopping.asMono())
                 // the tick that waited behind the last round must not start one after stop()
-                .concatMap(tick -> stopped ? Mono.<Void>empty() : Mono.defer(round).onErrorResume(error -> {
-                    onFailure.accept(error);
-                    return Mono.empty();
-                }), 1)
+                .concatMap(
+                        tick -> stopped
+                                ? Mono.<Void>empty()
+                                : Mono.defer(round).onErrorResume(error -> {
+                                    onFailure.accept(error);
+                                    return Mono.empty();
+                                }),
+                        1)
                 .doFinally(signal -> ended.tryEmitEmpty())
                 .subscribe();
     }
 
     /** Starts the loop: the first round runs one interval from now. */
-    public static PeriodicWork start(Duration interval, Scheduler timer, Supplier<Mono<Void>> round,
-                                     Consumer<Throwable> onFailure) {
+    public static PeriodicWork start(
+            Duration interval, Scheduler timer, Supplier<Mono<Void>> round, Consumer<Throwable> onFailure) {
         return new PeriodicWork(interval, timer, round, onFailure);
     }
 

@@ -37,9 +37,12 @@ public class StreamShutdown implements SmartLifecycle {
             AtomicBoolean finished = new AtomicBoolean();
             return stream.doOnComplete(() -> finished.set(true))
                     .takeUntilOther(shutdown.asMono())
-                    .concatWith(Mono.defer(() -> finished.get() ? Mono.<T>empty() : Mono.<T>error(
-                            GatewayException.unavailable("The gateway is shutting down; retry the request.",
-                                    "server_shutting_down", Duration.ofSeconds(1)))));
+                    .concatWith(Mono.defer(() -> finished.get()
+                            ? Mono.<T>empty()
+                            : Mono.<T>error(GatewayException.unavailable(
+                                    "The gateway is shutting down; retry the request.",
+                                    "server_shutting_down",
+                                    Duration.ofSeconds(1)))));
         });
     }
 

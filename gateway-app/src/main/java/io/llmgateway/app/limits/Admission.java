@@ -47,8 +47,13 @@ public class Admission {
     private final Counter refusals;
     private final Counter leasesExpired;
 
-    public Admission(LimitsRepository limits, LimitBackend backend, SpentQuery spent, LimitsProperties properties,
-                     Clock clock, MeterRegistry registry) {
+    public Admission(
+            LimitsRepository limits,
+            LimitBackend backend,
+            SpentQuery spent,
+            LimitsProperties properties,
+            Clock clock,
+            MeterRegistry registry) {
         this.limits = limits;
         this.backend = backend;
         this.seeds = new BudgetSeeds(spent);
@@ -57,16 +62,20 @@ public class Admission {
         this.clock = clock;
         Gauge.builder("gateway.limits.backend.up", backendUp, AtomicInteger::get)
                 .description("1 when the last call to the limits backend succeeded, 0 when it failed")
-                .tag("backend", backend.name()).tag("on_failure", properties.failOpen() ? "open" : "closed")
+                .tag("backend", backend.name())
+                .tag("on_failure", properties.failOpen() ? "open" : "closed")
                 .register(registry);
         this.backendFailures = Counter.builder("gateway.limits.backend.failures")
-                .description("Admissions that could not reach the limits backend").tag("backend", backend.name())
+                .description("Admissions that could not reach the limits backend")
+                .tag("backend", backend.name())
                 .register(registry);
         this.refusals = Counter.builder("gateway.limits.refusals")
-                .description("Requests refused by a rate limit, concurrency limit or budget").register(registry);
+                .description("Requests refused by a rate limit, concurrency limit or budget")
+                .register(registry);
         this.leasesExpired = Counter.builder("gateway.limits.leases.expired")
                 .description("Reservations whose lease expired unsettled (their slot freed, their amount given back)")
-                .tag("backend", backend.name()).register(registry);
+                .tag("backend", backend.name())
+                .register(registry);
     }
 
     /**
@@ -85,10 +94,15 @@ public class Admission {
                     }
                     Instant now = clock.instant();
                     List<Charge> charges = new ArrayList<>();
-                    addCharges(charges, LimitScope.PROJECT, projectId, both.getT1(), reservedTokens,
-                            reservedCostPicos, now);
-                    addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos,
+                    addCharges(
+                            charges,
+                            LimitScope.PROJECT,
+                            projectId,
+                            both.getT1(),
+                            reservedTokens,
+                            reservedCostPicos,
                             now);
+                    addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos, now);
                     LimitExceededException never = NeverAdmitted.check(charges);
                     if (never != null) {
                         refusals.increment();
@@ -109,7 +123,8 @@ public class Admission {
             }
         };
         return backend.reserve(id, counters)
-                .flatMap(result -> result.outcome() != Reservation.Outcome.UNSEEDED ? Mono.just(result)
+                .flatMap(result -> result.outcome() != Reservation.Outcome.UNSEEDED
+                        ? Mono.just(result)
                         : seeds.seed(charges, result.unseeded(), now).flatMap(seeded -> backend.reserve(id, seeded)))
                 .doOnNext(result -> {
                     backendUp.set(1);
@@ -124,16 +139,22 @@ public class Admission {
                     }
                     backendFailures.increment();
                     if (backendUp.getAndSet(0) == 1) {
-                        log.warn("Limits backend '{}' unreachable ({}); failing {}", backend.name(),
-                                error.toString(), properties.failOpen() ? "open" : "closed");
+                        log.warn(
+                                "Limits backend '{}' unreachable ({}); failing {}",
+                                backend.name(),
+                                error.toString(),
+                                properties.failOpen() ? "open" : "closed");
                     }
-                    return properties.failOpen() ? Mono.empty() : Mono.error(LimitExceededException.backendUnavailable());
+                    return properties.failOpen()
+                            ? Mono.empty()
+                            : Mono.error(LimitExceededException.backendUnavailable());
                 })
                 .map(result -> switch (result.outcome()) {
                     case ADMITTED -> {
                         RateLimitHeaders headers = headers(charges, result.values(), now);
                         // a caller that went away meanwhile has had the reservation released already
-                        yield decided.compareAndSet(false, true) ? new Ticket(settlements, id, charges, headers)
+                        yield decided.compareAndSet(false, true)
+                                ? new Ticket(settlements, id, charges, headers)
                                 : Ticket.UNLIMITED;
                     }
                     case REFUSED -> {
@@ -143,15 +164,22 @@ public class Admission {
                                 .withHeaders(headers(charges, result.values(), now));
                     }
                     // a fresh id is never released before it is reserved, and seeds are set in the same call
-                    case UNSEEDED, RELEASED -> throw new IllegalStateException(
-                            "unexpected reservation outcome " + result.outcome() + " for " + id);
+                    case UNSEEDED, RELEASED ->
+                        throw new IllegalStateException(
+                                "unexpected reservation outcome " + result.outcome() + " for " + id);
                 })
                 .doOnCancel(giveUp)
                 .defaultIfEmpty(Ticket.UNLIMITED);
     }
 
-    private void addCharges(List<Charge> charges, LimitScope scope, String id, Limits limits, long tokens,
-                            long costPicos, Instant now) {
+    private void addCharges(
+            List<Charge> charges,
+            LimitScope scope,
+            String id,
+            Limits limits,
+            long tokens,
+            long costPicos,
+            Instant now) {
         if (limits.isEmpty()) {
             return;
         }
@@ -160,40 +188,69 @@ public class Admission {
         long toMinuteEnd = (minute + 1) * MINUTE_MILLIS - nowMillis;
         String base = scope.wireName() + ":" + id + ":";
         if (limits.requestsPerMinute() != null) {
-            charges.add(new Charge(LimitKind.REQUESTS_PER_MINUTE, scope, id, null, new CounterCharge(
-                    base + "rpm:" + minute, 1, limits.requestsPerMinute(), toMinuteEnd + WINDOW_MARGIN_MILLIS),
+            charges.add(new Charge(
+                    LimitKind.REQUESTS_PER_MINUTE,
+                    scope,
+                    id,
+                    null,
+                    new CounterCharge(
+                            base + "rpm:" + minute, 1, limits.requestsPerMinute(), toMinuteEnd + WINDOW_MARGIN_MILLIS),
                     limits.requestsPerMinute()));
         }
         if (limits.tokensPerMinute() != null) {
-            charges.add(new Charge(LimitKind.TOKENS_PER_MINUTE, scope, id, null, new CounterCharge(
-                    base + "tpm:" + minute, tokens, limits.tokensPerMinute(), toMinuteEnd + WINDOW_MARGIN_MILLIS),
+            charges.add(new Charge(
+                    LimitKind.TOKENS_PER_MINUTE,
+                    scope,
+                    id,
+                    null,
+                    new CounterCharge(
+                            base + "tpm:" + minute,
+                            tokens,
+                            limits.tokensPerMinute(),
+                            toMinuteEnd + WINDOW_MARGIN_MILLIS),
                     limits.tokensPerMinute()));
         }
         if (limits.concurrentRequests() != null) {
             // "slots", not the integer "conc" of earlier versions: a sorted set of leases now
-            charges.add(new Charge(LimitKind.CONCURRENT_REQUESTS, scope, id, null, new CounterCharge(
-                    base + "slots", CounterType.SLOTS, 1, limits.concurrentRequests(), 0, null),
+            charges.add(new Charge(
+                    LimitKind.CONCURRENT_REQUESTS,
+                    scope,
+                    id,
+                    null,
+                    new CounterCharge(base + "slots", CounterType.SLOTS, 1, limits.concurrentRequests(), 0, null),
                     limits.concurrentRequests()));
         }
         if (limits.tokenBudget() != null) {
             BudgetPeriod period = BudgetPeriod.fromWire(limits.tokenBudget().period());
-            charges.add(budget(LimitKind.TOKEN_BUDGET, scope, id, period, tokens, limits.tokenBudget().limit(),
+            charges.add(budget(
+                    LimitKind.TOKEN_BUDGET,
+                    scope,
+                    id,
+                    period,
+                    tokens,
+                    limits.tokenBudget().limit(),
                     now));
         }
         if (limits.costBudget() != null) {
             BudgetPeriod period = BudgetPeriod.fromWire(limits.costBudget().period());
-            charges.add(budget(LimitKind.COST_BUDGET, scope, id, period, costPicos,
-                    Price.picos(limits.costBudget().limitUsd()), now));
+            charges.add(budget(
+                    LimitKind.COST_BUDGET,
+                    scope,
+                    id,
+                    period,
+                    costPicos,
+                    Price.picos(limits.costBudget().limitUsd()),
+                    now));
         }
     }
 
-    private static Charge budget(LimitKind kind, LimitScope scope, String id, BudgetPeriod period, long amount,
-                                 long limit, Instant now) {
+    private static Charge budget(
+            LimitKind kind, LimitScope scope, String id, BudgetPeriod period, long amount, long limit, Instant now) {
         long ttl = period.end(now).toEpochMilli() - now.toEpochMilli() + BUDGET_MARGIN_MILLIS;
-        String key = scope.wireName() + ":" + id + ":" + kind.keyPart + ":" + period.wireName() + ":"
-                + period.start(now);
-        return new Charge(kind, scope, id, period,
-                new CounterCharge(key, CounterType.BUDGET, amount, limit, ttl, null), limit);
+        String key =
+                scope.wireName() + ":" + id + ":" + kind.keyPart + ":" + period.wireName() + ":" + period.start(now);
+        return new Charge(
+                kind, scope, id, period, new CounterCharge(key, CounterType.BUDGET, amount, limit, ttl, null), limit);
     }
 
     private static RateLimitHeaders headers(List<Charge> charges, long[] values, Instant now) {
@@ -220,28 +277,37 @@ public class Admission {
         long nowMillis = now.toEpochMilli();
         Duration toMinuteEnd = Duration.ofMillis((nowMillis / MINUTE_MILLIS + 1) * MINUTE_MILLIS - nowMillis);
         return switch (charge.kind()) {
-            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE -> LimitExceededException.rateLimited(
-                    "Rate limit reached for " + who + ": " + charge.limit() + " " + charge.kind().description
-                            + ". Retry in " + RateLimitHeaders.Window.format(toMinuteEnd) + ".",
-                    "rate_limit_exceeded", toMinuteEnd);
-            case CONCURRENT_REQUESTS -> LimitExceededException.rateLimited(
-                    "Concurrency limit reached for " + who + ": " + charge.limit() + " requests at once.",
-                    "concurrency_limit_exceeded", Duration.ofSeconds(1));
-            case TOKEN_BUDGET -> LimitExceededException.budgetExhausted(
-                    "Token budget exhausted for " + who + ": " + charge.limit() + " tokens per "
-                            + charge.period().wireName() + " (this request reserves "
-                            + charge.counter().amount() + ").",
-                    "insufficient_quota", Duration.between(now, charge.period().end(now)));
-            case COST_BUDGET -> LimitExceededException.budgetExhausted(
-                    "Cost budget exhausted for " + who + ": " + Price.dollars(charge.limit()).toPlainString()
-                            + " USD per " + charge.period().wireName() + ".",
-                    "insufficient_quota", Duration.between(now, charge.period().end(now)));
+            case REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE ->
+                LimitExceededException.rateLimited(
+                        "Rate limit reached for " + who + ": " + charge.limit() + " " + charge.kind().description
+                                + ". Retry in " + RateLimitHeaders.Window.format(toMinuteEnd) + ".",
+                        "rate_limit_exceeded",
+                        toMinuteEnd);
+            case CONCURRENT_REQUESTS ->
+                LimitExceededException.rateLimited(
+                        "Concurrency limit reached for " + who + ": " + charge.limit() + " requests at once.",
+                        "concurrency_limit_exceeded",
+                        Duration.ofSeconds(1));
+            case TOKEN_BUDGET ->
+                LimitExceededException.budgetExhausted(
+                        "Token budget exhausted for " + who + ": " + charge.limit() + " tokens per "
+                                + charge.period().wireName() + " (this request reserves "
+                                + charge.counter().amount() + ").",
+                        "insufficient_quota",
+                        Duration.between(now, charge.period().end(now)));
+            case COST_BUDGET ->
+                LimitExceededException.budgetExhausted(
+                        "Cost budget exhausted for " + who + ": "
+                                + Price.dollars(charge.limit()).toPlainString() + " USD per "
+                                + charge.period().wireName() + ".",
+                        "insufficient_quota",
+                        Duration.between(now, charge.period().end(now)));
         };
     }
 
     /** One counter a request draws on, with what it stands for. */
-    record Charge(LimitKind kind, LimitScope scope, String scopeId, BudgetPeriod period, CounterCharge counter,
-                  long limit) {
+    record Charge(
+            LimitKind kind, LimitScope scope, String scopeId, BudgetPeriod period, CounterCharge counter, long limit) {
 
         /** "project p" or "key k". */
         String who() {

@@ -39,8 +39,8 @@ final class BudgetSeeds {
                     charge.scope().wireName() + ":" + charge.scopeId() + ":" + since,
                     key -> Lookups.bounded(spent.since(charge.scope(), charge.scopeId(), since), "budget spending")
                             .cache());
-            seeds.add(query.map(spentSoFar -> Tuples.of(index,
-                    charge.kind() == LimitKind.TOKEN_BUDGET ? spentSoFar.tokens() : spentSoFar.costPicos())));
+            seeds.add(query.map(spentSoFar -> Tuples.of(
+                    index, charge.kind() == LimitKind.TOKEN_BUDGET ? spentSoFar.tokens() : spentSoFar.costPicos())));
         }
         return Flux.merge(seeds).collectList().map(found -> {
             List<CounterCharge> seeded = new ArrayList<>(charges.size());

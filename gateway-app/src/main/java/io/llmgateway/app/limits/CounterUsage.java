@@ -6,5 +6,4 @@ package io.llmgateway.app.limits;
  * when it lost it (a restart, an expired lease: the request's usage is not in the ledger yet), and never creates
  * a counter or drives one below zero. Zero used everywhere is a release.
  */
-public record CounterUsage(CounterCharge reserved, long used) {
-}
+public record CounterUsage(CounterCharge reserved, long used) {}

@@ -26,6 +26,7 @@ public final class InProcessLimitBackend implements LimitBackend {
     private final Map<String, Counter> counters = new HashMap<>();
     /** Reservation id: whether it was settled (or released) already, and until when this is remembered. */
     private final Map<String, Record> records = new HashMap<>();
+
     private int operations;
 
     /** @param leaseDuration how long a reservation holds its slots and budget amounts without being settled */
@@ -71,7 +72,8 @@ public final class InProcessLimitBackend implements LimitBackend {
             return Reservation.admitted(values, expired);
         }
         if (!unseeded.isEmpty()) {
-            return Reservation.unseeded(unseeded.stream().mapToInt(Integer::intValue).toArray(), expired);
+            return Reservation.unseeded(
+                    unseeded.stream().mapToInt(Integer::intValue).toArray(), expired);
         }
         for (int i = 0; i < charges.size(); i++) {
             CounterCharge charge = charges.get(i);
@@ -132,8 +134,8 @@ public final class InProcessLimitBackend implements LimitBackend {
                     counter.leases.remove(id);
                     counter.value = counter.leases.size();
                 }
-                case BUDGET -> counter.add(counter.leases.remove(id) != null
-                        ? usage.used() - charge.amount() : usage.used());
+                case BUDGET ->
+                    counter.add(counter.leases.remove(id) != null ? usage.used() - charge.amount() : usage.used());
                 case WINDOW -> counter.add(reserved ? usage.used() - charge.amount() : usage.used());
             }
         }
@@ -205,9 +207,7 @@ public final class InProcessLimitBackend implements LimitBackend {
         }
     }
 
-    private record Lease(long amount, long expiresAt) {
-    }
+    private record Lease(long amount, long expiresAt) {}
 
-    private record Record(boolean settled, long expiresAt) {
-    }
+    private record Record(boolean settled, long expiresAt) {}
 }

@@ -12,8 +12,7 @@ final class Leases {
      */
     private static final Duration RECORD_MARGIN = Duration.ofMinutes(2);
 
-    private Leases() {
-    }
+    private Leases() {}
 
     /** How long the record of a reservation (open, settled or released) is kept. */
     static long recordMillis(Duration leaseDuration) {

@@ -15,21 +15,27 @@ public final class LimitExceededException extends GatewayException {
 
     private final Map<String, String> headers;
 
-    private LimitExceededException(int status, ErrorType type, String message, String param, String code,
-                                   Duration retryAfter, Map<String, String> headers) {
+    private LimitExceededException(
+            int status,
+            ErrorType type,
+            String message,
+            String param,
+            String code,
+            Duration retryAfter,
+            Map<String, String> headers) {
         super(status, type, message, param, code, retryAfter, null);
         this.headers = headers;
     }
 
-    private LimitExceededException(int status, ErrorType type, String message, String param, String code,
-                                   Duration retryAfter) {
+    private LimitExceededException(
+            int status, ErrorType type, String message, String param, String code, Duration retryAfter) {
         this(status, type, message, param, code, retryAfter, Map.of());
     }
 
     /** The same refusal, answered with the rate-limit headers of the limits that applied. */
     LimitExceededException withHeaders(RateLimitHeaders rateLimits) {
-        return new LimitExceededException(status(), type(), getMessage(), param(), code(),
-                retryAfter().orElse(null), rateLimits.asMap());
+        return new LimitExceededException(
+                status(), type(), getMessage(), param(), code(), retryAfter().orElse(null), rateLimits.asMap());
     }
 
     @Override
@@ -47,8 +53,8 @@ public final class LimitExceededException extends GatewayException {
 
     /** The request's reservation alone is over the limit: only a smaller request can ever be admitted. */
     static LimitExceededException requestExceedsLimit(String message) {
-        return new LimitExceededException(400, ErrorType.INVALID_REQUEST, message, "max_tokens",
-                "request_exceeds_limit", null);
+        return new LimitExceededException(
+                400, ErrorType.INVALID_REQUEST, message, "max_tokens", "request_exceeds_limit", null);
     }
 
     /** A limit of 0 admits nothing until an administrator raises it. */
@@ -58,7 +64,7 @@ public final class LimitExceededException extends GatewayException {
 
     /** Admission could not reach the limits backend and the policy is to fail closed. */
     static GatewayException backendUnavailable() {
-        return GatewayException.unavailable("Rate limits cannot be checked right now; retry shortly.",
-                "limits_unavailable", Duration.ofSeconds(1));
+        return GatewayException.unavailable(
+                "Rate limits cannot be checked right now; retry shortly.", "limits_unavailable", Duration.ofSeconds(1));
     }
 }

@@ -14,25 +14,27 @@ import java.math.BigDecimal;
  * @param costBudget         US dollars per day or month
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Limits(@JsonProperty("requests_per_minute") Long requestsPerMinute,
-                     @JsonProperty("tokens_per_minute") Long tokensPerMinute,
-                     @JsonProperty("concurrent_requests") Integer concurrentRequests,
-                     @JsonProperty("token_budget") TokenBudget tokenBudget,
-                     @JsonProperty("cost_budget") CostBudget costBudget) {
+public record Limits(
+        @JsonProperty("requests_per_minute") Long requestsPerMinute,
+        @JsonProperty("tokens_per_minute") Long tokensPerMinute,
+        @JsonProperty("concurrent_requests") Integer concurrentRequests,
+        @JsonProperty("token_budget") TokenBudget tokenBudget,
+        @JsonProperty("cost_budget") CostBudget costBudget) {
 
     public static final Limits NONE = new Limits(null, null, null, null, null);
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
-        return requestsPerMinute == null && tokensPerMinute == null && concurrentRequests == null
-                && tokenBudget == null && costBudget == null;
+        return requestsPerMinute == null
+                && tokensPerMinute == null
+                && concurrentRequests == null
+                && tokenBudget == null
+                && costBudget == null;
     }
 
     /** At most {@code limit} tokens per {@code period}. */
-    public record TokenBudget(Long limit, String period) {
-    }
+    public record TokenBudget(Long limit, String period) {}
 
     /** At most {@code limitUsd} US dollars per {@code period}. */
-    public record CostBudget(@JsonProperty("limit_usd") BigDecimal limitUsd, String period) {
-    }
+    public record CostBudget(@JsonProperty("limit_usd") BigDecimal limitUsd, String period) {}
 }

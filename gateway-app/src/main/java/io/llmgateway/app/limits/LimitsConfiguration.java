@@ -22,11 +22,12 @@ public class LimitsConfiguration {
                     throw new IllegalStateException("gateway.limits.backend=redis needs gateway.limits.redis.url"
                             + " (GATEWAY_LIMITS_REDIS_URL), e.g. redis://redis:6379");
                 }
-                yield new RedisLimitBackend(redis.url(), redis.keyPrefix(), redis.commandTimeout(),
-                        properties.leaseDuration());
+                yield new RedisLimitBackend(
+                        redis.url(), redis.keyPrefix(), redis.commandTimeout(), properties.leaseDuration());
             }
-            default -> throw new IllegalStateException("gateway.limits.backend must be 'in-process' or 'redis', not '"
-                    + properties.backend() + "'");
+            default ->
+                throw new IllegalStateException(
+                        "gateway.limits.backend must be 'in-process' or 'redis', not '" + properties.backend() + "'");
         };
     }
 
@@ -36,8 +37,13 @@ public class LimitsConfiguration {
     }
 
     @Bean
-    Admission admission(LimitsRepository limits, LimitBackend backend, DatabaseClient db,
-                        LimitsProperties properties, Clock clock, MeterRegistry registry) {
+    Admission admission(
+            LimitsRepository limits,
+            LimitBackend backend,
+            DatabaseClient db,
+            LimitsProperties properties,
+            Clock clock,
+            MeterRegistry registry) {
         if (!properties.onBackendFailure().equals("fail-closed") && !properties.failOpen()) {
             throw new IllegalStateException("gateway.limits.on-backend-failure must be 'fail-closed' or"
                     + " 'fail-open', not '" + properties.onBackendFailure() + "'");

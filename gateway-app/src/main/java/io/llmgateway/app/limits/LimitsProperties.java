@@ -24,12 +24,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         runs longer is still billed in full when it ends)
  */
 @ConfigurationProperties("gateway.limits")
-public record LimitsProperties(@DefaultValue("in-process") String backend,
-                               @DefaultValue Redis redis,
-                               @DefaultValue("fail-closed") String onBackendFailure,
-                               @DefaultValue("4096") int defaultMaxTokens,
-                               @DefaultValue("5m") Duration cacheTtl,
-                               @DefaultValue("15m") Duration leaseDuration) {
+public record LimitsProperties(
+        @DefaultValue("in-process") String backend,
+        @DefaultValue Redis redis,
+        @DefaultValue("fail-closed") String onBackendFailure,
+        @DefaultValue("4096") int defaultMaxTokens,
+        @DefaultValue("5m") Duration cacheTtl,
+        @DefaultValue("15m") Duration leaseDuration) {
 
     public boolean failOpen() {
         return "fail-open".equals(onBackendFailure);
@@ -41,7 +42,8 @@ public record LimitsProperties(@DefaultValue("in-process") String backend,
      * @param commandTimeout the longest admission waits for Redis before applying the failure policy
      *                       (default 250ms)
      */
-    public record Redis(String url, @DefaultValue("llmgw:") String keyPrefix,
-                        @DefaultValue("250ms") Duration commandTimeout) {
-    }
+    public record Redis(
+            String url,
+            @DefaultValue("llmgw:") String keyPrefix,
+            @DefaultValue("250ms") Duration commandTimeout) {}
 }

@@ -33,22 +33,30 @@ public class LimitsRepository implements DatabaseCache {
 
     /** The limits of a scope ({@link Limits#NONE} when none are set), from the cache when possible. */
     public Mono<Limits> find(LimitScope scope, String scopeId) {
-        return cache.get(scope.wireName() + ":" + scopeId, key -> load(scope, scopeId)).defaultIfEmpty(Limits.NONE);
+        return cache.get(scope.wireName() + ":" + scopeId, key -> load(scope, scopeId))
+                .defaultIfEmpty(Limits.NONE);
     }
 
     private Mono<Limits> load(LimitScope scope, String scopeId) {
-        return Lookups.bounded(db.sql("SELECT " + COLUMNS + " FROM limits WHERE scope = :scope AND scope_id = :id")
-                .bind("scope", scope.wireName()).bind("id", scopeId)
-                .map(LimitsRepository::limits).one()
-                .defaultIfEmpty(Limits.NONE), "limits");
+        return Lookups.bounded(
+                db.sql("SELECT " + COLUMNS + " FROM limits WHERE scope = :scope AND scope_id = :id")
+                        .bind("scope", scope.wireName())
+                        .bind("id", scopeId)
+                        .map(LimitsRepository::limits)
+                        .one()
+                        .defaultIfEmpty(Limits.NONE),
+                "limits");
     }
 
     /** Replaces the limits of a scope; {@link Limits#NONE} removes them. Returns what is stored now. */
     public Mono<Limits> save(LimitScope scope, String scopeId, String projectId, Limits limits) {
         if (limits.isEmpty()) {
             return db.sql("DELETE FROM limits WHERE scope = :scope AND scope_id = :id")
-                    .bind("scope", scope.wireName()).bind("id", scopeId)
-                    .fetch().rowsUpdated().thenReturn(Limits.NONE);
+                    .bind("scope", scope.wireName())
+                    .bind("id", scopeId)
+                    .fetch()
+                    .rowsUpdated()
+                    .thenReturn(Limits.NONE);
         }
         Limits.TokenBudget tokens = limits.tokenBudget();
         Limits.CostBudget cost = limits.costBudget();
@@ -78,7 +86,8 @@ public class LimitsRepository implements DatabaseCache {
                 .bind("tokensPeriod", Parameter.fromOrEmpty(tokens == null ? null : tokens.period(), String.class))
                 .bind("cost", Parameter.fromOrEmpty(cost == null ? null : cost.limitUsd(), BigDecimal.class))
                 .bind("costPeriod", Parameter.fromOrEmpty(cost == null ? null : cost.period(), String.class))
-                .map(LimitsRepository::limits).one();
+                .map(LimitsRepository::limits)
+                .one();
     }
 
     /** Drops everything cached (called on every identity or limits change notification). */
@@ -90,12 +99,17 @@ public class LimitsRepository implements DatabaseCache {
     private static Limits limits(Readable row) {
         Long tokenBudget = row.get("token_budget", Long.class);
         BigDecimal costBudget = row.get("cost_budget_usd", BigDecimal.class);
-        return new Limits(row.get("requests_per_minute", Long.class), row.get("tokens_per_minute", Long.class),
+        return new Limits(
+                row.get("requests_per_minute", Long.class),
+                row.get("tokens_per_minute", Long.class),
                 row.get("concurrent_requests", Integer.class),
-                tokenBudget == null ? null
+                tokenBudget == null
+                        ? null
                         : new Limits.TokenBudget(tokenBudget, row.get("token_budget_period", String.class)),
-                costBudget == null ? null
-                        : new Limits.CostBudget(io.llmgateway.app.usage.Price.plain(costBudget),
+                costBudget == null
+                        ? null
+                        : new Limits.CostBudget(
+                                io.llmgateway.app.usage.Price.plain(costBudget),
                                 row.get("cost_budget_period", String.class)));
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class NeverAdmitted {
 
-    private NeverAdmitted() {
-    }
+    private NeverAdmitted() {}
 
     /** The refusal, or null when waiting could admit the request. */
     static LimitExceededException check(List<Admission.Charge> charges) {
@@ -23,7 +22,8 @@ final class NeverAdmitted {
         }
         for (Admission.Charge charge : charges) {
             long reserved = charge.counter().amount();
-            if (charge.kind() == LimitKind.CONCURRENT_REQUESTS || charge.kind() == LimitKind.REQUESTS_PER_MINUTE
+            if (charge.kind() == LimitKind.CONCURRENT_REQUESTS
+                    || charge.kind() == LimitKind.REQUESTS_PER_MINUTE
                     || reserved <= charge.limit()) {
                 continue;
             }
@@ -31,7 +31,8 @@ final class NeverAdmitted {
                 return LimitExceededException.requestExceedsLimit("This request reserves "
                         + Price.dollars(reserved).toPlainString() + " USD (its prompt plus max_tokens at the model's"
                         + " price), more than " + charge.who() + "'s whole cost budget of "
-                        + Price.dollars(charge.limit()).toPlainString() + " USD per " + charge.period().wireName()
+                        + Price.dollars(charge.limit()).toPlainString() + " USD per "
+                        + charge.period().wireName()
                         + ", so it can never be admitted: lower max_tokens, or shorten the prompt.");
             }
             return LimitExceededException.requestExceedsLimit("This request reserves " + reserved

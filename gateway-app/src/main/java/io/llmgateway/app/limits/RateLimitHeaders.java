@@ -20,12 +20,15 @@ public record RateLimitHeaders(Window requests, Window tokens) {
         Map<String, String> headers = new LinkedHashMap<>(8);
         // the names written out, not concatenated per response
         if (requests != null) {
-            requests.putInto(headers, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+            requests.putInto(
+                    headers,
+                    "x-ratelimit-limit-requests",
+                    "x-ratelimit-remaining-requests",
                     "x-ratelimit-reset-requests");
         }
         if (tokens != null) {
-            tokens.putInto(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
-                    "x-ratelimit-reset-tokens");
+            tokens.putInto(
+                    headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
         }
         return headers;
     }

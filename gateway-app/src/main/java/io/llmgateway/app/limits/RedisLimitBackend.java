@@ -20,11 +20,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -212,6 +212,7 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
 
     /** After a failed connection attempt, requests fail at once for this long instead of each trying again. */
     private static final Duration CONNECT_RETRY_PAUSE = Duration.ofMillis(500);
+
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private final ClientResources resources;
@@ -254,8 +255,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
         // reconnect attempts back off to at most a second (Lettuce's default goes to 30 s), so that limits work
         // again soon after Redis is back
         this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
@@ -286,8 +287,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
             args[a + 1] = Long.toString(charge.amount());
             args[a + 2] = Long.toString(charge.limit());
             args[a + 3] = Long.toString(charge.ttlMillis());
-            args[a + 4] = charge.type() != CounterType.BUDGET || charge.seed() == null ? ""
-                    : Long.toString(charge.seed());
+            args[a + 4] =
+                    charge.type() != CounterType.BUDGET || charge.seed() == null ? "" : Long.toString(charge.seed());
         }
         // a MULTI reply arrives as one element: the script's array
         return this.<List<Object>>runScript(RESERVE_SCRIPT, reserveDigest, ScriptOutputType.MULTI, keys, args)
@@ -308,7 +309,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
             args[a + 1] = Long.toString(usage.reserved().amount());
             args[a + 2] = Long.toString(usage.used());
         }
-        return runScript(SETTLE_SCRIPT, settleDigest, ScriptOutputType.INTEGER, keys, args).then();
+        return runScript(SETTLE_SCRIPT, settleDigest, ScriptOutputType.INTEGER, keys, args)
+                .then();
     }
 
     /** The reservation's record, then each counter's key and its leases' key, all prefixed. */
@@ -333,16 +335,16 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
     public void close() {
         closed = true;
         client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
-        resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        resources
+                .shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
     }
 
     /** EVALSHA, and EVAL (which also caches the script again) when Redis does not know the script, e.g. restarted. */
-    private <T> Flux<T> runScript(String script, String digest, ScriptOutputType type, String[] keys,
-                                  String[] args) {
-        return commands().flatMapMany(redis -> redis.<T>evalsha(digest, type, keys, args)
-                        .onErrorResume(RedisNoScriptException.class, noScript -> redis.eval(script, type, keys,
-                                args)))
+    private <T> Flux<T> runScript(String script, String digest, ScriptOutputType type, String[] keys, String[] args) {
+        return commands()
+                .flatMapMany(redis -> redis.<T>evalsha(digest, type, keys, args)
+                        .onErrorResume(RedisNoScriptException.class, noScript -> redis.eval(script, type, keys, args)))
                 .onErrorMap(RedisLimitBackend::notSent, BackendNotReachedException::new);
     }
 
@@ -352,8 +354,9 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
      */
     private static boolean notSent(Throwable error) {
         return error instanceof RedisConnectionException
-                || error instanceof RedisException && error.getMessage() != null
-                && error.getMessage().startsWith("Currently not connected");
+                || error instanceof RedisException
+                        && error.getMessage() != null
+                        && error.getMessage().startsWith("Currently not connected");
     }
 
     /**
@@ -363,9 +366,12 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
     private Mono<RedisReactiveCommands<String, String>> commands() {
         return Mono.fromFuture(() -> currentConnection().copy())
                 .timeout(commandTimeout)
-                .onErrorMap(TimeoutException.class, timeout -> new RedisConnectionException(
-                        "no connection to Redis at " + redisUri.getHost() + ":" + redisUri.getPort() + " within "
-                                + commandTimeout.toMillis() + " ms", timeout))
+                .onErrorMap(
+                        TimeoutException.class,
+                        timeout -> new RedisConnectionException(
+                                "no connection to Redis at " + redisUri.getHost() + ":" + redisUri.getPort()
+                                        + " within " + commandTimeout.toMillis() + " ms",
+                                timeout))
                 .map(StatefulRedisConnection::reactive);
     }
 
@@ -379,8 +385,9 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the Redis limit backend is closed"));
             }
-            if (current != null && (!current.isCompletedExceptionally()
-                    || System.nanoTime() - lastConnectFailureNanos < CONNECT_RETRY_PAUSE.toNanos())) {
+            if (current != null
+                    && (!current.isCompletedExceptionally()
+                            || System.nanoTime() - lastConnectFailureNanos < CONNECT_RETRY_PAUSE.toNanos())) {
                 return current;
             }
             CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
@@ -418,7 +425,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
         for (int i = 0; i < counters; i++) {
             values[i] = number(reply, i + 3);
         }
-        return outcome == 1 ? Reservation.admitted(values, expired)
+        return outcome == 1
+                ? Reservation.admitted(values, expired)
                 : Reservation.refused((int) number(reply, 1), values, expired);
     }
 
@@ -432,8 +440,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
 
     private static String sha1Hex(String script) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JDK", e);
         }

@@ -24,6 +24,7 @@ final class SettleRetries {
     static final int CAPACITY = 10_000;
     /** Retries after the first attempt; with the delays below they span about 90 s, well within a lease. */
     static final int RETRIES = 8;
+
     private static final Duration FIRST_DELAY = Duration.ofMillis(500);
     private static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
@@ -45,13 +46,15 @@ final class SettleRetries {
     private static Counter retried(MeterRegistry registry, String operation) {
         return Counter.builder("gateway.limits.releases.retried")
                 .description("Attempts to settle or release a reservation again after a failure")
-                .tag("operation", operation).register(registry);
+                .tag("operation", operation)
+                .register(registry);
     }
 
     private static Counter failed(MeterRegistry registry, String operation) {
         return Counter.builder("gateway.limits.releases.failed")
                 .description("Settlements and releases given up on; their leases heal the counters when they expire")
-                .tag("operation", operation).register(registry);
+                .tag("operation", operation)
+                .register(registry);
     }
 
     /** Settles a finished request's reservation with what it used. */
@@ -76,7 +79,10 @@ final class SettleRetries {
                 giveUp(pending, error, "too many are waiting for a retry");
                 return;
             }
-            log.debug("Could not {} reservation {} ({}); trying again", pending.operation(), pending.id,
+            log.debug(
+                    "Could not {} reservation {} ({}); trying again",
+                    pending.operation(),
+                    pending.id,
                     error.toString());
             retry(pending);
         });
@@ -88,20 +94,27 @@ final class SettleRetries {
                     (pending.release ? releasesRetried : settlesRetried).increment();
                     return backend.settle(pending.id, pending.usages);
                 }))
-                .subscribe(null, error -> {
-                    if (++pending.attempts >= RETRIES) {
-                        waiting.decrementAndGet();
-                        giveUp(pending, error, "after " + RETRIES + " retries");
-                    } else {
-                        retry(pending);
-                    }
-                }, waiting::decrementAndGet);
+                .subscribe(
+                        null,
+                        error -> {
+                            if (++pending.attempts >= RETRIES) {
+                                waiting.decrementAndGet();
+                                giveUp(pending, error, "after " + RETRIES + " retries");
+                            } else {
+                                retry(pending);
+                            }
+                        },
+                        waiting::decrementAndGet);
     }
 
     private void giveUp(Pending pending, Throwable error, String why) {
         (pending.release ? releasesFailed : settlesFailed).increment();
-        log.warn("Gave up trying to {} reservation {} on the limits backend ({}): {}; its leases expire in time",
-                pending.operation(), pending.id, why, error.toString());
+        log.warn(
+                "Gave up trying to {} reservation {} on the limits backend ({}): {}; its leases expire in time",
+                pending.operation(),
+                pending.id,
+                why,
+                error.toString());
     }
 
     private static Duration delay(int attempts) {

@@ -23,13 +23,14 @@ public class SpentQuery {
         return db.sql("SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,"
                         + " coalesce(sum(cost_usd), 0) AS cost FROM usage_daily WHERE " + column
                         + " = :id AND day >= :since")
-                .bind("id", scopeId).bind("since", since)
-                .map(row -> new Spent(row.get("tokens", BigDecimal.class).longValue(),
+                .bind("id", scopeId)
+                .bind("since", since)
+                .map(row -> new Spent(
+                        row.get("tokens", BigDecimal.class).longValue(),
                         row.get("cost", BigDecimal.class).movePointRight(12).longValue()))
                 .one();
     }
 
     /** Spent tokens and pico-dollars. */
-    public record Spent(long tokens, long costPicos) {
-    }
+    public record Spent(long tokens, long costPicos) {}
 }

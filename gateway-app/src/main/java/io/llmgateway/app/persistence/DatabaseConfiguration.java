@@ -68,7 +68,8 @@ public class DatabaseConfiguration {
     @Bean
     @Primary
     ConnectionFactory connectionFactory(ConnectionPool connectionPool, DatabaseProperties properties) {
-        return new TimeBoundConnections(connectionPool, properties.statementTimeout().plusSeconds(2));
+        return new TimeBoundConnections(
+                connectionPool, properties.statementTimeout().plusSeconds(2));
     }
 
     @Bean

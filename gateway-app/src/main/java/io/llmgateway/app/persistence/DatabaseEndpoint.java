@@ -6,8 +6,8 @@ import java.net.URI;
  * A reachable PostgreSQL database: what both the R2DBC pool and the JDBC migrations connect to.
  * {@link #toString()} leaves the password out.
  */
-public record DatabaseEndpoint(String host, int port, String database, String username, String password,
-                               String sslMode) {
+public record DatabaseEndpoint(
+        String host, int port, String database, String username, String password, String sslMode) {
 
     /** Parses {@code jdbc:postgresql://host[:port]/database[?sslmode=...]}. */
     public static DatabaseEndpoint fromJdbcUrl(String jdbcUrl, String username, String password) {
@@ -15,7 +15,9 @@ public record DatabaseEndpoint(String host, int port, String database, String us
             throw new IllegalStateException("gateway.database.url must look like jdbc:postgresql://host:5432/db");
         }
         URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-        String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+        String database = uri.getPath() == null || uri.getPath().length() <= 1
+                ? "postgres"
+                : uri.getPath().substring(1);
         String sslMode = null;
         if (uri.getQuery() != null) {
             for (String parameter : uri.getQuery().split("&")) {
@@ -24,12 +26,13 @@ public record DatabaseEndpoint(String host, int port, String database, String us
                 }
             }
         }
-        return new DatabaseEndpoint(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, username,
-                password, sslMode);
+        return new DatabaseEndpoint(
+                uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, username, password, sslMode);
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database
+                + (sslMode == null ? "" : "?sslmode=" + sslMode);
     }
 
     @Override

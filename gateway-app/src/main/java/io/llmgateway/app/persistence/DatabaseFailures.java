@@ -19,8 +19,7 @@ public final class DatabaseFailures {
     /** The error code of a request that needed the database while it was away. */
     public static final String DATABASE_UNAVAILABLE = "database_unavailable";
 
-    private DatabaseFailures() {
-    }
+    private DatabaseFailures() {}
 
     /**
      * Whether PostgreSQL refused the statement for the data it carried: SQLSTATE class 22 (data exception, e.g. a NUL
@@ -40,9 +39,12 @@ public final class DatabaseFailures {
             if (t instanceof GatewayException gateway) {
                 return DATABASE_UNAVAILABLE.equals(gateway.code());
             }
-            if (t instanceof R2dbcNonTransientResourceException || t instanceof R2dbcTransientResourceException
-                    || t instanceof R2dbcTimeoutException || t instanceof DataAccessResourceFailureException
-                    || t instanceof TransientDataAccessResourceException || t instanceof QueryTimeoutException
+            if (t instanceof R2dbcNonTransientResourceException
+                    || t instanceof R2dbcTransientResourceException
+                    || t instanceof R2dbcTimeoutException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException
+                    || t instanceof QueryTimeoutException
                     || t.getClass().getName().startsWith("reactor.pool.")) {
                 return true;
             }
@@ -58,8 +60,8 @@ public final class DatabaseFailures {
 
     /** The 503 for a request that needed the database while it was away: retry shortly. */
     public static GatewayException unavailableError() {
-        return GatewayException.unavailable("The database is unavailable; retry shortly.", DATABASE_UNAVAILABLE,
-                java.time.Duration.ofSeconds(2));
+        return GatewayException.unavailable(
+                "The database is unavailable; retry shortly.", DATABASE_UNAVAILABLE, java.time.Duration.ofSeconds(2));
     }
 
     /** The SQLSTATE of the first R2DBC exception in the cause chain that has one. */

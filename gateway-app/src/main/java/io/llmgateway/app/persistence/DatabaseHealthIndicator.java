@@ -28,13 +28,19 @@ public class DatabaseHealthIndicator implements ReactiveHealthIndicator {
      */
     @Override
     public Mono<Health> health() {
-        Mono<Health> check = db.sql("SELECT 1").fetch().rowsUpdated()
+        Mono<Health> check = db.sql("SELECT 1")
+                .fetch()
+                .rowsUpdated()
                 .then(Mono.fromSupplier(() -> Health.up().build()))
-                .onErrorResume(error -> Mono.just(Health.down().withDetail("error", error.getClass().getSimpleName())
+                .onErrorResume(error -> Mono.just(Health.down()
+                        .withDetail("error", error.getClass().getSimpleName())
                         .build()))
                 .cache();
         check.subscribe();
-        return check.timeout(TIMEOUT, Mono.fromSupplier(() -> Health.down().withDetail("error", "no answer within "
-                + TIMEOUT.toSeconds() + " s").build()));
+        return check.timeout(
+                TIMEOUT,
+                Mono.fromSupplier(() -> Health.down()
+                        .withDetail("error", "no answer within " + TIMEOUT.toSeconds() + " s")
+                        .build()));
     }
 }

@@ -23,20 +23,38 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param acquireTimeout   the longest a request waits for a pooled connection (default 5s)
  */
 @ConfigurationProperties("gateway.database")
-public record DatabaseProperties(String url, @DefaultValue("postgres") String username, String password,
-                                 Path passwordFile, @DefaultValue("20") int poolSize,
-                                 @DefaultValue("true") boolean migrate, @DefaultValue Embedded embedded,
-                                 @DefaultValue("10s") Duration statementTimeout,
-                                 @DefaultValue("5s") Duration acquireTimeout) {
+public record DatabaseProperties(
+        String url,
+        @DefaultValue("postgres") String username,
+        String password,
+        Path passwordFile,
+        @DefaultValue("20") int poolSize,
+        @DefaultValue("true") boolean migrate,
+        @DefaultValue Embedded embedded,
+        @DefaultValue("10s") Duration statementTimeout,
+        @DefaultValue("5s") Duration acquireTimeout) {
 
     @ConstructorBinding
-    public DatabaseProperties {
-    }
+    public DatabaseProperties {}
 
     /** The settings with the default timeouts (tests and tools build it by hand). */
-    public DatabaseProperties(String url, String username, String password, Path passwordFile, int poolSize,
-                              boolean migrate, Embedded embedded) {
-        this(url, username, password, passwordFile, poolSize, migrate, embedded, Duration.ofSeconds(10),
+    public DatabaseProperties(
+            String url,
+            String username,
+            String password,
+            Path passwordFile,
+            int poolSize,
+            boolean migrate,
+            Embedded embedded) {
+        this(
+                url,
+                username,
+                password,
+                passwordFile,
+                poolSize,
+                migrate,
+                embedded,
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
     }
 
@@ -56,12 +74,14 @@ public record DatabaseProperties(String url, @DefaultValue("postgres") String us
      * @param stopTimeout  the longest its fast shutdown may take at the gateway's stop before it is shut down
      *                     immediately, which loses nothing committed (default 10s)
      */
-    public record Embedded(@DefaultValue("./data/postgres") Path dataDir, @DefaultValue("0") int port,
-                           @DefaultValue("2m") Duration startTimeout, @DefaultValue("10s") Duration stopTimeout) {
+    public record Embedded(
+            @DefaultValue("./data/postgres") Path dataDir,
+            @DefaultValue("0") int port,
+            @DefaultValue("2m") Duration startTimeout,
+            @DefaultValue("10s") Duration stopTimeout) {
 
         @ConstructorBinding
-        public Embedded {
-        }
+        public Embedded {}
 
         /** The default timeouts. */
         public Embedded(Path dataDir, int port) {

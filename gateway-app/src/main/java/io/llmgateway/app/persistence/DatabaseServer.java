@@ -38,10 +38,10 @@ public class DatabaseServer implements DisposableBean, MeterBinder {
     public DatabaseServer(DatabaseProperties properties) {
         if (properties.isEmbedded()) {
             DatabaseProperties.Embedded settings = properties.embedded();
-            this.embedded = EmbeddedPostgresServer.start(new EmbeddedSettings(settings.dataDir(), settings.port(),
-                    settings.startTimeout(), settings.stopTimeout()));
-            this.endpoint = new DatabaseEndpoint("127.0.0.1", embedded.port(), "postgres", embedded.username(),
-                    embedded.password(), null);
+            this.embedded = EmbeddedPostgresServer.start(new EmbeddedSettings(
+                    settings.dataDir(), settings.port(), settings.startTimeout(), settings.stopTimeout()));
+            this.endpoint = new DatabaseEndpoint(
+                    "127.0.0.1", embedded.port(), "postgres", embedded.username(), embedded.password(), null);
         } else {
             this.embedded = null;
             this.endpoint = DatabaseEndpoint.fromJdbcUrl(properties.url(), properties.username(), password(properties));

@@ -14,12 +14,15 @@ public final class Lookups {
     /** Far above a healthy look-up (a millisecond or two), well below a client's patience. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private Lookups() {
-    }
+    private Lookups() {}
 
     public static <T> Mono<T> bounded(Mono<T> lookup, String what) {
-        return lookup.timeout(TIMEOUT, Mono.error(() -> GatewayException.unavailable("The database did not answer"
-                + " the " + what + " look-up within " + TIMEOUT.toSeconds() + " s; retry shortly.",
-                "database_unavailable", Duration.ofSeconds(1))));
+        return lookup.timeout(
+                TIMEOUT,
+                Mono.error(() -> GatewayException.unavailable(
+                        "The database did not answer" + " the " + what + " look-up within " + TIMEOUT.toSeconds()
+                                + " s; retry shortly.",
+                        "database_unavailable",
+                        Duration.ofSeconds(1))));
     }
 }

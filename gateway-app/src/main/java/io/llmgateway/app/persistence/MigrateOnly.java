@@ -17,8 +17,7 @@ import java.util.Map;
  */
 public final class MigrateOnly {
 
-    private MigrateOnly() {
-    }
+    private MigrateOnly() {}
 
     public static boolean requested(String[] args, Map<String, String> env) {
         return "true".equalsIgnoreCase(setting("migrate-only", args, env));
@@ -38,8 +37,8 @@ public final class MigrateOnly {
             if (passwordFile != null && !passwordFile.isBlank()) {
                 password = Files.readString(Path.of(passwordFile)).strip();
             }
-            DatabaseEndpoint endpoint = DatabaseEndpoint.fromJdbcUrl(url, username == null ? "postgres" : username,
-                    password);
+            DatabaseEndpoint endpoint =
+                    DatabaseEndpoint.fromJdbcUrl(url, username == null ? "postgres" : username, password);
             int applied = new DatabaseConfiguration.SchemaMigrations(endpoint).migrate();
             out.println("Schema of " + endpoint + " is current; " + applied + " migration(s) applied.");
             return 0;

@@ -14,8 +14,7 @@ public sealed interface ChatAnswer {
      *                as late as possible: when the response is committed
      * @param json    the body
      */
-    record Json(Supplier<Map<String, String>> headers, byte[] json) implements ChatAnswer {
-    }
+    record Json(Supplier<Map<String, String>> headers, byte[] json) implements ChatAnswer {}
 
     /**
      * A stream of {@code chat.completion.chunk} events, each already framed as a server-sent event. The stream has
@@ -25,6 +24,5 @@ public sealed interface ChatAnswer {
      * @param headers the response's own headers, asked for when the response is committed with its first event
      * @param events  the events, without the final {@code [DONE]}
      */
-    record Stream(Supplier<Map<String, String>> headers, Flux<byte[]> events) implements ChatAnswer {
-    }
+    record Stream(Supplier<Map<String, String>> headers, Flux<byte[]> events) implements ChatAnswer {}
 }

@@ -8,8 +8,7 @@ public final class ChatAnswerHeaders {
     /** The time the gateway itself added, in milliseconds with three decimals ({@link #millis}). */
     public static final String OVERHEAD = "x-gateway-overhead-ms";
 
-    private ChatAnswerHeaders() {
-    }
+    private ChatAnswerHeaders() {}
 
     /**
      * {@code nanos} (negative counts as 0) in milliseconds with three decimals, rounded half up to the microsecond

@@ -36,6 +36,5 @@ public interface ChatAugmentation {
      * @param sources  how many passages were added
      * @param rag      the top-level {@code rag} object for the answer ({@code include_sources}), or null
      */
-    record Augmented(List<ChatMessage> messages, int sources, JsonNode rag) {
-    }
+    record Augmented(List<ChatMessage> messages, int sources, JsonNode rag) {}
 }

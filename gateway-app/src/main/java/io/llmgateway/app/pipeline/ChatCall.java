@@ -27,14 +27,35 @@ import tools.jackson.databind.node.ObjectNode;
  * @param retrieval    the retrieval {@code rag_params} asks for, or null
  * @param rag          the top-level {@code rag} object the answer carries (sources), or null
  */
-public record ChatCall(String requestId, Caller caller, Route route, ChatCompletionRequest request, ObjectNode body,
-                       List<String> dropped, Instant receivedAt, long startedNanos, int promptTokens,
-                       boolean logPrompt, ChatAugmentation.Retrieval retrieval, JsonNode rag) {
+public record ChatCall(
+        String requestId,
+        Caller caller,
+        Route route,
+        ChatCompletionRequest request,
+        ObjectNode body,
+        List<String> dropped,
+        Instant receivedAt,
+        long startedNanos,
+        int promptTokens,
+        boolean logPrompt,
+        ChatAugmentation.Retrieval retrieval,
+        JsonNode rag) {
 
     /** This call with the prompt's tokens counted. */
     ChatCall withPromptTokens(int tokens) {
-        return new ChatCall(requestId, caller, route, request, body, dropped, receivedAt, startedNanos, tokens,
-                logPrompt, retrieval, rag);
+        return new ChatCall(
+                requestId,
+                caller,
+                route,
+                request,
+                body,
+                dropped,
+                receivedAt,
+                startedNanos,
+                tokens,
+                logPrompt,
+                retrieval,
+                rag);
     }
 
     /** This call with retrieval's passages in its messages (counted again) and the sources to show. */
@@ -42,8 +63,19 @@ public record ChatCall(String requestId, Caller caller, Route route, ChatComplet
         ObjectNode augmented = body.objectNode();
         augmented.setAll(body);
         augmented.set("messages", messagesJson);
-        return new ChatCall(requestId, caller, route, request.withMessages(messages), augmented, dropped, receivedAt,
-                startedNanos, tokens, logPrompt, retrieval, sources);
+        return new ChatCall(
+                requestId,
+                caller,
+                route,
+                request.withMessages(messages),
+                augmented,
+                dropped,
+                receivedAt,
+                startedNanos,
+                tokens,
+                logPrompt,
+                retrieval,
+                sources);
     }
 
     /** The model id the client asked for; every answer names it. */

@@ -11,9 +11,9 @@ import io.llmgateway.core.answer.AnswerEditor;
 import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,6 +48,7 @@ final class ChatMeter {
     private final TokenCounting tokenizer;
     /** The route's tokenizer, which counted {@link #promptTokens}. */
     private final TokenCounter routeTokenizer;
+
     private final List<ChatMessage> prompt;
     private final int promptTokens;
     private final boolean logPrompt;
@@ -57,6 +58,7 @@ final class ChatMeter {
     private volatile ScannedAnswer upstreamUsage;
     /** The tokenizer of the model of the deployment called last. */
     private volatile TokenCounter servingTokenizer;
+
     private volatile ScannedAnswer firstDelivered;
     private volatile String finishReason;
     private volatile long callStartedNanos;
@@ -122,8 +124,12 @@ final class ChatMeter {
                     return tokensAtEnd(null, false).map(tokens -> {
                         finish(UsageStatus.OK, null, tokens);
                         byte[] cost = cost(tokens);
-                        return AnswerEditor.of(answer).model(model).costInUsage(cost)
-                                .usageIfMissing(usageJson(tokens, cost)).addFields(ragMember).toBytes();
+                        return AnswerEditor.of(answer)
+                                .model(model)
+                                .costInUsage(cost)
+                                .usageIfMissing(usageJson(tokens, cost))
+                                .addFields(ragMember)
+                                .toBytes();
                     });
                 })
                 .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
@@ -146,34 +152,36 @@ final class ChatMeter {
         // map and filter, not handle: Reactor restores the thread-locals of the context around every item of a
         // handle (an observation scope here), which cost more than the rest of an event's way through the gateway
         Flux<byte[]> events = chunks.map(chunk -> {
-            if (firstChunkNanos == 0) {
-                firstChunkNanos = System.nanoTime();
-                recorder.firstChunk();
-            }
-            byte[] cost = null;
-            boolean hideUsage = false;
-            if (chunk.hasUsage()) {
-                upstreamUsage = chunk;
-                if (chunk.isUsageOnly()) {
-                    if (!clientWantsUsage) {
-                        return HIDDEN;
+                    if (firstChunkNanos == 0) {
+                        firstChunkNanos = System.nanoTime();
+                        recorder.firstChunk();
                     }
-                } else {
-                    hideUsage = !clientWantsContinuous;
-                }
-                // a usage without both counts is passed on as it came; the record is counted at the end
-                if (!hideUsage && chunk.hasCompleteUsage()) {
-                    cost = cost(upstreamTokens(chunk));
-                }
-            }
-            boolean first = firstDelivered == null;
-            if (first) {
-                firstDelivered = chunk;
-            }
-            delivered(chunk);
-            AnswerEditor event = AnswerEditor.of(chunk).model(model).addFields(first ? ragMember : null);
-            return (hideUsage ? event.withoutUsage() : event.costInUsage(cost)).toBytes(EVENT_PREFIX, EVENT_SUFFIX);
-        }).filter(event -> event != HIDDEN);
+                    byte[] cost = null;
+                    boolean hideUsage = false;
+                    if (chunk.hasUsage()) {
+                        upstreamUsage = chunk;
+                        if (chunk.isUsageOnly()) {
+                            if (!clientWantsUsage) {
+                                return HIDDEN;
+                            }
+                        } else {
+                            hideUsage = !clientWantsContinuous;
+                        }
+                        // a usage without both counts is passed on as it came; the record is counted at the end
+                        if (!hideUsage && chunk.hasCompleteUsage()) {
+                            cost = cost(upstreamTokens(chunk));
+                        }
+                    }
+                    boolean first = firstDelivered == null;
+                    if (first) {
+                        firstDelivered = chunk;
+                    }
+                    delivered(chunk);
+                    AnswerEditor event = AnswerEditor.of(chunk).model(model).addFields(first ? ragMember : null);
+                    return (hideUsage ? event.withoutUsage() : event.costInUsage(cost))
+                            .toBytes(EVENT_PREFIX, EVENT_SUFFIX);
+                })
+                .filter(event -> event != HIDDEN);
         if (clientWantsUsage) {
             events = events.concatWith(Mono.defer(() -> {
                 ScannedAnswer template = firstDelivered;
@@ -183,8 +191,7 @@ final class ChatMeter {
                 return tokensAtEnd(null, false).map(tokens -> usageEvent(template, tokens));
             }));
         }
-        return events
-                .doOnComplete(() -> finishLater(UsageStatus.OK, null))
+        return events.doOnComplete(() -> finishLater(UsageStatus.OK, null))
                 .doOnError(error -> finishLater(UsageStatus.UPSTREAM_ERROR, error))
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
@@ -217,8 +224,8 @@ final class ChatMeter {
     }
 
     private static UsageTokens upstreamTokens(ScannedAnswer usage) {
-        return new UsageTokens(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(),
-                TokenSource.UPSTREAM);
+        return new UsageTokens(
+                usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), TokenSource.UPSTREAM);
     }
 
     /**
@@ -236,13 +243,16 @@ final class ChatMeter {
             return Mono.just(UsageTokens.NONE);
         }
         TokenCounter counter = servingTokenizer != null ? servingTokenizer : routeTokenizer;
-        Mono<Integer> promptCount = counter == routeTokenizer ? Mono.just(promptTokens)
+        Mono<Integer> promptCount = counter == routeTokenizer
+                ? Mono.just(promptTokens)
                 : tokenizer.countPrompt(counter, null, prompt).onErrorResume(busy -> Mono.just(promptTokens));
         String text = deliveredText();
-        Mono<Integer> completionCount = tokenizer.count(counter, text)
+        Mono<Integer> completionCount = tokenizer
+                .count(counter, text)
                 // the tokenizer's pool is full: one token per UTF-8 byte is an upper bound
                 .onErrorResume(busy -> Mono.just(text.getBytes(StandardCharsets.UTF_8).length));
-        return promptCount.zipWith(completionCount,
+        return promptCount.zipWith(
+                completionCount,
                 (promptUsed, completion) -> new UsageTokens(promptUsed, completion, null, TokenSource.TOKENIZER));
     }
 
@@ -268,8 +278,7 @@ final class ChatMeter {
         }
         String code = failure == null ? null : GatewayException.codeOf(failure);
         tokensAtEnd(failure, status == UsageStatus.CANCELLED)
-                .subscribe(tokens -> finish(status, code, tokens),
-                        error -> finish(status, code, UsageTokens.NONE));
+                .subscribe(tokens -> finish(status, code, tokens), error -> finish(status, code, UsageTokens.NONE));
     }
 
     private void finish(UsageStatus status, String errorCode, UsageTokens tokens) {
@@ -297,7 +306,8 @@ final class ChatMeter {
     private byte[] usageEvent(ScannedAnswer template, UsageTokens tokens) {
         JsonNode first = JSON.readTree(template.json());
         String json = "{\"id\":" + JSON.writeValueAsString(first.path("id").asString(""))
-                + ",\"object\":\"chat.completion.chunk\",\"created\":" + first.path("created").asLong(0)
+                + ",\"object\":\"chat.completion.chunk\",\"created\":"
+                + first.path("created").asLong(0)
                 + ",\"model\":" + new String(model, StandardCharsets.UTF_8) + ",\"choices\":[],\"usage\":"
                 + new String(usageJson(tokens, cost(tokens)), StandardCharsets.UTF_8) + "}";
         byte[] data = json.getBytes(StandardCharsets.UTF_8);

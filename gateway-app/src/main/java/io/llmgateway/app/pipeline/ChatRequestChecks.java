@@ -25,11 +25,11 @@ final class ChatRequestChecks {
 
     /** OpenAI's rule for function names. */
     private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private static final Set<String> TOOL_CHOICE_MODES = Set.of("none", "auto", "required");
     private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
 
-    private ChatRequestChecks() {
-    }
+    private ChatRequestChecks() {}
 
     static void check(ChatCompletionRequest request) {
         if (request.model() == null || request.model().isBlank()) {
@@ -62,8 +62,10 @@ final class ChatRequestChecks {
         boolean assistant = "assistant".equals(message.role());
         if (content == null || content.isNull()) {
             if (!assistant) {
-                throw invalid(path + ".content", "Missing required parameter: '" + path + ".content' (only an"
-                        + " assistant message with tool calls may leave it out).");
+                throw invalid(
+                        path + ".content",
+                        "Missing required parameter: '" + path + ".content' (only an"
+                                + " assistant message with tool calls may leave it out).");
             }
         } else if (content.isArray()) {
             if (content.isEmpty()) {
@@ -73,15 +75,17 @@ final class ChatRequestChecks {
                 checkPart(content.get(p), path + ".content[" + p + "]");
             }
         } else if (!content.isString()) {
-            throw invalid(path + ".content", "Invalid type for '" + path + ".content': expected a string or a list"
-                    + " of content parts.");
+            throw invalid(
+                    path + ".content",
+                    "Invalid type for '" + path + ".content': expected a string or a list" + " of content parts.");
         }
         if (message.toolCalls() != null) {
             for (int c = 0; c < message.toolCalls().size(); c++) {
                 checkToolCall(message.toolCalls().get(c), path + ".tool_calls[" + c + "]");
             }
         }
-        if ("tool".equals(message.role()) && (message.toolCallId() == null || message.toolCallId().isBlank())) {
+        if ("tool".equals(message.role())
+                && (message.toolCallId() == null || message.toolCallId().isBlank())) {
             throw invalid(path + ".tool_call_id", "A tool message needs the 'tool_call_id' it answers.");
         }
     }
@@ -103,7 +107,9 @@ final class ChatRequestChecks {
         if (call == null) {
             throw invalid(path, path + " must be an object.");
         }
-        if (call.function() == null || call.function().name() == null || call.function().name().isBlank()) {
+        if (call.function() == null
+                || call.function().name() == null
+                || call.function().name().isBlank()) {
             throw invalid(path + ".function.name", "A tool call needs the name of its function.");
         }
     }
@@ -124,13 +130,19 @@ final class ChatRequestChecks {
                 throw invalid(path + ".type", "'" + path + ".type' must be 'function'.");
             }
             Tool.Function function = tool.function();
-            if (function == null || function.name() == null || !FUNCTION_NAME.matcher(function.name()).matches()) {
-                throw invalid(path + ".function.name", "'" + path + ".function.name' must be 1 to 64 letters,"
-                        + " digits, '_' or '-'.");
+            if (function == null
+                    || function.name() == null
+                    || !FUNCTION_NAME.matcher(function.name()).matches()) {
+                throw invalid(
+                        path + ".function.name",
+                        "'" + path + ".function.name' must be 1 to 64 letters," + " digits, '_' or '-'.");
             }
-            if (function.parameters() != null && !function.parameters().isNull() && !function.parameters().isObject()) {
-                throw invalid(path + ".function.parameters", "'" + path + ".function.parameters' must be a JSON"
-                        + " Schema object.");
+            if (function.parameters() != null
+                    && !function.parameters().isNull()
+                    && !function.parameters().isObject()) {
+                throw invalid(
+                        path + ".function.parameters",
+                        "'" + path + ".function.parameters' must be a JSON" + " Schema object.");
             }
             if (!names.add(function.name())) {
                 throw invalid(path + ".function.name", "Two tools are named '" + function.name() + "'.");
@@ -155,12 +167,14 @@ final class ChatRequestChecks {
         }
         String name = choice.functionName();
         if (name == null || !"function".equals(choice.json().path("type").asString(""))) {
-            throw invalid("tool_choice", "A named 'tool_choice' is {\"type\":\"function\",\"function\":{\"name\":"
-                    + " ...}}.");
+            throw invalid(
+                    "tool_choice",
+                    "A named 'tool_choice' is {\"type\":\"function\",\"function\":{\"name\":" + " ...}}.");
         }
         if (functions.isEmpty()) {
-            throw invalid("tool_choice", "'tool_choice' names the function '" + name + "' but the request offers"
-                    + " no tools.");
+            throw invalid(
+                    "tool_choice",
+                    "'tool_choice' names the function '" + name + "' but the request offers" + " no tools.");
         }
     }
 
@@ -169,24 +183,31 @@ final class ChatRequestChecks {
             return;
         }
         if (format.type() == null || !RESPONSE_FORMATS.contains(format.type())) {
-            throw invalid("response_format.type", "'response_format.type' must be 'text', 'json_object' or"
-                    + " 'json_schema'.");
+            throw invalid(
+                    "response_format.type",
+                    "'response_format.type' must be 'text', 'json_object' or" + " 'json_schema'.");
         }
         if (format.type().equals("json_schema")) {
             JsonNode schema = format.jsonSchema();
             if (schema == null || !schema.isObject()) {
-                throw invalid("response_format.json_schema", "'response_format.json_schema' is required with type"
-                        + " 'json_schema': {\"name\": ..., \"schema\": {...}}.");
+                throw invalid(
+                        "response_format.json_schema",
+                        "'response_format.json_schema' is required with type"
+                                + " 'json_schema': {\"name\": ..., \"schema\": {...}}.");
             }
-            if (!schema.path("name").isString() || !FUNCTION_NAME.matcher(schema.get("name").stringValue()).matches()) {
-                throw invalid("response_format.json_schema.name", "'response_format.json_schema.name' must be 1 to 64"
-                        + " letters, digits, '_' or '-'.");
+            if (!schema.path("name").isString()
+                    || !FUNCTION_NAME.matcher(schema.get("name").stringValue()).matches()) {
+                throw invalid(
+                        "response_format.json_schema.name",
+                        "'response_format.json_schema.name' must be 1 to 64" + " letters, digits, '_' or '-'.");
             }
             // OpenAI's reference leaves it out of the required fields, but without it there is nothing to follow,
             // and vLLM-class engines refuse the request
             if (!schema.path("schema").isObject()) {
-                throw invalid("response_format.json_schema.schema", "'response_format.json_schema.schema' is"
-                        + " required: the JSON Schema object the answer must follow.");
+                throw invalid(
+                        "response_format.json_schema.schema",
+                        "'response_format.json_schema.schema' is"
+                                + " required: the JSON Schema object the answer must follow.");
             }
         }
     }
@@ -198,11 +219,15 @@ final class ChatRequestChecks {
         }
         for (Map.Entry<String, Number> entry : bias.entrySet()) {
             String token = entry.getKey();
-            boolean id = !token.isEmpty() && token.length() <= 10 && token.chars().allMatch(c -> c >= '0' && c <= '9')
+            boolean id = !token.isEmpty()
+                    && token.length() <= 10
+                    && token.chars().allMatch(c -> c >= '0' && c <= '9')
                     && Long.parseLong(token) <= Integer.MAX_VALUE;
             if (!id) {
-                throw invalid("logit_bias", "The keys of 'logit_bias' are token ids (whole numbers), not '"
-                        + (token.length() > 20 ? token.substring(0, 20) + "..." : token) + "'.");
+                throw invalid(
+                        "logit_bias",
+                        "The keys of 'logit_bias' are token ids (whole numbers), not '"
+                                + (token.length() > 20 ? token.substring(0, 20) + "..." : token) + "'.");
             }
             if (entry.getValue() == null || !Double.isFinite(entry.getValue().doubleValue())) {
                 throw invalid("logit_bias", "The values of 'logit_bias' are numbers.");

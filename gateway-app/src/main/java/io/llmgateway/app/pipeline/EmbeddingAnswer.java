@@ -11,5 +11,4 @@ import java.util.Map;
  * @param tokens  the input tokens billed
  * @param headers the response's own headers (rate limits)
  */
-public record EmbeddingAnswer(String model, EmbeddingResult result, int tokens, Map<String, String> headers) {
-}
+public record EmbeddingAnswer(String model, EmbeddingResult result, int tokens, Map<String, String> headers) {}

@@ -76,12 +76,22 @@ public class ModelCallPipeline {
     private final Clock clock;
     /** Retrieval, when it is on; looked up when a request asks for it (retrieval embeds through this pipeline). */
     private final Supplier<ChatAugmentation> augmentation;
+
     private final WarmUpCaller warmUp;
 
-    public ModelCallPipeline(ModelRouter router, RequestProfiler profiler, RouteExecutor executor, Admission admission,
-                             UsageRecorders recorders, TokenCounting tokenizer, LimitsProperties limits,
-                             StreamShutdown shutdown, JsonMapper requests, Clock clock,
-                             Supplier<ChatAugmentation> augmentation, WarmUpCaller warmUp) {
+    public ModelCallPipeline(
+            ModelRouter router,
+            RequestProfiler profiler,
+            RouteExecutor executor,
+            Admission admission,
+            UsageRecorders recorders,
+            TokenCounting tokenizer,
+            LimitsProperties limits,
+            StreamShutdown shutdown,
+            JsonMapper requests,
+            Clock clock,
+            Supplier<ChatAugmentation> augmentation,
+            WarmUpCaller warmUp) {
         this.router = router;
         this.profiler = profiler;
         this.executor = executor;
@@ -127,9 +137,11 @@ public class ModelCallPipeline {
         }
         boolean logPrompt = Boolean.TRUE.equals(request.logPrompt());
         if (logPrompt && !caller.project().promptLogging()) {
-            throw InvalidRequestException.invalidParameter("log_prompt", "Project '" + caller.projectId()
-                    + "' does not allow prompt logging; an admin can allow it with PATCH /admin/v1/projects/"
-                    + caller.projectId() + " {\"prompt_logging\": true}.");
+            throw InvalidRequestException.invalidParameter(
+                    "log_prompt",
+                    "Project '" + caller.projectId()
+                            + "' does not allow prompt logging; an admin can allow it with PATCH /admin/v1/projects/"
+                            + caller.projectId() + " {\"prompt_logging\": true}.");
         }
         // rag_params and log_prompt are the gateway's own: checked here for every model, never sent upstream
         ChatAugmentation.Retrieval retrieval = null;
@@ -143,10 +155,21 @@ public class ModelCallPipeline {
         request = request.withoutRagParams().withoutLogPrompt();
         body.remove("rag_params");
         body.remove("log_prompt");
-        RequestProfiler.Profiled profiled = profiler.apply(request, body, route.profile(), route.defaults(),
-                route.contextLength());
-        return new ChatCall(requestId, caller, route, profiled.request(), body, profiled.dropped(), clock.instant(),
-                startedNanos, 0, logPrompt, retrieval, null);
+        RequestProfiler.Profiled profiled =
+                profiler.apply(request, body, route.profile(), route.defaults(), route.contextLength());
+        return new ChatCall(
+                requestId,
+                caller,
+                route,
+                profiled.request(),
+                body,
+                profiled.dropped(),
+                clock.instant(),
+                startedNanos,
+                0,
+                logPrompt,
+                retrieval,
+                null);
     }
 
     /**
@@ -154,7 +177,11 @@ public class ModelCallPipeline {
      * {@link TokenCounting}), which must fit in the model's context length with the completion allowance.
      */
     private Mono<ChatCall> countPrompt(ChatCall call) {
-        return tokenizer.countPrompt(call.route().tokenizer(), call.caller().keyId(), call.request().messages())
+        return tokenizer
+                .countPrompt(
+                        call.route().tokenizer(),
+                        call.caller().keyId(),
+                        call.request().messages())
                 .map(promptTokens -> {
                     Integer contextLength = call.route().contextLength();
                     if (contextLength != null) {
@@ -174,13 +201,17 @@ public class ModelCallPipeline {
             return Mono.just(call);
         }
         boolean contextRole = call.route().profile().messages().roles().contains("context");
-        return call.retrieval().retrieve(call.requestId(), call.request().messages(), contextRole)
-                .flatMap(found -> tokenizer.countPrompt(call.route().tokenizer(), call.caller().keyId(),
-                                found.messages())
+        return call.retrieval()
+                .retrieve(call.requestId(), call.request().messages(), contextRole)
+                .flatMap(found -> tokenizer
+                        .countPrompt(call.route().tokenizer(), call.caller().keyId(), found.messages())
                         .map(promptTokens -> {
                             checkContextWithPassages(call, promptTokens, found.sources());
-                            return call.withAugmented(found.messages(), requests.valueToTree(found.messages()),
-                                    promptTokens, found.rag());
+                            return call.withAugmented(
+                                    found.messages(),
+                                    requests.valueToTree(found.messages()),
+                                    promptTokens,
+                                    found.rag());
                         }));
     }
 
@@ -192,11 +223,15 @@ public class ModelCallPipeline {
         Integer max = maxTokens(call.request());
         long needed = (long) promptTokens + (max == null ? 0 : max);
         if (needed > contextLength) {
-            throw InvalidRequestException.invalidParameter("rag_params.max_num_results", "With the " + passages
-                    + " retrieved passage(s) the prompt is about " + promptTokens + " tokens"
-                    + (max == null ? "" : ", plus " + max + " for the completion,") + " over the model's context"
-                    + " length of " + contextLength + " tokens; ask for fewer passages (rag_params.max_num_results)"
-                    + (max == null ? "." : " or a smaller max_tokens."));
+            throw InvalidRequestException.invalidParameter(
+                    "rag_params.max_num_results",
+                    "With the " + passages
+                            + " retrieved passage(s) the prompt is about " + promptTokens + " tokens"
+                            + (max == null ? "" : ", plus " + max + " for the completion,")
+                            + " over the model's context"
+                            + " length of " + contextLength
+                            + " tokens; ask for fewer passages (rag_params.max_num_results)"
+                            + (max == null ? "." : " or a smaller max_tokens."));
         }
     }
 
@@ -211,7 +246,8 @@ public class ModelCallPipeline {
             long allowance = completionAllowance(call);
             long reservedTokens = call.promptTokens() + allowance;
             long reservedCost = call.route().price().costPicos(call.promptTokens(), 0, allowance);
-            return admission.admit(call.caller().projectId(), call.caller().keyId(), reservedTokens, reservedCost)
+            return admission
+                    .admit(call.caller().projectId(), call.caller().keyId(), reservedTokens, reservedCost)
                     .map(ticket -> {
                         recorder.admitted(ticket::settle);
                         return new AdmittedChat(call, new ChatMeter(recorder, tokenizer, call), ticket);
@@ -227,7 +263,9 @@ public class ModelCallPipeline {
         ChatMeter meter = admitted.meter();
         return meter.completion(executor.execute(call.route(), target -> {
                             UpstreamWait wait = meter.calling(target);
-                            return target.provider().complete(upstreamCall(call, target, false, wait)).flux();
+                            return target.provider()
+                                    .complete(upstreamCall(call, target, false, wait))
+                                    .flux();
                         })
                         // single(), not next(): next() cancels before completion and the circuit would never see
                         // a success
@@ -243,12 +281,17 @@ public class ModelCallPipeline {
         ChatCall call = admitted.call();
         ChatMeter meter = admitted.meter();
         boolean clientWantsUsage = call.request().wantsStreamUsage();
-        boolean clientWantsContinuous = call.body().path("stream_options").path("continuous_usage_stats")
+        boolean clientWantsContinuous = call.body()
+                .path("stream_options")
+                .path("continuous_usage_stats")
                 .asBoolean(false);
-        Flux<byte[]> events = meter.events(executor.execute(call.route(), target -> {
-            UpstreamWait wait = meter.calling(target);
-            return target.provider().stream(upstreamCall(call, target, clientWantsUsage, wait));
-        }), clientWantsUsage, clientWantsContinuous);
+        Flux<byte[]> events = meter.events(
+                executor.execute(call.route(), target -> {
+                    UpstreamWait wait = meter.calling(target);
+                    return target.provider().stream(upstreamCall(call, target, clientWantsUsage, wait));
+                }),
+                clientWantsUsage,
+                clientWantsContinuous);
         return Mono.just(new ChatAnswer.Stream(() -> headers(admitted), shutdown.endAtShutdown(events)));
     }
 
@@ -257,8 +300,8 @@ public class ModelCallPipeline {
      * stream asks for usage whenever the deployment can report it (so usage is exact), and for the usage so far on
      * every chunk where the deployment has that (so a stream cut short is billed the engine's counts).
      */
-    private static UpstreamCall upstreamCall(ChatCall call, Route.Target target, boolean clientWantsUsage,
-                                             UpstreamWait wait) {
+    private static UpstreamCall upstreamCall(
+            ChatCall call, Route.Target target, boolean clientWantsUsage, UpstreamWait wait) {
         ObjectNode body = call.body().objectNode();
         body.setAll(call.body());
         body.put("model", target.upstreamModel());
@@ -282,11 +325,16 @@ public class ModelCallPipeline {
     }
 
     private static Map<String, String> headers(AdmittedChat admitted) {
-        Map<String, String> headers = new LinkedHashMap<>(admitted.ticket().headers().asMap());
+        Map<String, String> headers =
+                new LinkedHashMap<>(admitted.ticket().headers().asMap());
         if (!admitted.call().dropped().isEmpty()) {
-            headers.put(ChatAnswerHeaders.DROPPED_PARAMS, String.join(", ", admitted.call().dropped()));
+            headers.put(
+                    ChatAnswerHeaders.DROPPED_PARAMS,
+                    String.join(", ", admitted.call().dropped()));
         }
-        headers.put(ChatAnswerHeaders.OVERHEAD, ChatAnswerHeaders.millis(admitted.meter().overheadNanos()));
+        headers.put(
+                ChatAnswerHeaders.OVERHEAD,
+                ChatAnswerHeaders.millis(admitted.meter().overheadNanos()));
         return headers;
     }
 
@@ -329,15 +377,25 @@ public class ModelCallPipeline {
     private MeteredRequest metered(ChatCall call) {
         ChatCompletionRequest request = call.request();
         Caller caller = call.caller();
-        return new MeteredRequest(call.requestId(), MeteredRequest.CHAT, call.receivedAt(), call.startedNanos(),
-                caller.keyId(), caller.userId(), caller.projectId(), call.publicModel(), call.route().price(),
-                request.streaming(), request.chatId(), request.user(), call.retrieval() != null,
+        return new MeteredRequest(
+                call.requestId(),
+                MeteredRequest.CHAT,
+                call.receivedAt(),
+                call.startedNanos(),
+                caller.keyId(),
+                caller.userId(),
+                caller.projectId(),
+                call.publicModel(),
+                call.route().price(),
+                request.streaming(),
+                request.chatId(),
+                request.user(),
+                call.retrieval() != null,
                 call.logPrompt() ? () -> requests.writeValueAsString(request.messages()) : null);
     }
 
     /** An admitted chat request: its call, its meter, and the reservation its recorder settles. */
-    private record AdmittedChat(ChatCall call, ChatMeter meter, Ticket ticket) {
-    }
+    private record AdmittedChat(ChatCall call, ChatMeter meter, Ticket ticket) {}
 
     // ---- embeddings ------------------------------------------------------------------------------------------
 
@@ -360,54 +418,74 @@ public class ModelCallPipeline {
      * The vectors of an embedding request (its {@code model} the public id, its route from {@link #embeddingRoute}):
      * checked by every deployment's adapter, counted, admitted, called and recorded once.
      */
-    public Mono<EmbeddingAnswer> embed(String requestId, Caller caller, Route route, EmbeddingRequest request,
-                                       long startedNanos) {
+    public Mono<EmbeddingAnswer> embed(
+            String requestId, Caller caller, Route route, EmbeddingRequest request, long startedNanos) {
         return Mono.defer(() -> {
-            // refused before the recorder opens (a parameter a provider cannot serve): no record
-            for (Route.Target target : route.targets()) {
-                target.embeddings().check(request);
-            }
-            return tokenizer.countAll(route.tokenizer(), caller.keyId(), request.input());
-        }).flatMap(estimate -> Mono.defer(() -> {
-            UsageRecorder recorder = recorders(caller).open(MeteredRequest.embeddings(requestId, clock.instant(),
-                    startedNanos, caller.keyId(), caller.userId(), caller.projectId(), route.modelId(),
-                    route.price(), request.user()));
-            long reservedCost = route.price().costPicos(estimate, 0, 0);
-            return admission.admit(caller.projectId(), caller.keyId(), estimate, reservedCost)
-                    .doOnError(error -> recorder.rejected(GatewayException.codeOf(error)))
-                    .doOnCancel(recorder::cancelledBeforeAdmission)
-                    .flatMap(ticket -> {
-                        recorder.admitted(ticket::settle);
-                        return callEmbeddings(route, request, estimate, recorder)
-                                .map(result -> new EmbeddingAnswer(route.modelId(), result.result(),
-                                        result.tokens(), ticket.headers().asMap()));
-                    });
-        }));
+                    // refused before the recorder opens (a parameter a provider cannot serve): no record
+                    for (Route.Target target : route.targets()) {
+                        target.embeddings().check(request);
+                    }
+                    return tokenizer.countAll(route.tokenizer(), caller.keyId(), request.input());
+                })
+                .flatMap(estimate -> Mono.defer(() -> {
+                    UsageRecorder recorder = recorders(caller)
+                            .open(MeteredRequest.embeddings(
+                                    requestId,
+                                    clock.instant(),
+                                    startedNanos,
+                                    caller.keyId(),
+                                    caller.userId(),
+                                    caller.projectId(),
+                                    route.modelId(),
+                                    route.price(),
+                                    request.user()));
+                    long reservedCost = route.price().costPicos(estimate, 0, 0);
+                    return admission
+                            .admit(caller.projectId(), caller.keyId(), estimate, reservedCost)
+                            .doOnError(error -> recorder.rejected(GatewayException.codeOf(error)))
+                            .doOnCancel(recorder::cancelledBeforeAdmission)
+                            .flatMap(ticket -> {
+                                recorder.admitted(ticket::settle);
+                                return callEmbeddings(route, request, estimate, recorder)
+                                        .map(result -> new EmbeddingAnswer(
+                                                route.modelId(),
+                                                result.result(),
+                                                result.tokens(),
+                                                ticket.headers().asMap()));
+                            });
+                }));
     }
 
-    private Mono<Embedded> callEmbeddings(Route route, EmbeddingRequest request, int estimate,
-                                          UsageRecorder recorder) {
+    private Mono<Embedded> callEmbeddings(Route route, EmbeddingRequest request, int estimate, UsageRecorder recorder) {
         return executor.execute(route, target -> {
                     recorder.calling(target.deployment());
-                    return target.embeddings().embed(request.withModel(target.upstreamModel())).flux();
+                    return target.embeddings()
+                            .embed(request.withModel(target.upstreamModel()))
+                            .flux();
                 })
                 .single()
                 .map(result -> {
                     boolean counted = result.promptTokens() != null;
-                    UsageTokens tokens = new UsageTokens(counted ? result.promptTokens() : estimate, 0, null,
+                    UsageTokens tokens = new UsageTokens(
+                            counted ? result.promptTokens() : estimate,
+                            0,
+                            null,
                             counted ? TokenSource.UPSTREAM : TokenSource.TOKENIZER);
                     recorder.finish(UsageStatus.OK, null, tokens, null, null);
                     return new Embedded(result, tokens.prompt());
                 })
-                .doOnError(error -> recorder.finish(UsageStatus.UPSTREAM_ERROR, GatewayException.codeOf(error),
-                        UsageTokens.NONE, null, null))
+                .doOnError(error -> recorder.finish(
+                        UsageStatus.UPSTREAM_ERROR, GatewayException.codeOf(error), UsageTokens.NONE, null, null))
                 // a cancelled call may have reached the provider: the input is billed as the tokenizer counts it
-                .doOnCancel(() -> recorder.finish(UsageStatus.CANCELLED, null,
-                        new UsageTokens(estimate, 0, null, TokenSource.TOKENIZER), null, null));
+                .doOnCancel(() -> recorder.finish(
+                        UsageStatus.CANCELLED,
+                        null,
+                        new UsageTokens(estimate, 0, null, TokenSource.TOKENIZER),
+                        null,
+                        null));
     }
 
-    private record Embedded(EmbeddingResult result, int tokens) {
-    }
+    private record Embedded(EmbeddingResult result, int tokens) {}
 
     /**
      * The embeddings retrieval makes (ingestion, searches, {@code rag_params}) with its embedding model's route:
@@ -415,12 +493,19 @@ public class ModelCallPipeline {
      * to {@code owner}. No limits apply (the caller's request was admitted, or ingestion is the project's own
      * work); fails with the 503 of a full or closing ledger before calling the model.
      */
-    public Mono<List<float[]>> embedForRetrieval(Route route, List<String> texts, EmbeddingPurpose purpose,
-                                                 UsageOwner owner, int batchSize) {
+    public Mono<List<float[]>> embedForRetrieval(
+            Route route, List<String> texts, EmbeddingPurpose purpose, UsageOwner owner, int batchSize) {
         return Mono.defer(() -> {
-            UsageRecorder recorder = recorders.open(MeteredRequest.embeddings(owner.requestId(), clock.instant(),
-                    System.nanoTime(), owner.keyId(), owner.userId(), owner.projectId(), route.modelId(),
-                    route.price(), null));
+            UsageRecorder recorder = recorders.open(MeteredRequest.embeddings(
+                    owner.requestId(),
+                    clock.instant(),
+                    System.nanoTime(),
+                    owner.keyId(),
+                    owner.userId(),
+                    owner.projectId(),
+                    route.modelId(),
+                    route.price(),
+                    null));
             AtomicLong tokens = new AtomicLong();
             boolean[] estimated = {false};
             List<List<String>> batches = new ArrayList<>();
@@ -448,12 +533,16 @@ public class ModelCallPipeline {
                             .single())
                     .<float[]>concatMapIterable(vectors -> vectors)
                     .collectList()
-                    .doOnSuccess(vectors -> recorder.finish(UsageStatus.OK, null,
-                            spent(tokens.get(), estimated[0]), null, null))
-                    .doOnError(error -> recorder.finish(UsageStatus.UPSTREAM_ERROR, GatewayException.codeOf(error),
-                            spent(tokens.get(), estimated[0]), null, null))
-                    .doOnCancel(() -> recorder.finish(UsageStatus.CANCELLED, null, spent(tokens.get(), estimated[0]),
-                            null, null));
+                    .doOnSuccess(vectors ->
+                            recorder.finish(UsageStatus.OK, null, spent(tokens.get(), estimated[0]), null, null))
+                    .doOnError(error -> recorder.finish(
+                            UsageStatus.UPSTREAM_ERROR,
+                            GatewayException.codeOf(error),
+                            spent(tokens.get(), estimated[0]),
+                            null,
+                            null))
+                    .doOnCancel(() -> recorder.finish(
+                            UsageStatus.CANCELLED, null, spent(tokens.get(), estimated[0]), null, null));
         });
     }
 

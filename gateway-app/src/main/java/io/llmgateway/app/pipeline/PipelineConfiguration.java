@@ -5,7 +5,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.app.lifecycle.StreamShutdown;
 import io.llmgateway.app.limits.Admission;
 import io.llmgateway.app.limits.LimitsProperties;
-import io.llmgateway.app.pipeline.ChatAugmentation;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.RouteExecutor;
@@ -34,23 +33,56 @@ public class PipelineConfiguration {
     }
 
     @Bean
-    ModelCallPipeline modelCallPipeline(ModelRouter router, RequestProfiler profiler, RouteExecutor executor,
-                                        Admission admission, UsageRecorders recorders, TokenCounting tokenCounting,
-                                        LimitsProperties limits, StreamShutdown shutdown,
-                                        @Qualifier("gatewayRequestMapper") JsonMapper requests, Clock clock,
-                                        ObjectProvider<ChatAugmentation> augmentation, WarmUpCaller warmUp) {
-        return new ModelCallPipeline(router, profiler, executor, admission, recorders, tokenCounting, limits,
-                shutdown, requests, clock, augmentation::getIfAvailable, warmUp);
+    ModelCallPipeline modelCallPipeline(
+            ModelRouter router,
+            RequestProfiler profiler,
+            RouteExecutor executor,
+            Admission admission,
+            UsageRecorders recorders,
+            TokenCounting tokenCounting,
+            LimitsProperties limits,
+            StreamShutdown shutdown,
+            @Qualifier("gatewayRequestMapper") JsonMapper requests,
+            Clock clock,
+            ObjectProvider<ChatAugmentation> augmentation,
+            WarmUpCaller warmUp) {
+        return new ModelCallPipeline(
+                router,
+                profiler,
+                executor,
+                admission,
+                recorders,
+                tokenCounting,
+                limits,
+                shutdown,
+                requests,
+                clock,
+                augmentation::getIfAvailable,
+                warmUp);
     }
 
     /** The warm-up before readiness, through the gateway's own HTTP port. */
     @Bean
-    PipelineWarmUp pipelineWarmUp(WarmUpCaller caller, ProfileRegistry profiles, ModelTokenizers tokenizers,
-                                  JsonMapper gatewayJsonMapper, CircuitBreakerRegistry circuitBreakers,
-                                  BulkheadRegistry bulkheads, MeterRegistry meters, WarmUpProperties properties,
-                                  ApplicationContext context) {
-        return new PipelineWarmUp(caller, profiles.get("default"), tokenizers.defaultCounter(), gatewayJsonMapper,
-                circuitBreakers, bulkheads, meters, properties, context);
+    PipelineWarmUp pipelineWarmUp(
+            WarmUpCaller caller,
+            ProfileRegistry profiles,
+            ModelTokenizers tokenizers,
+            JsonMapper gatewayJsonMapper,
+            CircuitBreakerRegistry circuitBreakers,
+            BulkheadRegistry bulkheads,
+            MeterRegistry meters,
+            WarmUpProperties properties,
+            ApplicationContext context) {
+        return new PipelineWarmUp(
+                caller,
+                profiles.get("default"),
+                tokenizers.defaultCounter(),
+                gatewayJsonMapper,
+                circuitBreakers,
+                bulkheads,
+                meters,
+                properties,
+                context);
     }
 
     /** The warm-up's requests leave no server metrics (http.server.requests) behind. */

@@ -74,9 +74,16 @@ public final class PipelineWarmUp implements ApplicationRunner {
      * @param profile   the parameter profile of the synthetic route (the default one)
      * @param tokenizer the tokenizer of the synthetic route (the default one)
      */
-    PipelineWarmUp(WarmUpCaller caller, ParameterProfile profile, TokenCounter tokenizer, JsonMapper json,
-                   CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads, MeterRegistry meters,
-                   WarmUpProperties properties, ApplicationContext context) {
+    PipelineWarmUp(
+            WarmUpCaller caller,
+            ParameterProfile profile,
+            TokenCounter tokenizer,
+            JsonMapper json,
+            CircuitBreakerRegistry circuitBreakers,
+            BulkheadRegistry bulkheads,
+            MeterRegistry meters,
+            WarmUpProperties properties,
+            ApplicationContext context) {
         this.caller = caller;
         this.profile = profile;
         this.tokenizer = tokenizer;
@@ -104,8 +111,9 @@ public final class PipelineWarmUp implements ApplicationRunner {
             return;
         }
         long started = System.nanoTime();
-        OpenAiProviderFactory providers = new OpenAiProviderFactory(json, new OpenAiProviderFactory.PoolSettings(
-                CONCURRENCY, Duration.ofSeconds(30), 1024 * 1024, 64 * 1024));
+        OpenAiProviderFactory providers = new OpenAiProviderFactory(
+                json,
+                new OpenAiProviderFactory.PoolSettings(CONCURRENCY, Duration.ofSeconds(30), 1024 * 1024, 64 * 1024));
         ConnectionProvider connections = ConnectionProvider.create(MODEL, CONCURRENCY);
         try (WarmUpUpstream upstream = WarmUpUpstream.start()) {
             caller.open(route(providers, upstream.baseUrl()));
@@ -126,18 +134,24 @@ public final class PipelineWarmUp implements ApplicationRunner {
             long sent = System.nanoTime();
             boolean quiet = awaitQuietCompiler(started + properties.timeout().toNanos());
             compilerQuiet = quiet;
-            log.info("Warmed the request path with {} synthetic requests in {} ms; the JIT compiler {} {} ms later",
-                    completed.get(), TimeUnit.NANOSECONDS.toMillis(sent - started),
+            log.info(
+                    "Warmed the request path with {} synthetic requests in {} ms; the JIT compiler {} {} ms later",
+                    completed.get(),
+                    TimeUnit.NANOSECONDS.toMillis(sent - started),
                     quiet ? "was done" : "was still busy at the time-out",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
         } catch (TimeoutException e) {
-            log.warn("The warm-up ran out of its {} after {} synthetic requests; the gateway starts anyway",
-                    properties.timeout(), completed.get());
+            log.warn(
+                    "The warm-up ran out of its {} after {} synthetic requests; the gateway starts anyway",
+                    properties.timeout(),
+                    completed.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            log.warn("The warm-up failed after {} synthetic requests; the gateway starts anyway: {}", completed.get(),
+            log.warn(
+                    "The warm-up failed after {} synthetic requests; the gateway starts anyway: {}",
+                    completed.get(),
                     cause.toString());
         } finally {
             caller.close();
@@ -146,8 +160,10 @@ public final class PipelineWarmUp implements ApplicationRunner {
             circuitBreakers.remove(MODEL);
             bulkheads.remove(MODEL);
             // the upstream call's own metrics, labelled with the synthetic deployment
-            meters.getMeters().stream().filter(meter -> MODEL.equals(meter.getId().getTag("gateway.deployment")))
-                    .toList().forEach(meters::remove);
+            meters.getMeters().stream()
+                    .filter(meter -> MODEL.equals(meter.getId().getTag("gateway.deployment")))
+                    .toList()
+                    .forEach(meters::remove);
         }
     }
 
@@ -183,12 +199,27 @@ public final class PipelineWarmUp implements ApplicationRunner {
     }
 
     private Route route(OpenAiProviderFactory providers, String baseUrl) {
-        Deployment deployment = new Deployment(MODEL, OpenAiProviderFactory.TYPE, URI.create(baseUrl), Secret.NONE,
-                "warm-up", Timeouts.DEFAULTS);
-        Route.Target target = new Route.Target(MODEL, "warm-up", providers.create(deployment),
-                providers.embeddings(deployment), 1, StreamUsage.FINAL, tokenizer);
-        return new Route(MODEL, "llm-gateway", ModelType.CHAT, profile, null, Map.of(), List.of(target), List.of(),
-                Price.FREE, tokenizer);
+        Deployment deployment = new Deployment(
+                MODEL, OpenAiProviderFactory.TYPE, URI.create(baseUrl), Secret.NONE, "warm-up", Timeouts.DEFAULTS);
+        Route.Target target = new Route.Target(
+                MODEL,
+                "warm-up",
+                providers.create(deployment),
+                providers.embeddings(deployment),
+                1,
+                StreamUsage.FINAL,
+                tokenizer);
+        return new Route(
+                MODEL,
+                "llm-gateway",
+                ModelType.CHAT,
+                profile,
+                null,
+                Map.of(),
+                List.of(target),
+                List.of(),
+                Price.FREE,
+                tokenizer);
     }
 
     /** One synthetic request, every other one streamed, each with a prompt of its own; its answer read to the end. */
@@ -198,14 +229,18 @@ public final class PipelineWarmUp implements ApplicationRunner {
                 + "{\"role\":\"user\",\"content\":\"Warm-up request " + i + ", say something short.\"}],"
                 + "\"temperature\":0.5,\"max_tokens\":16,\"stream\":" + stream
                 + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "") + "}";
-        return client.post().uri("/v1/chat/completions")
+        return client.post()
+                .uri("/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just(body)))
-                .responseSingle((response, content) -> content.asString().defaultIfEmpty("")
+                .responseSingle((response, content) -> content.asString()
+                        .defaultIfEmpty("")
                         .map(text -> {
                             if (response.status().code() == 200) {
                                 completed.incrementAndGet();
                             } else {
-                                log.info("A warm-up request was answered {}: {}", response.status().code(),
+                                log.info(
+                                        "A warm-up request was answered {}: {}",
+                                        response.status().code(),
                                         text.length() > 300 ? text.substring(0, 300) : text);
                             }
                             return response.status().code();

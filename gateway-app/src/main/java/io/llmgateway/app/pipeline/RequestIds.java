@@ -11,8 +11,7 @@ public final class RequestIds {
     /** The response header that carries the request id. */
     public static final String HEADER = "x-request-id";
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -57,7 +57,10 @@ public final class WarmUpCaller {
      * machine; otherwise null, and the request is authenticated as any other.
      */
     public Caller authenticate(String presented, InetSocketAddress remote) {
-        if (route == null || presented == null || remote == null || remote.getAddress() == null
+        if (route == null
+                || presented == null
+                || remote == null
+                || remote.getAddress() == null
                 || !remote.getAddress().isLoopbackAddress()) {
             return null;
         }
@@ -70,7 +73,8 @@ public final class WarmUpCaller {
             return false;
         }
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        return authorization != null && authorization.startsWith("Bearer ")
+        return authorization != null
+                && authorization.startsWith("Bearer ")
                 && MessageDigest.isEqual(bearer, authorization.substring(7).getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -12,7 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout  the longest the warm-up may hold readiness back (default 60s); what is left is skipped
  */
 @ConfigurationProperties("gateway.warm-up")
-public record WarmUpProperties(@DefaultValue("1000") int requests, @DefaultValue("60s") Duration timeout) {
+public record WarmUpProperties(
+        @DefaultValue("1000") int requests,
+        @DefaultValue("60s") Duration timeout) {
 
     public WarmUpProperties {
         if (requests < 0) {

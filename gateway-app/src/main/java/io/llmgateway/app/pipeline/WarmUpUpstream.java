@@ -29,17 +29,25 @@ final class WarmUpUpstream implements AutoCloseable {
     }
 
     static WarmUpUpstream start() {
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes.post("/v1/chat/completions", (request, response) -> request.receive()
-                        .aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .flatMap(body -> {
-                            if (body.contains("\"stream\":true")) {
-                                return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-                                        .sendString(Flux.fromIterable(EVENTS)).then();
-                            }
-                            return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                                    .sendString(Mono.just(COMPLETION)).then();
-                        })))
+        DisposableServer server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .route(routes -> routes.post(
+                        "/v1/chat/completions",
+                        (request, response) -> request.receive()
+                                .aggregate()
+                                .asString(StandardCharsets.UTF_8)
+                                .defaultIfEmpty("")
+                                .flatMap(body -> {
+                                    if (body.contains("\"stream\":true")) {
+                                        return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                                                .sendString(Flux.fromIterable(EVENTS))
+                                                .then();
+                                    }
+                                    return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                            .sendString(Mono.just(COMPLETION))
+                                            .then();
+                                })))
                 .bindNow();
         return new WarmUpUpstream(server);
     }

@@ -24,10 +24,13 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
      * @param messages                 conversation rules
      * @param parameters               accepted parameters by wire name
      */
-    public record Profile(@DefaultValue("reject") String unsupported, @DefaultValue List<String> drop,
-                          @DefaultValue List<String> reject, @DefaultValue("false") boolean maxCompletionTokensWins,
-                          @DefaultValue Messages messages, @DefaultValue Map<String, Parameter> parameters) {
-    }
+    public record Profile(
+            @DefaultValue("reject") String unsupported,
+            @DefaultValue List<String> drop,
+            @DefaultValue List<String> reject,
+            @DefaultValue("false") boolean maxCompletionTokensWins,
+            @DefaultValue Messages messages,
+            @DefaultValue Map<String, Parameter> parameters) {}
 
     /**
      * Conversation rules.
@@ -38,10 +41,12 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
      * @param alternating            user and assistant strictly alternate after the system/context prefix
      * @param lastRole               the role of the last message
      */
-    public record Messages(@DefaultValue Set<String> roles, @DefaultValue("false") boolean systemFirstOnly,
-                           @DefaultValue("false") boolean contextBeforeFirstUser,
-                           @DefaultValue("false") boolean alternating, String lastRole) {
-    }
+    public record Messages(
+            @DefaultValue Set<String> roles,
+            @DefaultValue("false") boolean systemFirstOnly,
+            @DefaultValue("false") boolean contextBeforeFirstUser,
+            @DefaultValue("false") boolean alternating,
+            String lastRole) {}
 
     /**
      * One accepted parameter.
@@ -56,8 +61,16 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
      * @param valueMax  largest value of each map entry
      * @param requires  a boolean parameter that must be true when this one is set
      */
-    public record Parameter(@DefaultValue("any") String type, Double min, Double max,
-                            @org.springframework.boot.context.properties.bind.Name("default") String defaultValue,
-                            Integer maxItems, Double valueMin, Double valueMax, String requires) {
-    }
+    public record Parameter(
+            @DefaultValue("any") String type,
+            Double min,
+            Double max,
+
+            @org.springframework.boot.context.properties.bind.Name("default")
+            String defaultValue,
+
+            Integer maxItems,
+            Double valueMin,
+            Double valueMax,
+            String requires) {}
 }

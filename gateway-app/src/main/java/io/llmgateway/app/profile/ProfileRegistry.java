@@ -26,8 +26,8 @@ public class ProfileRegistry {
     public ParameterProfile get(String name) {
         ParameterProfile profile = profiles.get(name);
         if (profile == null) {
-            throw new IllegalStateException("no profile '" + name + "' under gateway.profiles; known: "
-                    + profiles.keySet());
+            throw new IllegalStateException(
+                    "no profile '" + name + "' under gateway.profiles; known: " + profiles.keySet());
         }
         return profile;
     }
@@ -40,13 +40,31 @@ public class ProfileRegistry {
                         + " is not a chat-completion parameter");
             }
         });
-        profile.parameters().forEach((parameter, rule) -> rules.put(parameter, new ParameterRule(
-                type(name, parameter, rule.type()), rule.min(), rule.max(), json(rule.defaultValue(), json),
-                rule.maxItems(), rule.valueMin(), rule.valueMax(), rule.requires())));
+        profile.parameters()
+                .forEach((parameter, rule) -> rules.put(
+                        parameter,
+                        new ParameterRule(
+                                type(name, parameter, rule.type()),
+                                rule.min(),
+                                rule.max(),
+                                json(rule.defaultValue(), json),
+                                rule.maxItems(),
+                                rule.valueMin(),
+                                rule.valueMax(),
+                                rule.requires())));
         ProfileProperties.Messages messages = profile.messages();
-        return new ParameterProfile(name, rules, policy(name, profile.unsupported()), profile.drop(),
-                profile.reject(), new MessageRules(messages.roles(), messages.systemFirstOnly(),
-                messages.contextBeforeFirstUser(), messages.alternating(), messages.lastRole()),
+        return new ParameterProfile(
+                name,
+                rules,
+                policy(name, profile.unsupported()),
+                profile.drop(),
+                profile.reject(),
+                new MessageRules(
+                        messages.roles(),
+                        messages.systemFirstOnly(),
+                        messages.contextBeforeFirstUser(),
+                        messages.alternating(),
+                        messages.lastRole()),
                 profile.maxCompletionTokensWins());
     }
 
@@ -54,8 +72,10 @@ public class ProfileRegistry {
         try {
             return ParamType.valueOf(type.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gateway.profiles." + profile + ".parameters." + parameter
-                    + ".type '" + type + "' is not a parameter type", e);
+            throw new IllegalStateException(
+                    "gateway.profiles." + profile + ".parameters." + parameter + ".type '" + type
+                            + "' is not a parameter type",
+                    e);
         }
     }
 
@@ -63,7 +83,8 @@ public class ProfileRegistry {
         try {
             return ParameterProfile.UnsupportedPolicy.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gateway.profiles." + profile + ".unsupported must be reject, drop or pass", e);
+            throw new IllegalStateException(
+                    "gateway.profiles." + profile + ".unsupported must be reject, drop or pass", e);
         }
     }
 

@@ -13,8 +13,7 @@ final class Attributes {
     static final int MAX_KEY_LENGTH = 64;
     static final int MAX_STRING_LENGTH = 512;
 
-    private Attributes() {
-    }
+    private Attributes() {}
 
     /** {@code metadata}: up to 16 string values; an empty object when absent or null. */
     static ObjectNode metadata(JsonNode node, String param) {
@@ -22,7 +21,8 @@ final class Attributes {
         for (Map.Entry<String, JsonNode> entry : checked.properties()) {
             JsonNode value = entry.getValue();
             if (!value.isString() || value.stringValue().length() > MAX_STRING_LENGTH) {
-                throw InvalidRequestException.invalidParameter(param + "." + entry.getKey(),
+                throw InvalidRequestException.invalidParameter(
+                        param + "." + entry.getKey(),
                         "'" + param + "." + entry.getKey() + "' must be a string of at most " + MAX_STRING_LENGTH
                                 + " characters.");
             }
@@ -35,10 +35,12 @@ final class Attributes {
         ObjectNode checked = object(node, param);
         for (Map.Entry<String, JsonNode> entry : checked.properties()) {
             JsonNode value = entry.getValue();
-            boolean ok = value.isBoolean() || (value.isNumber() && Double.isFinite(value.doubleValue(Double.NaN)))
+            boolean ok = value.isBoolean()
+                    || (value.isNumber() && Double.isFinite(value.doubleValue(Double.NaN)))
                     || (value.isString() && value.stringValue().length() <= MAX_STRING_LENGTH);
             if (!ok) {
-                throw InvalidRequestException.invalidParameter(param + "." + entry.getKey(),
+                throw InvalidRequestException.invalidParameter(
+                        param + "." + entry.getKey(),
                         "'" + param + "." + entry.getKey() + "' must be a string of at most " + MAX_STRING_LENGTH
                                 + " characters, a number or a boolean.");
             }
@@ -54,13 +56,13 @@ final class Attributes {
             throw InvalidRequestException.invalidParameter(param, "'" + param + "' must be an object.");
         }
         if (object.size() > MAX_KEYS) {
-            throw InvalidRequestException.invalidParameter(param,
-                    "'" + param + "' may hold at most " + MAX_KEYS + " keys.");
+            throw InvalidRequestException.invalidParameter(
+                    param, "'" + param + "' may hold at most " + MAX_KEYS + " keys.");
         }
         for (String key : object.propertyNames()) {
             if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-                throw InvalidRequestException.invalidParameter(param,
-                        "The keys of '" + param + "' must be 1 to " + MAX_KEY_LENGTH + " characters.");
+                throw InvalidRequestException.invalidParameter(
+                        param, "The keys of '" + param + "' must be 1 to " + MAX_KEY_LENGTH + " characters.");
             }
         }
         return object.deepCopy();
@@ -72,8 +74,11 @@ final class Attributes {
      */
     static Map<String, Object> forResponse(Map<String, Object> attributes) {
         Map<String, Object> out = new java.util.LinkedHashMap<>(attributes.size());
-        attributes.forEach((key, value) -> out.put(key, value instanceof Double d && d == Math.rint(d)
-                && Math.abs(d) < 0x1p53 ? (Object) d.longValue() : value));
+        attributes.forEach((key, value) -> out.put(
+                key,
+                value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53
+                        ? (Object) d.longValue()
+                        : value));
         return out;
     }
 }

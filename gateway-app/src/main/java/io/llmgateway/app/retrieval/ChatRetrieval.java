@@ -69,7 +69,8 @@ public class ChatRetrieval implements ChatAugmentation {
         JsonNode max = ragParams.get("max_num_results");
         JsonNode threshold = ragParams.get("score_threshold");
         JsonNode include = ragParams.get("include_sources");
-        return new Query(List.copyOf(ids),
+        return new Query(
+                List.copyOf(ids),
                 max == null || max.isNull() ? DEFAULT_MAX_NUM_RESULTS : max.intValue(),
                 threshold == null || threshold.isNull() ? 0 : threshold.doubleValue(),
                 VectorStoresController.filter(filters, "rag_params.filters"),
@@ -81,23 +82,30 @@ public class ChatRetrieval implements ChatAugmentation {
      * was found). A store that is not the project's is a 400 naming {@code rag_params.vector_store_ids}. The
      * tokens of the query's embedding are written to the caller under {@code <requestId>_embedding}.
      */
-    Mono<Result> retrieve(Caller caller, String requestId, Query query, List<ChatMessage> messages,
-                                 boolean contextRole) {
+    Mono<Result> retrieve(
+            Caller caller, String requestId, Query query, List<ChatMessage> messages, boolean contextRole) {
         int lastUser = lastUser(messages);
         String text = lastUser < 0 ? "" : messages.get(lastUser).text();
         if (text.isBlank()) {
-            return Mono.error(InvalidRequestException.invalidParameter("messages",
-                    "rag_params searches with the last user message, and the request has none with text."));
+            return Mono.error(InvalidRequestException.invalidParameter(
+                    "messages", "rag_params searches with the last user message, and the request has none with text."));
         }
-        UsageOwner owner = new UsageOwner(requestId + EMBEDDING_RECORD_SUFFIX, caller.keyId(), caller.userId(),
-                caller.projectId());
-        return search.search(owner, query.vectorStoreIds(), text, query.maxNumResults(), query.scoreThreshold(),
-                        query.filter(), id -> InvalidRequestException.invalidParameter("rag_params.vector_store_ids",
-                                "No vector store with id '" + id + "' in this project."), "rag_params.vector_store_ids")
+        UsageOwner owner = new UsageOwner(
+                requestId + EMBEDDING_RECORD_SUFFIX, caller.keyId(), caller.userId(), caller.projectId());
+        return search.search(
+                        owner,
+                        query.vectorStoreIds(),
+                        text,
+                        query.maxNumResults(),
+                        query.scoreThreshold(),
+                        query.filter(),
+                        id -> InvalidRequestException.invalidParameter(
+                                "rag_params.vector_store_ids", "No vector store with id '" + id + "' in this project."),
+                        "rag_params.vector_store_ids")
                 .map(hits -> {
                     List<Source> sources = hits.stream().map(Source::of).toList();
-                    List<ChatMessage> augmented = hits.isEmpty() ? messages
-                            : inject(messages, lastUser, format(hits), contextRole);
+                    List<ChatMessage> augmented =
+                            hits.isEmpty() ? messages : inject(messages, lastUser, format(hits), contextRole);
                     return new Result(augmented, sources, query.includeSources() ? sourcesJson(sources) : null);
                 });
     }
@@ -141,7 +149,12 @@ public class ChatRetrieval implements ChatAugmentation {
             if (i > 0) {
                 text.append("\n\n");
             }
-            text.append('[').append(i + 1).append("] ").append(hit.filename()).append('\n').append(hit.text());
+            text.append('[')
+                    .append(i + 1)
+                    .append("] ")
+                    .append(hit.filename())
+                    .append('\n')
+                    .append(hit.text());
         }
         return text.toString();
     }
@@ -159,9 +172,12 @@ public class ChatRetrieval implements ChatAugmentation {
      * @param filter         on file attributes, or null
      * @param includeSources whether the response carries a top-level {@code rag} object with the sources
      */
-    public record Query(List<String> vectorStoreIds, int maxNumResults, double scoreThreshold, Filter filter,
-                        boolean includeSources) {
-    }
+    public record Query(
+            List<String> vectorStoreIds,
+            int maxNumResults,
+            double scoreThreshold,
+            Filter filter,
+            boolean includeSources) {}
 
     /**
      * The outcome of retrieval.
@@ -171,16 +187,20 @@ public class ChatRetrieval implements ChatAugmentation {
      * @param rag      the {@code rag} object for the response ({@code {"sources": [...]}}), or null when the client
      *                 did not ask for it
      */
-    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {
-    }
+    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {}
 
     /** One passage given to the model. */
-    public record Source(@JsonProperty("vector_store_id") String vectorStoreId, @JsonProperty("file_id") String fileId,
-                         String filename, @JsonProperty("chunk_index") int chunkIndex, double score, String text) {
+    public record Source(
+            @JsonProperty("vector_store_id") String vectorStoreId,
+            @JsonProperty("file_id") String fileId,
+            String filename,
+            @JsonProperty("chunk_index") int chunkIndex,
+            double score,
+            String text) {
 
         static Source of(SearchHit hit) {
-            return new Source(hit.vectorStoreId(), hit.fileId(), hit.filename(), hit.chunkIndex(), hit.score(),
-                    hit.text());
+            return new Source(
+                    hit.vectorStoreId(), hit.fileId(), hit.filename(), hit.chunkIndex(), hit.score(), hit.text());
         }
     }
 }

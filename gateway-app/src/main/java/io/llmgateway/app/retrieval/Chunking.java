@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
 
-    static final Chunking AUTO = new Chunking(true, ChunkingStrategy.DEFAULT.maxChunkSizeTokens(),
-            ChunkingStrategy.DEFAULT.chunkOverlapTokens());
+    static final Chunking AUTO = new Chunking(
+            true, ChunkingStrategy.DEFAULT.maxChunkSizeTokens(), ChunkingStrategy.DEFAULT.chunkOverlapTokens());
 
     /** The strategy of a request, or {@code fallback} when absent or null; a bad one is a 400 naming its field. */
     static Chunking parse(JsonNode node, String param, Chunking fallback) {
@@ -22,7 +22,8 @@ record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
             return fallback;
         }
         if (!node.isObject() || !node.path("type").isString()) {
-            throw InvalidRequestException.invalidParameter(param,
+            throw InvalidRequestException.invalidParameter(
+                    param,
                     "'" + param + "' must be {\"type\": \"auto\"} or {\"type\": \"static\", \"static\": {...}}.");
         }
         String type = node.get("type").stringValue();
@@ -30,24 +31,27 @@ record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
             return AUTO;
         }
         if (!type.equals("static")) {
-            throw InvalidRequestException.invalidParameter(param + ".type",
-                    "'" + param + ".type' must be 'auto' or 'static'.");
+            throw InvalidRequestException.invalidParameter(
+                    param + ".type", "'" + param + ".type' must be 'auto' or 'static'.");
         }
         JsonNode settings = node.get("static");
         if (settings == null || !settings.isObject()) {
-            throw InvalidRequestException.invalidParameter(param + ".static",
+            throw InvalidRequestException.invalidParameter(
+                    param + ".static",
                     "'" + param + ".static' must be an object with max_chunk_size_tokens and chunk_overlap_tokens.");
         }
         int max = integer(settings, "max_chunk_size_tokens", param);
         int overlap = integer(settings, "chunk_overlap_tokens", param);
         if (max < ChunkingStrategy.MIN_MAX_CHUNK_SIZE_TOKENS || max > ChunkingStrategy.MAX_MAX_CHUNK_SIZE_TOKENS) {
-            throw InvalidRequestException.invalidParameter(param + ".static.max_chunk_size_tokens",
+            throw InvalidRequestException.invalidParameter(
+                    param + ".static.max_chunk_size_tokens",
                     "'" + param + ".static.max_chunk_size_tokens' must be between "
                             + ChunkingStrategy.MIN_MAX_CHUNK_SIZE_TOKENS + " and "
                             + ChunkingStrategy.MAX_MAX_CHUNK_SIZE_TOKENS + ".");
         }
         if (overlap < 0 || overlap > max / 2) {
-            throw InvalidRequestException.invalidParameter(param + ".static.chunk_overlap_tokens",
+            throw InvalidRequestException.invalidParameter(
+                    param + ".static.chunk_overlap_tokens",
                     "'" + param + ".static.chunk_overlap_tokens' must be between 0 and half of"
                             + " max_chunk_size_tokens (" + max / 2 + ").");
         }
@@ -57,8 +61,8 @@ record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
     private static int integer(JsonNode settings, String field, String param) {
         JsonNode value = settings.get(field);
         if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw InvalidRequestException.invalidParameter(param + ".static." + field,
-                    "'" + param + ".static." + field + "' must be an integer.");
+            throw InvalidRequestException.invalidParameter(
+                    param + ".static." + field, "'" + param + ".static." + field + "' must be an integer.");
         }
         return value.intValue();
     }

@@ -31,28 +31,31 @@ class FileStore {
                 .bind("type", org.springframework.r2dbc.core.Parameter.fromOrEmpty(contentType, String.class))
                 .bind("bytes", java.nio.ByteBuffer.wrap(content))
                 .bind("size", (long) content.length)
-                .map(FileStore::view).one();
+                .map(FileStore::view)
+                .one();
     }
 
     Mono<FileView> get(String projectId, String id) {
         return db.sql("SELECT " + COLUMNS + " FROM files WHERE id = :id AND project_id = :project")
-                .bind("id", id).bind("project", projectId)
-                .map(FileStore::view).one()
+                .bind("id", id)
+                .bind("project", projectId)
+                .map(FileStore::view)
+                .one()
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     /** The stored bytes of a file, with its name and content type. */
     Mono<Content> content(String projectId, String id) {
         return db.sql("SELECT filename, content_type, bytes FROM files WHERE id = :id AND project_id = :project")
-                .bind("id", id).bind("project", projectId)
+                .bind("id", id)
+                .bind("project", projectId)
                 .map(row -> {
                     java.nio.ByteBuffer buffer = row.get("bytes", java.nio.ByteBuffer.class);
                     byte[] bytes = new byte[buffer == null ? 0 : buffer.remaining()];
                     if (buffer != null) {
                         buffer.get(bytes);
                     }
-                    return new Content(row.get("filename", String.class), row.get("content_type", String.class),
-                            bytes);
+                    return new Content(row.get("filename", String.class), row.get("content_type", String.class), bytes);
                 })
                 .one()
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
@@ -65,15 +68,20 @@ class FileStore {
         if (purpose != null) {
             spec = spec.bind("purpose", purpose);
         }
-        return page.bind(spec).map(FileStore::view).all().collectList()
+        return page.bind(spec)
+                .map(FileStore::view)
+                .all()
+                .collectList()
                 .map(rows -> ListPage.of(page.ordered(rows), page.limit(), FileView::id));
     }
 
     /** Deletes the file; by cascade it leaves every vector store it was in, with its chunks. */
     Mono<Deleted> delete(String projectId, String id) {
         return db.sql("DELETE FROM files WHERE id = :id AND project_id = :project")
-                .bind("id", id).bind("project", projectId)
-                .fetch().rowsUpdated()
+                .bind("id", id)
+                .bind("project", projectId)
+                .fetch()
+                .rowsUpdated()
                 .flatMap(count -> count == 0 ? Mono.error(notFound(id)) : Mono.just(new Deleted(id, "file", true)));
     }
 
@@ -84,12 +92,14 @@ class FileStore {
     private static FileView view(Readable row) {
         OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
         Long size = row.get("size", Long.class);
-        return FileView.of(row.get("id", String.class), size == null ? 0 : size,
-                created == null ? 0 : created.toEpochSecond(), row.get("filename", String.class),
+        return FileView.of(
+                row.get("id", String.class),
+                size == null ? 0 : size,
+                created == null ? 0 : created.toEpochSecond(),
+                row.get("filename", String.class),
                 row.get("purpose", String.class));
     }
 
     /** A file's content as uploaded. */
-    record Content(String filename, String contentType, byte[] bytes) {
-    }
+    record Content(String filename, String contentType, byte[] bytes) {}
 }

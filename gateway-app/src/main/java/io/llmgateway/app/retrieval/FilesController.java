@@ -51,8 +51,10 @@ public class FilesController {
     public Mono<FileView> upload(Caller caller, ServerWebExchange exchange) {
         MediaType type = exchange.getRequest().getHeaders().getContentType();
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return Mono.error(InvalidRequestException.httpStatus(415, "Unsupported Content-Type: send"
-                    + " multipart/form-data with the fields 'file' and 'purpose'.", "unsupported_media_type"));
+            return Mono.error(InvalidRequestException.httpStatus(
+                    415,
+                    "Unsupported Content-Type: send" + " multipart/form-data with the fields 'file' and 'purpose'.",
+                    "unsupported_media_type"));
         }
         return exchange.getMultipartData()
                 .onErrorMap(FilesController::malformed, FilesController::malformedBody)
@@ -61,42 +63,50 @@ public class FilesController {
 
     /** What Spring's multipart reader fails with on a body that is not well-formed multipart. */
     private static boolean malformed(Throwable error) {
-        return !(error instanceof GatewayException) && !(error instanceof DataBufferLimitException)
-                && (error instanceof DecodingException || error instanceof IllegalArgumentException
-                || error instanceof IllegalStateException);
+        return !(error instanceof GatewayException)
+                && !(error instanceof DataBufferLimitException)
+                && (error instanceof DecodingException
+                        || error instanceof IllegalArgumentException
+                        || error instanceof IllegalStateException);
     }
 
     private static InvalidRequestException malformedBody(Throwable error) {
         String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         reason = reason.length() > 200 ? reason.substring(0, 200) : reason;
-        return InvalidRequestException.httpStatus(400, "The multipart body is malformed ("
-                + reason.replaceAll("[^\\x20-\\x7e]", "?") + "); send the fields 'file' and 'purpose'.",
+        return InvalidRequestException.httpStatus(
+                400,
+                "The multipart body is malformed (" + reason.replaceAll("[^\\x20-\\x7e]", "?")
+                        + "); send the fields 'file' and 'purpose'.",
                 "invalid_body");
     }
 
     private Mono<FileView> upload(Caller caller, MultiValueMap<String, Part> parts) {
         Part purposePart = parts.getFirst("purpose");
-        if (!(purposePart instanceof FormFieldPart purposeField) || purposeField.value().isBlank()) {
-            return Mono.error(InvalidRequestException.invalidParameter("purpose",
-                    "Missing required parameter: 'purpose'."));
+        if (!(purposePart instanceof FormFieldPart purposeField)
+                || purposeField.value().isBlank()) {
+            return Mono.error(
+                    InvalidRequestException.invalidParameter("purpose", "Missing required parameter: 'purpose'."));
         }
         String purpose = purposeField.value().strip();
         if (!PURPOSE.equals(purpose)) {
-            return Mono.error(InvalidRequestException.invalidParameter("purpose", "'purpose' must be '" + PURPOSE
-                    + "': the gateway stores files for its vector stores only."));
+            return Mono.error(InvalidRequestException.invalidParameter(
+                    "purpose",
+                    "'purpose' must be '" + PURPOSE + "': the gateway stores files for its vector stores only."));
         }
         if (!(parts.getFirst("file") instanceof FilePart file)) {
-            return Mono.error(InvalidRequestException.invalidParameter("file",
-                    "Missing required parameter: 'file' (a file part of the multipart body)."));
+            return Mono.error(InvalidRequestException.invalidParameter(
+                    "file", "Missing required parameter: 'file' (a file part of the multipart body)."));
         }
         String filename = file.filename();
         if (filename == null || filename.isBlank() || filename.length() > MAX_FILENAME_LENGTH) {
-            return Mono.error(InvalidRequestException.invalidParameter("file",
-                    "The file part needs a file name of 1 to " + MAX_FILENAME_LENGTH + " characters."));
+            return Mono.error(InvalidRequestException.invalidParameter(
+                    "file", "The file part needs a file name of 1 to " + MAX_FILENAME_LENGTH + " characters."));
         }
         if (!printableName(filename)) {
-            return Mono.error(InvalidRequestException.invalidParameter("file", "The file name must not contain"
-                    + " control characters, unpaired surrogates or characters that could not be decoded."));
+            return Mono.error(InvalidRequestException.invalidParameter(
+                    "file",
+                    "The file name must not contain"
+                            + " control characters, unpaired surrogates or characters that could not be decoded."));
         }
         MediaType contentType = file.headers().getContentType();
         return DataBufferUtils.join(file.content(), (int) Math.min(Integer.MAX_VALUE, maxFileBytes))
@@ -109,13 +119,17 @@ public class FilesController {
                         DataBufferUtils.release(buffer);
                     }
                 })
-                .onErrorMap(DataBufferLimitException.class, tooLarge -> InvalidRequestException.bodyTooLarge(
-                        maxFileBytes))
+                .onErrorMap(
+                        DataBufferLimitException.class, tooLarge -> InvalidRequestException.bodyTooLarge(maxFileBytes))
                 .switchIfEmpty(Mono.fromSupplier(() -> new byte[0]))
                 .flatMap(bytes -> bytes.length == 0
                         ? Mono.error(InvalidRequestException.invalidParameter("file", "The file is empty."))
-                        : files.create(caller.projectId(), filename, purpose,
-                                contentType == null ? null : contentType.toString(), bytes));
+                        : files.create(
+                                caller.projectId(),
+                                filename,
+                                purpose,
+                                contentType == null ? null : contentType.toString(),
+                                bytes));
     }
 
     /** A file name without control characters (NUL, CR, LF...), lone surrogates or undecodable bytes (U+FFFD). */
@@ -132,12 +146,16 @@ public class FilesController {
     }
 
     @GetMapping("/v1/files")
-    public Mono<ListPage<FileView>> list(Caller caller, @RequestParam(required = false) Integer limit,
-                                  @RequestParam(required = false) String order,
-                                  @RequestParam(required = false) String after,
-                                  @RequestParam(required = false) String before,
-                                  @RequestParam(required = false) String purpose) {
-        return files.list(caller.projectId(), purpose == null || purpose.isBlank() ? null : purpose,
+    public Mono<ListPage<FileView>> list(
+            Caller caller,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String order,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) String before,
+            @RequestParam(required = false) String purpose) {
+        return files.list(
+                caller.projectId(),
+                purpose == null || purpose.isBlank() ? null : purpose,
                 ListParams.of(limit, order, after, before, 10_000, 10_000));
     }
 
@@ -152,12 +170,17 @@ public class FilesController {
      */
     @GetMapping("/v1/files/{fileId}/content")
     public Mono<ResponseEntity<byte[]>> content(Caller caller, @PathVariable String fileId) {
-        return files.content(caller.projectId(), fileId).map(content -> ResponseEntity.ok()
-                .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header("X-Content-Type-Options", "nosniff")
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(content.filename(), StandardCharsets.UTF_8).build().toString())
-                .body(content.bytes()));
+        return files.content(caller.projectId(), fileId)
+                .map(content -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                        .header("X-Content-Type-Options", "nosniff")
+                        .header(
+                                HttpHeaders.CONTENT_DISPOSITION,
+                                ContentDisposition.attachment()
+                                        .filename(content.filename(), StandardCharsets.UTF_8)
+                                        .build()
+                                        .toString())
+                        .body(content.bytes()));
     }
 
     @DeleteMapping("/v1/files/{fileId}")

@@ -52,8 +52,7 @@ class IndexSynchronizer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IndexSynchronizer.class);
     private static final int INDEX_BATCH = 1000;
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
     private final DatabaseEndpoint database;
     private final String embeddingModel;
@@ -62,6 +61,7 @@ class IndexSynchronizer implements AutoCloseable {
     private final JsonMapper json = JsonMapper.builder().build();
     /** Store id to file id to the generation of the file's chunks in the index. */
     private final Map<String, Map<String, Long>> indexed = new ConcurrentHashMap<>();
+
     private final Object lock = new Object();
     private Connection connection;
 
@@ -113,10 +113,11 @@ class IndexSynchronizer implements AutoCloseable {
             return Mono.empty();
         }
         return Mono.<Void>fromRunnable(() -> {
-            if (!holds(expected)) {
-                syncStores(expected.keySet());
-            }
-        }).subscribeOn(scheduler);
+                    if (!holds(expected)) {
+                        syncStores(expected.keySet());
+                    }
+                })
+                .subscribeOn(scheduler);
     }
 
     /** A change in a store was notified: sync it soon, coalesced with other changes. */
@@ -280,8 +281,10 @@ class IndexSynchronizer implements AutoCloseable {
                 JOIN vector_store_files vf ON vf.vector_store_id = c.vector_store_id AND vf.file_id = c.file_id
                                           AND vf.status = 'completed'
                 JOIN files f ON f.id = c.file_id
-                """ + (everything ? "" : " WHERE (c.vector_store_id, c.file_id) IN"
-                + " (SELECT * FROM unnest(?::text[], ?::text[]))");
+                """
+                + (everything
+                        ? ""
+                        : " WHERE (c.vector_store_id, c.file_id) IN" + " (SELECT * FROM unnest(?::text[], ?::text[]))");
         long count = 0;
         try (PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setFetchSize(500);
@@ -299,8 +302,13 @@ class IndexSynchronizer implements AutoCloseable {
             List<IndexedChunk> batch = new ArrayList<>(INDEX_BATCH);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    batch.add(new IndexedChunk(rows.getString(1), rows.getString(2), rows.getString(7),
-                            rows.getInt(3), rows.getString(4), vector(rows.getArray(5)),
+                    batch.add(new IndexedChunk(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getString(7),
+                            rows.getInt(3),
+                            rows.getString(4),
+                            vector(rows.getArray(5)),
                             attributes(rows.getString(6))));
                     count++;
                     if (batch.size() == INDEX_BATCH) {

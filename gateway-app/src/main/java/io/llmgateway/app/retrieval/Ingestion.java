@@ -49,8 +49,14 @@ class Ingestion implements SmartLifecycle {
     private volatile Disposable worker;
     private volatile boolean running;
 
-    Ingestion(VectorStoreStore stores, DocumentParser parser, Chunker chunker, RetrievalEmbedder embedder,
-              IndexSynchronizer index, Scheduler scheduler, RetrievalProperties properties) {
+    Ingestion(
+            VectorStoreStore stores,
+            DocumentParser parser,
+            Chunker chunker,
+            RetrievalEmbedder embedder,
+            IndexSynchronizer index,
+            Scheduler scheduler,
+            RetrievalProperties properties) {
         this.stores = stores;
         this.parser = parser;
         this.chunker = chunker;
@@ -64,8 +70,7 @@ class Ingestion implements SmartLifecycle {
     void submit(List<Key> keys) {
         FluxSink<Key> sink = queue;
         if (sink == null) {
-            log.warn("Ingestion is not running; {} attachment(s) stay in progress until the next start",
-                    keys.size());
+            log.warn("Ingestion is not running; {} attachment(s) stay in progress until the next start", keys.size());
             return;
         }
         keys.forEach(sink::next);
@@ -78,13 +83,16 @@ class Ingestion implements SmartLifecycle {
                 .flatMap(this::ingest, properties.ingestThreads())
                 .subscribe();
         // attachments a crash (or a shutdown) left in progress start over
-        stores.inProgress().collectList()
-                .subscribe(keys -> {
-                    if (!keys.isEmpty()) {
-                        log.info("Resuming the ingestion of {} file(s) left in progress", keys.size());
-                        submit(keys);
-                    }
-                }, error -> log.warn("Could not look for files left in progress: {}", error.toString()));
+        stores.inProgress()
+                .collectList()
+                .subscribe(
+                        keys -> {
+                            if (!keys.isEmpty()) {
+                                log.info("Resuming the ingestion of {} file(s) left in progress", keys.size());
+                                submit(keys);
+                            }
+                        },
+                        error -> log.warn("Could not look for files left in progress: {}", error.toString()));
     }
 
     @Override
@@ -107,12 +115,18 @@ class Ingestion implements SmartLifecycle {
         return stores.claim(key)
                 .flatMap(claim -> {
                     if (claim.attempts() > properties.maxAttempts()) {
-                        return stores.fail(key, "server_error", "Ingestion of this file was interrupted "
-                                + (claim.attempts() - 1) + " times; attach it again to retry.").then();
+                        return stores.fail(
+                                        key,
+                                        "server_error",
+                                        "Ingestion of this file was interrupted " + (claim.attempts() - 1)
+                                                + " times; attach it again to retry.")
+                                .then();
                     }
-                    return Mono.fromCallable(() -> prepare(claim)).subscribeOn(scheduler)
+                    return Mono.fromCallable(() -> prepare(claim))
+                            .subscribeOn(scheduler)
                             .flatMap(prepared -> prepared.errorCode() != null
-                                    ? stores.fail(key, prepared.errorCode(), prepared.errorMessage()).then()
+                                    ? stores.fail(key, prepared.errorCode(), prepared.errorMessage())
+                                            .then()
                                     : embed(claim, prepared.chunks())
                                             .flatMap(rows -> stores.complete(claim, rows, embedder.modelId()))
                                             .doOnNext(completed -> {
@@ -126,9 +140,14 @@ class Ingestion implements SmartLifecycle {
                     if (!running) {
                         return Mono.empty(); // shutting down: left in progress, resumed at the next start
                     }
-                    log.warn("Ingestion of file {} into {} failed: {}", key.fileId(), key.storeId(),
-                            error.toString(), error);
-                    return stores.fail(key, "server_error", "The file could not be processed.").then()
+                    log.warn(
+                            "Ingestion of file {} into {} failed: {}",
+                            key.fileId(),
+                            key.storeId(),
+                            error.toString(),
+                            error);
+                    return stores.fail(key, "server_error", "The file could not be processed.")
+                            .then()
                             .onErrorResume(again -> {
                                 log.warn("Could not mark file {} failed: {}", key.fileId(), again.toString());
                                 return Mono.empty();
@@ -158,8 +177,8 @@ class Ingestion implements SmartLifecycle {
 
     /** The chunks with their vectors, from the retrieval embedding model (its tokens billed to the project). */
     private Mono<List<ChunkRow>> embed(Claim claim, List<Chunk> chunks) {
-        UsageOwner owner = UsageOwner.ingestion(claim.projectId(), claim.key().storeId(), claim.key().fileId(),
-                claim.attempts());
+        UsageOwner owner = UsageOwner.ingestion(
+                claim.projectId(), claim.key().storeId(), claim.key().fileId(), claim.attempts());
         return embedder.embed(chunks.stream().map(Chunk::text).toList(), EmbeddingPurpose.PASSAGE, owner)
                 .map(vectors -> {
                     List<ChunkRow> rows = new ArrayList<>(chunks.size());

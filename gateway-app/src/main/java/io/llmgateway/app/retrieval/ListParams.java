@@ -15,8 +15,7 @@ record ListParams(int limit, boolean ascending, String after, String before) {
     static ListParams of(Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
         int value = limit == null ? defaultLimit : limit;
         if (value < 1 || value > maxLimit) {
-            throw InvalidRequestException.invalidParameter("limit",
-                    "'limit' must be between 1 and " + maxLimit + ".");
+            throw InvalidRequestException.invalidParameter("limit", "'limit' must be between 1 and " + maxLimit + ".");
         }
         boolean ascending;
         if (order == null || order.isBlank() || order.equals("desc")) {

@@ -35,8 +35,9 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
     @Override
     public void check(EmbeddingRequest request) {
         if (request.dimensions() != null && request.dimensions() != DIMENSIONS) {
-            throw InvalidRequestException.invalidParameter("dimensions", "'dimensions' must be " + DIMENSIONS
-                    + " for the model '" + modelId() + "' (or left out).");
+            throw InvalidRequestException.invalidParameter(
+                    "dimensions",
+                    "'dimensions' must be " + DIMENSIONS + " for the model '" + modelId() + "' (or left out).");
         }
     }
 
@@ -50,8 +51,8 @@ final class LocalEmbeddingProvider implements EmbeddingProvider {
         Scheduler scheduler = request.purpose() == EmbeddingPurpose.PASSAGE ? schedulers.ingest() : schedulers.search();
         return Mono.fromCallable(() -> {
                     Embeddings embeddings = model.get().embedWithUsage(request.input());
-                    return new EmbeddingResult(embeddings.vectors(),
-                            (int) Math.min(Integer.MAX_VALUE, embeddings.inputTokens()));
+                    return new EmbeddingResult(
+                            embeddings.vectors(), (int) Math.min(Integer.MAX_VALUE, embeddings.inputTokens()));
                 })
                 .subscribeOn(scheduler)
                 .onErrorMap(RejectedExecutionException.class, RetrievalSearch::busy);

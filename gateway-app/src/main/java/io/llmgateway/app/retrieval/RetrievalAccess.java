@@ -19,9 +19,12 @@ public final class RetrievalAccess {
     /** Throws the 403 when the caller's project may not use the embedding model; {@code param} asked for it. */
     public void check(Caller caller, String param) {
         if (!caller.mayUse(embeddingModel)) {
-            throw AccessException.modelNotAllowed(embeddingModel, param, "Your project is not allowed to use the"
-                    + " model '" + embeddingModel + "', which retrieval embeds with; an admin can add it to the"
-                    + " project's allowed_models.");
+            throw AccessException.modelNotAllowed(
+                    embeddingModel,
+                    param,
+                    "Your project is not allowed to use the"
+                            + " model '" + embeddingModel + "', which retrieval embeds with; an admin can add it to the"
+                            + " project's allowed_models.");
         }
     }
 }

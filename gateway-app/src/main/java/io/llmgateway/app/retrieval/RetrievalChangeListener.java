@@ -41,10 +41,13 @@ class RetrievalChangeListener extends BackgroundSubscription {
     }
 
     private Flux<Notification> listen(PostgresqlConnection connection) {
-        Mono<Void> listening = connection.createStatement("LISTEN " + CHANNEL).execute()
+        Mono<Void> listening = connection
+                .createStatement("LISTEN " + CHANNEL)
+                .execute()
                 .flatMap(PostgresqlResult::getRowsUpdated)
                 .then(Mono.fromRunnable(index::requestAll));
-        return listening.thenMany(connection.getNotifications())
+        return listening
+                .thenMany(connection.getNotifications())
                 .concatWith(Mono.error(new IllegalStateException("notification stream ended")));
     }
 

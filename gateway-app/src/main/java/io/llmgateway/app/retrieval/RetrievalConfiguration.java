@@ -6,7 +6,6 @@ import io.llmgateway.app.persistence.DatabaseServer;
 import io.llmgateway.app.pipeline.ModelCallPipeline;
 import io.llmgateway.app.routing.LocalModel;
 import io.llmgateway.app.routing.ModelRouter;
-import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
@@ -38,13 +37,13 @@ public class RetrievalConfiguration {
     /** all-MiniLM-L6-v2, served in process and routed like a configured model. */
     @Bean
     LocalModel localEmbeddingModel(EmbeddingModel model, RetrievalSchedulers schedulers) {
-        return new LocalModel(LocalEmbeddingProvider.modelId(), "llm-gateway",
-                new LocalEmbeddingProvider(model, schedulers));
+        return new LocalModel(
+                LocalEmbeddingProvider.modelId(), "llm-gateway", new LocalEmbeddingProvider(model, schedulers));
     }
 
     @Bean
-    RetrievalEmbedder retrievalEmbedder(ModelCallPipeline pipeline, ModelRouter router,
-                                        RetrievalProperties properties) {
+    RetrievalEmbedder retrievalEmbedder(
+            ModelCallPipeline pipeline, ModelRouter router, RetrievalProperties properties) {
         return new RetrievalEmbedder(pipeline, router, properties.embeddingModel(), properties.embedBatchSize());
     }
 
@@ -56,11 +55,14 @@ public class RetrievalConfiguration {
 
     /** Loaded in full from PostgreSQL here, at start-up, before the server accepts requests. */
     @Bean(destroyMethod = "close")
-    IndexSynchronizer indexSynchronizer(DatabaseServer server, DatabaseConfiguration.SchemaMigrations migrations,
-                                        Retriever retriever, RetrievalSchedulers schedulers,
-                                        RetrievalProperties properties) {
-        IndexSynchronizer synchronizer = new IndexSynchronizer(server.endpoint(), properties.embeddingModel(),
-                retriever, schedulers.search());
+    IndexSynchronizer indexSynchronizer(
+            DatabaseServer server,
+            DatabaseConfiguration.SchemaMigrations migrations,
+            Retriever retriever,
+            RetrievalSchedulers schedulers,
+            RetrievalProperties properties) {
+        IndexSynchronizer synchronizer =
+                new IndexSynchronizer(server.endpoint(), properties.embeddingModel(), retriever, schedulers.search());
         synchronizer.syncAll();
         return synchronizer;
     }
@@ -81,15 +83,23 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    Ingestion ingestion(VectorStoreStore stores, RetrievalEmbedder embedder,
-                        IndexSynchronizer index, RetrievalSchedulers schedulers, RetrievalProperties properties) {
-        return new Ingestion(stores, new DocumentParser(), new Chunker(), embedder, index,
-                schedulers.ingest(), properties);
+    Ingestion ingestion(
+            VectorStoreStore stores,
+            RetrievalEmbedder embedder,
+            IndexSynchronizer index,
+            RetrievalSchedulers schedulers,
+            RetrievalProperties properties) {
+        return new Ingestion(
+                stores, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
     }
 
     @Bean
-    RetrievalSearch retrievalSearch(VectorStoreStore stores, IndexSynchronizer index, RetrievalEmbedder embedder,
-                                    RetrievalSchedulers schedulers, RetrievalProperties properties) {
+    RetrievalSearch retrievalSearch(
+            VectorStoreStore stores,
+            IndexSynchronizer index,
+            RetrievalEmbedder embedder,
+            RetrievalSchedulers schedulers,
+            RetrievalProperties properties) {
         return new RetrievalSearch(stores, index, embedder, schedulers.search(), properties.syncTimeout());
     }
 
@@ -99,8 +109,11 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    ChatRetrieval chatRetrieval(RetrievalSearch search, RetrievalAccess access, JsonMapper gatewayJsonMapper,
-                                RetrievalProperties properties) {
+    ChatRetrieval chatRetrieval(
+            RetrievalSearch search,
+            RetrievalAccess access,
+            JsonMapper gatewayJsonMapper,
+            RetrievalProperties properties) {
         return new ChatRetrieval(search, access, gatewayJsonMapper, properties.systemTemplate());
     }
 
@@ -108,6 +121,7 @@ public class RetrievalConfiguration {
     @Bean
     BodySizeLimitFilter.PathLimit fileUploadBodyLimit(RetrievalProperties properties) {
         // the multipart framing around the file takes a few hundred bytes; the file itself is checked exactly
-        return new BodySizeLimitFilter.PathLimit("POST", "/v1/files", properties.maxFileSize().toBytes() + 64 * 1024);
+        return new BodySizeLimitFilter.PathLimit(
+                "POST", "/v1/files", properties.maxFileSize().toBytes() + 64 * 1024);
     }
 }

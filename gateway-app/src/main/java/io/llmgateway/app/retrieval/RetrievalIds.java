@@ -13,8 +13,7 @@ final class RetrievalIds {
     static final String STORE_PREFIX = "vs_";
     private static final char[] DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private RetrievalIds() {
-    }
+    private RetrievalIds() {}
 
     static String newFileId() {
         return next(FILE_PREFIX);

@@ -27,15 +27,16 @@ import org.springframework.util.unit.DataSize;
  *                         until their files are attached again
  */
 @ConfigurationProperties("gateway.retrieval")
-public record RetrievalProperties(@DefaultValue("20MB") DataSize maxFileSize,
-                                  @DefaultValue("1") int ingestThreads,
-                                  Integer searchThreads,
-                                  @DefaultValue("10000") int queueCapacity,
-                                  @DefaultValue("3") int maxAttempts,
-                                  @DefaultValue("32") int embedBatchSize,
-                                  @DefaultValue("10s") Duration syncTimeout,
-                                  @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate,
-                                  @DefaultValue("all-minilm-l6-v2") String embeddingModel) {
+public record RetrievalProperties(
+        @DefaultValue("20MB") DataSize maxFileSize,
+        @DefaultValue("1") int ingestThreads,
+        Integer searchThreads,
+        @DefaultValue("10000") int queueCapacity,
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("32") int embedBatchSize,
+        @DefaultValue("10s") Duration syncTimeout,
+        @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate,
+        @DefaultValue("all-minilm-l6-v2") String embeddingModel) {
 
     public static final String DEFAULT_TEMPLATE = "Use the following sources to answer the user's question. "
             + "Cite a source by its number, e.g. [1]. If the sources do not contain the answer, say so.\n\n{sources}";
@@ -60,6 +61,8 @@ public record RetrievalProperties(@DefaultValue("20MB") DataSize maxFileSize,
 
     /** The search pool's size: configured, or the number of cores. */
     public int effectiveSearchThreads() {
-        return searchThreads != null ? searchThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return searchThreads != null
+                ? searchThreads
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 }

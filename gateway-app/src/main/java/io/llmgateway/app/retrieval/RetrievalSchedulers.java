@@ -14,10 +14,10 @@ class RetrievalSchedulers implements AutoCloseable {
     private final Scheduler search;
 
     RetrievalSchedulers(RetrievalProperties properties) {
-        this.ingest = Schedulers.newBoundedElastic(properties.ingestThreads(), properties.queueCapacity(),
-                "retrieval-ingest", 60, true);
-        this.search = Schedulers.newBoundedElastic(properties.effectiveSearchThreads(), properties.queueCapacity(),
-                "retrieval-search", 60, true);
+        this.ingest = Schedulers.newBoundedElastic(
+                properties.ingestThreads(), properties.queueCapacity(), "retrieval-ingest", 60, true);
+        this.search = Schedulers.newBoundedElastic(
+                properties.effectiveSearchThreads(), properties.queueCapacity(), "retrieval-search", 60, true);
     }
 
     Scheduler ingest() {

@@ -28,8 +28,12 @@ class RetrievalSearch {
     private final Scheduler scheduler;
     private final Duration syncTimeout;
 
-    RetrievalSearch(VectorStoreStore stores, IndexSynchronizer index, RetrievalEmbedder embedder, Scheduler scheduler,
-                    Duration syncTimeout) {
+    RetrievalSearch(
+            VectorStoreStore stores,
+            IndexSynchronizer index,
+            RetrievalEmbedder embedder,
+            Scheduler scheduler,
+            Duration syncTimeout) {
         this.stores = stores;
         this.index = index;
         this.embedder = embedder;
@@ -45,9 +49,15 @@ class RetrievalSearch {
      *                    {@code rag_params})
      * @param storesParam the request field that named the stores, for the 400 of an expired one (null for the path)
      */
-    Mono<List<SearchHit>> search(UsageOwner owner, List<String> storeIds, String query, int maxNumResults,
-                                 double scoreThreshold, Filter filter, Function<String, Throwable> missing,
-                                 String storesParam) {
+    Mono<List<SearchHit>> search(
+            UsageOwner owner,
+            List<String> storeIds,
+            String query,
+            int maxNumResults,
+            double scoreThreshold,
+            Filter filter,
+            Function<String, Throwable> missing,
+            String storesParam) {
         return stores.completedFiles(owner.projectId(), storeIds)
                 .<List<SearchHit>>flatMap(found -> {
                     Map<String, Map<String, Long>> files = found.files();
@@ -62,27 +72,41 @@ class RetrievalSearch {
                     if (files.values().stream().allMatch(Map::isEmpty)) {
                         return Mono.just(List.<SearchHit>of()); // nothing completed yet: no need for the model
                     }
-                    Mono<Void> current = index.ensure(files).timeout(syncTimeout, Mono.error(() ->
-                            GatewayException.unavailable("The search index of this replica is catching up with the"
-                                    + " database; retry shortly.", "retrieval_index_syncing", Duration.ofSeconds(1))));
+                    Mono<Void> current = index.ensure(files)
+                            .timeout(
+                                    syncTimeout,
+                                    Mono.error(() -> GatewayException.unavailable(
+                                            "The search index of this replica is catching up with the"
+                                                    + " database; retry shortly.",
+                                            "retrieval_index_syncing",
+                                            Duration.ofSeconds(1))));
                     return current.then(embedder.embed(List.of(query), EmbeddingPurpose.QUERY, owner))
-                            .flatMap(vectors -> Mono.fromCallable(() -> index.retriever().search(new SearchRequest(
-                                    storeIds, query, vectors.get(0), maxNumResults, scoreThreshold, filter,
-                                    SearchRequest.Mode.HYBRID))).subscribeOn(scheduler));
+                            .flatMap(vectors -> Mono.fromCallable(() -> index.retriever()
+                                            .search(new SearchRequest(
+                                                    storeIds,
+                                                    query,
+                                                    vectors.get(0),
+                                                    maxNumResults,
+                                                    scoreThreshold,
+                                                    filter,
+                                                    SearchRequest.Mode.HYBRID)))
+                                    .subscribeOn(scheduler));
                 })
                 .onErrorMap(RejectedExecutionException.class, RetrievalSearch::busy);
     }
 
     /** 400: the store expired ({@code expires_after}); it is kept, and its expiry can be changed or removed. */
     static InvalidRequestException expired(String storeId, String param) {
-        return InvalidRequestException.invalidParameter(param, "The vector store '" + storeId + "' has expired"
-                + " (expires_after); change or remove its expires_after with POST /v1/vector_stores/" + storeId
-                + " to search it again.");
+        return InvalidRequestException.invalidParameter(
+                param,
+                "The vector store '" + storeId + "' has expired"
+                        + " (expires_after); change or remove its expires_after with POST /v1/vector_stores/" + storeId
+                        + " to search it again.");
     }
 
     /** The retrieval pool's queue is full: a 503 the client may retry. */
     static GatewayException busy(RejectedExecutionException rejected) {
-        return GatewayException.unavailable("Retrieval is busy; retry shortly.", "retrieval_busy",
-                Duration.ofSeconds(1));
+        return GatewayException.unavailable(
+                "Retrieval is busy; retry shortly.", "retrieval_busy", Duration.ofSeconds(1));
     }
 }

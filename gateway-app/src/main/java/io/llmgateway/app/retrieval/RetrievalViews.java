@@ -7,13 +7,19 @@ import tools.jackson.databind.JsonNode;
 /** The JSON shapes of OpenAI's Files and Vector Stores API, as the official SDKs parse them. */
 public final class RetrievalViews {
 
-    private RetrievalViews() {
-    }
+    private RetrievalViews() {}
 
     /** A file: {@code status} is always {@code processed} (the upload is stored whole or not at all). */
-    public record FileView(String id, String object, long bytes, @JsonProperty("created_at") long createdAt,
-                    String filename, String purpose, String status, @JsonProperty("expires_at") Long expiresAt,
-                    @JsonProperty("status_details") String statusDetails) {
+    public record FileView(
+            String id,
+            String object,
+            long bytes,
+            @JsonProperty("created_at") long createdAt,
+            String filename,
+            String purpose,
+            String status,
+            @JsonProperty("expires_at") Long expiresAt,
+            @JsonProperty("status_details") String statusDetails) {
 
         public static FileView of(String id, long bytes, long createdAt, String filename, String purpose) {
             return new FileView(id, "file", bytes, createdAt, filename, purpose, "processed", null, null);
@@ -21,59 +27,76 @@ public final class RetrievalViews {
     }
 
     /** The answer to a deletion: {@code object} is {@code file}, {@code vector_store.deleted} or similar. */
-    public record Deleted(String id, String object, boolean deleted) {
-    }
+    public record Deleted(String id, String object, boolean deleted) {}
 
-    public record FileCounts(@JsonProperty("in_progress") long inProgress, long completed, long failed, long cancelled,
-                      long total) {
-    }
+    public record FileCounts(
+            @JsonProperty("in_progress") long inProgress, long completed, long failed, long cancelled, long total) {}
 
     /** A vector store; {@code status} is {@code in_progress} while any of its files is. */
-    public record VectorStoreView(String id, String object, @JsonProperty("created_at") long createdAt, String name,
-                           @JsonProperty("usage_bytes") long usageBytes,
-                           @JsonProperty("file_counts") FileCounts fileCounts, String status,
-                           @JsonProperty("last_active_at") Long lastActiveAt, JsonNode metadata,
-                           @JsonProperty("expires_after") ExpiresAfter expiresAfter,
-                           @JsonProperty("expires_at") Long expiresAt) {
-    }
+    public record VectorStoreView(
+            String id,
+            String object,
+            @JsonProperty("created_at") long createdAt,
+            String name,
+            @JsonProperty("usage_bytes") long usageBytes,
+            @JsonProperty("file_counts") FileCounts fileCounts,
+            String status,
+            @JsonProperty("last_active_at") Long lastActiveAt,
+            JsonNode metadata,
+            @JsonProperty("expires_after") ExpiresAfter expiresAfter,
+            @JsonProperty("expires_at") Long expiresAt) {}
 
-    public record LastError(String code, String message) {
-    }
+    public record LastError(String code, String message) {}
 
     /** OpenAI's {@code expires_after}: the store expires {@code days} after its last activity. */
-    public record ExpiresAfter(String anchor, int days) {
-    }
+    public record ExpiresAfter(String anchor, int days) {}
 
     /** A file in a vector store; its {@code id} is the file's id. */
-    public record VectorStoreFileView(String id, String object, @JsonProperty("usage_bytes") long usageBytes,
-                               @JsonProperty("created_at") long createdAt,
-                               @JsonProperty("vector_store_id") String vectorStoreId, String status,
-                               @JsonProperty("last_error") LastError lastError, JsonNode attributes,
-                               @JsonProperty("chunking_strategy") JsonNode chunkingStrategy) {
-    }
+    public record VectorStoreFileView(
+            String id,
+            String object,
+            @JsonProperty("usage_bytes") long usageBytes,
+            @JsonProperty("created_at") long createdAt,
+            @JsonProperty("vector_store_id") String vectorStoreId,
+            String status,
+            @JsonProperty("last_error") LastError lastError,
+            JsonNode attributes,
+            @JsonProperty("chunking_strategy") JsonNode chunkingStrategy) {}
 
-    public record Content(String type, String text) {
-    }
+    public record Content(String type, String text) {}
 
-    public record SearchResult(@JsonProperty("file_id") String fileId, String filename, double score, JsonNode attributes,
-                        List<Content> content) {
-    }
+    public record SearchResult(
+            @JsonProperty("file_id") String fileId,
+            String filename,
+            double score,
+            JsonNode attributes,
+            List<Content> content) {}
 
-    public record SearchPage(String object, @JsonProperty("search_query") List<String> searchQuery,
-                      List<SearchResult> data, @JsonProperty("has_more") boolean hasMore,
-                      @JsonProperty("next_page") String nextPage) {
-    }
+    public record SearchPage(
+            String object,
+            @JsonProperty("search_query") List<String> searchQuery,
+            List<SearchResult> data,
+            @JsonProperty("has_more") boolean hasMore,
+            @JsonProperty("next_page") String nextPage) {}
 
     /** OpenAI's list shape with cursors. */
-    public record ListPage<T>(String object, List<T> data, @JsonProperty("first_id") String firstId,
-                       @JsonProperty("last_id") String lastId, @JsonProperty("has_more") boolean hasMore) {
+    public record ListPage<T>(
+            String object,
+            List<T> data,
+            @JsonProperty("first_id") String firstId,
+            @JsonProperty("last_id") String lastId,
+            @JsonProperty("has_more") boolean hasMore) {
 
         /** A page from {@code limit + 1} fetched rows: the extra row only says that there is more. */
         public static <T> ListPage<T> of(List<T> rows, int limit, java.util.function.Function<T, String> id) {
             boolean more = rows.size() > limit;
             List<T> data = more ? rows.subList(0, limit) : rows;
-            return new ListPage<>("list", data, data.isEmpty() ? null : id.apply(data.get(0)),
-                    data.isEmpty() ? null : id.apply(data.get(data.size() - 1)), more);
+            return new ListPage<>(
+                    "list",
+                    data,
+                    data.isEmpty() ? null : id.apply(data.get(0)),
+                    data.isEmpty() ? null : id.apply(data.get(data.size() - 1)),
+                    more);
         }
     }
 }

@@ -65,8 +65,14 @@ class VectorStoreStore {
     // ---- vector stores ------------------------------------------------------------------------------------
 
     /** Creates a store with its files attached ({@code in_progress}); the attachments to ingest come back too. */
-    Mono<Created> create(String projectId, String name, ObjectNode metadata, Chunking storeChunking,
-                         Integer expiresAfterDays, List<String> fileIds, Chunking fileChunking) {
+    Mono<Created> create(
+            String projectId,
+            String name,
+            ObjectNode metadata,
+            Chunking storeChunking,
+            Integer expiresAfterDays,
+            List<String> fileIds,
+            Chunking fileChunking) {
         String id = RetrievalIds.newStoreId();
         Mono<Created> work = requireFiles(projectId, fileIds)
                 .then(db.sql("INSERT INTO vector_stores (id, project_id, name, metadata, max_chunk_size_tokens,"
@@ -76,30 +82,45 @@ class VectorStoreStore {
                         .bind("project", projectId)
                         .bind("name", Parameter.fromOrEmpty(name, String.class))
                         .bind("metadata", metadata.toString())
-                        .bind("max", Parameter.fromOrEmpty(storeChunking == null ? null
-                                : storeChunking.maxChunkSizeTokens(), Integer.class))
-                        .bind("overlap", Parameter.fromOrEmpty(storeChunking == null ? null
-                                : storeChunking.chunkOverlapTokens(), Integer.class))
+                        .bind(
+                                "max",
+                                Parameter.fromOrEmpty(
+                                        storeChunking == null ? null : storeChunking.maxChunkSizeTokens(),
+                                        Integer.class))
+                        .bind(
+                                "overlap",
+                                Parameter.fromOrEmpty(
+                                        storeChunking == null ? null : storeChunking.chunkOverlapTokens(),
+                                        Integer.class))
                         .bind("days", Parameter.fromOrEmpty(expiresAfterDays, Integer.class))
-                        .fetch().rowsUpdated())
-                .thenMany(Flux.fromIterable(fileIds).concatMap(fileId -> upsertAttachment(id, fileId,
-                        "{}", fileChunking)))
+                        .fetch()
+                        .rowsUpdated())
+                .thenMany(Flux.fromIterable(fileIds)
+                        .concatMap(fileId -> upsertAttachment(id, fileId, "{}", fileChunking)))
                 .then(Mono.defer(() -> get(projectId, id)))
-                .map(view -> new Created(view, fileIds.stream().map(fileId -> new Key(id, fileId)).toList()));
+                .map(view -> new Created(
+                        view,
+                        fileIds.stream().map(fileId -> new Key(id, fileId)).toList()));
         return tx.transactional(work);
     }
 
     Mono<VectorStoreView> get(String projectId, String id) {
         return db.sql("SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND s.id = :id")
-                .bind("project", projectId).bind("id", id)
-                .map(VectorStoreStore::storeView).one()
+                .bind("project", projectId)
+                .bind("id", id)
+                .map(VectorStoreStore::storeView)
+                .one()
                 .switchIfEmpty(Mono.error(() -> storeNotFound(id)));
     }
 
     Mono<ListPage<VectorStoreView>> list(String projectId, ListParams page) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + STORE_COLUMNS
-                + " WHERE s.project_id = :project AND " + page.sql("s.id")).bind("project", projectId);
-        return page.bind(spec).map(VectorStoreStore::storeView).all().collectList()
+        DatabaseClient.GenericExecuteSpec spec = db.sql(
+                        "SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND " + page.sql("s.id"))
+                .bind("project", projectId);
+        return page.bind(spec)
+                .map(VectorStoreStore::storeView)
+                .all()
+                .collectList()
                 .map(rows -> ListPage.of(page.ordered(rows), page.limit(), VectorStoreView::id));
     }
 
@@ -107,8 +128,14 @@ class VectorStoreStore {
      * Changes {@code name} (when {@code setName}), {@code metadata} (when non-null) and the expiry (when
      * {@code setExpiry}; null days removes it).
      */
-    Mono<VectorStoreView> update(String projectId, String id, String name, boolean setName, ObjectNode metadata,
-                                 boolean setExpiry, Integer expiresAfterDays) {
+    Mono<VectorStoreView> update(
+            String projectId,
+            String id,
+            String name,
+            boolean setName,
+            ObjectNode metadata,
+            boolean setExpiry,
+            Integer expiresAfterDays) {
         return db.sql("""
                         UPDATE vector_stores SET
                           name = CASE WHEN :setName THEN :name ELSE name END,
@@ -122,17 +149,22 @@ class VectorStoreStore {
                 .bind("metadata", metadata == null ? "{}" : metadata.toString())
                 .bind("setExpiry", setExpiry)
                 .bind("days", Parameter.fromOrEmpty(expiresAfterDays, Integer.class))
-                .bind("id", id).bind("project", projectId)
-                .fetch().rowsUpdated()
+                .bind("id", id)
+                .bind("project", projectId)
+                .fetch()
+                .rowsUpdated()
                 .flatMap(count -> count == 0 ? Mono.error(storeNotFound(id)) : get(projectId, id));
     }
 
     /** Deletes the store with its attachments and chunks; the files stay. */
     Mono<Deleted> delete(String projectId, String id) {
         return db.sql("DELETE FROM vector_stores WHERE id = :id AND project_id = :project")
-                .bind("id", id).bind("project", projectId)
-                .fetch().rowsUpdated()
-                .flatMap(count -> count == 0 ? Mono.error(storeNotFound(id))
+                .bind("id", id)
+                .bind("project", projectId)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(count -> count == 0
+                        ? Mono.error(storeNotFound(id))
                         : Mono.just(new Deleted(id, "vector_store.deleted", true)));
     }
 
@@ -142,8 +174,8 @@ class VectorStoreStore {
      * Attaches a file ({@code in_progress}); attaching it again starts its ingestion over with the new attributes
      * and chunking.
      */
-    Mono<VectorStoreFileView> attach(String projectId, String storeId, String fileId, ObjectNode attributes,
-                                     JsonNode chunkingRequest) {
+    Mono<VectorStoreFileView> attach(
+            String projectId, String storeId, String fileId, ObjectNode attributes, JsonNode chunkingRequest) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .flatMap(storeDefault -> {
                     Chunking chunking = Chunking.parse(chunkingRequest, "chunking_strategy", storeDefault);
@@ -158,7 +190,8 @@ class VectorStoreStore {
     Mono<Chunking> storeChunking(String projectId, String storeId) {
         return db.sql("SELECT max_chunk_size_tokens, chunk_overlap_tokens FROM vector_stores"
                         + " WHERE id = :id AND project_id = :project")
-                .bind("id", storeId).bind("project", projectId)
+                .bind("id", storeId)
+                .bind("project", projectId)
                 .map(row -> {
                     Integer max = row.get("max_chunk_size_tokens", Integer.class);
                     Integer overlap = row.get("chunk_overlap_tokens", Integer.class);
@@ -178,12 +211,14 @@ class VectorStoreStore {
                           max_chunk_size_tokens = EXCLUDED.max_chunk_size_tokens,
                           chunk_overlap_tokens = EXCLUDED.chunk_overlap_tokens, last_error_code = NULL,
                           last_error_message = NULL, attempts = 0""")
-                .bind("store", storeId).bind("file", fileId)
+                .bind("store", storeId)
+                .bind("file", fileId)
                 .bind("attributes", attributes)
                 .bind("type", chunking.type())
                 .bind("max", chunking.maxChunkSizeTokens())
                 .bind("overlap", chunking.chunkOverlapTokens())
-                .fetch().rowsUpdated();
+                .fetch()
+                .rowsUpdated();
     }
 
     /** Empty when every file is the project's; a 404 naming the first that is not. */
@@ -192,8 +227,11 @@ class VectorStoreStore {
             return Mono.empty();
         }
         return db.sql("SELECT id FROM files WHERE project_id = :project AND id = ANY(CAST(:ids AS text[]))")
-                .bind("project", projectId).bind("ids", fileIds.toArray(String[]::new))
-                .map(row -> row.get("id", String.class)).all().collect(HashSet<String>::new, Set::add)
+                .bind("project", projectId)
+                .bind("ids", fileIds.toArray(String[]::new))
+                .map(row -> row.get("id", String.class))
+                .all()
+                .collect(HashSet<String>::new, Set::add)
                 .flatMap(found -> {
                     for (String id : fileIds) {
                         if (!found.contains(id)) {
@@ -208,8 +246,10 @@ class VectorStoreStore {
         return storeChunking(projectId, storeId)
                 .then(db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
                                 + " WHERE vf.vector_store_id = :store AND vf.file_id = :file")
-                        .bind("store", storeId).bind("file", fileId)
-                        .map(VectorStoreStore::fileView).one())
+                        .bind("store", storeId)
+                        .bind("file", fileId)
+                        .map(VectorStoreStore::fileView)
+                        .one())
                 .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
     }
 
@@ -221,7 +261,9 @@ class VectorStoreStore {
         if (status != null) {
             spec = spec.bind("status", status);
         }
-        Mono<ListPage<VectorStoreFileView>> rows = page.bind(spec).map(VectorStoreStore::fileView).all()
+        Mono<ListPage<VectorStoreFileView>> rows = page.bind(spec)
+                .map(VectorStoreStore::fileView)
+                .all()
                 .collectList()
                 .map(list -> ListPage.of(page.ordered(list), page.limit(), VectorStoreFileView::id));
         return storeChunking(projectId, storeId).then(rows);
@@ -231,8 +273,7 @@ class VectorStoreStore {
      * Replaces a file's attributes in a store. A completed file gets a new generation, so that every replica reloads
      * its chunks with the new attributes.
      */
-    Mono<VectorStoreFileView> updateAttributes(String projectId, String storeId, String fileId,
-                                               ObjectNode attributes) {
+    Mono<VectorStoreFileView> updateAttributes(String projectId, String storeId, String fileId, ObjectNode attributes) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .then(db.sql("""
                                 UPDATE vector_store_files SET attributes = CAST(:attributes AS jsonb),
@@ -240,14 +281,19 @@ class VectorStoreStore {
                                                     ELSE generation END
                                 WHERE vector_store_id = :store AND file_id = :file""")
                         .bind("attributes", attributes.toString())
-                        .bind("store", storeId).bind("file", fileId)
-                        .fetch().rowsUpdated())
-                .flatMap(count -> count == 0 ? Mono.error(FileStore.notFound(fileId))
+                        .bind("store", storeId)
+                        .bind("file", fileId)
+                        .fetch()
+                        .rowsUpdated())
+                .flatMap(count -> count == 0
+                        ? Mono.error(FileStore.notFound(fileId))
                         : db.sql("UPDATE chunks SET attributes = CAST(:attributes AS jsonb)"
                                         + " WHERE vector_store_id = :store AND file_id = :file")
                                 .bind("attributes", attributes.toString())
-                                .bind("store", storeId).bind("file", fileId)
-                                .fetch().rowsUpdated())
+                                .bind("store", storeId)
+                                .bind("file", fileId)
+                                .fetch()
+                                .rowsUpdated())
                 .then(Mono.defer(() -> getFile(projectId, storeId, fileId)));
         return tx.transactional(work);
     }
@@ -256,8 +302,12 @@ class VectorStoreStore {
     Mono<Deleted> detach(String projectId, String storeId, String fileId) {
         return storeChunking(projectId, storeId)
                 .then(db.sql("DELETE FROM vector_store_files WHERE vector_store_id = :store AND file_id = :file")
-                        .bind("store", storeId).bind("file", fileId).fetch().rowsUpdated())
-                .flatMap(count -> count == 0 ? Mono.error(FileStore.notFound(fileId))
+                        .bind("store", storeId)
+                        .bind("file", fileId)
+                        .fetch()
+                        .rowsUpdated())
+                .flatMap(count -> count == 0
+                        ? Mono.error(FileStore.notFound(fileId))
                         : Mono.just(new Deleted(fileId, "vector_store.file.deleted", true)));
     }
 
@@ -282,14 +332,20 @@ class VectorStoreStore {
                         FROM vector_stores s
                         LEFT JOIN vector_store_files f ON f.vector_store_id = s.id AND f.status = 'completed'
                         WHERE s.project_id = :project AND s.id = ANY(CAST(:ids AS text[]))""")
-                .bind("project", projectId).bind("ids", storeIds.toArray(String[]::new))
-                .map(row -> new Object[] {row.get("store_id", String.class), row.get("file_id", String.class),
-                        row.get("generation", Long.class), row.get("expired", Boolean.class)})
+                .bind("project", projectId)
+                .bind("ids", storeIds.toArray(String[]::new))
+                .map(row -> new Object[] {
+                    row.get("store_id", String.class),
+                    row.get("file_id", String.class),
+                    row.get("generation", Long.class),
+                    row.get("expired", Boolean.class)
+                })
                 .all()
-                .collect(() -> new SearchedStores(new LinkedHashMap<>(), new java.util.LinkedHashSet<>()),
+                .collect(
+                        () -> new SearchedStores(new LinkedHashMap<>(), new java.util.LinkedHashSet<>()),
                         (found, row) -> {
-                            Map<String, Long> files = found.files()
-                                    .computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
+                            Map<String, Long> files =
+                                    found.files().computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
                             if (row[1] != null && row[2] != null) {
                                 files.put((String) row[1], (Long) row[2]);
                             }
@@ -305,8 +361,7 @@ class VectorStoreStore {
      * @param files   store id to the completed files' generations, for every store of the project asked for
      * @param expired the ones among them that have expired ({@code expires_after})
      */
-    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
-    }
+    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {}
 
     // ---- ingestion ----------------------------------------------------------------------------------------
 
@@ -329,7 +384,8 @@ class VectorStoreStore {
                           AND vf.status = 'in_progress'
                         RETURNING vf.attempts, vf.max_chunk_size_tokens, vf.chunk_overlap_tokens, f.filename,
                           f.content_type, f.bytes, f.project_id""")
-                .bind("store", key.storeId()).bind("file", key.fileId())
+                .bind("store", key.storeId())
+                .bind("file", key.fileId())
                 .map(row -> {
                     ByteBuffer bytes = row.get("bytes", ByteBuffer.class);
                     byte[] content = new byte[bytes == null ? 0 : bytes.remaining()];
@@ -337,9 +393,16 @@ class VectorStoreStore {
                         bytes.get(content);
                     }
                     Integer attempts = row.get("attempts", Integer.class);
-                    return new Claim(key, row.get("project_id", String.class), attempts == null ? 1 : attempts,
+                    return new Claim(
+                            key,
+                            row.get("project_id", String.class),
+                            attempts == null ? 1 : attempts,
                             row.get("filename", String.class),
-                            row.get("content_type", String.class), content, new Chunking(false, row.get("max_chunk_size_tokens", Integer.class),
+                            row.get("content_type", String.class),
+                            content,
+                            new Chunking(
+                                    false,
+                                    row.get("max_chunk_size_tokens", Integer.class),
                                     row.get("chunk_overlap_tokens", Integer.class)));
                 })
                 .one();
@@ -369,12 +432,18 @@ class VectorStoreStore {
                           AND attempts = :attempts""")
                 .bind("usage", usageBytes)
                 .bind("model", embeddingModel)
-                .bind("store", key.storeId()).bind("file", key.fileId())
+                .bind("store", key.storeId())
+                .bind("file", key.fileId())
                 .bind("attempts", claim.attempts())
-                .fetch().rowsUpdated()
-                .flatMap(updated -> updated == 0 ? Mono.just(false)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(updated -> updated == 0
+                        ? Mono.just(false)
                         : db.sql("DELETE FROM chunks WHERE vector_store_id = :store AND file_id = :file")
-                                .bind("store", key.storeId()).bind("file", key.fileId()).fetch().rowsUpdated()
+                                .bind("store", key.storeId())
+                                .bind("file", key.fileId())
+                                .fetch()
+                                .rowsUpdated()
                                 .thenMany(Flux.fromIterable(batches(chunks))
                                         .concatMap(batch -> insert(key, batch, dimensions)))
                                 .then(Mono.just(true)));
@@ -411,10 +480,14 @@ class VectorStoreStore {
                         + " WHERE vf.vector_store_id = :store AND vf.file_id = :file)"
                         + " FROM unnest(CAST(:indexes AS integer[]), CAST(:texts AS text[]),"
                         + " CAST(:tokens AS integer[])) WITH ORDINALITY AS c(idx, txt, tok, ord)")
-                .bind("store", key.storeId()).bind("file", key.fileId())
+                .bind("store", key.storeId())
+                .bind("file", key.fileId())
                 .bind("vectors", vectors)
-                .bind("indexes", indexes).bind("texts", texts).bind("tokens", tokens)
-                .fetch().rowsUpdated();
+                .bind("indexes", indexes)
+                .bind("texts", texts)
+                .bind("tokens", tokens)
+                .fetch()
+                .rowsUpdated();
     }
 
     /** Marks an attachment still {@code in_progress} as failed, with the reason. */
@@ -422,9 +495,12 @@ class VectorStoreStore {
         return db.sql("UPDATE vector_store_files SET status = 'failed', last_error_code = :code,"
                         + " last_error_message = :message"
                         + " WHERE vector_store_id = :store AND file_id = :file AND status = 'in_progress'")
-                .bind("code", code).bind("message", message)
-                .bind("store", key.storeId()).bind("file", key.fileId())
-                .fetch().rowsUpdated();
+                .bind("code", code)
+                .bind("message", message)
+                .bind("store", key.storeId())
+                .bind("file", key.fileId())
+                .fetch()
+                .rowsUpdated();
     }
 
     // ---- rows ---------------------------------------------------------------------------------------------
@@ -435,29 +511,48 @@ class VectorStoreStore {
 
     private static VectorStoreView storeView(Readable row) {
         long inProgress = number(row, "in_progress");
-        FileCounts counts = new FileCounts(inProgress, number(row, "completed"), number(row, "failed"),
-                number(row, "cancelled"), number(row, "total"));
+        FileCounts counts = new FileCounts(
+                inProgress,
+                number(row, "completed"),
+                number(row, "failed"),
+                number(row, "cancelled"),
+                number(row, "total"));
         OffsetDateTime lastActive = row.get("last_active_at", OffsetDateTime.class);
         Integer days = row.get("expires_after_days", Integer.class);
         Long expiresAt = days == null || lastActive == null ? null : seconds(lastActive.plusDays(days));
-        boolean expired = expiresAt != null && expiresAt <= java.time.Instant.now().getEpochSecond();
-        return new VectorStoreView(row.get("id", String.class), "vector_store",
-                seconds(row.get("created_at", OffsetDateTime.class)), row.get("name", String.class),
-                number(row, "usage_bytes"), counts,
+        boolean expired =
+                expiresAt != null && expiresAt <= java.time.Instant.now().getEpochSecond();
+        return new VectorStoreView(
+                row.get("id", String.class),
+                "vector_store",
+                seconds(row.get("created_at", OffsetDateTime.class)),
+                row.get("name", String.class),
+                number(row, "usage_bytes"),
+                counts,
                 expired ? "expired" : inProgress > 0 ? "in_progress" : "completed",
-                seconds(lastActive), json(row.get("metadata", String.class)),
-                days == null ? null : new ExpiresAfter("last_active_at", days), expiresAt);
+                seconds(lastActive),
+                json(row.get("metadata", String.class)),
+                days == null ? null : new ExpiresAfter("last_active_at", days),
+                expiresAt);
     }
 
     private static VectorStoreFileView fileView(Readable row) {
         String code = row.get("last_error_code", String.class);
         LastError error = code == null ? null : new LastError(code, row.get("last_error_message", String.class));
-        Chunking chunking = new Chunking("auto".equals(row.get("chunking_type", String.class)),
-                row.get("max_chunk_size_tokens", Integer.class), row.get("chunk_overlap_tokens", Integer.class));
-        return new VectorStoreFileView(row.get("file_id", String.class), "vector_store.file",
-                number(row, "usage_bytes"), seconds(row.get("created_at", OffsetDateTime.class)),
-                row.get("vector_store_id", String.class), row.get("status", String.class), error,
-                json(row.get("attributes", String.class)), chunking.toJson());
+        Chunking chunking = new Chunking(
+                "auto".equals(row.get("chunking_type", String.class)),
+                row.get("max_chunk_size_tokens", Integer.class),
+                row.get("chunk_overlap_tokens", Integer.class));
+        return new VectorStoreFileView(
+                row.get("file_id", String.class),
+                "vector_store.file",
+                number(row, "usage_bytes"),
+                seconds(row.get("created_at", OffsetDateTime.class)),
+                row.get("vector_store_id", String.class),
+                row.get("status", String.class),
+                error,
+                json(row.get("attributes", String.class)),
+                chunking.toJson());
     }
 
     private static long number(Readable row, String column) {
@@ -474,19 +569,21 @@ class VectorStoreStore {
     }
 
     /** An attachment: a file in a vector store. */
-    record Key(String storeId, String fileId) {
-    }
+    record Key(String storeId, String fileId) {}
 
     /** A new store and the attachments to ingest once it is committed. */
-    record Created(VectorStoreView store, List<Key> attachments) {
-    }
+    record Created(VectorStoreView store, List<Key> attachments) {}
 
     /** What ingestion needs of an attachment it claimed. */
-    record Claim(Key key, String projectId, int attempts, String filename, String contentType, byte[] content,
-                 Chunking chunking) {
-    }
+    record Claim(
+            Key key,
+            String projectId,
+            int attempts,
+            String filename,
+            String contentType,
+            byte[] content,
+            Chunking chunking) {}
 
     /** A chunk ready to store. */
-    record ChunkRow(int index, String text, int tokens, float[] embedding) {
-    }
+    record ChunkRow(int index, String text, int tokens, float[] embedding) {}
 }

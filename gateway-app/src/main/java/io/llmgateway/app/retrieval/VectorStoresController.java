@@ -43,14 +43,15 @@ public class VectorStoresController {
     static final int MAX_SEARCH_RESULTS = 50;
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
 
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "file_ids", "metadata", "chunking_strategy",
-            "expires_after");
+    private static final Set<String> CREATE_FIELDS =
+            Set.of("name", "file_ids", "metadata", "chunking_strategy", "expires_after");
     private static final Set<String> UPDATE_FIELDS = Set.of("name", "metadata", "expires_after");
     private static final Set<String> ATTACH_FIELDS = Set.of("file_id", "attributes", "chunking_strategy");
-    private static final Set<String> SEARCH_FIELDS = Set.of("query", "max_num_results", "filters",
-            "ranking_options", "rewrite_query");
+    private static final Set<String> SEARCH_FIELDS =
+            Set.of("query", "max_num_results", "filters", "ranking_options", "rewrite_query");
     /** A search's queries together: far more than a question, far less than a document. */
     static final int MAX_QUERY_CHARS = 16_384;
+
     private static final int MAX_QUERIES = 20;
 
     private final VectorStoreStore stores;
@@ -59,8 +60,12 @@ public class VectorStoresController {
     private final RetrievalAccess access;
     private final JsonMapper json;
 
-    VectorStoresController(VectorStoreStore stores, Ingestion ingestion, RetrievalSearch search,
-                           RetrievalAccess access, JsonMapper gatewayJsonMapper) {
+    VectorStoresController(
+            VectorStoreStore stores,
+            Ingestion ingestion,
+            RetrievalSearch search,
+            RetrievalAccess access,
+            JsonMapper gatewayJsonMapper) {
         this.stores = stores;
         this.ingestion = ingestion;
         this.search = search;
@@ -82,8 +87,7 @@ public class VectorStoresController {
         Chunking storeChunking = Chunking.parse(chunkingRequest, "chunking_strategy", null);
         Chunking fileChunking = storeChunking == null ? Chunking.AUTO : storeChunking;
         Integer expiresAfterDays = expiresAfterDays(request.get("expires_after"));
-        return stores.create(caller.projectId(), name, metadata, storeChunking, expiresAfterDays, fileIds,
-                        fileChunking)
+        return stores.create(caller.projectId(), name, metadata, storeChunking, expiresAfterDays, fileIds, fileChunking)
                 .map(created -> {
                     ingestion.submit(created.attachments());
                     return created.store();
@@ -91,10 +95,12 @@ public class VectorStoresController {
     }
 
     @GetMapping("/v1/vector_stores")
-    public Mono<ListPage<VectorStoreView>> list(Caller caller, @RequestParam(required = false) Integer limit,
-                                                @RequestParam(required = false) String order,
-                                                @RequestParam(required = false) String after,
-                                                @RequestParam(required = false) String before) {
+    public Mono<ListPage<VectorStoreView>> list(
+            Caller caller,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String order,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) String before) {
         return stores.list(caller.projectId(), ListParams.of(limit, order, after, before, 100, 20));
     }
 
@@ -105,8 +111,8 @@ public class VectorStoresController {
 
     /** Changes {@code name}, {@code metadata} and {@code expires_after} (null removes the expiry). */
     @PostMapping("/v1/vector_stores/{storeId}")
-    public Mono<VectorStoreView> update(Caller caller, @PathVariable String storeId,
-                                        @RequestBody(required = false) JsonNode body) {
+    public Mono<VectorStoreView> update(
+            Caller caller, @PathVariable String storeId, @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
         KnownFields.check(request, "", UPDATE_FIELDS);
         boolean setName = request.has("name");
@@ -124,8 +130,8 @@ public class VectorStoresController {
     }
 
     @PostMapping("/v1/vector_stores/{storeId}/files")
-    public Mono<VectorStoreFileView> attach(Caller caller, @PathVariable String storeId,
-                                            @RequestBody(required = false) JsonNode body) {
+    public Mono<VectorStoreFileView> attach(
+            Caller caller, @PathVariable String storeId, @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
         KnownFields.check(request, "", ATTACH_FIELDS);
         JsonNode fileId = request.get("file_id");
@@ -134,8 +140,8 @@ public class VectorStoresController {
         }
         access.check(caller, "file_id");
         ObjectNode attributes = Attributes.attributes(request.get("attributes"), "attributes");
-        return stores.attach(caller.projectId(), storeId, fileId.stringValue(), attributes,
-                        request.get("chunking_strategy"))
+        return stores.attach(
+                        caller.projectId(), storeId, fileId.stringValue(), attributes, request.get("chunking_strategy"))
                 .map(view -> {
                     ingestion.submit(List.of(new Key(storeId, view.id())));
                     return view;
@@ -143,17 +149,22 @@ public class VectorStoresController {
     }
 
     @GetMapping("/v1/vector_stores/{storeId}/files")
-    public Mono<ListPage<VectorStoreFileView>> files(Caller caller, @PathVariable String storeId,
-                                                     @RequestParam(required = false) Integer limit,
-                                                     @RequestParam(required = false) String order,
-                                                     @RequestParam(required = false) String after,
-                                                     @RequestParam(required = false) String before,
-                                                     @RequestParam(required = false) String filter) {
+    public Mono<ListPage<VectorStoreFileView>> files(
+            Caller caller,
+            @PathVariable String storeId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String order,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) String before,
+            @RequestParam(required = false) String filter) {
         if (filter != null && !filter.isBlank() && !FILE_STATUSES.contains(filter)) {
-            throw InvalidRequestException.invalidParameter("filter",
-                    "'filter' must be one of in_progress, completed, failed and cancelled.");
+            throw InvalidRequestException.invalidParameter(
+                    "filter", "'filter' must be one of in_progress, completed, failed and cancelled.");
         }
-        return stores.listFiles(caller.projectId(), storeId, filter == null || filter.isBlank() ? null : filter,
+        return stores.listFiles(
+                caller.projectId(),
+                storeId,
+                filter == null || filter.isBlank() ? null : filter,
                 ListParams.of(limit, order, after, before, 100, 20));
     }
 
@@ -164,16 +175,18 @@ public class VectorStoresController {
 
     /** Replaces the file's {@code attributes} (the filters of searches see the new ones within seconds). */
     @PostMapping("/v1/vector_stores/{storeId}/files/{fileId}")
-    public Mono<VectorStoreFileView> updateFile(Caller caller, @PathVariable String storeId,
-                                                @PathVariable String fileId,
-                                                @RequestBody(required = false) JsonNode body) {
+    public Mono<VectorStoreFileView> updateFile(
+            Caller caller,
+            @PathVariable String storeId,
+            @PathVariable String fileId,
+            @RequestBody(required = false) JsonNode body) {
         ObjectNode request = object(body);
         KnownFields.check(request, "", Set.of("attributes"));
         if (!request.has("attributes")) {
             throw InvalidRequestException.invalidParameter("attributes", "Missing required parameter: 'attributes'.");
         }
-        return stores.updateAttributes(caller.projectId(), storeId, fileId,
-                Attributes.attributes(request.get("attributes"), "attributes"));
+        return stores.updateAttributes(
+                caller.projectId(), storeId, fileId, Attributes.attributes(request.get("attributes"), "attributes"));
     }
 
     @DeleteMapping("/v1/vector_stores/{storeId}/files/{fileId}")
@@ -186,14 +199,18 @@ public class VectorStoresController {
      * (OpenAI's comparison and compound filters on file attributes), {@code ranking_options.score_threshold} (0-1).
      */
     @PostMapping("/v1/vector_stores/{storeId}/search")
-    public Mono<SearchPage> search(Caller caller, @PathVariable String storeId,
-                                   @RequestBody(required = false) JsonNode body, ServerWebExchange exchange) {
+    public Mono<SearchPage> search(
+            Caller caller,
+            @PathVariable String storeId,
+            @RequestBody(required = false) JsonNode body,
+            ServerWebExchange exchange) {
         ObjectNode request = object(body);
         KnownFields.check(request, "", SEARCH_FIELDS);
         access.check(caller, "query");
         JsonNode rewrite = request.get("rewrite_query");
         if (rewrite != null && !rewrite.isNull() && !(rewrite.isBoolean() && !rewrite.booleanValue())) {
-            throw InvalidRequestException.invalidParameter("rewrite_query",
+            throw InvalidRequestException.invalidParameter(
+                    "rewrite_query",
                     "'rewrite_query' is not supported: the gateway searches the query as given; send false.");
         }
         List<String> queries = queries(request.get("query"));
@@ -203,19 +220,21 @@ public class VectorStoresController {
         JsonNode ranking = request.get("ranking_options");
         if (ranking != null && !ranking.isNull()) {
             if (!ranking.isObject()) {
-                throw InvalidRequestException.invalidParameter("ranking_options",
-                        "'ranking_options' must be an object.");
+                throw InvalidRequestException.invalidParameter(
+                        "ranking_options", "'ranking_options' must be an object.");
             }
             KnownFields.check(ranking, "ranking_options", Set.of("score_threshold", "ranker"));
             JsonNode ranker = ranking.get("ranker");
             if (ranker != null && !ranker.isNull() && !ranker.isString()) {
-                throw InvalidRequestException.invalidParameter("ranking_options.ranker",
+                throw InvalidRequestException.invalidParameter(
+                        "ranking_options.ranker",
                         "'ranking_options.ranker' must be a string (the gateway has one ranker).");
             }
             JsonNode value = ranking.get("score_threshold");
             if (value != null && !value.isNull()) {
                 if (!(value.isNumber() && value.doubleValue(Double.NaN) >= 0 && value.doubleValue(Double.NaN) <= 1)) {
-                    throw InvalidRequestException.invalidParameter("ranking_options.score_threshold",
+                    throw InvalidRequestException.invalidParameter(
+                            "ranking_options.score_threshold",
                             "'ranking_options.score_threshold' must be a number between 0 and 1.");
                 }
                 threshold = value.doubleValue();
@@ -225,12 +244,16 @@ public class VectorStoresController {
         String requestId = RequestIds.next();
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, requestId);
         UsageOwner owner = new UsageOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
-        return search.search(owner, List.of(storeId), query, max, threshold, filter,
-                        VectorStoreStore::storeNotFound, null)
+        return search.search(
+                        owner, List.of(storeId), query, max, threshold, filter, VectorStoreStore::storeNotFound, null)
                 .map(hits -> {
                     List<SearchResult> data = new ArrayList<>(hits.size());
-                    hits.forEach(hit -> data.add(new SearchResult(hit.fileId(), hit.filename(), hit.score(),
-                            json.valueToTree(Attributes.forResponse(hit.attributes())), List.of(new Content("text", hit.text())))));
+                    hits.forEach(hit -> data.add(new SearchResult(
+                            hit.fileId(),
+                            hit.filename(),
+                            hit.score(),
+                            json.valueToTree(Attributes.forResponse(hit.attributes())),
+                            List.of(new Content("text", hit.text())))));
                     return new SearchPage("vector_store.search_results.page", queries, data, false, null);
                 });
     }
@@ -244,24 +267,26 @@ public class VectorStoresController {
             return null;
         }
         if (!node.isObject()) {
-            throw InvalidRequestException.invalidParameter("expires_after",
+            throw InvalidRequestException.invalidParameter(
+                    "expires_after",
                     "'expires_after' must be an object {\"anchor\": \"last_active_at\", \"days\": 1-365} or null.");
         }
         for (String field : node.propertyNames()) {
             if (!field.equals("anchor") && !field.equals("days")) {
-                throw InvalidRequestException.invalidParameter("expires_after." + field,
+                throw InvalidRequestException.invalidParameter(
+                        "expires_after." + field,
                         "Unknown field 'expires_after." + field + "'; allowed: anchor, days.");
             }
         }
         JsonNode anchor = node.get("anchor");
         if (anchor == null || !anchor.isString() || !anchor.stringValue().equals("last_active_at")) {
-            throw InvalidRequestException.invalidParameter("expires_after.anchor",
-                    "'expires_after.anchor' must be 'last_active_at'.");
+            throw InvalidRequestException.invalidParameter(
+                    "expires_after.anchor", "'expires_after.anchor' must be 'last_active_at'.");
         }
         JsonNode days = node.get("days");
         if (days == null || days.isNull()) {
-            throw InvalidRequestException.invalidParameter("expires_after.days",
-                    "'expires_after.days' must be an integer between 1 and 365.");
+            throw InvalidRequestException.invalidParameter(
+                    "expires_after.days", "'expires_after.days' must be an integer between 1 and 365.");
         }
         return integer(days, "expires_after.days", 1, 365, 0);
     }
@@ -292,12 +317,12 @@ public class VectorStoresController {
             }
         }
         if (queries.isEmpty() || queries.stream().allMatch(String::isBlank)) {
-            throw InvalidRequestException.invalidParameter("query",
-                    "'query' must be a non-empty string or a list of at most " + MAX_QUERIES + " strings.");
+            throw InvalidRequestException.invalidParameter(
+                    "query", "'query' must be a non-empty string or a list of at most " + MAX_QUERIES + " strings.");
         }
         if (queries.stream().mapToInt(String::length).sum() > MAX_QUERY_CHARS) {
-            throw InvalidRequestException.invalidParameter("query",
-                    "'query' must be at most " + MAX_QUERY_CHARS + " characters in all.");
+            throw InvalidRequestException.invalidParameter(
+                    "query", "'query' must be at most " + MAX_QUERY_CHARS + " characters in all.");
         }
         return queries;
     }
@@ -307,8 +332,8 @@ public class VectorStoresController {
             return List.of();
         }
         if (!node.isArray() || node.size() > MAX_FILE_IDS) {
-            throw InvalidRequestException.invalidParameter("file_ids",
-                    "'file_ids' must be a list of at most " + MAX_FILE_IDS + " file ids.");
+            throw InvalidRequestException.invalidParameter(
+                    "file_ids", "'file_ids' must be a list of at most " + MAX_FILE_IDS + " file ids.");
         }
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode id : node) {
@@ -335,8 +360,8 @@ public class VectorStoresController {
             return null;
         }
         if (!node.isString() || node.stringValue().length() > maxLength) {
-            throw InvalidRequestException.invalidParameter(param,
-                    "'" + param + "' must be a string of at most " + maxLength + " characters.");
+            throw InvalidRequestException.invalidParameter(
+                    param, "'" + param + "' must be a string of at most " + maxLength + " characters.");
         }
         return node.stringValue();
     }
@@ -346,8 +371,8 @@ public class VectorStoresController {
             return fallback;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
-            throw InvalidRequestException.invalidParameter(param,
-                    "'" + param + "' must be an integer between " + min + " and " + max + ".");
+            throw InvalidRequestException.invalidParameter(
+                    param, "'" + param + "' must be an integer between " + min + " and " + max + ".");
         }
         return node.intValue();
     }

@@ -27,8 +27,13 @@ public class ModelRouter {
      *
      * @param tokenizers loads each model's tokenizer (here, at start-up)
      */
-    public ModelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                       ModelTokenizers tokenizers, JsonMapper json, List<LocalModel> localModels) {
+    public ModelRouter(
+            RoutingProperties properties,
+            ProviderRegistry providers,
+            ProfileRegistry profiles,
+            ModelTokenizers tokenizers,
+            JsonMapper json,
+            List<LocalModel> localModels) {
         Map<String, Route> byId = new LinkedHashMap<>();
         List<RoutingProperties.Model> models = properties.models();
         for (int i = 0; i < models.size(); i++) {
@@ -45,16 +50,32 @@ public class ModelRouter {
             }
             // it reports the tokens it embedded; the estimate before the call uses the default tokenizer
             TokenCounter tokenizer = tokenizers.defaultCounter();
-            byId.put(local.id(), new Route(local.id(), local.ownedBy(), ModelType.EMBEDDING, null, null, Map.of(),
-                    List.of(new Route.Target(LocalModel.DEPLOYMENT, local.id(), null, local.embeddings(), 1,
-                            StreamUsage.NONE, tokenizer)),
-                    List.of(), Price.FREE, tokenizer));
+            byId.put(
+                    local.id(),
+                    new Route(
+                            local.id(),
+                            local.ownedBy(),
+                            ModelType.EMBEDDING,
+                            null,
+                            null,
+                            Map.of(),
+                            List.of(new Route.Target(
+                                    LocalModel.DEPLOYMENT,
+                                    local.id(),
+                                    null,
+                                    local.embeddings(),
+                                    1,
+                                    StreamUsage.NONE,
+                                    tokenizer)),
+                            List.of(),
+                            Price.FREE,
+                            tokenizer));
         }
         for (Route route : byId.values()) {
             for (String fallback : route.fallbacks()) {
                 if (!byId.containsKey(fallback) || fallback.equals(route.modelId())) {
-                    throw new IllegalStateException("gateway.models entry '" + route.modelId()
-                            + "' has fallback '" + fallback + "', which is not another configured model");
+                    throw new IllegalStateException("gateway.models entry '" + route.modelId() + "' has fallback '"
+                            + fallback + "', which is not another configured model");
                 }
                 if (byId.get(fallback).type() != route.type()) {
                     throw new IllegalStateException("gateway.models entry '" + route.modelId() + "' has fallback '"
@@ -70,13 +91,17 @@ public class ModelRouter {
         try {
             return tokenizers.counter(model.tokenizer());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("gateway.models[" + index + "].tokenizer (model '" + model.id() + "'): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "gateway.models[" + index + "].tokenizer (model '" + model.id() + "'): " + e.getMessage(), e);
         }
     }
 
-    private static Route route(RoutingProperties.Model model, ProviderRegistry providers, ProfileRegistry profiles,
-                               TokenCounter tokenizer, JsonMapper json) {
+    private static Route route(
+            RoutingProperties.Model model,
+            ProviderRegistry providers,
+            ProfileRegistry profiles,
+            TokenCounter tokenizer,
+            JsonMapper json) {
         if (model.targets().isEmpty()) {
             throw new IllegalStateException("gateway.models entry '" + model.id() + "' names no deployment");
         }
@@ -92,9 +117,14 @@ public class ModelRouter {
             }
             var deployment = providers.deployment(target.name());
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
-            targets.add(new Route.Target(target.name(), upstreamModel, providers.provider(target.name()),
-                    providers.embeddings(target.name()), target.weight(),
-                    providers.streamUsage(target.name()), tokenizer));
+            targets.add(new Route.Target(
+                    target.name(),
+                    upstreamModel,
+                    providers.provider(target.name()),
+                    providers.embeddings(target.name()),
+                    target.weight(),
+                    providers.streamUsage(target.name()),
+                    tokenizer));
         }
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
         model.defaults().forEach((name, value) -> {
@@ -105,13 +135,22 @@ public class ModelRouter {
             }
             defaults.put(name, ProfileRegistry.json(value, json));
         });
-        String ownedBy = model.ownedBy() != null ? model.ownedBy()
+        String ownedBy = model.ownedBy() != null
+                ? model.ownedBy()
                 : providers.deployment(targets.get(0).deployment()).type();
         // the profile checks chat parameters: an embedding model has none
         ParameterProfile profile = model.type() == ModelType.CHAT ? profiles.get(model.profile()) : null;
-        return new Route(model.id(), ownedBy, model.type(), profile, model.contextLength(),
-                Map.copyOf(defaults), List.copyOf(targets), List.copyOf(model.fallbacks()),
-                model.price() == null ? Price.FREE : model.price(), tokenizer);
+        return new Route(
+                model.id(),
+                ownedBy,
+                model.type(),
+                profile,
+                model.contextLength(),
+                Map.copyOf(defaults),
+                List.copyOf(targets),
+                List.copyOf(model.fallbacks()),
+                model.price() == null ? Price.FREE : model.price(),
+                tokenizer);
     }
 
     /** The route of a model id; 404 {@code model_not_found} when there is none. */

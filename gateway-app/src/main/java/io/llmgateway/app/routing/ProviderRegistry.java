@@ -2,8 +2,8 @@ package io.llmgateway.app.routing;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.core.provider.ChatProvider;
-import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.mock.MockProviderFactory;
@@ -29,40 +29,51 @@ public class ProviderRegistry {
     private final Map<String, EmbeddingProvider> embeddings = new LinkedHashMap<>();
     private final Map<String, StreamUsage> streamUsage = new LinkedHashMap<>();
 
-    public ProviderRegistry(RoutingProperties properties, OpenAiProviderFactory openAi, NimProviderFactory nim,
-                            OctoProviderFactory octo, MockProviderFactory mock) {
+    public ProviderRegistry(
+            RoutingProperties properties,
+            OpenAiProviderFactory openAi,
+            NimProviderFactory nim,
+            OctoProviderFactory octo,
+            MockProviderFactory mock) {
         properties.deployments().forEach((name, settings) -> {
             Deployment deployment = toDeployment(name, settings);
             deployments.put(name, deployment);
             streamUsage.put(name, streamUsage(name, settings));
-            providers.put(name, switch (deployment.type()) {
-                case OpenAiProviderFactory.TYPE -> {
-                    if (deployment.baseUrl() == null) {
-                        throw new IllegalStateException("gateway.deployments." + name + ".base-url is required for"
-                                + " type 'openai'");
-                    }
-                    yield openAi.create(deployment);
-                }
-                case NimProviderFactory.TYPE -> nim.create(deployment);
-                case OctoProviderFactory.TYPE -> {
-                    if (deployment.baseUrl() == null) {
-                        throw new IllegalStateException("gateway.deployments." + name + ".base-url is required for"
-                                + " type 'octo'");
-                    }
-                    yield octo.create(deployment, settings.octo().toOptions());
-                }
-                case MockProviderFactory.TYPE -> mock.create(deployment, settings.mock().toOptions());
-                default -> throw new IllegalStateException("gateway.deployments." + name + ".type '"
-                        + deployment.type() + "' is not a provider type; use openai, nim, octo or mock");
-            });
+            providers.put(
+                    name,
+                    switch (deployment.type()) {
+                        case OpenAiProviderFactory.TYPE -> {
+                            if (deployment.baseUrl() == null) {
+                                throw new IllegalStateException(
+                                        "gateway.deployments." + name + ".base-url is required for" + " type 'openai'");
+                            }
+                            yield openAi.create(deployment);
+                        }
+                        case NimProviderFactory.TYPE -> nim.create(deployment);
+                        case OctoProviderFactory.TYPE -> {
+                            if (deployment.baseUrl() == null) {
+                                throw new IllegalStateException(
+                                        "gateway.deployments." + name + ".base-url is required for" + " type 'octo'");
+                            }
+                            yield octo.create(deployment, settings.octo().toOptions());
+                        }
+                        case MockProviderFactory.TYPE ->
+                            mock.create(deployment, settings.mock().toOptions());
+                        default ->
+                            throw new IllegalStateException("gateway.deployments." + name + ".type '"
+                                    + deployment.type() + "' is not a provider type; use openai, nim, octo or mock");
+                    });
             // every type serves embeddings too; the transport (and its connection pool) is the chat one's
-            embeddings.put(name, switch (deployment.type()) {
-                case OpenAiProviderFactory.TYPE -> openAi.embeddings(deployment);
-                case NimProviderFactory.TYPE -> nim.embeddings(deployment);
-                case OctoProviderFactory.TYPE -> octo.embeddings(deployment);
-                case MockProviderFactory.TYPE -> mock.embeddings(deployment, settings.mock().toOptions());
-                default -> throw new IllegalStateException("unreachable: " + deployment.type());
-            });
+            embeddings.put(
+                    name,
+                    switch (deployment.type()) {
+                        case OpenAiProviderFactory.TYPE -> openAi.embeddings(deployment);
+                        case NimProviderFactory.TYPE -> nim.embeddings(deployment);
+                        case OctoProviderFactory.TYPE -> octo.embeddings(deployment);
+                        case MockProviderFactory.TYPE ->
+                            mock.embeddings(deployment, settings.mock().toOptions());
+                        default -> throw new IllegalStateException("unreachable: " + deployment.type());
+                    });
         });
     }
 
@@ -92,7 +103,8 @@ public class ProviderRegistry {
             throw new IllegalStateException("gateway.deployments." + name + ".continuous-usage needs stream-usage"
                     + " (continuous usage is reported with include_usage)");
         }
-        return settings.continuousUsage() ? StreamUsage.CONTINUOUS
+        return settings.continuousUsage()
+                ? StreamUsage.CONTINUOUS
                 : settings.streamUsage() ? StreamUsage.FINAL : StreamUsage.NONE;
     }
 
@@ -102,8 +114,13 @@ public class ProviderRegistry {
 
     private static Deployment toDeployment(String name, RoutingProperties.Deployment settings) {
         RoutingProperties.Timeouts t = settings.timeouts();
-        return new Deployment(name, settings.type(), settings.baseUrl(), apiKey(name, settings),
-                settings.upstreamModel(), new Timeouts(t.connect(), t.firstByte(), t.betweenChunks()));
+        return new Deployment(
+                name,
+                settings.type(),
+                settings.baseUrl(),
+                apiKey(name, settings),
+                settings.upstreamModel(),
+                new Timeouts(t.connect(), t.firstByte(), t.betweenChunks()));
     }
 
     private static Secret apiKey(String name, RoutingProperties.Deployment settings) {
@@ -111,8 +128,8 @@ public class ProviderRegistry {
             try {
                 return Secret.of(Files.readString(settings.apiKeyFile()));
             } catch (IOException e) {
-                throw new UncheckedIOException("gateway.deployments." + name + ".api-key-file cannot be read: "
-                        + settings.apiKeyFile(), e);
+                throw new UncheckedIOException(
+                        "gateway.deployments." + name + ".api-key-file cannot be read: " + settings.apiKeyFile(), e);
             }
         }
         return Secret.of(settings.apiKey());

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param unavailableRetryAfter the {@code Retry-After} of a 503 when no deployment can take the request (default 5s)
  */
 @ConfigurationProperties("gateway.resilience")
-public record ResilienceProperties(@DefaultValue("3") int maxAttempts, @DefaultValue("100ms") Duration backoff,
-                                   @DefaultValue("1s") Duration maxBackoff,
-                                   @DefaultValue("5s") Duration unavailableRetryAfter) {
-}
+public record ResilienceProperties(
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("100ms") Duration backoff,
+        @DefaultValue("1s") Duration maxBackoff,
+        @DefaultValue("5s") Duration unavailableRetryAfter) {}

@@ -25,9 +25,17 @@ import tools.jackson.databind.JsonNode;
  * @param tokenizer     counts its prompts before a call, and its usage when an upstream reports none
  *                      ({@code gateway.models[i].tokenizer}, loaded at start-up)
  */
-public record Route(String modelId, String ownedBy, ModelType type, ParameterProfile profile, Integer contextLength,
-                    Map<String, JsonNode> defaults, List<Target> targets, List<String> fallbacks,
-                    Price price, TokenCounter tokenizer) {
+public record Route(
+        String modelId,
+        String ownedBy,
+        ModelType type,
+        ParameterProfile profile,
+        Integer contextLength,
+        Map<String, JsonNode> defaults,
+        List<Target> targets,
+        List<String> fallbacks,
+        Price price,
+        TokenCounter tokenizer) {
 
     public boolean isEmbedding() {
         return type == ModelType.EMBEDDING;
@@ -45,7 +53,12 @@ public record Route(String modelId, String ownedBy, ModelType type, ParameterPro
      * @param tokenizer     the tokenizer of the model this target belongs to: what its answers are counted with
      *                      when it reports no usage (a fallback model's target has its own model's)
      */
-    public record Target(String deployment, String upstreamModel, ChatProvider provider,
-                         EmbeddingProvider embeddings, int weight, StreamUsage streamUsage, TokenCounter tokenizer) {
-    }
+    public record Target(
+            String deployment,
+            String upstreamModel,
+            ChatProvider provider,
+            EmbeddingProvider embeddings,
+            int weight,
+            StreamUsage streamUsage,
+            TokenCounter tokenizer) {}
 }

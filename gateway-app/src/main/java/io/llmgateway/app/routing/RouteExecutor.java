@@ -40,9 +40,13 @@ public class RouteExecutor {
     private final UpstreamObservation observation;
     private final UpstreamKeepWarm keepWarm;
 
-    public RouteExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers, BulkheadRegistry bulkheads,
-                         ResilienceProperties properties, ObservationRegistry observations,
-                         UpstreamKeepWarm keepWarm) {
+    public RouteExecutor(
+            ModelRouter router,
+            CircuitBreakerRegistry circuitBreakers,
+            BulkheadRegistry bulkheads,
+            ResilienceProperties properties,
+            ObservationRegistry observations,
+            UpstreamKeepWarm keepWarm) {
         this.router = router;
         this.keepWarm = keepWarm;
         this.observation = new UpstreamObservation(observations);
@@ -50,10 +54,11 @@ public class RouteExecutor {
         this.bulkheads = bulkheads;
         this.properties = properties;
         // created up front so that every deployment's state is in the metrics from the start
-        router.routes().forEach(route -> route.targets().forEach(target -> {
-            circuitBreakers.circuitBreaker(target.deployment());
-            bulkheads.bulkhead(target.deployment());
-        }));
+        router.routes()
+                .forEach(route -> route.targets().forEach(target -> {
+                    circuitBreakers.circuitBreaker(target.deployment());
+                    bulkheads.bulkhead(target.deployment());
+                }));
     }
 
     /** The call on the first target that takes it; {@code call} builds the upstream call for one target. */
@@ -65,8 +70,13 @@ public class RouteExecutor {
      * @param passStart the calls made before this pass over the plan began: a pass in which every target was
      *                  skipped (circuits open, bulkheads full) ends the attempts instead of starting another
      */
-    private <T> Flux<T> attempt(List<Route.Target> plan, int index, int calls, int passStart,
-                                Function<Route.Target, Flux<T>> call, Throwable lastFailure) {
+    private <T> Flux<T> attempt(
+            List<Route.Target> plan,
+            int index,
+            int calls,
+            int passStart,
+            Function<Route.Target, Flux<T>> call,
+            Throwable lastFailure) {
         if (calls >= properties.maxAttempts()) {
             return Flux.error(exhausted(lastFailure));
         }
@@ -89,7 +99,8 @@ public class RouteExecutor {
         AtomicBoolean started = new AtomicBoolean();
         long start = System.nanoTime();
         keepWarm.called(target.deployment());
-        return observation.observe(target, call.apply(target))
+        return observation
+                .observe(target, call.apply(target))
                 .doOnNext(item -> started.set(true))
                 .doOnComplete(() -> circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .doOnError(error -> {
@@ -147,8 +158,10 @@ public class RouteExecutor {
 
     /** An upstream that asked to be left alone longer than the longest backoff (a 429's Retry-After) is not asked again. */
     private boolean asksForALongWait(Throwable failure) {
-        return failure instanceof UpstreamException upstream && upstream.retryAfter()
-                .map(wait -> wait.compareTo(properties.maxBackoff()) > 0).orElse(false);
+        return failure instanceof UpstreamException upstream
+                && upstream.retryAfter()
+                        .map(wait -> wait.compareTo(properties.maxBackoff()) > 0)
+                        .orElse(false);
     }
 
     private static boolean isTransient(Throwable error) {
@@ -159,7 +172,10 @@ public class RouteExecutor {
         if (lastFailure != null) {
             return lastFailure;
         }
-        return GatewayException.unavailable("No deployment of this model can take the request now (circuits open"
-                + " or at capacity); retry later.", "no_deployment_available", properties.unavailableRetryAfter());
+        return GatewayException.unavailable(
+                "No deployment of this model can take the request now (circuits open"
+                        + " or at capacity); retry later.",
+                "no_deployment_available",
+                properties.unavailableRetryAfter());
     }
 }

@@ -12,9 +12,9 @@ import io.llmgateway.provider.mock.MockProviderFactory;
 import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,8 +49,12 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    ProviderRegistry providerRegistry(RoutingProperties properties, OpenAiProviderFactory openAi,
-                                      NimProviderFactory nim, OctoProviderFactory octo, MockProviderFactory mock) {
+    ProviderRegistry providerRegistry(
+            RoutingProperties properties,
+            OpenAiProviderFactory openAi,
+            NimProviderFactory nim,
+            OctoProviderFactory octo,
+            MockProviderFactory mock) {
         return new ProviderRegistry(properties, openAi, nim, octo, mock);
     }
 
@@ -60,19 +64,37 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    ModelRouter modelRouter(RoutingProperties properties, ProviderRegistry providers, ProfileRegistry profiles,
-                            ModelTokenizers tokenizers, JsonMapper gatewayJsonMapper,
-                            ObjectProvider<LocalModel> localModels) {
-        return new ModelRouter(properties, providers, profiles, tokenizers, gatewayJsonMapper,
+    ModelRouter modelRouter(
+            RoutingProperties properties,
+            ProviderRegistry providers,
+            ProfileRegistry profiles,
+            ModelTokenizers tokenizers,
+            JsonMapper gatewayJsonMapper,
+            ObjectProvider<LocalModel> localModels) {
+        return new ModelRouter(
+                properties,
+                providers,
+                profiles,
+                tokenizers,
+                gatewayJsonMapper,
                 localModels.orderedStream().toList());
     }
 
     @Bean
-    RouteExecutor routeExecutor(ModelRouter router, CircuitBreakerRegistry circuitBreakers,
-                                BulkheadRegistry bulkheads, ResilienceProperties properties,
-                                ObjectProvider<ObservationRegistry> observations, UpstreamKeepWarm keepWarm) {
-        return new RouteExecutor(router, circuitBreakers, bulkheads, properties,
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP), keepWarm);
+    RouteExecutor routeExecutor(
+            ModelRouter router,
+            CircuitBreakerRegistry circuitBreakers,
+            BulkheadRegistry bulkheads,
+            ResilienceProperties properties,
+            ObjectProvider<ObservationRegistry> observations,
+            UpstreamKeepWarm keepWarm) {
+        return new RouteExecutor(
+                router,
+                circuitBreakers,
+                bulkheads,
+                properties,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                keepWarm);
     }
 
     @Bean

@@ -28,6 +28,7 @@ public class UpstreamKeepWarm implements SmartLifecycle {
     private final long keepForNanos;
     /** By deployment: when it last served a request, and when its connection was last used, in nanoseconds. */
     private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+
     private volatile PeriodicWork rounds;
 
     /**
@@ -66,7 +67,10 @@ public class UpstreamKeepWarm implements SmartLifecycle {
     @Override
     public void start() {
         if (intervalNanos > 0) {
-            rounds = PeriodicWork.start(interval, Schedulers.parallel(), this::round,
+            rounds = PeriodicWork.start(
+                    interval,
+                    Schedulers.parallel(),
+                    this::round,
                     error -> log.debug("Could not keep an upstream connection warm: {}", error.toString()));
         }
     }
@@ -85,6 +89,5 @@ public class UpstreamKeepWarm implements SmartLifecycle {
         return rounds != null;
     }
 
-    private record Activity(long served, long used) {
-    }
+    private record Activity(long served, long used) {}
 }

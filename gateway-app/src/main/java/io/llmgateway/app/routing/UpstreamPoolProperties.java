@@ -23,12 +23,13 @@ import org.springframework.util.unit.DataSize;
  * @param keepWarmFor      how long after its last request a deployment is kept warm (default 1h)
  */
 @ConfigurationProperties("gateway.upstream-pool")
-public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
-                                     @DefaultValue("30s") Duration maxIdleTime,
-                                     @DefaultValue("16MB") DataSize maxResponseBytes,
-                                     @DefaultValue("1MB") DataSize maxEventBytes,
-                                     @DefaultValue("20s") Duration keepWarm,
-                                     @DefaultValue("1h") Duration keepWarmFor) {
+public record UpstreamPoolProperties(
+        @DefaultValue("1000") int maxConnections,
+        @DefaultValue("30s") Duration maxIdleTime,
+        @DefaultValue("16MB") DataSize maxResponseBytes,
+        @DefaultValue("1MB") DataSize maxEventBytes,
+        @DefaultValue("20s") Duration keepWarm,
+        @DefaultValue("1h") Duration keepWarmFor) {
 
     public UpstreamPoolProperties {
         if (maxConnections < 1) {
@@ -41,8 +42,8 @@ public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
             throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
         }
         if (keepWarm.isNegative() || keepWarmFor.isNegative()) {
-            throw new IllegalArgumentException("gateway.upstream-pool.keep-warm and keep-warm-for must not be"
-                    + " negative");
+            throw new IllegalArgumentException(
+                    "gateway.upstream-pool.keep-warm and keep-warm-for must not be" + " negative");
         }
         if (!keepWarm.isZero() && keepWarm.compareTo(maxIdleTime) >= 0) {
             throw new IllegalArgumentException("gateway.upstream-pool.keep-warm (" + keepWarm + ") must be below"
@@ -58,7 +59,7 @@ public record UpstreamPoolProperties(@DefaultValue("1000") int maxConnections,
     }
 
     OpenAiProviderFactory.PoolSettings toSettings() {
-        return new OpenAiProviderFactory.PoolSettings(maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes(),
-                (int) maxEventBytes.toBytes());
+        return new OpenAiProviderFactory.PoolSettings(
+                maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes(), (int) maxEventBytes.toBytes());
     }
 }

@@ -24,8 +24,8 @@ public class AdminActorArgumentResolver implements HandlerMethodArgumentResolver
     }
 
     @Override
-    public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
-                                        ServerWebExchange exchange) {
+    public Mono<Object> resolveArgument(
+            MethodParameter parameter, BindingContext bindingContext, ServerWebExchange exchange) {
         return ReactiveSecurityContextHolder.getContext()
                 .mapNotNull(context -> context.getAuthentication() instanceof KeyAuthentication key ? key.key() : null)
                 .switchIfEmpty(Mono.error(AccessException::invalidApiKey))

@@ -21,8 +21,9 @@ public final class AuthFailures {
 
     /** The error for a request whose key (possibly none) did not authenticate. */
     public AccessException failed(ServerWebExchange exchange, String token) {
-        String keyId = token == null ? null : ApiKeyFormat.parse(token).map(ApiKeyFormat.ParsedKey::keyId)
-                .orElse(null);
+        String keyId = token == null
+                ? null
+                : ApiKeyFormat.parse(token).map(ApiKeyFormat.ParsedKey::keyId).orElse(null);
         return throttle.failed(addresses.of(exchange.getRequest()), keyId)
                 .map(AccessException::tooManyFailures)
                 .orElseGet(AccessException::invalidApiKey);

@@ -27,5 +27,4 @@ public class BearerKeyConverter implements ServerAuthenticationConverter {
         }
         return header.substring(BEARER.length()).strip();
     }
-
 }

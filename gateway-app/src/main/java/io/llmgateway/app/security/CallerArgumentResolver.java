@@ -17,8 +17,8 @@ public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     }
 
     @Override
-    public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
-                                        ServerWebExchange exchange) {
+    public Mono<Object> resolveArgument(
+            MethodParameter parameter, BindingContext bindingContext, ServerWebExchange exchange) {
         Caller caller = DataPlaneAuthenticationFilter.callerOf(exchange);
         return caller != null ? Mono.just(caller) : Mono.error(AccessException.invalidApiKey());
     }

@@ -36,7 +36,8 @@ final class CheckedOnceFirewall implements ServerWebExchangeFirewall {
         HttpServerRequest netty = nettyRequest(request);
         if (netty != null) {
             // Netty's own entries, one iterator and no copy of a name or a value
-            Iterator<Map.Entry<CharSequence, CharSequence>> headers = netty.requestHeaders().iteratorCharSequence();
+            Iterator<Map.Entry<CharSequence, CharSequence>> headers =
+                    netty.requestHeaders().iteratorCharSequence();
             while (headers.hasNext()) {
                 Map.Entry<CharSequence, CharSequence> header = headers.next();
                 checkHeader(header.getKey(), header.getValue());
@@ -47,7 +48,8 @@ final class CheckedOnceFirewall implements ServerWebExchangeFirewall {
         if (request.getURI().getRawQuery() == null) {
             return;
         }
-        for (Map.Entry<String, List<String>> parameter : request.getQueryParams().entrySet()) {
+        for (Map.Entry<String, List<String>> parameter :
+                request.getQueryParams().entrySet()) {
             if (!HeaderCharacters.allowedName(parameter.getKey())) {
                 throw new ServerExchangeRejectedException("The request was rejected because the parameter name \""
                         + parameter.getKey() + "\" is not allowed");

@@ -33,7 +33,9 @@ public final class ClientAddresses {
     /** The client's address, as text. */
     public String of(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
-        byte[] peer = remote == null || remote.getAddress() == null ? null : remote.getAddress().getAddress();
+        byte[] peer = remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getAddress();
         if (peer == null) {
             return UNKNOWN;
         }
@@ -44,7 +46,7 @@ public final class ClientAddresses {
         for (int i = hops.size() - 1; i >= 0; i--) {
             byte[] hop = literal(hops.get(i));
             if (hop == null) {
-                break;  // a proxy wrote something that is not an address: its own peer is all that is known
+                break; // a proxy wrote something that is not an address: its own peer is all that is known
             }
             if (!trusted(hop)) {
                 return text(hop);
@@ -106,14 +108,14 @@ public final class ClientAddresses {
             }
             text = text.substring(1, close);
         } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
-            text = text.substring(0, text.indexOf(':'));  // IPv4 with a port
+            text = text.substring(0, text.indexOf(':')); // IPv4 with a port
         }
         return NetUtil.createByteArrayFromIpAddressString(text);
     }
 
     private static String text(byte[] address) {
         try {
-            return InetAddress.getByAddress(address).getHostAddress();  // no look-up: the bytes are given
+            return InetAddress.getByAddress(address).getHostAddress(); // no look-up: the bytes are given
         } catch (java.net.UnknownHostException e) {
             return UNKNOWN;
         }
@@ -127,8 +129,8 @@ public final class ClientAddresses {
             int slash = text.indexOf('/');
             byte[] address = NetUtil.createByteArrayFromIpAddressString(slash < 0 ? text : text.substring(0, slash));
             if (address == null) {
-                throw new IllegalArgumentException("gateway.http.trusted-proxies: '" + entry
-                        + "' is not an IP address or CIDR range");
+                throw new IllegalArgumentException(
+                        "gateway.http.trusted-proxies: '" + entry + "' is not an IP address or CIDR range");
             }
             int bits = address.length * 8;
             if (slash >= 0) {
@@ -138,8 +140,8 @@ public final class ClientAddresses {
                     bits = -1;
                 }
                 if (bits < 0 || bits > address.length * 8) {
-                    throw new IllegalArgumentException("gateway.http.trusted-proxies: '" + entry
-                            + "' has an invalid prefix length");
+                    throw new IllegalArgumentException(
+                            "gateway.http.trusted-proxies: '" + entry + "' has an invalid prefix length");
                 }
             }
             return new Cidr(address, bits);

@@ -30,6 +30,7 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
 
     /** The exchange attribute that holds the resolved {@link Caller}. */
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
+
     private static final String DATA_PLANE = "/v1/";
 
     private final KeyVerifier verifier;
@@ -37,8 +38,8 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
     private final AuthFailures failures;
     private final WarmUpCaller warmUp;
 
-    public DataPlaneAuthenticationFilter(KeyVerifier verifier, CallerResolver callers, AuthFailures failures,
-                                         WarmUpCaller warmUp) {
+    public DataPlaneAuthenticationFilter(
+            KeyVerifier verifier, CallerResolver callers, AuthFailures failures, WarmUpCaller warmUp) {
         this.verifier = verifier;
         this.callers = callers;
         this.failures = failures;
@@ -71,7 +72,9 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
         }
         CompletableFuture<Caller> caller = verifier.verify(token)
                 .onErrorMap(AccessException.class, failure -> failures.failed(exchange, token))
-                .flatMap(key -> callers.resolve(key, headers.getFirst(CallerResolver.USER_HEADER),
+                .flatMap(key -> callers.resolve(
+                        key,
+                        headers.getFirst(CallerResolver.USER_HEADER),
                         headers.getFirst(CallerResolver.PROJECT_HEADER)))
                 .toFuture();
         Caller known = caller.isDone() && !caller.isCompletedExceptionally() ? caller.getNow(null) : null;

@@ -11,8 +11,7 @@ package io.llmgateway.app.security;
  */
 final class HeaderCharacters {
 
-    private HeaderCharacters() {
-    }
+    private HeaderCharacters() {}
 
     /** Whether a header name or a parameter name is allowed. */
     static boolean allowedName(CharSequence name) {
@@ -25,12 +24,12 @@ final class HeaderCharacters {
     }
 
     private static boolean allowed(CharSequence text, boolean tabAllowed) {
-        if (text == null) {  // the firewall asks about a header that is absent, as its own predicates allow
+        if (text == null) { // the firewall asks about a header that is absent, as its own predicates allow
             return true;
         }
         for (int i = 0; i < text.length(); ) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f) {  // printable ASCII: assigned, no control character
+            if (c >= 0x20 && c < 0x7f) { // printable ASCII: assigned, no control character
                 i++;
                 continue;
             }

@@ -21,9 +21,12 @@ public final class KeyAuthentication extends AbstractAuthenticationToken {
     private final VerifiedKey key;
 
     private KeyAuthentication(String token, VerifiedKey key) {
-        super(key == null ? List.of() : key.kind() == KeyKind.ADMIN
-                ? List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(CALLER))
-                : List.of(new SimpleGrantedAuthority(CALLER)));
+        super(
+                key == null
+                        ? List.of()
+                        : key.kind() == KeyKind.ADMIN
+                                ? List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(CALLER))
+                                : List.of(new SimpleGrantedAuthority(CALLER)));
         this.token = token;
         this.key = key;
         setAuthenticated(key != null);

@@ -82,8 +82,8 @@ public class SecurityConfiguration {
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain dataPlaneSecurityWebFilterChain(KeyVerifier verifier, CallerResolver callers,
-                                                           AuthFailures failures, WarmUpCaller warmUp) {
+    SecurityWebFilterChain dataPlaneSecurityWebFilterChain(
+            KeyVerifier verifier, CallerResolver callers, AuthFailures failures, WarmUpCaller warmUp) {
         return new MatcherSecurityWebFilterChain(
                 exchange -> DataPlaneAuthenticationFilter.isDataPlane(exchange) ? DATA_PLANE : NOT_DATA_PLANE,
                 List.of(new DataPlaneAuthenticationFilter(verifier, callers, failures, warmUp)));
@@ -92,24 +92,27 @@ public class SecurityConfiguration {
     /** Everything but the data plane: the admin API and the actuator. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, KeyVerifier verifier,
-                                                  AuthFailures failures) {
+    SecurityWebFilterChain securityWebFilterChain(
+            ServerHttpSecurity http, KeyVerifier verifier, AuthFailures failures) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(new KeyAuthenticationManager(verifier));
         authentication.setServerAuthenticationConverter(new BearerKeyConverter());
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
         authentication.setAuthenticationFailureHandler((exchange, failure) -> {
             String header = exchange.getExchange().getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-            return Mono.error(failures.failed(exchange.getExchange(),
-                    header == null ? null : BearerKeyConverter.token(header)));
+            return Mono.error(
+                    failures.failed(exchange.getExchange(), header == null ? null : BearerKeyConverter.token(header)));
         });
         return stateless(http)
                 .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .pathMatchers("/admin/**", "/actuator/**").hasAuthority(KeyAuthentication.ADMIN)
-                        .anyExchange().hasAuthority(KeyAuthentication.CALLER))
-                .exceptionHandling(handling -> handling
-                        .authenticationEntryPoint((exchange, e) -> Mono.error(AccessException.invalidApiKey()))
+                        .pathMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .pathMatchers("/admin/**", "/actuator/**")
+                        .hasAuthority(KeyAuthentication.ADMIN)
+                        .anyExchange()
+                        .hasAuthority(KeyAuthentication.CALLER))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(
+                                (exchange, e) -> Mono.error(AccessException.invalidApiKey()))
                         .accessDeniedHandler((exchange, e) -> Mono.error(AccessException.forbidden(
                                 "This key may not use this endpoint.", "insufficient_permissions"))))
                 .build();
@@ -120,8 +123,7 @@ public class SecurityConfiguration {
      * cookies), no HTTP Basic, login, logout or anonymous user, no request cache and no stored security context.
      */
     private static ServerHttpSecurity stateless(ServerHttpSecurity http) {
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)

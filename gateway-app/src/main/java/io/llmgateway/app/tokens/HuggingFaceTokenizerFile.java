@@ -22,8 +22,8 @@ import java.util.Map;
 public final class HuggingFaceTokenizerFile implements Tokenizer {
 
     /** Counting, not model input: no special tokens, no truncation, no padding. */
-    private static final Map<String, String> OPTIONS = Map.of("addSpecialTokens", "false", "truncation", "false",
-            "padding", "false");
+    private static final Map<String, String> OPTIONS =
+            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
     private final Path file;
     private final HuggingFaceTokenizer tokenizer;
@@ -51,8 +51,8 @@ public final class HuggingFaceTokenizerFile implements Tokenizer {
             throw new IllegalArgumentException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             // the native library's parse errors, or no native library for this platform
-            throw new IllegalArgumentException(file.toAbsolutePath() + " is not a Hugging Face tokenizer.json ("
-                    + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    file.toAbsolutePath() + " is not a Hugging Face tokenizer.json (" + e.getMessage() + ")", e);
         }
         HuggingFaceTokenizerFile loaded = new HuggingFaceTokenizerFile(file.toAbsolutePath(), tokenizer);
         loaded.count("warm up");

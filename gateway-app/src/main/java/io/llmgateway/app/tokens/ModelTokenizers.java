@@ -46,8 +46,8 @@ public final class ModelTokenizers {
             return encoding(setting);
         }
         Path absolute = file.toAbsolutePath().normalize();
-        return loaded.computeIfAbsent(absolute.toString(),
-                path -> new TokenCounter(HuggingFaceTokenizerFile.load(absolute)));
+        return loaded.computeIfAbsent(
+                absolute.toString(), path -> new TokenCounter(HuggingFaceTokenizerFile.load(absolute)));
     }
 
     private TokenCounter encoding(String setting) {

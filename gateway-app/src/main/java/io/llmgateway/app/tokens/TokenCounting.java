@@ -27,8 +27,8 @@ public class TokenCounting implements AutoCloseable {
 
     public TokenCounting(TokenizerProperties properties) {
         this.properties = properties;
-        this.pool = Schedulers.newBoundedElastic(properties.poolThreads(), properties.queueCapacity(), "tokenizer",
-                60, true);
+        this.pool = Schedulers.newBoundedElastic(
+                properties.poolThreads(), properties.queueCapacity(), "tokenizer", 60, true);
     }
 
     /** The tokens of a prompt, as {@link TokenCounter#countPrompt} counts them. */
@@ -61,15 +61,21 @@ public class TokenCounting implements AutoCloseable {
             AtomicInteger mine = keyId == null ? null : largePerKey.computeIfAbsent(keyId, k -> new AtomicInteger());
             if (mine != null && mine.incrementAndGet() > properties.maxPerKey()) {
                 release(keyId, mine);
-                return Mono.error(GatewayException.throttled("This key has " + properties.maxPerKey()
-                        + " large requests being prepared already; send the next when one of them has been"
-                        + " answered.", "too_many_large_requests", Duration.ofSeconds(1)));
+                return Mono.error(GatewayException.throttled(
+                        "This key has " + properties.maxPerKey()
+                                + " large requests being prepared already; send the next when one of them has been"
+                                + " answered.",
+                        "too_many_large_requests",
+                        Duration.ofSeconds(1)));
             }
             return Mono.fromSupplier(work::getAsInt)
                     .subscribeOn(pool)
-                    .onErrorMap(RejectedExecutionException.class, busy -> GatewayException.unavailable(
-                            "The gateway's tokenizer is at capacity; retry shortly.", "tokenizer_busy",
-                            Duration.ofSeconds(1)))
+                    .onErrorMap(
+                            RejectedExecutionException.class,
+                            busy -> GatewayException.unavailable(
+                                    "The gateway's tokenizer is at capacity; retry shortly.",
+                                    "tokenizer_busy",
+                                    Duration.ofSeconds(1)))
                     .doFinally(signal -> {
                         if (mine != null) {
                             release(keyId, mine);

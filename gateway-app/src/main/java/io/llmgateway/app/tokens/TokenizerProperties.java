@@ -15,10 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      {@code too_many_large_requests} (default 2)
  */
 @ConfigurationProperties("gateway.tokenizer")
-public record TokenizerProperties(@DefaultValue("16384") int inlineChars,
-                                  Integer threads,
-                                  @DefaultValue("256") int queueCapacity,
-                                  @DefaultValue("2") int maxPerKey) {
+public record TokenizerProperties(
+        @DefaultValue("16384") int inlineChars,
+        Integer threads,
+        @DefaultValue("256") int queueCapacity,
+        @DefaultValue("2") int maxPerKey) {
 
     public TokenizerProperties {
         if (inlineChars < 0 || queueCapacity < 1 || maxPerKey < 1 || threads != null && threads < 1) {

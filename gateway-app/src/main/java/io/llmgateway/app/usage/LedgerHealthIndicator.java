@@ -22,7 +22,9 @@ public class LedgerHealthIndicator implements HealthIndicator {
     public Health health() {
         int buffered = ledger.buffered();
         Health.Builder health = ledger.closing() || buffered >= capacity ? Health.down() : Health.up();
-        return health.withDetail("buffered", buffered).withDetail("capacity", capacity)
-                .withDetail("writing", ledger.writing()).build();
+        return health.withDetail("buffered", buffered)
+                .withDetail("capacity", capacity)
+                .withDetail("writing", ledger.writing())
+                .build();
     }
 }

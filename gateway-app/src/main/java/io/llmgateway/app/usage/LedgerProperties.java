@@ -16,9 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shutdownTimeout how long a graceful shutdown keeps trying to write what is buffered (default 20s)
  */
 @ConfigurationProperties("gateway.usage.ledger")
-public record LedgerProperties(@DefaultValue("200ms") Duration flushInterval,
-                               @DefaultValue("500") int batchSize,
-                               @DefaultValue("200000") int bufferCapacity,
-                               @DefaultValue("10s") Duration writeTimeout,
-                               @DefaultValue("20s") Duration shutdownTimeout) {
-}
+public record LedgerProperties(
+        @DefaultValue("200ms") Duration flushInterval,
+        @DefaultValue("500") int batchSize,
+        @DefaultValue("200000") int bufferCapacity,
+        @DefaultValue("10s") Duration writeTimeout,
+        @DefaultValue("20s") Duration shutdownTimeout) {}

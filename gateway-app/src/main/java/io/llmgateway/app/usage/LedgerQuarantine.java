@@ -42,12 +42,16 @@ public class LedgerQuarantine {
         UsageRecord storable = storable(record);
         Mono<Boolean> recorded = storable.equals(record)
                 ? Mono.just(false)
-                : writer.write(List.of(storable)).thenReturn(true)
+                : writer.write(List.of(storable))
+                        .thenReturn(true)
                         .onErrorResume(DatabaseFailures::refusedContent, again -> Mono.just(false));
         return recorded.flatMap(written -> keep(record, refusal, written))
-                .doOnSuccess(done -> log.warn("Usage record {} of project {} was refused by the database ({}); it is"
-                                + " quarantined (GET /admin/v1/usage/quarantine){}", record.requestId(),
-                        StorableText.storable(record.projectId(), false), DatabaseFailures.sqlState(refusal),
+                .doOnSuccess(done -> log.warn(
+                        "Usage record {} of project {} was refused by the database ({}); it is"
+                                + " quarantined (GET /admin/v1/usage/quarantine){}",
+                        record.requestId(),
+                        StorableText.storable(record.projectId(), false),
+                        DatabaseFailures.sqlState(refusal),
                         storable.equals(record) ? "" : " and its tokens recorded with the offending text replaced"));
     }
 
@@ -58,13 +62,16 @@ public class LedgerQuarantine {
                         VALUES (:request_id, :project_id, :sql_state, :error, :recorded, :record)
                         ON CONFLICT (request_id) DO NOTHING""")
                 .bind("request_id", StorableText.storable(record.requestId(), false))
-                .bind("project_id", Parameter.fromOrEmpty(StorableText.storable(record.projectId(), false),
-                        String.class))
+                .bind(
+                        "project_id",
+                        Parameter.fromOrEmpty(StorableText.storable(record.projectId(), false), String.class))
                 .bind("sql_state", Parameter.fromOrEmpty(state, String.class))
                 .bind("error", StorableText.storable(message(refusal), false))
                 .bind("recorded", recorded)
                 .bind("record", escaped(record))
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /** Newest first; {@code after} is the id of the last entry of the previous page. */
@@ -74,25 +81,44 @@ public class LedgerQuarantine {
                 FROM usage_quarantine WHERE (CAST(:after AS bigint) IS NULL OR id < CAST(:after AS bigint))
                 ORDER BY id DESC LIMIT :limit""").bind("limit", fetch);
         spec = after == null ? spec.bindNull("after", Long.class) : spec.bind("after", after);
-        return spec.map(row -> new Entry(String.valueOf(row.get("id", Long.class)),
+        return spec.map(row -> new Entry(
+                        String.valueOf(row.get("id", Long.class)),
                         row.get("request_id", String.class),
                         row.get("quarantined_at", OffsetDateTime.class).toEpochSecond(),
-                        row.get("project_id", String.class), row.get("sql_state", String.class),
-                        row.get("error", String.class), Boolean.TRUE.equals(row.get("recorded", Boolean.class)),
+                        row.get("project_id", String.class),
+                        row.get("sql_state", String.class),
+                        row.get("error", String.class),
+                        Boolean.TRUE.equals(row.get("recorded", Boolean.class)),
                         json.readTree(row.get("record", String.class))))
-                .all().collectList();
+                .all()
+                .collectList();
     }
 
     /** The record with every string it holds made storable (NULs and lone surrogates replaced). */
     static UsageRecord storable(UsageRecord r) {
-        return new UsageRecord(StorableText.storable(r.requestId(), false), r.createdAt(),
-                StorableText.storable(r.keyId(), false), StorableText.storable(r.userId(), false),
-                StorableText.storable(r.projectId(), false), StorableText.storable(r.model(), false),
-                StorableText.storable(r.deployment(), false), r.promptTokens(), r.completionTokens(),
-                r.cachedPromptTokens(), r.tokenSource(), r.costPicos(), r.status(),
-                StorableText.storable(r.errorCode(), false), StorableText.storable(r.finishReason(), false),
-                r.latencyMillis(), r.ttftMillis(), r.streamed(), StorableText.storable(r.chatId(), false),
-                StorableText.storable(r.clientUser(), false), r.retrieval(), StorableText.storable(r.prompt(), true),
+        return new UsageRecord(
+                StorableText.storable(r.requestId(), false),
+                r.createdAt(),
+                StorableText.storable(r.keyId(), false),
+                StorableText.storable(r.userId(), false),
+                StorableText.storable(r.projectId(), false),
+                StorableText.storable(r.model(), false),
+                StorableText.storable(r.deployment(), false),
+                r.promptTokens(),
+                r.completionTokens(),
+                r.cachedPromptTokens(),
+                r.tokenSource(),
+                r.costPicos(),
+                r.status(),
+                StorableText.storable(r.errorCode(), false),
+                StorableText.storable(r.finishReason(), false),
+                r.latencyMillis(),
+                r.ttftMillis(),
+                r.streamed(),
+                StorableText.storable(r.chatId(), false),
+                StorableText.storable(r.clientUser(), false),
+                r.retrieval(),
+                StorableText.storable(r.prompt(), true),
                 StorableText.storable(r.completion(), false));
     }
 
@@ -136,7 +162,8 @@ public class LedgerQuarantine {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
                     && Character.isLowSurrogate(text.charAt(i + 1));
             if (pair) {
                 out.append(c).append(text.charAt(++i));
@@ -159,9 +186,13 @@ public class LedgerQuarantine {
     }
 
     /** One quarantined record as {@code GET /admin/v1/usage/quarantine} shows it. */
-    public record Entry(String id, @JsonProperty("request_id") String requestId,
-                        @JsonProperty("quarantined_at") long quarantinedAt,
-                        @JsonProperty("project_id") String projectId, @JsonProperty("sql_state") String sqlState,
-                        String error, boolean recorded, JsonNode record) {
-    }
+    public record Entry(
+            String id,
+            @JsonProperty("request_id") String requestId,
+            @JsonProperty("quarantined_at") long quarantinedAt,
+            @JsonProperty("project_id") String projectId,
+            @JsonProperty("sql_state") String sqlState,
+            String error,
+            boolean recorded,
+            JsonNode record) {}
 }

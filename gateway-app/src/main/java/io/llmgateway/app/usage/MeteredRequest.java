@@ -21,19 +21,51 @@ import java.util.function.Supplier;
  * @param retrieval    whether retrieval ran
  * @param prompt       the prompt as JSON for {@code log_prompt} (asked and allowed), else null
  */
-public record MeteredRequest(String requestId, String operation, Instant receivedAt, long startedNanos, String keyId,
-                             String userId, String projectId, String model, Price price, boolean streamed,
-                             String chatId, String clientUser, boolean retrieval, Supplier<String> prompt) {
+public record MeteredRequest(
+        String requestId,
+        String operation,
+        Instant receivedAt,
+        long startedNanos,
+        String keyId,
+        String userId,
+        String projectId,
+        String model,
+        Price price,
+        boolean streamed,
+        String chatId,
+        String clientUser,
+        boolean retrieval,
+        Supplier<String> prompt) {
 
     public static final String CHAT = "chat";
     public static final String EMBEDDINGS = "embeddings";
 
     /** An embedding request's: never streamed, nothing logged. */
-    public static MeteredRequest embeddings(String requestId, Instant receivedAt, long startedNanos, String keyId,
-                                            String userId, String projectId, String model, Price price,
-                                            String clientUser) {
-        return new MeteredRequest(requestId, EMBEDDINGS, receivedAt, startedNanos, keyId, userId, projectId, model,
-                price, false, null, clientUser, false, null);
+    public static MeteredRequest embeddings(
+            String requestId,
+            Instant receivedAt,
+            long startedNanos,
+            String keyId,
+            String userId,
+            String projectId,
+            String model,
+            Price price,
+            String clientUser) {
+        return new MeteredRequest(
+                requestId,
+                EMBEDDINGS,
+                receivedAt,
+                startedNanos,
+                keyId,
+                userId,
+                projectId,
+                model,
+                price,
+                false,
+                null,
+                clientUser,
+                false,
+                null);
     }
 
     public boolean logPrompt() {

@@ -9,8 +9,7 @@ final class StorableText {
     private static final char REPLACEMENT = '\uFFFD';
     private static final String NUL_ESCAPE = "\\u0000";
 
-    private StorableText() {
-    }
+    private StorableText() {}
 
     /** Whether the text can be stored as it is. */
     static boolean storable(String text) {
@@ -49,7 +48,8 @@ final class StorableText {
 
     /** Whether a well-formed surrogate pair starts at {@code i}. */
     private static boolean pairAt(String text, int i) {
-        return Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length()
+        return Character.isHighSurrogate(text.charAt(i))
+                && i + 1 < text.length()
                 && Character.isLowSurrogate(text.charAt(i + 1));
     }
 }

@@ -11,8 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class UsageConfiguration {
 
     @Bean
-    UsageLedger usageLedger(DatabaseClient db, LedgerQuarantine quarantine, LedgerProperties properties,
-                            MeterRegistry registry) {
+    UsageLedger usageLedger(
+            DatabaseClient db, LedgerQuarantine quarantine, LedgerProperties properties, MeterRegistry registry) {
         return new UsageLedger(new UsageWriter(db), quarantine, properties, registry);
     }
 

@@ -2,12 +2,12 @@ package io.llmgateway.app.usage;
 
 import io.llmgateway.app.lifecycle.PeriodicFlush;
 import io.llmgateway.app.lifecycle.PeriodicWork;
+import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.core.error.GatewayException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import io.llmgateway.app.persistence.DatabaseFailures;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,6 +51,7 @@ public class UsageLedger extends PeriodicFlush {
     private final AtomicInteger size = new AtomicInteger();
     /** Requests admitted whose record has not been handed over yet. */
     private final AtomicInteger open = new AtomicInteger();
+
     private final Counter written;
     private final Counter failures;
     private final Counter quarantined;
@@ -59,11 +60,12 @@ public class UsageLedger extends PeriodicFlush {
      * first; a batch refused for its content is replaced by its halves. Touched by the flush loop only.
      */
     private final Deque<List<UsageRecord>> batches = new ArrayDeque<>();
+
     private volatile boolean healthy = true;
     private volatile boolean closing;
 
-    public UsageLedger(UsageWriter writer, LedgerQuarantine quarantine, LedgerProperties properties,
-                       MeterRegistry registry) {
+    public UsageLedger(
+            UsageWriter writer, LedgerQuarantine quarantine, LedgerProperties properties, MeterRegistry registry) {
         this.writer = writer;
         this.quarantine = quarantine;
         this.properties = properties;
@@ -71,9 +73,11 @@ public class UsageLedger extends PeriodicFlush {
                 .description("Usage records accepted and not yet written to the database")
                 .register(registry);
         this.written = Counter.builder("gateway.usage.ledger.written")
-                .description("Usage records written to the database").register(registry);
+                .description("Usage records written to the database")
+                .register(registry);
         this.failures = Counter.builder("gateway.usage.ledger.write.failures")
-                .description("Batch writes that failed and will be retried").register(registry);
+                .description("Batch writes that failed and will be retried")
+                .register(registry);
         this.quarantined = Counter.builder("gateway.usage.ledger.quarantined")
                 .description("Usage records the database refused for their content, kept in usage_quarantine")
                 .register(registry);
@@ -100,10 +104,14 @@ public class UsageLedger extends PeriodicFlush {
     /** The 503 for a request whose slot {@link #tryOpen} refused: the gateway is shutting down, or the buffer is full. */
     public GatewayException refusal() {
         return closing
-                ? GatewayException.unavailable("The gateway is shutting down; retry the request.",
-                        "server_shutting_down", Duration.ofSeconds(1))
-                : GatewayException.unavailable("The usage ledger cannot keep up (the database is unreachable or"
-                        + " slow); retry shortly.", "usage_ledger_backlog", Duration.ofSeconds(5));
+                ? GatewayException.unavailable(
+                        "The gateway is shutting down; retry the request.",
+                        "server_shutting_down",
+                        Duration.ofSeconds(1))
+                : GatewayException.unavailable(
+                        "The usage ledger cannot keep up (the database is unreachable or" + " slow); retry shortly.",
+                        "usage_ledger_backlog",
+                        Duration.ofSeconds(5));
     }
 
     /** Whether the ledger is shutting down (no new request is admitted). */
@@ -165,8 +173,10 @@ public class UsageLedger extends PeriodicFlush {
                 .doOnError(error -> {
                     failures.increment();
                     if (healthy) {
-                        log.warn("Usage ledger cannot write ({}); holding {} record(s) and retrying",
-                                error.toString(), size.get());
+                        log.warn(
+                                "Usage ledger cannot write ({}); holding {} record(s) and retrying",
+                                error.toString(),
+                                size.get());
                     }
                     healthy = false;
                 })
@@ -182,7 +192,8 @@ public class UsageLedger extends PeriodicFlush {
             batches.addFirst(List.copyOf(refused.subList(0, half)));
             return Mono.empty();
         }
-        return quarantine.isolate(refused.get(0), error)
+        return quarantine
+                .isolate(refused.get(0), error)
                 .timeout(properties.writeTimeout())
                 .then(Mono.fromRunnable(() -> {
                     done(refused);
@@ -199,7 +210,7 @@ public class UsageLedger extends PeriodicFlush {
     @Override
     protected PeriodicWork startRounds() {
         // flush() logs its own failures and keeps the records for the next round
-        return PeriodicWork.start(properties.flushInterval(), Schedulers.parallel(), this::flush, error -> { });
+        return PeriodicWork.start(properties.flushInterval(), Schedulers.parallel(), this::flush, error -> {});
     }
 
     /**
@@ -210,15 +221,20 @@ public class UsageLedger extends PeriodicFlush {
     protected Mono<Void> shutdown(Mono<Void> lastRoundEnded) {
         closing = true;
         long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos();
-        Mono<Void> writeAll = flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0 ? Mono.<Void>empty()
+        Mono<Void> writeAll = flush().then(Mono.defer(() -> open.get() == 0 && size.get() == 0
+                ? Mono.<Void>empty()
                 : Mono.<Void>error(new IllegalStateException(open.get() + " request(s) still running"))));
         return lastRoundEnded
-                .then(writeAll.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY)
-                        .filter(error -> System.nanoTime() < deadline)))
+                .then(writeAll.retryWhen(
+                        Retry.fixedDelay(Long.MAX_VALUE, SHUTDOWN_RETRY).filter(error -> System.nanoTime() < deadline)))
                 // a write started just before the deadline must not hold the shutdown beyond it
                 .timeout(properties.shutdownTimeout())
                 .doOnSuccess(done -> log.info("Usage ledger flushed at shutdown"))
-                .doOnError(error -> log.error("Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
-                        + " request(s) unrecorded ({})", size.get(), open.get(), error.toString()));
+                .doOnError(error -> log.error(
+                        "Usage ledger could not be flushed at shutdown: {} record(s) lost, {}"
+                                + " request(s) unrecorded ({})",
+                        size.get(),
+                        open.get(),
+                        error.toString()));
     }
 }

@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   deployment are always labels
  */
 @ConfigurationProperties("gateway.metrics")
-public record UsageMetricsProperties(@DefaultValue("false") boolean callerTags) {
-}
+public record UsageMetricsProperties(@DefaultValue("false") boolean callerTags) {}

@@ -16,10 +16,19 @@ import reactor.core.publisher.Mono;
  */
 public class UsageQueries {
 
-    private static final Map<String, String> DAILY = Map.of("project", "project_id", "user", "user_id",
-            "key", "key_id", "model", "model", "day", "CAST(day AS text)");
-    private static final Map<String, String> RECORDS = Map.of("project", "project_id", "user", "user_id",
-            "key", "key_id", "model", "model", "day", "CAST(CAST(created_at AT TIME ZONE 'UTC' AS date) AS text)");
+    private static final Map<String, String> DAILY = Map.of(
+            "project", "project_id", "user", "user_id", "key", "key_id", "model", "model", "day", "CAST(day AS text)");
+    private static final Map<String, String> RECORDS = Map.of(
+            "project",
+            "project_id",
+            "user",
+            "user_id",
+            "key",
+            "key_id",
+            "model",
+            "model",
+            "day",
+            "CAST(CAST(created_at AT TIME ZONE 'UTC' AS date) AS text)");
 
     private final DatabaseClient db;
 
@@ -43,13 +52,17 @@ public class UsageQueries {
         for (String column : select) {
             sql.append(column).append(", ");
         }
-        sql.append(sums).append(" FROM ").append(daily ? "usage_daily" : "usage_records").append(" WHERE ");
+        sql.append(sums)
+                .append(" FROM ")
+                .append(daily ? "usage_daily" : "usage_records")
+                .append(" WHERE ");
         sql.append(daily ? "day >= :from AND day < :to" : "created_at >= :from AND created_at < :to");
         if (query.projectId() != null) {
             sql.append(" AND project_id = :project");
         }
         if (!query.groupBy().isEmpty()) {
-            String groups = String.join(", ", query.groupBy().stream().map(d -> "d_" + d).toList());
+            String groups = String.join(
+                    ", ", query.groupBy().stream().map(d -> "d_" + d).toList());
             sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups);
         }
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
@@ -64,11 +77,17 @@ public class UsageQueries {
             spec = spec.bind("project", query.projectId());
         }
         List<String> dimensions = query.groupBy();
-        return spec.map(row -> row(row, dimensions)).all()
+        return spec.map(row -> row(row, dimensions))
+                .all()
                 .filter(row -> row.requests() > 0)
                 .collectList()
-                .map(rows -> new UsageReport("usage.report", query.from().getEpochSecond(),
-                        query.to().getEpochSecond(), dimensions, rows, totals(rows)));
+                .map(rows -> new UsageReport(
+                        "usage.report",
+                        query.from().getEpochSecond(),
+                        query.to().getEpochSecond(),
+                        dimensions,
+                        rows,
+                        totals(rows)));
     }
 
     private static UsageReport.Row row(Readable row, List<String> dimensions) {
@@ -80,7 +99,10 @@ public class UsageQueries {
                 dimensions.contains("key") ? row.get("d_key", String.class) : null,
                 dimensions.contains("model") ? row.get("d_model", String.class) : null,
                 dimensions.contains("day") ? row.get("d_day", String.class) : null,
-                number(row, "requests").longValue(), prompt, completion, prompt + completion,
+                number(row, "requests").longValue(),
+                prompt,
+                completion,
+                prompt + completion,
                 Price.plain(number(row, "cost")));
     }
 
@@ -103,7 +125,7 @@ public class UsageQueries {
             completion += row.completionTokens();
             cost = cost.add(row.costUsd());
         }
-        return new UsageReport.Row(null, null, null, null, null, requests, prompt, completion, prompt + completion,
-                Price.plain(cost));
+        return new UsageReport.Row(
+                null, null, null, null, null, requests, prompt, completion, prompt + completion, Price.plain(cost));
     }
 }

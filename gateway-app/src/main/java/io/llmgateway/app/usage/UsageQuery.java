@@ -27,8 +27,12 @@ public record UsageQuery(String projectId, Instant from, Instant to, List<String
      * comma-separated list.
      */
     public static UsageQuery parse(String projectId, String from, String to, List<String> groupBy, Instant now) {
-        Instant start = from == null ? LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant() : instant(from, "from");
+        Instant start = from == null
+                ? LocalDate.ofInstant(now, ZoneOffset.UTC)
+                        .withDayOfMonth(1)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                : instant(from, "from");
         Instant end = to == null ? now : instant(to, "to");
         if (!end.isAfter(start)) {
             throw InvalidRequestException.invalidParameter("to", "'to' must be after 'from'.");
@@ -42,8 +46,10 @@ public record UsageQuery(String projectId, Instant from, Instant to, List<String
                         continue;
                     }
                     if (!DIMENSIONS.contains(dimension)) {
-                        throw InvalidRequestException.invalidParameter("group_by", "'group_by' takes "
-                                + String.join(", ", DIMENSIONS) + "; '" + dimension + "' is none of them.");
+                        throw InvalidRequestException.invalidParameter(
+                                "group_by",
+                                "'group_by' takes " + String.join(", ", DIMENSIONS) + "; '" + dimension
+                                        + "' is none of them.");
                     }
                     if (!dimensions.contains(dimension)) {
                         dimensions.add(dimension);
@@ -64,14 +70,18 @@ public record UsageQuery(String projectId, Instant from, Instant to, List<String
             }
             return Instant.parse(value);
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw InvalidRequestException.invalidParameter(field, "'" + field
-                    + "' must be a date (2026-11-01), an ISO-8601 time (2026-11-01T12:00:00Z) or epoch seconds.");
+            throw InvalidRequestException.invalidParameter(
+                    field,
+                    "'" + field
+                            + "' must be a date (2026-11-01), an ISO-8601 time (2026-11-01T12:00:00Z) or epoch seconds.");
         }
     }
 
     /** Whether both ends fall on midnight UTC, so that the daily aggregates answer exactly. */
     boolean wholeDays() {
-        return from.getEpochSecond() % 86_400 == 0 && from.getNano() == 0
-                && to.getEpochSecond() % 86_400 == 0 && to.getNano() == 0;
+        return from.getEpochSecond() % 86_400 == 0
+                && from.getNano() == 0
+                && to.getEpochSecond() % 86_400 == 0
+                && to.getNano() == 0;
     }
 }

@@ -29,12 +29,30 @@ import java.time.Instant;
  * @param prompt             the messages as JSON, only when {@code log_prompt} was asked and the project allows it
  * @param completion         the completion text, under the same condition
  */
-public record UsageRecord(String requestId, Instant createdAt, String keyId, String userId, String projectId,
-                          String model, String deployment, int promptTokens, int completionTokens,
-                          Integer cachedPromptTokens, TokenSource tokenSource, long costPicos, UsageStatus status,
-                          String errorCode, String finishReason, int latencyMillis, Integer ttftMillis,
-                          boolean streamed, String chatId, String clientUser, boolean retrieval, String prompt,
-                          String completion) {
+public record UsageRecord(
+        String requestId,
+        Instant createdAt,
+        String keyId,
+        String userId,
+        String projectId,
+        String model,
+        String deployment,
+        int promptTokens,
+        int completionTokens,
+        Integer cachedPromptTokens,
+        TokenSource tokenSource,
+        long costPicos,
+        UsageStatus status,
+        String errorCode,
+        String finishReason,
+        int latencyMillis,
+        Integer ttftMillis,
+        boolean streamed,
+        String chatId,
+        String clientUser,
+        boolean retrieval,
+        String prompt,
+        String completion) {
 
     public int totalTokens() {
         return promptTokens + completionTokens;

@@ -14,7 +14,7 @@ public final class UsageRecorder {
     @FunctionalInterface
     public interface Settlement {
 
-        Settlement NONE = (tokens, costPicos) -> { };
+        Settlement NONE = (tokens, costPicos) -> {};
 
         void settle(long usedTokens, long usedCostPicos);
     }
@@ -59,7 +59,8 @@ public final class UsageRecorder {
 
     /** The cost in pico-dollars of these tokens at the request's price. */
     public long cost(UsageTokens tokens) {
-        return tokens.source() == TokenSource.NONE ? 0
+        return tokens.source() == TokenSource.NONE
+                ? 0
                 : request.price().costPicos(tokens.prompt(), tokens.cachedOrZero(), tokens.completion());
     }
 
@@ -79,20 +80,37 @@ public final class UsageRecorder {
      * @param finishReason the first choice's finish reason, if any
      * @param completion   the completion text, stored only when the prompt is logged
      */
-    public void finish(UsageStatus status, String errorCode, UsageTokens tokens, String finishReason,
-                       String completion) {
+    public void finish(
+            UsageStatus status, String errorCode, UsageTokens tokens, String finishReason, String completion) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         long now = System.nanoTime();
         long cost = cost(tokens);
-        UsageRecord record = new UsageRecord(request.requestId(), request.receivedAt(), request.keyId(),
-                request.userId(), request.projectId(), request.model(), deployment, tokens.prompt(),
-                tokens.completion(), tokens.cached(), tokens.source(), cost, status, errorCode, finishReason,
+        UsageRecord record = new UsageRecord(
+                request.requestId(),
+                request.receivedAt(),
+                request.keyId(),
+                request.userId(),
+                request.projectId(),
+                request.model(),
+                deployment,
+                tokens.prompt(),
+                tokens.completion(),
+                tokens.cached(),
+                tokens.source(),
+                cost,
+                status,
+                errorCode,
+                finishReason,
                 millis(now - request.startedNanos()),
                 firstChunkNanos == 0 ? null : millis(firstChunkNanos - request.startedNanos()),
-                request.streamed(), request.chatId(), request.clientUser(), request.retrieval(),
-                request.logPrompt() ? request.prompt().get() : null, request.logPrompt() ? completion : null);
+                request.streamed(),
+                request.chatId(),
+                request.clientUser(),
+                request.retrieval(),
+                request.logPrompt() ? request.prompt().get() : null,
+                request.logPrompt() ? completion : null);
         recorders.finished(record, request.operation());
         settlement.settle(record.totalTokens(), cost);
     }

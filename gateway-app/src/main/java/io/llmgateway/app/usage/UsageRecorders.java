@@ -67,15 +67,26 @@ public class UsageRecorders {
 
     private void measure(UsageRecord record, String operation) {
         String deployment = record.deployment() == null ? "none" : record.deployment();
-        RouteMeters route = routes.computeIfAbsent(new RouteKey(operation, record.model(), record.projectId(),
-                deployment, properties.callerTags() ? record.userId() : null,
-                properties.callerTags() ? record.keyId() : null), this::routeMeters);
+        RouteMeters route = routes.computeIfAbsent(
+                new RouteKey(
+                        operation,
+                        record.model(),
+                        record.projectId(),
+                        deployment,
+                        properties.callerTags() ? record.userId() : null,
+                        properties.callerTags() ? record.keyId() : null),
+                this::routeMeters);
         String error = record.errorCode() == null ? "none" : record.errorCode();
-        route.durations.computeIfAbsent(record.status().wireName() + "\u0000" + error, outcome ->
-                Timer.builder("gen_ai.server.request.duration")
-                        .description("Time from receipt to the end of the response, by outcome")
-                        .tags(route.tags).tag("gateway.status", record.status().wireName()).tag("error.type", error)
-                        .publishPercentileHistogram().register(registry))
+        route.durations
+                .computeIfAbsent(
+                        record.status().wireName() + "\u0000" + error,
+                        outcome -> Timer.builder("gen_ai.server.request.duration")
+                                .description("Time from receipt to the end of the response, by outcome")
+                                .tags(route.tags)
+                                .tag("gateway.status", record.status().wireName())
+                                .tag("error.type", error)
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(record.latencyMillis(), TimeUnit.MILLISECONDS);
         if (record.status() == UsageStatus.REJECTED) {
             return;
@@ -90,34 +101,61 @@ public class UsageRecorders {
 
     /** The meters of one model, project and deployment (and user and key, when labelled), registered once. */
     private RouteMeters routeMeters(RouteKey key) {
-        Tags tags = Tags.of("gen_ai.operation.name", key.operation(), "gen_ai.request.model", key.model(),
-                "gateway.project", key.project(), "gateway.deployment", key.deployment());
+        Tags tags = Tags.of(
+                "gen_ai.operation.name",
+                key.operation(),
+                "gen_ai.request.model",
+                key.model(),
+                "gateway.project",
+                key.project(),
+                "gateway.deployment",
+                key.deployment());
         if (key.user() != null) {
             tags = tags.and("gateway.user", key.user(), "gateway.key", key.key());
         }
-        return new RouteMeters(tags,
+        return new RouteMeters(
+                tags,
                 Timer.builder("gen_ai.server.time_to_first_token")
                         .description("Time from receipt to the first streamed chunk")
-                        .tags(tags).publishPercentileHistogram().register(registry),
-                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
-                        .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "input")
+                        .tags(tags)
+                        .publishPercentileHistogram()
                         .register(registry),
-                DistributionSummary.builder("gen_ai.client.token.usage").baseUnit("tokens")
-                        .description("Tokens per request, by type").tags(tags).tag("gen_ai.token.type", "output")
+                DistributionSummary.builder("gen_ai.client.token.usage")
+                        .baseUnit("tokens")
+                        .description("Tokens per request, by type")
+                        .tags(tags)
+                        .tag("gen_ai.token.type", "input")
                         .register(registry),
-                Counter.builder("gateway.usage.cost").baseUnit("usd").description("Cost of the requests served, in USD")
-                        .tags(tags).register(registry));
+                DistributionSummary.builder("gen_ai.client.token.usage")
+                        .baseUnit("tokens")
+                        .description("Tokens per request, by type")
+                        .tags(tags)
+                        .tag("gen_ai.token.type", "output")
+                        .register(registry),
+                Counter.builder("gateway.usage.cost")
+                        .baseUnit("usd")
+                        .description("Cost of the requests served, in USD")
+                        .tags(tags)
+                        .register(registry));
     }
 
-    private record RouteKey(String operation, String model, String project, String deployment, String user, String key) {
-    }
+    private record RouteKey(
+            String operation, String model, String project, String deployment, String user, String key) {}
 
-    private record RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
-                               DistributionSummary outputTokens, Counter cost,
-                               ConcurrentHashMap<String, Timer> durations) {
+    private record RouteMeters(
+            Tags tags,
+            Timer timeToFirstToken,
+            DistributionSummary inputTokens,
+            DistributionSummary outputTokens,
+            Counter cost,
+            ConcurrentHashMap<String, Timer> durations) {
 
-        RouteMeters(Tags tags, Timer timeToFirstToken, DistributionSummary inputTokens,
-                    DistributionSummary outputTokens, Counter cost) {
+        RouteMeters(
+                Tags tags,
+                Timer timeToFirstToken,
+                DistributionSummary inputTokens,
+                DistributionSummary outputTokens,
+                Counter cost) {
             this(tags, timeToFirstToken, inputTokens, outputTokens, cost, new ConcurrentHashMap<>());
         }
     }

@@ -14,18 +14,27 @@ import java.util.List;
  * @param data     the rows, ordered by their dimensions
  * @param totals   the sums over every row
  */
-public record UsageReport(String object, Long from, Long to, @JsonProperty("group_by") List<String> groupBy,
-                          List<Row> data, Row totals) {
+public record UsageReport(
+        String object,
+        Long from,
+        Long to,
+        @JsonProperty("group_by") List<String> groupBy,
+        List<Row> data,
+        Row totals) {
 
     /** One group's totals; the dimensions not grouped by are absent. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Row(@JsonProperty("project_id") String projectId, @JsonProperty("user_id") String userId,
-                      @JsonProperty("key_id") String keyId, String model, String day, long requests,
-                      @JsonProperty("prompt_tokens") long promptTokens,
-                      @JsonProperty("completion_tokens") long completionTokens,
-                      @JsonProperty("total_tokens") long totalTokens,
-                      @JsonProperty("cost_usd") BigDecimal costUsd) {
-    }
+    public record Row(
+            @JsonProperty("project_id") String projectId,
+            @JsonProperty("user_id") String userId,
+            @JsonProperty("key_id") String keyId,
+            String model,
+            String day,
+            long requests,
+            @JsonProperty("prompt_tokens") long promptTokens,
+            @JsonProperty("completion_tokens") long completionTokens,
+            @JsonProperty("total_tokens") long totalTokens,
+            @JsonProperty("cost_usd") BigDecimal costUsd) {}
 
     /** The report as CSV: the grouped dimensions, then the sums, one line per row; no totals line. */
     public String toCsv() {
@@ -38,9 +47,16 @@ public record UsageReport(String object, Long from, Long to, @JsonProperty("grou
             for (String dimension : groupBy) {
                 csv.append(escape(value(row, dimension))).append(',');
             }
-            csv.append(row.requests()).append(',').append(row.promptTokens()).append(',')
-                    .append(row.completionTokens()).append(',').append(row.totalTokens()).append(',')
-                    .append(row.costUsd().toPlainString()).append('\n');
+            csv.append(row.requests())
+                    .append(',')
+                    .append(row.promptTokens())
+                    .append(',')
+                    .append(row.completionTokens())
+                    .append(',')
+                    .append(row.totalTokens())
+                    .append(',')
+                    .append(row.costUsd().toPlainString())
+                    .append('\n');
         }
         return csv.toString();
     }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.UnauthorizedException;
 import com.openai.errors.BadRequestException;
-import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.NotFoundException;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -33,8 +33,14 @@ class OpenAiSdkIT {
     @BeforeAll
     static void start() {
         gateway = GatewayInstance.start(Map.of(
-                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
-                "gateway.models[1].id", "mock-echo-2", "gateway.models[1].deployment", "mock"));
+                "gateway.models[0].id",
+                "mock-echo",
+                "gateway.models[0].deployment",
+                "mock",
+                "gateway.models[1].id",
+                "mock-echo-2",
+                "gateway.models[1].deployment",
+                "mock"));
         gateway.admin().project("sdk", List.of("mock-echo"));
         gateway.admin().project("other", null);
         gateway.admin().user("sdk-user", "sdk");
@@ -65,7 +71,8 @@ class OpenAiSdkIT {
 
     @Test
     void aPlainCompletionWithUsage() {
-        ChatCompletion completion = openai.chat().completions().create(params("Hello from the SDK").build());
+        ChatCompletion completion =
+                openai.chat().completions().create(params("Hello from the SDK").build());
 
         assertThat(completion.model()).isEqualTo("mock-echo");
         assertThat(completion.choices()).hasSize(1);
@@ -80,12 +87,14 @@ class OpenAiSdkIT {
     @Test
     void aStreamedCompletionWithTheUsageChunk() {
         ChatCompletionCreateParams request = params("Streaming through the gateway works")
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
         StringBuilder text = new StringBuilder();
         List<CompletionUsage> usages = new ArrayList<>();
         int chunks = 0;
-        try (StreamResponse<ChatCompletionChunk> stream = openai.chat().completions().createStreaming(request)) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                openai.chat().completions().createStreaming(request)) {
             for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
                 chunks++;
                 assertThat(chunk.model()).isEqualTo("mock-echo");
@@ -101,44 +110,63 @@ class OpenAiSdkIT {
 
     @Test
     void errorsArriveAsTheSdksTypedExceptions() {
-        assertThatThrownBy(() -> openai.chat().completions().create(
-                ChatCompletionCreateParams.builder().model("no-such-model").addUserMessage("x").build()))
+        assertThatThrownBy(() -> openai.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("no-such-model")
+                                .addUserMessage("x")
+                                .build()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("no-such-model");
-        assertThatThrownBy(() -> openai.chat().completions().create(params("x")
-                .putAdditionalBodyProperty("temperature", com.openai.core.JsonValue.from("hot")).build()))
+        assertThatThrownBy(() -> openai.chat()
+                        .completions()
+                        .create(params("x")
+                                .putAdditionalBodyProperty("temperature", com.openai.core.JsonValue.from("hot"))
+                                .build()))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("temperature");
     }
 
     @Test
     void aPersonalAccessTokenNeedsNoHeaders() {
-        ChatCompletion completion = personal.chat().completions().create(params("Personal token").build());
+        ChatCompletion completion =
+                personal.chat().completions().create(params("Personal token").build());
         assertThat(completion.choices().get(0).message().content()).contains("Personal token");
     }
 
     @Test
     void aBadKeyIsAnAuthenticationExceptionAndAForbiddenProjectAPermissionDeniedException() {
-        OpenAIClient wrongKey = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1")
-                .apiKey("gws_not-a-real-key").maxRetries(0).build();
+        OpenAIClient wrongKey = OpenAIOkHttpClient.builder()
+                .baseUrl(gateway.baseUrl() + "/v1")
+                .apiKey("gws_not-a-real-key")
+                .maxRetries(0)
+                .build();
         try {
-            assertThatThrownBy(() -> wrongKey.chat().completions().create(params("x").build()))
+            assertThatThrownBy(() ->
+                            wrongKey.chat().completions().create(params("x").build()))
                     .isInstanceOf(UnauthorizedException.class);
         } finally {
             wrongKey.close();
         }
         // the user is not a member of project "other"
         OpenAIClient otherProject = personal.withOptions(options -> options.putHeader("X-Project-Id", "other"));
-        assertThatThrownBy(() -> otherProject.chat().completions().create(params("x").build()))
+        assertThatThrownBy(() ->
+                        otherProject.chat().completions().create(params("x").build()))
                 .isInstanceOf(PermissionDeniedException.class);
         // project "sdk" may use only mock-echo
-        assertThatThrownBy(() -> openai.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("mock-echo-2").addUserMessage("x").build()))
+        assertThatThrownBy(() -> openai.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("mock-echo-2")
+                                .addUserMessage("x")
+                                .build()))
                 .isInstanceOf(PermissionDeniedException.class);
     }
 
     @Test
     void modelsAreListed() {
-        assertThat(openai.models().list().data()).extracting(model -> model.id()).contains("mock-echo");
+        assertThat(openai.models().list().data())
+                .extracting(model -> model.id())
+                .contains("mock-echo");
     }
 }

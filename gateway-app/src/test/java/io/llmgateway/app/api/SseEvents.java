@@ -6,8 +6,7 @@ import java.util.List;
 /** Splits a whole {@code text/event-stream} body into its {@code data:} payloads, for assertions. */
 final class SseEvents {
 
-    private SseEvents() {
-    }
+    private SseEvents() {}
 
     static List<String> data(String body) {
         List<String> events = new ArrayList<>();

@@ -73,7 +73,11 @@ class EmbeddingsIT {
     }
 
     private static WebTestClient.ResponseSpec embed(WebTestClient on, Map<String, Object> body) {
-        return on.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+        return on.post()
+                .uri("/v1/embeddings")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
     }
 
     private static JsonNode json(EntityExchangeResult<byte[]> result) {
@@ -82,10 +86,23 @@ class EmbeddingsIT {
 
     @Test
     void anUpstreamModelAnswersInOpenAisShapeWithItsUsageInTheLedger() {
-        EntityExchangeResult<byte[]> result = embed(client, Map.of("model", "text-embedding-3-small",
-                "input", List.of("lost laptop", "the cafeteria menu today"), "dimensions", 64, "user", "end-user-7",
-                "truncate", "END"))
-                .expectStatus().isOk().expectBody(byte[].class).returnResult();
+        EntityExchangeResult<byte[]> result = embed(
+                        client,
+                        Map.of(
+                                "model",
+                                "text-embedding-3-small",
+                                "input",
+                                List.of("lost laptop", "the cafeteria menu today"),
+                                "dimensions",
+                                64,
+                                "user",
+                                "end-user-7",
+                                "truncate",
+                                "END"))
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult();
 
         FakeUpstream.RecordedRequest sent = upstream.lastRequest();
         assertThat(sent.path()).isEqualTo("/v1/embeddings");
@@ -113,19 +130,36 @@ class EmbeddingsIT {
 
         String requestId = result.getResponseHeaders().getFirst("x-request-id");
         Map<String, Object> record = new Ledger(gateway.database()).record(requestId);
-        assertThat(record).containsEntry("model", "text-embedding-3-small").containsEntry("deployment", "oa-embed")
-                .containsEntry("project_id", "emb").containsEntry("user_id", "erin")
-                .containsEntry("prompt_tokens", 6).containsEntry("completion_tokens", 0)
-                .containsEntry("token_source", "upstream").containsEntry("status", "ok")
-                .containsEntry("client_user", "end-user-7").containsEntry("streamed", false);
+        assertThat(record)
+                .containsEntry("model", "text-embedding-3-small")
+                .containsEntry("deployment", "oa-embed")
+                .containsEntry("project_id", "emb")
+                .containsEntry("user_id", "erin")
+                .containsEntry("prompt_tokens", 6)
+                .containsEntry("completion_tokens", 0)
+                .containsEntry("token_source", "upstream")
+                .containsEntry("status", "ok")
+                .containsEntry("client_user", "end-user-7")
+                .containsEntry("streamed", false);
         assertThat((BigDecimal) record.get("cost_usd")).isEqualByComparingTo("0.00000012"); // 6 x $0.02 / 1M
 
         // base64: the same floats, little-endian
-        JsonNode encoded = json(embed(client, Map.of("model", "text-embedding-3-small",
-                "input", "the cafeteria menu today", "encoding_format", "base64"))
-                .expectStatus().isOk().expectBody(byte[].class).returnResult());
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(
-                encoded.path("data").get(0).path("embedding").stringValue())).order(ByteOrder.LITTLE_ENDIAN);
+        JsonNode encoded = json(embed(
+                        client,
+                        Map.of(
+                                "model",
+                                "text-embedding-3-small",
+                                "input",
+                                "the cafeteria menu today",
+                                "encoding_format",
+                                "base64"))
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult());
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(encoded.path("data").get(0).path("embedding").stringValue()))
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes.remaining()).isEqualTo(expected.length * 4);
         for (float value : expected) {
             assertThat(bytes.getFloat()).isEqualTo(value);
@@ -134,18 +168,28 @@ class EmbeddingsIT {
 
     @Test
     void theOfficialSdkEmbedsThroughTheGateway() {
-        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(key)
-                .putHeader("X-User-Id", "sdk-user").maxRetries(0).build();
+        OpenAIClient openai = OpenAIOkHttpClient.builder()
+                .baseUrl(gateway.baseUrl() + "/v1")
+                .apiKey(key)
+                .putHeader("X-User-Id", "sdk-user")
+                .maxRetries(0)
+                .build();
         try {
-            CreateEmbeddingResponse response = openai.embeddings().create(EmbeddingCreateParams.builder()
-                    .model("text-embedding-3-small").input("hello embeddings world").build());
+            CreateEmbeddingResponse response = openai.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model("text-embedding-3-small")
+                            .input("hello embeddings world")
+                            .build());
             assertThat(response.data()).hasSize(1);
             assertThat(response.data().get(0).embedding()).hasSize(FakeEmbeddings.DIMENSIONS);
             assertThat(response.model()).isEqualTo("text-embedding-3-small");
             assertThat(response.usage().promptTokens()).isEqualTo(3);
 
-            CreateEmbeddingResponse local = openai.embeddings().create(EmbeddingCreateParams.builder()
-                    .model("all-minilm-l6-v2").input("hello embeddings world").build());
+            CreateEmbeddingResponse local = openai.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model("all-minilm-l6-v2")
+                            .input("hello embeddings world")
+                            .build());
             assertThat(local.data().get(0).embedding()).hasSize(384);
         } finally {
             openai.close();
@@ -155,31 +199,67 @@ class EmbeddingsIT {
     @Test
     void allowedModelsAndTheModelsTypeDecideWhoMayCallWhat() {
         // the in-process model is a model like the others: listed, and nameable in allowed_models
-        gateway.admin().post("/admin/v1/projects", Map.of("id", "narrow", "name", "Narrow",
-                "allowed_models", List.of("all-minilm-l6-v2")), 201);
-        WebTestClient narrow = gateway.client(gateway.admin().serviceKey("narrow").path("key").stringValue())
-                .mutate().defaultHeader("X-User-Id", "nora").build();
-        JsonNode models = json(narrow.get().uri("/v1/models").exchange().expectStatus().isOk()
-                .expectBody(byte[].class).returnResult());
+        gateway.admin()
+                .post(
+                        "/admin/v1/projects",
+                        Map.of("id", "narrow", "name", "Narrow", "allowed_models", List.of("all-minilm-l6-v2")),
+                        201);
+        WebTestClient narrow = gateway.client(
+                        gateway.admin().serviceKey("narrow").path("key").stringValue())
+                .mutate()
+                .defaultHeader("X-User-Id", "nora")
+                .build();
+        JsonNode models = json(narrow.get()
+                .uri("/v1/models")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult());
         assertThat(models.path("data").findValuesAsString("id")).containsExactly("all-minilm-l6-v2");
-        JsonNode all = json(client.get().uri("/v1/models").exchange().expectStatus().isOk()
-                .expectBody(byte[].class).returnResult());
+        JsonNode all = json(client.get()
+                .uri("/v1/models")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult());
         assertThat(all.path("data").findValuesAsString("id"))
                 .containsExactly("text-embedding-3-small", "mock-echo", "all-minilm-l6-v2");
 
-        embed(narrow, Map.of("model", "all-minilm-l6-v2", "input", "allowed")).expectStatus().isOk();
+        embed(narrow, Map.of("model", "all-minilm-l6-v2", "input", "allowed"))
+                .expectStatus()
+                .isOk();
         embed(narrow, Map.of("model", "text-embedding-3-small", "input", "not allowed"))
-                .expectStatus().isForbidden().expectBody().jsonPath("$.error.code").isEqualTo("model_not_allowed");
+                .expectStatus()
+                .isForbidden()
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("model_not_allowed");
 
         // an embedding model does not chat, and a chat model does not embed
-        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "text-embedding-3-small",
-                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
-                .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_supported")
-                .jsonPath("$.error.param").isEqualTo("model");
-        embed(client, Map.of("model", "mock-echo", "input", "hi")).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_supported");
+        client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "model",
+                        "text-embedding-3-small",
+                        "messages",
+                        List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("model_not_supported")
+                .jsonPath("$.error.param")
+                .isEqualTo("model");
+        embed(client, Map.of("model", "mock-echo", "input", "hi"))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("model_not_supported");
         assertThat(upstream.requests()).isEmpty();
     }
 
@@ -187,50 +267,88 @@ class EmbeddingsIT {
     void rateLimitsAndBudgetsHoldForEmbeddings() {
         gateway.admin().project("emb-rpm", null);
         gateway.admin().put("/admin/v1/projects/emb-rpm/limits", Map.of("requests_per_minute", 2), 200);
-        WebTestClient limited = gateway.client(gateway.admin().serviceKey("emb-rpm").path("key").stringValue())
-                .mutate().defaultHeader("X-User-Id", "rita").build();
+        WebTestClient limited = gateway.client(
+                        gateway.admin().serviceKey("emb-rpm").path("key").stringValue())
+                .mutate()
+                .defaultHeader("X-User-Id", "rita")
+                .build();
         for (int i = 0; i < 2; i++) {
             embed(limited, Map.of("model", "text-embedding-3-small", "input", "one more"))
-                    .expectStatus().isOk()
-                    .expectHeader().valueEquals("x-ratelimit-limit-requests", "2");
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .valueEquals("x-ratelimit-limit-requests", "2");
         }
-        EntityExchangeResult<byte[]> refused = embed(limited, Map.of("model", "text-embedding-3-small",
-                "input", "one too many")).expectStatus().isEqualTo(429).expectBody(byte[].class).returnResult();
+        EntityExchangeResult<byte[]> refused = embed(
+                        limited, Map.of("model", "text-embedding-3-small", "input", "one too many"))
+                .expectStatus()
+                .isEqualTo(429)
+                .expectBody(byte[].class)
+                .returnResult();
         assertThat(json(refused).path("error").path("code").stringValue()).isEqualTo("rate_limit_exceeded");
         assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isNotNull();
-        assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-requests")).isEqualTo("0");
+        assertThat(refused.getResponseHeaders().getFirst("x-ratelimit-remaining-requests"))
+                .isEqualTo("0");
         Map<String, Object> rejected = new Ledger(gateway.database())
                 .record(refused.getResponseHeaders().getFirst("x-request-id"));
-        assertThat(rejected).containsEntry("status", "rejected").containsEntry("error_code", "rate_limit_exceeded")
+        assertThat(rejected)
+                .containsEntry("status", "rejected")
+                .containsEntry("error_code", "rate_limit_exceeded")
                 .containsEntry("prompt_tokens", 0);
 
         // a token budget of 5: the first 3-word request fits, the second (3 more) does not
         gateway.admin().project("emb-budget", null);
-        gateway.admin().put("/admin/v1/projects/emb-budget/limits",
-                Map.of("token_budget", Map.of("limit", 5, "period", "day")), 200);
-        WebTestClient budgeted = gateway.client(gateway.admin().serviceKey("emb-budget").path("key").stringValue())
-                .mutate().defaultHeader("X-User-Id", "bud").build();
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/emb-budget/limits",
+                        Map.of("token_budget", Map.of("limit", 5, "period", "day")),
+                        200);
+        WebTestClient budgeted = gateway.client(
+                        gateway.admin().serviceKey("emb-budget").path("key").stringValue())
+                .mutate()
+                .defaultHeader("X-User-Id", "bud")
+                .build();
         embed(budgeted, Map.of("model", "text-embedding-3-small", "input", "alpha beta gamma"))
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
         embed(budgeted, Map.of("model", "text-embedding-3-small", "input", "delta epsilon zeta"))
-                .expectStatus().isEqualTo(429).expectBody().jsonPath("$.error.code").isEqualTo("insufficient_quota");
+                .expectStatus()
+                .isEqualTo(429)
+                .expectBody()
+                .jsonPath("$.error.code")
+                .isEqualTo("insufficient_quota");
     }
 
     @Test
     void anUpstreamFailureIsAnOpenAiErrorWithARecord() {
-        upstream.enqueue(Reply.json(400, "{\"error\":{\"message\":\"input too long\",\"type\":"
-                + "\"invalid_request_error\",\"param\":\"input\",\"code\":null}}"));
-        EntityExchangeResult<byte[]> failed = embed(client, Map.of("model", "text-embedding-3-small",
-                "input", "x")).expectStatus().isBadRequest().expectBody(byte[].class).returnResult();
+        upstream.enqueue(Reply.json(
+                400,
+                "{\"error\":{\"message\":\"input too long\",\"type\":"
+                        + "\"invalid_request_error\",\"param\":\"input\",\"code\":null}}"));
+        EntityExchangeResult<byte[]> failed = embed(client, Map.of("model", "text-embedding-3-small", "input", "x"))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(byte[].class)
+                .returnResult();
         JsonNode error = json(failed).path("error");
         assertThat(error.path("message").stringValue()).contains("input too long");
         assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
-        assertThat(new Ledger(gateway.database()).record(failed.getResponseHeaders().getFirst("x-request-id")))
-                .containsEntry("status", "upstream_error").containsEntry("deployment", "oa-embed");
+        assertThat(new Ledger(gateway.database())
+                        .record(failed.getResponseHeaders().getFirst("x-request-id")))
+                .containsEntry("status", "upstream_error")
+                .containsEntry("deployment", "oa-embed");
 
-        embed(client, Map.of("model", "text-embedding-3-small", "input", 42)).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.param").isEqualTo("input");
+        embed(client, Map.of("model", "text-embedding-3-small", "input", 42))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("input");
         embed(client, Map.of("model", "all-minilm-l6-v2", "input", "x", "dimensions", 64))
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("dimensions");
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("dimensions");
     }
 }

@@ -42,7 +42,14 @@ class AdminBootstrapTests {
     }
 
     private static IdentityProperties settings(String token, String hash) {
-        return new IdentityProperties(token, null, hash, Duration.ofMinutes(5), Duration.ofHours(1), 1000, 20,
+        return new IdentityProperties(
+                token,
+                null,
+                hash,
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                1000,
+                20,
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10));
     }
@@ -56,7 +63,9 @@ class AdminBootstrapTests {
         assertThat(storedHash(parsed.keyId())).isEqualTo(SecretHash.of(parsed.secret()));
 
         assertThat(run(settings(null, null))).as("never again").isEmpty();
-        assertThat(projectCount()).as("a fresh install gets the default project").isEqualTo(1);
+        assertThat(projectCount())
+                .as("a fresh install gets the default project")
+                .isEqualTo(1);
     }
 
     @Test
@@ -74,13 +83,14 @@ class AdminBootstrapTests {
     @Test
     void aConfiguredTokenThatIsNotAnAdminTokenStopsTheStart() {
         String serviceKey = new ApiKeyFormat().issue(KeyKind.SERVICE).token();
-        assertThatThrownBy(() -> run(settings(serviceKey, null))).hasMessageContaining("admin-token")
+        assertThatThrownBy(() -> run(settings(serviceKey, null)))
+                .hasMessageContaining("admin-token")
                 .hasMessageNotContaining(serviceKey);
     }
 
     private int projectCount() throws Exception {
         try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
-             ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM projects WHERE id = 'default'")) {
+                ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM projects WHERE id = 'default'")) {
             r.next();
             return r.getInt(1);
         }
@@ -88,7 +98,8 @@ class AdminBootstrapTests {
 
     private byte[] storedHash(String keyId) throws Exception {
         try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
-             PreparedStatement s = c.prepareStatement("SELECT secret_hash FROM api_keys WHERE id = ? AND kind = 'admin'")) {
+                PreparedStatement s =
+                        c.prepareStatement("SELECT secret_hash FROM api_keys WHERE id = ? AND kind = 'admin'")) {
             s.setString(1, keyId);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? r.getBytes(1) : null;

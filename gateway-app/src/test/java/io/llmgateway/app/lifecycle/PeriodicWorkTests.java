@@ -27,8 +27,13 @@ class PeriodicWorkTests {
         AtomicInteger started = new AtomicInteger();
         List<Throwable> failures = new ArrayList<>();
         // each round takes 2.5 intervals, as a flush to a database that is slow for a while
-        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.delay(INTERVAL.multipliedBy(5).dividedBy(2),
-                clock).doOnSubscribe(s -> started.incrementAndGet()).then(), failures::add);
+        Disposable loop = PeriodicWork.start(
+                INTERVAL,
+                clock,
+                () -> Mono.delay(INTERVAL.multipliedBy(5).dividedBy(2), clock)
+                        .doOnSubscribe(s -> started.incrementAndGet())
+                        .then(),
+                failures::add);
         try {
             advanceIntervals(30);
             // one tick waits while a round runs and the others are skipped, so a slow round is followed at once by
@@ -45,10 +50,14 @@ class PeriodicWorkTests {
     void aFailedRoundIsReportedAndTheNextOneStillRuns() {
         AtomicInteger started = new AtomicInteger();
         List<Throwable> failures = new ArrayList<>();
-        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> {
-            started.incrementAndGet();
-            return Mono.error(new IllegalStateException("database down"));
-        }, failures::add);
+        Disposable loop = PeriodicWork.start(
+                INTERVAL,
+                clock,
+                () -> {
+                    started.incrementAndGet();
+                    return Mono.error(new IllegalStateException("database down"));
+                },
+                failures::add);
         try {
             advanceIntervals(5);
             assertThat(started.get()).isEqualTo(5);
@@ -64,12 +73,15 @@ class PeriodicWorkTests {
         AtomicInteger finished = new AtomicInteger();
         AtomicBoolean cancelled = new AtomicBoolean();
         // each round takes 2.5 intervals, so a tick is waiting behind the round when the loop is stopped
-        PeriodicWork loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.delay(INTERVAL.multipliedBy(5).dividedBy(2),
-                        clock)
-                .doOnSubscribe(s -> started.incrementAndGet())
-                .doOnSuccess(done -> finished.incrementAndGet())
-                .doOnCancel(() -> cancelled.set(true))
-                .then(), error -> { });
+        PeriodicWork loop = PeriodicWork.start(
+                INTERVAL,
+                clock,
+                () -> Mono.delay(INTERVAL.multipliedBy(5).dividedBy(2), clock)
+                        .doOnSubscribe(s -> started.incrementAndGet())
+                        .doOnSuccess(done -> finished.incrementAndGet())
+                        .doOnCancel(() -> cancelled.set(true))
+                        .then(),
+                error -> {});
         advanceIntervals(2);
         assertThat(started.get()).isEqualTo(1);
         AtomicBoolean ended = new AtomicBoolean();
@@ -86,14 +98,16 @@ class PeriodicWorkTests {
         assertThat(loop.isDisposed()).isTrue();
 
         advanceIntervals(10);
-        assertThat(started.get()).as("no round after the stop, not even the tick that waited").isEqualTo(1);
+        assertThat(started.get())
+                .as("no round after the stop, not even the tick that waited")
+                .isEqualTo(1);
     }
 
     @Test
     void stoppingAnIdleLoopEndsAtOnce() {
         AtomicInteger started = new AtomicInteger();
-        PeriodicWork loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.fromRunnable(started::incrementAndGet),
-                error -> { });
+        PeriodicWork loop =
+                PeriodicWork.start(INTERVAL, clock, () -> Mono.fromRunnable(started::incrementAndGet), error -> {});
         advanceIntervals(2);
         AtomicBoolean ended = new AtomicBoolean();
         loop.stop().subscribe(null, null, () -> ended.set(true));
@@ -105,8 +119,8 @@ class PeriodicWorkTests {
     @Test
     void disposingTheLoopStopsTheRounds() {
         AtomicInteger started = new AtomicInteger();
-        Disposable loop = PeriodicWork.start(INTERVAL, clock, () -> Mono.fromRunnable(started::incrementAndGet),
-                error -> { });
+        Disposable loop =
+                PeriodicWork.start(INTERVAL, clock, () -> Mono.fromRunnable(started::incrementAndGet), error -> {});
         advanceIntervals(2);
         loop.dispose();
         advanceIntervals(10);

@@ -42,11 +42,13 @@ class AdmissionTests {
         backend.timeOutAfterReserving.set(true);
 
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
-                .isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.code()).isEqualTo("limits_unavailable"));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.code()).isEqualTo("limits_unavailable"));
 
         backend.timeOutAfterReserving.set(false);
-        assertThat(admission.admit(PROJECT, KEY, 10, 0).block(WAIT)).as("the slot was given back").isNotNull();
+        assertThat(admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
+                .as("the slot was given back")
+                .isNotNull();
     }
 
     @Test
@@ -60,7 +62,12 @@ class AdmissionTests {
         Thread.sleep(600);
 
         // the release overtook the reservation; the late reservation found it and charged nothing
-        assertThat(backend.delegate.get().reserve("probe", List.of(PROBE_SLOT)).block(WAIT).admitted()).isTrue();
+        assertThat(backend.delegate
+                        .get()
+                        .reserve("probe", List.of(PROBE_SLOT))
+                        .block(WAIT)
+                        .admitted())
+                .isTrue();
     }
 
     @Test
@@ -71,7 +78,8 @@ class AdmissionTests {
 
         assertThat(ticket).isNotNull();
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
-                .isInstanceOfSatisfying(LimitExceededException.class,
+                .isInstanceOfSatisfying(
+                        LimitExceededException.class,
                         refused -> assertThat(refused.code()).isEqualTo("concurrency_limit_exceeded"));
         ticket.settle(10, 0);
         assertThat(admission.admit(PROJECT, KEY, 10, 0).block(WAIT)).isNotNull();
@@ -86,18 +94,26 @@ class AdmissionTests {
         ticket.settle(10, 0);
 
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (backend.delegate.get().reserve("probe", List.of(PROBE_SLOT)).block(WAIT).outcome()
+        while (backend.delegate
+                        .get()
+                        .reserve("probe", List.of(PROBE_SLOT))
+                        .block(WAIT)
+                        .outcome()
                 != Reservation.Outcome.ADMITTED) {
-            assertThat(System.nanoTime()).as("the slot is given back by a retry").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the slot is given back by a retry")
+                    .isLessThan(deadline);
         }
-        assertThat(registry.get("gateway.limits.releases.retried").tag("operation", "settle").counter().count())
+        assertThat(registry.get("gateway.limits.releases.retried")
+                        .tag("operation", "settle")
+                        .counter()
+                        .count())
                 .isEqualTo(2);
     }
 
     @Test
     void aBudgetIsSeededFromTheLedgerWheneverItsCounterIsMissing() {
-        Admission admission = admission(new Limits(null, null, null, new Limits.TokenBudget(1_000L, "month"),
-                null));
+        Admission admission = admission(new Limits(null, null, null, new Limits.TokenBudget(1_000L, "month"), null));
         spentTokens.set(900);
 
         admission.admit(PROJECT, KEY, 50, 0).block(WAIT).settle(50, 0);
@@ -110,7 +126,8 @@ class AdmissionTests {
         spentTokens.set(950);
 
         assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 60, 0).block(WAIT))
-                .as("seeded again from the ledger, not from zero").isInstanceOf(LimitExceededException.class);
+                .as("seeded again from the ledger, not from zero")
+                .isInstanceOf(LimitExceededException.class);
         assertThat(ledgerQueries).hasValue(2);
         assertThat(admission.admit(PROJECT, KEY, 50, 0).block(WAIT)).isNotNull();
     }
@@ -146,8 +163,8 @@ class AdmissionTests {
                 });
             }
         };
-        LimitsProperties properties = new LimitsProperties("in-process", null, "fail-closed", 4096,
-                Duration.ofMinutes(5), Duration.ofMinutes(15));
+        LimitsProperties properties = new LimitsProperties(
+                "in-process", null, "fail-closed", 4096, Duration.ofMinutes(5), Duration.ofMinutes(15));
         return new Admission(limits, backend, spent, properties, Clock.systemUTC(), registry);
     }
 
@@ -171,7 +188,8 @@ class AdmissionTests {
             if (!delay.isZero()) {
                 // the reservation reaches the backend late, whether or not anyone still waits for it
                 LimitBackend late = delegate.get();
-                Mono<Reservation> reservation = Mono.delay(delay).then(late.reserve(id, charges)).cache();
+                Mono<Reservation> reservation =
+                        Mono.delay(delay).then(late.reserve(id, charges)).cache();
                 reservation.subscribe();
                 return reservation;
             }

@@ -20,6 +20,7 @@ class BudgetPeriodTests {
         assertThat(BudgetPeriod.DAY.start(midnight)).isEqualTo(LocalDate.parse("2026-12-01"));
         assertThat(BudgetPeriod.MONTH.end(midnight)).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
         assertThat(BudgetPeriod.DAY.start(Instant.parse("1969-12-31T23:00:00Z")))
-                .as("before the epoch, too").isEqualTo(LocalDate.parse("1969-12-31"));
+                .as("before the epoch, too")
+                .isEqualTo(LocalDate.parse("1969-12-31"));
     }
 }

@@ -90,15 +90,19 @@ abstract class LimitBackendContract {
         String key = newKey("requests");
 
         List<Reservation> results = Flux.range(0, 200)
-                .flatMap(i -> backend().reserve(newId(), List.of(charge(key, 1, 50)))
-                        .subscribeOn(Schedulers.parallel()), 200)
+                .flatMap(
+                        i -> backend()
+                                .reserve(newId(), List.of(charge(key, 1, 50)))
+                                .subscribeOn(Schedulers.parallel()),
+                        200)
                 .collectList()
                 .block(WAIT);
 
         assertThat(results).hasSize(200);
         assertThat(results.stream().filter(Reservation::admitted)).hasSize(50);
         assertThat(results.stream().filter(Reservation::admitted).map(r -> r.values()[0]))
-                .containsExactlyInAnyOrderElementsOf(Flux.range(1, 50).map(Long::valueOf).collectList().block(WAIT));
+                .containsExactlyInAnyOrderElementsOf(
+                        Flux.range(1, 50).map(Long::valueOf).collectList().block(WAIT));
         assertThat(reserve(charge(key, 1, 50)).admitted()).isFalse();
     }
 
@@ -109,13 +113,17 @@ abstract class LimitBackendContract {
 
         // 3 tokens a request against 150: 50 fit; the request counter (limit 1000) never binds
         List<Reservation> results = Flux.range(0, 200)
-                .flatMap(i -> backend().reserve(newId(), List.of(charge(tokens, 3, 150),
-                                charge(requests, 1, 1_000))).subscribeOn(Schedulers.parallel()), 200)
+                .flatMap(
+                        i -> backend()
+                                .reserve(newId(), List.of(charge(tokens, 3, 150), charge(requests, 1, 1_000)))
+                                .subscribeOn(Schedulers.parallel()),
+                        200)
                 .collectList()
                 .block(WAIT);
 
         assertThat(results.stream().filter(Reservation::admitted)).hasSize(50);
-        assertThat(results.stream().filter(r -> !r.admitted()).map(Reservation::refusedAt)).containsOnly(0);
+        assertThat(results.stream().filter(r -> !r.admitted()).map(Reservation::refusedAt))
+                .containsOnly(0);
         // every refusal charged neither counter: 150 tokens and 50 requests
         Reservation after = reserve(charge(tokens, 0, 150), charge(requests, 0, 1_000));
         assertThat(after.values()).containsExactly(150, 50);
@@ -151,11 +159,15 @@ abstract class LimitBackendContract {
         String missing = newKey("missing");
         String missingBudget = newKey("budget");
 
-        settle(newId(), new CounterUsage(charge(missing, 0, 100), 25),
+        settle(
+                newId(),
+                new CounterUsage(charge(missing, 0, 100), 25),
                 new CounterUsage(budget(missingBudget, 0, 100), 25));
 
         assertThat(value(missing)).isZero();
-        assertThat(budgetValue(missingBudget)).as("the budget counter is still missing").isEqualTo(-1);
+        assertThat(budgetValue(missingBudget))
+                .as("the budget counter is still missing")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -165,8 +177,10 @@ abstract class LimitBackendContract {
         String missing = newKey("budget");
         reserve(budget(present, 10, 1_000).withSeed(0));
 
-        Reservation unseeded = backend().reserve(newId(), List.of(charge(requests, 1, 10),
-                budget(present, 5, 1_000), budget(missing, 5, 1_000))).block(WAIT);
+        Reservation unseeded = backend()
+                .reserve(
+                        newId(), List.of(charge(requests, 1, 10), budget(present, 5, 1_000), budget(missing, 5, 1_000)))
+                .block(WAIT);
 
         assertThat(unseeded.outcome()).isEqualTo(Reservation.Outcome.UNSEEDED);
         assertThat(unseeded.unseeded()).containsExactly(2);
@@ -232,12 +246,15 @@ abstract class LimitBackendContract {
         String budget = newKey("budget");
         String slots = newKey("slots");
         String id = newId();
-        List<CounterCharge> charges = List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0),
-                slots(slots, 2));
+        List<CounterCharge> charges =
+                List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0), slots(slots, 2));
         reserve(id, charges.toArray(CounterCharge[]::new));
         reserve(slots(slots, 2));
-        CounterUsage[] usages = {new CounterUsage(charges.get(0), 40), new CounterUsage(charges.get(1), 40),
-                new CounterUsage(charges.get(2), 0)};
+        CounterUsage[] usages = {
+            new CounterUsage(charges.get(0), 40),
+            new CounterUsage(charges.get(1), 40),
+            new CounterUsage(charges.get(2), 0)
+        };
 
         settle(id, usages);
         settle(id, usages);
@@ -270,8 +287,8 @@ abstract class LimitBackendContract {
         String budget = newKey("budget");
         String slots = newKey("slots");
         String id = newId();
-        List<CounterCharge> charges = List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0),
-                slots(slots, 1));
+        List<CounterCharge> charges =
+                List.of(charge(tokens, 100, 1_000), budget(budget, 100, 1_000).withSeed(0), slots(slots, 1));
 
         // the gateway gave up waiting and released the id before its reservation reached the backend
         settle(id, released(charges));
@@ -290,8 +307,11 @@ abstract class LimitBackendContract {
         String budget = newKey("budget");
         String slots = newKey("slots");
         String id = newId();
-        List<CounterCharge> charges = List.of(charge(requests, 1, 10), charge(tokens, 100, 1_000),
-                budget(budget, 100, 1_000).withSeed(0), slots(slots, 1));
+        List<CounterCharge> charges = List.of(
+                charge(requests, 1, 10),
+                charge(tokens, 100, 1_000),
+                budget(budget, 100, 1_000).withSeed(0),
+                slots(slots, 1));
         reserve(id, charges.toArray(CounterCharge[]::new));
 
         settle(id, released(charges));
@@ -331,7 +351,9 @@ abstract class LimitBackendContract {
         reserve(charge(tokens, 10, 1_000), budget(budget, 10, 1_000).withSeed(0));
 
         // a reservation the backend does not know (lost with a restart): what its request used is added
-        settle(newId(), new CounterUsage(charge(tokens, 100, 1_000), 70),
+        settle(
+                newId(),
+                new CounterUsage(charge(tokens, 100, 1_000), 70),
                 new CounterUsage(budget(budget, 100, 1_000), 70));
 
         assertThat(value(tokens)).isEqualTo(80);
@@ -345,9 +367,15 @@ abstract class LimitBackendContract {
         String slots = newKey("slots");
         String died = newId();
         CounterCharge budgetCharge = budget(budget, 500, 1_000).withSeed(0);
-        assertThat(leased.reserve(died, List.of(budgetCharge, slots(slots, 1))).block(WAIT).admitted()).isTrue();
-        assertThat(leased.reserve(newId(), List.of(budget(budget, 600, 1_000), slots(slots, 1))).block(WAIT)
-                .admitted()).as("no room while the lease runs").isFalse();
+        assertThat(leased.reserve(died, List.of(budgetCharge, slots(slots, 1)))
+                        .block(WAIT)
+                        .admitted())
+                .isTrue();
+        assertThat(leased.reserve(newId(), List.of(budget(budget, 600, 1_000), slots(slots, 1)))
+                        .block(WAIT)
+                        .admitted())
+                .as("no room while the lease runs")
+                .isFalse();
 
         Thread.sleep(SHORT_LEASE.toMillis() + 300);
 
@@ -375,8 +403,8 @@ abstract class LimitBackendContract {
         String key = newKey("slots");
 
         List<Reservation> results = Flux.range(0, 100)
-                .flatMap(i -> backend().reserve(newId(), List.of(slots(key, 7))).subscribeOn(Schedulers.parallel()),
-                        100)
+                .flatMap(
+                        i -> backend().reserve(newId(), List.of(slots(key, 7))).subscribeOn(Schedulers.parallel()), 100)
                 .collectList()
                 .block(WAIT);
 
@@ -408,7 +436,9 @@ abstract class LimitBackendContract {
 
     /** A budget counter's value; -1 when it does not exist. */
     private long budgetValue(String key) {
-        Reservation read = backend().reserve(newId(), List.of(budget(key, 0, Long.MAX_VALUE))).block(WAIT);
+        Reservation read = backend()
+                .reserve(newId(), List.of(budget(key, 0, Long.MAX_VALUE)))
+                .block(WAIT);
         return read.outcome() == Reservation.Outcome.UNSEEDED ? -1 : read.values()[0];
     }
 

@@ -40,6 +40,7 @@ class LimitsIT {
     private static final TokenCounter TOKENIZER = TokenCounter.cl100k();
     /** Long enough that the mock's answer is always cut at max_tokens: every request uses what it reserved. */
     private static final String LONG_PROMPT = "one two three four five six seven eight nine ten eleven twelve";
+
     private static final int MAX_TOKENS = 5;
 
     private static GatewayInstance gateway;
@@ -78,9 +79,15 @@ class LimitsIT {
     }
 
     private static EntityExchangeResult<byte[]> post(GatewayInstance on, String key, String body) {
-        return on.client(key).post().uri("/v1/chat/completions").header("X-User-Id", "limits-user")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectBody(byte[].class).returnResult();
+        return on.client(key)
+                .post()
+                .uri("/v1/chat/completions")
+                .header("X-User-Id", "limits-user")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
     }
 
     /** Tokens each budget test request reserves and, because the mock is cut at max_tokens, also uses. */
@@ -91,16 +98,25 @@ class LimitsIT {
     /** Sends the requests all at once, spread over the gateways; counts the statuses. */
     private static Map<Integer, Integer> parallel(int requests, List<GatewayInstance> gateways, String key) {
         Map<Integer, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
-        List<WebClient> clients = gateways.stream().map(g -> WebClient.builder().baseUrl(g.baseUrl())
-                .defaultHeader("Authorization", "Bearer " + key).defaultHeader("X-User-Id", "parallel").build())
+        List<WebClient> clients = gateways.stream()
+                .map(g -> WebClient.builder()
+                        .baseUrl(g.baseUrl())
+                        .defaultHeader("Authorization", "Bearer " + key)
+                        .defaultHeader("X-User-Id", "parallel")
+                        .build())
                 .toList();
         Flux.range(0, requests)
-                .flatMap(i -> clients.get(i % clients.size()).post().uri("/v1/chat/completions")
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
-                        .exchangeToMono(response -> response.releaseBody()
-                                .thenReturn(response.statusCode().value())), requests)
-                .doOnNext(status -> counts.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet())
+                .flatMap(
+                        i -> clients.get(i % clients.size())
+                                .post()
+                                .uri("/v1/chat/completions")
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
+                                .exchangeToMono(response -> response.releaseBody()
+                                        .thenReturn(response.statusCode().value())),
+                        requests)
+                .doOnNext(status ->
+                        counts.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet())
                 .blockLast(Duration.ofSeconds(60));
         Map<Integer, Integer> result = new java.util.TreeMap<>();
         counts.forEach((status, count) -> result.put(status, count.get()));
@@ -110,21 +126,28 @@ class LimitsIT {
     @Test
     void twoHundredParallelRequestsAgainstABudgetForFiftyAdmitExactlyFifty() {
         String key = project(gateway, "budget-50");
-        gateway.admin().put("/admin/v1/projects/budget-50/limits",
-                Map.of("token_budget", Map.of("limit", 50L * tokensPerRequest(), "period", "month")), 200);
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/budget-50/limits",
+                        Map.of("token_budget", Map.of("limit", 50L * tokensPerRequest(), "period", "month")),
+                        200);
 
         Map<Integer, Integer> statuses = parallel(200, List.of(gateway), key);
 
         assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(200, 50, 429, 150));
         Ledger ledger = new Ledger(gateway.database());
-        ledger.awaitCount("SELECT count(*) FROM usage_records WHERE project_id = 'budget-50'", 200,
-                Duration.ofSeconds(10));
+        ledger.awaitCount(
+                "SELECT count(*) FROM usage_records WHERE project_id = 'budget-50'", 200, Duration.ofSeconds(10));
         List<Map<String, Object>> byStatus = ledger.query("SELECT status, count(*) AS n, sum(total_tokens) AS t"
                 + " FROM usage_records WHERE project_id = 'budget-50' GROUP BY status ORDER BY status");
         assertThat(byStatus).hasSize(2);
-        assertThat(byStatus.get(0)).containsEntry("status", "ok").containsEntry("n", 50L)
+        assertThat(byStatus.get(0))
+                .containsEntry("status", "ok")
+                .containsEntry("n", 50L)
                 .containsEntry("t", 50L * tokensPerRequest());
-        assertThat(byStatus.get(1)).containsEntry("status", "rejected").containsEntry("n", 150L)
+        assertThat(byStatus.get(1))
+                .containsEntry("status", "rejected")
+                .containsEntry("n", 150L)
                 .containsEntry("t", 0L);
         EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false));
         JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
@@ -146,12 +169,21 @@ class LimitsIT {
             try (GatewayInstance second = GatewayInstance.start(redis, database)) {
                 String key = project(first, "shared-50");
                 int warm = TOKENIZER.countPrompt(List.of(ChatMessage.of("user", "warm"))) + 1;
-                first.admin().put("/admin/v1/projects/shared-50/limits", Map.of("token_budget",
-                        Map.of("limit", 50L * tokensPerRequest() + 2L * warm, "period", "day")), 200);
+                first.admin()
+                        .put(
+                                "/admin/v1/projects/shared-50/limits",
+                                Map.of(
+                                        "token_budget",
+                                        Map.of("limit", 50L * tokensPerRequest() + 2L * warm, "period", "day")),
+                                200);
                 // both replicas learn the key and its limits before the burst (one request each)
-                assertThat(post(first, key, body("mock-echo", "warm", 1, false)).getStatus().value())
+                assertThat(post(first, key, body("mock-echo", "warm", 1, false))
+                                .getStatus()
+                                .value())
                         .isEqualTo(200);
-                assertThat(post(second, key, body("mock-echo", "warm", 1, false)).getStatus().value())
+                assertThat(post(second, key, body("mock-echo", "warm", 1, false))
+                                .getStatus()
+                                .value())
                         .isEqualTo(200);
 
                 Map<Integer, Integer> statuses = parallel(200, List.of(first, second), key);
@@ -178,8 +210,11 @@ class LimitsIT {
     void requestsPerMinuteAreCountedInTheHeadersAndRefusedWithRetryAfterAsTheSdkExpects() {
         String key = project(gateway, "rpm-3");
         String keyId = key.split("_")[1];
-        gateway.admin().put("/admin/v1/projects/rpm-3/keys/" + keyId + "/limits",
-                Map.of("requests_per_minute", 3, "tokens_per_minute", 100_000), 200);
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/rpm-3/keys/" + keyId + "/limits",
+                        Map.of("requests_per_minute", 3, "tokens_per_minute", 100_000),
+                        200);
         // the window is the calendar minute: start early in one, so that the fourth request falls in the same
         awaitEarlyInAMinute();
 
@@ -191,26 +226,40 @@ class LimitsIT {
                 continue;
             }
             assertThat(ok.getStatus().value()).isEqualTo(200);
-            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-limit-requests")).isEqualTo("3");
+            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-limit-requests"))
+                    .isEqualTo("3");
             assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-remaining-requests"))
                     .isEqualTo(Integer.toString(remaining));
             // OpenAI's duration format; a request in the minute's first instant sees a whole minute: 1m0s
-            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-reset-requests")).matches("\\d+(ms|s)|\\d+m\\d+s");
-            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-limit-tokens")).isEqualTo("100000");
+            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-reset-requests"))
+                    .matches("\\d+(ms|s)|\\d+m\\d+s");
+            assertThat(ok.getResponseHeaders().getFirst("x-ratelimit-limit-tokens"))
+                    .isEqualTo("100000");
         }
 
-        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(key)
-                .putHeader("X-User-Id", "sdk-user").maxRetries(0).build();
+        OpenAIClient sdk = OpenAIOkHttpClient.builder()
+                .baseUrl(gateway.baseUrl() + "/v1")
+                .apiKey(key)
+                .putHeader("X-User-Id", "sdk-user")
+                .maxRetries(0)
+                .build();
         try {
-            assertThatThrownBy(() -> sdk.chat().completions().create(ChatCompletionCreateParams.builder()
-                    .model("mock-echo").addUserMessage("one too many").build()))
+            assertThatThrownBy(() -> sdk.chat()
+                            .completions()
+                            .create(ChatCompletionCreateParams.builder()
+                                    .model("mock-echo")
+                                    .addUserMessage("one too many")
+                                    .build()))
                     .isInstanceOfSatisfying(RateLimitException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(429);
                         assertThat(e.code()).contains("rate_limit_exceeded");
                         assertThat(e.headers().values("retry-after")).hasSize(1);
-                        assertThat(e.headers().values("x-ratelimit-limit-requests")).containsExactly("3");
-                        assertThat(e.headers().values("x-ratelimit-remaining-requests")).containsExactly("0");
-                        assertThat(e.headers().values("x-ratelimit-reset-requests")).hasSize(1);
+                        assertThat(e.headers().values("x-ratelimit-limit-requests"))
+                                .containsExactly("3");
+                        assertThat(e.headers().values("x-ratelimit-remaining-requests"))
+                                .containsExactly("0");
+                        assertThat(e.headers().values("x-ratelimit-reset-requests"))
+                                .hasSize(1);
                     });
         } finally {
             sdk.close();
@@ -221,10 +270,17 @@ class LimitsIT {
     void aConcurrencyLimitRefusesWhileASlotIsTakenAndTheSlotIsGivenBackAtTheEnd() {
         String key = project(gateway, "one-at-a-time");
         gateway.admin().put("/admin/v1/projects/one-at-a-time/limits", Map.of("concurrent_requests", 1), 200);
-        WebClient client = WebClient.builder().baseUrl(gateway.baseUrl())
-                .defaultHeader("Authorization", "Bearer " + key).defaultHeader("X-User-Id", "u").build();
-        Mono<String> slow = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body("slow-echo", "a b c d e f", null, true)).retrieve().bodyToMono(String.class);
+        WebClient client = WebClient.builder()
+                .baseUrl(gateway.baseUrl())
+                .defaultHeader("Authorization", "Bearer " + key)
+                .defaultHeader("X-User-Id", "u")
+                .build();
+        Mono<String> slow = client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("slow-echo", "a b c d e f", null, true))
+                .retrieve()
+                .bodyToMono(String.class);
         java.util.concurrent.CompletableFuture<String> running = slow.toFuture();
         awaitStreamsOpen(1);
 
@@ -243,8 +299,7 @@ class LimitsIT {
         String key = project(gateway, "tpm-settle");
         int prompt = TOKENIZER.countPrompt(List.of(ChatMessage.of("user", "short")));
         // room for one reservation of prompt + 600, not two; the mock answers with one token
-        gateway.admin().put("/admin/v1/projects/tpm-settle/limits",
-                Map.of("tokens_per_minute", 2 * prompt + 700), 200);
+        gateway.admin().put("/admin/v1/projects/tpm-settle/limits", Map.of("tokens_per_minute", 2 * prompt + 700), 200);
 
         for (int i = 0; i < 3; i++) {
             EntityExchangeResult<byte[]> result = post(gateway, key, body("mock-echo", "short", 600, false));
@@ -255,7 +310,10 @@ class LimitsIT {
         // a reservation that cannot fit at all is refused, and not as "retry later"
         EntityExchangeResult<byte[]> tooBig = post(gateway, key, body("mock-echo", "short", 2 * prompt + 700, false));
         assertThat(tooBig.getStatus().value()).isEqualTo(400);
-        assertThat(JSON.readTree(tooBig.getResponseBody()).path("error").path("message").stringValue())
+        assertThat(JSON.readTree(tooBig.getResponseBody())
+                        .path("error")
+                        .path("message")
+                        .stringValue())
                 .contains("tokens per minute");
     }
 
@@ -265,27 +323,38 @@ class LimitsIT {
         String perMinute = project(gateway, "never-fits-tpm");
         gateway.admin().put("/admin/v1/projects/never-fits-tpm/limits", Map.of("tokens_per_minute", 100), 200);
         String budget = project(gateway, "never-fits-budget");
-        gateway.admin().put("/admin/v1/projects/never-fits-budget/limits",
-                Map.of("token_budget", Map.of("limit", 150, "period", "month")), 200);
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/never-fits-budget/limits",
+                        Map.of("token_budget", Map.of("limit", 150, "period", "month")),
+                        200);
 
         for (String[] limit : new String[][] {{perMinute, "100", "tokens per minute"}, {budget, "150", "month"}}) {
             EntityExchangeResult<byte[]> refused = post(gateway, limit[0], body("mock-echo", "short", 200, false));
 
             assertThat(refused.getStatus().value()).as(limit[2]).isEqualTo(400);
-            assertThat(refused.getResponseHeaders().getFirst("Retry-After")).as(limit[2]).isNull();
+            assertThat(refused.getResponseHeaders().getFirst("Retry-After"))
+                    .as(limit[2])
+                    .isNull();
             JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
             assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
             assertThat(error.path("code").stringValue()).isEqualTo("request_exceeds_limit");
             assertThat(error.path("param").stringValue()).isEqualTo("max_tokens");
-            assertThat(error.path("message").stringValue()).as(limit[2])
+            assertThat(error.path("message").stringValue())
+                    .as(limit[2])
                     .contains("max_tokens", limit[1], Integer.toString(prompt + 200), limit[2]);
             // a request that fits is admitted
-            assertThat(post(gateway, limit[0], body("mock-echo", "short", 5, false)).getStatus().value())
+            assertThat(post(gateway, limit[0], body("mock-echo", "short", 5, false))
+                            .getStatus()
+                            .value())
                     .isEqualTo(200);
         }
-        assertThat(new Ledger(gateway.database()).awaitCount("SELECT count(*) FROM usage_records WHERE status ="
-                + " 'rejected' AND error_code = 'request_exceeds_limit' AND project_id LIKE 'never-fits-%'", 2,
-                Duration.ofSeconds(10))).isEqualTo(2);
+        assertThat(new Ledger(gateway.database())
+                        .awaitCount(
+                                "SELECT count(*) FROM usage_records WHERE status ="
+                                        + " 'rejected' AND error_code = 'request_exceeds_limit' AND project_id LIKE 'never-fits-%'",
+                                2, Duration.ofSeconds(10)))
+                .isEqualTo(2);
     }
 
     @Test
@@ -300,21 +369,28 @@ class LimitsIT {
         JsonNode error = JSON.readTree(refused.getResponseBody()).path("error");
         assertThat(error.path("type").stringValue()).isEqualTo("permission_error");
         assertThat(error.path("code").stringValue()).isEqualTo("limit_zero");
-        assertThat(error.path("message").stringValue()).contains("requests per minute").contains(" 0");
+        assertThat(error.path("message").stringValue())
+                .contains("requests per minute")
+                .contains(" 0");
     }
 
     @Test
     void aCostBudgetRefusesWithInsufficientQuota() {
         String key = project(gateway, "cost-cap");
         // mock-echo costs $1000 per million tokens: $0.001 per token
-        gateway.admin().put("/admin/v1/projects/cost-cap/limits",
-                Map.of("cost_budget", Map.of("limit_usd", 0.02, "period", "day")), 200);
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/cost-cap/limits",
+                        Map.of("cost_budget", Map.of("limit_usd", 0.02, "period", "day")),
+                        200);
 
         EntityExchangeResult<byte[]> first = post(gateway, key, body("mock-echo", "hi", 5, false));
         assertThat(first.getStatus().value()).isEqualTo(200);
         JsonNode usage = JSON.readTree(first.getResponseBody()).path("usage");
-        assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo(
-                java.math.BigDecimal.valueOf(usage.path("total_tokens").longValue()).movePointLeft(3));
+        assertThat(usage.path("cost").decimalValue())
+                .isEqualByComparingTo(
+                        java.math.BigDecimal.valueOf(usage.path("total_tokens").longValue())
+                                .movePointLeft(3));
         // fits in the budget's whole limit, not in what is left of it
         EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "hi", 10, false));
 
@@ -333,20 +409,30 @@ class LimitsIT {
         try (GatewayInstance before = GatewayInstance.start(models(), database)) {
             adminToken = before.adminToken();
             key = project(before, "restarted");
-            before.admin().put("/admin/v1/projects/restarted/limits",
-                    Map.of("token_budget", Map.of("limit", 3L * perRequest, "period", "month")), 200);
+            before.admin()
+                    .put(
+                            "/admin/v1/projects/restarted/limits",
+                            Map.of("token_budget", Map.of("limit", 3L * perRequest, "period", "month")),
+                            200);
             for (int i = 0; i < 2; i++) {
-                assertThat(post(before, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false)).getStatus()
-                        .value()).isEqualTo(200);
+                assertThat(post(before, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
+                                .getStatus()
+                                .value())
+                        .isEqualTo(200);
             }
         }
         Map<String, String> again = new java.util.HashMap<>(models());
         again.put("gateway.auth.admin-token", adminToken);
         try (GatewayInstance after = GatewayInstance.start(again, database)) {
-            assertThat(post(after, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false)).getStatus().value())
+            assertThat(post(after, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
+                            .getStatus()
+                            .value())
                     .isEqualTo(200);
-            assertThat(post(after, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false)).getStatus().value())
-                    .as("two spent before the restart, one after: the budget of three is used up").isEqualTo(429);
+            assertThat(post(after, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
+                            .getStatus()
+                            .value())
+                    .as("two spent before the restart, one after: the budget of three is used up")
+                    .isEqualTo(429);
         }
     }
 
@@ -356,31 +442,67 @@ class LimitsIT {
         String keyId = gateway.admin().serviceKey("validated").path("id").stringValue();
         WebTestClient admin = gateway.admin().client();
 
-        admin.put().uri("/admin/v1/projects/validated/limits").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"request_per_minute\":5}").exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.param").isEqualTo("request_per_minute");
-        admin.put().uri("/admin/v1/projects/validated/limits").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"tokens_per_minute\":-1}").exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.param").isEqualTo("tokens_per_minute");
-        admin.put().uri("/admin/v1/projects/validated/limits").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"token_budget\":{\"limit\":10,\"period\":\"week\"}}").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("token_budget.period");
-        admin.put().uri("/admin/v1/projects/nope/limits").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"requests_per_minute\":5}").exchange().expectStatus().isNotFound();
-        admin.put().uri("/admin/v1/projects/budget-50/keys/" + keyId + "/limits")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"requests_per_minute\":5}").exchange()
-                .expectStatus().isNotFound();
+        admin.put()
+                .uri("/admin/v1/projects/validated/limits")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"request_per_minute\":5}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("request_per_minute");
+        admin.put()
+                .uri("/admin/v1/projects/validated/limits")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"tokens_per_minute\":-1}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("tokens_per_minute");
+        admin.put()
+                .uri("/admin/v1/projects/validated/limits")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"token_budget\":{\"limit\":10,\"period\":\"week\"}}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("token_budget.period");
+        admin.put()
+                .uri("/admin/v1/projects/nope/limits")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"requests_per_minute\":5}")
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        admin.put()
+                .uri("/admin/v1/projects/budget-50/keys/" + keyId + "/limits")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"requests_per_minute\":5}")
+                .exchange()
+                .expectStatus()
+                .isNotFound();
 
-        JsonNode put = gateway.admin().put("/admin/v1/projects/validated/limits", Map.of("requests_per_minute", 10,
-                "cost_budget", Map.of("limit_usd", 12.5, "period", "month")), 200);
+        JsonNode put = gateway.admin()
+                .put(
+                        "/admin/v1/projects/validated/limits",
+                        Map.of("requests_per_minute", 10, "cost_budget", Map.of("limit_usd", 12.5, "period", "month")),
+                        200);
         assertThat(put.path("requests_per_minute").longValue()).isEqualTo(10);
         JsonNode read = gateway.admin().get("/admin/v1/projects/validated/limits");
         assertThat(read.path("cost_budget").path("limit_usd").decimalValue()).isEqualByComparingTo("12.5");
         assertThat(read.path("cost_budget").path("period").stringValue()).isEqualTo("month");
         assertThat(read.path("token_budget").isNull()).isTrue();
         assertThat(gateway.admin().get("/admin/v1/audit?limit=100").toString()).contains("project.limits.put");
-        assertThat(gateway.admin().put("/admin/v1/projects/validated/limits", Map.of(), 200)
-                .path("requests_per_minute").isNull()).isTrue();
+        assertThat(gateway.admin()
+                        .put("/admin/v1/projects/validated/limits", Map.of(), 200)
+                        .path("requests_per_minute")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -393,25 +515,44 @@ class LimitsIT {
             closed.admin().put("/admin/v1/projects/redis-down/limits", Map.of("requests_per_minute", 100), 200);
             EntityExchangeResult<byte[]> refused = post(closed, key, body("mock-echo", "hi", 5, false));
             assertThat(refused.getStatus().value()).isEqualTo(503);
-            assertThat(JSON.readTree(refused.getResponseBody()).path("error").path("code").stringValue())
+            assertThat(JSON.readTree(refused.getResponseBody())
+                            .path("error")
+                            .path("code")
+                            .stringValue())
                     .isEqualTo("limits_unavailable");
-            assertThat(metrics(closed)).contains("gateway_limits_backend_up{backend=\"redis\",on_failure=\"closed\"} 0.0");
-            assertThat(new Ledger(closed.database()).awaitCount("SELECT count(*) FROM usage_records"
-                    + " WHERE status = 'rejected' AND error_code = 'limits_unavailable'", 1, Duration.ofSeconds(10)))
-                    .as("a request refused at admission leaves its record").isEqualTo(1);
+            assertThat(metrics(closed))
+                    .contains("gateway_limits_backend_up{backend=\"redis\",on_failure=\"closed\"} 0.0");
+            assertThat(new Ledger(closed.database())
+                            .awaitCount(
+                                    "SELECT count(*) FROM usage_records"
+                                            + " WHERE status = 'rejected' AND error_code = 'limits_unavailable'",
+                                    1,
+                                    Duration.ofSeconds(10)))
+                    .as("a request refused at admission leaves its record")
+                    .isEqualTo(1);
         }
         unreachable.put("gateway.limits.on-backend-failure", "fail-open");
         try (GatewayInstance open = GatewayInstance.start(unreachable)) {
             String key = project(open, "redis-down");
             open.admin().put("/admin/v1/projects/redis-down/limits", Map.of("requests_per_minute", 100), 200);
-            assertThat(post(open, key, body("mock-echo", "hi", 5, false)).getStatus().value()).isEqualTo(200);
+            assertThat(post(open, key, body("mock-echo", "hi", 5, false))
+                            .getStatus()
+                            .value())
+                    .isEqualTo(200);
             assertThat(metrics(open)).contains("gateway_limits_backend_up{backend=\"redis\",on_failure=\"open\"} 0.0");
         }
     }
 
     private static String metrics(GatewayInstance on) {
-        return new String(on.client(on.adminToken()).get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody());
+        return new String(on.client(on.adminToken())
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
     }
 
     private void awaitStreamsOpen(int count) {

@@ -75,7 +75,8 @@ class RedisLimitBackendTests extends LimitBackendContract {
         String prefix = RedisSupport.newKeyPrefix();
         RedisLimitBackend plain = open(RedisSupport.uri(), "", TEST_COMMAND_TIMEOUT, LEASE);
         RedisLimitBackend prefixed = open(RedisSupport.uri(), prefix, TEST_COMMAND_TIMEOUT, LEASE);
-        prefixed.reserve(newId(), List.of(new CounterCharge("requests", 4, 10, 60_000))).block(Duration.ofSeconds(5));
+        prefixed.reserve(newId(), List.of(new CounterCharge("requests", 4, 10, 60_000)))
+                .block(Duration.ofSeconds(5));
 
         Reservation seen = plain.reserve(newId(), List.of(new CounterCharge(prefix + "requests", 0, 10, 60_000)))
                 .block(Duration.ofSeconds(5));
@@ -85,7 +86,8 @@ class RedisLimitBackendTests extends LimitBackendContract {
     @Test
     void failsFastWhenNothingListens() throws IOException {
         RedisLimitBackend unreachable = open("redis://127.0.0.1:" + closedPort());
-        assertThat(timeToError(unreachable.reserve(newId(), List.of(ONE_REQUEST)))).isLessThan(FAIL_FAST);
+        assertThat(timeToError(unreachable.reserve(newId(), List.of(ONE_REQUEST))))
+                .isLessThan(FAIL_FAST);
         // and again, right after the failed attempt
         assertThat(timeToError(unreachable.settle(newId(), List.of(new CounterUsage(ONE_REQUEST, 1)))))
                 .isLessThan(FAIL_FAST);
@@ -100,7 +102,8 @@ class RedisLimitBackendTests extends LimitBackendContract {
         // the kernel completes the TCP handshake into the backlog; nothing ever reads or answers
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RedisLimitBackend stuck = open("redis://127.0.0.1:" + silent.getLocalPort());
-            assertThat(timeToError(stuck.reserve(newId(), List.of(ONE_REQUEST)))).isLessThan(FAIL_FAST);
+            assertThat(timeToError(stuck.reserve(newId(), List.of(ONE_REQUEST))))
+                    .isLessThan(FAIL_FAST);
             assertThat(timeToError(stuck.settle(newId(), List.of(new CounterUsage(ONE_REQUEST, 1)))))
                     .isLessThan(FAIL_FAST);
         }
@@ -112,17 +115,23 @@ class RedisLimitBackendTests extends LimitBackendContract {
         int port = own.ports().get(0);
         try {
             RedisLimitBackend flaky = open("redis://127.0.0.1:" + port);
-            assertThat(reserveWithRetries(flaky, Duration.ofSeconds(5)).values()).containsExactly(1);
+            assertThat(reserveWithRetries(flaky, Duration.ofSeconds(5)).values())
+                    .containsExactly(1);
 
             own.stop();
-            assertThat(timeToError(flaky.reserve(newId(), List.of(ONE_REQUEST)))).isLessThan(FAIL_FAST);
-            assertThat(timeToError(flaky.reserve(newId(), List.of(ONE_REQUEST)))).isLessThan(FAIL_FAST);
+            assertThat(timeToError(flaky.reserve(newId(), List.of(ONE_REQUEST))))
+                    .isLessThan(FAIL_FAST);
+            assertThat(timeToError(flaky.reserve(newId(), List.of(ONE_REQUEST))))
+                    .isLessThan(FAIL_FAST);
 
             own.start();
             // Lettuce reconnects by itself; the new server has neither the counter nor the cached scripts
             // (EVALSHA answers NOSCRIPT, the backend falls back to EVAL)
-            assertThat(reserveWithRetries(flaky, Duration.ofSeconds(5)).values()).containsExactly(1);
-            assertThat(flaky.reserve(newId(), List.of(ONE_REQUEST)).block(Duration.ofSeconds(2)).values())
+            assertThat(reserveWithRetries(flaky, Duration.ofSeconds(5)).values())
+                    .containsExactly(1);
+            assertThat(flaky.reserve(newId(), List.of(ONE_REQUEST))
+                            .block(Duration.ofSeconds(2))
+                            .values())
                     .containsExactly(2);
         } finally {
             own.stop();
@@ -171,16 +180,18 @@ class RedisLimitBackendTests extends LimitBackendContract {
             try {
                 // the gateway gives up on the reservation and releases its id; both wait in Redis's socket
                 StepVerifier.create(slow.reserve(id, List.of(slot, tokens)))
-                        .expectError(RedisCommandTimeoutException.class).verify(Duration.ofSeconds(5));
+                        .expectError(RedisCommandTimeoutException.class)
+                        .verify(Duration.ofSeconds(5));
                 StepVerifier.create(slow.settle(id, List.of(new CounterUsage(slot, 0), new CounterUsage(tokens, 0))))
-                        .expectError(RedisCommandTimeoutException.class).verify(Duration.ofSeconds(5));
+                        .expectError(RedisCommandTimeoutException.class)
+                        .verify(Duration.ofSeconds(5));
             } finally {
                 own.resume();
             }
 
             // Redis ran the reservation late, then the release: nothing is held
-            Reservation after = reserveWithRetries(slow, Duration.ofSeconds(5), slot,
-                    new CounterCharge("tokens", 0, 1_000, 60_000));
+            Reservation after = reserveWithRetries(
+                    slow, Duration.ofSeconds(5), slot, new CounterCharge("tokens", 0, 1_000, 60_000));
             assertThat(after.admitted()).isTrue();
             assertThat(after.values()).containsExactly(1, 0);
         }
@@ -195,19 +206,35 @@ class RedisLimitBackendTests extends LimitBackendContract {
             String running = newId();
             // sent again after a failure, the same id is charged once
             assertThat(reserveWithRetries(restarted, Duration.ofSeconds(5), running, slot, budget.withSeed(500))
-                    .values()).containsExactly(1, 510);
+                            .values())
+                    .containsExactly(1, 510);
 
             own.restart();
             // the request that ran across the restart ends: its slot is gone, the budget counter too
             settleWithRetries(restarted, running, new CounterUsage(slot, 0), new CounterUsage(budget, 10));
 
-            assertThat(restarted.reserve(newId(), List.of(slot, budget)).block(Duration.ofSeconds(2)).outcome())
+            assertThat(restarted
+                            .reserve(newId(), List.of(slot, budget))
+                            .block(Duration.ofSeconds(2))
+                            .outcome())
                     .as("a budget counter lost with the restart is reported, to be seeded from the ledger")
                     .isEqualTo(Reservation.Outcome.UNSEEDED);
-            assertThat(restarted.reserve(newId(), List.of(slot)).block(Duration.ofSeconds(2)).admitted()).isTrue();
-            assertThat(restarted.reserve(newId(), List.of(slot)).block(Duration.ofSeconds(2)).admitted()).isTrue();
-            assertThat(restarted.reserve(newId(), List.of(slot)).block(Duration.ofSeconds(2)).admitted())
-                    .as("the limit of 2 holds: the old slot's release did not make room for a third").isFalse();
+            assertThat(restarted
+                            .reserve(newId(), List.of(slot))
+                            .block(Duration.ofSeconds(2))
+                            .admitted())
+                    .isTrue();
+            assertThat(restarted
+                            .reserve(newId(), List.of(slot))
+                            .block(Duration.ofSeconds(2))
+                            .admitted())
+                    .isTrue();
+            assertThat(restarted
+                            .reserve(newId(), List.of(slot))
+                            .block(Duration.ofSeconds(2))
+                            .admitted())
+                    .as("the limit of 2 holds: the old slot's release did not make room for a third")
+                    .isFalse();
         }
     }
 
@@ -224,13 +251,14 @@ class RedisLimitBackendTests extends LimitBackendContract {
         return reserveWithRetries(backend, patience, ONE_REQUEST);
     }
 
-    private static Reservation reserveWithRetries(RedisLimitBackend backend, Duration patience,
-                                                  CounterCharge... charges) throws InterruptedException {
+    private static Reservation reserveWithRetries(
+            RedisLimitBackend backend, Duration patience, CounterCharge... charges) throws InterruptedException {
         return reserveWithRetries(backend, patience, newId(), charges);
     }
 
-    private static Reservation reserveWithRetries(RedisLimitBackend backend, Duration patience, String id,
-                                                  CounterCharge... charges) throws InterruptedException {
+    private static Reservation reserveWithRetries(
+            RedisLimitBackend backend, Duration patience, String id, CounterCharge... charges)
+            throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {

@@ -56,9 +56,11 @@ class SelfHealingLimitsIT {
     private static final String PROJECT = "healing";
     /** Longer than the completion allowance: the mock's answer is cut at max_tokens, so used = reserved. */
     private static final String PROMPT = "one two three four five six seven eight nine ten eleven twelve thirteen";
+
     private static final int MAX_TOKENS = 10;
     /** The burst's requests run about 4 s each, so that all of them overlap even on a loaded machine. */
     private static final String BURST_PROMPT = (PROMPT + " ").repeat(4).trim();
+
     private static final int BURST_MAX_TOKENS = 40;
     private static final int CONCURRENCY = 4;
     private static final int WORKERS = 8;
@@ -68,7 +70,8 @@ class SelfHealingLimitsIT {
     /** What a restart may cost at most (see the class comment): README's "Limits and budgets" states it. */
     private static final long RESTART_BOUND = 2L * CONCURRENCY * TOKENS_PER_REQUEST;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     private final AtomicInteger sent = new AtomicInteger();
 
@@ -85,9 +88,15 @@ class SelfHealingLimitsIT {
                     List<GatewayInstance> gateways = List.of(first, second);
                     first.admin().project(PROJECT, null);
                     String key = first.admin().serviceKey(PROJECT).path("key").stringValue();
-                    first.admin().put("/admin/v1/projects/" + PROJECT + "/limits", Map.of(
-                            "token_budget", Map.of("limit", BUDGET, "period", "month"),
-                            "concurrent_requests", CONCURRENCY), 200);
+                    first.admin()
+                            .put(
+                                    "/admin/v1/projects/" + PROJECT + "/limits",
+                                    Map.of(
+                                            "token_budget",
+                                            Map.of("limit", BUDGET, "period", "month"),
+                                            "concurrent_requests",
+                                            CONCURRENCY),
+                                    200);
                     // both replicas learn the key and its limits, and connect to Redis, before the load
                     for (GatewayInstance gateway : gateways) {
                         assertThat(send(gateway, key, "warm", 1)).isEqualTo("200");
@@ -99,18 +108,21 @@ class SelfHealingLimitsIT {
                     List<Thread> workers = new ArrayList<>();
                     for (int i = 0; i < WORKERS; i++) {
                         GatewayInstance gateway = gateways.get(i % gateways.size());
-                        Thread worker = new Thread(() -> load(gateway, key, stop, resumed, exhaustedAfterResume),
-                                "load-" + i);
+                        Thread worker =
+                                new Thread(() -> load(gateway, key, stop, resumed, exhaustedAfterResume), "load-" + i);
                         worker.start();
                         workers.add(worker);
                     }
                     try {
-                        await("40% of the budget spent", Duration.ofSeconds(90),
-                                () -> spent(ledger) >= BUDGET * 4 / 10);
+                        await(
+                                "40% of the budget spent",
+                                Duration.ofSeconds(90), () -> spent(ledger) >= BUDGET * 4 / 10);
                         long beforeRestart = spent(ledger);
                         log.info("restarting Redis at {} of {} tokens spent", beforeRestart, BUDGET);
                         redis.restart();
-                        await("requests admitted after the restart", Duration.ofSeconds(30),
+                        await(
+                                "requests admitted after the restart",
+                                Duration.ofSeconds(30),
                                 () -> spent(ledger) >= beforeRestart + 3 * TOKENS_PER_REQUEST);
 
                         log.info("slowing Redis down");
@@ -126,7 +138,9 @@ class SelfHealingLimitsIT {
                         resumed.set(true);
                         log.info("resumed Redis at {} tokens spent", spent(ledger));
 
-                        await("the budget used up after Redis resumed", Duration.ofSeconds(60),
+                        await(
+                                "the budget used up after Redis resumed",
+                                Duration.ofSeconds(60),
                                 exhaustedAfterResume::get);
                     } finally {
                         stop.set(true);
@@ -137,28 +151,48 @@ class SelfHealingLimitsIT {
                     }
 
                     // every request sent has its record (warm-ups included)
-                    ledger.awaitCount("SELECT count(*) FROM usage_records WHERE project_id = '" + PROJECT + "'",
-                            sent.get() + gateways.size(), Duration.ofSeconds(20));
+                    ledger.awaitCount(
+                            "SELECT count(*) FROM usage_records WHERE project_id = '" + PROJECT + "'",
+                            sent.get() + gateways.size(),
+                            Duration.ofSeconds(20));
                     long total = spent(ledger);
-                    log.info("spent {} tokens of a budget of {} (bound {}, {} a request)", total, BUDGET,
-                            RESTART_BOUND, TOKENS_PER_REQUEST);
-                    assertThat(total).as("tokens spent against a budget of %d", BUDGET)
+                    log.info(
+                            "spent {} tokens of a budget of {} (bound {}, {} a request)",
+                            total,
+                            BUDGET,
+                            RESTART_BOUND,
+                            TOKENS_PER_REQUEST);
+                    assertThat(total)
+                            .as("tokens spent against a budget of %d", BUDGET)
                             .isLessThanOrEqualTo(BUDGET + RESTART_BOUND);
-                    assertThat(total).as("the budget is used up: no reservation leaked")
+                    assertThat(total)
+                            .as("the budget is used up: no reservation leaked")
                             .isGreaterThanOrEqualTo(BUDGET - RESTART_BOUND);
-                    Object counter = redis.command("GET", keyPrefix + "project:" + PROJECT + ":tokens:month:"
-                            + LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1));
-                    assertThat(counter).as("the budget counter in Redis after the restart").isNotNull();
-                    assertThat(Long.parseLong((String) counter)).as("re-seeded from the ledger (%d)", total)
+                    Object counter = redis.command(
+                            "GET",
+                            keyPrefix + "project:" + PROJECT + ":tokens:month:"
+                                    + LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1));
+                    assertThat(counter)
+                            .as("the budget counter in Redis after the restart")
+                            .isNotNull();
+                    assertThat(Long.parseLong((String) counter))
+                            .as("re-seeded from the ledger (%d)", total)
                             .isBetween(total - RESTART_BOUND, total + RESTART_BOUND);
 
                     // nothing runs any more: every slot is free, and no more than the limit can be taken
-                    first.admin().put("/admin/v1/projects/" + PROJECT + "/limits", Map.of(
-                            "token_budget", Map.of("limit", total + 1_000 * TOKENS_PER_REQUEST, "period", "month"),
-                            "concurrent_requests", CONCURRENCY), 200);
+                    first.admin()
+                            .put(
+                                    "/admin/v1/projects/" + PROJECT + "/limits",
+                                    Map.of(
+                                            "token_budget",
+                                            Map.of("limit", total + 1_000 * TOKENS_PER_REQUEST, "period", "month"),
+                                            "concurrent_requests",
+                                            CONCURRENCY),
+                                    200);
                     Thread.sleep(1_500);
                     assertThat(burst(gateways, key, 2 * CONCURRENCY))
-                            .as("a burst of %d parallel requests against a concurrency limit of %d",
+                            .as(
+                                    "a burst of %d parallel requests against a concurrency limit of %d",
                                     2 * CONCURRENCY, CONCURRENCY)
                             .containsEntry("200", CONCURRENCY)
                             .containsEntry("429 concurrency_limit_exceeded", CONCURRENCY);
@@ -166,12 +200,19 @@ class SelfHealingLimitsIT {
                     // healed by releases and retries, not by leases (15 minutes) nor by giving up
                     for (GatewayInstance gateway : gateways) {
                         MeterRegistry meters = gateway.bean(MeterRegistry.class);
-                        log.info("settlements retried {}, releases retried {}, leases expired {}",
-                                meters.get("gateway.limits.releases.retried").tag("operation", "settle").counter()
+                        log.info(
+                                "settlements retried {}, releases retried {}, leases expired {}",
+                                meters.get("gateway.limits.releases.retried")
+                                        .tag("operation", "settle")
+                                        .counter()
                                         .count(),
-                                meters.get("gateway.limits.releases.retried").tag("operation", "release").counter()
+                                meters.get("gateway.limits.releases.retried")
+                                        .tag("operation", "release")
+                                        .counter()
                                         .count(),
-                                meters.get("gateway.limits.leases.expired").counter().count());
+                                meters.get("gateway.limits.leases.expired")
+                                        .counter()
+                                        .count());
                         assertThat(meters.get("gateway.limits.releases.failed").counters())
                                 .allSatisfy(failed -> assertThat(failed.count()).isZero());
                     }
@@ -197,28 +238,37 @@ class SelfHealingLimitsIT {
                 properties.put("gateway.auth.admin-token", first.adminToken());
                 try (GatewayInstance second = GatewayInstance.start(properties, database)) {
                     List<GatewayInstance> gateways = List.of(first, second);
-                    String budget = project(first, "restart-budget", Map.of("token_budget",
-                            Map.of("limit", 12 * TOKENS_PER_REQUEST, "period", "month")));
+                    String budget = project(
+                            first,
+                            "restart-budget",
+                            Map.of("token_budget", Map.of("limit", 12 * TOKENS_PER_REQUEST, "period", "month")));
                     String slots = project(first, "restart-slots", Map.of("concurrent_requests", CONCURRENCY));
                     for (int i = 0; i < 6; i++) {
                         assertThat(send(gateways.get(i % 2), budget, "mock-echo", false, PROMPT, MAX_TOKENS))
                                 .isEqualTo("200");
                     }
-                    ledger.awaitCount("SELECT count(*) FROM usage_records WHERE project_id = 'restart-budget'", 6,
+                    ledger.awaitCount(
+                            "SELECT count(*) FROM usage_records WHERE project_id = 'restart-budget'",
+                            6,
                             Duration.ofSeconds(10));
                     // long streams take every slot, and run across the restart
                     Map<String, Integer> streamed = new ConcurrentHashMap<>();
                     List<Thread> streams = new ArrayList<>();
                     for (int i = 0; i < CONCURRENCY; i++) {
                         GatewayInstance gateway = gateways.get(i % 2);
-                        Thread stream = new Thread(() -> streamed.merge(send(gateway, slots, BURST_PROMPT,
-                                BURST_MAX_TOKENS), 1, Integer::sum), "stream-" + i);
+                        Thread stream = new Thread(
+                                () -> streamed.merge(
+                                        send(gateway, slots, BURST_PROMPT, BURST_MAX_TOKENS), 1, Integer::sum),
+                                "stream-" + i);
                         stream.start();
                         streams.add(stream);
                     }
                     Thread.sleep(1_000);
-                    await("the streams to take every slot", Duration.ofSeconds(10), () -> send(first, slots,
-                            "mock-echo", false, "hi", 1).equals("429 concurrency_limit_exceeded"));
+                    await(
+                            "the streams to take every slot",
+                            Duration.ofSeconds(10),
+                            () -> send(first, slots, "mock-echo", false, "hi", 1)
+                                    .equals("429 concurrency_limit_exceeded"));
 
                     redis.restart();
 
@@ -228,12 +278,14 @@ class SelfHealingLimitsIT {
                     }
                     int admitted = 0;
                     String refused;
-                    while ((refused = send(gateways.get(admitted % 2), budget, "mock-echo", false, PROMPT,
-                            MAX_TOKENS)).equals("200") && admitted < 20) {
+                    while ((refused = send(gateways.get(admitted % 2), budget, "mock-echo", false, PROMPT, MAX_TOKENS))
+                                    .equals("200")
+                            && admitted < 20) {
                         admitted++;
                     }
                     SoftAssertions softly = new SoftAssertions();
-                    softly.assertThat(admitted).as("seeded again from the ledger: 6 of 12 requests' worth are left")
+                    softly.assertThat(admitted)
+                            .as("seeded again from the ledger: 6 of 12 requests' worth are left")
                             .isEqualTo(6);
                     softly.assertThat(refused).isEqualTo("429 insufficient_quota");
 
@@ -253,7 +305,9 @@ class SelfHealingLimitsIT {
 
     /** Sends short requests until one is admitted (Redis answers again after a restart). */
     private void awaitAnswer(GatewayInstance gateway, String key) throws InterruptedException {
-        await("an answer from the restarted Redis", Duration.ofSeconds(10),
+        await(
+                "an answer from the restarted Redis",
+                Duration.ofSeconds(10),
                 () -> send(gateway, key, "mock-echo", false, "hi", 1).equals("200"));
     }
 
@@ -274,8 +328,12 @@ class SelfHealingLimitsIT {
     }
 
     /** One worker: paced streaming requests until told to stop. */
-    private void load(GatewayInstance gateway, String key, AtomicBoolean stop, AtomicBoolean resumed,
-                      AtomicBoolean exhaustedAfterResume) {
+    private void load(
+            GatewayInstance gateway,
+            String key,
+            AtomicBoolean stop,
+            AtomicBoolean resumed,
+            AtomicBoolean exhaustedAfterResume) {
         while (!stop.get()) {
             String outcome = send(gateway, key, PROMPT, MAX_TOKENS);
             sent.incrementAndGet();
@@ -295,14 +353,16 @@ class SelfHealingLimitsIT {
     }
 
     /** Sends one request and reads it to the end: "200", or the status and error code. */
-    private String send(GatewayInstance gateway, String key, String model, boolean stream, String text,
-                        int maxTokens) {
+    private String send(GatewayInstance gateway, String key, String model, boolean stream, String text, int maxTokens) {
         String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("X-User-Id", "healing-user")
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("X-User-Id", "healing-user")
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
@@ -326,15 +386,17 @@ class SelfHealingLimitsIT {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             GatewayInstance gateway = gateways.get(i % gateways.size());
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                counts.merge(send(gateway, key, BURST_PROMPT, BURST_MAX_TOKENS), 1, Integer::sum);
-            }, "burst-" + i);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        counts.merge(send(gateway, key, BURST_PROMPT, BURST_MAX_TOKENS), 1, Integer::sum);
+                    },
+                    "burst-" + i);
             thread.start();
             threads.add(thread);
         }
@@ -346,8 +408,13 @@ class SelfHealingLimitsIT {
     }
 
     private static long spent(Ledger ledger) {
-        return ((Number) ledger.query("SELECT coalesce(sum(total_tokens), 0) AS t FROM usage_records"
-                + " WHERE project_id = ?", PROJECT).get(0).get("t")).longValue();
+        return ((Number) ledger.query(
+                                "SELECT coalesce(sum(total_tokens), 0) AS t FROM usage_records"
+                                        + " WHERE project_id = ?",
+                                PROJECT)
+                        .get(0)
+                        .get("t"))
+                .longValue();
     }
 
     /** A project with these limits; its service key. */

@@ -52,7 +52,8 @@ class DatabaseOutageIT {
                 for (int i = 0; i < 3; i++) {
                     answered.add(chat(http, key));
                 }
-                assertThat(get(http, "/admin/v1/projects", gateway.adminToken()).status()).isEqualTo(200);
+                assertThat(get(http, "/admin/v1/projects", gateway.adminToken()).status())
+                        .isEqualTo(200);
 
                 try (AutoCloseable frozen = PostgresSupport.freeze()) {
                     answered.addAll(whileAway(http, gateway, key, "frozen"));
@@ -64,14 +65,19 @@ class DatabaseOutageIT {
                 proxy.restore();
                 awaitDrained(gateway);
 
-                assertThat(get(http, "/admin/v1/projects/outage", gateway.adminToken()).status())
-                        .as("the admin API works again by itself").isEqualTo(200);
+                assertThat(get(http, "/admin/v1/projects/outage", gateway.adminToken())
+                                .status())
+                        .as("the admin API works again by itself")
+                        .isEqualTo(200);
                 Ledger ledger = new Ledger(gateway.database());
                 for (String id : answered) {
                     assertThat(ledger.record(id)).containsEntry("status", "ok");
                 }
                 assertThat(ledger.query("SELECT count(*) AS n FROM usage_records WHERE project_id = 'outage'")
-                        .get(0).get("n")).as("each once").isEqualTo((long) answered.size());
+                                .get(0)
+                                .get("n"))
+                        .as("each once")
+                        .isEqualTo((long) answered.size());
             }
         }
     }
@@ -80,7 +86,8 @@ class DatabaseOutageIT {
     private static List<String> whileAway(RawHttp http, GatewayInstance gateway, String key, String how) {
         long start = System.nanoTime();
         RawHttp.Response admin = get(http, "/admin/v1/projects/outage", gateway.adminToken());
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no hanging while " + how)
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("no hanging while " + how)
                 .isLessThan(Duration.ofSeconds(8));
         assertThat(admin.status()).as(how + ": " + admin.text()).isEqualTo(503);
         assertThat(admin.headers()).containsKey("retry-after");
@@ -93,14 +100,22 @@ class DatabaseOutageIT {
             answered.add(chat(http, key));
         }
         String unknown = new ApiKeyFormat().issue(KeyKind.SERVICE).token();
-        RawHttp.Response unverifiable = http.send("POST", "/v1/chat/completions",
+        RawHttp.Response unverifiable = http.send(
+                "POST",
+                "/v1/chat/completions",
                 Map.of("Authorization", "Bearer " + unknown, "X-User-Id", "u", "Content-Type", "application/json"),
                 CHAT.getBytes(StandardCharsets.UTF_8));
-        assertThat(unverifiable.status()).as("a key never seen cannot be verified now").isEqualTo(503);
+        assertThat(unverifiable.status())
+                .as("a key never seen cannot be verified now")
+                .isEqualTo(503);
 
-        assertThat(get(http, "/actuator/health/readiness", null).status()).as("still ready").isEqualTo(200);
+        assertThat(get(http, "/actuator/health/readiness", null).status())
+                .as("still ready")
+                .isEqualTo(200);
         assertThat(get(http, "/actuator/health/liveness", null).status()).isEqualTo(200);
-        assertThat(get(http, "/actuator/health", null).status()).as("the database shows as down").isEqualTo(503);
+        assertThat(get(http, "/actuator/health", null).status())
+                .as("the database shows as down")
+                .isEqualTo(503);
         RawHttp.Response metrics = get(http, "/actuator/prometheus", gateway.adminToken());
         assertThat(metrics.status()).as("the ledger's gauge is readable").isEqualTo(200);
         assertThat(metrics.text()).containsPattern("gateway_usage_ledger_buffered [1-9]");
@@ -109,8 +124,10 @@ class DatabaseOutageIT {
     }
 
     private static String chat(RawHttp http, String key) {
-        RawHttp.Response response = http.send("POST", "/v1/chat/completions", Map.of("Authorization",
-                "Bearer " + key, "X-User-Id", "u", "Content-Type", "application/json"),
+        RawHttp.Response response = http.send(
+                "POST",
+                "/v1/chat/completions",
+                Map.of("Authorization", "Bearer " + key, "X-User-Id", "u", "Content-Type", "application/json"),
                 CHAT.getBytes(StandardCharsets.UTF_8));
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.headers().get("x-request-id");
@@ -132,7 +149,9 @@ class DatabaseOutageIT {
     private static void awaitDrained(GatewayInstance gateway) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (gateway.bean(UsageLedger.class).buffered() > 0) {
-            assertThat(System.nanoTime()).as("the ledger drains once the database is back").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the ledger drains once the database is back")
+                    .isLessThan(deadline);
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

@@ -50,8 +50,8 @@ class DatabaseServerTests {
     }
 
     private DatabaseProperties embedded(int port) {
-        return new DatabaseProperties(null, "postgres", null, null, 4, true,
-                new DatabaseProperties.Embedded(pgData(), port));
+        return new DatabaseProperties(
+                null, "postgres", null, null, 4, true, new DatabaseProperties.Embedded(pgData(), port));
     }
 
     private Path pgData() {
@@ -69,13 +69,17 @@ class DatabaseServerTests {
         } finally {
             first.destroy();
         }
-        assertThat(pgData().resolve("postmaster.pid")).as("stopped, not abandoned").doesNotExist();
+        assertThat(pgData().resolve("postmaster.pid"))
+                .as("stopped, not abandoned")
+                .doesNotExist();
 
         DatabaseServer second = new DatabaseServer(embedded());
         try {
-            assertThat(second.endpoint().password()).as("the same password after a restart")
+            assertThat(second.endpoint().password())
+                    .as("the same password after a restart")
                     .isEqualTo(first.endpoint().password());
-            assertThat(new DatabaseConfiguration.SchemaMigrations(second.endpoint()).migrate()).isZero();
+            assertThat(new DatabaseConfiguration.SchemaMigrations(second.endpoint()).migrate())
+                    .isZero();
             assertThat(query(second.endpoint(), "SELECT v FROM survivor")).isEqualTo("still here");
         } finally {
             second.destroy();
@@ -97,16 +101,24 @@ class DatabaseServerTests {
             assertThat(password).matches("[A-Za-z0-9_-]{43}");
 
             assertThat(query(endpoint, "SELECT current_user")).isEqualTo("postgres");
-            assertThatThrownBy(() -> connect(endpoint, "postgres")).as("a wrong password")
-                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
-            assertThatThrownBy(() -> connect(endpoint, null)).as("no password (trust)")
-                    .isInstanceOf(SQLException.class).hasMessageContaining("password");
+            assertThatThrownBy(() -> connect(endpoint, "postgres"))
+                    .as("a wrong password")
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password authentication failed");
+            assertThatThrownBy(() -> connect(endpoint, null))
+                    .as("no password (trust)")
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password");
             assertThat(query(endpoint, "SHOW password_encryption")).isEqualTo("scram-sha-256");
-            assertThat(query(endpoint, "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid"
-                    + " WHERE rolname = 'postgres'")).isEqualTo("t");
+            assertThat(query(
+                            endpoint,
+                            "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid" + " WHERE rolname = 'postgres'"))
+                    .isEqualTo("t");
             assertThat(hbaMethods()).containsOnly("scram-sha-256");
             assertThat(query(endpoint, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
-            assertThat(query(endpoint, "SHOW unix_socket_directories")).as("no Unix socket").isEmpty();
+            assertThat(query(endpoint, "SHOW unix_socket_directories"))
+                    .as("no Unix socket")
+                    .isEmpty();
             assertThat(endpoint.host()).isEqualTo("127.0.0.1");
         } finally {
             server.destroy();
@@ -137,7 +149,9 @@ class DatabaseServerTests {
         DatabaseServer server = new DatabaseServer(embedded());
         try {
             long postmaster = postmasterPid();
-            assertThat(session(postmaster)).isEqualTo(postmaster).isNotEqualTo(session(ProcessHandle.current().pid()));
+            assertThat(session(postmaster))
+                    .isEqualTo(postmaster)
+                    .isNotEqualTo(session(ProcessHandle.current().pid()));
         } finally {
             server.destroy();
         }
@@ -146,9 +160,12 @@ class DatabaseServerTests {
     @Test
     void aDataDirectoryOfTheOldTrustSetupKeepsItsDataAndNowRequiresAPassword() throws Exception {
         // what the gateway made before: zonky's initdb -A trust -U postgres, password "postgres" unused
-        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(pgData())
-                .setCleanDataDirectory(false).start();
-             Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData())
+                        .setCleanDataDirectory(false)
+                        .start();
+                Connection c = old.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE survivor (v text); INSERT INTO survivor VALUES ('from the trust days')");
         }
         assertThat(hbaMethods()).contains("trust");
@@ -157,7 +174,8 @@ class DatabaseServerTests {
         try {
             DatabaseEndpoint endpoint = server.endpoint();
             assertThat(query(endpoint, "SELECT v FROM survivor")).isEqualTo("from the trust days");
-            assertThat(endpoint.password()).isNotEqualTo("postgres")
+            assertThat(endpoint.password())
+                    .isNotEqualTo("postgres")
                     .isEqualTo(Files.readString(pgData().resolve(PASSWORD_FILE)).strip());
             assertThat(hbaMethods()).containsOnly("scram-sha-256");
             assertThatThrownBy(() -> connect(endpoint, null)).isInstanceOf(SQLException.class);
@@ -176,24 +194,31 @@ class DatabaseServerTests {
 
     @Test
     void thePostgresOfAKilledGatewayIsStoppedAndTheNextStartWorks() throws Exception {
-        Process gateway = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), EmbeddedServerProcess.class.getName(), pgData().toString())
-                .redirectErrorStream(true).start();
+        Process gateway = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbeddedServerProcess.class.getName(),
+                        pgData().toString())
+                .redirectErrorStream(true)
+                .start();
         leftovers.add(gateway.toHandle());
         String ready = awaitLine(gateway, "READY ", Duration.ofSeconds(120));
         long orphan = postmasterPid();
         ProcessHandle.of(orphan).ifPresent(leftovers::add);
 
-        gateway.destroyForcibly();  // kill -9: nothing of the gateway's runs any more
+        gateway.destroyForcibly(); // kill -9: nothing of the gateway's runs any more
         assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("its PostgreSQL lives on")
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive))
+                .as("its PostgreSQL lives on")
                 .contains(true);
 
         DatabaseServer server = new DatabaseServer(embedded());
         try {
             assertThat(query(server.endpoint(), "SELECT v FROM survivor")).isEqualTo("written before kill -9");
             assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
-                    .as("the orphan (%s) was stopped", ready).isFalse();
+                    .as("the orphan (%s) was stopped", ready)
+                    .isFalse();
             assertThat(postmasterPid()).isNotEqualTo(orphan);
         } finally {
             server.destroy();
@@ -229,8 +254,11 @@ class DatabaseServerTests {
         Files.writeString(pidFile, stranger.pid() + "\n" + pgData() + "\n");
         DatabaseServer afterReusedPid = new DatabaseServer(embedded());
         try {
-            assertThat(query(afterReusedPid.endpoint(), "SELECT v FROM survivor")).isEqualTo("kept");
-            assertThat(stranger.isAlive()).as("the unrelated process is left alone").isTrue();
+            assertThat(query(afterReusedPid.endpoint(), "SELECT v FROM survivor"))
+                    .isEqualTo("kept");
+            assertThat(stranger.isAlive())
+                    .as("the unrelated process is left alone")
+                    .isTrue();
         } finally {
             afterReusedPid.destroy();
         }
@@ -244,7 +272,7 @@ class DatabaseServerTests {
             execute(endpoint, "CREATE TABLE survivor (v text); INSERT INTO survivor VALUES ('committed')");
             long killed = postmasterPid();
 
-            ProcessHandle.of(killed).orElseThrow().destroyForcibly();  // kill -9 of the postmaster
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // kill -9 of the postmaster
 
             long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
             Optional<String> value = Optional.empty();
@@ -262,7 +290,9 @@ class DatabaseServerTests {
         } finally {
             server.destroy();
         }
-        assertThat(pgData().resolve("postmaster.pid")).as("the restarted one is stopped too").doesNotExist();
+        assertThat(pgData().resolve("postmaster.pid"))
+                .as("the restarted one is stopped too")
+                .doesNotExist();
     }
 
     @Test
@@ -296,14 +326,15 @@ class DatabaseServerTests {
     }
 
     private long postmasterPid() throws Exception {
-        return Long.parseLong(Files.readAllLines(pgData().resolve("postmaster.pid")).get(0).strip());
+        return Long.parseLong(
+                Files.readAllLines(pgData().resolve("postmaster.pid")).get(0).strip());
     }
 
     private static String awaitLine(Process process, String prefix, Duration limit) throws Exception {
         StringBuilder output = new StringBuilder();
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String next = reader.readLine(); next != null; next = reader.readLine()) {
                     output.append(next).append('\n');
                     if (next.startsWith(prefix)) {
@@ -333,14 +364,16 @@ class DatabaseServerTests {
     }
 
     private static void execute(DatabaseEndpoint endpoint, String sql) throws Exception {
-        try (Connection c = connect(endpoint, endpoint.password()); Statement s = c.createStatement()) {
+        try (Connection c = connect(endpoint, endpoint.password());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String query(DatabaseEndpoint endpoint, String sql) throws SQLException {
-        try (Connection c = connect(endpoint, endpoint.password()); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = connect(endpoint, endpoint.password());
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getString(1);
         }

@@ -72,21 +72,30 @@ class EmbeddedDatabaseLifecycleIT {
         List<CompletableFuture<String>> streams = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
             // about 25 tokens at 100 ms: each stream is still running at the SIGTERM and ends within the grace
-            streams.add(stream(first.base, key, "stream " + i + " " + "word ".repeat(24), started).toFuture());
+            streams.add(stream(first.base, key, "stream " + i + " " + "word ".repeat(24), started)
+                    .toFuture());
         }
-        assertThat(started.await(60, TimeUnit.SECONDS)).as("every stream started").isTrue();
+        assertThat(started.await(60, TimeUnit.SECONDS))
+                .as("every stream started")
+                .isTrue();
 
-        first.process.destroy();  // SIGTERM
+        first.process.destroy(); // SIGTERM
         for (CompletableFuture<String> stream : streams) {
-            assertThat(stream.get(60, TimeUnit.SECONDS)).as("finished within the grace period")
+            assertThat(stream.get(60, TimeUnit.SECONDS))
+                    .as("finished within the grace period")
                     .endsWith("data: [DONE]\n\n");
         }
-        assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).as("the gateway exits").isTrue();
-        assertThat(dataDir().resolve("postmaster.pid")).as("and stopped its database").doesNotExist();
+        assertThat(first.process.waitFor(60, TimeUnit.SECONDS))
+                .as("the gateway exits")
+                .isTrue();
+        assertThat(dataDir().resolve("postmaster.pid"))
+                .as("and stopped its database")
+                .doesNotExist();
 
         Gateway second = start("second");
         JsonNode usage = second.get("/admin/v1/usage?project_id=g&group_by=project&from="
-                + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to=" + LocalDate.now(ZoneOffset.UTC).plusDays(2));
+                + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "&to="
+                + LocalDate.now(ZoneOffset.UTC).plusDays(2));
         long requests = 0;
         for (JsonNode row : usage.path("data")) {
             requests += row.path("requests").asLong();
@@ -94,15 +103,19 @@ class EmbeddedDatabaseLifecycleIT {
         assertThat(requests).as("every stream's usage record: %s", usage).isEqualTo(STREAMS);
         JsonNode keys = second.get("/admin/v1/projects/g/keys");
         assertThat(keys.path("data").get(0).path("last_used_at").isNumber())
-                .as("the key's last use, written at shutdown (the periodic write is 1h away): %s", keys).isTrue();
+                .as("the key's last use, written at shutdown (the periodic write is 1h away): %s", keys)
+                .isTrue();
 
         // the same, straight from the database, with the password the gateway keeps in the data directory
-        String password = Files.readString(dataDir().resolve("llm-gateway.password")).strip();
-        int port = Integer.parseInt(Files.readAllLines(dataDir().resolve("postmaster.pid")).get(3).strip());
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "postgres", password); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM usage_records WHERE project_id = 'g'"
-                     + " AND status = 'ok'")) {
+        String password =
+                Files.readString(dataDir().resolve("llm-gateway.password")).strip();
+        int port = Integer.parseInt(
+                Files.readAllLines(dataDir().resolve("postmaster.pid")).get(3).strip());
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(
+                        "SELECT count(*) FROM usage_records WHERE project_id = 'g'" + " AND status = 'ok'")) {
             r.next();
             assertThat(r.getInt(1)).isEqualTo(STREAMS);
         }
@@ -114,19 +127,33 @@ class EmbeddedDatabaseLifecycleIT {
     @Test
     void afterKill9TheGatewayStartsAgainOnTheFirstTryWithItsData() throws Exception {
         Gateway first = start("first");
-        first.admin().post().uri("/admin/v1/projects").header("Content-Type", "application/json")
-                .bodyValue("{\"id\":\"kept\",\"name\":\"kept\"}").exchange().expectStatus().isCreated();
-        long postmaster = Long.parseLong(Files.readAllLines(dataDir().resolve("postmaster.pid")).get(0).strip());
+        first.admin()
+                .post()
+                .uri("/admin/v1/projects")
+                .header("Content-Type", "application/json")
+                .bodyValue("{\"id\":\"kept\",\"name\":\"kept\"}")
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        long postmaster = Long.parseLong(
+                Files.readAllLines(dataDir().resolve("postmaster.pid")).get(0).strip());
 
-        first.process.destroyForcibly();  // kill -9
+        first.process.destroyForcibly(); // kill -9
         assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("its PostgreSQL is orphaned")
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive))
+                .as("its PostgreSQL is orphaned")
                 .contains(true);
 
         Gateway second = start("second");
-        second.admin().get().uri("/admin/v1/projects/kept").exchange().expectStatus().isOk();
+        second.admin()
+                .get()
+                .uri("/admin/v1/projects/kept")
+                .exchange()
+                .expectStatus()
+                .isOk();
         assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
-                .as("the orphan was stopped").isFalse();
+                .as("the orphan was stopped")
+                .isFalse();
         second.stop();
         assertThat(dataDir().resolve("postmaster.pid")).doesNotExist();
     }
@@ -145,55 +172,88 @@ class EmbeddedDatabaseLifecycleIT {
         }
 
         WebTestClient admin() {
-            return WebTestClient.bindToServer().baseUrl(base).responseTimeout(Duration.ofSeconds(30))
-                    .defaultHeader("Authorization", "Bearer " + admin).build();
+            return WebTestClient.bindToServer()
+                    .baseUrl(base)
+                    .responseTimeout(Duration.ofSeconds(30))
+                    .defaultHeader("Authorization", "Bearer " + admin)
+                    .build();
         }
 
         String serviceKey(String project) {
-            admin().post().uri("/admin/v1/projects").header("Content-Type", "application/json")
-                    .bodyValue("{\"id\":\"" + project + "\",\"name\":\"" + project + "\"}").exchange()
-                    .expectStatus().isCreated();
-            byte[] issued = admin().post().uri("/admin/v1/projects/" + project + "/keys")
-                    .header("Content-Type", "application/json").bodyValue("{\"name\":\"k\"}").exchange()
-                    .expectStatus().isCreated().expectBody(byte[].class).returnResult().getResponseBody();
+            admin().post()
+                    .uri("/admin/v1/projects")
+                    .header("Content-Type", "application/json")
+                    .bodyValue("{\"id\":\"" + project + "\",\"name\":\"" + project + "\"}")
+                    .exchange()
+                    .expectStatus()
+                    .isCreated();
+            byte[] issued = admin().post()
+                    .uri("/admin/v1/projects/" + project + "/keys")
+                    .header("Content-Type", "application/json")
+                    .bodyValue("{\"name\":\"k\"}")
+                    .exchange()
+                    .expectStatus()
+                    .isCreated()
+                    .expectBody(byte[].class)
+                    .returnResult()
+                    .getResponseBody();
             return GatewayJson.mapper().readTree(issued).path("key").stringValue();
         }
 
         JsonNode get(String path) {
-            return GatewayJson.mapper().readTree(admin().get().uri(path).exchange().expectStatus().isOk()
-                    .expectBody(byte[].class).returnResult().getResponseBody());
+            return GatewayJson.mapper()
+                    .readTree(admin().get()
+                            .uri(path)
+                            .exchange()
+                            .expectStatus()
+                            .isOk()
+                            .expectBody(byte[].class)
+                            .returnResult()
+                            .getResponseBody());
         }
 
         String metrics() {
-            return HttpClient.create().headers(h -> h.add("Authorization", "Bearer " + admin))
-                    .get().uri(base + "/actuator/prometheus").responseContent().aggregate()
-                    .asString().block(Duration.ofSeconds(30));
+            return HttpClient.create()
+                    .headers(h -> h.add("Authorization", "Bearer " + admin))
+                    .get()
+                    .uri(base + "/actuator/prometheus")
+                    .responseContent()
+                    .aggregate()
+                    .asString()
+                    .block(Duration.ofSeconds(30));
         }
 
         void stop() throws Exception {
             process.destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the gateway exits: %s", Files.readString(log))
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("the gateway exits: %s", Files.readString(log))
                     .isTrue();
         }
     }
 
     private Gateway start(String name) throws Exception {
         Path jar = Path.of("target/llm-gateway.jar");
-        assertThat(jar).as("the packaged gateway (built before integration tests)").exists();
+        assertThat(jar)
+                .as("the packaged gateway (built before integration tests)")
+                .exists();
         int port = freePort();
         Path log = temp.resolve(name + ".log");
         Process process = new ProcessBuilder(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
-                "--server.port=" + port,
-                "--gateway.database.embedded.data-dir=" + dataDir(),
-                "--gateway.auth.admin-token=" + admin,
-                "--gateway.auth.last-used-flush-interval=1h",
-                "--spring.lifecycle.timeout-per-shutdown-phase=" + GRACE.toSeconds() + "s",
-                "--gateway.deployments.paced.type=mock",
-                "--gateway.deployments.paced.mock.chunk-delay=100ms",
-                "--gateway.models[0].id=paced",
-                "--gateway.models[0].deployment=paced"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--gateway.database.embedded.data-dir=" + dataDir(),
+                        "--gateway.auth.admin-token=" + admin,
+                        "--gateway.auth.last-used-flush-interval=1h",
+                        "--spring.lifecycle.timeout-per-shutdown-phase=" + GRACE.toSeconds() + "s",
+                        "--gateway.deployments.paced.type=mock",
+                        "--gateway.deployments.paced.mock.chunk-delay=100ms",
+                        "--gateway.models[0].id=paced",
+                        "--gateway.models[0].deployment=paced"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         gateways.add(process);
         Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port, log);
         awaitReady(gateway);
@@ -201,15 +261,18 @@ class EmbeddedDatabaseLifecycleIT {
     }
 
     private static Mono<String> stream(String base, String key, String text, CountDownLatch started) {
-        String body = "{\"model\":\"paced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + text
-                + "\"}]}";
+        String body =
+                "{\"model\":\"paced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
         List<String> parts = new ArrayList<>();
         return HttpClient.create()
-                .headers(h -> h.add("Content-Type", "application/json").add("Authorization", "Bearer " + key)
+                .headers(h -> h.add("Content-Type", "application/json")
+                        .add("Authorization", "Bearer " + key)
                         .add("X-User-Id", "lifecycle-test"))
-                .post().uri(base + "/v1/chat/completions")
+                .post()
+                .uri(base + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just(body)))
-                .responseContent().asString()
+                .responseContent()
+                .asString()
                 .doOnNext(part -> {
                     if (parts.isEmpty()) {
                         started.countDown();
@@ -227,8 +290,11 @@ class EmbeddedDatabaseLifecycleIT {
             if (!gateway.process.isAlive()) {
                 throw new AssertionError("the gateway exited: " + Files.readString(gateway.log));
             }
-            Integer status = HttpClient.create().get().uri(gateway.base + "/actuator/health/readiness")
-                    .responseSingle((response, body) -> Mono.just(response.status().code()))
+            Integer status = HttpClient.create()
+                    .get()
+                    .uri(gateway.base + "/actuator/health/readiness")
+                    .responseSingle(
+                            (response, body) -> Mono.just(response.status().code()))
                     .onErrorResume(error -> Mono.just(0))
                     .block(Duration.ofSeconds(5));
             if (status != null && status == 200) {

@@ -12,15 +12,14 @@ import java.sql.Statement;
  */
 public final class EmbeddedServerProcess {
 
-    private EmbeddedServerProcess() {
-    }
+    private EmbeddedServerProcess() {}
 
     public static void main(String[] args) throws Exception {
-        DatabaseServer server = new DatabaseServer(new DatabaseProperties(null, "postgres", null, null, 4, true,
-                new DatabaseProperties.Embedded(Path.of(args[0]), 0)));
+        DatabaseServer server = new DatabaseServer(new DatabaseProperties(
+                null, "postgres", null, null, 4, true, new DatabaseProperties.Embedded(Path.of(args[0]), 0)));
         DatabaseEndpoint endpoint = server.endpoint();
         try (Connection c = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.username(), endpoint.password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE survivor (v text); INSERT INTO survivor VALUES ('written before kill -9')");
         }
         System.out.println("READY " + endpoint.port());

@@ -80,8 +80,13 @@ class ByteFaithfulForwardingIT {
     }
 
     private EntityExchangeResult<byte[]> post(String body) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectBody(byte[].class).returnResult();
+        return client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
     }
 
     private static String text(byte[] bytes) {
@@ -114,8 +119,7 @@ class ByteFaithfulForwardingIT {
         assertThat(result.getStatus().value()).isEqualTo(200);
         String expected = answer.replace("\"model\":\"" + UPSTREAM_MODEL + "\"", "\"model\":\"faithful\"");
         assertThat(withoutCost(text(result.getResponseBody()))).isEqualTo(expected);
-        assertThat(text(result.getResponseBody())).doesNotContain("logprobs")
-                .contains("\"prompt_tokens\":9,\"cost\":");
+        assertThat(text(result.getResponseBody())).doesNotContain("logprobs").contains("\"prompt_tokens\":9,\"cost\":");
 
         JsonNode sent = JSON.readTree(upstream.lastRequest().body());
         assertThat(names(sent)).containsExactly("x_first", "messages", "temperature", "model", "vendor_knob");
@@ -138,9 +142,14 @@ class ByteFaithfulForwardingIT {
                 + "\"total_tokens\":1801}}";
         String usageEvent = "data: " + usage + "\n\n";
         int cut = usageEvent.indexOf("1234") + 2;
-        upstream.enqueue(Reply.sse(Duration.ofMillis(30), List.of("data: " + first + "\n\n",
-                "data: " + second + "\n\n", usageEvent.substring(0, cut), usageEvent.substring(cut),
-                OpenAiFixtures.DONE)));
+        upstream.enqueue(Reply.sse(
+                Duration.ofMillis(30),
+                List.of(
+                        "data: " + first + "\n\n",
+                        "data: " + second + "\n\n",
+                        usageEvent.substring(0, cut),
+                        usageEvent.substring(cut),
+                        OpenAiFixtures.DONE)));
 
         EntityExchangeResult<byte[]> result = post("""
                 {"model":"faithful","stream":true,"stream_options":{"include_usage":true},
@@ -156,8 +165,11 @@ class ByteFaithfulForwardingIT {
         assertThat(events.get(3)).isEqualTo("[DONE]");
 
         Map<String, Object> record = ledger.record(result.getResponseHeaders().getFirst("x-request-id"));
-        assertThat(record).containsEntry("token_source", "upstream").containsEntry("prompt_tokens", 1234)
-                .containsEntry("completion_tokens", 567).containsEntry("status", "ok");
+        assertThat(record)
+                .containsEntry("token_source", "upstream")
+                .containsEntry("prompt_tokens", 1234)
+                .containsEntry("completion_tokens", 567)
+                .containsEntry("status", "ok");
     }
 
     @Test
@@ -175,35 +187,46 @@ class ByteFaithfulForwardingIT {
         StringBuilder received = new StringBuilder();
         Disposable stream = HttpClient.create()
                 .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key).add("X-User-Id", USER))
-                .post().uri(gateway.baseUrl() + "/v1/chat/completions")
+                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
+                        .add("X-User-Id", USER))
+                .post()
+                .uri(gateway.baseUrl() + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just("{\"model\":\"engine\",\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Say three words\"}]}")))
-                .responseContent().asString()
-                .subscribe(piece -> {
-                    synchronized (received) {
-                        received.append(piece);
-                        if (received.toString().contains("gamma")) {
-                            sawAll.countDown();
-                        }
-                    }
-                }, error -> { });
+                .responseContent()
+                .asString()
+                .subscribe(
+                        piece -> {
+                            synchronized (received) {
+                                received.append(piece);
+                                if (received.toString().contains("gamma")) {
+                                    sawAll.countDown();
+                                }
+                            }
+                        },
+                        error -> {});
         assertThat(FakeUpstream.await(sawAll, Duration.ofSeconds(5))).isTrue();
 
         stream.dispose();
 
         ledger.awaitCount("SELECT count(*) FROM usage_records WHERE model = 'engine'", 1, Duration.ofSeconds(10));
-        Map<String, Object> record = ledger.query("SELECT * FROM usage_records WHERE model = 'engine'").get(0);
-        assertThat(record).containsEntry("status", "cancelled").containsEntry("token_source", "upstream")
-                .containsEntry("prompt_tokens", 83).containsEntry("completion_tokens", 3);
+        Map<String, Object> record = ledger.query("SELECT * FROM usage_records WHERE model = 'engine'")
+                .get(0);
+        assertThat(record)
+                .containsEntry("status", "cancelled")
+                .containsEntry("token_source", "upstream")
+                .containsEntry("prompt_tokens", 83)
+                .containsEntry("completion_tokens", 3);
         JsonNode options = JSON.readTree(upstream.lastRequest().body()).path("stream_options");
         assertThat(options.path("include_usage").booleanValue()).isTrue();
         assertThat(options.path("continuous_usage_stats").booleanValue()).isTrue();
         synchronized (received) {
             List<String> events = SseData.of(received.toString());
             assertThat(events).hasSize(3).allSatisfy(event -> {
-                assertThat(event).as("the counts stay with the gateway: the client did not ask for them")
-                        .contains("\"usage\":null").doesNotContain("prompt_tokens");
+                assertThat(event)
+                        .as("the counts stay with the gateway: the client did not ask for them")
+                        .contains("\"usage\":null")
+                        .doesNotContain("prompt_tokens");
                 assertThat(event).contains("\"model\":\"engine\"");
             });
         }
@@ -211,20 +234,26 @@ class ByteFaithfulForwardingIT {
 
     @Test
     void aClientThatAsksForContinuousUsageGetsItWithItsCost() {
-        upstream.enqueue(Reply.sse(Duration.ZERO, List.of("data: {\"id\":\"v-2\",\"object\":\"chat.completion.chunk\","
-                        + "\"created\":1,\"model\":\"" + UPSTREAM_MODEL + "\",\"choices\":[{\"index\":0,\"delta\":"
-                        + "{\"content\":\"a\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,"
-                        + "\"completion_tokens\":1,\"total_tokens\":6}}\n\n", OpenAiFixtures.DONE)));
+        upstream.enqueue(Reply.sse(
+                Duration.ZERO,
+                List.of(
+                        "data: {\"id\":\"v-2\",\"object\":\"chat.completion.chunk\","
+                                + "\"created\":1,\"model\":\"" + UPSTREAM_MODEL
+                                + "\",\"choices\":[{\"index\":0,\"delta\":"
+                                + "{\"content\":\"a\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,"
+                                + "\"completion_tokens\":1,\"total_tokens\":6}}\n\n",
+                        OpenAiFixtures.DONE)));
 
         EntityExchangeResult<byte[]> result = post("""
                 {"model":"engine-asked","stream":true,"messages":[{"role":"user","content":"Hi"}],
                  "stream_options":{"include_usage":true,"continuous_usage_stats":true}}""");
 
         List<String> events = SseData.of(text(result.getResponseBody()));
-        assertThat(events.get(0)).contains("\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
-                + "\"total_tokens\":6,\"cost\":");
+        assertThat(events.get(0))
+                .contains("\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1," + "\"total_tokens\":6,\"cost\":");
         assertThat(ledger.record(result.getResponseHeaders().getFirst("x-request-id")))
-                .containsEntry("prompt_tokens", 5).containsEntry("completion_tokens", 1);
+                .containsEntry("prompt_tokens", 5)
+                .containsEntry("completion_tokens", 1);
     }
 
     /** The data of each server-sent event, in order. */

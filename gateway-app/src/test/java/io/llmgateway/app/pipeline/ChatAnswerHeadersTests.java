@@ -27,9 +27,13 @@ class ChatAnswerHeadersTests {
         for (int i = 0; i < 100_000; i++) {
             // up to about 17 minutes, with every magnitude equally likely
             long nanos = random.nextLong(1L << random.nextInt(1, 41));
-            String exact = BigDecimal.valueOf(nanos).movePointLeft(6).setScale(3, RoundingMode.HALF_UP)
+            String exact = BigDecimal.valueOf(nanos)
+                    .movePointLeft(6)
+                    .setScale(3, RoundingMode.HALF_UP)
                     .toPlainString();
-            assertThat(ChatAnswerHeaders.millis(nanos)).as("%d ns", nanos).isEqualTo(exact)
+            assertThat(ChatAnswerHeaders.millis(nanos))
+                    .as("%d ns", nanos)
+                    .isEqualTo(exact)
                     .isEqualTo(String.format(Locale.ROOT, "%.3f", nanos / 1_000_000.0));
         }
     }

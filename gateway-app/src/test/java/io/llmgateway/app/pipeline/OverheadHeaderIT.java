@@ -30,21 +30,25 @@ class OverheadHeaderIT {
     @Test
     void aCallThatWaitedForTheOnlyConnectionReportsThatWaitAndNeitherReportsTheUpstreamsTime() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start();
-             GatewayInstance gateway = GatewayInstance.start(Map.of(
-                     "gateway.upstream-pool.max-connections", "1",
-                     "gateway.deployments.one.base-url", upstream.baseUrl(),
-                     "gateway.deployments.one.timeouts.first-byte", "20s",
-                     "gateway.models[0].id", "timed",
-                     "gateway.models[0].deployment", "one"))) {
+                GatewayInstance gateway = GatewayInstance.start(Map.of(
+                        "gateway.upstream-pool.max-connections", "1",
+                        "gateway.deployments.one.base-url", upstream.baseUrl(),
+                        "gateway.deployments.one.timeouts.first-byte", "20s",
+                        "gateway.models[0].id", "timed",
+                        "gateway.models[0].deployment", "one"))) {
             gateway.admin().project("overhead", null);
             String key = gateway.admin().serviceKey("overhead").path("key").stringValue();
-            WebTestClient client = gateway.client(key).mutate().responseTimeout(Duration.ofSeconds(30))
-                    .defaultHeader("X-User-Id", "u").build();
+            WebTestClient client = gateway.client(key)
+                    .mutate()
+                    .responseTimeout(Duration.ofSeconds(30))
+                    .defaultHeader("X-User-Id", "u")
+                    .build();
             Duration upstreamTime = Duration.ofMillis(UPSTREAM_MS);
             upstream.enqueue(
                     Reply.delayed(upstreamTime, Reply.json(200, OpenAiFixtures.completion("up", "first", 3, 1))),
-                    Reply.delayed(upstreamTime, Reply.sse(Duration.ZERO,
-                            OpenAiFixtures.stream("up", List.of("second"), true))));
+                    Reply.delayed(
+                            upstreamTime,
+                            Reply.sse(Duration.ZERO, OpenAiFixtures.stream("up", List.of("second"), true))));
 
             CompletableFuture<Timed> first = CompletableFuture.supplyAsync(() -> call(client, false));
             while (upstream.requests().isEmpty()) {
@@ -57,9 +61,11 @@ class OverheadHeaderIT {
             Timed stream = second.get(30, TimeUnit.SECONDS);
             long poolWaitAtLeastMs = UPSTREAM_MS - TimeUnit.NANOSECONDS.toMillis(secondSent - json.sentNanos());
 
-            assertThat(json.overheadMs()).as("the JSON call's overhead, observed %s ms", json.observedMs())
+            assertThat(json.overheadMs())
+                    .as("the JSON call's overhead, observed %s ms", json.observedMs())
                     .isLessThanOrEqualTo(json.observedMs() - UPSTREAM_MS + WRITE_SLACK_MS);
-            assertThat(stream.overheadMs()).as("the stream's overhead, observed %s ms", stream.observedMs())
+            assertThat(stream.overheadMs())
+                    .as("the stream's overhead, observed %s ms", stream.observedMs())
                     .isGreaterThanOrEqualTo(poolWaitAtLeastMs - WRITE_SLACK_MS)
                     .isLessThanOrEqualTo(stream.observedMs() - UPSTREAM_MS + WRITE_SLACK_MS);
         }
@@ -68,11 +74,15 @@ class OverheadHeaderIT {
     /** One call, timed from its sending to its answer's head; a stream is then read to its end. */
     private static Timed call(WebTestClient client, boolean stream) {
         long sent = System.nanoTime();
-        FluxExchangeResult<String> result = client.post().uri("/v1/chat/completions")
+        FluxExchangeResult<String> result = client.post()
+                .uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"timed\",\"stream\":" + stream
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .exchange().expectStatus().isOk().returnResult(String.class);
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class);
         double observedMs = (System.nanoTime() - sent) / 1e6;
         String overhead = result.getResponseHeaders().getFirst(ChatAnswerHeaders.OVERHEAD);
         result.getResponseBody().blockLast(Duration.ofSeconds(30));
@@ -80,6 +90,5 @@ class OverheadHeaderIT {
         return new Timed(sent, observedMs, Double.parseDouble(overhead));
     }
 
-    private record Timed(long sentNanos, double observedMs, double overheadMs) {
-    }
+    private record Timed(long sentNanos, double observedMs, double overheadMs) {}
 }

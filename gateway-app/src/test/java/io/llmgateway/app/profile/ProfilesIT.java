@@ -49,8 +49,10 @@ class ProfilesIT {
                 Map.entry("gateway.models[3].profile", "octo"),
                 Map.entry("gateway.models[3].defaults.temperature", "0.7")));
         gateway.admin().project("p", null);
-        client = gateway.client(gateway.admin().serviceKey("p").path("key").stringValue()).mutate()
-                .defaultHeader("X-User-Id", "u").build();
+        client = gateway.client(gateway.admin().serviceKey("p").path("key").stringValue())
+                .mutate()
+                .defaultHeader("X-User-Id", "u")
+                .build();
     }
 
     @AfterAll
@@ -65,7 +67,10 @@ class ProfilesIT {
     }
 
     private static WebTestClient.ResponseSpec post(String body) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        return client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
                 .exchange();
     }
 
@@ -74,17 +79,27 @@ class ProfilesIT {
         post("""
                 {"model":"microsoft/phi-3.5-moe-instruct","messages":[{"role":"user","content":"hi"}],
                  "temperature":1.5}""")
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("temperature");
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("temperature");
         post("""
                 {"model":"microsoft/phi-3.5-moe-instruct","messages":[{"role":"system","content":"s"},
                  {"role":"context","content":"c"},{"role":"user","content":"hi"}],"bad":["x"]}""")
-                .expectStatus().isEqualTo(503)
-                .expectBody().jsonPath("$.error.message").value(message -> assertThat((String) message)
-                        .contains("NVIDIA_API_KEY"));
+                .expectStatus()
+                .isEqualTo(503)
+                .expectBody()
+                .jsonPath("$.error.message")
+                .value(message -> assertThat((String) message).contains("NVIDIA_API_KEY"));
         post("""
                 {"model":"mistralai/mistral-7b-instruct-v0.2","messages":[{"role":"user","content":"hi"}],
                  "frequency_penalty":-2.5}""")
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("frequency_penalty");
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("frequency_penalty");
     }
 
     @Test
@@ -93,21 +108,33 @@ class ProfilesIT {
         post("""
                 {"model":"llama-octo","messages":[{"role":"user","content":"hi"}],"peft":"support-bot",
                  "min_p":0.1,"metadata":{"k":"v"},"custom_engine_flag":true}""")
-                .expectStatus().isOk()
-                .expectHeader().valueEquals("x-gateway-dropped-params", "metadata")
-                .expectBody().jsonPath("$.model").isEqualTo("llama-octo");
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("x-gateway-dropped-params", "metadata")
+                .expectBody()
+                .jsonPath("$.model")
+                .isEqualTo("llama-octo");
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo("llama-3-8b-support");
-        assertThat(sent.path("temperature").doubleValue()).as("route default over profile default").isEqualTo(0.7);
+        assertThat(sent.path("temperature").doubleValue())
+                .as("route default over profile default")
+                .isEqualTo(0.7);
         assertThat(sent.path("max_tokens").intValue()).as("profile default").isEqualTo(512);
         assertThat(sent.path("repetition_penalty").doubleValue()).isEqualTo(1.0);
         assertThat(sent.path("min_p").doubleValue()).isEqualTo(0.1);
         assertThat(sent.has("metadata")).isFalse();
-        assertThat(sent.path("custom_engine_flag").booleanValue()).as("unknown fields pass").isTrue();
+        assertThat(sent.path("custom_engine_flag").booleanValue())
+                .as("unknown fields pass")
+                .isTrue();
 
         post("""
                 {"model":"llama-octo","messages":[{"role":"user","content":"hi"}],"peft":"unknown-adapter"}""")
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("peft");
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("peft");
     }
 
     @Test
@@ -115,10 +142,15 @@ class ProfilesIT {
         upstream.enqueue(Reply.sse(Duration.ZERO, OpenAiFixtures.stream("llama-3-8b", List.of("a", "b"), true)));
         byte[] body = post("""
                 {"model":"llama-octo","messages":[{"role":"user","content":"hi"}],"stream":true}""")
-                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody();
         String events = new String(body, StandardCharsets.UTF_8);
         assertThat(events).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
-        assertThat(sent.path("stream_options").path("include_usage").booleanValue()).isTrue();
+        assertThat(sent.path("stream_options").path("include_usage").booleanValue())
+                .isTrue();
     }
 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code rag_params}: its parsing and where the passages go, without a server. */
 class ChatRetrievalTests {
 
-    private static final Caller CALLER = new Caller("key", KeyKind.SERVICE, "alice",
-            new ProjectRecord("p", "P", null, false));
+    private static final Caller CALLER =
+            new Caller("key", KeyKind.SERVICE, "alice", new ProjectRecord("p", "P", null, false));
 
-    private final ChatRetrieval retrieval = new ChatRetrieval(null, new RetrievalAccess("all-minilm-l6-v2"),
-            GatewayJson.mapper(), RetrievalProperties.DEFAULT_TEMPLATE);
+    private final ChatRetrieval retrieval = new ChatRetrieval(
+            null, new RetrievalAccess("all-minilm-l6-v2"), GatewayJson.mapper(), RetrievalProperties.DEFAULT_TEMPLATE);
 
     private ChatRetrieval.Query parse(String json) {
         return retrieval.parse(GatewayJson.mapper().readTree(json), CALLER);
@@ -37,10 +37,10 @@ class ChatRetrievalTests {
 
     @Test
     void aProjectThatMayNotUseTheEmbeddingModelMayNotRetrieve() {
-        Caller restricted = new Caller("key", KeyKind.SERVICE, "alice",
-                new ProjectRecord("p", "P", List.of("mock-echo"), false));
-        assertThatThrownBy(() -> retrieval.parse(GatewayJson.mapper().readTree(
-                "{\"vector_store_ids\":[\"vs_a\"]}"), restricted))
+        Caller restricted =
+                new Caller("key", KeyKind.SERVICE, "alice", new ProjectRecord("p", "P", List.of("mock-echo"), false));
+        assertThatThrownBy(() ->
+                        retrieval.parse(GatewayJson.mapper().readTree("{\"vector_store_ids\":[\"vs_a\"]}"), restricted))
                 .isInstanceOfSatisfying(AccessException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);
                     assertThat(e.param()).isEqualTo("rag_params");
@@ -65,45 +65,53 @@ class ChatRetrievalTests {
         assertThat(full.scoreThreshold()).isEqualTo(0.25);
         assertThat(full.includeSources()).isTrue();
         assertThat(full.filter()).isInstanceOf(Filter.Compound.class);
-        assertThat(full.filter().matches(java.util.Map.of("team", "finance", "year", 2024))).isTrue();
+        assertThat(full.filter().matches(java.util.Map.of("team", "finance", "year", 2024)))
+                .isTrue();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"vector_store_ids\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]} | rag_params.vector_store_ids",
-        "{\"max_num_results\":3} | rag_params.vector_store_ids",
-        "{\"vector_store_ids\":[\"vs\"],\"max_num_results\":0} | rag_params.max_num_results",
-        "{\"vector_store_ids\":[\"vs\"],\"score_threshold\":-0.1} | rag_params.score_threshold",
-        "{\"vector_store_ids\":[\"vs\"],\"include_sources\":\"yes\"} | rag_params.include_sources",
-        "{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"like\",\"key\":\"k\",\"value\":1}} | rag_params.filters.type",
-        "{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"or\",\"filters\":[{\"type\":\"eq\",\"value\":1}]}} | rag_params.filters.filters[0].key",
-        "[\"vs\"] | rag_params",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"vector_store_ids\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]} | rag_params.vector_store_ids",
+                "{\"max_num_results\":3} | rag_params.vector_store_ids",
+                "{\"vector_store_ids\":[\"vs\"],\"max_num_results\":0} | rag_params.max_num_results",
+                "{\"vector_store_ids\":[\"vs\"],\"score_threshold\":-0.1} | rag_params.score_threshold",
+                "{\"vector_store_ids\":[\"vs\"],\"include_sources\":\"yes\"} | rag_params.include_sources",
+                "{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"like\",\"key\":\"k\",\"value\":1}} | rag_params.filters.type",
+                "{\"vector_store_ids\":[\"vs\"],\"filters\":{\"type\":\"or\",\"filters\":[{\"type\":\"eq\",\"value\":1}]}} | rag_params.filters.filters[0].key",
+                "[\"vs\"] | rag_params",
+            })
     void violationsAre400NamingTheField(String json, String param) {
-        assertThatThrownBy(() -> parse(json))
-                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.param()).isEqualTo(param);
-                });
+        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.param()).isEqualTo(param);
+        });
     }
 
     @Test
     void aSystemMessageGoesAfterTheClientsOwnSystemMessages() {
-        List<ChatMessage> messages = List.of(ChatMessage.of("system", "Be brief."), ChatMessage.of("user", "Q1"),
-                ChatMessage.of("assistant", "A1"), ChatMessage.of("user", "Q2"));
-        List<ChatMessage> augmented = retrieval.inject(messages, ChatRetrieval.lastUser(messages), "[1] f.txt\nP",
-                false);
-        assertThat(augmented).extracting(ChatMessage::role)
+        List<ChatMessage> messages = List.of(
+                ChatMessage.of("system", "Be brief."),
+                ChatMessage.of("user", "Q1"),
+                ChatMessage.of("assistant", "A1"),
+                ChatMessage.of("user", "Q2"));
+        List<ChatMessage> augmented =
+                retrieval.inject(messages, ChatRetrieval.lastUser(messages), "[1] f.txt\nP", false);
+        assertThat(augmented)
+                .extracting(ChatMessage::role)
                 .containsExactly("system", "system", "user", "assistant", "user");
-        assertThat(augmented.get(1).text()).startsWith("Use the following sources").endsWith("[1] f.txt\nP");
+        assertThat(augmented.get(1).text())
+                .startsWith("Use the following sources")
+                .endsWith("[1] f.txt\nP");
     }
 
     @Test
     void aContextMessageGoesRightBeforeTheLastUserMessage() {
-        List<ChatMessage> messages = List.of(ChatMessage.of("user", "Q1"), ChatMessage.of("assistant", "A1"),
-                ChatMessage.of("user", "Q2"));
-        List<ChatMessage> augmented = retrieval.inject(messages, ChatRetrieval.lastUser(messages), "[1] f.txt\nP",
-                true);
+        List<ChatMessage> messages =
+                List.of(ChatMessage.of("user", "Q1"), ChatMessage.of("assistant", "A1"), ChatMessage.of("user", "Q2"));
+        List<ChatMessage> augmented =
+                retrieval.inject(messages, ChatRetrieval.lastUser(messages), "[1] f.txt\nP", true);
         assertThat(augmented).extracting(ChatMessage::role).containsExactly("user", "assistant", "context", "user");
         assertThat(augmented.get(2).text()).isEqualTo("[1] f.txt\nP");
     }

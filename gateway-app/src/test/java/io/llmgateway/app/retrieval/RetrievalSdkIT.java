@@ -44,8 +44,8 @@ class RetrievalSdkIT {
 
     @BeforeAll
     static void start() {
-        gateway = GatewayInstance.start(Map.of(
-                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"));
+        gateway = GatewayInstance.start(
+                Map.of("gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"));
         gateway.admin().project("kb", null);
         String key = gateway.admin().serviceKey("kb").path("key").stringValue();
         openai = OpenAIOkHttpClient.builder()
@@ -67,10 +67,16 @@ class RetrievalSdkIT {
         Path handbookPath = Files.write(dir.resolve("handbook.txt"), TestDocuments.text(TestDocuments.HANDBOOK));
         Path securityPath = Files.write(dir.resolve("security.pdf"), TestDocuments.pdf(TestDocuments.SECURITY_LINES));
 
-        FileObject handbook = openai.files().create(FileCreateParams.builder()
-                .file(handbookPath).purpose(FilePurpose.ASSISTANTS).build());
-        FileObject security = openai.files().create(FileCreateParams.builder()
-                .file(securityPath).purpose(FilePurpose.ASSISTANTS).build());
+        FileObject handbook = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(handbookPath)
+                        .purpose(FilePurpose.ASSISTANTS)
+                        .build());
+        FileObject security = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(securityPath)
+                        .purpose(FilePurpose.ASSISTANTS)
+                        .build());
         assertThat(handbook.id()).startsWith("file-");
         assertThat(handbook.filename()).isEqualTo("handbook.txt");
         assertThat(handbook.bytes()).isEqualTo(Files.size(handbookPath));
@@ -81,8 +87,11 @@ class RetrievalSdkIT {
             assertThat(content.body().readAllBytes()).isEqualTo(Files.readAllBytes(handbookPath));
         }
 
-        VectorStore store = openai.vectorStores().create(VectorStoreCreateParams.builder()
-                .name("Company policies").fileIds(List.of(handbook.id(), security.id())).build());
+        VectorStore store = openai.vectorStores()
+                .create(VectorStoreCreateParams.builder()
+                        .name("Company policies")
+                        .fileIds(List.of(handbook.id(), security.id()))
+                        .build());
         assertThat(store.id()).startsWith("vs_");
         assertThat(store.name()).isEqualTo("Company policies");
         assertThat(store.fileCounts().total()).isEqualTo(2);
@@ -104,15 +113,22 @@ class RetrievalSdkIT {
         List<VectorStoreSearchResponse> flights = search(store.id(), "Which class may I fly on long flights?");
         assertThat(flights.get(0).fileId()).isEqualTo(handbook.id());
 
-        assertThat(openai.vectorStores().list().data()).extracting(VectorStore::id).contains(store.id());
-        assertThat(openai.vectorStores().files().list(store.id()).data()).extracting(VectorStoreFile::id)
+        assertThat(openai.vectorStores().list().data())
+                .extracting(VectorStore::id)
+                .contains(store.id());
+        assertThat(openai.vectorStores().files().list(store.id()).data())
+                .extracting(VectorStoreFile::id)
                 .containsExactlyInAnyOrder(handbook.id(), security.id());
 
-        VectorStoreFileDeleted removed = openai.vectorStores().files().delete(security.id(),
-                FileDeleteParams.builder().vectorStoreId(store.id()).build());
+        VectorStoreFileDeleted removed = openai.vectorStores()
+                .files()
+                .delete(
+                        security.id(),
+                        FileDeleteParams.builder().vectorStoreId(store.id()).build());
         assertThat(removed.deleted()).isTrue();
         assertThat(search(store.id(), "How quickly must I report a lost laptop?"))
-                .extracting(VectorStoreSearchResponse::fileId).doesNotContain(security.id());
+                .extracting(VectorStoreSearchResponse::fileId)
+                .doesNotContain(security.id());
 
         FileDeleted deleted = openai.files().delete(handbook.id());
         assertThat(deleted.deleted()).isTrue();
@@ -133,28 +149,40 @@ class RetrievalSdkIT {
         byte[] content = new byte[6 * 1024 * 1024];
         java.util.Arrays.fill(content, (byte) 'x');
         Path large = Files.write(dir.resolve("large.txt"), content);
-        FileObject uploaded = openai.files().create(FileCreateParams.builder()
-                .file(large).purpose(FilePurpose.ASSISTANTS).build());
+        FileObject uploaded = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(large)
+                        .purpose(FilePurpose.ASSISTANTS)
+                        .build());
         assertThat(uploaded.bytes()).isEqualTo(content.length);
         assertThat(openai.files().delete(uploaded.id()).deleted()).isTrue();
     }
 
     @Test
     void aCompletionWithRagParamsStillParsesInTheSdkAndKeepsTheSources(@TempDir Path dir) throws IOException {
-        Path path = Files.write(dir.resolve("security.txt"), TestDocuments.text(String.join("\n",
-                TestDocuments.SECURITY_LINES)));
-        FileObject file = openai.files().create(FileCreateParams.builder().file(path)
-                .purpose(FilePurpose.ASSISTANTS).build());
-        VectorStore store = openai.vectorStores().create(VectorStoreCreateParams.builder()
-                .name("sdk rag").fileIds(List.of(file.id())).build());
+        Path path = Files.write(
+                dir.resolve("security.txt"), TestDocuments.text(String.join("\n", TestDocuments.SECURITY_LINES)));
+        FileObject file = openai.files()
+                .create(FileCreateParams.builder()
+                        .file(path)
+                        .purpose(FilePurpose.ASSISTANTS)
+                        .build());
+        VectorStore store = openai.vectorStores()
+                .create(VectorStoreCreateParams.builder()
+                        .name("sdk rag")
+                        .fileIds(List.of(file.id()))
+                        .build());
         awaitCompleted(store.id(), file.id());
-        com.openai.core.JsonValue rag = com.openai.core.JsonValue.from(Map.of(
-                "vector_store_ids", List.of(store.id()), "include_sources", true));
+        com.openai.core.JsonValue rag = com.openai.core.JsonValue.from(
+                Map.of("vector_store_ids", List.of(store.id()), "include_sources", true));
 
-        com.openai.models.chat.completions.ChatCompletion completion = openai.chat().completions().create(
-                com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("mock-echo")
+        com.openai.models.chat.completions.ChatCompletion completion = openai.chat()
+                .completions()
+                .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                        .model("mock-echo")
                         .addUserMessage("Who do I tell about a lost laptop?")
-                        .putAdditionalBodyProperty("rag_params", rag).build());
+                        .putAdditionalBodyProperty("rag_params", rag)
+                        .build());
         assertThat(completion.choices().get(0).message().content()).hasValue("Who do I tell about a lost laptop?");
         com.openai.core.JsonValue sources = completion._additionalProperties().get("rag");
         assertThat(sources).isNotNull();
@@ -162,10 +190,13 @@ class RetrievalSdkIT {
 
         List<com.openai.models.chat.completions.ChatCompletionChunk> chunks = new java.util.ArrayList<>();
         try (com.openai.core.http.StreamResponse<com.openai.models.chat.completions.ChatCompletionChunk> stream =
-                     openai.chat().completions().createStreaming(
-                             com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
-                                     .model("mock-echo").addUserMessage("Who do I tell about a lost laptop?")
-                                     .putAdditionalBodyProperty("rag_params", rag).build())) {
+                openai.chat()
+                        .completions()
+                        .createStreaming(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                                .model("mock-echo")
+                                .addUserMessage("Who do I tell about a lost laptop?")
+                                .putAdditionalBodyProperty("rag_params", rag)
+                                .build())) {
             stream.stream().forEach(chunks::add);
         }
         assertThat(chunks).hasSizeGreaterThan(1);
@@ -177,8 +208,11 @@ class RetrievalSdkIT {
 
     @Test
     void embeddingsOfTheLocalModel() {
-        CreateEmbeddingResponse response = openai.embeddings().create(EmbeddingCreateParams.builder()
-                .model("all-minilm-l6-v2").inputOfArrayOfStrings(List.of("first text", "second text")).build());
+        CreateEmbeddingResponse response = openai.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("all-minilm-l6-v2")
+                        .inputOfArrayOfStrings(List.of("first text", "second text"))
+                        .build());
         assertThat(response.data()).hasSize(2);
         assertThat(response.data().get(0).embedding()).hasSize(384);
         assertThat(response.data().get(1).index()).isEqualTo(1);
@@ -187,19 +221,29 @@ class RetrievalSdkIT {
     }
 
     private static List<VectorStoreSearchResponse> search(String storeId, String query) {
-        return openai.vectorStores().search(storeId, VectorStoreSearchParams.builder().query(query)
-                .maxNumResults(5).build()).data();
+        return openai.vectorStores()
+                .search(
+                        storeId,
+                        VectorStoreSearchParams.builder()
+                                .query(query)
+                                .maxNumResults(5)
+                                .build())
+                .data();
     }
 
     private static void awaitCompleted(String storeId, String fileId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            VectorStoreFile file = openai.vectorStores().files().retrieve(fileId,
-                    FileRetrieveParams.builder().vectorStoreId(storeId).build());
+            VectorStoreFile file = openai.vectorStores()
+                    .files()
+                    .retrieve(
+                            fileId,
+                            FileRetrieveParams.builder().vectorStoreId(storeId).build());
             if (file.status().equals(VectorStoreFile.Status.COMPLETED)) {
                 return;
             }
-            assertThat(file.status()).as("status of %s: %s", fileId, file.lastError())
+            assertThat(file.status())
+                    .as("status of %s: %s", fileId, file.lastError())
                     .isEqualTo(VectorStoreFile.Status.IN_PROGRESS);
             assertThat(System.nanoTime()).as("%s completed in time", fileId).isLessThan(deadline);
             pause();

@@ -32,8 +32,7 @@ final class TestDocuments {
             The cafeteria serves vegetarian lunch every Wednesday. Breakfast is served from seven to nine.
             """;
 
-    private TestDocuments() {
-    }
+    private TestDocuments() {}
 
     static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -41,7 +40,8 @@ final class TestDocuments {
 
     /** A one-page PDF with these lines of text, made with PDFBox. */
     static byte[] pdf(String... lines) {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument document = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             document.addPage(page);
             try (PDPageContentStream content = new PDPageContentStream(document, page)) {

@@ -40,7 +40,8 @@ class UpstreamEmbeddingRetrievalIT {
         upstream = FakeUpstream.start();
         upstream.fallback(request -> {
             if (request.path().endsWith("/embeddings")) {
-                return embeddingsDown ? Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}")
+                return embeddingsDown
+                        ? Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}")
                         : FakeEmbeddings.reply(request);
             }
             return Reply.json(200, OpenAiFixtures.completion("chat-up", "Vegetarian lunch is on Fridays.", 40, 6));
@@ -62,8 +63,11 @@ class UpstreamEmbeddingRetrievalIT {
                 Map.entry("gateway.retrieval.embedding-model", "nv-embedqa"),
                 Map.entry("gateway.resilience.max-attempts", "1")));
         gateway.admin().project("up", null);
-        api = new RetrievalApi(gateway.client(gateway.admin().serviceKey("up").path("key").stringValue())
-                .mutate().defaultHeader("X-User-Id", "uma").build());
+        api = new RetrievalApi(
+                gateway.client(gateway.admin().serviceKey("up").path("key").stringValue())
+                        .mutate()
+                        .defaultHeader("X-User-Id", "uma")
+                        .build());
     }
 
     @AfterAll
@@ -77,11 +81,14 @@ class UpstreamEmbeddingRetrievalIT {
         String handbook = api.upload("handbook.txt", TestDocuments.text(TestDocuments.HANDBOOK));
         String cafeteria = api.upload("cafeteria.txt", TestDocuments.text(TestDocuments.CAFETERIA));
         String store = api.store("kb", List.of(handbook, cafeteria));
-        assertThat(api.awaitIngested(store, handbook).path("status").stringValue()).isEqualTo("completed");
-        assertThat(api.awaitIngested(store, cafeteria).path("status").stringValue()).isEqualTo("completed");
+        assertThat(api.awaitIngested(store, handbook).path("status").stringValue())
+                .isEqualTo("completed");
+        assertThat(api.awaitIngested(store, cafeteria).path("status").stringValue())
+                .isEqualTo("completed");
 
         List<FakeUpstream.RecordedRequest> passages = upstream.requests().stream()
-                .filter(request -> request.path().endsWith("/embeddings")).toList();
+                .filter(request -> request.path().endsWith("/embeddings"))
+                .toList();
         assertThat(passages).isNotEmpty();
         for (FakeUpstream.RecordedRequest request : passages) {
             JsonNode body = GatewayJson.mapper().readTree(request.body());
@@ -93,9 +100,13 @@ class UpstreamEmbeddingRetrievalIT {
                 .anyMatch(text -> text.contains("vegetarian"));
 
         // the search embeds its query upstream too, and the right file comes first
-        EntityExchangeResult<byte[]> searched = api.post("/v1/vector_stores/" + store + "/search",
+        EntityExchangeResult<byte[]> searched = api.post(
+                        "/v1/vector_stores/" + store + "/search",
                         Map.of("query", "When is vegetarian lunch served?", "max_num_results", 2))
-                .expectStatus().isOk().expectBody(byte[].class).returnResult();
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult();
         JsonNode page = GatewayJson.mapper().readTree(searched.getResponseBody());
         assertThat(page.path("data").get(0).path("file_id").stringValue()).isEqualTo(cafeteria);
         JsonNode query = GatewayJson.mapper().readTree(upstream.lastRequest().body());
@@ -104,11 +115,17 @@ class UpstreamEmbeddingRetrievalIT {
 
         Ledger ledger = new Ledger(gateway.database());
         Map<String, Object> search = ledger.record(searched.getResponseHeaders().getFirst("x-request-id"));
-        assertThat(search).containsEntry("model", "nv-embedqa").containsEntry("deployment", "nv")
-                .containsEntry("user_id", "uma").containsEntry("project_id", "up")
-                .containsEntry("prompt_tokens", 5).containsEntry("token_source", "upstream")
+        assertThat(search)
+                .containsEntry("model", "nv-embedqa")
+                .containsEntry("deployment", "nv")
+                .containsEntry("user_id", "uma")
+                .containsEntry("project_id", "up")
+                .containsEntry("prompt_tokens", 5)
+                .containsEntry("token_source", "upstream")
                 .containsEntry("status", "ok");
-        ledger.awaitCount("SELECT count(*) FROM usage_records WHERE key_id = 'ingestion' AND project_id = 'up'", 2,
+        ledger.awaitCount(
+                "SELECT count(*) FROM usage_records WHERE key_id = 'ingestion' AND project_id = 'up'",
+                2,
                 Duration.ofSeconds(10));
         List<Map<String, Object>> ingestion = ledger.query("SELECT model, sum(prompt_tokens) AS tokens,"
                 + " count(*) AS n FROM usage_records WHERE key_id = 'ingestion' AND project_id = 'up'"
@@ -118,16 +135,27 @@ class UpstreamEmbeddingRetrievalIT {
         assertThat(((Number) ingestion.get(0).get("tokens")).longValue()).isPositive();
 
         // rag_params: the chat request's query embedding is recorded under the request id + "_embedding"
-        EntityExchangeResult<byte[]> chat = api.client().post().uri("/v1/chat/completions")
+        EntityExchangeResult<byte[]> chat = api.client()
+                .post()
+                .uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "gpt-rag",
-                        "messages", List.of(Map.of("role", "user", "content", "When is vegetarian lunch served?")),
-                        "rag_params", Map.of("vector_store_ids", List.of(store), "max_num_results", 1)))
-                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult();
+                .bodyValue(Map.of(
+                        "model",
+                        "gpt-rag",
+                        "messages",
+                        List.of(Map.of("role", "user", "content", "When is vegetarian lunch served?")),
+                        "rag_params",
+                        Map.of("vector_store_ids", List.of(store), "max_num_results", 1)))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult();
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("messages").get(0).path("content").stringValue()).contains("cafeteria.txt");
         String chatId = chat.getResponseHeaders().getFirst("x-request-id");
-        assertThat(ledger.record(chatId + "_embedding")).containsEntry("model", "nv-embedqa")
+        assertThat(ledger.record(chatId + "_embedding"))
+                .containsEntry("model", "nv-embedqa")
                 .containsEntry("prompt_tokens", 5);
         assertThat(ledger.record(chatId)).containsEntry("model", "gpt-rag").containsEntry("retrieval", true);
     }

@@ -30,27 +30,39 @@ import reactor.core.publisher.Mono;
 /** Model types in the routing table: chat and embedding models, the in-process ones, and what start-up refuses. */
 class ModelRouterTests {
 
-    private static final LocalModel LOCAL = new LocalModel("local-embed", "llm-gateway",
-            request -> Mono.just(new EmbeddingResult(List.of(new float[] {1f}), 1)));
+    private static final LocalModel LOCAL = new LocalModel(
+            "local-embed", "llm-gateway", request -> Mono.just(new EmbeddingResult(List.of(new float[] {1f}), 1)));
 
     private static ModelRouter router(Map<String, String> settings, List<LocalModel> locals) {
         RoutingProperties routing = new Binder(new MapConfigurationPropertySource(settings))
-                .bind("gateway", RoutingProperties.class).get();
-        OpenAiProviderFactory openAi = new OpenAiProviderFactory(GatewayJson.mapper(),
-                OpenAiProviderFactory.PoolSettings.DEFAULTS);
-        ProviderRegistry providers = new ProviderRegistry(routing, openAi, new NimProviderFactory(openAi),
-                new OctoProviderFactory(openAi), new MockProviderFactory(TiktokenTokenizer.cl100k()));
-        return new ModelRouter(routing, providers, new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
-                new ModelTokenizers(), GatewayJson.mapper(), locals);
+                .bind("gateway", RoutingProperties.class)
+                .get();
+        OpenAiProviderFactory openAi =
+                new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
+        ProviderRegistry providers = new ProviderRegistry(
+                routing,
+                openAi,
+                new NimProviderFactory(openAi),
+                new OctoProviderFactory(openAi),
+                new MockProviderFactory(TiktokenTokenizer.cl100k()));
+        return new ModelRouter(
+                routing,
+                providers,
+                new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
+                new ModelTokenizers(),
+                GatewayJson.mapper(),
+                locals);
     }
 
     private static ProfileProperties shippedProfiles() {
         try {
             StandardEnvironment environment = new StandardEnvironment();
-            new YamlPropertySourceLoader().load("profiles", new ClassPathResource("gateway-profiles.yml"))
+            new YamlPropertySourceLoader()
+                    .load("profiles", new ClassPathResource("gateway-profiles.yml"))
                     .forEach(source -> environment.getPropertySources().addLast(source));
             return new Binder(ConfigurationPropertySources.get(environment))
-                    .bind("gateway", ProfileProperties.class).get();
+                    .bind("gateway", ProfileProperties.class)
+                    .get();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -58,10 +70,18 @@ class ModelRouterTests {
 
     private static Map<String, String> chatAndEmbedding() {
         return Map.of(
-                "gateway.deployments.mock.type", "mock",
-                "gateway.models[0].id", "chat", "gateway.models[0].deployment", "mock",
-                "gateway.models[1].id", "embed", "gateway.models[1].deployment", "mock",
-                "gateway.models[1].type", "embedding");
+                "gateway.deployments.mock.type",
+                "mock",
+                "gateway.models[0].id",
+                "chat",
+                "gateway.models[0].deployment",
+                "mock",
+                "gateway.models[1].id",
+                "embed",
+                "gateway.models[1].deployment",
+                "mock",
+                "gateway.models[1].type",
+                "embedding");
     }
 
     @Test
@@ -89,7 +109,8 @@ class ModelRouterTests {
         settings.put("gateway.models[2].deployment", "mock");
 
         assertThatThrownBy(() -> router(settings, List.of(LOCAL)))
-                .hasMessageContaining("'local-embed'").hasMessageContaining("serves itself");
+                .hasMessageContaining("'local-embed'")
+                .hasMessageContaining("serves itself");
     }
 
     @Test
@@ -98,7 +119,8 @@ class ModelRouterTests {
         settings.put("gateway.models[0].fallbacks[0]", "embed");
 
         assertThatThrownBy(() -> router(settings, List.of()))
-                .hasMessageContaining("'chat'").hasMessageContaining("another type");
+                .hasMessageContaining("'chat'")
+                .hasMessageContaining("another type");
     }
 
     @Test
@@ -121,11 +143,13 @@ class ModelRouterTests {
 
         Route chat = router.resolve("chat");
         assertThat(chat.tokenizer().tokenizer().name()).isEqualTo("o200k_base");
-        assertThat(chat.targets()).allSatisfy(target -> assertThat(target.tokenizer()).isSameAs(chat.tokenizer()));
+        assertThat(chat.targets())
+                .allSatisfy(target -> assertThat(target.tokenizer()).isSameAs(chat.tokenizer()));
         Route fallback = router.resolve("other-chat");
         assertThat(fallback.tokenizer().tokenizer().name()).isEqualTo("cl100k_base");
         assertThat(fallback.targets().get(0).tokenizer()).isSameAs(fallback.tokenizer());
-        assertThat(router.resolve("embed").tokenizer()).as("one cl100k_base for every model that names none")
+        assertThat(router.resolve("embed").tokenizer())
+                .as("one cl100k_base for every model that names none")
                 .isSameAs(fallback.tokenizer());
         assertThat(router.resolve("local-embed").tokenizer()).isSameAs(fallback.tokenizer());
     }

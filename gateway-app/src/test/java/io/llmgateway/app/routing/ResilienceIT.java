@@ -41,7 +41,8 @@ class ResilienceIT {
         for (String name : NAMES) {
             FakeUpstream upstream = FakeUpstream.start();
             UPSTREAMS.put(name, upstream);
-            settings.put("gateway.deployments." + name + ".base-url",
+            settings.put(
+                    "gateway.deployments." + name + ".base-url",
                     name.equals("down") ? "http://127.0.0.1:1/v1" : upstream.baseUrl());
         }
         // only the deployment that hangs needs a short wait; the others keep the default, so that a slow test host
@@ -97,7 +98,9 @@ class ResilienceIT {
     }
 
     private static WebTestClient.ResponseSpec chat(String model, boolean stream) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+        return client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"" + model + "\",\"stream\":" + stream
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange();
@@ -106,15 +109,20 @@ class ResilienceIT {
     @Test
     void aModelWithOneDeploymentIsRetriedOnItAfterATransientFailure() {
         FakeUpstream backup = UPSTREAMS.get("backup");
-        backup.enqueue(Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
+        backup.enqueue(
+                Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}"),
                 Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"));
         chat("backup-model", false).expectStatus().isOk();
-        assertThat(backup.requests()).as("two failures, then the answer, from the one deployment").hasSize(3);
+        assertThat(backup.requests())
+                .as("two failures, then the answer, from the one deployment")
+                .hasSize(3);
 
         backup.reset();
         backup.enqueue(Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "30")));
         chat("backup-model", false).expectStatus().isEqualTo(429).expectHeader().valueEquals("Retry-After", "30");
-        assertThat(backup.requests()).as("an upstream that asked for 30 s is not asked again at once").hasSize(1);
+        assertThat(backup.requests())
+                .as("an upstream that asked for 30 s is not asked again at once")
+                .hasSize(1);
 
         backup.reset();
         backup.enqueue(Reply.json(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
@@ -128,7 +136,9 @@ class ResilienceIT {
             chat("balanced", false).expectStatus().isOk();
         }
         double shareOfA = UPSTREAMS.get("a").requests().size() / 200.0;
-        assertThat(UPSTREAMS.get("a").requests().size() + UPSTREAMS.get("b").requests().size()).isEqualTo(200);
+        assertThat(UPSTREAMS.get("a").requests().size()
+                        + UPSTREAMS.get("b").requests().size())
+                .isEqualTo(200);
         assertThat(shareOfA).as("weight 3 of 4").isBetween(0.62, 0.88);
     }
 
@@ -136,7 +146,12 @@ class ResilienceIT {
     void transientFailuresBeforeTheFirstByteMoveToAnotherDeployment() {
         UPSTREAMS.get("bad").fallback(request -> Reply.json(500, "{\"error\":{\"message\":\"down\"}}"));
         for (int i = 0; i < 10; i++) {
-            chat("retrying", false).expectStatus().isOk().expectBody().jsonPath("$.model").isEqualTo("retrying");
+            chat("retrying", false)
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.model")
+                    .isEqualTo("retrying");
         }
         assertThat(UPSTREAMS.get("good").requests()).hasSize(10);
 
@@ -154,33 +169,49 @@ class ResilienceIT {
         for (int i = 0; i < 6; i++) {
             chat("retrying", false).expectStatus().isBadRequest();
         }
-        assertThat(UPSTREAMS.get("bad").requests().size() + UPSTREAMS.get("good").requests().size())
-                .as("one upstream call per request").isEqualTo(6);
+        assertThat(UPSTREAMS.get("bad").requests().size()
+                        + UPSTREAMS.get("good").requests().size())
+                .as("one upstream call per request")
+                .isEqualTo(6);
     }
 
     @Test
     void aFailureAfterTheFirstChunkIsNotRetriedAndEndsWithAnErrorEvent() {
         for (String name : new String[] {"bad", "good"}) {
-            UPSTREAMS.get(name).fallback(request -> Reply.sseThenReset(Duration.ofMillis(5),
-                    List.of(OpenAiFixtures.chunkEvent("up", 0, "partial"))));
+            UPSTREAMS
+                    .get(name)
+                    .fallback(request -> Reply.sseThenReset(
+                            Duration.ofMillis(5), List.of(OpenAiFixtures.chunkEvent("up", 0, "partial"))));
         }
-        byte[] body = chat("retrying", true).expectStatus().isOk().expectBody(byte[].class).returnResult()
+        byte[] body = chat("retrying", true)
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
                 .getResponseBody();
         String events = new String(body, StandardCharsets.UTF_8);
         assertThat(events).contains("partial").contains("\"error\"").doesNotContain("[DONE]");
-        assertThat(UPSTREAMS.get("bad").requests().size() + UPSTREAMS.get("good").requests().size()).isEqualTo(1);
+        assertThat(UPSTREAMS.get("bad").requests().size()
+                        + UPSTREAMS.get("good").requests().size())
+                .isEqualTo(1);
     }
 
     @Test
     void aRateLimitedOnlyDeploymentKeeps429AndRetryAfter() {
-        UPSTREAMS.get("tiny").fallback(request -> Reply.json(429, "{\"error\":{\"message\":\"slow\"}}",
-                Map.of("Retry-After", "9")));
+        UPSTREAMS
+                .get("tiny")
+                .fallback(request -> Reply.json(429, "{\"error\":{\"message\":\"slow\"}}", Map.of("Retry-After", "9")));
         chat("tiny-model", false).expectStatus().isEqualTo(429).expectHeader().valueEquals("Retry-After", "9");
     }
 
     @Test
     void theFallbackModelServesWhenThePrimaryIsDown() {
-        chat("main", false).expectStatus().isOk().expectBody().jsonPath("$.model").isEqualTo("main");
+        chat("main", false)
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.model")
+                .isEqualTo("main");
         chat("main", true).expectStatus().isOk();
         assertThat(UPSTREAMS.get("backup").requests()).hasSize(2);
     }
@@ -188,9 +219,11 @@ class ResilienceIT {
     @Test
     void theCircuitOpensSkipsTheDeploymentAndClosesAgain() throws InterruptedException {
         FLAKY_FAILS.set(true);
-        UPSTREAMS.get("flaky").fallback(request -> FLAKY_FAILS.get()
-                ? Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}")
-                : Reply.json(200, OpenAiFixtures.completion("up", "ok", 3, 1)));
+        UPSTREAMS
+                .get("flaky")
+                .fallback(request -> FLAKY_FAILS.get()
+                        ? Reply.json(503, "{\"error\":{\"message\":\"overloaded\"}}")
+                        : Reply.json(200, OpenAiFixtures.completion("up", "ok", 3, 1)));
         for (int i = 0; i < 4; i++) {
             chat("flaky-model", false).expectStatus().isOk();
         }
@@ -200,46 +233,84 @@ class ResilienceIT {
         for (int i = 0; i < 5; i++) {
             chat("flaky-model", false).expectStatus().isOk();
         }
-        assertThat(UPSTREAMS.get("flaky").requests()).as("an open circuit is skipped").hasSize(4);
+        assertThat(UPSTREAMS.get("flaky").requests())
+                .as("an open circuit is skipped")
+                .hasSize(4);
         assertThat(UPSTREAMS.get("steady").requests()).hasSize(9);
 
         FLAKY_FAILS.set(false);
         Thread.sleep(1100);
         chat("flaky-model", false).expectStatus().isOk();
-        assertThat(UPSTREAMS.get("flaky").requests()).as("half-open: one trial call").hasSize(5);
+        assertThat(UPSTREAMS.get("flaky").requests())
+                .as("half-open: one trial call")
+                .hasSize(5);
         assertThat(circuitState("flaky")).isEqualTo("CLOSED");
 
-        String metrics = new String(gateway.client(gateway.adminToken()).get().uri("/actuator/prometheus")
-                .exchange().expectBody(byte[].class).returnResult().getResponseBody(), StandardCharsets.UTF_8);
-        assertThat(metrics).contains("resilience4j_circuitbreaker_state").contains("name=\"flaky\"")
+        String metrics = new String(
+                gateway.client(gateway.adminToken())
+                        .get()
+                        .uri("/actuator/prometheus")
+                        .exchange()
+                        .expectBody(byte[].class)
+                        .returnResult()
+                        .getResponseBody(),
+                StandardCharsets.UTF_8);
+        assertThat(metrics)
+                .contains("resilience4j_circuitbreaker_state")
+                .contains("name=\"flaky\"")
                 .contains("resilience4j_bulkhead_available_concurrent_calls");
     }
 
     @Test
     void whenNoDeploymentCanTakeTheRequestTheAnswerIs503WithRetryAfter() {
-        UPSTREAMS.get("tiny").fallback(request -> Reply.sseForever(Duration.ofMillis(50),
-                n -> OpenAiFixtures.chunkEvent("up", n.intValue(), "x")));
+        UPSTREAMS
+                .get("tiny")
+                .fallback(request -> Reply.sseForever(
+                        Duration.ofMillis(50), n -> OpenAiFixtures.chunkEvent("up", n.intValue(), "x")));
         CountDownLatch streaming = new CountDownLatch(1);
         Disposable holder = HttpClient.create()
-                .headers(h -> h.add("Content-Type", "application/json").add("Authorization", "Bearer " + key)
+                .headers(h -> h.add("Content-Type", "application/json")
+                        .add("Authorization", "Bearer " + key)
                         .add("X-User-Id", "u"))
-                .post().uri(gateway.baseUrl() + "/v1/chat/completions")
-                .send(ByteBufMono.fromString(Mono.just(
-                        "{\"model\":\"tiny-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")))
-                .responseContent().asString().subscribe(text -> streaming.countDown());
+                .post()
+                .uri(gateway.baseUrl() + "/v1/chat/completions")
+                .send(
+                        ByteBufMono.fromString(
+                                Mono.just(
+                                        "{\"model\":\"tiny-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")))
+                .responseContent()
+                .asString()
+                .subscribe(text -> streaming.countDown());
         try {
             assertThat(FakeUpstream.await(streaming, Duration.ofSeconds(5))).isTrue();
-            chat("tiny-model", false).expectStatus().isEqualTo(503)
-                    .expectHeader().valueEquals("Retry-After", "5")
-                    .expectBody().jsonPath("$.error.code").isEqualTo("no_deployment_available");
+            chat("tiny-model", false)
+                    .expectStatus()
+                    .isEqualTo(503)
+                    .expectHeader()
+                    .valueEquals("Retry-After", "5")
+                    .expectBody()
+                    .jsonPath("$.error.code")
+                    .isEqualTo("no_deployment_available");
         } finally {
             holder.dispose();
         }
     }
 
     private static String circuitState(String name) {
-        byte[] body = gateway.client(gateway.adminToken()).get().uri("/actuator/circuitbreakers").exchange()
-                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
-        return GatewayJson.mapper().readTree(body).path("circuitBreakers").path(name).path("state").asString("");
+        byte[] body = gateway.client(gateway.adminToken())
+                .get()
+                .uri("/actuator/circuitbreakers")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody();
+        return GatewayJson.mapper()
+                .readTree(body)
+                .path("circuitBreakers")
+                .path(name)
+                .path("state")
+                .asString("");
     }
 }

@@ -40,8 +40,11 @@ class UpstreamAnswerLimitIT {
                 "gateway.models[0].deployment", "one"));
         gateway.admin().project("p", null);
         String key = gateway.admin().serviceKey("p").path("key").stringValue();
-        client = gateway.client(key).mutate().responseTimeout(Duration.ofSeconds(20))
-                .defaultHeader("X-User-Id", "u").build();
+        client = gateway.client(key)
+                .mutate()
+                .responseTimeout(Duration.ofSeconds(20))
+                .defaultHeader("X-User-Id", "u")
+                .build();
     }
 
     @AfterAll
@@ -51,15 +54,20 @@ class UpstreamAnswerLimitIT {
     }
 
     private static WebTestClient.ResponseSpec ask() {
-        return client.post().uri("/v1/chat/completions")
+        return client.post()
+                .uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"limited-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange();
     }
 
     private static void assertRefusedAsTooLarge() {
-        JsonNode error = ask().expectStatus().isEqualTo(502)
-                .expectBody(JsonNode.class).returnResult().getResponseBody().path("error");
+        JsonNode error = ask().expectStatus()
+                .isEqualTo(502)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody()
+                .path("error");
         assertThat(error.path("code").stringValue()).isEqualTo("upstream_invalid_response");
         assertThat(error.path("message").stringValue()).contains("larger than 2048 bytes");
     }
@@ -75,8 +83,16 @@ class UpstreamAnswerLimitIT {
         assertRefusedAsTooLarge();
 
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion("up", "small enough", 3, 1)));
-        JsonNode answer = ask().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(answer.path("choices").path(0).path("message").path("content").stringValue())
+        JsonNode answer = ask().expectStatus()
+                .isOk()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(answer.path("choices")
+                        .path(0)
+                        .path("message")
+                        .path("content")
+                        .stringValue())
                 .isEqualTo("small enough");
     }
 }

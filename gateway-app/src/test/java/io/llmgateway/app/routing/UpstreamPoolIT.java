@@ -50,25 +50,40 @@ class UpstreamPoolIT {
 
     @Test
     void aSecondCallWaitsForTheOnlyConnectionAndIsServedWhenTheFirstStreamEnds() throws InterruptedException {
-        upstream.enqueue(Reply.sseForever(Duration.ofMillis(50), n -> OpenAiFixtures.chunkEvent("up", n.intValue(), "x")));
+        upstream.enqueue(
+                Reply.sseForever(Duration.ofMillis(50), n -> OpenAiFixtures.chunkEvent("up", n.intValue(), "x")));
         upstream.fallback(request -> Reply.json(200, OpenAiFixtures.completion("up", "second", 3, 1)));
         CountDownLatch streaming = new CountDownLatch(1);
         Disposable holder = HttpClient.newConnection()
-                .headers(h -> h.add("Content-Type", "application/json").add("Authorization", "Bearer " + key)
+                .headers(h -> h.add("Content-Type", "application/json")
+                        .add("Authorization", "Bearer " + key)
                         .add("X-User-Id", "u"))
-                .post().uri(gateway.baseUrl() + "/v1/chat/completions")
+                .post()
+                .uri(gateway.baseUrl() + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just("{\"model\":\"pooled-model\",\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")))
-                .responseContent().asString().subscribe(text -> streaming.countDown());
+                .responseContent()
+                .asString()
+                .subscribe(text -> streaming.countDown());
         try {
             assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
-            WebTestClient client = gateway.client(key).mutate().responseTimeout(Duration.ofSeconds(30))
-                    .defaultHeader("X-User-Id", "u").build();
-            var second = Mono.fromCallable(() -> client.post().uri("/v1/chat/completions")
+            WebTestClient client = gateway.client(key)
+                    .mutate()
+                    .responseTimeout(Duration.ofSeconds(30))
+                    .defaultHeader("X-User-Id", "u")
+                    .build();
+            var second = Mono.fromCallable(() -> client.post()
+                            .uri("/v1/chat/completions")
                             .contentType(MediaType.APPLICATION_JSON)
-                            .bodyValue("{\"model\":\"pooled-model\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}")
-                            .exchange().expectStatus().isOk().expectBody(String.class).returnResult())
-                    .subscribeOn(Schedulers.boundedElastic()).toFuture();
+                            .bodyValue(
+                                    "{\"model\":\"pooled-model\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}")
+                            .exchange()
+                            .expectStatus()
+                            .isOk()
+                            .expectBody(String.class)
+                            .returnResult())
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .toFuture();
 
             // the stream holds the deployment's one connection: the second call has not reached the upstream
             Thread.sleep(1000);

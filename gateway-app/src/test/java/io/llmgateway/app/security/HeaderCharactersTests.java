@@ -16,9 +16,11 @@ class HeaderCharactersTests {
     void everyCodePointAloneIsJudgedAsTheFirewallsPatternsJudgeIt() {
         for (int codePoint = 0; codePoint <= Character.MAX_CODE_POINT; codePoint++) {
             String text = "a" + new String(Character.toChars(codePoint)) + "b";
-            assertThat(HeaderCharacters.allowedName(text)).as("name with U+%04X", codePoint)
+            assertThat(HeaderCharacters.allowedName(text))
+                    .as("name with U+%04X", codePoint)
                     .isEqualTo(NAME.matcher(text).matches());
-            assertThat(HeaderCharacters.allowedValue(text)).as("value with U+%04X", codePoint)
+            assertThat(HeaderCharacters.allowedValue(text))
+                    .as("value with U+%04X", codePoint)
                     .isEqualTo(VALUE.matcher(text).matches());
         }
     }
@@ -26,8 +28,10 @@ class HeaderCharactersTests {
     @Test
     void loneSurrogatesAndMixedStringsToo() {
         Random random = new Random(42);
-        char[] alphabet = {'a', 'Z', '0', ' ', '\t', '\n', '\r', '\u0000', '\u007f', '\u0085', '\u00e9', '\u2028',
-                '\ud83d', '\ude00', '\udc00', '\ud800', '\uffff', '\u0378', '-', ':'};
+        char[] alphabet = {
+            'a', 'Z', '0', ' ', '\t', '\n', '\r', '\u0000', '\u007f', '\u0085', '\u00e9', '\u2028', '\ud83d', '\ude00',
+            '\udc00', '\ud800', '\uffff', '\u0378', '-', ':'
+        };
         for (int i = 0; i < 100_000; i++) {
             StringBuilder text = new StringBuilder();
             int length = random.nextInt(8);
@@ -35,9 +39,11 @@ class HeaderCharactersTests {
                 text.append(alphabet[random.nextInt(alphabet.length)]);
             }
             String s = text.toString();
-            assertThat(HeaderCharacters.allowedName(s)).as("name %s", s.chars().boxed().toList())
+            assertThat(HeaderCharacters.allowedName(s))
+                    .as("name %s", s.chars().boxed().toList())
                     .isEqualTo(NAME.matcher(s).matches());
-            assertThat(HeaderCharacters.allowedValue(s)).as("value %s", s.chars().boxed().toList())
+            assertThat(HeaderCharacters.allowedValue(s))
+                    .as("value %s", s.chars().boxed().toList())
                     .isEqualTo(VALUE.matcher(s).matches());
         }
     }

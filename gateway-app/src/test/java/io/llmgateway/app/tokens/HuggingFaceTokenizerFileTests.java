@@ -26,8 +26,12 @@ class HuggingFaceTokenizerFileTests {
         HuggingFaceTokenizerFile tokenizer = HuggingFaceTokenizerFile.load(TinyTokenizers.wordLevel(dir));
         String text = "Hello, antidisestablishmentarianism and internationalization, please!";
 
-        assertThat(tokenizer.count(text)).isEqualTo(TinyTokenizers.wordLevelCount(text)).isEqualTo(8);
-        assertThat(TokenCounter.cl100k().count(text)).as("the default tokenizer counts differently").isGreaterThan(8);
+        assertThat(tokenizer.count(text))
+                .isEqualTo(TinyTokenizers.wordLevelCount(text))
+                .isEqualTo(8);
+        assertThat(TokenCounter.cl100k().count(text))
+                .as("the default tokenizer counts differently")
+                .isGreaterThan(8);
         assertThat(tokenizer.name()).endsWith("tokenizer.json");
     }
 
@@ -54,15 +58,17 @@ class HuggingFaceTokenizerFileTests {
     @Test
     void oneInstanceCountsCorrectlyFromManyThreadsAtOnce() throws Exception {
         HuggingFaceTokenizerFile tokenizer = HuggingFaceTokenizerFile.load(TinyTokenizers.wordLevel(dir));
-        List<Callable<Boolean>> counts = IntStream.range(0, 64).<Callable<Boolean>>mapToObj(i -> () -> {
-            String text = "word, ".repeat(i + 1);
-            for (int round = 0; round < 50; round++) {
-                if (tokenizer.count(text) != 2 * (i + 1)) {
-                    return false;
-                }
-            }
-            return true;
-        }).toList();
+        List<Callable<Boolean>> counts = IntStream.range(0, 64)
+                .<Callable<Boolean>>mapToObj(i -> () -> {
+                    String text = "word, ".repeat(i + 1);
+                    for (int round = 0; round < 50; round++) {
+                        if (tokenizer.count(text) != 2 * (i + 1)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
+                .toList();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             for (Future<Boolean> result : threads.invokeAll(counts)) {

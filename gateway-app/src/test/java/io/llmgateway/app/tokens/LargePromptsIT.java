@@ -28,21 +28,32 @@ class LargePromptsIT {
     void fourLargePromptsInParallelLeaveSmallRequestsTheirLatency() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start()) {
             // no usage in the answers: the gateway's own count is what the ledger keeps
-            upstream.fallback(request -> Reply.json(200, "{\"id\":\"c\",\"object\":\"chat.completion\","
-                    + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-                    + "\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}"));
+            upstream.fallback(request -> Reply.json(
+                    200,
+                    "{\"id\":\"c\",\"object\":\"chat.completion\","
+                            + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                            + "\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}"));
             try (GatewayInstance gateway = GatewayInstance.start(Map.of(
-                    "gateway.deployments.up.base-url", upstream.baseUrl(),
-                    "gateway.models[0].id", "up", "gateway.models[0].deployment", "up",
-                    "gateway.models[1].id", "mock-echo", "gateway.models[1].deployment", "mock",
-                    "gateway.tokenizer.max-per-key", "4"))) {
+                    "gateway.deployments.up.base-url",
+                    upstream.baseUrl(),
+                    "gateway.models[0].id",
+                    "up",
+                    "gateway.models[0].deployment",
+                    "up",
+                    "gateway.models[1].id",
+                    "mock-echo",
+                    "gateway.models[1].deployment",
+                    "mock",
+                    "gateway.tokenizer.max-per-key",
+                    "4"))) {
                 gateway.admin().project("big", null);
                 gateway.admin().project("small", null);
                 String bigKey = gateway.admin().serviceKey("big").path("key").stringValue();
-                String smallKey = gateway.admin().serviceKey("small").path("key").stringValue();
+                String smallKey =
+                        gateway.admin().serviceKey("small").path("key").stringValue();
                 RawHttp http = new RawHttp("127.0.0.1", gateway.port());
                 for (int i = 0; i < 10; i++) {
-                    send(http, smallKey, SMALL);  // warm up
+                    send(http, smallKey, SMALL); // warm up
                 }
 
                 String word = "a".repeat(3 * 1024 * 1024);
@@ -64,7 +75,8 @@ class LargePromptsIT {
                     assertThat(small.status()).isEqualTo(200);
                     during++;
                 }
-                assertThat(Duration.ofNanos(slowest)).as("the slowest of %d small requests meanwhile", during)
+                assertThat(Duration.ofNanos(slowest))
+                        .as("the slowest of %d small requests meanwhile", during)
                         .isLessThan(Duration.ofSeconds(3));
                 List<String> ids = new ArrayList<>();
                 for (CompletableFuture<RawHttp.Response> future : running) {
@@ -80,12 +92,15 @@ class LargePromptsIT {
     }
 
     private static String body(String model, String content) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + content + "\"}]}";
+        return "{\"model\":\"" + model + "\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"" + content
+                + "\"}]}";
     }
 
     private static RawHttp.Response send(RawHttp http, String key, String body) {
-        return http.send("POST", "/v1/chat/completions", Map.of("Authorization", "Bearer " + key,
-                "X-User-Id", "u", "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+        return http.send(
+                "POST",
+                "/v1/chat/completions",
+                Map.of("Authorization", "Bearer " + key, "X-User-Id", "u", "Content-Type", "application/json"),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -22,9 +22,13 @@ class ModelTokenizersTests {
 
     @Test
     void noSettingIsCl100kBase() {
-        assertThat(tokenizers.counter(null)).isSameAs(tokenizers.defaultCounter()).isSameAs(tokenizers.counter(" "));
-        assertThat(tokenizers.defaultCounter().count(TEXT)).isEqualTo(Encodings.newDefaultEncodingRegistry()
-                .getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary(TEXT));
+        assertThat(tokenizers.counter(null))
+                .isSameAs(tokenizers.defaultCounter())
+                .isSameAs(tokenizers.counter(" "));
+        assertThat(tokenizers.defaultCounter().count(TEXT))
+                .isEqualTo(Encodings.newDefaultEncodingRegistry()
+                        .getEncoding(EncodingType.CL100K_BASE)
+                        .countTokensOrdinary(TEXT));
         assertThat(tokenizers.counter("cl100k_base")).isSameAs(tokenizers.defaultCounter());
     }
 
@@ -32,8 +36,10 @@ class ModelTokenizersTests {
     void anEncodingByNameInAnyCaseIsLoadedOnce() {
         TokenCounter o200k = tokenizers.counter("o200k_base");
 
-        assertThat(o200k.count(TEXT)).isEqualTo(Encodings.newDefaultEncodingRegistry()
-                .getEncoding(EncodingType.O200K_BASE).countTokensOrdinary(TEXT));
+        assertThat(o200k.count(TEXT))
+                .isEqualTo(Encodings.newDefaultEncodingRegistry()
+                        .getEncoding(EncodingType.O200K_BASE)
+                        .countTokensOrdinary(TEXT));
         assertThat(tokenizers.counter(" O200K_BASE ")).isSameAs(o200k);
         assertThat(tokenizers.counter("p50k_base").tokenizer().name()).isEqualTo("p50k_base");
         assertThat(tokenizers.counter("r50k_base").tokenizer().name()).isEqualTo("r50k_base");
@@ -46,10 +52,15 @@ class ModelTokenizersTests {
         TokenCounter byPath = tokenizers.counter(file.toString());
 
         String text = "Tokenizers differ: internationalization, naturally.";
-        assertThat(byPath.count(text)).isEqualTo(TinyTokenizers.wordLevelCount(text)).isEqualTo(7);
+        assertThat(byPath.count(text))
+                .isEqualTo(TinyTokenizers.wordLevelCount(text))
+                .isEqualTo(7);
         assertThat(tokenizers.counter("file:" + file)).isSameAs(byPath);
-        assertThat(tokenizers.counter(file.toUri().toString())).as("file:///...").isSameAs(byPath);
-        assertThat(tokenizers.counter(dir.resolve("word-level/../word-level/tokenizer.json").toString()))
+        assertThat(tokenizers.counter(file.toUri().toString()))
+                .as("file:///...")
+                .isSameAs(byPath);
+        assertThat(tokenizers.counter(
+                        dir.resolve("word-level/../word-level/tokenizer.json").toString()))
                 .isSameAs(byPath);
     }
 

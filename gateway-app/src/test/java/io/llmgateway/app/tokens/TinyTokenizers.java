@@ -16,8 +16,7 @@ public final class TinyTokenizers {
     /** What the {@code Whitespace} pre-tokenizer splits ASCII text into: runs of word characters, or of others. */
     private static final Pattern WORD_PIECES = Pattern.compile("\\w+|[^\\w\\s]+");
 
-    private TinyTokenizers() {
-    }
+    private TinyTokenizers() {}
 
     /**
      * A word-level tokenizer: every run of word characters or of punctuation is one token (words outside its little

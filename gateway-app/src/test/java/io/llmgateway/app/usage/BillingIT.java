@@ -47,8 +47,11 @@ class BillingIT {
                 Map.entry("resilience4j.circuitbreaker.instances.dead.wait-duration-in-open-state", "60s")));
         ledger = new Ledger(gateway.database());
         gateway.admin().project("billing", null);
-        client = gateway.client(gateway.admin().serviceKey("billing").path("key").stringValue()).mutate()
-                .defaultHeader("X-User-Id", "payer").build();
+        client = gateway.client(
+                        gateway.admin().serviceKey("billing").path("key").stringValue())
+                .mutate()
+                .defaultHeader("X-User-Id", "payer")
+                .build();
     }
 
     @AfterAll
@@ -63,17 +66,26 @@ class BillingIT {
     }
 
     private static String chat(String model, int expectedStatus) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+        return client.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"what does"
                         + " this cost me?\"}]}")
-                .exchange().expectStatus().isEqualTo(expectedStatus)
-                .returnResult(byte[].class).getResponseHeaders().getFirst("x-request-id");
+                .exchange()
+                .expectStatus()
+                .isEqualTo(expectedStatus)
+                .returnResult(byte[].class)
+                .getResponseHeaders()
+                .getFirst("x-request-id");
     }
 
     private static void billedNothing(String requestId) {
-        assertThat(ledger.record(requestId)).containsEntry("prompt_tokens", 0).containsEntry("completion_tokens", 0)
+        assertThat(ledger.record(requestId))
+                .containsEntry("prompt_tokens", 0)
+                .containsEntry("completion_tokens", 0)
                 .containsEntry("token_source", "none")
-                .hasEntrySatisfying("cost_usd", cost -> assertThat((BigDecimal) cost).isZero());
+                .hasEntrySatisfying(
+                        "cost_usd", cost -> assertThat((BigDecimal) cost).isZero());
     }
 
     @Test
@@ -109,7 +121,9 @@ class BillingIT {
     void anAnswerCostsWhatTheUpstreamSays() {
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion("up", "it costs", 11, 2)));
         Map<String, Object> record = ledger.record(chat("priced", 200));
-        assertThat(record).containsEntry("prompt_tokens", 11).containsEntry("completion_tokens", 2)
+        assertThat(record)
+                .containsEntry("prompt_tokens", 11)
+                .containsEntry("completion_tokens", 2)
                 .containsEntry("token_source", "upstream");
         assertThat((BigDecimal) record.get("cost_usd")).isEqualByComparingTo("0.013");
     }

@@ -18,8 +18,8 @@ public final class Ledger {
     public Map<String, Object> record(String requestId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            List<Map<String, Object>> rows = database.query(
-                    "SELECT * FROM usage_records WHERE request_id = ?", requestId);
+            List<Map<String, Object>> rows =
+                    database.query("SELECT * FROM usage_records WHERE request_id = ?", requestId);
             if (!rows.isEmpty()) {
                 return rows.get(0);
             }

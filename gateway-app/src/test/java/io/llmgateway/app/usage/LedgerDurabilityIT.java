@@ -37,20 +37,30 @@ class LedgerDurabilityIT {
         final Disposable running;
 
         Load(GatewayInstance gateway, String key, Duration period) {
-            WebClient client = WebClient.builder().baseUrl(gateway.baseUrl())
-                    .defaultHeader("Authorization", "Bearer " + key).defaultHeader("X-User-Id", "load").build();
+            WebClient client = WebClient.builder()
+                    .baseUrl(gateway.baseUrl())
+                    .defaultHeader("Authorization", "Bearer " + key)
+                    .defaultHeader("X-User-Id", "load")
+                    .build();
             running = Flux.interval(period)
                     .onBackpressureDrop()
-                    .flatMap(tick -> client.post().uri("/v1/chat/completions")
-                            .contentType(MediaType.APPLICATION_JSON).bodyValue(BODY)
-                            .exchangeToMono(response -> response.releaseBody().then(Mono.fromRunnable(() -> {
-                                if (response.statusCode().value() == 200) {
-                                    answered.add(response.headers().asHttpHeaders().getFirst("x-request-id"));
-                                } else {
-                                    failed.incrementAndGet();
-                                }
-                            })))
-                            .onErrorResume(error -> Mono.fromRunnable(failed::incrementAndGet)), 8)
+                    .flatMap(
+                            tick -> client.post()
+                                    .uri("/v1/chat/completions")
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(BODY)
+                                    .exchangeToMono(response -> response.releaseBody()
+                                            .then(Mono.fromRunnable(() -> {
+                                                if (response.statusCode().value() == 200) {
+                                                    answered.add(response.headers()
+                                                            .asHttpHeaders()
+                                                            .getFirst("x-request-id"));
+                                                } else {
+                                                    failed.incrementAndGet();
+                                                }
+                                            })))
+                                    .onErrorResume(error -> Mono.fromRunnable(failed::incrementAndGet)),
+                            8)
                     .subscribe();
         }
 
@@ -76,17 +86,22 @@ class LedgerDurabilityIT {
     }
 
     private static void assertEveryAnsweredRequestRecordedOnce(Ledger ledger, String project, Set<String> answered) {
-        List<Map<String, Object>> rows = ledger.query(
-                "SELECT request_id FROM usage_records WHERE project_id = ?", project);
-        Set<String> recorded = rows.stream().map(row -> (String) row.get("request_id")).collect(Collectors.toSet());
+        List<Map<String, Object>> rows =
+                ledger.query("SELECT request_id FROM usage_records WHERE project_id = ?", project);
+        Set<String> recorded =
+                rows.stream().map(row -> (String) row.get("request_id")).collect(Collectors.toSet());
         assertThat(recorded).as("every answered request has its record").containsAll(answered);
         // records and aggregates in one statement, one snapshot: a batch may still commit between two queries
         // (requests in flight when the load stopped), and would count in the second query and not the first
-        Map<String, Object> both = ledger.query("SELECT"
-                + " (SELECT count(*) FROM usage_records WHERE project_id = ?) AS records,"
-                + " (SELECT coalesce(sum(requests), 0) FROM usage_daily WHERE project_id = ?) AS aggregated",
-                project, project).get(0);
-        assertThat(((Number) both.get("aggregated")).longValue()).as("the daily aggregates count each record once")
+        Map<String, Object> both = ledger.query(
+                        "SELECT"
+                                + " (SELECT count(*) FROM usage_records WHERE project_id = ?) AS records,"
+                                + " (SELECT coalesce(sum(requests), 0) FROM usage_daily WHERE project_id = ?) AS aggregated",
+                        project,
+                        project)
+                .get(0);
+        assertThat(((Number) both.get("aggregated")).longValue())
+                .as("the daily aggregates count each record once")
                 .isEqualTo(((Number) both.get("records")).longValue());
     }
 
@@ -95,8 +110,12 @@ class LedgerDurabilityIT {
         PostgresSupport.Database database = PostgresSupport.newDatabase();
         try (TcpProxy proxy = TcpProxy.start(database.host(), database.port())) {
             Map<String, String> viaProxy = new HashMap<>(Map.of(
-                    "gateway.database.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
-                    "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"));
+                    "gateway.database.url",
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database.name(),
+                    "gateway.models[0].id",
+                    "mock-echo",
+                    "gateway.models[0].deployment",
+                    "mock"));
             try (GatewayInstance gateway = GatewayInstance.start(viaProxy, database)) {
                 gateway.admin().project("outage", null);
                 String key = gateway.admin().serviceKey("outage").path("key").stringValue();
@@ -112,11 +131,17 @@ class LedgerDurabilityIT {
                 pause(Duration.ofSeconds(3));
                 load.stop();
 
-                assertThat(heldDuringOutage).as("records are held while the database is away").isPositive();
+                assertThat(heldDuringOutage)
+                        .as("records are held while the database is away")
+                        .isPositive();
                 assertThat(load.answered).hasSizeGreaterThan(200);
-                assertThat(load.failed.get()).as("requests keep being served during the outage").isZero();
-                ledger.awaitCount("SELECT count(*) FROM usage_records WHERE project_id = 'outage'",
-                        load.answered.size(), Duration.ofSeconds(30));
+                assertThat(load.failed.get())
+                        .as("requests keep being served during the outage")
+                        .isZero();
+                ledger.awaitCount(
+                        "SELECT count(*) FROM usage_records WHERE project_id = 'outage'",
+                        load.answered.size(),
+                        Duration.ofSeconds(30));
                 assertEveryAnsweredRequestRecordedOnce(ledger, "outage", load.answered);
                 // requests still in flight when the load stopped hand over their records a moment later
                 UsageLedger usageLedger = gateway.bean(UsageLedger.class);
@@ -124,7 +149,9 @@ class LedgerDurabilityIT {
                 while (usageLedger.buffered() > 0 && System.nanoTime() < drainDeadline) {
                     pause(Duration.ofMillis(50));
                 }
-                assertThat(usageLedger.buffered()).as("the backlog drains once the database is back").isZero();
+                assertThat(usageLedger.buffered())
+                        .as("the backlog drains once the database is back")
+                        .isZero();
             }
         }
     }
@@ -133,10 +160,16 @@ class LedgerDurabilityIT {
     void aGracefulShutdownUnderLoadWritesEveryRecord() {
         PostgresSupport.Database database = PostgresSupport.newDatabase();
         Load load;
-        try (GatewayInstance gateway = GatewayInstance.start(Map.of(
-                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
-                // records stay buffered until shutdown, unless the shutdown writes them they are lost
-                "gateway.usage.ledger.flush-interval", "1h"), database)) {
+        try (GatewayInstance gateway = GatewayInstance.start(
+                Map.of(
+                        "gateway.models[0].id",
+                        "mock-echo",
+                        "gateway.models[0].deployment",
+                        "mock",
+                        // records stay buffered until shutdown, unless the shutdown writes them they are lost
+                        "gateway.usage.ledger.flush-interval",
+                        "1h"),
+                database)) {
             gateway.admin().project("shutdown", null);
             String key = gateway.admin().serviceKey("shutdown").path("key").stringValue();
             load = new Load(gateway, key, Duration.ofMillis(20));

@@ -54,19 +54,28 @@ class LedgerQuarantineIT {
     @Test
     void aPoisonRecordIsQuarantinedAndEveryOtherRecordIsWritten() {
         // a client's NUL never gets that far: it is refused at the boundary, and leaves no record
-        String refused = gateway.client(keyA).post().uri("/v1/chat/completions").header("X-User-Id", "alice")
+        String refused = gateway.client(keyA)
+                .post()
+                .uri("/v1/chat/completions")
+                .header("X-User-Id", "alice")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"up\",\"user\":\"\\u0000\",\"messages\":[{\"role\":\"user\","
                         + "\"content\":\"hi\"}]}")
-                .exchange().expectStatus().isBadRequest()
-                .returnResult(byte[].class).getResponseHeaders().getFirst("x-request-id");
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .returnResult(byte[].class)
+                .getResponseHeaders()
+                .getFirst("x-request-id");
         assertThat(refused).isNull();
         List<String> good = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             good.add(call(i % 2 == 0 ? keyA : keyB));
         }
-        upstream.enqueue(Reply.json(200, OpenAiFixtures.completion("m", "fine", 5, 1)
-                .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"stop\\u0000\"")));
+        upstream.enqueue(Reply.json(
+                200,
+                OpenAiFixtures.completion("m", "fine", 5, 1)
+                        .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"stop\\u0000\"")));
         String poison = call(keyA);
         for (int i = 0; i < 10; i++) {
             good.add(call(i % 2 == 0 ? keyA : keyB));
@@ -76,7 +85,9 @@ class LedgerQuarantineIT {
             assertThat(ledger.record(id)).containsEntry("status", "ok");
         }
         Map<String, Object> replaced = ledger.record(poison);
-        assertThat(replaced).as("its tokens still count").containsEntry("total_tokens", 6)
+        assertThat(replaced)
+                .as("its tokens still count")
+                .containsEntry("total_tokens", 6)
                 .containsEntry("finish_reason", "stop\uFFFD");
 
         JsonNode page = gateway.admin().get("/admin/v1/usage/quarantine");
@@ -88,8 +99,16 @@ class LedgerQuarantineIT {
         assertThat(entry.path("recorded").booleanValue()).isTrue();
         assertThat(entry.path("record").path("finish_reason").stringValue()).isEqualTo("stop\\u0000");
 
-        String metrics = gateway.admin().client().get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        String metrics = gateway.admin()
+                .client()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(metrics).contains("gateway_usage_ledger_quarantined_total 1.0");
 
         // and the ledger goes on writing
@@ -97,14 +116,22 @@ class LedgerQuarantineIT {
         assertThat(ledger.record(after)).containsEntry("status", "ok");
         assertThat(gateway.bean(UsageLedger.class).buffered()).isZero();
         assertThat(ledger.query("SELECT request_id FROM usage_records WHERE project_id LIKE 'quarantine-%'"))
-                .as("twenty-two answered requests, twenty-two records; the refused one left none").hasSize(22);
+                .as("twenty-two answered requests, twenty-two records; the refused one left none")
+                .hasSize(22);
     }
 
     private String call(String key) {
-        return gateway.client(key).post().uri("/v1/chat/completions").header("X-User-Id", "alice")
+        return gateway.client(key)
+                .post()
+                .uri("/v1/chat/completions")
+                .header("X-User-Id", "alice")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .exchange().expectStatus().isOk()
-                .returnResult(byte[].class).getResponseHeaders().getFirst("x-request-id");
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(byte[].class)
+                .getResponseHeaders()
+                .getFirst("x-request-id");
     }
 }

@@ -107,15 +107,20 @@ class ModelTokenizerIT {
     private static int wordLevelPrompt(List<ChatMessage> messages) {
         int tokens = 3;
         for (ChatMessage message : messages) {
-            tokens += 3 + TinyTokenizers.wordLevelCount(message.role())
-                    + TinyTokenizers.wordLevelCount(message.text());
+            tokens += 3 + TinyTokenizers.wordLevelCount(message.role()) + TinyTokenizers.wordLevelCount(message.text());
         }
         return tokens;
     }
 
     private static String messages(List<ChatMessage> messages) {
-        return "[" + String.join(",", messages.stream().map(message -> "{\"role\":\"" + message.role()
-                + "\",\"content\":" + JSON.writeValueAsString(message.text()) + "}").toList()) + "]";
+        return "["
+                + String.join(
+                        ",",
+                        messages.stream()
+                                .map(message -> "{\"role\":\"" + message.role() + "\",\"content\":"
+                                        + JSON.writeValueAsString(message.text()) + "}")
+                                .toList())
+                + "]";
     }
 
     private static String completionWithoutUsage(String model, String text) {
@@ -125,8 +130,13 @@ class ModelTokenizerIT {
     }
 
     private EntityExchangeResult<byte[]> post(String uri, String body) {
-        return client.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectBody(byte[].class).returnResult();
+        return client.post()
+                .uri(uri)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
     }
 
     private static String requestId(EntityExchangeResult<?> result) {
@@ -137,11 +147,12 @@ class ModelTokenizerIT {
     void aJsonAnswerWithoutUsageIsCountedWithTheModelsTokenizer() {
         String answer = "Antidisestablishmentarianism, naturally!";
         upstream.enqueue(Reply.json(200, completionWithoutUsage("word-model", answer)));
-        List<ChatMessage> prompt = List.of(ChatMessage.of("system", "Be brief."),
+        List<ChatMessage> prompt = List.of(
+                ChatMessage.of("system", "Be brief."),
                 ChatMessage.of("user", "Summarize internationalization considerations, please."));
 
-        EntityExchangeResult<byte[]> result = post("/v1/chat/completions", "{\"model\":\"word-model\",\"messages\":"
-                + messages(prompt) + "}");
+        EntityExchangeResult<byte[]> result =
+                post("/v1/chat/completions", "{\"model\":\"word-model\",\"messages\":" + messages(prompt) + "}");
 
         assertThat(result.getStatus().value()).isEqualTo(200);
         int promptTokens = wordLevelPrompt(prompt);
@@ -153,9 +164,12 @@ class ModelTokenizerIT {
         JsonNode usage = JSON.readTree(result.getResponseBody()).path("usage");
         assertThat(usage.path("prompt_tokens").intValue()).isEqualTo(promptTokens);
         assertThat(usage.path("completion_tokens").intValue()).isEqualTo(completionTokens);
-        assertThat(ledger.record(requestId(result))).containsEntry("model", "word-model")
-                .containsEntry("prompt_tokens", promptTokens).containsEntry("completion_tokens", completionTokens)
-                .containsEntry("token_source", "tokenizer").containsEntry("status", "ok");
+        assertThat(ledger.record(requestId(result)))
+                .containsEntry("model", "word-model")
+                .containsEntry("prompt_tokens", promptTokens)
+                .containsEntry("completion_tokens", completionTokens)
+                .containsEntry("token_source", "tokenizer")
+                .containsEntry("status", "ok");
     }
 
     @Test
@@ -168,30 +182,37 @@ class ModelTokenizerIT {
         StringBuilder received = new StringBuilder();
         Disposable stream = HttpClient.create()
                 .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key).add("X-User-Id", USER))
-                .post().uri(gateway.baseUrl() + "/v1/chat/completions")
+                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
+                        .add("X-User-Id", USER))
+                .post()
+                .uri(gateway.baseUrl() + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just("{\"model\":\"word-model-by-url\",\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Pontificate extemporaneously\"}]}")))
-                .responseContent().asString()
-                .subscribe(text -> {
-                    received.append(text);
-                    if (received.toString().contains("naturally")) {
-                        sawAll.countDown();
-                    }
-                }, error -> { });
+                .responseContent()
+                .asString()
+                .subscribe(
+                        text -> {
+                            received.append(text);
+                            if (received.toString().contains("naturally")) {
+                                sawAll.countDown();
+                            }
+                        },
+                        error -> {});
         assertThat(FakeUpstream.await(sawAll, Duration.ofSeconds(5))).isTrue();
 
         stream.dispose();
 
-        ledger.awaitCount("SELECT count(*) FROM usage_records WHERE model = 'word-model-by-url'", 1,
-                Duration.ofSeconds(10));
+        ledger.awaitCount(
+                "SELECT count(*) FROM usage_records WHERE model = 'word-model-by-url'", 1, Duration.ofSeconds(10));
         Map<String, Object> record = ledger.query("SELECT * FROM usage_records WHERE model = 'word-model-by-url'")
                 .get(0);
         List<ChatMessage> prompt = List.of(ChatMessage.of("user", "Pontificate extemporaneously"));
         String delivered = "Internationalization notwithstanding, naturally";
         assertThat(wordLevelPrompt(prompt)).isEqualTo(3 + 3 + 1 + 2).isNotEqualTo(CL100K.countPrompt(prompt));
         assertThat(TinyTokenizers.wordLevelCount(delivered)).isEqualTo(4).isNotEqualTo(CL100K.count(delivered));
-        assertThat(record).containsEntry("status", "cancelled").containsEntry("token_source", "tokenizer")
+        assertThat(record)
+                .containsEntry("status", "cancelled")
+                .containsEntry("token_source", "tokenizer")
                 .containsEntry("prompt_tokens", wordLevelPrompt(prompt))
                 .containsEntry("completion_tokens", TinyTokenizers.wordLevelCount(delivered));
     }
@@ -202,13 +223,14 @@ class ModelTokenizerIT {
         upstream.enqueue(Reply.json(200, completionWithoutUsage("o200k-model", answer)));
         List<ChatMessage> prompt = List.of(ChatMessage.of("user", "Поздоровайся по-русски и по-китайски"));
 
-        EntityExchangeResult<byte[]> result = post("/v1/chat/completions", "{\"model\":\"o200k-model\",\"messages\":"
-                + messages(prompt) + "}");
+        EntityExchangeResult<byte[]> result =
+                post("/v1/chat/completions", "{\"model\":\"o200k-model\",\"messages\":" + messages(prompt) + "}");
 
         TokenCounter o200k = new TokenCounter(TiktokenTokenizer.named("o200k_base"));
         assertThat(o200k.countPrompt(prompt)).isNotEqualTo(CL100K.countPrompt(prompt));
         assertThat(o200k.count(answer)).isNotEqualTo(CL100K.count(answer));
-        assertThat(ledger.record(requestId(result))).containsEntry("token_source", "tokenizer")
+        assertThat(ledger.record(requestId(result)))
+                .containsEntry("token_source", "tokenizer")
                 .containsEntry("prompt_tokens", o200k.countPrompt(prompt))
                 .containsEntry("completion_tokens", o200k.count(answer));
     }
@@ -221,16 +243,21 @@ class ModelTokenizerIT {
                   {"object":"embedding","index":1,"embedding":[1.0,0.0]}]}"""));
         List<String> input = List.of("Internationalization, naturally.", "Hello");
 
-        EntityExchangeResult<byte[]> result = post("/v1/embeddings", "{\"model\":\"word-embedder\",\"input\":"
-                + JSON.writeValueAsString(input) + "}");
+        EntityExchangeResult<byte[]> result = post(
+                "/v1/embeddings", "{\"model\":\"word-embedder\",\"input\":" + JSON.writeValueAsString(input) + "}");
 
         assertThat(result.getStatus().value()).isEqualTo(200);
         int tokens = TinyTokenizers.wordLevelCount(input.get(0)) + TinyTokenizers.wordLevelCount(input.get(1));
         assertThat(tokens).isEqualTo(5).isNotEqualTo(CL100K.count(input.get(0)) + CL100K.count(input.get(1)));
-        assertThat(JSON.readTree(result.getResponseBody()).path("usage").path("prompt_tokens").intValue())
+        assertThat(JSON.readTree(result.getResponseBody())
+                        .path("usage")
+                        .path("prompt_tokens")
+                        .intValue())
                 .isEqualTo(tokens);
-        assertThat(ledger.record(requestId(result))).containsEntry("model", "word-embedder")
-                .containsEntry("prompt_tokens", tokens).containsEntry("token_source", "tokenizer");
+        assertThat(ledger.record(requestId(result)))
+                .containsEntry("model", "word-embedder")
+                .containsEntry("prompt_tokens", tokens)
+                .containsEntry("token_source", "tokenizer");
     }
 
     @Test
@@ -240,16 +267,18 @@ class ModelTokenizerIT {
         upstream.enqueue(Reply.json(200, completionWithoutUsage("word-model", answer)));
         List<ChatMessage> prompt = List.of(ChatMessage.of("user", "Characterize incomprehensibilities"));
 
-        EntityExchangeResult<byte[]> result = post("/v1/chat/completions", "{\"model\":\"falls-back\",\"messages\":"
-                + messages(prompt) + "}");
+        EntityExchangeResult<byte[]> result =
+                post("/v1/chat/completions", "{\"model\":\"falls-back\",\"messages\":" + messages(prompt) + "}");
 
         assertThat(result.getStatus().value()).isEqualTo(200);
         assertThat(broken.requests()).isNotEmpty();
         assertThat(upstream.requests()).hasSize(1);
         assertThat(wordLevelPrompt(prompt)).isNotEqualTo(CL100K.countPrompt(prompt));
         assertThat(TinyTokenizers.wordLevelCount(answer)).isNotEqualTo(CL100K.count(answer));
-        assertThat(ledger.record(requestId(result))).containsEntry("model", "falls-back")
-                .containsEntry("deployment", "plain").containsEntry("token_source", "tokenizer")
+        assertThat(ledger.record(requestId(result)))
+                .containsEntry("model", "falls-back")
+                .containsEntry("deployment", "plain")
+                .containsEntry("token_source", "tokenizer")
                 .containsEntry("prompt_tokens", wordLevelPrompt(prompt))
                 .containsEntry("completion_tokens", TinyTokenizers.wordLevelCount(answer));
     }
@@ -258,13 +287,23 @@ class ModelTokenizerIT {
     void aTokenizerSettingThatNamesNoTokenizerStopsTheStartNamingTheProperty() throws Exception {
         Path notATokenizer = Files.writeString(dir.resolve("config.json"), "{\"vocab_size\": 32000}");
 
-        assertThatThrownBy(() -> GatewayInstance.start(Map.of("gateway.models[0].id", "llama",
-                "gateway.models[0].deployment", "mock", "gateway.models[0].tokenizer", "llama-3.1")))
+        assertThatThrownBy(() -> GatewayInstance.start(Map.of(
+                        "gateway.models[0].id",
+                        "llama",
+                        "gateway.models[0].deployment",
+                        "mock",
+                        "gateway.models[0].tokenizer",
+                        "llama-3.1")))
                 .hasStackTraceContaining("gateway.models[0].tokenizer (model 'llama'): 'llama-3.1' is neither a"
                         + " tiktoken encoding (known are r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base)"
                         + " nor a Hugging Face tokenizer.json file (a path ending in .json, or a file: URL)");
-        assertThatThrownBy(() -> GatewayInstance.start(Map.of("gateway.models[0].id", "llama",
-                "gateway.models[0].deployment", "mock", "gateway.models[0].tokenizer", notATokenizer.toString())))
+        assertThatThrownBy(() -> GatewayInstance.start(Map.of(
+                        "gateway.models[0].id",
+                        "llama",
+                        "gateway.models[0].deployment",
+                        "mock",
+                        "gateway.models[0].tokenizer",
+                        notATokenizer.toString())))
                 .hasStackTraceContaining("gateway.models[0].tokenizer (model 'llama'): " + notATokenizer
                         + " is not a Hugging Face tokenizer.json");
     }

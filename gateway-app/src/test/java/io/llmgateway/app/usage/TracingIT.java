@@ -27,36 +27,58 @@ class TracingIT {
     @Test
     void aRequestExportsItsServerSpanWithAChildForTheUpstreamCall() throws Exception {
         List<byte[]> exports = new CopyOnWriteArrayList<>();
-        DisposableServer collector = HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes.post("/v1/traces", (request, response) -> request.receive().aggregate()
-                        .asByteArray().doOnNext(exports::add)
-                        .then(response.status(200).header("content-type", "application/x-protobuf").send())))
+        DisposableServer collector = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .route(routes -> routes.post(
+                        "/v1/traces",
+                        (request, response) -> request.receive()
+                                .aggregate()
+                                .asByteArray()
+                                .doOnNext(exports::add)
+                                .then(response.status(200)
+                                        .header("content-type", "application/x-protobuf")
+                                        .send())))
                 .bindNow(Duration.ofSeconds(10));
         try (GatewayInstance gateway = GatewayInstance.start(Map.of(
-                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock",
-                "management.tracing.export.enabled", "true",
-                "management.tracing.sampling.probability", "1.0",
+                "gateway.models[0].id",
+                "mock-echo",
+                "gateway.models[0].deployment",
+                "mock",
+                "management.tracing.export.enabled",
+                "true",
+                "management.tracing.sampling.probability",
+                "1.0",
                 "management.opentelemetry.tracing.export.otlp.endpoint",
                 "http://127.0.0.1:" + collector.port() + "/v1/traces"))) {
             gateway.admin().project("traced", null);
             String key = gateway.admin().serviceKey("traced").path("key").stringValue();
 
-            gateway.client(key).post().uri("/v1/chat/completions").header("X-User-Id", "u")
+            gateway.client(key)
+                    .post()
+                    .uri("/v1/chat/completions")
+                    .header("X-User-Id", "u")
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"trace me\"}]}")
-                    .exchange().expectStatus().isOk();
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
 
             Span upstream = null;
             Span server = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while ((upstream == null || server == null) && System.nanoTime() < deadline) {
                 List<Span> spans = spans(exports);
-                upstream = spans.stream().filter(span -> span.getName().equals("chat mock-echo")).findFirst()
+                upstream = spans.stream()
+                        .filter(span -> span.getName().equals("chat mock-echo"))
+                        .findFirst()
                         .orElse(null);
                 if (upstream != null) {
                     Span child = upstream;
-                    server = spans.stream().filter(span -> span.getSpanId().equals(child.getParentSpanId()))
-                            .findFirst().orElse(null);
+                    server = spans.stream()
+                            .filter(span -> span.getSpanId().equals(child.getParentSpanId()))
+                            .findFirst()
+                            .orElse(null);
                 }
                 Mono.delay(Duration.ofMillis(200)).block();
             }
@@ -65,7 +87,9 @@ class TracingIT {
             assertThat(server).as("its parent, the request's server span").isNotNull();
             assertThat(server.getTraceId()).isEqualTo(upstream.getTraceId());
             assertThat(server.getName()).containsIgnoringCase("post");
-            assertThat(upstream.getAttributesList().stream().map(attribute -> attribute.getKey()).toList())
+            assertThat(upstream.getAttributesList().stream()
+                            .map(attribute -> attribute.getKey())
+                            .toList())
                     .contains("gen_ai.operation.name", "gen_ai.request.model", "gateway.deployment");
         } finally {
             collector.disposeNow(Duration.ofSeconds(5));
@@ -74,15 +98,20 @@ class TracingIT {
 
     @Test
     void withExportOffTheTracerBuildsNoSpans() {
-        try (GatewayInstance gateway = GatewayInstance.start(Map.of(
-                "gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"))) {
+        try (GatewayInstance gateway = GatewayInstance.start(
+                Map.of("gateway.models[0].id", "mock-echo", "gateway.models[0].deployment", "mock"))) {
             assertThat(gateway.bean(Tracer.class)).isSameAs(Tracer.NOOP);
             gateway.admin().project("untraced", null);
             String key = gateway.admin().serviceKey("untraced").path("key").stringValue();
-            gateway.client(key).post().uri("/v1/chat/completions").header("X-User-Id", "u")
+            gateway.client(key)
+                    .post()
+                    .uri("/v1/chat/completions")
+                    .header("X-User-Id", "u")
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                    .exchange().expectStatus().isOk();
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         }
     }
 
@@ -91,8 +120,9 @@ class TracingIT {
         for (byte[] export : exports) {
             try {
                 ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(export);
-                request.getResourceSpansList().forEach(resource -> resource.getScopeSpansList()
-                        .forEach(scope -> spans.addAll(scope.getSpansList())));
+                request.getResourceSpansList()
+                        .forEach(resource ->
+                                resource.getScopeSpansList().forEach(scope -> spans.addAll(scope.getSpansList())));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new AssertionError(e);
             }

@@ -95,8 +95,13 @@ class UsageIT {
     }
 
     private EntityExchangeResult<byte[]> post(WebTestClient caller, String body) {
-        return caller.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectBody(byte[].class).returnResult();
+        return caller.post()
+                .uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectBody(byte[].class)
+                .returnResult();
     }
 
     private static String requestId(EntityExchangeResult<?> result) {
@@ -121,104 +126,140 @@ class UsageIT {
         assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo("0.000028");
         assertThat(usage.path("prompt_tokens").intValue()).isEqualTo(9);
         // milliseconds with three decimals, as the gateway's own time before the answer
-        assertThat(result.getResponseHeaders().getFirst("x-gateway-overhead-ms")).matches("\\d+\\.\\d{3}");
+        assertThat(result.getResponseHeaders().getFirst("x-gateway-overhead-ms"))
+                .matches("\\d+\\.\\d{3}");
 
         Map<String, Object> record = ledger.record(requestId(result));
-        assertThat(record).containsEntry("model", "priced").containsEntry("deployment", "up")
-                .containsEntry("project_id", "usage-a").containsEntry("user_id", USER)
-                .containsEntry("prompt_tokens", 9).containsEntry("completion_tokens", 2)
-                .containsEntry("total_tokens", 11).containsEntry("cached_prompt_tokens", 4)
-                .containsEntry("token_source", "upstream").containsEntry("status", "ok")
-                .containsEntry("finish_reason", "stop").containsEntry("streamed", false)
-                .containsEntry("chat_id", "chat-42").containsEntry("client_user", "end-user-7")
+        assertThat(record)
+                .containsEntry("model", "priced")
+                .containsEntry("deployment", "up")
+                .containsEntry("project_id", "usage-a")
+                .containsEntry("user_id", USER)
+                .containsEntry("prompt_tokens", 9)
+                .containsEntry("completion_tokens", 2)
+                .containsEntry("total_tokens", 11)
+                .containsEntry("cached_prompt_tokens", 4)
+                .containsEntry("token_source", "upstream")
+                .containsEntry("status", "ok")
+                .containsEntry("finish_reason", "stop")
+                .containsEntry("streamed", false)
+                .containsEntry("chat_id", "chat-42")
+                .containsEntry("client_user", "end-user-7")
                 .containsEntry("retrieval", false);
         assertThat((BigDecimal) record.get("cost_usd")).isEqualByComparingTo("0.000028");
         assertThat(record.get("key_id")).isEqualTo(key.split("_")[1]);
-        assertThat(record.get("prompt")).as("no prompt stored unless asked and allowed").isNull();
+        assertThat(record.get("prompt"))
+                .as("no prompt stored unless asked and allowed")
+                .isNull();
     }
 
     @Test
     void aStreamIsRecordedWithTheUpstreamsUsageEvenWhenTheClientDidNotAskForIt() {
-        upstream.enqueue(Reply.sse(Duration.ZERO, OpenAiFixtures.stream(UPSTREAM_MODEL,
-                List.of("one", " two", " three"), true)));
+        upstream.enqueue(Reply.sse(
+                Duration.ZERO, OpenAiFixtures.stream(UPSTREAM_MODEL, List.of("one", " two", " three"), true)));
 
-        EntityExchangeResult<byte[]> result = post(client,
+        EntityExchangeResult<byte[]> result = post(
+                client,
                 "{\"model\":\"priced\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Count\"}]}");
 
         List<String> events = events(result.getResponseBody());
         assertThat(events).noneMatch(event -> event.contains("\"usage\""));
-        assertThat(JSON.readTree(upstream.lastRequest().body()).path("stream_options").path("include_usage")
-                .booleanValue()).as("the gateway always asks the upstream for usage").isTrue();
+        assertThat(JSON.readTree(upstream.lastRequest().body())
+                        .path("stream_options")
+                        .path("include_usage")
+                        .booleanValue())
+                .as("the gateway always asks the upstream for usage")
+                .isTrue();
         Map<String, Object> record = ledger.record(requestId(result));
-        assertThat(record).containsEntry("prompt_tokens", 9).containsEntry("completion_tokens", 3)
-                .containsEntry("token_source", "upstream").containsEntry("status", "ok")
-                .containsEntry("streamed", true).containsEntry("finish_reason", "stop");
+        assertThat(record)
+                .containsEntry("prompt_tokens", 9)
+                .containsEntry("completion_tokens", 3)
+                .containsEntry("token_source", "upstream")
+                .containsEntry("status", "ok")
+                .containsEntry("streamed", true)
+                .containsEntry("finish_reason", "stop");
         assertThat((Integer) record.get("ttft_ms")).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat((BigDecimal) record.get("cost_usd")).isEqualByComparingTo("0.000042");
     }
 
     @Test
     void aStreamWithoutUpstreamUsageIsCountedByTheTokenizerAndTheClientGetsThatUsage() {
-        upstream.enqueue(Reply.sse(Duration.ZERO, OpenAiFixtures.stream(UPSTREAM_MODEL,
-                List.of("Hello", " there,", " friend"), false)));
+        upstream.enqueue(Reply.sse(
+                Duration.ZERO, OpenAiFixtures.stream(UPSTREAM_MODEL, List.of("Hello", " there,", " friend"), false)));
 
         EntityExchangeResult<byte[]> result = post(client, """
                 {"model":"no-usage","stream":true,"stream_options":{"include_usage":true},
                  "messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Greet me"}]}""");
 
         List<String> events = events(result.getResponseBody());
-        int prompt = TOKENIZER.countPrompt(List.of(ChatMessage.of("system", "Be brief."),
-                ChatMessage.of("user", "Greet me")));
+        int prompt = TOKENIZER.countPrompt(
+                List.of(ChatMessage.of("system", "Be brief."), ChatMessage.of("user", "Greet me")));
         int completion = TOKENIZER.count("Hello there, friend");
         JsonNode usage = JSON.readTree(events.get(events.size() - 2)).path("usage");
         assertThat(usage.path("prompt_tokens").intValue()).isEqualTo(prompt);
         assertThat(usage.path("completion_tokens").intValue()).isEqualTo(completion);
         assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
         Map<String, Object> record = ledger.record(requestId(result));
-        assertThat(record).containsEntry("prompt_tokens", prompt).containsEntry("completion_tokens", completion)
-                .containsEntry("token_source", "tokenizer").containsEntry("status", "ok");
-        assertThat((BigDecimal) record.get("cost_usd")).isEqualByComparingTo(
-                BigDecimal.valueOf(prompt + completion).movePointLeft(6));
+        assertThat(record)
+                .containsEntry("prompt_tokens", prompt)
+                .containsEntry("completion_tokens", completion)
+                .containsEntry("token_source", "tokenizer")
+                .containsEntry("status", "ok");
+        assertThat((BigDecimal) record.get("cost_usd"))
+                .isEqualByComparingTo(BigDecimal.valueOf(prompt + completion).movePointLeft(6));
         assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo((BigDecimal) record.get("cost_usd"));
     }
 
     @Test
     void aClientThatDisconnectsMidStreamIsBilledForThePromptAndWhatWasDelivered() {
-        upstream.enqueue(Reply.sseThenHang(List.of(OpenAiFixtures.chunkEvent(UPSTREAM_MODEL, 0, "alpha"),
+        upstream.enqueue(Reply.sseThenHang(List.of(
+                OpenAiFixtures.chunkEvent(UPSTREAM_MODEL, 0, "alpha"),
                 OpenAiFixtures.chunkEvent(UPSTREAM_MODEL, 1, " beta"),
                 OpenAiFixtures.chunkEvent(UPSTREAM_MODEL, 2, " gamma"))));
         CountDownLatch sawAll = new CountDownLatch(1);
         StringBuilder received = new StringBuilder();
         Disposable stream = HttpClient.create()
                 .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key).add("X-User-Id", USER))
-                .post().uri(gateway.baseUrl() + "/v1/chat/completions")
+                        .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
+                        .add("X-User-Id", USER))
+                .post()
+                .uri(gateway.baseUrl() + "/v1/chat/completions")
                 .send(ByteBufMono.fromString(Mono.just("{\"model\":\"cancel-test\",\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Say three words\"}]}")))
-                .responseContent().asString()
-                .subscribe(text -> {
-                    received.append(text);
-                    if (received.toString().contains("gamma")) {
-                        sawAll.countDown();
-                    }
-                }, error -> { });
+                .responseContent()
+                .asString()
+                .subscribe(
+                        text -> {
+                            received.append(text);
+                            if (received.toString().contains("gamma")) {
+                                sawAll.countDown();
+                            }
+                        },
+                        error -> {});
         assertThat(FakeUpstream.await(sawAll, Duration.ofSeconds(5))).isTrue();
 
         stream.dispose();
 
         ledger.awaitCount("SELECT count(*) FROM usage_records WHERE model = 'cancel-test'", 1, Duration.ofSeconds(10));
-        Map<String, Object> record = ledger.query("SELECT * FROM usage_records WHERE model = 'cancel-test'").get(0);
-        assertThat(record).containsEntry("status", "cancelled").containsEntry("token_source", "tokenizer")
-                .containsEntry("prompt_tokens", TOKENIZER.countPrompt(List.of(ChatMessage.of("user",
-                        "Say three words"))))
+        Map<String, Object> record = ledger.query("SELECT * FROM usage_records WHERE model = 'cancel-test'")
+                .get(0);
+        assertThat(record)
+                .containsEntry("status", "cancelled")
+                .containsEntry("token_source", "tokenizer")
+                .containsEntry(
+                        "prompt_tokens", TOKENIZER.countPrompt(List.of(ChatMessage.of("user", "Say three words"))))
                 .containsEntry("completion_tokens", TOKENIZER.count("alpha beta gamma"));
     }
 
     @Test
     void logPromptIsRefusedUnlessTheProjectAllowsItAndThenStoresPromptAndCompletion() {
         gateway.admin().project("usage-logging", null);
-        String loggingKey = gateway.admin().serviceKey("usage-logging").path("key").stringValue();
-        WebTestClient caller = gateway.client(loggingKey).mutate().defaultHeader("X-User-Id", USER).build();
+        String loggingKey =
+                gateway.admin().serviceKey("usage-logging").path("key").stringValue();
+        WebTestClient caller = gateway.client(loggingKey)
+                .mutate()
+                .defaultHeader("X-User-Id", USER)
+                .build();
         String body = "{\"model\":\"mock-echo\",\"log_prompt\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"remember this\"}]}";
 
@@ -228,8 +269,8 @@ class UsageIT {
         assertThat(error.path("param").stringValue()).isEqualTo("log_prompt");
         assertThat(error.path("message").stringValue()).contains("prompt logging");
 
-        JsonNode project = gateway.admin().patch("/admin/v1/projects/usage-logging",
-                Map.of("prompt_logging", true), 200);
+        JsonNode project =
+                gateway.admin().patch("/admin/v1/projects/usage-logging", Map.of("prompt_logging", true), 200);
         assertThat(project.path("prompt_logging").booleanValue()).isTrue();
         EntityExchangeResult<byte[]> allowed = awaitStatus(caller, body, 200);
 
@@ -237,8 +278,8 @@ class UsageIT {
         assertThat(record.get("prompt").toString()).contains("remember this");
         assertThat(record.get("completion")).isEqualTo("remember this");
         // and never sent upstream: the mock would have answered with it otherwise in a field; the ledger has it
-        Map<String, Object> plain = ledger.record(requestId(post(caller,
-                "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"not this\"}]}")));
+        Map<String, Object> plain = ledger.record(requestId(
+                post(caller, "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"not this\"}]}")));
         assertThat(plain.get("prompt")).isNull();
         assertThat(plain.get("completion")).isNull();
     }
@@ -246,22 +287,39 @@ class UsageIT {
     @Test
     void usageIsReadablePerProjectForKeysAndAcrossProjectsForAdminsAsJsonAndCsv() {
         gateway.admin().project("usage-report", null);
-        String reportKey = gateway.admin().serviceKey("usage-report").path("key").stringValue();
-        WebTestClient caller = gateway.client(reportKey).mutate().defaultHeader("X-User-Id", "reporter").build();
+        String reportKey =
+                gateway.admin().serviceKey("usage-report").path("key").stringValue();
+        WebTestClient caller = gateway.client(reportKey)
+                .mutate()
+                .defaultHeader("X-User-Id", "reporter")
+                .build();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(requestId(post(caller, "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\","
-                    + "\"content\":\"report number " + i + "\"}]}")));
+            ids.add(requestId(post(
+                    caller,
+                    "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"report number " + i
+                            + "\"}]}")));
         }
-        String elsewhere = requestId(post(gateway.client(otherKey).mutate().defaultHeader("X-User-Id", "someone")
-                .build(), "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"elsewhere\"}]}"));
+        String elsewhere = requestId(post(
+                gateway.client(otherKey)
+                        .mutate()
+                        .defaultHeader("X-User-Id", "someone")
+                        .build(),
+                "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"elsewhere\"}]}"));
         ids.forEach(ledger::record);
         ledger.record(elsewhere); // written in the background: wait for it too, the admin report counts it
-        long tokens = ids.stream().mapToLong(id -> ((Number) ledger.record(id).get("total_tokens")).longValue())
+        long tokens = ids.stream()
+                .mapToLong(id -> ((Number) ledger.record(id).get("total_tokens")).longValue())
                 .sum();
 
-        JsonNode own = json(caller.get().uri("/v1/usage?group_by=model,user").exchange().expectStatus().isOk()
-                .expectBody(byte[].class).returnResult().getResponseBody());
+        JsonNode own = json(caller.get()
+                .uri("/v1/usage?group_by=model,user")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
         assertThat(own.path("data")).hasSize(1);
         JsonNode row = own.path("data").get(0);
         assertThat(row.path("model").stringValue()).isEqualTo("mock-echo");
@@ -283,38 +341,77 @@ class UsageIT {
             }
         }
         assertThat(reportRow.path("day").stringValue()).isEqualTo(today);
-        assertThat(reportRow.path("total_tokens").longValue()).as("the daily aggregates agree with the records")
+        assertThat(reportRow.path("total_tokens").longValue())
+                .as("the daily aggregates agree with the records")
                 .isEqualTo(tokens);
 
-        String csv = new String(gateway.admin().client().get()
+        String csv = new String(gateway.admin()
+                .client()
+                .get()
                 .uri("/admin/v1/usage?project_id=usage-report&group_by=key")
-                .accept(MediaType.parseMediaType("text/csv")).exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
-                .expectBody(byte[].class).returnResult().getResponseBody());
+                .accept(MediaType.parseMediaType("text/csv"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
         String[] lines = csv.split("\n");
         assertThat(lines[0]).isEqualTo("key_id,requests,prompt_tokens,completion_tokens,total_tokens,cost_usd");
         assertThat(lines).hasSize(2);
         assertThat(lines[1]).startsWith(reportKey.split("_")[1] + ",3,");
 
-        caller.get().uri("/v1/usage?group_by=weekday").exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error.param").isEqualTo("group_by");
+        caller.get()
+                .uri("/v1/usage?group_by=weekday")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param")
+                .isEqualTo("group_by");
         gateway.client().get().uri("/v1/usage").exchange().expectStatus().isUnauthorized();
     }
 
     @Test
     void writingTheSameRecordsTwiceCountsThemOnce() {
         UsageWriter writer = new UsageWriter(gateway.bean(DatabaseClient.class));
-        UsageRecord record = new UsageRecord("req_twice_" + System.nanoTime(), Instant.now(), "keytwice", "u",
-                "usage-twice", "mock-echo", "mock", 10, 5, null, TokenSource.TOKENIZER, 1_000_000L,
-                UsageStatus.OK, null, "stop", 12, null, false, null, null, false, null, null);
+        UsageRecord record = new UsageRecord(
+                "req_twice_" + System.nanoTime(),
+                Instant.now(),
+                "keytwice",
+                "u",
+                "usage-twice",
+                "mock-echo",
+                "mock",
+                10,
+                5,
+                null,
+                TokenSource.TOKENIZER,
+                1_000_000L,
+                UsageStatus.OK,
+                null,
+                "stop",
+                12,
+                null,
+                false,
+                null,
+                null,
+                false,
+                null,
+                null);
 
         writer.write(List.of(record)).block(Duration.ofSeconds(10));
         writer.write(List.of(record)).block(Duration.ofSeconds(10));
 
         assertThat(ledger.query("SELECT count(*) AS n FROM usage_records WHERE request_id = ?", record.requestId())
-                .get(0).get("n")).isEqualTo(1L);
+                        .get(0)
+                        .get("n"))
+                .isEqualTo(1L);
         Map<String, Object> daily = ledger.query(
-                "SELECT requests, prompt_tokens, cost_usd FROM usage_daily WHERE project_id = 'usage-twice'").get(0);
+                        "SELECT requests, prompt_tokens, cost_usd FROM usage_daily WHERE project_id = 'usage-twice'")
+                .get(0);
         assertThat(daily.get("requests")).isEqualTo(1L);
         assertThat(daily.get("prompt_tokens")).isEqualTo(10L);
         assertThat((BigDecimal) daily.get("cost_usd")).isEqualByComparingTo("0.000001");
@@ -322,15 +419,24 @@ class UsageIT {
 
     @Test
     void prometheusShowsTokensCostAndLatencyByProjectAndModelButNotByUserOrKey() {
-        EntityExchangeResult<byte[]> result = post(client,
-                "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"metrics please\"}]}");
+        EntityExchangeResult<byte[]> result = post(
+                client, "{\"model\":\"mock-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"metrics please\"}]}");
         ledger.record(requestId(result));
 
-        String metrics = new String(gateway.client(gateway.adminToken()).get().uri("/actuator/prometheus")
-                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody());
+        String metrics = new String(gateway.client(gateway.adminToken())
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody());
 
-        assertThat(metrics).contains("gen_ai_client_token_usage_tokens_sum{")
-                .contains("gen_ai_token_type=\"output\"").contains("gen_ai_request_model=\"mock-echo\"")
+        assertThat(metrics)
+                .contains("gen_ai_client_token_usage_tokens_sum{")
+                .contains("gen_ai_token_type=\"output\"")
+                .contains("gen_ai_request_model=\"mock-echo\"")
                 .contains("gateway_project=\"usage-a\"")
                 .contains("gen_ai_server_request_duration_seconds_bucket{")
                 .contains("gateway_usage_ledger_buffered ")

@@ -3,6 +3,8 @@ package io.llmgateway.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -44,18 +44,43 @@ class UsageLedgerTests {
     }
 
     private static UsageRecord record(String id) {
-        return new UsageRecord(id, Instant.now(), "key", "user", "project", "model", "deployment", 3, 0, null,
-                TokenSource.UPSTREAM, 0, UsageStatus.OK, null, null, 5, null, false, null, null, false, null, null);
+        return new UsageRecord(
+                id,
+                Instant.now(),
+                "key",
+                "user",
+                "project",
+                "model",
+                "deployment",
+                3,
+                0,
+                null,
+                TokenSource.UPSTREAM,
+                0,
+                UsageStatus.OK,
+                null,
+                null,
+                5,
+                null,
+                false,
+                null,
+                null,
+                false,
+                null,
+                null);
     }
 
     private static UsageLedger ledger(UsageWriter writer, Duration writeTimeout, Duration shutdownTimeout) {
         return ledger(writer, new KeptQuarantine(), writeTimeout, shutdownTimeout);
     }
 
-    private static UsageLedger ledger(UsageWriter writer, LedgerQuarantine quarantine, Duration writeTimeout,
-                                      Duration shutdownTimeout) {
-        return new UsageLedger(writer, quarantine, new LedgerProperties(Duration.ofMillis(20), 500, 1000,
-                writeTimeout, shutdownTimeout), new SimpleMeterRegistry());
+    private static UsageLedger ledger(
+            UsageWriter writer, LedgerQuarantine quarantine, Duration writeTimeout, Duration shutdownTimeout) {
+        return new UsageLedger(
+                writer,
+                quarantine,
+                new LedgerProperties(Duration.ofMillis(20), 500, 1000, writeTimeout, shutdownTimeout),
+                new SimpleMeterRegistry());
     }
 
     /** A quarantine that keeps the request ids it was given. */
@@ -75,8 +100,7 @@ class UsageLedgerTests {
 
     /** What PostgreSQL answers to a NUL character in a text value. */
     private static Throwable refusedForContent() {
-        return new R2dbcDataIntegrityViolationException("invalid byte sequence for encoding \"UTF8\": 0x00",
-                "22021");
+        return new R2dbcDataIntegrityViolationException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021");
     }
 
     private static void hand(UsageLedger ledger, String id) {
@@ -88,22 +112,27 @@ class UsageLedgerTests {
     void aShutdownLetsTheBatchBeingWrittenFinishAndWritesItOnlyOnce() throws InterruptedException {
         Sinks.Empty<Void> firstCommit = Sinks.empty();
         AtomicBoolean firstCancelled = new AtomicBoolean();
-        ScriptedWriter writer = new ScriptedWriter(n -> n == 1
-                ? firstCommit.asMono().doOnCancel(() -> firstCancelled.set(true))
-                : Mono.empty());
+        ScriptedWriter writer = new ScriptedWriter(
+                n -> n == 1 ? firstCommit.asMono().doOnCancel(() -> firstCancelled.set(true)) : Mono.empty());
         UsageLedger ledger = ledger(writer, Duration.ofSeconds(10), Duration.ofSeconds(10));
         ledger.start();
         hand(ledger, "req_1");
-        assertThat(writer.firstWrite.await(5, TimeUnit.SECONDS)).as("the loop writes the batch").isTrue();
+        assertThat(writer.firstWrite.await(5, TimeUnit.SECONDS))
+                .as("the loop writes the batch")
+                .isTrue();
 
         CountDownLatch stopped = new CountDownLatch(1);
         ledger.stop(stopped::countDown);
-        assertThat(stopped.await(200, TimeUnit.MILLISECONDS)).as("the shutdown waits for the write").isFalse();
+        assertThat(stopped.await(200, TimeUnit.MILLISECONDS))
+                .as("the shutdown waits for the write")
+                .isFalse();
         firstCommit.tryEmitEmpty();
 
         assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(firstCancelled).as("the write under way was not cancelled").isFalse();
-        assertThat(writer.writes.get()).as("the shutdown flush found the batch written").isEqualTo(1);
+        assertThat(writer.writes.get())
+                .as("the shutdown flush found the batch written")
+                .isEqualTo(1);
         assertThat(ledger.buffered()).isZero();
         assertThat(ledger.isRunning()).isFalse();
     }
@@ -173,7 +202,8 @@ class UsageLedgerTests {
         for (int i = 0; i < 10; i++) {
             hand(ledger, "req_" + i);
         }
-        assertThat(ledger.flush().onErrorComplete().block(Duration.ofSeconds(5))).isNull();
+        assertThat(ledger.flush().onErrorComplete().block(Duration.ofSeconds(5)))
+                .isNull();
         assertThat(ledger.buffered()).isEqualTo(10);
 
         down.set(false);
@@ -185,9 +215,30 @@ class UsageLedgerTests {
 
     @Test
     void theStorableCopyReplacesWhatPostgresCannotHold() {
-        UsageRecord record = new UsageRecord("req_1", Instant.now(), "key", "user", "project", "model", null, 1, 2,
-                null, TokenSource.UPSTREAM, 0, UsageStatus.OK, null, "stop\u0000", 3, null, false, "chat\ud800",
-                "alice\u0000", false, "[{\"content\":\"a\\u0000b\"}]", "ok \uD83D\uDE00");
+        UsageRecord record = new UsageRecord(
+                "req_1",
+                Instant.now(),
+                "key",
+                "user",
+                "project",
+                "model",
+                null,
+                1,
+                2,
+                null,
+                TokenSource.UPSTREAM,
+                0,
+                UsageStatus.OK,
+                null,
+                "stop\u0000",
+                3,
+                null,
+                false,
+                "chat\ud800",
+                "alice\u0000",
+                false,
+                "[{\"content\":\"a\\u0000b\"}]",
+                "ok \uD83D\uDE00");
         UsageRecord storable = LedgerQuarantine.storable(record);
         assertThat(storable.finishReason()).isEqualTo("stop\uFFFD");
         assertThat(storable.chatId()).isEqualTo("chat\uFFFD");

@@ -74,16 +74,14 @@ public final class AnswerEditor {
         if (model != null) {
             edits[count++] = answer.modelStart() >= 0
                     ? new Edit(answer.modelStart(), answer.modelEnd(), model, null)
-                    : new Edit(answer.objectStart() + 1, answer.objectStart() + 1, member("model", model),
-                    COMMA);
+                    : new Edit(answer.objectStart() + 1, answer.objectStart() + 1, member("model", model), COMMA);
         }
         if (answer.hasUsage()) {
             if (withoutUsage) {
                 edits[count++] = new Edit(answer.usageStart(), answer.usageEnd(), NULL, null);
             } else if (cost != null) {
                 int brace = answer.usageEnd() - 1;
-                edits[count++] = new Edit(brace, brace, member("cost", cost), null,
-                        answer.usageHasFields());
+                edits[count++] = new Edit(brace, brace, member("cost", cost), null, answer.usageHasFields());
             }
         } else if (usage != null) {
             edits[count++] = answer.usageStart() >= 0
@@ -135,7 +133,6 @@ public final class AnswerEditor {
         }
         return out.append('"').toString().getBytes(StandardCharsets.UTF_8);
     }
-
 
     private static byte[] member(String name, byte[] value) {
         byte[] key = ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);

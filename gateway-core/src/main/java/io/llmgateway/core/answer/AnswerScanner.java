@@ -22,8 +22,7 @@ public final class AnswerScanner {
      */
     private static final TokenStreamFactory TOKENS = GatewayJson.mapper().tokenStreamFactory();
 
-    private AnswerScanner() {
-    }
+    private AnswerScanner() {}
 
     /**
      * Scans one JSON object.
@@ -98,9 +97,24 @@ public final class AnswerScanner {
             if (parser.nextToken() != null) {
                 throw new NotAnObjectException("more than one JSON value");
             }
-            return new ScannedAnswer(json, objectStart, objectEnd, modelStart, modelEnd, usageStart, usageEnd,
-                    usageIsObject, usageHasFields, promptTokens, completionTokens, cachedTokens, choices,
-                    choicesWithMessage, finishReason, text == null ? "" : text.toString(), error);
+            return new ScannedAnswer(
+                    json,
+                    objectStart,
+                    objectEnd,
+                    modelStart,
+                    modelEnd,
+                    usageStart,
+                    usageEnd,
+                    usageIsObject,
+                    usageHasFields,
+                    promptTokens,
+                    completionTokens,
+                    cachedTokens,
+                    choices,
+                    choicesWithMessage,
+                    finishReason,
+                    text == null ? "" : text.toString(),
+                    error);
         }
 
         private int offset() {

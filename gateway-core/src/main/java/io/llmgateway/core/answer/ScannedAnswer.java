@@ -30,10 +30,24 @@ public final class ScannedAnswer {
     private final String text;
     private final boolean error;
 
-    ScannedAnswer(byte[] json, int objectStart, int objectEnd, int modelStart, int modelEnd, int usageStart,
-                  int usageEnd, boolean usageIsObject, boolean usageHasFields, Integer promptTokens,
-                  Integer completionTokens, Integer cachedTokens, int choices, int choicesWithMessage,
-                  String finishReason, String text, boolean error) {
+    ScannedAnswer(
+            byte[] json,
+            int objectStart,
+            int objectEnd,
+            int modelStart,
+            int modelEnd,
+            int usageStart,
+            int usageEnd,
+            boolean usageIsObject,
+            boolean usageHasFields,
+            Integer promptTokens,
+            Integer completionTokens,
+            Integer cachedTokens,
+            int choices,
+            int choicesWithMessage,
+            String finishReason,
+            String text,
+            boolean error) {
         this.json = json;
         this.objectStart = objectStart;
         this.objectEnd = objectEnd;

@@ -5,8 +5,8 @@ import java.time.Duration;
 /** A caller refused for who they are: a missing or bad key (401), or no right to what they asked for (403). */
 public final class AccessException extends GatewayException {
 
-    private AccessException(int status, ErrorType type, String message, String param, String code,
-                            Duration retryAfter) {
+    private AccessException(
+            int status, ErrorType type, String message, String param, String code, Duration retryAfter) {
         super(status, type, message, param, code, retryAfter, null);
     }
 
@@ -15,9 +15,13 @@ public final class AccessException extends GatewayException {
      * never tells whether a key id exists.
      */
     public static AccessException invalidApiKey() {
-        return new AccessException(401, ErrorType.INVALID_REQUEST,
-                "Incorrect or missing API key. Send a valid key as 'Authorization: Bearer <key>'.", null,
-                "invalid_api_key", null);
+        return new AccessException(
+                401,
+                ErrorType.INVALID_REQUEST,
+                "Incorrect or missing API key. Send a valid key as 'Authorization: Bearer <key>'.",
+                null,
+                "invalid_api_key",
+                null);
     }
 
     /** 403: the key is valid but may not do this. */
@@ -27,8 +31,13 @@ public final class AccessException extends GatewayException {
 
     /** 403: the caller's project may not use this model. */
     public static AccessException modelNotAllowed(String model) {
-        return new AccessException(403, ErrorType.PERMISSION,
-                "Your project is not allowed to use the model '" + model + "'.", "model", "model_not_allowed", null);
+        return new AccessException(
+                403,
+                ErrorType.PERMISSION,
+                "Your project is not allowed to use the model '" + model + "'.",
+                "model",
+                "model_not_allowed",
+                null);
     }
 
     /** 403: the caller's project may not use a model that {@code param} asked for indirectly (e.g. retrieval's). */
@@ -43,8 +52,13 @@ public final class AccessException extends GatewayException {
 
     /** 429: too many failed authentications from this client address, or with this key id. */
     public static AccessException tooManyFailures(Duration retryAfter) {
-        return new AccessException(429, ErrorType.RATE_LIMIT,
+        return new AccessException(
+                429,
+                ErrorType.RATE_LIMIT,
                 "Incorrect API key, and too many failed authentications from your address or with this key id; check"
-                        + " the key (a valid key is always accepted).", null, "too_many_auth_failures", retryAfter);
+                        + " the key (a valid key is always accepted).",
+                null,
+                "too_many_auth_failures",
+                retryAfter);
     }
 }

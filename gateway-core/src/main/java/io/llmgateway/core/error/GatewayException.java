@@ -19,8 +19,14 @@ public class GatewayException extends RuntimeException {
     private final String code;
     private final Duration retryAfter;
 
-    protected GatewayException(int status, ErrorType type, String message, String param, String code,
-                               Duration retryAfter, Throwable cause) {
+    protected GatewayException(
+            int status,
+            ErrorType type,
+            String message,
+            String param,
+            String code,
+            Duration retryAfter,
+            Throwable cause) {
         super(message, cause, false, false);
         this.status = status;
         this.type = type;

@@ -19,8 +19,11 @@ public final class InvalidRequestException extends GatewayException {
 
     /** 404: the model id is not configured (or not visible to the caller). */
     public static InvalidRequestException modelNotFound(String model) {
-        return new InvalidRequestException(404, ErrorType.INVALID_REQUEST,
-                "The model '" + model + "' does not exist or you do not have access to it.", "model",
+        return new InvalidRequestException(
+                404,
+                ErrorType.INVALID_REQUEST,
+                "The model '" + model + "' does not exist or you do not have access to it.",
+                "model",
                 "model_not_found");
     }
 
@@ -31,15 +34,18 @@ public final class InvalidRequestException extends GatewayException {
      * @param endpoint the endpoint that serves the model, e.g. {@code /v1/embeddings}
      */
     public static InvalidRequestException wrongModelType(String model, String kind, String endpoint) {
-        return new InvalidRequestException(400, ErrorType.INVALID_REQUEST,
-                "The model '" + model + "' is " + kind + " model; call it through " + endpoint + ".", "model",
+        return new InvalidRequestException(
+                400,
+                ErrorType.INVALID_REQUEST,
+                "The model '" + model + "' is " + kind + " model; call it through " + endpoint + ".",
+                "model",
                 "model_not_supported");
     }
 
     /** 404: an admin resource that does not exist. */
     public static InvalidRequestException notFound(String kind, String id) {
-        return new InvalidRequestException(404, ErrorType.NOT_FOUND, "No " + kind + " with id '" + id + "'.", null,
-                "not_found");
+        return new InvalidRequestException(
+                404, ErrorType.NOT_FOUND, "No " + kind + " with id '" + id + "'.", null, "not_found");
     }
 
     /** 409: the resource exists already. */
@@ -49,14 +55,22 @@ public final class InvalidRequestException extends GatewayException {
 
     /** 404: no such path. */
     public static InvalidRequestException unknownPath(String method, String path) {
-        return new InvalidRequestException(404, ErrorType.INVALID_REQUEST,
-                "Unknown request URL: " + method + " " + path + ".", null, "unknown_url");
+        return new InvalidRequestException(
+                404,
+                ErrorType.INVALID_REQUEST,
+                "Unknown request URL: " + method + " " + path + ".",
+                null,
+                "unknown_url");
     }
 
     /** 405: the path exists but not for this method. */
     public static InvalidRequestException methodNotAllowed(String method, String path) {
-        return new InvalidRequestException(405, ErrorType.INVALID_REQUEST,
-                "Method " + method + " is not allowed on " + path + ".", null, "method_not_allowed");
+        return new InvalidRequestException(
+                405,
+                ErrorType.INVALID_REQUEST,
+                "Method " + method + " is not allowed on " + path + ".",
+                null,
+                "method_not_allowed");
     }
 
     /** Another client-side HTTP status raised by the web layer (406, ...), with its reason. */
@@ -66,20 +80,31 @@ public final class InvalidRequestException extends GatewayException {
 
     /** Another client-side HTTP status, with its reason and an error code. */
     public static InvalidRequestException httpStatus(int status, String message, String code) {
-        return new InvalidRequestException(status, ErrorType.INVALID_REQUEST,
-                message == null ? "The request cannot be served (HTTP " + status + ")." : message, null, code);
+        return new InvalidRequestException(
+                status,
+                ErrorType.INVALID_REQUEST,
+                message == null ? "The request cannot be served (HTTP " + status + ")." : message,
+                null,
+                code);
     }
 
     /** 413: the body is larger than the configured limit. */
     public static InvalidRequestException bodyTooLarge(long limitBytes) {
-        return new InvalidRequestException(413, ErrorType.INVALID_REQUEST,
-                "Request body too large: the limit is " + limitBytes + " bytes.", null, "request_too_large");
+        return new InvalidRequestException(
+                413,
+                ErrorType.INVALID_REQUEST,
+                "Request body too large: the limit is " + limitBytes + " bytes.",
+                null,
+                "request_too_large");
     }
 
     /** 415: the body is not {@code application/json}. */
     public static InvalidRequestException unsupportedMediaType(String contentType) {
-        return new InvalidRequestException(415, ErrorType.INVALID_REQUEST,
-                "Unsupported Content-Type '" + contentType + "': send application/json.", null,
+        return new InvalidRequestException(
+                415,
+                ErrorType.INVALID_REQUEST,
+                "Unsupported Content-Type '" + contentType + "': send application/json.",
+                null,
                 "unsupported_media_type");
     }
 }

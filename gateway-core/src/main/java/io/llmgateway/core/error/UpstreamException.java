@@ -15,9 +15,17 @@ public final class UpstreamException extends GatewayException {
     private final int upstreamStatus;
     private final boolean transientFailure;
 
-    private UpstreamException(int status, ErrorType type, String message, String param, String code,
-                              Duration retryAfter, Throwable cause, String deployment, int upstreamStatus,
-                              boolean transientFailure) {
+    private UpstreamException(
+            int status,
+            ErrorType type,
+            String message,
+            String param,
+            String code,
+            Duration retryAfter,
+            Throwable cause,
+            String deployment,
+            int upstreamStatus,
+            boolean transientFailure) {
         super(status, type, message, param, code, retryAfter, cause);
         this.deployment = deployment;
         this.upstreamStatus = upstreamStatus;
@@ -25,56 +33,121 @@ public final class UpstreamException extends GatewayException {
     }
 
     /** The upstream answered with an error status; {@code message}, {@code param} and {@code code} are its own. */
-    public static UpstreamException fromStatus(String deployment, int upstreamStatus, String message, String param,
-                                               String code, Duration retryAfter) {
+    public static UpstreamException fromStatus(
+            String deployment, int upstreamStatus, String message, String param, String code, Duration retryAfter) {
         if (upstreamStatus == 429) {
-            return new UpstreamException(429, ErrorType.RATE_LIMIT, message, param,
-                    code == null ? "rate_limit_exceeded" : code, retryAfter, null, deployment, 429, true);
+            return new UpstreamException(
+                    429,
+                    ErrorType.RATE_LIMIT,
+                    message,
+                    param,
+                    code == null ? "rate_limit_exceeded" : code,
+                    retryAfter,
+                    null,
+                    deployment,
+                    429,
+                    true);
         }
         if (upstreamStatus == 401 || upstreamStatus == 403) {
-            return new UpstreamException(502, ErrorType.UPSTREAM,
+            return new UpstreamException(
+                    502,
+                    ErrorType.UPSTREAM,
                     "The provider rejected the gateway's credentials for deployment '" + deployment
-                            + "'; an operator must fix its API key.", null, "upstream_auth_failed", null, null,
-                    deployment, upstreamStatus, false);
+                            + "'; an operator must fix its API key.",
+                    null,
+                    "upstream_auth_failed",
+                    null,
+                    null,
+                    deployment,
+                    upstreamStatus,
+                    false);
         }
         if (upstreamStatus >= 500) {
-            return new UpstreamException(502, ErrorType.UPSTREAM,
+            return new UpstreamException(
+                    502,
+                    ErrorType.UPSTREAM,
                     "The provider of deployment '" + deployment + "' failed with status " + upstreamStatus
-                            + (message == null ? "." : ": " + message), null, "upstream_error", retryAfter, null,
-                    deployment, upstreamStatus, true);
+                            + (message == null ? "." : ": " + message),
+                    null,
+                    "upstream_error",
+                    retryAfter,
+                    null,
+                    deployment,
+                    upstreamStatus,
+                    true);
         }
-        return new UpstreamException(upstreamStatus, ErrorType.INVALID_REQUEST,
+        return new UpstreamException(
+                upstreamStatus,
+                ErrorType.INVALID_REQUEST,
                 message == null ? "The provider refused the request with status " + upstreamStatus + "." : message,
-                param, code, null, null, deployment, upstreamStatus, false);
+                param,
+                code,
+                null,
+                null,
+                deployment,
+                upstreamStatus,
+                false);
     }
 
     /** The upstream could not be reached, or dropped the connection before answering. */
     public static UpstreamException unreachable(String deployment, Throwable cause) {
-        return new UpstreamException(502, ErrorType.UPSTREAM,
-                "The provider of deployment '" + deployment + "' could not be reached.", null,
-                "upstream_unreachable", null, cause, deployment, 0, true);
+        return new UpstreamException(
+                502,
+                ErrorType.UPSTREAM,
+                "The provider of deployment '" + deployment + "' could not be reached.",
+                null,
+                "upstream_unreachable",
+                null,
+                cause,
+                deployment,
+                0,
+                true);
     }
 
     /** The upstream did not answer (or stopped sending) within the configured time. */
     public static UpstreamException timeout(String deployment, String which, Duration limit) {
-        return new UpstreamException(504, ErrorType.TIMEOUT,
-                "The provider of deployment '" + deployment + "' did not respond within the " + which
-                        + " timeout of " + limit.toMillis() + " ms.", null, "upstream_timeout", null, null,
-                deployment, 0, true);
+        return new UpstreamException(
+                504,
+                ErrorType.TIMEOUT,
+                "The provider of deployment '" + deployment + "' did not respond within the " + which + " timeout of "
+                        + limit.toMillis() + " ms.",
+                null,
+                "upstream_timeout",
+                null,
+                null,
+                deployment,
+                0,
+                true);
     }
 
     /** The upstream sent something that is not a valid completion. */
     public static UpstreamException invalidResponse(String deployment, String detail) {
-        return new UpstreamException(502, ErrorType.UPSTREAM,
-                "The provider of deployment '" + deployment + "' sent an invalid response: " + detail, null,
-                "upstream_invalid_response", null, null, deployment, 0, false);
+        return new UpstreamException(
+                502,
+                ErrorType.UPSTREAM,
+                "The provider of deployment '" + deployment + "' sent an invalid response: " + detail,
+                null,
+                "upstream_invalid_response",
+                null,
+                null,
+                deployment,
+                0,
+                false);
     }
 
     /** The upstream reported an error inside its event stream. */
     public static UpstreamException inStream(String deployment, String message, String type, String code) {
-        return new UpstreamException(502, ErrorType.UPSTREAM,
+        return new UpstreamException(
+                502,
+                ErrorType.UPSTREAM,
                 message == null ? "The provider of deployment '" + deployment + "' failed mid-stream." : message,
-                null, code == null ? "upstream_error" : code, null, null, deployment, 0, false);
+                null,
+                code == null ? "upstream_error" : code,
+                null,
+                null,
+                deployment,
+                0,
+                false);
     }
 
     /** The deployment (named provider instance) that failed. */

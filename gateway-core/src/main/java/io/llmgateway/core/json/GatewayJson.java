@@ -24,15 +24,16 @@ public final class GatewayJson {
 
     private static final JsonMapper MAPPER = newMapper();
 
-    private GatewayJson() {
-    }
+    private GatewayJson() {}
 
     /** A new mapper with the gateway's wire settings; mappers are thread-safe, share one where possible. */
     public static JsonMapper newMapper() {
-        return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(JsonTextGuard.MAX_DEPTH)
-                        .maxNumberLength(JsonTextGuard.MAX_NUMBER_LENGTH)
-                        .build()).build())
+        return JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(JsonTextGuard.MAX_DEPTH)
+                                .maxNumberLength(JsonTextGuard.MAX_NUMBER_LENGTH)
+                                .build())
+                        .build())
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -49,18 +50,23 @@ public final class GatewayJson {
      * text, and a key given twice in one object is a 400 instead of the last one silently winning.
      */
     public static JsonMapper newRequestMapper() {
-        return newMapper().rebuild()
+        return newMapper()
+                .rebuild()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .withCoercionConfig(LogicalType.Textual, textual -> textual
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        textual -> textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
     }
 
     /** The request mapper that also refuses unknown fields, for {@link StrictBody} bodies. */
     public static JsonMapper newStrictMapper() {
-        return newRequestMapper().rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        return newRequestMapper()
+                .rebuild()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
     }
 
     /** The shared mapper with the wire settings. */

@@ -29,12 +29,14 @@ public final class JsonTextGuard {
     public static final int MAX_NUMBER_LENGTH = 100;
     /** The deepest nesting of objects and arrays accepted. */
     public static final int MAX_DEPTH = 128;
+
     private static final int INITIAL_DEPTH = 8;
     /** The part of a property name kept to name a field in an error. */
     private static final int MAX_KEY_CHARS = 64;
 
     /** The open containers, grown as the nesting deepens (most bodies nest a few levels, never MAX_DEPTH). */
     private byte[] containers = new byte[INITIAL_DEPTH];
+
     private int[] indexes = new int[INITIAL_DEPTH];
     private String[] keys = new String[INITIAL_DEPTH];
     private int depth;
@@ -43,11 +45,11 @@ public final class JsonTextGuard {
     private boolean inString;
     private boolean stringIsKey;
     private final StringBuilder key = new StringBuilder();
-    private int escape;            // 0 none; 1 after '\'; 2..5 reading the hex digits of a \\u escape
+    private int escape; // 0 none; 1 after '\'; 2..5 reading the hex digits of a \\u escape
     private int hex;
-    private boolean highPending;   // a high surrogate escape was read; its low half must follow at once
-    private int highPendingStep;   // 0: expect '\'; 1: expect 'u'
-    private int lead;              // the lead byte of a multi-byte character whose second byte is next, or 0
+    private boolean highPending; // a high surrogate escape was read; its low half must follow at once
+    private int highPendingStep; // 0: expect '\'; 1: expect 'u'
+    private int lead; // the lead byte of a multi-byte character whose second byte is next, or 0
 
     private boolean inNumber;
     private final StringBuilder number = new StringBuilder();
@@ -102,8 +104,8 @@ public final class JsonTextGuard {
             }
             case '{', '[' -> {
                 if (depth == MAX_DEPTH) {
-                    throw InvalidRequestException.malformedJson("The JSON body is nested more than " + MAX_DEPTH
-                            + " levels deep.");
+                    throw InvalidRequestException.malformedJson(
+                            "The JSON body is nested more than " + MAX_DEPTH + " levels deep.");
                 }
                 if (depth == containers.length) {
                     int deeper = Math.min(MAX_DEPTH, depth * 2);
@@ -119,7 +121,7 @@ public final class JsonTextGuard {
             }
             case '}', ']' -> {
                 if (depth == 0) {
-                    done = true;  // malformed: the parser says so
+                    done = true; // malformed: the parser says so
                     return;
                 }
                 depth--;
@@ -173,7 +175,7 @@ public final class JsonTextGuard {
         if (escape >= 2) {
             int digit = Character.digit(b, 16);
             if (digit < 0) {
-                done = true;  // malformed escape: the parser says so
+                done = true; // malformed escape: the parser says so
                 return;
             }
             hex = hex * 16 + digit;
@@ -186,14 +188,14 @@ public final class JsonTextGuard {
         if (lead != 0) {
             int first = lead;
             lead = 0;
-            if (first == 0xED && b >= 0xA0 && b <= 0xBF) {  // a surrogate encoded as UTF-8
+            if (first == 0xED && b >= 0xA0 && b <= 0xBF) { // a surrogate encoded as UTF-8
                 throw refuse(unpaired());
             }
-            if (first == 0xE0 && b < 0xA0 || first == 0xF0 && b < 0x90) {  // an overlong form
+            if (first == 0xE0 && b < 0xA0 || first == 0xF0 && b < 0x90) { // an overlong form
                 throw refuse(invalidUtf8());
             }
         }
-        if (b == 0xC0 || b == 0xC1 || b >= 0xF5) {  // never in UTF-8; C0 80 would decode to a NUL
+        if (b == 0xC0 || b == 0xC1 || b >= 0xF5) { // never in UTF-8; C0 80 would decode to a NUL
             throw refuse(invalidUtf8());
         }
         switch (b) {
@@ -254,7 +256,7 @@ public final class JsonTextGuard {
                     throw refuse("the number is out of range.");
                 }
             } catch (NumberFormatException malformed) {
-                done = true;  // the parser says so
+                done = true; // the parser says so
             }
         }
     }

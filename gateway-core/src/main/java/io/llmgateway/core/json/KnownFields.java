@@ -7,8 +7,7 @@ import tools.jackson.databind.JsonNode;
 /** The check of a body read as a tree whose every field the gateway interprets (see {@link StrictBody}). */
 public final class KnownFields {
 
-    private KnownFields() {
-    }
+    private KnownFields() {}
 
     /**
      * Refuses a field of {@code object} that is not among {@code known}: a 400 naming it.
@@ -29,7 +28,7 @@ public final class KnownFields {
 
     /** The 400 for a field the gateway does not know. */
     public static InvalidRequestException unrecognized(String param) {
-        return InvalidRequestException.invalidParameter(param, "Unrecognized request argument supplied: " + param
-                + ".");
+        return InvalidRequestException.invalidParameter(
+                param, "Unrecognized request argument supplied: " + param + ".");
     }
 }

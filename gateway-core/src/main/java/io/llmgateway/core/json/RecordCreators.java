@@ -30,9 +30,10 @@ final class RecordCreators extends SimpleModule {
         super.setupModule(context);
         context.addValueInstantiators(new ValueInstantiators.Base() {
             @Override
-            public ValueInstantiator modifyValueInstantiator(DeserializationConfig config,
-                                                             BeanDescription.Supplier description,
-                                                             ValueInstantiator instantiator) {
+            public ValueInstantiator modifyValueInstantiator(
+                    DeserializationConfig config,
+                    BeanDescription.Supplier description,
+                    ValueInstantiator instantiator) {
                 return RecordInstantiator.of(instantiator);
             }
         });
@@ -54,17 +55,19 @@ final class RecordCreators extends SimpleModule {
                 return instantiator;
             }
             AnnotatedWithParams creator = instantiator.getWithArgsCreator();
-            if (creator == null || !(creator.getAnnotated() instanceof Constructor<?> constructor)
+            if (creator == null
+                    || !(creator.getAnnotated() instanceof Constructor<?> constructor)
                     || !constructor.getDeclaringClass().isRecord()) {
                 return instantiator;
             }
             try {
-                MethodHandle handle = MethodHandles.lookup().unreflectConstructor(constructor)
+                MethodHandle handle = MethodHandles.lookup()
+                        .unreflectConstructor(constructor)
                         .asSpreader(Object[].class, constructor.getParameterCount())
                         .asType(MethodType.methodType(Object.class, Object[].class));
                 return new RecordInstantiator((StdValueInstantiator) instantiator, handle);
             } catch (IllegalAccessException | IllegalArgumentException e) {
-                return instantiator;  // not accessible from here: Jackson's own way still works
+                return instantiator; // not accessible from here: Jackson's own way still works
             }
         }
 

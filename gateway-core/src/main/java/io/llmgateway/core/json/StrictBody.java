@@ -5,5 +5,4 @@ package io.llmgateway.core.json;
  * 400, {@code Unrecognized request argument supplied: nam}, as OpenAI answers, instead of a misspelt field being
  * silently ignored. Bodies that pass through to a model keep unknown fields instead.
  */
-public interface StrictBody {
-}
+public interface StrictBody {}

@@ -12,8 +12,12 @@ import java.util.Set;
  *                               user, ... starting with user
  * @param lastRole               the role the last message must have, or null
  */
-public record MessageRules(Set<String> roles, boolean systemFirstOnly, boolean contextBeforeFirstUser,
-                           boolean alternating, String lastRole) {
+public record MessageRules(
+        Set<String> roles,
+        boolean systemFirstOnly,
+        boolean contextBeforeFirstUser,
+        boolean alternating,
+        String lastRole) {
 
     /** No rules beyond OpenAI's own. */
     public static final MessageRules NONE = new MessageRules(Set.of(), false, false, false, null);

@@ -15,9 +15,14 @@ import java.util.Map;
  * @param messages                   the conversation's rules
  * @param maxCompletionTokensWins    {@code max_completion_tokens} replaces {@code max_tokens} when both are set
  */
-public record ParameterProfile(String name, Map<String, ParameterRule> parameters, UnsupportedPolicy unsupported,
-                               List<String> drop, List<String> reject, MessageRules messages,
-                               boolean maxCompletionTokensWins) {
+public record ParameterProfile(
+        String name,
+        Map<String, ParameterRule> parameters,
+        UnsupportedPolicy unsupported,
+        List<String> drop,
+        List<String> reject,
+        MessageRules messages,
+        boolean maxCompletionTokensWins) {
 
     public ParameterProfile {
         parameters = Map.copyOf(parameters);

@@ -14,8 +14,15 @@ import tools.jackson.databind.JsonNode;
  * @param valueMax      largest value of each entry, or null
  * @param requires      a boolean parameter that must be {@code true} when this one is set, or null
  */
-public record ParameterRule(ParamType type, Double min, Double max, JsonNode defaultValue, Integer maxItems,
-                            Double valueMin, Double valueMax, String requires) {
+public record ParameterRule(
+        ParamType type,
+        Double min,
+        Double max,
+        JsonNode defaultValue,
+        Integer maxItems,
+        Double valueMin,
+        Double valueMax,
+        String requires) {
 
     public ParameterRule {
         type = type == null ? ParamType.ANY : type;
@@ -41,6 +48,8 @@ public record ParameterRule(ParamType type, Double min, Double max, JsonNode def
     }
 
     static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value)
+                : Double.toString(value);
     }
 }

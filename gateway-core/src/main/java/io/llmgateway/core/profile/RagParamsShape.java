@@ -19,8 +19,7 @@ public final class RagParamsShape {
     private static final Set<String> FIELDS =
             Set.of("vector_store_ids", "max_num_results", "score_threshold", "filters", "include_sources");
 
-    private RagParamsShape() {
-    }
+    private RagParamsShape() {}
 
     public static void check(JsonNode rag) {
         if (rag == null || rag.isNull()) {
@@ -31,14 +30,16 @@ public final class RagParamsShape {
         }
         for (Map.Entry<String, JsonNode> field : rag.properties()) {
             if (!FIELDS.contains(field.getKey())) {
-                throw invalid("rag_params." + field.getKey(), "Unknown field 'rag_params." + field.getKey()
-                        + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ".");
+                throw invalid(
+                        "rag_params." + field.getKey(),
+                        "Unknown field 'rag_params." + field.getKey() + "'; allowed: "
+                                + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ".");
             }
         }
         JsonNode ids = rag.get("vector_store_ids");
         if (ids == null || !ids.isArray() || ids.isEmpty() || ids.size() > 8) {
-            throw invalid("rag_params.vector_store_ids",
-                    "'rag_params.vector_store_ids' must list 1 to 8 vector store ids.");
+            throw invalid(
+                    "rag_params.vector_store_ids", "'rag_params.vector_store_ids' must list 1 to 8 vector store ids.");
         }
         for (JsonNode id : ids) {
             if (!id.isString() || id.stringValue().isBlank()) {
@@ -46,17 +47,20 @@ public final class RagParamsShape {
             }
         }
         JsonNode max = rag.get("max_num_results");
-        if (max != null && !max.isNull() && (!max.isIntegralNumber() || !max.canConvertToInt()
-                || max.intValue() < 1 || max.intValue() > 20)) {
-            throw invalid("rag_params.max_num_results",
-                    "'rag_params.max_num_results' must be an integer between 1 and 20.");
+        if (max != null
+                && !max.isNull()
+                && (!max.isIntegralNumber() || !max.canConvertToInt() || max.intValue() < 1 || max.intValue() > 20)) {
+            throw invalid(
+                    "rag_params.max_num_results", "'rag_params.max_num_results' must be an integer between 1 and 20.");
         }
         JsonNode threshold = rag.get("score_threshold");
-        if (threshold != null && !threshold.isNull()
-                && !(threshold.isNumber() && threshold.doubleValue(Double.NaN) >= 0
+        if (threshold != null
+                && !threshold.isNull()
+                && !(threshold.isNumber()
+                        && threshold.doubleValue(Double.NaN) >= 0
                         && threshold.doubleValue(Double.NaN) <= 1)) {
-            throw invalid("rag_params.score_threshold",
-                    "'rag_params.score_threshold' must be a number between 0 and 1.");
+            throw invalid(
+                    "rag_params.score_threshold", "'rag_params.score_threshold' must be a number between 0 and 1.");
         }
         JsonNode include = rag.get("include_sources");
         if (include != null && !include.isNull() && !include.isBoolean()) {

@@ -50,8 +50,12 @@ public final class RequestProfiler {
      * @param contextLength  the model's context length in tokens, or null when unknown
      * @return the completed request (read again from {@code body} only when something changed) and what was dropped
      */
-    public Profiled apply(ChatCompletionRequest request, ObjectNode body, ParameterProfile profile,
-                          Map<String, JsonNode> routeDefaults, Integer contextLength) {
+    public Profiled apply(
+            ChatCompletionRequest request,
+            ObjectNode body,
+            ParameterProfile profile,
+            Map<String, JsonNode> routeDefaults,
+            Integer contextLength) {
         List<String> dropped = new ArrayList<>();
         boolean changed = false;
         for (String name : new ArrayList<>(body.propertyNames())) {
@@ -74,7 +78,8 @@ public final class RequestProfiler {
                     dropped.add(name);
                     changed = true;
                 } else {
-                    throw InvalidRequestException.invalidParameter(name,
+                    throw InvalidRequestException.invalidParameter(
+                            name,
                             "The parameter '" + name + "' is not supported by the model '" + request.model()
                                     + "' (profile " + profile.name() + ").");
                 }
@@ -82,7 +87,8 @@ public final class RequestProfiler {
             }
             check(name, value, rule, body);
         }
-        if (profile.maxCompletionTokensWins() && hasValue(body, "max_completion_tokens")
+        if (profile.maxCompletionTokensWins()
+                && hasValue(body, "max_completion_tokens")
                 && hasValue(body, "max_tokens")) {
             body.set("max_tokens", body.get("max_completion_tokens"));
             changed = true;
@@ -112,7 +118,8 @@ public final class RequestProfiler {
             return;
         }
         if (!rule.type().accepts(value)) {
-            throw InvalidRequestException.invalidParameter(name,
+            throw InvalidRequestException.invalidParameter(
+                    name,
                     "Invalid type for '" + name + "': expected " + rule.type().description() + ".");
         }
         if (rule.type() == ParamType.RAG_PARAMS) {
@@ -120,23 +127,28 @@ public final class RequestProfiler {
         }
         if (value.isNumber()) {
             double number = value.doubleValue(Double.NaN);
-            if (!Double.isFinite(number) || (rule.min() != null && number < rule.min())
+            if (!Double.isFinite(number)
+                    || (rule.min() != null && number < rule.min())
                     || (rule.max() != null && number > rule.max())) {
-                throw InvalidRequestException.invalidParameter(name,
+                throw InvalidRequestException.invalidParameter(
+                        name,
                         "Invalid value for '" + name + "': " + plain(value) + " is out of range; it must be "
                                 + rule.range() + ".");
             }
         }
         if (rule.maxItems() != null && value.size() > rule.maxItems() && (value.isArray() || value.isObject())) {
-            throw InvalidRequestException.invalidParameter(name,
+            throw InvalidRequestException.invalidParameter(
+                    name,
                     "'" + name + "' has " + value.size() + " items; at most " + rule.maxItems() + " are allowed.");
         }
         if ((rule.valueMin() != null || rule.valueMax() != null) && value.isObject()) {
             for (Map.Entry<String, JsonNode> entry : value.properties()) {
                 double number = entry.getValue().doubleValue(Double.NaN);
-                if (!Double.isFinite(number) || (rule.valueMin() != null && number < rule.valueMin())
+                if (!Double.isFinite(number)
+                        || (rule.valueMin() != null && number < rule.valueMin())
                         || (rule.valueMax() != null && number > rule.valueMax())) {
-                    throw InvalidRequestException.invalidParameter(name,
+                    throw InvalidRequestException.invalidParameter(
+                            name,
                             "Invalid value for '" + name + "[" + entry.getKey() + "]': it must be between "
                                     + ParameterRule.format(rule.valueMin()) + " and "
                                     + ParameterRule.format(rule.valueMax()) + ".");
@@ -146,8 +158,8 @@ public final class RequestProfiler {
         if (rule.requires() != null) {
             JsonNode required = body.get(rule.requires());
             if (required == null || !required.isBoolean() || !required.booleanValue()) {
-                throw InvalidRequestException.invalidParameter(name,
-                        "'" + name + "' requires '" + rule.requires() + "' to be true.");
+                throw InvalidRequestException.invalidParameter(
+                        name, "'" + name + "' requires '" + rule.requires() + "' to be true.");
             }
         }
     }
@@ -162,8 +174,8 @@ public final class RequestProfiler {
     }
 
     /** Fills what the request left out, route defaults first; whether anything was filled. */
-    private static boolean fillDefaults(ObjectNode body, ParameterProfile profile,
-                                        Map<String, JsonNode> routeDefaults) {
+    private static boolean fillDefaults(
+            ObjectNode body, ParameterProfile profile, Map<String, JsonNode> routeDefaults) {
         boolean filled = false;
         if (routeDefaults != null) {
             for (Map.Entry<String, JsonNode> entry : routeDefaults.entrySet()) {
@@ -176,7 +188,8 @@ public final class RequestProfiler {
         for (Map.Entry<String, ParameterRule> entry : profile.parameters().entrySet()) {
             String name = entry.getKey();
             JsonNode defaultValue = entry.getValue().defaultValue();
-            if (defaultValue == null || !isMissing(body, name)
+            if (defaultValue == null
+                    || !isMissing(body, name)
                     || (name.equals("max_tokens") && hasValue(body, "max_completion_tokens"))) {
                 continue;
             }
@@ -199,17 +212,18 @@ public final class RequestProfiler {
             String role = messages.get(i).role();
             String param = "messages[" + i + "].role";
             if (!rules.roles().isEmpty() && !rules.roles().contains(role)) {
-                throw InvalidRequestException.invalidParameter(param,
+                throw InvalidRequestException.invalidParameter(
+                        param,
                         "The role '" + role + "' is not supported by this model; allowed roles: "
                                 + String.join(", ", new java.util.TreeSet<>(rules.roles())) + ".");
             }
             if ("system".equals(role) && rules.systemFirstOnly() && i != 0) {
-                throw InvalidRequestException.invalidParameter(param,
-                        "A system message must be the very first message.");
+                throw InvalidRequestException.invalidParameter(
+                        param, "A system message must be the very first message.");
             }
             if ("context".equals(role) && rules.contextBeforeFirstUser() && seenUser) {
-                throw InvalidRequestException.invalidParameter(param,
-                        "Context messages must come before the first user message.");
+                throw InvalidRequestException.invalidParameter(
+                        param, "Context messages must come before the first user message.");
             }
             if ("user".equals(role)) {
                 seenUser = true;
@@ -221,16 +235,19 @@ public final class RequestProfiler {
                 }
                 inPrefix = false;
                 if (!role.equals(expected)) {
-                    throw InvalidRequestException.invalidParameter(param,
-                            "Roles must alternate between user and assistant, starting with user; expected '"
-                                    + expected + "' but got '" + role + "'.");
+                    throw InvalidRequestException.invalidParameter(
+                            param,
+                            "Roles must alternate between user and assistant, starting with user; expected '" + expected
+                                    + "' but got '" + role + "'.");
                 }
                 expected = expected.equals("user") ? "assistant" : "user";
             }
         }
-        if (rules.lastRole() != null && !messages.isEmpty()
+        if (rules.lastRole() != null
+                && !messages.isEmpty()
                 && !rules.lastRole().equals(messages.get(messages.size() - 1).role())) {
-            throw InvalidRequestException.invalidParameter("messages[" + (messages.size() - 1) + "].role",
+            throw InvalidRequestException.invalidParameter(
+                    "messages[" + (messages.size() - 1) + "].role",
                     "The last message must have the role '" + rules.lastRole() + "'.");
         }
     }
@@ -250,7 +267,8 @@ public final class RequestProfiler {
             declared.add(tool.path("function").path("name").asString(""));
         }
         if (!declared.contains(name)) {
-            throw InvalidRequestException.invalidParameter("tool_choice",
+            throw InvalidRequestException.invalidParameter(
+                    "tool_choice",
                     "tool_choice names the function '" + name + "', which is not among the request's tools.");
         }
     }
@@ -263,7 +281,8 @@ public final class RequestProfiler {
         }
         String param = completionTokens ? "max_completion_tokens" : "max_tokens";
         if (!limit.canConvertToInt() || limit.intValue() >= contextLength - 1) {
-            throw InvalidRequestException.invalidParameter(param,
+            throw InvalidRequestException.invalidParameter(
+                    param,
                     "Invalid value for '" + param + "': it must be in [1, " + (contextLength - 1)
                             + ") for a context length of " + contextLength + " tokens.");
         }
@@ -281,7 +300,8 @@ public final class RequestProfiler {
         }
         String param = completionTokens ? "max_completion_tokens" : "max_tokens";
         if ((long) promptTokens + max > contextLength) {
-            throw InvalidRequestException.invalidParameter(param,
+            throw InvalidRequestException.invalidParameter(
+                    param,
                     "The prompt (about " + promptTokens + " tokens) plus '" + param + "' (" + max
                             + ") exceeds the model's context length of " + contextLength + " tokens.");
         }
@@ -301,6 +321,5 @@ public final class RequestProfiler {
     }
 
     /** A request completed by its profile, and the parameters removed from it. */
-    public record Profiled(ChatCompletionRequest request, List<String> dropped) {
-    }
+    public record Profiled(ChatCompletionRequest request, List<String> dropped) {}
 }

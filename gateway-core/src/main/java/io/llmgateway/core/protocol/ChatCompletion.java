@@ -30,14 +30,14 @@ public record ChatCompletion(
 
     /** A copy that names another model (the public id the client asked for). */
     public ChatCompletion withModel(String model) {
-        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
-                new LinkedHashMap<>(extra));
+        return new ChatCompletion(
+                id, object, created, model, choices, usage, systemFingerprint, serviceTier, new LinkedHashMap<>(extra));
     }
 
     /** A copy with another usage (the gateway's cost added, or counts the upstream did not report). */
     public ChatCompletion withUsage(Usage usage) {
-        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
-                new LinkedHashMap<>(extra));
+        return new ChatCompletion(
+                id, object, created, model, choices, usage, systemFingerprint, serviceTier, new LinkedHashMap<>(extra));
     }
 
     /** One choice of a completion. */
@@ -45,7 +45,10 @@ public record ChatCompletion(
     public record Choice(
             Integer index,
             ChatMessage message,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason")
+            String finishReason,
+
             @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 

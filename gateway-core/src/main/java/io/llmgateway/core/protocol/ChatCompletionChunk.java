@@ -34,14 +34,14 @@ public record ChatCompletionChunk(
 
     /** A copy that names another model (the public id the client asked for). */
     public ChatCompletionChunk withModel(String model) {
-        return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
-                extra);
+        return new ChatCompletionChunk(
+                id, object, created, model, choices, usage, systemFingerprint, serviceTier, extra);
     }
 
     /** A copy with another usage (the gateway's cost added). */
     public ChatCompletionChunk withUsage(Usage usage) {
-        return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, serviceTier,
-                extra);
+        return new ChatCompletionChunk(
+                id, object, created, model, choices, usage, systemFingerprint, serviceTier, extra);
     }
 
     /** The chunk that reports a stream's usage: no choices, only {@code usage}. */
@@ -60,7 +60,10 @@ public record ChatCompletionChunk(
     public record Choice(
             Integer index,
             ChatMessage delta,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason")
+            String finishReason,
+
             @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 

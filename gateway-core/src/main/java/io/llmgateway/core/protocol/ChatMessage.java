@@ -35,8 +35,16 @@ public record ChatMessage(
 
     /** A message whose content is plain text. */
     public static ChatMessage of(String role, String text) {
-        return new ChatMessage(role, text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),
-                null, null, null, null, null, null, null);
+        return new ChatMessage(
+                role,
+                text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**

@@ -15,8 +15,13 @@ import tools.jackson.databind.JsonNode;
  * @param extra      other body fields the client sent (e.g. NVIDIA's {@code input_type}, {@code truncate}),
  *                   passed on unchanged
  */
-public record EmbeddingRequest(String model, List<String> input, Integer dimensions, String user,
-                               EmbeddingPurpose purpose, Map<String, JsonNode> extra) {
+public record EmbeddingRequest(
+        String model,
+        List<String> input,
+        Integer dimensions,
+        String user,
+        EmbeddingPurpose purpose,
+        Map<String, JsonNode> extra) {
 
     public EmbeddingRequest {
         input = List.copyOf(input);

@@ -14,6 +14,5 @@ public record ErrorBody(Error error) {
 
     /** The error object inside the body. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Error(String message, String type, String param, String code) {
-    }
+    public record Error(String message, String type, String param, String code) {}
 }

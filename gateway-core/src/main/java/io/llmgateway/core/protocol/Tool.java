@@ -20,6 +20,5 @@ public record Tool(
 
     /** A function definition; {@code parameters} is a JSON Schema kept as written. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Function(String name, String description, JsonNode parameters, Boolean strict) {
-    }
+    public record Function(String name, String description, JsonNode parameters, Boolean strict) {}
 }

@@ -25,6 +25,5 @@ public record ToolCall(
 
     /** The function a tool call invokes; {@code arguments} is a JSON document as a string. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record FunctionCall(String name, String arguments) {
-    }
+    public record FunctionCall(String name, String arguments) {}
 }

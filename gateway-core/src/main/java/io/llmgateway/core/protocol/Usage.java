@@ -38,8 +38,8 @@ public record Usage(
     public Usage withCost(java.math.BigDecimal dollars) {
         Map<String, JsonNode> withCost = new LinkedHashMap<>(extra);
         withCost.put("cost", tools.jackson.databind.node.DecimalNode.valueOf(dollars));
-        return new Usage(promptTokens, completionTokens, totalTokens, promptTokensDetails, completionTokensDetails,
-                withCost);
+        return new Usage(
+                promptTokens, completionTokens, totalTokens, promptTokensDetails, completionTokensDetails, withCost);
     }
 
     public static Usage of(int promptTokens, int completionTokens) {

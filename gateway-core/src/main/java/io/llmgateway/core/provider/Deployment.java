@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param upstreamModel the model name the upstream expects
  * @param timeouts      connect, first-byte and between-chunks limits
  */
-public record Deployment(String name, String type, URI baseUrl, Secret apiKey, String upstreamModel,
-                         Timeouts timeouts) {
+public record Deployment(
+        String name, String type, URI baseUrl, Secret apiKey, String upstreamModel, Timeouts timeouts) {
 
     public Deployment {
         Objects.requireNonNull(name, "name");

@@ -20,6 +20,5 @@ public interface EmbeddingProvider {
      * cannot serve (a {@code dimensions} its model does not have), before the request is admitted and recorded.
      * Upstream providers leave such checks to the upstream.
      */
-    default void check(EmbeddingRequest request) {
-    }
+    default void check(EmbeddingRequest request) {}
 }

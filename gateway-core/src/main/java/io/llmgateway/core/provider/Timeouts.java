@@ -14,8 +14,8 @@ import java.util.Objects;
 public record Timeouts(Duration connect, Duration firstByte, Duration betweenChunks) {
 
     /** 5 s to connect, 120 s to the first byte, 60 s between chunks. */
-    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120),
-            Duration.ofSeconds(60));
+    public static final Timeouts DEFAULTS =
+            new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(60));
 
     public Timeouts {
         Objects.requireNonNull(connect, "connect");

@@ -14,8 +14,7 @@ final class CharacterRuns {
     static final int DIGIT = 2;
     static final int OTHER = 3;
 
-    private CharacterRuns() {
-    }
+    private CharacterRuns() {}
 
     /** The kind of a character. */
     static int kind(int codePoint) {

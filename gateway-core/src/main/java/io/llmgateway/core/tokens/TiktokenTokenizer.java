@@ -39,8 +39,9 @@ public final class TiktokenTokenizer implements Tokenizer {
      * @throws IllegalArgumentException naming the known encodings when there is none of that name
      */
     public static TiktokenTokenizer named(String name) {
-        EncodingType type = EncodingType.fromName(name.strip().toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
-                "'" + name + "' is not a tiktoken encoding; known are " + String.join(", ", names())));
+        EncodingType type = EncodingType.fromName(name.strip().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + name + "' is not a tiktoken encoding; known are " + String.join(", ", names())));
         return of(type);
     }
 

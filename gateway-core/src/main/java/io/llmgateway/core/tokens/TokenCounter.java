@@ -63,7 +63,7 @@ public final class TokenCounter {
         for (int i = 0; i < length; ) {
             int codePoint = text.codePointAt(i);
             int kind = kind(codePoint);
-            if (kind != runKind || kind == DIGIT) {  // digits are encoded three at a time: never a long piece
+            if (kind != runKind || kind == DIGIT) { // digits are encoded three at a time: never a long piece
                 runKind = kind;
                 runStart = i;
             }
@@ -102,7 +102,8 @@ public final class TokenCounter {
         }
         long length = 0;
         for (ChatMessage message : messages) {
-            length += message.text().length() + (message.role() == null ? 0 : message.role().length())
+            length += message.text().length()
+                    + (message.role() == null ? 0 : message.role().length())
                     + (message.name() == null ? 0 : message.name().length());
         }
         return length;

@@ -27,7 +27,8 @@ class AnswerEditorTests {
 
     @Test
     void addsTheModelWhenTheUpstreamNamedNone() {
-        String edited = text(AnswerEditor.of(scan("{\"choices\":[]}")).model(MODEL).toBytes());
+        String edited =
+                text(AnswerEditor.of(scan("{\"choices\":[]}")).model(MODEL).toBytes());
         assertThat(edited).isEqualTo("{\"model\":\"public \\\"model\\\" ✓\",\"choices\":[]}");
     }
 
@@ -38,19 +39,28 @@ class AnswerEditorTests {
         assertThat(text(AnswerEditor.of(scan(upstream)).costInUsage(cost).toBytes()))
                 .isEqualTo("{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"cost\":0.0001},"
                         + "\"k\":0}");
-        assertThat(text(AnswerEditor.of(scan("{\"choices\":[],\"usage\":{ }}")).costInUsage(cost).toBytes()))
+        assertThat(text(AnswerEditor.of(scan("{\"choices\":[],\"usage\":{ }}"))
+                        .costInUsage(cost)
+                        .toBytes()))
                 .isEqualTo("{\"choices\":[],\"usage\":{ \"cost\":0.0001}}");
     }
 
     @Test
     void addsAUsageWhereTheUpstreamSentNoneOrNull() {
         byte[] usage = "{\"prompt_tokens\":1}".getBytes(StandardCharsets.US_ASCII);
-        assertThat(text(AnswerEditor.of(scan("{\"choices\":[],\"usage\":null,\"x\":1}")).usageIfMissing(usage)
-                .toBytes())).isEqualTo("{\"choices\":[],\"usage\":{\"prompt_tokens\":1},\"x\":1}");
-        assertThat(text(AnswerEditor.of(scan("{\"choices\":[]}")).usageIfMissing(usage).toBytes()))
+        assertThat(text(AnswerEditor.of(scan("{\"choices\":[],\"usage\":null,\"x\":1}"))
+                        .usageIfMissing(usage)
+                        .toBytes()))
+                .isEqualTo("{\"choices\":[],\"usage\":{\"prompt_tokens\":1},\"x\":1}");
+        assertThat(text(AnswerEditor.of(scan("{\"choices\":[]}"))
+                        .usageIfMissing(usage)
+                        .toBytes()))
                 .isEqualTo("{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}");
-        assertThat(text(AnswerEditor.of(scan("{\"usage\":{\"a\":1}}")).usageIfMissing(usage).toBytes()))
-                .as("the upstream's usage stays").isEqualTo("{\"usage\":{\"a\":1}}");
+        assertThat(text(AnswerEditor.of(scan("{\"usage\":{\"a\":1}}"))
+                        .usageIfMissing(usage)
+                        .toBytes()))
+                .as("the upstream's usage stays")
+                .isEqualTo("{\"usage\":{\"a\":1}}");
     }
 
     @Test
@@ -64,11 +74,12 @@ class AnswerEditorTests {
     @Test
     void framesEveryEditInOneArray() {
         String upstream = "{\"model\":\"m\",\"choices\":[{\"delta\":{}}]}";
-        byte[] event = AnswerEditor.of(scan(upstream)).model(AnswerEditor.jsonString("p"))
+        byte[] event = AnswerEditor.of(scan(upstream))
+                .model(AnswerEditor.jsonString("p"))
                 .addFields("\"rag\":{\"sources\":[]}".getBytes(StandardCharsets.UTF_8))
                 .toBytes("data: ".getBytes(StandardCharsets.US_ASCII), "\n\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(text(event)).isEqualTo("data: {\"model\":\"p\",\"choices\":[{\"delta\":{}}],\"rag\":{\"sources\":[]}}"
-                + "\n\n");
+        assertThat(text(event))
+                .isEqualTo("data: {\"model\":\"p\",\"choices\":[{\"delta\":{}}],\"rag\":{\"sources\":[]}}" + "\n\n");
     }
 
     @Test

@@ -34,7 +34,8 @@ class AnswerScannerTests {
         assertThat(answer.isError()).isFalse();
         // offsets are in bytes: the text before them is not ASCII
         assertThat(slice(answer, answer.modelStart(), answer.modelEnd())).isEqualTo("\"up\"");
-        assertThat(slice(answer, answer.usageStart(), answer.usageEnd())).startsWith("{\"prompt_tokens\"")
+        assertThat(slice(answer, answer.usageStart(), answer.usageEnd()))
+                .startsWith("{\"prompt_tokens\"")
                 .endsWith("}}");
     }
 
@@ -49,14 +50,16 @@ class AnswerScannerTests {
         assertThat(usageOnly.modelStart()).as("no model").isNegative();
 
         for (String nonsense : new String[] {"-1", "1.5", "\"7\"", "1e3", "99999999999", "null", "[1]"}) {
-            ScannedAnswer answer = scan("{\"choices\":[],\"usage\":{\"prompt_tokens\":" + nonsense
-                    + ",\"completion_tokens\":2}}");
+            ScannedAnswer answer =
+                    scan("{\"choices\":[],\"usage\":{\"prompt_tokens\":" + nonsense + ",\"completion_tokens\":2}}");
             assertThat(answer.promptTokens()).as(nonsense).isNull();
             assertThat(answer.hasCompleteUsage()).as(nonsense).isFalse();
         }
         ScannedAnswer nullUsage = scan("{\"choices\":[{\"delta\":{}}],\"usage\":null}");
         assertThat(nullUsage.hasUsage()).isFalse();
-        assertThat(nullUsage.usageStart()).as("the null's place, to put a usage in").isPositive();
+        assertThat(nullUsage.usageStart())
+                .as("the null's place, to put a usage in")
+                .isPositive();
     }
 
     @Test
@@ -67,8 +70,9 @@ class AnswerScannerTests {
 
     @Test
     void anythingButOneWellFormedObjectIsRefused() {
-        for (String bad : new String[] {"[1,2]", "\"text\"", "{\"a\":1", "{\"a\":1}{}", "{\"a\":1} 2", "", "{a:1}",
-                "{\"a\":\"\u0000\"}"}) {
+        for (String bad : new String[] {
+            "[1,2]", "\"text\"", "{\"a\":1", "{\"a\":1}{}", "{\"a\":1} 2", "", "{a:1}", "{\"a\":\"\u0000\"}"
+        }) {
             assertThatThrownBy(() -> scan(bad)).as(bad).isInstanceOf(AnswerScanner.NotAnObjectException.class);
         }
     }

@@ -16,19 +16,23 @@ import tools.jackson.databind.json.JsonMapper;
 class RecordCreatorsTests {
 
     /** Notes whether its constructor was reached through {@code MethodHandle.invokeWithArguments}. */
-    record Probe(String name, int count, List<Inner> items, @JsonAnySetter Map<String, JsonNode> extra) {
+    record Probe(
+            String name,
+            int count,
+            List<Inner> items,
+            @JsonAnySetter Map<String, JsonNode> extra) {
 
         static volatile boolean builtThroughInvokeWithArguments;
 
         Probe {
-            builtThroughInvokeWithArguments = Arrays.stream(Thread.currentThread().getStackTrace())
+            builtThroughInvokeWithArguments = Arrays.stream(
+                            Thread.currentThread().getStackTrace())
                     .anyMatch(frame -> frame.getMethodName().equals("invokeWithArguments"));
             extra = extra == null ? new LinkedHashMap<>() : extra;
         }
     }
 
-    record Inner(String value) {
-    }
+    record Inner(String value) {}
 
     record Checked(int size) {
 

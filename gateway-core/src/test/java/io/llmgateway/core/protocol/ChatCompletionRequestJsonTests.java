@@ -42,7 +42,8 @@ class ChatCompletionRequestJsonTests {
     void wrongTypesAreRefusedWithThePathOfTheField() {
         assertThatThrownBy(() -> json.readValue("{\"temperature\":\"hot\"}", ChatCompletionRequest.class))
                 .isInstanceOf(MismatchedInputException.class)
-                .satisfies(e -> assertThat(((MismatchedInputException) e).getPath().get(0).getPropertyName())
+                .satisfies(e -> assertThat(
+                                ((MismatchedInputException) e).getPath().get(0).getPropertyName())
                         .isEqualTo("temperature"));
         assertThatThrownBy(() -> json.readValue("{\"n\":1.5}", ChatCompletionRequest.class))
                 .isInstanceOf(MismatchedInputException.class);
@@ -54,7 +55,9 @@ class ChatCompletionRequestJsonTests {
     void stopAcceptsOnlyAStringOrAListOfStrings() {
         assertThatThrownBy(() -> json.readValue("{\"stop\":[1,2]}", ChatCompletionRequest.class))
                 .isInstanceOf(tools.jackson.databind.DatabindException.class);
-        assertThat(json.readValue("{\"stop\":[\"a\",\"b\"]}", ChatCompletionRequest.class).stop().single())
+        assertThat(json.readValue("{\"stop\":[\"a\",\"b\"]}", ChatCompletionRequest.class)
+                        .stop()
+                        .single())
                 .isFalse();
     }
 

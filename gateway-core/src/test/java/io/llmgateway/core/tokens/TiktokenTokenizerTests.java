@@ -22,11 +22,13 @@ class TiktokenTokenizerTests {
         for (EncodingType type : EncodingType.values()) {
             TiktokenTokenizer tokenizer = TiktokenTokenizer.named(type.getName());
             assertThat(tokenizer.name()).isEqualTo(type.getName());
-            assertThat(tokenizer.count(TEXT)).as(type.getName())
+            assertThat(tokenizer.count(TEXT))
+                    .as(type.getName())
                     .isEqualTo(JTOKKIT.getEncoding(type).countTokensOrdinary(TEXT));
         }
         // the encodings differ: a model's own one matters
-        assertThat(TiktokenTokenizer.named("o200k_base").count(TEXT)).isLessThan(TiktokenTokenizer.cl100k().count(TEXT));
+        assertThat(TiktokenTokenizer.named("o200k_base").count(TEXT))
+                .isLessThan(TiktokenTokenizer.cl100k().count(TEXT));
     }
 
     @Test

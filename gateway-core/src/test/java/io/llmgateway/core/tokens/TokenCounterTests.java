@@ -20,8 +20,15 @@ class TokenCounterTests {
     private static final TokenCounter COUNTER = TokenCounter.cl100k();
     private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    private static final String[] TEXTS = {"Hello, gateway!", "  spaced   out\n\n\tlines  ", "числа 1234567 и слова",
-            "emoji 😀👍🏽 and 漢字", "x".repeat(TokenCounter.MAX_ENCODED_RUN), "tab\tand\r\nbreaks", "a1b2c3".repeat(500)};
+    private static final String[] TEXTS = {
+        "Hello, gateway!",
+        "  spaced   out\n\n\tlines  ",
+        "числа 1234567 и слова",
+        "emoji 😀👍🏽 and 漢字",
+        "x".repeat(TokenCounter.MAX_ENCODED_RUN),
+        "tab\tand\r\nbreaks",
+        "a1b2c3".repeat(500)
+    };
 
     /** One token per character that is not white space: counts anyone can check by hand. */
     private static final class PerCharacter implements Tokenizer {
@@ -36,7 +43,8 @@ class TokenCounterTests {
         @Override
         public int count(String text) {
             longestText.accumulateAndGet(text.length(), Math::max);
-            return (int) text.codePoints().filter(c -> !Character.isWhitespace(c)).count();
+            return (int)
+                    text.codePoints().filter(c -> !Character.isWhitespace(c)).count();
         }
     }
 
@@ -52,21 +60,38 @@ class TokenCounterTests {
     @Test
     void aPromptIsItsMessagesWithTheirFramingPlusTheReplyPrimingWithAnyTokenizer() {
         TokenCounter counter = new TokenCounter(new PerCharacter());
-        List<ChatMessage> prompt = List.of(ChatMessage.of("system", "Be brief."),
-                new ChatMessage("user", tools.jackson.databind.node.StringNode.valueOf("Hi there"), "ann", null, null,
-                        null, null, null, null));
+        List<ChatMessage> prompt = List.of(
+                ChatMessage.of("system", "Be brief."),
+                new ChatMessage(
+                        "user",
+                        tools.jackson.databind.node.StringNode.valueOf("Hi there"),
+                        "ann",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
         // priming 3; system: 3 + 6 + 8; user: 3 + 4 + 7, its name 1 + 3
         assertThat(counter.countPrompt(prompt)).isEqualTo(3 + (3 + 6 + 8) + (3 + 4 + 7) + (1 + 3));
-        assertThat(COUNTER.countPrompt(prompt)).isEqualTo(3 + 3 + CL100K.countTokensOrdinary("system")
-                + CL100K.countTokensOrdinary("Be brief.") + 3 + CL100K.countTokensOrdinary("user")
-                + CL100K.countTokensOrdinary("Hi there") + 1 + CL100K.countTokensOrdinary("ann"));
+        assertThat(COUNTER.countPrompt(prompt))
+                .isEqualTo(3
+                        + 3
+                        + CL100K.countTokensOrdinary("system")
+                        + CL100K.countTokensOrdinary("Be brief.")
+                        + 3
+                        + CL100K.countTokensOrdinary("user")
+                        + CL100K.countTokensOrdinary("Hi there")
+                        + 1
+                        + CL100K.countTokensOrdinary("ann"));
     }
 
     @Test
     void aRunLongerThanTheLimitCountsOneTokenPerByteInsteadOfBeingEncoded() {
         String word = "é".repeat(4 * 1024 * 1024);
         String text = "Say this: " + word + " and stop.";
-        int expected = CL100K.countTokensOrdinary("Say this: ") + word.getBytes(StandardCharsets.UTF_8).length
+        int expected = CL100K.countTokensOrdinary("Say this: ")
+                + word.getBytes(StandardCharsets.UTF_8).length
                 + CL100K.countTokensOrdinary(" and stop.");
         assertThat(COUNTER.count(text)).isEqualTo(expected);
         assertThat(COUNTER.count(" ".repeat(2_000_000))).isEqualTo(2_000_000);
@@ -82,7 +107,8 @@ class TokenCounterTests {
         int tokens = counter.count("Say this: " + word + " and stop.");
 
         assertThat(tokens).isEqualTo(8 + word.getBytes(StandardCharsets.UTF_8).length + 8);
-        assertThat(tokenizer.longestText.get()).isLessThanOrEqualTo(TokenCounter.MAX_ENCODED_RUN + " and stop.".length());
+        assertThat(tokenizer.longestText.get())
+                .isLessThanOrEqualTo(TokenCounter.MAX_ENCODED_RUN + " and stop.".length());
         assertThat(counter.count("x".repeat(TokenCounter.MAX_ENCODED_RUN))).isEqualTo(TokenCounter.MAX_ENCODED_RUN);
     }
 

@@ -84,7 +84,8 @@ public final class Chunker {
                 }
                 int seedCount = current.size() - fresh;
                 int cut = piece.separator() == Separator.PARAGRAPH
-                        ? current.size() : preferredCut(current, seedCount, max);
+                        ? current.size()
+                        : preferredCut(current, seedCount, max);
                 cut = withoutTrailingHeadings(current, cut, piece, seedCount);
                 List<Piece> emitted = new ArrayList<>(current.subList(0, cut));
                 List<Piece> carried = new ArrayList<>(current.subList(cut, current.size()));
@@ -231,8 +232,11 @@ public final class Chunker {
                         continue;
                     }
                     addSentence(sentence, separator, limit, pieces);
-                    separator = raw.substring(raw.indexOf(sentence) + sentence.length()).indexOf('\n') >= 0
-                            ? Separator.LINE : Separator.SPACE;
+                    separator = raw.substring(raw.indexOf(sentence) + sentence.length())
+                                            .indexOf('\n')
+                                    >= 0
+                            ? Separator.LINE
+                            : Separator.SPACE;
                 }
                 separator = Separator.LINE;
             }
@@ -392,7 +396,10 @@ public final class Chunker {
     }
 
     private enum Separator {
-        NONE(""), SPACE(" "), LINE("\n"), PARAGRAPH("\n\n");
+        NONE(""),
+        SPACE(" "),
+        LINE("\n"),
+        PARAGRAPH("\n\n");
 
         private final String text;
 
@@ -401,6 +408,5 @@ public final class Chunker {
         }
     }
 
-    private record Piece(String text, Separator separator, int tokens) {
-    }
+    private record Piece(String text, Separator separator, int tokens) {}
 }

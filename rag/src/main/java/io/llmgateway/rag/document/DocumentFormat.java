@@ -41,7 +41,8 @@ public enum DocumentFormat {
             return Optional.empty();
         }
         int semicolon = contentType.indexOf(';');
-        String type = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).trim()
+        String type = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType)
+                .trim()
                 .toLowerCase(Locale.ROOT);
         return switch (type) {
             case "text/plain" -> Optional.of(TEXT);

@@ -78,9 +78,10 @@ public final class DocumentParser {
             case PDF -> pdfToText(content);
         };
         if (parsed.text().isBlank()) {
-            throw new DocumentException(format == DocumentFormat.PDF
-                    ? "the PDF contains no extractable text (scanned pages are images, and OCR is not supported)"
-                    : "the file contains no text");
+            throw new DocumentException(
+                    format == DocumentFormat.PDF
+                            ? "the PDF contains no extractable text (scanned pages are images, and OCR is not supported)"
+                            : "the file contains no text");
         }
         return parsed;
     }
@@ -93,23 +94,26 @@ public final class DocumentParser {
     public DocumentFormat detect(String filename, String contentType) throws DocumentException {
         String extension = extension(filename);
         if (extension != null) {
-            return DocumentFormat.ofExtension(extension).orElseThrow(() -> new DocumentException(
-                    "unsupported file type '." + clip(extension.toLowerCase(Locale.ROOT), 20) + "': " + SUPPORTED));
+            return DocumentFormat.ofExtension(extension)
+                    .orElseThrow(() -> new DocumentException("unsupported file type '."
+                            + clip(extension.toLowerCase(Locale.ROOT), 20) + "': " + SUPPORTED));
         }
         Optional<DocumentFormat> byType = DocumentFormat.ofMediaType(contentType);
         if (byType.isPresent()) {
             return byType.get();
         }
-        throw new DocumentException(contentType == null || contentType.isBlank()
-                ? "unsupported file type: the file name has no extension; " + SUPPORTED
-                : "unsupported file type '" + clip(contentType.trim(), 60) + "': " + SUPPORTED);
+        throw new DocumentException(
+                contentType == null || contentType.isBlank()
+                        ? "unsupported file type: the file name has no extension; " + SUPPORTED
+                        : "unsupported file type '" + clip(contentType.trim(), 60) + "': " + SUPPORTED);
     }
 
     static String extension(String filename) {
         if (filename == null) {
             return null;
         }
-        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).trim();
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1)
+                .trim();
         int dot = name.lastIndexOf('.');
         return dot <= 0 || dot == name.length() - 1 ? null : name.substring(dot + 1);
     }
@@ -131,8 +135,8 @@ public final class DocumentParser {
         if (charset == StandardCharsets.UTF_8) {
             for (int i = offset; i < bytes.length; i++) {
                 if (bytes[i] == 0) {
-                    throw new DocumentException("the file looks binary, not text (it contains NUL bytes); "
-                            + "upload UTF-8 text");
+                    throw new DocumentException(
+                            "the file looks binary, not text (it contains NUL bytes); " + "upload UTF-8 text");
                 }
             }
         }
@@ -141,10 +145,12 @@ public final class DocumentParser {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         String text;
         try {
-            text = decoder.decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset)).toString();
+            text = decoder.decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new DocumentException("the file is not valid " + (charset == StandardCharsets.UTF_8 ? "UTF-8"
-                    : "UTF-16") + " text; save it as UTF-8 and upload it again");
+            throw new DocumentException(
+                    "the file is not valid " + (charset == StandardCharsets.UTF_8 ? "UTF-8" : "UTF-16")
+                            + " text; save it as UTF-8 and upload it again");
         }
         int control = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -252,7 +258,8 @@ public final class DocumentParser {
                 out.append('\n');
                 continue;
             }
-            if (TABLE_SEPARATOR.matcher(line).matches() || REFERENCE_DEFINITION.matcher(line).matches()) {
+            if (TABLE_SEPARATOR.matcher(line).matches()
+                    || REFERENCE_DEFINITION.matcher(line).matches()) {
                 continue;
             }
             line = BLOCKQUOTE.matcher(line).replaceFirst("");
@@ -335,13 +342,67 @@ public final class DocumentParser {
 
     // ---- HTML -------------------------------------------------------------------------------------------
 
-    private static final Set<String> SKIPPED = Set.of("head", "script", "style", "noscript", "template", "svg",
-            "math", "iframe", "object", "embed", "canvas", "select", "datalist", "audio", "video", "map");
-    private static final Set<String> PARAGRAPHS = Set.of("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-            "dl", "table", "blockquote", "pre", "section", "article", "header", "footer", "main", "aside", "nav",
-            "figure", "form", "fieldset", "details", "address", "hr", "body");
-    private static final Set<String> LINES = Set.of("div", "li", "tr", "br", "dt", "dd", "figcaption", "caption",
-            "summary", "legend", "label", "option", "thead", "tbody", "tfoot");
+    private static final Set<String> SKIPPED = Set.of(
+            "head",
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "math",
+            "iframe",
+            "object",
+            "embed",
+            "canvas",
+            "select",
+            "datalist",
+            "audio",
+            "video",
+            "map");
+    private static final Set<String> PARAGRAPHS = Set.of(
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "dl",
+            "table",
+            "blockquote",
+            "pre",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "main",
+            "aside",
+            "nav",
+            "figure",
+            "form",
+            "fieldset",
+            "details",
+            "address",
+            "hr",
+            "body");
+    private static final Set<String> LINES = Set.of(
+            "div",
+            "li",
+            "tr",
+            "br",
+            "dt",
+            "dd",
+            "figcaption",
+            "caption",
+            "summary",
+            "legend",
+            "label",
+            "option",
+            "thead",
+            "tbody",
+            "tfoot");
     private static final Set<String> CELLS = Set.of("td", "th");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -472,8 +533,8 @@ public final class DocumentParser {
             if (collapsed.isEmpty()) {
                 return;
             }
-            boolean atBoundary = out.length() == 0 || out.charAt(out.length() - 1) == '\n'
-                    || out.charAt(out.length() - 1) == ' ';
+            boolean atBoundary =
+                    out.length() == 0 || out.charAt(out.length() - 1) == '\n' || out.charAt(out.length() - 1) == ' ';
             if (atBoundary && collapsed.charAt(0) == ' ') {
                 collapsed = collapsed.substring(1);
             }
@@ -487,8 +548,8 @@ public final class DocumentParser {
         if (!hasPdfHeader(bytes)) {
             throw new DocumentException("the file is not a PDF (it has no %PDF header)");
         }
-        try (PDDocument document = Loader.loadPDF(bytes, "", null, null,
-                MemoryUsageSetting.setupMainMemoryOnly(maxPdfCacheBytes).streamCache)) {
+        try (PDDocument document = Loader.loadPDF(
+                bytes, "", null, null, MemoryUsageSetting.setupMainMemoryOnly(maxPdfCacheBytes).streamCache)) {
             int pages = document.getNumberOfPages();
             if (pages == 0) {
                 throw new DocumentException("the PDF could not be read: it has no pages");

@@ -13,8 +13,7 @@ public final class DjlNativeCache {
     private static final String CACHE_DIR_PROPERTY = "DJL_CACHE_DIR";
     private static final String OFFLINE_PROPERTY = "ai.djl.offline";
 
-    private DjlNativeCache() {
-    }
+    private DjlNativeCache() {}
 
     /** {@code java.io.tmpdir/llm-gateway-djl}. */
     public static Path defaultDir() {

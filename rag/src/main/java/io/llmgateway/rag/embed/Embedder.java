@@ -32,6 +32,5 @@ public interface Embedder extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

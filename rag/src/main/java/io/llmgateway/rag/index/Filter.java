@@ -34,7 +34,14 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
 
     /** The comparison operators. */
     enum ComparisonType {
-        EQ, NE, GT, GTE, LT, LTE, IN, NIN;
+        EQ,
+        NE,
+        GT,
+        GTE,
+        LT,
+        LTE,
+        IN,
+        NIN;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -43,7 +50,8 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
 
     /** The compound operators. */
     enum CompoundType {
-        AND, OR;
+        AND,
+        OR;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -76,8 +84,8 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
                 for (Object item : list) {
                     Object scalar = scalar(item);
                     if (!(scalar instanceof String || scalar instanceof Double)) {
-                        throw new IllegalArgumentException("an '" + type.wireName()
-                                + "' filter list holds only strings and numbers");
+                        throw new IllegalArgumentException(
+                                "an '" + type.wireName() + "' filter list holds only strings and numbers");
                     }
                     values.add(scalar);
                 }
@@ -103,12 +111,13 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
                 case NIN -> ((List<?>) value).stream().noneMatch(v -> equal(actual, v));
                 case GT, GTE, LT, LTE -> {
                     Integer order = compare(actual, value);
-                    yield order != null && switch (type) {
-                        case GT -> order > 0;
-                        case GTE -> order >= 0;
-                        case LT -> order < 0;
-                        default -> order <= 0;
-                    };
+                    yield order != null
+                            && switch (type) {
+                                case GT -> order > 0;
+                                case GTE -> order >= 0;
+                                case LT -> order < 0;
+                                default -> order <= 0;
+                            };
                 }
             };
         }

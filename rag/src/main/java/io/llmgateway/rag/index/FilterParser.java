@@ -38,7 +38,8 @@ final class FilterParser {
         switch (type) {
             case "and", "or" -> {
                 if (depth >= Filter.MAX_DEPTH) {
-                    throw new InvalidFilterException(path, "compound filters nest at most " + Filter.MAX_DEPTH + " deep");
+                    throw new InvalidFilterException(
+                            path, "compound filters nest at most " + Filter.MAX_DEPTH + " deep");
                 }
                 JsonNode list = json.get("filters");
                 if (list == null || !list.isArray() || list.isEmpty()) {
@@ -63,8 +64,10 @@ final class FilterParser {
                     throw new InvalidFilterException(path + ".value", e.getMessage());
                 }
             }
-            default -> throw new InvalidFilterException(path + ".type", "unknown filter type '"
-                    + clip(type) + "'; use eq, ne, gt, gte, lt, lte, in, nin, and or or");
+            default ->
+                throw new InvalidFilterException(
+                        path + ".type",
+                        "unknown filter type '" + clip(type) + "'; use eq, ne, gt, gte, lt, lte, in, nin, and or or");
         }
     }
 
@@ -104,8 +107,8 @@ final class FilterParser {
         }
         if (value.isBoolean()) {
             if (type != ComparisonType.EQ && type != ComparisonType.NE) {
-                throw new InvalidFilterException(path, "'" + type.wireName()
-                        + "' compares numbers or strings, not booleans");
+                throw new InvalidFilterException(
+                        path, "'" + type.wireName() + "' compares numbers or strings, not booleans");
             }
             return value.booleanValue();
         }

@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param attributes the file's attributes for filters: string, number or boolean values (numbers are kept as
  *     doubles); {@code null} for none
  */
-public record IndexedChunk(String vectorStoreId, String fileId, String filename, int chunkIndex, String text,
-                           float[] embedding, Map<String, Object> attributes) {
+public record IndexedChunk(
+        String vectorStoreId,
+        String fileId,
+        String filename,
+        int chunkIndex,
+        String text,
+        float[] embedding,
+        Map<String, Object> attributes) {
 
     public IndexedChunk {
         requireId(vectorStoreId, "vectorStoreId");
@@ -48,8 +54,8 @@ public record IndexedChunk(String vectorStoreId, String fileId, String filename,
             }
             Object value = Filter.scalar(entry.getValue());
             if (value == null) {
-                throw new IllegalArgumentException("attribute '" + entry.getKey()
-                        + "' must be a string, a number or a boolean");
+                throw new IllegalArgumentException(
+                        "attribute '" + entry.getKey() + "' must be a string, a number or a boolean");
             }
             if (value instanceof Double d && !Double.isFinite(d)) {
                 throw new IllegalArgumentException("attribute '" + entry.getKey() + "' must be a finite number");

@@ -1,6 +1,5 @@
 package io.llmgateway.rag.index;
 
-import io.llmgateway.rag.index.SearchRequest.Mode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -94,8 +93,7 @@ public final class LuceneRetriever implements Retriever {
     static final String BOOLEAN_PREFIX = "a.b.";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
     private final Directory directory;
     private final boolean persistent;
@@ -111,13 +109,14 @@ public final class LuceneRetriever implements Retriever {
         this.persistent = persistent;
         this.analyzer = analyzer;
         try {
-            IndexWriterConfig config = new IndexWriterConfig(analyzer)
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            IndexWriterConfig config =
+                    new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             this.writer = new IndexWriter(directory, config);
             this.searchers = new SearcherManager(writer, null);
             IndexSearcher searcher = searchers.acquire();
             try {
-                FieldInfo vectors = FieldInfos.getMergedFieldInfos(searcher.getIndexReader()).fieldInfo(VECTOR);
+                FieldInfo vectors = FieldInfos.getMergedFieldInfos(searcher.getIndexReader())
+                        .fieldInfo(VECTOR);
                 dimensions.set(vectors == null ? 0 : vectors.getVectorDimension());
             } finally {
                 searchers.release(searcher);
@@ -302,8 +301,8 @@ public final class LuceneRetriever implements Retriever {
             throws IOException {
         boolean hasText = request.queryText() != null && !request.queryText().isBlank();
         TopDocs lexical = hasText ? lexical(searcher, request.queryText(), filter, candidates) : null;
-        TopDocs vector = request.queryVector() != null
-                ? vector(searcher, request.queryVector(), filter, candidates) : null;
+        TopDocs vector =
+                request.queryVector() != null ? vector(searcher, request.queryVector(), filter, candidates) : null;
         if (vector == null) {
             return normalizedBm25(lexical);
         }
@@ -341,7 +340,10 @@ public final class LuceneRetriever implements Retriever {
         for (String term : terms) {
             words.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD);
         }
-        Query query = new BooleanQuery.Builder().add(words.build(), Occur.MUST).add(filter, Occur.FILTER).build();
+        Query query = new BooleanQuery.Builder()
+                .add(words.build(), Occur.MUST)
+                .add(filter, Occur.FILTER)
+                .build();
         return searcher.search(query, n);
     }
 
@@ -403,18 +405,24 @@ public final class LuceneRetriever implements Retriever {
             Document doc = stored.document(scored.doc());
             IndexableField chunk = doc.getField(CHUNK);
             String attributes = doc.get(ATTRIBUTES);
-            hits.add(new SearchHit(doc.get(STORE), doc.get(FILE), doc.get(FILENAME),
-                    chunk == null ? 0 : chunk.numericValue().intValue(), doc.get(TEXT), scored.score(),
-                    attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                            JSON.readValue(attributes, MAP))));
+            hits.add(new SearchHit(
+                    doc.get(STORE),
+                    doc.get(FILE),
+                    doc.get(FILENAME),
+                    chunk == null ? 0 : chunk.numericValue().intValue(),
+                    doc.get(TEXT),
+                    scored.score(),
+                    attributes == null
+                            ? Map.of()
+                            : java.util.Collections.unmodifiableMap(JSON.readValue(attributes, MAP))));
         }
         return hits;
     }
 
     private static Query filterQuery(SearchRequest request) {
-        List<BytesRef> stores = request.vectorStoreIds().stream().distinct().map(BytesRef::new).toList();
-        BooleanQuery.Builder filter = new BooleanQuery.Builder()
-                .add(new TermInSetQuery(STORE, stores), Occur.FILTER);
+        List<BytesRef> stores =
+                request.vectorStoreIds().stream().distinct().map(BytesRef::new).toList();
+        BooleanQuery.Builder filter = new BooleanQuery.Builder().add(new TermInSetQuery(STORE, stores), Occur.FILTER);
         if (request.filter() != null) {
             filter.add(toQuery(request.filter()), Occur.FILTER);
         }
@@ -471,8 +479,11 @@ public final class LuceneRetriever implements Retriever {
             builder.add(new TermInSetQuery(STRING_PREFIX + key, strings), Occur.SHOULD);
         }
         if (!numbers.isEmpty()) {
-            builder.add(DoublePoint.newSetQuery(NUMBER_PREFIX + key,
-                    numbers.stream().mapToDouble(Double::doubleValue).toArray()), Occur.SHOULD);
+            builder.add(
+                    DoublePoint.newSetQuery(
+                            NUMBER_PREFIX + key,
+                            numbers.stream().mapToDouble(Double::doubleValue).toArray()),
+                    Occur.SHOULD);
         }
         return builder.build();
     }
@@ -522,7 +533,9 @@ public final class LuceneRetriever implements Retriever {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try (directory; writer; searchers) {
+        try (directory;
+                writer;
+                searchers) {
             if (persistent) {
                 writer.commit();
             }

@@ -9,6 +9,11 @@ import java.util.Map;
  *     {@link SearchRequest} for how each mode computes it
  * @param attributes the file's attributes the chunk was indexed with (numbers as doubles)
  */
-public record SearchHit(String vectorStoreId, String fileId, String filename, int chunkIndex, String text,
-                        double score, Map<String, Object> attributes) {
-}
+public record SearchHit(
+        String vectorStoreId,
+        String fileId,
+        String filename,
+        int chunkIndex,
+        String text,
+        double score,
+        Map<String, Object> attributes) {}

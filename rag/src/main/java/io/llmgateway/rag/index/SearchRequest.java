@@ -26,8 +26,14 @@ import java.util.Objects;
  * @param filter an attribute filter, or {@code null}
  * @param mode {@code null} means {@link Mode#HYBRID}
  */
-public record SearchRequest(List<String> vectorStoreIds, String queryText, float[] queryVector, int maxNumResults,
-                            double scoreThreshold, Filter filter, Mode mode) {
+public record SearchRequest(
+        List<String> vectorStoreIds,
+        String queryText,
+        float[] queryVector,
+        int maxNumResults,
+        double scoreThreshold,
+        Filter filter,
+        Mode mode) {
 
     /** The most results one search may ask for. */
     public static final int MAX_RESULTS = 100;
@@ -68,21 +74,27 @@ public record SearchRequest(List<String> vectorStoreIds, String queryText, float
     }
 
     /** A hybrid search with no threshold and no filter. */
-    public static SearchRequest hybrid(List<String> vectorStoreIds, String queryText, float[] queryVector,
-                                       int maxNumResults) {
+    public static SearchRequest hybrid(
+            List<String> vectorStoreIds, String queryText, float[] queryVector, int maxNumResults) {
         return new SearchRequest(vectorStoreIds, queryText, queryVector, maxNumResults, 0, null, Mode.HYBRID);
     }
 
     /** The same request with another mode. */
     public SearchRequest withMode(Mode newMode) {
-        return new SearchRequest(vectorStoreIds, queryText, queryVector, maxNumResults, scoreThreshold, filter,
+        return new SearchRequest(
+                vectorStoreIds,
+                queryText,
+                queryVector,
+                maxNumResults,
+                scoreThreshold,
+                filter,
                 Objects.requireNonNull(newMode, "mode"));
     }
 
     /** The same request with another filter. */
     public SearchRequest withFilter(Filter newFilter) {
-        return new SearchRequest(vectorStoreIds, queryText, queryVector, maxNumResults, scoreThreshold, newFilter,
-                mode);
+        return new SearchRequest(
+                vectorStoreIds, queryText, queryVector, maxNumResults, scoreThreshold, newFilter, mode);
     }
 
     /** The same request with another threshold. */

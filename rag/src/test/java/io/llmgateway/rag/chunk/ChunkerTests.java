@@ -19,8 +19,11 @@ class ChunkerTests {
     void shortTextIsOneChunk() {
         List<Chunk> chunks = chunker.chunk("  One short paragraph.\n\nAnd another one.  ");
 
-        assertThat(chunks).containsExactly(new Chunk(0, "One short paragraph.\n\nAnd another one.",
-                COUNTER.count("One short paragraph.\n\nAnd another one.")));
+        assertThat(chunks)
+                .containsExactly(new Chunk(
+                        0,
+                        "One short paragraph.\n\nAnd another one.",
+                        COUNTER.count("One short paragraph.\n\nAnd another one.")));
     }
 
     @Test
@@ -43,7 +46,8 @@ class ChunkerTests {
             assertThat(chunk.tokens()).isEqualTo(COUNTER.count(chunk.text())).isLessThanOrEqualTo(100);
             assertThat(chunk.text()).endsWith(".").matches("(?s)^[A-Z].*"); // whole sentences
             if (i > 0) {
-                assertThat(overlap(chunks.get(i - 1).text(), chunk.text())).isNotEmpty()
+                assertThat(overlap(chunks.get(i - 1).text(), chunk.text()))
+                        .isNotEmpty()
                         .satisfies(o -> assertThat(COUNTER.count(o)).isLessThanOrEqualTo(30));
             }
         }
@@ -60,7 +64,8 @@ class ChunkerTests {
         List<Chunk> chunks = chunker.chunk(text, new ChunkingStrategy(100, 0));
 
         String joined = String.join(" ", chunks.stream().map(Chunk::text).toList());
-        assertThat(joined.replaceAll("\\s+", " ")).isEqualTo(text.replaceAll("\\s+", " ").strip());
+        assertThat(joined.replaceAll("\\s+", " "))
+                .isEqualTo(text.replaceAll("\\s+", " ").strip());
     }
 
     @Test
@@ -80,15 +85,17 @@ class ChunkerTests {
 
     @Test
     void longSentencesAndWordsAreCutBetweenWordsThenTokens() {
-        String longSentence = IntStream.range(0, 600).mapToObj(i -> "word" + i).reduce((a, b) -> a + " " + b)
+        String longSentence = IntStream.range(0, 600)
+                .mapToObj(i -> "word" + i)
+                .reduce((a, b) -> a + " " + b)
                 .orElseThrow();
         String blob = "x9Q".repeat(900); // one "word" of far more than 100 tokens
         String text = longSentence + "\n\n" + blob + "\n\nA final sentence.";
 
         List<Chunk> chunks = chunker.chunk(text, new ChunkingStrategy(100, 20));
 
-        assertThat(chunks).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(100)
-                .isEqualTo(COUNTER.count(c.text())));
+        assertThat(chunks)
+                .allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(100).isEqualTo(COUNTER.count(c.text())));
         assertThat(chunks.get(0).text()).startsWith("word0 word1 ");
         assertThat(chunks).anySatisfy(c -> assertThat(c.text()).contains("word599"));
         assertThat(chunks.get(chunks.size() - 1).text()).endsWith("A final sentence.");
@@ -120,14 +127,16 @@ class ChunkerTests {
             ChunkingStrategy strategy = new ChunkingStrategy(max, random.nextInt(max / 2 + 1));
             assertThat(chunker.chunk(text.toString(), strategy))
                     .isNotEmpty()
-                    .allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(max).isPositive());
+                    .allSatisfy(
+                            c -> assertThat(c.tokens()).isLessThanOrEqualTo(max).isPositive());
         }
     }
 
     @Test
     void defaultStrategyFitsTheLocalModel() {
         assertThat(ChunkingStrategy.DEFAULT).isEqualTo(new ChunkingStrategy(200, 40));
-        assertThat(chunker.chunk(prose(200, 1))).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(200));
+        assertThat(chunker.chunk(prose(200, 1)))
+                .allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(200));
     }
 
     @Test
@@ -160,9 +169,34 @@ class ChunkerTests {
 
     /** Sentences of 8 to 20 words from a small vocabulary, capitalized and ended with a period. */
     private static String prose(int sentences, long seed) {
-        String[] words = {"the", "policy", "requires", "every", "employee", "to", "submit", "receipts", "within",
-            "thirty", "days", "after", "travel", "and", "managers", "approve", "claims", "quickly", "because",
-            "finance", "closes", "books", "monthly", "for", "audit", "purposes"};
+        String[] words = {
+            "the",
+            "policy",
+            "requires",
+            "every",
+            "employee",
+            "to",
+            "submit",
+            "receipts",
+            "within",
+            "thirty",
+            "days",
+            "after",
+            "travel",
+            "and",
+            "managers",
+            "approve",
+            "claims",
+            "quickly",
+            "because",
+            "finance",
+            "closes",
+            "books",
+            "monthly",
+            "for",
+            "audit",
+            "purposes"
+        };
         Random random = new Random(seed);
         StringBuilder text = new StringBuilder();
         for (int s = 0; s < sentences; s++) {

@@ -15,7 +15,8 @@ class DocumentParserTests {
 
     @Test
     void plainTextIsKeptWithNormalizedWhitespace() throws Exception {
-        byte[] bytes = "\uFEFFFirst line\r\nsecond line   \r\n\r\n\r\n\r\nNext paragraph\twith a tab.\n".getBytes(UTF_8);
+        byte[] bytes =
+                "\uFEFFFirst line\r\nsecond line   \r\n\r\n\r\n\r\nNext paragraph\twith a tab.\n".getBytes(UTF_8);
 
         ParsedDocument parsed = parser.parse(bytes, "notes.txt", null);
 
@@ -56,9 +57,11 @@ class DocumentParserTests {
     @Test
     void emptyAndBlankFilesAreRejected() {
         assertThatThrownBy(() -> parser.parse(new byte[0], "empty.txt", null))
-                .isInstanceOf(DocumentException.class).hasMessage("the file is empty");
+                .isInstanceOf(DocumentException.class)
+                .hasMessage("the file is empty");
         assertThatThrownBy(() -> parser.parse(" \n\n ".getBytes(UTF_8), "blank.md", null))
-                .isInstanceOf(DocumentException.class).hasMessage("the file contains no text");
+                .isInstanceOf(DocumentException.class)
+                .hasMessage("the file contains no text");
     }
 
     @Test
@@ -139,8 +142,8 @@ class DocumentParserTests {
 
         assertThat(parsed.format()).isEqualTo(DocumentFormat.HTML);
         assertThat(parsed.text())
-                .doesNotContain("secret", "tracking", "color", "alert", "hidden note", "invisible", "javascript",
-                        "comment")
+                .doesNotContain(
+                        "secret", "tracking", "color", "alert", "hidden note", "invisible", "javascript", "comment")
                 .isEqualTo("""
                         VPN guide
 
@@ -189,7 +192,8 @@ class DocumentParserTests {
 
         assertThat(parsed.format()).isEqualTo(DocumentFormat.PDF);
         assertThat(parsed.pages()).isGreaterThan(1);
-        assertThat(parsed.text()).startsWith("Parental leave policy")
+        assertThat(parsed.text())
+                .startsWith("Parental leave policy")
                 .contains("Paragraph 1 explains one more rule of the policy.")
                 .contains("Paragraph 80 explains one more rule of the policy.");
     }
@@ -231,7 +235,8 @@ class DocumentParserTests {
 
     @Test
     void contentTypeDecidesWhenTheNameHasNoExtension() throws Exception {
-        assertThat(parser.parse("<p>hi</p>".getBytes(UTF_8), "upload", "text/html; charset=utf-8").format())
+        assertThat(parser.parse("<p>hi</p>".getBytes(UTF_8), "upload", "text/html; charset=utf-8")
+                        .format())
                 .isEqualTo(DocumentFormat.HTML);
         assertThat(parser.detect("C:\\docs\\notes.Markdown", "application/pdf")).isEqualTo(DocumentFormat.MARKDOWN);
         assertThat(parser.detect("archive.tar.txt", null)).isEqualTo(DocumentFormat.TEXT);

@@ -33,9 +33,11 @@ class LocalMiniLmEmbedderTests {
 
         assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2");
         assertThat(embedder.dimensions()).isEqualTo(384);
-        assertThat(result.vectors()).hasSize(2)
+        assertThat(result.vectors())
+                .hasSize(2)
                 .allSatisfy(v -> assertThat(v).hasSize(384))
-                .allSatisfy(v -> assertThat(Math.sqrt(dot(v, v))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4)));
+                .allSatisfy(v ->
+                        assertThat(Math.sqrt(dot(v, v))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4)));
         assertThat(result.inputTokens()).isGreaterThanOrEqualTo(8);
     }
 

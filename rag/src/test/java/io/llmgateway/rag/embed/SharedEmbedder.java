@@ -6,8 +6,7 @@ public final class SharedEmbedder {
     private static LocalMiniLmEmbedder embedder;
     private static long loadMillis;
 
-    private SharedEmbedder() {
-    }
+    private SharedEmbedder() {}
 
     public static synchronized LocalMiniLmEmbedder get() {
         if (embedder == null) {

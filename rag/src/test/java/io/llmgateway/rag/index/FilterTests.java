@@ -27,12 +27,20 @@ class FilterTests {
                   ]}
                 ]}"""));
 
-        assertThat(filter).isEqualTo(new Filter.Compound(Filter.CompoundType.AND, List.of(
-                new Filter.Comparison(Filter.ComparisonType.EQ, "team", "finance"),
-                new Filter.Compound(Filter.CompoundType.OR, List.of(
-                        new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024.0),
-                        new Filter.Comparison(Filter.ComparisonType.EQ, "pinned", true),
-                        new Filter.Comparison(Filter.ComparisonType.IN, "region", List.of("eu", "us", 7.0)))))));
+        assertThat(filter)
+                .isEqualTo(new Filter.Compound(
+                        Filter.CompoundType.AND,
+                        List.of(
+                                new Filter.Comparison(Filter.ComparisonType.EQ, "team", "finance"),
+                                new Filter.Compound(
+                                        Filter.CompoundType.OR,
+                                        List.of(
+                                                new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024.0),
+                                                new Filter.Comparison(Filter.ComparisonType.EQ, "pinned", true),
+                                                new Filter.Comparison(
+                                                        Filter.ComparisonType.IN,
+                                                        "region",
+                                                        List.of("eu", "us", 7.0)))))));
     }
 
     @Test
@@ -42,15 +50,24 @@ class FilterTests {
         assertThat(Filter.eq("team", "finance").matches(doc)).isTrue();
         assertThat(Filter.eq("year", 2024.0).matches(doc)).isTrue();
         assertThat(Filter.eq("year", "2024").matches(doc)).isFalse(); // a string is not a number
-        assertThat(new Filter.Comparison(Filter.ComparisonType.NE, "missing", "x").matches(doc)).isTrue();
-        assertThat(new Filter.Comparison(Filter.ComparisonType.GT, "year", 2023).matches(doc)).isTrue();
-        assertThat(new Filter.Comparison(Filter.ComparisonType.GT, "year", 2024).matches(doc)).isFalse();
-        assertThat(new Filter.Comparison(Filter.ComparisonType.LTE, "date", "2026-03-01").matches(doc)).isTrue();
-        assertThat(new Filter.Comparison(Filter.ComparisonType.LT, "missing", 5).matches(doc)).isFalse();
+        assertThat(new Filter.Comparison(Filter.ComparisonType.NE, "missing", "x").matches(doc))
+                .isTrue();
+        assertThat(new Filter.Comparison(Filter.ComparisonType.GT, "year", 2023).matches(doc))
+                .isTrue();
+        assertThat(new Filter.Comparison(Filter.ComparisonType.GT, "year", 2024).matches(doc))
+                .isFalse();
+        assertThat(new Filter.Comparison(Filter.ComparisonType.LTE, "date", "2026-03-01").matches(doc))
+                .isTrue();
+        assertThat(new Filter.Comparison(Filter.ComparisonType.LT, "missing", 5).matches(doc))
+                .isFalse();
         assertThat(new Filter.Comparison(Filter.ComparisonType.NIN, "team", List.of("legal", "hr")).matches(doc))
                 .isTrue();
-        assertThat(Filter.or(Filter.eq("team", "legal"), Filter.eq("pinned", true)).matches(doc)).isTrue();
-        assertThat(Filter.and(Filter.eq("team", "legal"), Filter.eq("pinned", true)).matches(doc)).isFalse();
+        assertThat(Filter.or(Filter.eq("team", "legal"), Filter.eq("pinned", true))
+                        .matches(doc))
+                .isTrue();
+        assertThat(Filter.and(Filter.eq("team", "legal"), Filter.eq("pinned", true))
+                        .matches(doc))
+                .isFalse();
     }
 
     @Test
@@ -83,13 +100,16 @@ class FilterTests {
 
     @Test
     void hostileFiltersStaySmall() {
-        String deep = "{\"type\": \"and\", \"filters\": [".repeat(12) + "{\"type\": \"eq\", \"key\": \"a\", \"value\": 1}"
-                + "]}".repeat(12);
+        String deep = "{\"type\": \"and\", \"filters\": [".repeat(12)
+                + "{\"type\": \"eq\", \"key\": \"a\", \"value\": 1}" + "]}".repeat(12);
         assertThatThrownBy(() -> Filter.parse(json(deep))).hasMessageContaining("nest at most 10 deep");
 
         StringBuilder wide = new StringBuilder("{\"type\": \"or\", \"filters\": [");
         for (int i = 0; i < 300; i++) {
-            wide.append(i == 0 ? "" : ",").append("{\"type\": \"eq\", \"key\": \"a\", \"value\": ").append(i).append('}');
+            wide.append(i == 0 ? "" : ",")
+                    .append("{\"type\": \"eq\", \"key\": \"a\", \"value\": ")
+                    .append(i)
+                    .append('}');
         }
         assertThatThrownBy(() -> Filter.parse(json(wide + "]}"))).hasMessageContaining("at most 256 conditions");
     }

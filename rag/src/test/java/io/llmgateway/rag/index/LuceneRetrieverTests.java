@@ -29,22 +29,47 @@ class LuceneRetrieverTests {
         return values;
     }
 
-    private static IndexedChunk chunk(String store, String file, int index, String text, float[] vector,
-                                      Map<String, Object> attributes) {
+    private static IndexedChunk chunk(
+            String store, String file, int index, String text, float[] vector, Map<String, Object> attributes) {
         return new IndexedChunk(store, file, file + ".md", index, text, vector, attributes);
     }
 
     private void indexSample() {
         retriever.index(List.of(
-                chunk("vs_a", "file_expenses", 0, "Submit expense receipts within thirty days.", v(1, 0, 0),
+                chunk(
+                        "vs_a",
+                        "file_expenses",
+                        0,
+                        "Submit expense receipts within thirty days.",
+                        v(1, 0, 0),
                         Map.of("team", "finance", "year", 2024, "public", true)),
-                chunk("vs_a", "file_expenses", 1, "Alcohol is never reimbursed.", v(0.9f, 0.1f, 0),
+                chunk(
+                        "vs_a",
+                        "file_expenses",
+                        1,
+                        "Alcohol is never reimbursed.",
+                        v(0.9f, 0.1f, 0),
                         Map.of("team", "finance", "year", 2024, "public", true)),
-                chunk("vs_a", "file_vpn", 0, "The VPN client uses UDP port 51820.", v(0, 1, 0),
+                chunk(
+                        "vs_a",
+                        "file_vpn",
+                        0,
+                        "The VPN client uses UDP port 51820.",
+                        v(0, 1, 0),
                         Map.of("team", "it", "year", 2022, "public", false)),
-                chunk("vs_a", "file_oncall", 0, "Acknowledge pages within fifteen minutes.", v(0, 0, 1),
+                chunk(
+                        "vs_a",
+                        "file_oncall",
+                        0,
+                        "Acknowledge pages within fifteen minutes.",
+                        v(0, 0, 1),
                         Map.of("team", "engineering", "year", 2025.5)),
-                chunk("vs_b", "file_secret", 0, "Store B expense receipts are confidential.", v(1, 0, 0),
+                chunk(
+                        "vs_b",
+                        "file_secret",
+                        0,
+                        "Store B expense receipts are confidential.",
+                        v(1, 0, 0),
                         Map.of("team", "finance", "year", 2024))));
     }
 
@@ -66,7 +91,9 @@ class LuceneRetrieverTests {
         assertThat(top.chunkIndex()).isZero();
         assertThat(top.text()).isEqualTo("Submit expense receipts within thirty days.");
         assertThat(top.score()).isEqualTo(1.0); // first in both rankings
-        assertThat(top.attributes()).containsEntry("team", "finance").containsEntry("year", 2024.0)
+        assertThat(top.attributes())
+                .containsEntry("team", "finance")
+                .containsEntry("year", 2024.0)
                 .containsEntry("public", true);
         assertThat(hits).extracting(SearchHit::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
         assertThat(hits).allSatisfy(h -> assertThat(h.score()).isBetween(0.0, 1.0));
@@ -79,7 +106,8 @@ class LuceneRetrieverTests {
         for (int i = 0; i < 3000; i++) {
             pasted.append("word").append(i).append(' ');
         }
-        assertThat(search(pasted.toString(), null, null, Mode.BM25)).extracting(SearchHit::fileId)
+        assertThat(search(pasted.toString(), null, null, Mode.BM25))
+                .extracting(SearchHit::fileId)
                 .contains("file_expenses");
     }
 
@@ -92,14 +120,14 @@ class LuceneRetrieverTests {
                     .isNotEmpty()
                     .allSatisfy(h -> assertThat(h.vectorStoreId()).isEqualTo("vs_a"));
         }
-        List<SearchHit> storeB = retriever.search(new SearchRequest(List.of("vs_b"), "expense", v(1, 0, 0), 10, 0,
-                null, Mode.HYBRID));
+        List<SearchHit> storeB =
+                retriever.search(new SearchRequest(List.of("vs_b"), "expense", v(1, 0, 0), 10, 0, null, Mode.HYBRID));
         assertThat(storeB).extracting(SearchHit::fileId).containsExactly("file_secret");
-        List<SearchHit> both = retriever.search(new SearchRequest(List.of("vs_a", "vs_b"), "confidential", null, 10,
-                0, null, Mode.BM25));
+        List<SearchHit> both = retriever.search(
+                new SearchRequest(List.of("vs_a", "vs_b"), "confidential", null, 10, 0, null, Mode.BM25));
         assertThat(both).extracting(SearchHit::fileId).containsExactly("file_secret");
-        assertThat(retriever.search(new SearchRequest(List.of("vs_unknown"), "expense", v(1, 0, 0), 10, 0, null,
-                null))).isEmpty();
+        assertThat(retriever.search(new SearchRequest(List.of("vs_unknown"), "expense", v(1, 0, 0), 10, 0, null, null)))
+                .isEmpty();
     }
 
     @Test
@@ -107,58 +135,98 @@ class LuceneRetrieverTests {
         indexSample();
 
         assertThat(search(null, v(1, 0, 0), Filter.eq("team", "it"), Mode.VECTOR))
-                .extracting(SearchHit::fileId).containsExactly("file_vpn");
+                .extracting(SearchHit::fileId)
+                .containsExactly("file_vpn");
         assertThat(search(null, v(1, 0, 0), Filter.eq("public", false), Mode.VECTOR))
-                .extracting(SearchHit::fileId).containsExactly("file_vpn");
+                .extracting(SearchHit::fileId)
+                .containsExactly("file_vpn");
         assertThat(search(null, v(1, 0, 0), Filter.eq("year", 2024), Mode.VECTOR))
-                .extracting(SearchHit::fileId).containsOnly("file_expenses").hasSize(2);
-        assertThat(search(null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.NE, "team", "finance"),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsExactlyInAnyOrder("file_vpn", "file_oncall");
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_expenses")
+                .hasSize(2);
+        assertThat(search(
+                        null,
+                        v(1, 0, 0),
+                        new Filter.Comparison(Filter.ComparisonType.NE, "team", "finance"),
+                        Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsExactlyInAnyOrder("file_vpn", "file_oncall");
         // ne also matches chunks that lack the attribute
-        assertThat(search(null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.NE, "public", true),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsExactlyInAnyOrder("file_vpn", "file_oncall");
+        assertThat(search(
+                        null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.NE, "public", true), Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsExactlyInAnyOrder("file_vpn", "file_oncall");
     }
 
     @Test
     void numericAndStringRanges() {
         indexSample();
 
-        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.GT, "year", 2024),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsExactly("file_oncall");
-        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsOnly("file_oncall", "file_expenses").hasSize(3);
-        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.LT, "year", 2024),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsExactly("file_vpn");
-        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.LTE, "team", "finance"),
-                Mode.VECTOR)).extracting(SearchHit::fileId).containsOnly("file_oncall", "file_expenses").hasSize(3);
+        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.GT, "year", 2024), Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsExactly("file_oncall");
+        assertThat(search(
+                        null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024), Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_oncall", "file_expenses")
+                .hasSize(3);
+        assertThat(search(null, v(0, 0, 1), new Filter.Comparison(Filter.ComparisonType.LT, "year", 2024), Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsExactly("file_vpn");
+        assertThat(search(
+                        null,
+                        v(0, 0, 1),
+                        new Filter.Comparison(Filter.ComparisonType.LTE, "team", "finance"),
+                        Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_oncall", "file_expenses")
+                .hasSize(3);
     }
 
     @Test
     void compoundAndListFilters() {
         indexSample();
 
-        Filter and = Filter.and(Filter.eq("team", "finance"),
-                new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024));
-        assertThat(search("alcohol receipts", v(1, 0, 0), and, Mode.HYBRID)).extracting(SearchHit::fileId)
-                .containsOnly("file_expenses").hasSize(2);
+        Filter and = Filter.and(
+                Filter.eq("team", "finance"), new Filter.Comparison(Filter.ComparisonType.GTE, "year", 2024));
+        assertThat(search("alcohol receipts", v(1, 0, 0), and, Mode.HYBRID))
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_expenses")
+                .hasSize(2);
 
         Filter or = Filter.or(Filter.eq("team", "it"), new Filter.Comparison(Filter.ComparisonType.GT, "year", 2025));
-        assertThat(search(null, v(1, 0, 0), or, Mode.VECTOR)).extracting(SearchHit::fileId)
+        assertThat(search(null, v(1, 0, 0), or, Mode.VECTOR))
+                .extracting(SearchHit::fileId)
                 .containsExactlyInAnyOrder("file_vpn", "file_oncall");
 
-        Filter nested = Filter.and(Filter.eq("public", true), Filter.or(Filter.eq("team", "it"),
-                new Filter.Comparison(Filter.ComparisonType.LT, "year", 2030)));
-        assertThat(search(null, v(1, 0, 0), nested, Mode.VECTOR)).extracting(SearchHit::fileId)
-                .containsOnly("file_expenses").hasSize(2);
+        Filter nested = Filter.and(
+                Filter.eq("public", true),
+                Filter.or(Filter.eq("team", "it"), new Filter.Comparison(Filter.ComparisonType.LT, "year", 2030)));
+        assertThat(search(null, v(1, 0, 0), nested, Mode.VECTOR))
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_expenses")
+                .hasSize(2);
 
-        assertThat(search(null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.IN, "team",
-                List.of("it", "engineering")), Mode.VECTOR)).extracting(SearchHit::fileId)
+        assertThat(search(
+                        null,
+                        v(1, 0, 0),
+                        new Filter.Comparison(Filter.ComparisonType.IN, "team", List.of("it", "engineering")),
+                        Mode.VECTOR))
+                .extracting(SearchHit::fileId)
                 .containsExactlyInAnyOrder("file_vpn", "file_oncall");
-        assertThat(search(null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.IN, "year",
-                List.of(2022, 2025.5)), Mode.VECTOR)).extracting(SearchHit::fileId)
+        assertThat(search(
+                        null,
+                        v(1, 0, 0),
+                        new Filter.Comparison(Filter.ComparisonType.IN, "year", List.of(2022, 2025.5)),
+                        Mode.VECTOR))
+                .extracting(SearchHit::fileId)
                 .containsExactlyInAnyOrder("file_vpn", "file_oncall");
-        assertThat(search(null, v(1, 0, 0), new Filter.Comparison(Filter.ComparisonType.NIN, "team",
-                List.of("it", "engineering")), Mode.VECTOR)).extracting(SearchHit::fileId)
+        assertThat(search(
+                        null,
+                        v(1, 0, 0),
+                        new Filter.Comparison(Filter.ComparisonType.NIN, "team", List.of("it", "engineering")),
+                        Mode.VECTOR))
+                .extracting(SearchHit::fileId)
                 .containsOnly("file_expenses");
     }
 
@@ -188,11 +256,12 @@ class LuceneRetrieverTests {
     void reindexingAChunkReplacesIt() {
         indexSample();
 
-        retriever.index(List.of(chunk("vs_a", "file_vpn", 0, "The VPN now uses TCP port 443.", v(0, 1, 0),
-                Map.of("team", "it"))));
+        retriever.index(List.of(
+                chunk("vs_a", "file_vpn", 0, "The VPN now uses TCP port 443.", v(0, 1, 0), Map.of("team", "it"))));
 
         assertThat(retriever.countChunks("vs_a")).isEqualTo(4);
-        assertThat(search("port", null, null, Mode.BM25)).singleElement()
+        assertThat(search("port", null, null, Mode.BM25))
+                .singleElement()
                 .satisfies(h -> assertThat(h.text()).isEqualTo("The VPN now uses TCP port 443."));
     }
 
@@ -200,26 +269,32 @@ class LuceneRetrieverTests {
     void scoreThresholdDropsWeakHits() {
         indexSample();
 
-        List<SearchHit> vector = retriever.search(new SearchRequest(List.of("vs_a"), null, v(1, 0, 0), 10, 0.5, null,
-                Mode.VECTOR));
-        assertThat(vector).extracting(SearchHit::fileId).containsOnly("file_expenses").hasSize(2);
+        List<SearchHit> vector =
+                retriever.search(new SearchRequest(List.of("vs_a"), null, v(1, 0, 0), 10, 0.5, null, Mode.VECTOR));
+        assertThat(vector)
+                .extracting(SearchHit::fileId)
+                .containsOnly("file_expenses")
+                .hasSize(2);
         assertThat(vector.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(vector.get(1).score()).isCloseTo(0.9 / Math.sqrt(0.82), org.assertj.core.data.Offset.offset(1e-5));
 
-        List<SearchHit> bm25 = retriever.search(new SearchRequest(List.of("vs_a"), "receipts days port", null, 10,
-                0.0, null, Mode.BM25));
+        List<SearchHit> bm25 = retriever.search(
+                new SearchRequest(List.of("vs_a"), "receipts days port", null, 10, 0.0, null, Mode.BM25));
         assertThat(bm25.get(0).score()).isEqualTo(1.0);
         double second = bm25.get(1).score();
-        assertThat(retriever.search(new SearchRequest(List.of("vs_a"), "receipts days port", null, 10,
-                Math.nextUp(second), null, Mode.BM25))).hasSize(1);
+        assertThat(retriever.search(new SearchRequest(
+                        List.of("vs_a"), "receipts days port", null, 10, Math.nextUp(second), null, Mode.BM25)))
+                .hasSize(1);
 
         // in hybrid mode a chunk ranked first by one method only scores 0.5
-        List<SearchHit> hybrid = retriever.search(new SearchRequest(List.of("vs_a"), "fifteen minutes", v(1, 0, 0),
-                10, 0.5, null, Mode.HYBRID));
+        List<SearchHit> hybrid = retriever.search(
+                new SearchRequest(List.of("vs_a"), "fifteen minutes", v(1, 0, 0), 10, 0.5, null, Mode.HYBRID));
         assertThat(hybrid).extracting(SearchHit::fileId).containsExactly("file_oncall", "file_expenses");
         assertThat(hybrid.get(1).score()).isEqualTo(0.5);
-        assertThat(retriever.search(new SearchRequest(List.of("vs_a"), "fifteen minutes", v(1, 0, 0), 10,
-                0.51, null, Mode.HYBRID))).extracting(SearchHit::fileId).containsExactly("file_oncall");
+        assertThat(retriever.search(
+                        new SearchRequest(List.of("vs_a"), "fifteen minutes", v(1, 0, 0), 10, 0.51, null, Mode.HYBRID)))
+                .extracting(SearchHit::fileId)
+                .containsExactly("file_oncall");
     }
 
     @Test
@@ -229,7 +304,8 @@ class LuceneRetrieverTests {
         assertThat(search(null, v(0, 1, 0), null, Mode.HYBRID).get(0))
                 .satisfies(h -> assertThat(h.fileId()).isEqualTo("file_vpn"))
                 .satisfies(h -> assertThat(h.score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6)));
-        assertThat(search("the of and", v(0, 1, 0), null, Mode.HYBRID).get(0).fileId()).isEqualTo("file_vpn");
+        assertThat(search("the of and", v(0, 1, 0), null, Mode.HYBRID).get(0).fileId())
+                .isEqualTo("file_vpn");
         assertThat(search("udp port", null, null, Mode.HYBRID).get(0).fileId()).isEqualTo("file_vpn");
     }
 
@@ -238,7 +314,8 @@ class LuceneRetrieverTests {
         indexSample();
 
         assertThat(search("port:51820 AND (title:\"x\" OR *) ~ ^2 [a TO z]", null, null, Mode.BM25))
-                .extracting(SearchHit::fileId).contains("file_vpn");
+                .extracting(SearchHit::fileId)
+                .contains("file_vpn");
     }
 
     @Test
@@ -253,7 +330,8 @@ class LuceneRetrieverTests {
                 .hasMessageContaining("query vector");
         assertThatThrownBy(() -> new SearchRequest(List.of("vs"), " ", null, 4, 0, null, Mode.BM25))
                 .hasMessageContaining("query text");
-        assertThat(new SearchRequest(List.of("vs"), "x", null, 4, 0, null, null).mode()).isEqualTo(Mode.HYBRID);
+        assertThat(new SearchRequest(List.of("vs"), "x", null, 4, 0, null, null).mode())
+                .isEqualTo(Mode.HYBRID);
         assertThatThrownBy(() -> chunk("vs", "f", 0, "t", null, Map.of("k", List.of(1))))
                 .hasMessageContaining("attribute 'k' must be a string, a number or a boolean");
     }
@@ -266,8 +344,9 @@ class LuceneRetrieverTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the chunks have vectors of 2 dimensions, but the index holds vectors of 3 dimensions"
                         + " (one embedding model per index)");
-        assertThatThrownBy(() -> retriever.index(List.of(chunk("vs_a", "f", 0, "t", v(1, 0, 0), Map.of()),
-                chunk("vs_a", "f", 1, "t", v(1, 0), Map.of()))))
+        assertThatThrownBy(() -> retriever.index(List.of(
+                        chunk("vs_a", "f", 0, "t", v(1, 0, 0), Map.of()),
+                        chunk("vs_a", "f", 1, "t", v(1, 0), Map.of()))))
                 .hasMessage("chunk 1 of file f has a vector of 2 dimensions, the others of the batch 3");
         assertThatThrownBy(() -> search("x", v(1, 0), null, Mode.HYBRID))
                 .hasMessage("the query vector has 2 dimensions, but the index holds vectors of 3 dimensions");
@@ -275,7 +354,8 @@ class LuceneRetrieverTests {
 
         retriever.clear();
         retriever.index(List.of(chunk("vs_a", "f", 0, "two dimensions now", v(1, 0), Map.of())));
-        assertThat(search("dimensions", v(1, 0), null, Mode.HYBRID)).extracting(SearchHit::fileId)
+        assertThat(search("dimensions", v(1, 0), null, Mode.HYBRID))
+                .extracting(SearchHit::fileId)
                 .containsExactly("f");
     }
 
@@ -296,7 +376,8 @@ class LuceneRetrieverTests {
         try (LuceneRetriever disk = LuceneRetriever.open(dir)) {
             assertThat(disk.countChunks("vs_a")).isEqualTo(1);
             assertThat(disk.search(new SearchRequest(List.of("vs_a"), "backup", v(1, 0, 0), 4, 0, null, null)))
-                    .extracting(SearchHit::text).containsExactly("Persistent chunk about backups.");
+                    .extracting(SearchHit::text)
+                    .containsExactly("Persistent chunk about backups.");
         }
     }
 
@@ -311,11 +392,17 @@ class LuceneRetrieverTests {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 30; i++) {
                         String file = "file_w" + w + "_" + i;
-                        retriever.index(List.of(chunk("vs_c", file, 0, "Concurrent chunk " + i, v(1, 1, 0),
-                                Map.of("writer", w))));
+                        retriever.index(List.of(
+                                chunk("vs_c", file, 0, "Concurrent chunk " + i, v(1, 1, 0), Map.of("writer", w))));
                         // read-your-writes: the chunk is searchable as soon as index() returns
-                        assertThat(retriever.search(new SearchRequest(List.of("vs_c"), "concurrent", v(1, 1, 0),
-                                100, 0, Filter.eq("writer", w), Mode.HYBRID)))
+                        assertThat(retriever.search(new SearchRequest(
+                                        List.of("vs_c"),
+                                        "concurrent",
+                                        v(1, 1, 0),
+                                        100,
+                                        0,
+                                        Filter.eq("writer", w),
+                                        Mode.HYBRID)))
                                 .anyMatch(h -> h.fileId().equals(file));
                         if (i % 3 == 0) {
                             retriever.deleteFile("vs_c", file);

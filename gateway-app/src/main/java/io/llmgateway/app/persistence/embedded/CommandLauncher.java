@@ -76,8 +76,10 @@ final class CommandLauncher {
         Path output = null;
         try {
             output = Files.createTempFile("llm-gateway-postgres", ".out");
-            Process process = clean(new ProcessBuilder(full)).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process process = clean(new ProcessBuilder(full))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             try (var stdin = process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
             }
@@ -85,8 +87,8 @@ final class CommandLauncher {
                 process.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 process.destroyForcibly();
-                throw new IllegalStateException(command.get(0) + " did not finish within " + limit + ": "
-                        + Files.readString(output));
+                throw new IllegalStateException(
+                        command.get(0) + " did not finish within " + limit + ": " + Files.readString(output));
             }
             String printed = Files.readString(output);
             if (process.exitValue() != 0) {
@@ -132,7 +134,9 @@ final class CommandLauncher {
             return false;
         }
         try {
-            Process probe = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+            Process probe = new ProcessBuilder("unshare", "-U", "id", "-u")
+                    .redirectErrorStream(true)
+                    .start();
             if (!probe.waitFor(10, TimeUnit.SECONDS)) {
                 probe.destroyForcibly();
                 return false;

@@ -22,8 +22,7 @@ final class Credentials {
 
     private static final Logger log = LoggerFactory.getLogger(Credentials.class);
 
-    private Credentials() {
-    }
+    private Credentials() {}
 
     /** Returns the superuser's password, after making the cluster require it. The server must not run. */
     static String ensure(CommandLauncher launcher, PostgresBinaries binaries, Path dataDir) {
@@ -41,25 +40,36 @@ final class Credentials {
         }
         if (open) {
             rules.requirePassword();
-            log.warn("The embedded PostgreSQL in {} let every local process in without a password (trust); its"
-                    + " superuser now has a generated password, kept in {}, and every connection needs it",
-                    dataDir, file.path());
+            log.warn(
+                    "The embedded PostgreSQL in {} let every local process in without a password (trust); its"
+                            + " superuser now has a generated password, kept in {}, and every connection needs it",
+                    dataDir,
+                    file.path());
         } else {
-            log.warn("The password file of the embedded PostgreSQL was missing; the superuser has a new password,"
-                    + " kept in {}", file.path());
+            log.warn(
+                    "The password file of the embedded PostgreSQL was missing; the superuser has a new password,"
+                            + " kept in {}",
+                    file.path());
         }
         return password;
     }
 
-    private static void setPassword(CommandLauncher launcher, PostgresBinaries binaries, Path dataDir,
-                                    String password) {
+    private static void setPassword(
+            CommandLauncher launcher, PostgresBinaries binaries, Path dataDir, String password) {
         String output;
         try {
-            output = launcher.run(List.of(binaries.postgres().toString(), "--single",
-                            "-D", dataDir.toString(),
-                            "-c", "unix_socket_directories=",
-                            "-c", "logging_collector=off",
-                            "-c", "password_encryption=scram-sha-256",
+            output = launcher.run(
+                    List.of(
+                            binaries.postgres().toString(),
+                            "--single",
+                            "-D",
+                            dataDir.toString(),
+                            "-c",
+                            "unix_socket_directories=",
+                            "-c",
+                            "logging_collector=off",
+                            "-c",
+                            "password_encryption=scram-sha-256",
                             Initdb.SUPERUSER),
                     "ALTER ROLE " + Initdb.SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'\n",
                     Duration.ofMinutes(10));
@@ -68,8 +78,8 @@ final class Credentials {
             throw new IllegalStateException(String.valueOf(e.getMessage()).replace(password, "********"));
         }
         if (output.contains("ERROR:") || output.contains("FATAL:")) {
-            throw new IllegalStateException("could not set the embedded PostgreSQL's password: "
-                    + output.replace(password, "********"));
+            throw new IllegalStateException(
+                    "could not set the embedded PostgreSQL's password: " + output.replace(password, "********"));
         }
     }
 }

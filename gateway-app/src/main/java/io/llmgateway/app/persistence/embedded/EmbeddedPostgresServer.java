@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +35,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final String password;
     private final Object lifecycle = new Object();
     private final Watchdog watchdog;
-    private Postmaster current;  // guarded by lifecycle
+    private Postmaster current; // guarded by lifecycle
     private volatile int port;
     private volatile boolean stopping;
-    private boolean closed;  // guarded by lifecycle
+    private boolean closed; // guarded by lifecycle
 
-    private EmbeddedPostgresServer(EmbeddedSettings settings, Path dataDir, CommandLauncher launcher,
-                                   PostgresBinaries binaries, DataDirectoryLock lock, String password) {
+    private EmbeddedPostgresServer(
+            EmbeddedSettings settings,
+            Path dataDir,
+            CommandLauncher launcher,
+            PostgresBinaries binaries,
+            DataDirectoryLock lock,
+            String password) {
         this.settings = settings;
         this.dataDir = dataDir;
         this.launcher = launcher;
@@ -79,8 +83,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 throw e;
             }
         }
-        EmbeddedPostgresServer server = new EmbeddedPostgresServer(settings, dataDir, launcher, binaries, lock,
-                password);
+        EmbeddedPostgresServer server =
+                new EmbeddedPostgresServer(settings, dataDir, launcher, binaries, lock, password);
         try {
             server.firstStart();
         } catch (RuntimeException e) {
@@ -107,9 +111,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     port = freeLoopbackPort();
                 }
             }
-            log.info("Embedded PostgreSQL on 127.0.0.1:{} (pid {}{}), data in {}, its password in {}; set"
-                            + " gateway.database.url for an external one", port, current.pid(),
-                    launcher.ownSession() ? ", a session of its own" : "", dataDir, dataDir.resolve(PasswordFile.NAME));
+            log.info(
+                    "Embedded PostgreSQL on 127.0.0.1:{} (pid {}{}), data in {}, its password in {}; set"
+                            + " gateway.database.url for an external one",
+                    port,
+                    current.pid(),
+                    launcher.ownSession() ? ", a session of its own" : "",
+                    dataDir,
+                    dataDir.resolve(PasswordFile.NAME));
             watchdog.watch(current);
         }
     }

@@ -11,5 +11,4 @@ import java.time.Duration;
  * @param startTimeout the longest a start may take before it counts as failed (crash recovery included)
  * @param stopTimeout  the longest a fast shutdown may take before an immediate one
  */
-public record EmbeddedSettings(Path dataDir, int port, Duration startTimeout, Duration stopTimeout) {
-}
+public record EmbeddedSettings(Path dataDir, int port, Duration startTimeout, Duration stopTimeout) {}

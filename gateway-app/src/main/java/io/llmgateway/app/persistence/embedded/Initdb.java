@@ -21,8 +21,7 @@ final class Initdb {
     static final String SUPERUSER = "postgres";
     private static final Logger log = LoggerFactory.getLogger(Initdb.class);
 
-    private Initdb() {
-    }
+    private Initdb() {}
 
     /** Whether the data directory holds a cluster already. */
     static boolean initialized(Path dataDir) {
@@ -38,16 +37,20 @@ final class Initdb {
             // initdb reads the password from a file: a temporary one, created 0600, removed right after
             passwordFile = Files.createTempFile("llm-gateway-initdb", ".pw");
             Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
-            launcher.run(List.of(binaries.initdb().toString(),
-                    "--pgdata=" + dataDir,
-                    "--username=" + SUPERUSER,
-                    "--auth=scram-sha-256",
-                    "--pwfile=" + passwordFile,
-                    "--encoding=UTF8",
-                    "--locale-provider=builtin",
-                    "--builtin-locale=C.UTF-8",
-                    "--locale=C",
-                    "--data-checksums"), "", Duration.ofMinutes(5));
+            launcher.run(
+                    List.of(
+                            binaries.initdb().toString(),
+                            "--pgdata=" + dataDir,
+                            "--username=" + SUPERUSER,
+                            "--auth=scram-sha-256",
+                            "--pwfile=" + passwordFile,
+                            "--encoding=UTF8",
+                            "--locale-provider=builtin",
+                            "--builtin-locale=C.UTF-8",
+                            "--locale=C",
+                            "--data-checksums"),
+                    "",
+                    Duration.ofMinutes(5));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare initdb for " + dataDir, e);
         } finally {

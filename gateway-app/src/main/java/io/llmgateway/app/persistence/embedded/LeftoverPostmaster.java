@@ -31,8 +31,7 @@ final class LeftoverPostmaster {
 
     private static final Logger log = LoggerFactory.getLogger(LeftoverPostmaster.class);
 
-    private LeftoverPostmaster() {
-    }
+    private LeftoverPostmaster() {}
 
     /** Clears the data directory for a start, as above. */
     static void clear(Path dataDir, Duration fastShutdown) {
@@ -43,18 +42,25 @@ final class LeftoverPostmaster {
         long pid = lock.get().pid();
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (process.isEmpty()) {
-            log.info("The embedded PostgreSQL was not shut down cleanly (process {} is gone); it recovers from its"
-                    + " write-ahead log as it starts", pid);
+            log.info(
+                    "The embedded PostgreSQL was not shut down cleanly (process {} is gone); it recovers from its"
+                            + " write-ahead log as it starts",
+                    pid);
             return;
         }
         if (isPostmasterOf(process.get(), dataDir)) {
-            log.warn("Found the embedded PostgreSQL (pid {}) still running from a gateway that ended without"
-                    + " stopping it (kill -9?); stopping it", pid);
+            log.warn(
+                    "Found the embedded PostgreSQL (pid {}) still running from a gateway that ended without"
+                            + " stopping it (kill -9?); stopping it",
+                    pid);
             Signals.shutdown(process.get(), fastShutdown);
             log.info("Stopped the left-over PostgreSQL (pid {})", pid);
         } else {
-            log.warn("{} names process {}, which is not a PostgreSQL of this data directory (its number was reused);"
-                    + " removing the stale file", lock.get().file(), pid);
+            log.warn(
+                    "{} names process {}, which is not a PostgreSQL of this data directory (its number was reused);"
+                            + " removing the stale file",
+                    lock.get().file(),
+                    pid);
             lock.get().delete();
         }
     }
@@ -69,10 +75,10 @@ final class LeftoverPostmaster {
         Optional<Path> workingDir = Optional.empty();
         if (Files.isDirectory(proc)) {
             try {
-                arguments = List.of(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                        .split("\0"));
+                arguments = List.of(
+                        new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
             } catch (IOException e) {
-                return false;  // gone, or not ours to read
+                return false; // gone, or not ours to read
             }
             try {
                 workingDir = Optional.of(Files.readSymbolicLink(proc.resolve("cwd")));
@@ -88,11 +94,12 @@ final class LeftoverPostmaster {
             arguments.add(info.command().get());
             arguments.addAll(List.of(info.arguments().orElse(new String[0])));
         }
-        if (arguments.isEmpty() || !Path.of(arguments.get(0)).getFileName().toString().equals("postgres")) {
+        if (arguments.isEmpty()
+                || !Path.of(arguments.get(0)).getFileName().toString().equals("postgres")) {
             return false;
         }
         if (workingDir.isPresent() && sameDirectory(workingDir.get(), dataDir)) {
-            return true;  // the postmaster works in its data directory
+            return true; // the postmaster works in its data directory
         }
         for (int i = 1; i + 1 < arguments.size(); i++) {
             if (arguments.get(i).equals("-D") && sameDirectory(Path.of(arguments.get(i + 1)), dataDir)) {

@@ -53,7 +53,7 @@ final class PostgresBinaries {
         byte[] archive = archive();
         PostgresBinaries binaries = new PostgresBinaries(privateDirectory().resolve(digest(archive)));
         if (!binaries.present()) {
-            deleteTree(binaries.home);  // what a cleaner of old temporary files left of it
+            deleteTree(binaries.home); // what a cleaner of old temporary files left of it
             unpack(archive, binaries.home);
         }
         return binaries;
@@ -93,7 +93,9 @@ final class PostgresBinaries {
 
     private static String digest(byte[] archive) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive)).substring(0, 24);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(archive))
+                    .substring(0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -106,8 +108,8 @@ final class PostgresBinaries {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         try {
             if (posix) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rwx------")));
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
                 Files.createDirectory(dir);
             }
@@ -118,15 +120,16 @@ final class PostgresBinaries {
         }
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IllegalStateException(dir + " is not a directory: refusing to use it for the PostgreSQL"
-                        + " programs");
+                throw new IllegalStateException(
+                        dir + " is not a directory: refusing to use it for the PostgreSQL" + " programs");
             }
             if (posix) {
                 Path probe = Files.createTempFile(dir, "owner", ".probe");
                 boolean mine = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(probe));
                 Files.delete(probe);
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-                if (!mine || permissions.contains(PosixFilePermission.GROUP_WRITE)
+                if (!mine
+                        || permissions.contains(PosixFilePermission.GROUP_WRITE)
                         || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
                     throw new IllegalStateException(dir + " belongs to another user or others may write to it:"
                             + " refusing to run PostgreSQL programs from it (remove it, or set java.io.tmpdir)");
@@ -141,8 +144,8 @@ final class PostgresBinaries {
     private static void unpack(byte[] archive, Path home) {
         Path staging = home.resolveSibling(home.getFileName() + ".unpacking-" + UUID.randomUUID());
         log.info("Unpacking the PostgreSQL programs into {}", home);
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZInputStream(new ByteArrayInputStream(archive)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
             Files.createDirectory(staging);
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 Path target = staging.resolve(entry.getName()).normalize();

@@ -65,9 +65,11 @@ final class Postmaster {
         try {
             Path log = dataDir.resolve(LOG_DIRECTORY);
             Files.createDirectories(log);
-            Process process = launcher.server(command).redirectErrorStream(true)
+            Process process = launcher.server(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(log.resolve("startup.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
             return new Postmaster(process, dataDir, port);
         } catch (IOException e) {
@@ -93,22 +95,27 @@ final class Postmaster {
                     throw new IllegalStateException("start abandoned: the gateway is stopping");
                 }
                 try (Connection ignored = connect(password)) {
-                    if (PostmasterPidFile.of(dataDir).map(PostmasterPidFile::pid).orElse(-1L) != process.pid()) {
+                    if (PostmasterPidFile.of(dataDir)
+                                    .map(PostmasterPidFile::pid)
+                                    .orElse(-1L)
+                            != process.pid()) {
                         throw new IllegalStateException("the server on port " + port + " is not the one started in "
                                 + dataDir + " (process " + process.pid() + ")");
                     }
                     return;
                 } catch (SQLException e) {
                     if ("28P01".equals(e.getSQLState())) {
-                        throw new IllegalStateException("PostgreSQL in " + dataDir + " refuses the password in "
-                                + PasswordFile.NAME + ": " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "PostgreSQL in " + dataDir + " refuses the password in " + PasswordFile.NAME + ": "
+                                        + e.getMessage(),
+                                e);
                     }
-                    last = e;  // not listening yet, or still starting up
+                    last = e; // not listening yet, or still starting up
                 }
                 pause(Duration.ofMillis(200));
             }
-            throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within "
-                    + limit + (last == null ? "" : ": " + last.getMessage()) + "; " + startupLog());
+            throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within " + limit
+                    + (last == null ? "" : ": " + last.getMessage()) + "; " + startupLog());
         } catch (RuntimeException e) {
             stop(Duration.ofSeconds(10));
             throw e;
@@ -151,8 +158,8 @@ final class Postmaster {
         properties.setProperty("socketTimeout", "10");
         properties.setProperty("sslmode", "disable");
         properties.setProperty("ApplicationName", "llm-gateway embedded start");
-        Connection connection = new org.postgresql.Driver().connect(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
+        Connection connection =
+                new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver did not take the URL");
         }
@@ -162,8 +169,10 @@ final class Postmaster {
     /** The start-up output: what PostgreSQL printed before its logging collector ran (the reason it failed). */
     private String startupLog() {
         try {
-            String text = Files.readString(dataDir.resolve(LOG_DIRECTORY).resolve("startup.log")).strip();
-            return text.isEmpty() ? "(see " + dataDir.resolve(LOG_DIRECTORY) + ")"
+            String text = Files.readString(dataDir.resolve(LOG_DIRECTORY).resolve("startup.log"))
+                    .strip();
+            return text.isEmpty()
+                    ? "(see " + dataDir.resolve(LOG_DIRECTORY) + ")"
                     : text.substring(Math.max(0, text.length() - 2000));
         } catch (IOException e) {
             return "(see " + dataDir.resolve(LOG_DIRECTORY) + ")";

@@ -28,7 +28,8 @@ record PostmasterPidFile(Path file, long pid) {
             if (lines.isEmpty() || !lines.get(0).strip().matches("\\d{1,10}")) {
                 return Optional.empty();
             }
-            return Optional.of(new PostmasterPidFile(file, Long.parseLong(lines.get(0).strip())));
+            return Optional.of(
+                    new PostmasterPidFile(file, Long.parseLong(lines.get(0).strip())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

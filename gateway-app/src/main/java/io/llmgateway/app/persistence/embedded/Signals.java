@@ -19,8 +19,7 @@ final class Signals {
 
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /**
      * Stops the process; returns when it has exited. Waits up to {@code fast} after SIGINT, then 5 s after
@@ -34,8 +33,11 @@ final class Signals {
         if (exited(postmaster, fast)) {
             return;
         }
-        log.warn("Embedded PostgreSQL (pid {}) did not stop within {} of a fast shutdown; shutting it down"
-                + " immediately (the next start recovers from its write-ahead log)", postmaster.pid(), fast);
+        log.warn(
+                "Embedded PostgreSQL (pid {}) did not stop within {} of a fast shutdown; shutting it down"
+                        + " immediately (the next start recovers from its write-ahead log)",
+                postmaster.pid(),
+                fast);
         send(postmaster, "QUIT");
         if (exited(postmaster, Duration.ofSeconds(5))) {
             return;
@@ -48,10 +50,11 @@ final class Signals {
     /** Sends a signal by name (INT, QUIT...), with {@code kill} or else the shell's. */
     static void send(ProcessHandle process, String signal) {
         String pid = Long.toString(process.pid());
-        for (List<String> command : List.of(List.of("kill", "-" + signal, pid),
-                List.of("sh", "-c", "kill -" + signal + " " + pid))) {
+        for (List<String> command :
+                List.of(List.of("kill", "-" + signal, pid), List.of("sh", "-c", "kill -" + signal + " " + pid))) {
             try {
-                Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+                Process kill =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
                 if (kill.waitFor(10, TimeUnit.SECONDS)) {
                     return;
                 }

@@ -52,8 +52,10 @@ final class Watchdog {
     /** Watches a running server: from now on its exit is a failure, until {@link #close()}. */
     void watch(Postmaster postmaster) {
         up = true;
-        postmaster.onExit().thenAcceptAsync(status -> exited(postmaster, status), thread)
-                .exceptionally(rejected -> null);  // closed meanwhile
+        postmaster
+                .onExit()
+                .thenAcceptAsync(status -> exited(postmaster, status), thread)
+                .exceptionally(rejected -> null); // closed meanwhile
     }
 
     /** Whether the server runs and accepted connections at its last start. */
@@ -71,8 +73,12 @@ final class Watchdog {
         if (closed) {
             return;
         }
-        log.error("The embedded PostgreSQL ({}, pid {}) exited with status {} while the gateway was running;"
-                + " restarting it", description, postmaster.pid(), status);
+        log.error(
+                "The embedded PostgreSQL ({}, pid {}) exited with status {} while the gateway was running;"
+                        + " restarting it",
+                description,
+                postmaster.pid(),
+                status);
         schedule(FIRST_DELAY, 1);
     }
 
@@ -83,16 +89,23 @@ final class Watchdog {
         try {
             Postmaster started = restart.start();
             restarts.incrementAndGet();
-            log.warn("The embedded PostgreSQL ({}) runs again (pid {}), restarted at attempt {}", description,
-                    started.pid(), attempt);
+            log.warn(
+                    "The embedded PostgreSQL ({}) runs again (pid {}), restarted at attempt {}",
+                    description,
+                    started.pid(),
+                    attempt);
             watch(started);
         } catch (RuntimeException e) {
             if (closed) {
                 return;
             }
             Duration next = delay.multipliedBy(2).compareTo(LONGEST_DELAY) > 0 ? LONGEST_DELAY : delay.multipliedBy(2);
-            log.error("Could not restart the embedded PostgreSQL ({}), attempt {}: {}; trying again in {} s",
-                    description, attempt, e.getMessage(), next.toSeconds());
+            log.error(
+                    "Could not restart the embedded PostgreSQL ({}), attempt {}: {}; trying again in {} s",
+                    description,
+                    attempt,
+                    e.getMessage(),
+                    next.toSeconds());
             schedule(next, attempt + 1);
         }
     }

@@ -68,11 +68,19 @@ public final class MockChatProvider implements ChatProvider {
         Mono<ScannedAnswer> completion = Mono.fromSupplier(() -> {
             Answer answer = answer(request);
             List<ChatCompletion.Choice> choices = IntStream.range(0, choices(request))
-                    .mapToObj(i -> new ChatCompletion.Choice(i, ChatMessage.of("assistant", answer.text()),
-                            answer.finishReason(), null, null))
+                    .mapToObj(i -> new ChatCompletion.Choice(
+                            i, ChatMessage.of("assistant", answer.text()), answer.finishReason(), null, null))
                     .toList();
-            return wire(new ChatCompletion(id(request), ChatCompletion.OBJECT, Instant.now().getEpochSecond(),
-                    call.model(), choices, answer.usage(choices.size()), "fp_mock", null, null));
+            return wire(new ChatCompletion(
+                    id(request),
+                    ChatCompletion.OBJECT,
+                    Instant.now().getEpochSecond(),
+                    call.model(),
+                    choices,
+                    answer.usage(choices.size()),
+                    "fp_mock",
+                    null,
+                    null));
         });
         return isLong(request) ? completion.subscribeOn(Schedulers.boundedElastic()) : completion;
     }
@@ -87,9 +95,22 @@ public final class MockChatProvider implements ChatProvider {
             long created = Instant.now().getEpochSecond();
             List<ChatCompletionChunk> chunks = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                chunks.add(chunk(id, created, request, i, new ChatMessage("assistant",
-                        tools.jackson.databind.node.StringNode.valueOf(""), null, null, null, null, null, null,
-                        null), null));
+                chunks.add(chunk(
+                        id,
+                        created,
+                        request,
+                        i,
+                        new ChatMessage(
+                                "assistant",
+                                tools.jackson.databind.node.StringNode.valueOf(""),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        null));
             }
             for (String piece : answer.pieces()) {
                 for (int i = 0; i < n; i++) {
@@ -97,13 +118,25 @@ public final class MockChatProvider implements ChatProvider {
                 }
             }
             for (int i = 0; i < n; i++) {
-                chunks.add(chunk(id, created, request, i,
+                chunks.add(chunk(
+                        id,
+                        created,
+                        request,
+                        i,
                         new ChatMessage(null, null, null, null, null, null, null, null, null),
                         answer.finishReason()));
             }
             if (call.includeUsage()) {
-                chunks.add(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, request.model(),
-                        List.of(), answer.usage(n), "fp_mock", null, null));
+                chunks.add(new ChatCompletionChunk(
+                        id,
+                        ChatCompletionChunk.OBJECT,
+                        created,
+                        request.model(),
+                        List.of(),
+                        answer.usage(n),
+                        "fp_mock",
+                        null,
+                        null));
             }
             Flux<ScannedAnswer> flux = Flux.fromIterable(chunks).map(MockChatProvider::wire);
             return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
@@ -120,11 +153,18 @@ public final class MockChatProvider implements ChatProvider {
         return TokenCounter.promptLength(request.messages()) > INLINE_PROMPT_CHARS;
     }
 
-    private static ChatCompletionChunk chunk(String id, long created, ChatCompletionRequest request, int index,
-                                             ChatMessage delta, String finishReason) {
-        return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, request.model(),
-                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, null, null)), null, "fp_mock",
-                null, null);
+    private static ChatCompletionChunk chunk(
+            String id, long created, ChatCompletionRequest request, int index, ChatMessage delta, String finishReason) {
+        return new ChatCompletionChunk(
+                id,
+                ChatCompletionChunk.OBJECT,
+                created,
+                request.model(),
+                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, null, null)),
+                null,
+                "fp_mock",
+                null,
+                null);
     }
 
     private static int choices(ChatCompletionRequest request) {
@@ -132,7 +172,9 @@ public final class MockChatProvider implements ChatProvider {
     }
 
     private String id(ChatCompletionRequest request) {
-        return "chatcmpl-mock-" + Integer.toHexString(request.messages() == null ? 0 : request.messages().hashCode());
+        return "chatcmpl-mock-"
+                + Integer.toHexString(
+                        request.messages() == null ? 0 : request.messages().hashCode());
     }
 
     private Answer answer(ChatCompletionRequest request) {
@@ -167,7 +209,8 @@ public final class MockChatProvider implements ChatProvider {
     private List<String> pieces(IntArrayList ids, int count) {
         List<String> pieces = new ArrayList<>(count);
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         for (int i = 0; i < count; i++) {
@@ -185,8 +228,8 @@ public final class MockChatProvider implements ChatProvider {
         return pieces;
     }
 
-    private record Answer(String text, List<String> pieces, String finishReason, int promptTokens,
-                          int completionTokensPerChoice) {
+    private record Answer(
+            String text, List<String> pieces, String finishReason, int promptTokens, int completionTokensPerChoice) {
 
         Usage usage(int choices) {
             return Usage.of(promptTokens, completionTokensPerChoice * choices);

@@ -60,8 +60,8 @@ public final class MockEmbeddingProvider implements EmbeddingProvider {
             return DEFAULT_DIMENSIONS;
         }
         if (requested < 1 || requested > MAX_DIMENSIONS) {
-            throw InvalidRequestException.invalidParameter("dimensions",
-                    "dimensions must be between 1 and " + MAX_DIMENSIONS + "; got " + requested + ".");
+            throw InvalidRequestException.invalidParameter(
+                    "dimensions", "dimensions must be between 1 and " + MAX_DIMENSIONS + "; got " + requested + ".");
         }
         return requested;
     }

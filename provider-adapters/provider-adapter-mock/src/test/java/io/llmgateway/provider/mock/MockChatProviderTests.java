@@ -45,7 +45,8 @@ class MockChatProviderTests {
                 .assertNext(completion -> {
                     assertThat(completion.choices().get(0).message().text()).isEqualTo("Grüße aus München ✓");
                     assertThat(completion.usage().completionTokens()).isEqualTo(TOKENS.count("Grüße aus München ✓"));
-                    assertThat(completion.usage().promptTokens()).isEqualTo(TOKENS.countPrompt(request.request().messages()));
+                    assertThat(completion.usage().promptTokens())
+                            .isEqualTo(TOKENS.countPrompt(request.request().messages()));
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));
@@ -54,12 +55,16 @@ class MockChatProviderTests {
     @Test
     void streamsOnePiecePerTokenThatJoinsBackToTheAnswerEvenAcrossMultiByteCharacters() {
         String text = "Grüße ✓ 日本語 emoji 🎉 done";
-        List<ChatCompletionChunk> chunks = mock.stream(request(
-                "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"))
-                .map(MockChatProviderTests::chunk).collectList().block(Duration.ofSeconds(5));
-        String joined = chunks.stream().filter(c -> !c.choices().isEmpty())
-                .map(c -> c.choices().get(0).delta().text()).reduce("", String::concat);
+        List<ChatCompletionChunk> chunks = mock.stream(
+                        request("{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"))
+                .map(MockChatProviderTests::chunk)
+                .collectList()
+                .block(Duration.ofSeconds(5));
+        String joined = chunks.stream()
+                .filter(c -> !c.choices().isEmpty())
+                .map(c -> c.choices().get(0).delta().text())
+                .reduce("", String::concat);
         assertThat(joined).isEqualTo(text);
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.isUsageOnly()).isTrue();
@@ -69,8 +74,7 @@ class MockChatProviderTests {
 
     @Test
     void maxTokensCutsTheAnswerWithFinishReasonLength() {
-        StepVerifier.create(mock.complete(request(
-                        "{\"model\":\"m\",\"max_completion_tokens\":2,\"max_tokens\":50,"
+        StepVerifier.create(mock.complete(request("{\"model\":\"m\",\"max_completion_tokens\":2,\"max_tokens\":50,"
                                 + "\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}]}"))
                         .map(MockChatProviderTests::completion))
                 .assertNext(completion -> {

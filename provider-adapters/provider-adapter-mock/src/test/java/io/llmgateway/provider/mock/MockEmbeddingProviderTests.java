@@ -52,12 +52,13 @@ class MockEmbeddingProviderTests {
         EmbeddingResult first = embed(null, "The cat sat on the mat.", "Grüße aus München 2024");
         EmbeddingResult again = new MockProviderFactory(TiktokenTokenizer.cl100k())
                 .embeddings(new Deployment("other", "mock", null, null, null, null), null)
-                .embed(EmbeddingRequest.of("m", List.of("the CAT sat, on the mat", "Grüße aus München 2024"),
-                        EmbeddingPurpose.PASSAGE))
+                .embed(EmbeddingRequest.of(
+                        "m", List.of("the CAT sat, on the mat", "Grüße aus München 2024"), EmbeddingPurpose.PASSAGE))
                 .block(LIMIT);
 
         assertThat(first.vectors()).hasSize(2);
-        assertThat(first.vectors().get(0)).hasSize(MockEmbeddingProvider.DEFAULT_DIMENSIONS)
+        assertThat(first.vectors().get(0))
+                .hasSize(MockEmbeddingProvider.DEFAULT_DIMENSIONS)
                 .isEqualTo(again.vectors().get(0));
         assertThat(first.vectors().get(1)).isEqualTo(again.vectors().get(1));
         for (float[] vector : first.vectors()) {
@@ -68,7 +69,8 @@ class MockEmbeddingProviderTests {
 
     @Test
     void textsSharingWordsAreCloserThanUnrelatedOnes() {
-        EmbeddingResult result = embed(null,
+        EmbeddingResult result = embed(
+                null,
                 "How do I reset my router password?",
                 "To reset the router password, hold the reset button.",
                 "Bananas are rich in potassium and fibre.");
@@ -82,7 +84,8 @@ class MockEmbeddingProviderTests {
     @Test
     void aTextWithoutWordsIsTheZeroVectorAndCountsOneToken() {
         EmbeddingResult result = embed(null, "", " ,.;! ");
-        assertThat(result.vectors()).allSatisfy(vector -> assertThat(norm(vector)).isZero());
+        assertThat(result.vectors())
+                .allSatisfy(vector -> assertThat(norm(vector)).isZero());
         assertThat(result.promptTokens()).isEqualTo(2);
     }
 

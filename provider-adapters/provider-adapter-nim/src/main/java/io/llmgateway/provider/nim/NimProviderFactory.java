@@ -37,20 +37,28 @@ public class NimProviderFactory {
     }
 
     public ChatProvider create(Deployment deployment) {
-        return deployment.apiKey().isPresent() ? transport.create(withDefaultBase(deployment))
+        return deployment.apiKey().isPresent()
+                ? transport.create(withDefaultBase(deployment))
                 : new MissingKey(deployment.name());
     }
 
     /** The deployment's embeddings; chat and embeddings of one deployment share its connection pool. */
     public EmbeddingProvider embeddings(Deployment deployment) {
-        return deployment.apiKey().isPresent() ? transport.embeddings(withDefaultBase(deployment), PURPOSE_FIELD)
+        return deployment.apiKey().isPresent()
+                ? transport.embeddings(withDefaultBase(deployment), PURPOSE_FIELD)
                 : new MissingKey(deployment.name());
     }
 
     private static Deployment withDefaultBase(Deployment deployment) {
-        return deployment.baseUrl() != null ? deployment
-                : new Deployment(deployment.name(), deployment.type(), URI.create(DEFAULT_BASE_URL),
-                deployment.apiKey(), deployment.upstreamModel(), deployment.timeouts());
+        return deployment.baseUrl() != null
+                ? deployment
+                : new Deployment(
+                        deployment.name(),
+                        deployment.type(),
+                        URI.create(DEFAULT_BASE_URL),
+                        deployment.apiKey(),
+                        deployment.upstreamModel(),
+                        deployment.timeouts());
     }
 
     /** A NIM deployment whose key is not configured: every call is the same 503. */
@@ -63,9 +71,12 @@ public class NimProviderFactory {
         }
 
         private GatewayException error() {
-            return GatewayException.unavailable("The deployment '" + deployment + "' has no NVIDIA API key: set "
-                    + "NVIDIA_API_KEY (or gateway.deployments." + deployment + ".api-key / api-key-file) and "
-                    + "restart the gateway.", "provider_not_configured", null);
+            return GatewayException.unavailable(
+                    "The deployment '" + deployment + "' has no NVIDIA API key: set "
+                            + "NVIDIA_API_KEY (or gateway.deployments." + deployment + ".api-key / api-key-file) and "
+                            + "restart the gateway.",
+                    "provider_not_configured",
+                    null);
         }
 
         @Override

@@ -52,8 +52,8 @@ class NimEmbeddingTests {
     }
 
     private EmbeddingProvider provider() {
-        return factory.embeddings(new Deployment("nvidia-embed", "nim", URI.create(upstream.baseUrl()),
-                Secret.of(KEY), MODEL, Timeouts.DEFAULTS));
+        return factory.embeddings(new Deployment(
+                "nvidia-embed", "nim", URI.create(upstream.baseUrl()), Secret.of(KEY), MODEL, Timeouts.DEFAULTS));
     }
 
     private JsonNode sentBody() {
@@ -72,28 +72,41 @@ class NimEmbeddingTests {
         assertThat(openAi.purposeField()).isEqualTo("input_type");
         assertThat(transport.webClient(openAi.deployment()))
                 .as("chat and embeddings of the deployment share one pool")
-                .isSameAs(transport.webClient(new Deployment("nvidia-embed", "nim",
-                        URI.create(NimProviderFactory.DEFAULT_BASE_URL), Secret.of(KEY), MODEL, Timeouts.DEFAULTS)));
+                .isSameAs(transport.webClient(new Deployment(
+                        "nvidia-embed",
+                        "nim",
+                        URI.create(NimProviderFactory.DEFAULT_BASE_URL),
+                        Secret.of(KEY),
+                        MODEL,
+                        Timeouts.DEFAULTS)));
     }
 
     @Test
     void thePurposeIsSentAsInputTypeUnlessTheClientSentItsOwn() {
         upstream.fallback(request -> Reply.json(200, ANSWER));
 
-        EmbeddingResult result = provider().embed(EmbeddingRequest.of(MODEL, List.of("What is NIM?"),
-                EmbeddingPurpose.QUERY)).block(LIMIT);
+        EmbeddingResult result = provider()
+                .embed(EmbeddingRequest.of(MODEL, List.of("What is NIM?"), EmbeddingPurpose.QUERY))
+                .block(LIMIT);
         assertThat(result.vectors().get(0)).containsExactly(0.5f, -0.5f);
         assertThat(result.promptTokens()).isEqualTo(4);
         assertThat(upstream.lastRequest().path()).isEqualTo("/v1/embeddings");
         assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer " + KEY);
         assertThat(sentBody().path("input_type").stringValue()).isEqualTo("query");
 
-        provider().embed(EmbeddingRequest.of(MODEL, List.of("NIM is a microservice."), EmbeddingPurpose.PASSAGE))
+        provider()
+                .embed(EmbeddingRequest.of(MODEL, List.of("NIM is a microservice."), EmbeddingPurpose.PASSAGE))
                 .block(LIMIT);
         assertThat(sentBody().path("input_type").stringValue()).isEqualTo("passage");
 
-        provider().embed(new EmbeddingRequest(MODEL, List.of("x"), null, null, EmbeddingPurpose.QUERY,
-                Map.of("input_type", StringNode.valueOf("passage"), "truncate", StringNode.valueOf("END"))))
+        provider()
+                .embed(new EmbeddingRequest(
+                        MODEL,
+                        List.of("x"),
+                        null,
+                        null,
+                        EmbeddingPurpose.QUERY,
+                        Map.of("input_type", StringNode.valueOf("passage"), "truncate", StringNode.valueOf("END"))))
                 .block(LIMIT);
         assertThat(sentBody().path("input_type").stringValue()).isEqualTo("passage");
         assertThat(sentBody().path("truncate").stringValue()).isEqualTo("END");

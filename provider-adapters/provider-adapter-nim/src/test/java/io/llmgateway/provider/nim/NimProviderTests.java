@@ -35,7 +35,10 @@ class NimProviderTests extends ChatProviderContract {
                 {"model":"upstream-model","messages":[{"role":"system","content":"s"},
                  {"role":"context","content":"Paris is in France."},{"role":"user","content":"Where is Paris?"}],
                  "bad":["London"],"seed":42}""");
-        StepVerifier.create(provider().complete(request)).expectNextCount(1).expectComplete().verify(LIMIT);
+        StepVerifier.create(provider().complete(request))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(LIMIT);
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("messages").get(1).path("role").stringValue()).isEqualTo("context");
         assertThat(sent.path("bad").get(0).stringValue()).isEqualTo("London");
@@ -44,8 +47,8 @@ class NimProviderTests extends ChatProviderContract {
 
     @Test
     void withoutAKeyAValidRequestIs503NamingTheSetting() {
-        ChatProvider unconfigured = factory.create(new Deployment("nvidia-phi", "nim", null, Secret.NONE,
-                "microsoft/phi-3.5-moe-instruct", Timeouts.DEFAULTS));
+        ChatProvider unconfigured = factory.create(new Deployment(
+                "nvidia-phi", "nim", null, Secret.NONE, "microsoft/phi-3.5-moe-instruct", Timeouts.DEFAULTS));
         StepVerifier.create(chunks(unconfigured.stream(request(true))))
                 .expectErrorSatisfies(error -> {
                     assertThat(((GatewayException) error).status()).isEqualTo(503);

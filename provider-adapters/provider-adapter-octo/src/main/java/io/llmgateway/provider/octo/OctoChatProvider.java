@@ -49,15 +49,19 @@ public final class OctoChatProvider implements ChatProvider {
 
     UpstreamCall adapt(UpstreamCall call) {
         ChatCompletionRequest request = call.request();
-        if (request.peft() == null && request.loglikelihood() == null && !call.body().has("log_prompt")) {
+        if (request.peft() == null
+                && request.loglikelihood() == null
+                && !call.body().has("log_prompt")) {
             return call;
         }
         ObjectNode body = call.copyOfBody();
         if (request.peft() != null) {
             String model = options.peftModels().get(request.peft());
             if (model == null) {
-                throw InvalidRequestException.invalidParameter("peft", "Unknown peft adapter '" + request.peft()
-                        + "'; this model serves: " + new TreeSet<>(options.peftModels().keySet()) + ".");
+                throw InvalidRequestException.invalidParameter(
+                        "peft",
+                        "Unknown peft adapter '" + request.peft() + "'; this model serves: "
+                                + new TreeSet<>(options.peftModels().keySet()) + ".");
             }
             body.put("model", model);
             body.remove("peft");

@@ -30,24 +30,29 @@ class OctoChatProviderTests extends ChatProviderContract {
     }
 
     private static UpstreamCall octo(String fields) {
-        return call("{\"model\":\"upstream-model\",\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"hi\"}]," + fields + "}");
+        return call("{\"model\":\"upstream-model\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"hi\"}]," + fields
+                + "}");
     }
 
     @Test
     void peftSelectsTheAdaptersModelAndTheExtendedParametersPassThrough() {
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion("llama-3-8b-support-lora", "ok", 3, 1)));
-        StepVerifier.create(provider().complete(octo("\"peft\":\"support-bot\",\"min_p\":0.05,"
-                        + "\"repetition_penalty\":1.1,\"ignore_eos\":true,\"logit_bias\":{\"50256\":-100},"
-                        + "\"loglikelihood\":true,\"log_prompt\":true,\"logprobs\":true,\"top_logprobs\":2,"
-                        + "\"response_format\":{\"type\":\"json_object\"}")))
-                .expectNextCount(1).expectComplete().verify(LIMIT);
+        StepVerifier.create(provider()
+                        .complete(octo("\"peft\":\"support-bot\",\"min_p\":0.05,"
+                                + "\"repetition_penalty\":1.1,\"ignore_eos\":true,\"logit_bias\":{\"50256\":-100},"
+                                + "\"loglikelihood\":true,\"log_prompt\":true,\"logprobs\":true,\"top_logprobs\":2,"
+                                + "\"response_format\":{\"type\":\"json_object\"}")))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(LIMIT);
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo("llama-3-8b-support-lora");
         assertThat(sent.has("peft")).isFalse();
         assertThat(sent.has("loglikelihood")).isFalse();
         assertThat(sent.path("prompt_logprobs").intValue()).isEqualTo(1);
-        assertThat(sent.has("log_prompt")).as("the ledger's business, not the engine's").isFalse();
+        assertThat(sent.has("log_prompt"))
+                .as("the ledger's business, not the engine's")
+                .isFalse();
         assertThat(sent.path("min_p").doubleValue()).isEqualTo(0.05);
         assertThat(sent.path("repetition_penalty").doubleValue()).isEqualTo(1.1);
         assertThat(sent.path("ignore_eos").booleanValue()).isTrue();
@@ -80,11 +85,17 @@ class OctoChatProviderTests extends ChatProviderContract {
                 .assertNext(chunk -> {
                     var choice = chunk.choices().get(0);
                     assertThat(choice.index()).isEqualTo(1);
-                    assertThat(choice.delta().toolCalls().get(0).function().arguments()).isEqualTo("{\"q\":");
+                    assertThat(choice.delta().toolCalls().get(0).function().arguments())
+                            .isEqualTo("{\"q\":");
                     assertThat(choice.delta().toolCalls().get(0).id()).isEqualTo("call_1");
-                    assertThat(choice.logprobs().path("content").get(0).path("logprob").doubleValue())
+                    assertThat(choice.logprobs()
+                                    .path("content")
+                                    .get(0)
+                                    .path("logprob")
+                                    .doubleValue())
                             .isEqualTo(-0.1);
                 })
-                .expectComplete().verify(LIMIT);
+                .expectComplete()
+                .verify(LIMIT);
     }
 }

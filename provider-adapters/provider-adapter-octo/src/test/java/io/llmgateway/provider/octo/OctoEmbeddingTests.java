@@ -44,18 +44,21 @@ class OctoEmbeddingTests {
     }
 
     private EmbeddingProvider provider() {
-        return factory.embeddings(new Deployment("octo-embed", "octo", URI.create(upstream.baseUrl()),
-                Secret.NONE, MODEL, Timeouts.DEFAULTS));
+        return factory.embeddings(new Deployment(
+                "octo-embed", "octo", URI.create(upstream.baseUrl()), Secret.NONE, MODEL, Timeouts.DEFAULTS));
     }
 
     @Test
     void postsToTheEnginesEmbeddingsWithoutAPurposeField() {
-        upstream.enqueue(Reply.json(200, "{\"object\":\"list\",\"data\":[{\"index\":1,\"object\":\"embedding\","
-                + "\"embedding\":[3,4]},{\"index\":0,\"object\":\"embedding\",\"embedding\":[1,2]}],"
-                + "\"model\":\"" + MODEL + "\",\"usage\":{\"prompt_tokens\":6,\"total_tokens\":6}}"));
+        upstream.enqueue(Reply.json(
+                200,
+                "{\"object\":\"list\",\"data\":[{\"index\":1,\"object\":\"embedding\","
+                        + "\"embedding\":[3,4]},{\"index\":0,\"object\":\"embedding\",\"embedding\":[1,2]}],"
+                        + "\"model\":\"" + MODEL + "\",\"usage\":{\"prompt_tokens\":6,\"total_tokens\":6}}"));
 
-        EmbeddingResult result = provider().embed(EmbeddingRequest.of(MODEL, List.of("first", "second"),
-                EmbeddingPurpose.PASSAGE)).block(LIMIT);
+        EmbeddingResult result = provider()
+                .embed(EmbeddingRequest.of(MODEL, List.of("first", "second"), EmbeddingPurpose.PASSAGE))
+                .block(LIMIT);
 
         assertThat(result.vectors().get(0)).containsExactly(1f, 2f);
         assertThat(result.vectors().get(1)).containsExactly(3f, 4f);
@@ -70,8 +73,10 @@ class OctoEmbeddingTests {
 
     @Test
     void anEngineThatServesNoEmbeddingsModelAnswersItsOwnError() {
-        upstream.enqueue(Reply.json(404, "{\"object\":\"error\",\"message\":\"The model does not support "
-                + "Embeddings API\",\"type\":\"NotFoundError\",\"code\":404}"));
+        upstream.enqueue(Reply.json(
+                404,
+                "{\"object\":\"error\",\"message\":\"The model does not support "
+                        + "Embeddings API\",\"type\":\"NotFoundError\",\"code\":404}"));
         StepVerifier.create(provider().embed(EmbeddingRequest.of(MODEL, List.of("x"), null)))
                 .expectErrorSatisfies(error -> {
                     assertThat(((UpstreamException) error).status()).isEqualTo(404);

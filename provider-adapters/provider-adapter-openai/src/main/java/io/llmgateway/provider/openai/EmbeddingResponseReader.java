@@ -29,8 +29,19 @@ final class EmbeddingResponseReader implements AutoCloseable {
     private static final int INITIAL_CAPACITY = 1024;
 
     private enum State {
-        START, ROOT, DATA_VALUE, DATA, ITEM, INDEX, EMBEDDING_VALUE, EMBEDDING, USAGE_VALUE, USAGE,
-        PROMPT_TOKENS, SKIP, DONE
+        START,
+        ROOT,
+        DATA_VALUE,
+        DATA,
+        ITEM,
+        INDEX,
+        EMBEDDING_VALUE,
+        EMBEDDING,
+        USAGE_VALUE,
+        USAGE,
+        PROMPT_TOKENS,
+        SKIP,
+        DONE
     }
 
     private final String deployment;
@@ -188,7 +199,8 @@ final class EmbeddingResponseReader implements AutoCloseable {
                 if (token == JsonToken.END_OBJECT) {
                     state = State.ROOT;
                 } else {
-                    state = "prompt_tokens".equals(parser.currentName()) ? State.PROMPT_TOKENS
+                    state = "prompt_tokens".equals(parser.currentName())
+                            ? State.PROMPT_TOKENS
                             : skipNextValue(State.USAGE);
                 }
             }

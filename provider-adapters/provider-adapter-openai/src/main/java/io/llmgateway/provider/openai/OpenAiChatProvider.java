@@ -63,8 +63,8 @@ public class OpenAiChatProvider implements ChatProvider {
      * @param maxResponseBytes the largest answer (or error body) read into memory, and the longest stream
      * @param maxEventBytes    the longest line or event of a stream
      */
-    public OpenAiChatProvider(Deployment deployment, HttpClient client, int maxResponseBytes, int maxEventBytes,
-                              JsonMapper json) {
+    public OpenAiChatProvider(
+            Deployment deployment, HttpClient client, int maxResponseBytes, int maxEventBytes, JsonMapper json) {
         this.deployment = deployment;
         this.chatUri = OpenAiProviderFactory.endpoint(deployment, CHAT_PATH);
         this.modelsUri = OpenAiProviderFactory.endpoint(deployment, MODELS_PATH);
@@ -72,7 +72,9 @@ public class OpenAiChatProvider implements ChatProvider {
         this.completions = client.headers(headers -> {
             headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
             if (deployment.apiKey().isPresent()) {
-                headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
+                headers.set(
+                        HttpHeaderNames.AUTHORIZATION,
+                        "Bearer " + deployment.apiKey().reveal());
             }
         });
         this.streams = completions.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
@@ -90,7 +92,8 @@ public class OpenAiChatProvider implements ChatProvider {
 
     @Override
     public Mono<ScannedAnswer> complete(UpstreamCall call) {
-        return completions.post()
+        return completions
+                .post()
                 .uri(chatUri)
                 .send(body(call))
                 .response((response, body) -> isError(response)
@@ -107,7 +110,8 @@ public class OpenAiChatProvider implements ChatProvider {
      */
     @Override
     public Mono<Void> keepWarm() {
-        return completions.get()
+        return completions
+                .get()
                 .uri(modelsUri)
                 .responseSingle((response, body) -> body.then())
                 .timeout(deployment.timeouts().firstByte())
@@ -126,10 +130,12 @@ public class OpenAiChatProvider implements ChatProvider {
                             : SseDecoder.decode(body, maxEventBytes, maxResponseBytes))
                     .takeWhile(event -> !event.isDone())
                     .map(this::readChunk)
-                    .transform(StreamTimeout.of(deployment.timeouts().firstByte(),
+                    .transform(StreamTimeout.of(
+                            deployment.timeouts().firstByte(),
                             deployment.timeouts().betweenChunks()))
                     .doOnNext(chunk -> started.set(true))
-                    .onErrorMap(SseTooLargeException.class,
+                    .onErrorMap(
+                            SseTooLargeException.class,
                             tooLong -> UpstreamException.invalidResponse(deployment.name(), tooLong.getMessage()))
                     .onErrorMap(error -> TransportErrors.map(deployment, error, started.get()));
         });
@@ -141,8 +147,8 @@ public class OpenAiChatProvider implements ChatProvider {
      */
     private BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> body(UpstreamCall call) {
         UpstreamWait wait = call.upstreamWait();
-        return (request, out) -> out
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(call.body()))))
+        return (request, out) -> out.send(
+                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(call.body()))))
                 .then(Mono.fromRunnable(wait::sent));
     }
 
@@ -155,8 +161,11 @@ public class OpenAiChatProvider implements ChatProvider {
      * counts as none: the limit is then found while the answer is read.
      */
     private Mono<byte[]> read(HttpClientResponse response, ByteBufFlux body) {
-        return BoundedBody.read(body, response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1),
-                maxResponseBytes, tooLarge);
+        return BoundedBody.read(
+                body,
+                response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1),
+                maxResponseBytes,
+                tooLarge);
     }
 
     /** An error status: its body and {@code Retry-After} read into the exception the call fails with. */
@@ -180,8 +189,8 @@ public class OpenAiChatProvider implements ChatProvider {
             throw UpstreamException.invalidResponse(deployment.name(), "the body is not a chat completion");
         }
         if (answer.choices() <= 0 || answer.choicesWithMessage() != answer.choices()) {
-            throw UpstreamException.invalidResponse(deployment.name(),
-                    "the body is not a chat completion (it has no choices with a message)");
+            throw UpstreamException.invalidResponse(
+                    deployment.name(), "the body is not a chat completion (it has no choices with a message)");
         }
         return answer;
     }

@@ -67,7 +67,8 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
     public Mono<EmbeddingResult> embed(EmbeddingRequest request) {
         return Mono.defer(() -> post(request)
                         .exchangeToMono(response -> response.statusCode().isError()
-                                ? errors.fromResponse(deployment.name(), response).flatMap(Mono::error)
+                                ? errors.fromResponse(deployment.name(), response)
+                                        .flatMap(Mono::error)
                                 : read(response, request.input().size())))
                 .timeout(deployment.timeouts().firstByte())
                 .onErrorMap(error -> TransportErrors.map(deployment, error, false));
@@ -79,7 +80,8 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.APPLICATION_JSON);
         if (deployment.apiKey().isPresent()) {
-            spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
+            spec = spec.header(
+                    HttpHeaders.AUTHORIZATION, "Bearer " + deployment.apiKey().reveal());
         }
         return spec.bodyValue(json.writeValueAsBytes(body(request)));
     }
@@ -108,7 +110,8 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
     }
 
     private Mono<EmbeddingResult> read(ClientResponse response, int inputs) {
-        return Mono.using(() -> new EmbeddingResponseReader(json, deployment.name(), inputs),
+        return Mono.using(
+                () -> new EmbeddingResponseReader(json, deployment.name(), inputs),
                 // byte[] slices: the codec copies and releases each network buffer itself
                 reader -> response.bodyToFlux(byte[].class)
                         .doOnNext(reader::feed)

@@ -33,8 +33,8 @@ public class OpenAiProviderFactory {
     }
 
     public OpenAiChatProvider create(Deployment deployment) {
-        return new OpenAiChatProvider(deployment, transport(deployment).http(), pool.maxResponseBytes(),
-                pool.maxEventBytes(), json);
+        return new OpenAiChatProvider(
+                deployment, transport(deployment).http(), pool.maxResponseBytes(), pool.maxEventBytes(), json);
     }
 
     /** The embeddings of a plain OpenAI-compatible deployment: no purpose field is sent. */
@@ -73,12 +73,16 @@ public class OpenAiProviderFactory {
         ConnectionProvider connections = ConnectionProvider.builder("upstream-" + deployment.name())
                 .maxConnections(pool.maxConnections())
                 .pendingAcquireMaxCount(-1)
-                .pendingAcquireTimeout(deployment.timeouts().connect().plus(deployment.timeouts().firstByte()))
+                .pendingAcquireTimeout(deployment
+                        .timeouts()
+                        .connect()
+                        .plus(deployment.timeouts().firstByte()))
                 .maxIdleTime(pool.maxIdleTime())
                 .evictInBackground(pool.maxIdleTime())
                 .build();
         HttpClient http = HttpClient.create(connections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) deployment.timeouts().connect().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        deployment.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true);
         WebClient web = WebClient.builder()
                 .baseUrl(root(deployment))
@@ -112,14 +116,16 @@ public class OpenAiProviderFactory {
      * One deployment's connection pool, its Reactor Netty client (chat completions) and the WebClient on top of it
      * (embeddings).
      */
-    private record Transport(ConnectionProvider connections, HttpClient http, WebClient web) {
-    }
+    private record Transport(ConnectionProvider connections, HttpClient http, WebClient web) {}
 
     /** What a deployment's clients are built from. */
     private record PoolKey(String name, URI baseUrl, Duration connect, Duration firstByte) {
 
         static PoolKey of(Deployment deployment) {
-            return new PoolKey(deployment.name(), deployment.baseUrl(), deployment.timeouts().connect(),
+            return new PoolKey(
+                    deployment.name(),
+                    deployment.baseUrl(),
+                    deployment.timeouts().connect(),
                     deployment.timeouts().firstByte());
         }
     }
@@ -135,7 +141,7 @@ public class OpenAiProviderFactory {
      */
     public record PoolSettings(int maxConnections, Duration maxIdleTime, int maxResponseBytes, int maxEventBytes) {
 
-        public static final PoolSettings DEFAULTS = new PoolSettings(1000, Duration.ofSeconds(30), 16 * 1024 * 1024,
-                1024 * 1024);
+        public static final PoolSettings DEFAULTS =
+                new PoolSettings(1000, Duration.ofSeconds(30), 16 * 1024 * 1024, 1024 * 1024);
     }
 }

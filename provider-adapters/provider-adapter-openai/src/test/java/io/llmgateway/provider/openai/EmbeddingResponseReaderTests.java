@@ -53,7 +53,9 @@ class EmbeddingResponseReaderTests {
     void rejectsWhatCannotBeTheAnswer() {
         assertInvalid(1, "{\"data\":[{\"index\":1,\"embedding\":[1]}]}", "out of range");
         assertInvalid(1, "{\"data\":[{\"index\":-1,\"embedding\":[1]}]}", "out of range");
-        assertInvalid(2, "{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[1]}]}",
+        assertInvalid(
+                2,
+                "{\"data\":[{\"index\":0,\"embedding\":[1,2]},{\"index\":1,\"embedding\":[1]}]}",
                 "different lengths");
         assertInvalid(2, "{\"data\":[{\"index\":0,\"embedding\":[1]},{\"index\":0,\"embedding\":[1]}]}", "twice");
         assertInvalid(1, "{\"data\":[{\"embedding\":[1]},{\"embedding\":[1]}]}", "more embeddings");

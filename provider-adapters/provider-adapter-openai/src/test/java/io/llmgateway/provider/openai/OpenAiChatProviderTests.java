@@ -31,7 +31,8 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     }
 
     private ChatProvider withLimits(int answerBytes, int eventBytes) {
-        OpenAiProviderFactory small = new OpenAiProviderFactory(GatewayJson.mapper(),
+        OpenAiProviderFactory small = new OpenAiProviderFactory(
+                GatewayJson.mapper(),
                 new OpenAiProviderFactory.PoolSettings(10, Duration.ofSeconds(30), answerBytes, eventBytes));
         return small.create(deployment(Timeouts.DEFAULTS));
     }
@@ -42,18 +43,20 @@ class OpenAiChatProviderTests extends ChatProviderContract {
         String piece = "x".repeat(16 * 1024);
         upstream.enqueue(Reply.sseForever(Duration.ofMillis(5), i -> i == 0 ? "data: {\"a\":\"" + piece : piece));
         StepVerifier.create(chunks(withLimits(16 * 1024 * 1024, 64 * 1024).stream(request(true))))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("longer than 65536 bytes"))
                 .verify(LIMIT);
     }
 
     @Test
     void aStreamLongerThanTheAnswerLimitFailsThoughEachEventIsSmall() {
-        upstream.enqueue(Reply.sseForever(Duration.ofMillis(5),
-                i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "y".repeat(1000))));
+        upstream.enqueue(Reply.sseForever(
+                Duration.ofMillis(5), i -> OpenAiFixtures.chunkEvent(upstreamModel(), i.intValue(), "y".repeat(1000))));
         StepVerifier.create(chunks(withLimits(64 * 1024, 4096).stream(request(true))))
                 .thenConsumeWhile(chunk -> true)
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("event stream is longer than 65536 bytes"))
                 .verify(LIMIT);
     }
@@ -63,15 +66,17 @@ class OpenAiChatProviderTests extends ChatProviderContract {
         String completion = OpenAiFixtures.completion(upstreamModel(), "x".repeat(500), 7, 2);
         upstream.enqueue(Reply.json(200, completion));
         StepVerifier.create(completion(withAnswersUpTo(400).complete(request(false))))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("larger than 400 bytes"))
                 .verify(LIMIT);
 
         // no Content-Length: the body arrives in pieces, and the limit is found while it is read
-        upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
-                completion.substring(300))));
+        upstream.enqueue(
+                Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300), completion.substring(300))));
         StepVerifier.create(completion(withAnswersUpTo(400).complete(request(false))))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(UpstreamException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(UpstreamException.class)
                         .hasMessageContaining("larger than 400 bytes"))
                 .verify(LIMIT);
     }
@@ -79,11 +84,11 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     @Test
     void anAnswerUpToTheLimitIsReadWhole() {
         String completion = OpenAiFixtures.completion(upstreamModel(), "y".repeat(500), 7, 2);
-        upstream.enqueue(Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300),
-                completion.substring(300))));
+        upstream.enqueue(
+                Reply.sse(Duration.ofMillis(5), List.of(completion.substring(0, 300), completion.substring(300))));
         StepVerifier.create(completion(withAnswersUpTo(completion.length()).complete(request(false))))
-                .assertNext(answer -> assertThat(answer.choices().get(0).message().text())
-                        .isEqualTo("y".repeat(500)))
+                .assertNext(answer ->
+                        assertThat(answer.choices().get(0).message().text()).isEqualTo("y".repeat(500)))
                 .expectComplete()
                 .verify(LIMIT);
     }
@@ -92,7 +97,8 @@ class OpenAiChatProviderTests extends ChatProviderContract {
     void anErrorStatusKeepsItsStatusWhenItsBodyIsTooLargeToRead() {
         upstream.enqueue(Reply.json(429, "{\"error\":{\"message\":\"" + "z".repeat(600) + "\"}}"));
         StepVerifier.create(completion(withAnswersUpTo(100).complete(request(false))))
-                .expectErrorSatisfies(error -> assertThat(((UpstreamException) error).status()).isEqualTo(429))
+                .expectErrorSatisfies(error ->
+                        assertThat(((UpstreamException) error).status()).isEqualTo(429))
                 .verify(LIMIT);
     }
 }

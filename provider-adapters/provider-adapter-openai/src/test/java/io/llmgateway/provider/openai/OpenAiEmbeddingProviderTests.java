@@ -68,7 +68,9 @@ class OpenAiEmbeddingProviderTests {
     static String answer(float[][] vectors, int[] order, Integer promptTokens) {
         StringBuilder body = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < order.length; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(order[i])
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(order[i])
                     .append(",\"embedding\":[");
             float[] vector = vectors[order[i]];
             for (int j = 0; j < vector.length; j++) {
@@ -78,8 +80,11 @@ class OpenAiEmbeddingProviderTests {
         }
         body.append("],\"model\":\"").append(MODEL).append('"');
         if (promptTokens != null) {
-            body.append(",\"usage\":{\"prompt_tokens\":").append(promptTokens).append(",\"total_tokens\":")
-                    .append(promptTokens).append('}');
+            body.append(",\"usage\":{\"prompt_tokens\":")
+                    .append(promptTokens)
+                    .append(",\"total_tokens\":")
+                    .append(promptTokens)
+                    .append('}');
         }
         return body.append('}').toString();
     }
@@ -102,8 +107,8 @@ class OpenAiEmbeddingProviderTests {
         return provider.embed(request).block(LIMIT);
     }
 
-    private static void expectError(EmbeddingProvider provider, EmbeddingRequest request,
-                                    Consumer<UpstreamException> check) {
+    private static void expectError(
+            EmbeddingProvider provider, EmbeddingRequest request, Consumer<UpstreamException> check) {
         StepVerifier.create(provider.embed(request))
                 .expectErrorSatisfies(error -> {
                     assertThat(error).isInstanceOf(UpstreamException.class);
@@ -126,8 +131,9 @@ class OpenAiEmbeddingProviderTests {
         assertThat(received.path()).isEqualTo("/v1/embeddings");
         assertThat(received.header("authorization")).isEqualTo("Bearer " + KEY);
         assertThat(received.header("content-type")).startsWith("application/json");
-        assertThat(received.body()).isEqualTo("{\"model\":\"text-embedding-3-small\",\"input\":[\"hello world\","
-                + "\"Grüße ✓ \\\"quoted\\\"\"],\"encoding_format\":\"float\"}");
+        assertThat(received.body())
+                .isEqualTo("{\"model\":\"text-embedding-3-small\",\"input\":[\"hello world\","
+                        + "\"Grüße ✓ \\\"quoted\\\"\"],\"encoding_format\":\"float\"}");
     }
 
     @Test
@@ -153,7 +159,8 @@ class OpenAiEmbeddingProviderTests {
 
     @Test
     void withoutUsageThePromptTokensAreNull() {
-        upstream.enqueue(Reply.json(200, answer(vectors(2, 3), new int[] {0, 1}, null)),
+        upstream.enqueue(
+                Reply.json(200, answer(vectors(2, 3), new int[] {0, 1}, null)),
                 Reply.json(200, "{\"data\":[{\"index\":0,\"embedding\":[1,0.5]}],\"usage\":null}"),
                 Reply.json(200, "{\"data\":[{\"embedding\":[1,0.5]}],\"usage\":{\"total_tokens\":3}}"));
 
@@ -167,11 +174,25 @@ class OpenAiEmbeddingProviderTests {
     @Test
     void dimensionsUserAndTheClientsOtherFieldsPassThroughButNeverReplaceTheGatewaysOwn() {
         upstream.enqueue(Reply.json(200, answer(vectors(1, 256), new int[] {0}, 2)));
-        EmbeddingRequest request = new EmbeddingRequest(MODEL, List.of("text"), 256, "user-42",
-                EmbeddingPurpose.QUERY, Map.of("truncate", StringNode.valueOf("END"),
-                "nested", GatewayJson.mapper().readTree("{\"a\":[1,2]}"),
-                "model", StringNode.valueOf("other-model"), "input", StringNode.valueOf("other"),
-                "encoding_format", StringNode.valueOf("base64"), "dimensions", IntNode.valueOf(9)));
+        EmbeddingRequest request = new EmbeddingRequest(
+                MODEL,
+                List.of("text"),
+                256,
+                "user-42",
+                EmbeddingPurpose.QUERY,
+                Map.of(
+                        "truncate",
+                        StringNode.valueOf("END"),
+                        "nested",
+                        GatewayJson.mapper().readTree("{\"a\":[1,2]}"),
+                        "model",
+                        StringNode.valueOf("other-model"),
+                        "input",
+                        StringNode.valueOf("other"),
+                        "encoding_format",
+                        StringNode.valueOf("base64"),
+                        "dimensions",
+                        IntNode.valueOf(9)));
 
         EmbeddingResult result = embed(provider(), request);
 
@@ -184,7 +205,9 @@ class OpenAiEmbeddingProviderTests {
         assertThat(body.path("user").stringValue()).isEqualTo("user-42");
         assertThat(body.path("truncate").stringValue()).isEqualTo("END");
         assertThat(body.path("nested").path("a").get(1).intValue()).isEqualTo(2);
-        assertThat(body.has("input_type")).as("a plain OpenAI deployment sends no purpose").isFalse();
+        assertThat(body.has("input_type"))
+                .as("a plain OpenAI deployment sends no purpose")
+                .isFalse();
     }
 
     @Test
@@ -198,8 +221,15 @@ class OpenAiEmbeddingProviderTests {
         embed(nimLike, EmbeddingRequest.of(MODEL, List.of("It is a thing."), EmbeddingPurpose.PASSAGE));
         assertThat(sentBody().path("input_type").stringValue()).isEqualTo("passage");
 
-        embed(nimLike, new EmbeddingRequest(MODEL, List.of("x"), null, null, EmbeddingPurpose.PASSAGE,
-                Map.of("input_type", StringNode.valueOf("query"))));
+        embed(
+                nimLike,
+                new EmbeddingRequest(
+                        MODEL,
+                        List.of("x"),
+                        null,
+                        null,
+                        EmbeddingPurpose.PASSAGE,
+                        Map.of("input_type", StringNode.valueOf("query"))));
         assertThat(sentBody().path("input_type").stringValue()).isEqualTo("query");
 
         embed(nimLike, request("no purpose"));
@@ -209,13 +239,17 @@ class OpenAiEmbeddingProviderTests {
     @Test
     void upstreamErrorsAreMappedLikeChat() {
         upstream.enqueue(
-                Reply.json(400, "{\"error\":{\"message\":\"input too long\",\"type\":\"invalid_request_error\","
-                        + "\"param\":\"input\",\"code\":\"x\"}}"),
+                Reply.json(
+                        400,
+                        "{\"error\":{\"message\":\"input too long\",\"type\":\"invalid_request_error\","
+                                + "\"param\":\"input\",\"code\":\"x\"}}"),
                 Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "7")),
                 Reply.json(500, "{\"error\":{\"message\":\"boom\"}}"),
                 Reply.json(401, "{\"error\":{\"message\":\"invalid key " + KEY + "\"}}"),
-                Reply.json(422, "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable Entity\","
-                        + "\"detail\":\"input_type is required\"}"));
+                Reply.json(
+                        422,
+                        "{\"type\":\"about:blank\",\"status\":422,\"title\":\"Unprocessable Entity\","
+                                + "\"detail\":\"input_type is required\"}"));
 
         expectError(provider(), request("a"), error -> {
             assertThat(error.status()).isEqualTo(400);
@@ -268,7 +302,8 @@ class OpenAiEmbeddingProviderTests {
 
     @Test
     void aVectorCountOtherThanTheInputCountIsAnInvalidResponse() {
-        upstream.enqueue(Reply.json(200, answer(vectors(1, 3), new int[] {0}, 2)),
+        upstream.enqueue(
+                Reply.json(200, answer(vectors(1, 3), new int[] {0}, 2)),
                 Reply.json(200, answer(vectors(3, 3), new int[] {0, 1, 2}, 2)),
                 Reply.json(200, answer(vectors(2, 3), new int[] {1, 1}, 2)));
 
@@ -276,8 +311,10 @@ class OpenAiEmbeddingProviderTests {
             assertThat(error.code()).isEqualTo("upstream_invalid_response");
             assertThat(error.getMessage()).contains("1 embeddings for 2 inputs");
         });
-        expectError(provider(), request("a", "b"), error ->
-                assertThat(error.code()).isEqualTo("upstream_invalid_response"));
+        expectError(
+                provider(),
+                request("a", "b"),
+                error -> assertThat(error.code()).isEqualTo("upstream_invalid_response"));
         expectError(provider(), request("a", "b"), error -> {
             assertThat(error.code()).isEqualTo("upstream_invalid_response");
             assertThat(error.getMessage()).contains("twice");
@@ -333,8 +370,8 @@ class OpenAiEmbeddingProviderTests {
 
     @Test
     void anUnreachableUpstreamIs502() {
-        Deployment down = new Deployment("emb-down", "openai", URI.create("http://127.0.0.1:1/v1"), Secret.of(KEY),
-                MODEL, Timeouts.DEFAULTS);
+        Deployment down = new Deployment(
+                "emb-down", "openai", URI.create("http://127.0.0.1:1/v1"), Secret.of(KEY), MODEL, Timeouts.DEFAULTS);
         expectError(factory.embeddings(down), request("a"), error -> {
             assertThat(error.status()).isEqualTo(502);
             assertThat(error.code()).isEqualTo("upstream_unreachable");
@@ -346,7 +383,7 @@ class OpenAiEmbeddingProviderTests {
     void cancellingClosesTheUpstreamConnection() throws InterruptedException {
         upstream.enqueue(Reply.hang());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Disposable subscription = provider().embed(request("a")).subscribe(result -> { }, failure::set);
+        Disposable subscription = provider().embed(request("a")).subscribe(result -> {}, failure::set);
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (upstream.requests().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -362,14 +399,14 @@ class OpenAiEmbeddingProviderTests {
     @Test
     void aDeploymentsChatAndEmbeddingsShareOneWebClient() {
         Deployment deployment = deployment(Secret.of(KEY), Timeouts.DEFAULTS);
-        Deployment other = new Deployment("emb-b", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), MODEL,
-                Timeouts.DEFAULTS);
+        Deployment other = new Deployment(
+                "emb-b", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), MODEL, Timeouts.DEFAULTS);
 
         factory.create(deployment);
         factory.embeddings(deployment);
 
-        assertThat(factory.webClient(deployment)).isSameAs(factory.webClient(deployment(Secret.of(KEY),
-                Timeouts.DEFAULTS)));
+        assertThat(factory.webClient(deployment))
+                .isSameAs(factory.webClient(deployment(Secret.of(KEY), Timeouts.DEFAULTS)));
         assertThat(factory.webClient(other)).isNotSameAs(factory.webClient(deployment));
     }
 }

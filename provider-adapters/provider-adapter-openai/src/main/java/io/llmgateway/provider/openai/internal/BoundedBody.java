@@ -16,8 +16,7 @@ public final class BoundedBody {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private BoundedBody() {
-    }
+    private BoundedBody() {}
 
     /**
      * The whole body; an empty array when there is none.
@@ -25,15 +24,15 @@ public final class BoundedBody {
      * @param contentLength the announced length, or a negative number when the upstream did not say
      * @param tooLarge      what to fail with when the body is longer than {@code limit} bytes
      */
-    public static Mono<byte[]> read(Flux<ByteBuf> body, long contentLength, int limit,
-                                    Supplier<? extends Throwable> tooLarge) {
+    public static Mono<byte[]> read(
+            Flux<ByteBuf> body, long contentLength, int limit, Supplier<? extends Throwable> tooLarge) {
         if (contentLength > limit) {
             return Mono.error(tooLarge);
         }
         return Mono.defer(() -> {
             // sized by the announced length up to 64 KB: beyond, the array grows as the bytes actually arrive
-            Accumulator into = new Accumulator(contentLength < 0 ? 1024 : (int) Math.min(contentLength, 64 * 1024),
-                    limit);
+            Accumulator into =
+                    new Accumulator(contentLength < 0 ? 1024 : (int) Math.min(contentLength, 64 * 1024), limit);
             return body.<byte[]>handle((read, sink) -> {
                         if (!into.append(read)) {
                             sink.error(tooLarge.get());
@@ -62,8 +61,7 @@ public final class BoundedBody {
                 return false;
             }
             if (length + count > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) length + count,
-                        2L * bytes.length)));
+                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) length + count, 2L * bytes.length)));
             }
             read.getBytes(read.readerIndex(), bytes, length, count);
             length += count;

@@ -38,8 +38,7 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
     private final Scheduler timer;
     private final LongSupplier nanoClock;
 
-    StreamTimeout(Flux<? extends T> source, Duration first, Duration between, Scheduler timer,
-                  LongSupplier nanoClock) {
+    StreamTimeout(Flux<? extends T> source, Duration first, Duration between, Scheduler timer, LongSupplier nanoClock) {
         super(source);
         this.firstNanos = first.toNanos();
         this.betweenNanos = between.toNanos();
@@ -75,6 +74,7 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
         private volatile boolean started;
         /** When the stream times out unless an item comes first, in {@code nanoClock} time. */
         private volatile long deadline;
+
         private volatile int done;
         private volatile Disposable pendingTimer;
 

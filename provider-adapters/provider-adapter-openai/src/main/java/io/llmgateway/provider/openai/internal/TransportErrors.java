@@ -15,8 +15,7 @@ import reactor.netty.channel.AbortedException;
  */
 public final class TransportErrors {
 
-    private TransportErrors() {
-    }
+    private TransportErrors() {}
 
     /**
      * The gateway's exception for {@code error}; a {@link GatewayException} is returned as it is.
@@ -29,14 +28,20 @@ public final class TransportErrors {
         }
         if (error instanceof TimeoutException) {
             return afterFirstChunk
-                    ? UpstreamException.timeout(deployment.name(), "between-chunks",
-                    deployment.timeouts().betweenChunks())
-                    : UpstreamException.timeout(deployment.name(), "first-byte", deployment.timeouts().firstByte());
+                    ? UpstreamException.timeout(
+                            deployment.name(),
+                            "between-chunks",
+                            deployment.timeouts().betweenChunks())
+                    : UpstreamException.timeout(
+                            deployment.name(),
+                            "first-byte",
+                            deployment.timeouts().firstByte());
         }
         if (error instanceof WebClientRequestException || isConnectionFailure(error)) {
             return UpstreamException.unreachable(deployment.name(), error);
         }
-        return UpstreamException.invalidResponse(deployment.name(), error.getClass().getSimpleName());
+        return UpstreamException.invalidResponse(
+                deployment.name(), error.getClass().getSimpleName());
     }
 
     /**

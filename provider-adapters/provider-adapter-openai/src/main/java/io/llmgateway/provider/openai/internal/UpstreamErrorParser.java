@@ -37,12 +37,17 @@ public final class UpstreamErrorParser {
         try {
             root = json.readTree(body);
         } catch (JacksonException notJson) {
-            return UpstreamException.fromStatus(deployment, status,
-                    truncate(new String(body, StandardCharsets.UTF_8).strip()), null, null, retryAfter);
+            return UpstreamException.fromStatus(
+                    deployment,
+                    status,
+                    truncate(new String(body, StandardCharsets.UTF_8).strip()),
+                    null,
+                    null,
+                    retryAfter);
         }
         ErrorFields fields = fields(root);
-        return UpstreamException.fromStatus(deployment, status, fields.message(), fields.param(), fields.code(),
-                retryAfter);
+        return UpstreamException.fromStatus(
+                deployment, status, fields.message(), fields.param(), fields.code(), retryAfter);
     }
 
     /** Reads an error response (status, body, {@code Retry-After}) into its exception; never fails itself. */
@@ -109,6 +114,5 @@ public final class UpstreamErrorParser {
         }
     }
 
-    private record ErrorFields(String message, String param, String code) {
-    }
+    private record ErrorFields(String message, String param, String code) {}
 }

@@ -7,8 +7,7 @@ import reactor.core.publisher.Flux;
 /** Turns a response body, as the network delivers it, into server-sent events without buffering the stream. */
 public final class SseDecoder {
 
-    private SseDecoder() {
-    }
+    private SseDecoder() {}
 
     /** Events in order, with the default limits: {@link SseEventParser#DEFAULT_MAX_EVENT_BYTES}, no total. */
     public static Flux<SseEvent> decode(Flux<ByteBuf> body) {

@@ -34,6 +34,7 @@ public final class SseEventParser {
     private boolean previousWasCarriageReturn;
     /** The event's data so far, its {@code data:} lines joined by {@code \n}; null before its first one. */
     private byte[] data;
+
     private String eventType;
 
     public SseEventParser() {
@@ -96,8 +97,7 @@ public final class SseEventParser {
     private void append(byte b) {
         if (lineLength == line.length) {
             if (lineLength >= maxEventBytes) {
-                throw new SseTooLargeException("a line of the event stream is longer than " + maxEventBytes
-                        + " bytes");
+                throw new SseTooLargeException("a line of the event stream is longer than " + maxEventBytes + " bytes");
             }
             line = Arrays.copyOf(line, (int) Math.min(maxEventBytes, line.length * 2L));
         }
@@ -134,8 +134,7 @@ public final class SseEventParser {
 
     private void appendData(int valueStart) {
         if ((data == null ? 0 : data.length + 1L) + lineLength - valueStart > maxEventBytes) {
-            throw new SseTooLargeException("an event of the event stream is longer than " + maxEventBytes
-                    + " bytes");
+            throw new SseTooLargeException("an event of the event stream is longer than " + maxEventBytes + " bytes");
         }
         if (data == null) {
             data = Arrays.copyOfRange(line, valueStart, lineLength);

@@ -24,6 +24,7 @@ class StreamTimeoutTests {
     private final TestPublisher<String> upstream = TestPublisher.create();
     /** Every timer the operator set, in order. */
     private final List<Disposable> timers = new ArrayList<>();
+
     private final Scheduler recordingClock = new Scheduler() {
         @Override
         public Disposable schedule(Runnable task) {
@@ -48,8 +49,8 @@ class StreamTimeoutTests {
     }
 
     private Flux<String> watched(TestPublisher<String> source) {
-        return new StreamTimeout<>(source.flux(), FIRST, BETWEEN, recordingClock,
-                () -> clock.now(TimeUnit.NANOSECONDS));
+        return new StreamTimeout<>(
+                source.flux(), FIRST, BETWEEN, recordingClock, () -> clock.now(TimeUnit.NANOSECONDS));
     }
 
     private void advance(long millis) {

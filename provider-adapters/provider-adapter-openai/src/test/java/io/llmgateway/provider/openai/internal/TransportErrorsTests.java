@@ -17,8 +17,8 @@ import reactor.netty.channel.AbortedException;
 /** What each way a call can fail becomes: the status, the code, and whether another deployment may be tried. */
 class TransportErrorsTests {
 
-    private static final Deployment DEPLOYMENT = new Deployment("dep-a", "openai", URI.create("http://127.0.0.1:1/v1"),
-            Secret.of("sk-test"), "model", Timeouts.DEFAULTS);
+    private static final Deployment DEPLOYMENT = new Deployment(
+            "dep-a", "openai", URI.create("http://127.0.0.1:1/v1"), Secret.of("sk-test"), "model", Timeouts.DEFAULTS);
 
     private static UpstreamException map(Throwable error, boolean afterFirstChunk) {
         return (UpstreamException) TransportErrors.map(DEPLOYMENT, error, afterFirstChunk);
@@ -27,16 +27,19 @@ class TransportErrorsTests {
     @Test
     void aConnectionThatFailsOrIsClosedUnderTheCallIsUnreachableAndWorthAnotherDeployment() {
         for (Throwable error : new Throwable[] {
-                new ConnectException("Connection refused"),
-                new ConnectTimeoutException("connection timed out"),
-                new IOException("Connection reset by peer"),
-                // Reactor Netty: a pooled connection closed before the request could be sent
-                AbortedException.beforeSend(),
-                new IllegalStateException("wrapped", new IOException("Broken pipe"))}) {
+            new ConnectException("Connection refused"),
+            new ConnectTimeoutException("connection timed out"),
+            new IOException("Connection reset by peer"),
+            // Reactor Netty: a pooled connection closed before the request could be sent
+            AbortedException.beforeSend(),
+            new IllegalStateException("wrapped", new IOException("Broken pipe"))
+        }) {
             UpstreamException mapped = map(error, false);
             assertThat(mapped.code()).as(error.toString()).isEqualTo("upstream_unreachable");
             assertThat(mapped.status()).isEqualTo(502);
-            assertThat(mapped.isTransient()).as("another deployment may be tried").isTrue();
+            assertThat(mapped.isTransient())
+                    .as("another deployment may be tried")
+                    .isTrue();
         }
     }
 

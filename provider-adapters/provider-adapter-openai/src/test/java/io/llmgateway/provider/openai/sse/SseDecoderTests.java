@@ -37,7 +37,8 @@ class SseDecoderTests {
     void aReadIsCopiedWhileItIsDeliveredSoItsPublisherMayReuseItAtOnce() {
         // one buffer, overwritten after each delivery, as a network read that is released and reused
         ByteBuf shared = Unpooled.buffer(64);
-        Flux<ByteBuf> reads = Flux.just("data: fir", "st\n\n", "data: second\n\n").hide()
+        Flux<ByteBuf> reads = Flux.just("data: fir", "st\n\n", "data: second\n\n")
+                .hide()
                 .map(text -> shared.clear().writeBytes(text.getBytes(StandardCharsets.UTF_8)));
         StepVerifier.create(SseDecoder.decode(reads).map(SseEvent::data), 0)
                 .thenRequest(1)

@@ -35,7 +35,8 @@ class SseEventParserTests {
         String stream = "data: {\"x\":1}\n\ndata: {\"y\":2}\n\n";
         for (int cut = 0; cut <= stream.length(); cut++) {
             assertThat(data(parse(stream.substring(0, cut), stream.substring(cut))))
-                    .as("cut at %d", cut).containsExactly("{\"x\":1}", "{\"y\":2}");
+                    .as("cut at %d", cut)
+                    .containsExactly("{\"x\":1}", "{\"y\":2}");
         }
     }
 
@@ -88,7 +89,8 @@ class SseEventParserTests {
         lines.feed(head, 0, head.length);
         byte[] endless = "x".repeat(94).getBytes(StandardCharsets.UTF_8);
         assertThat(lines.feed(endless, 0, endless.length)).isEmpty();
-        assertThatThrownBy(() -> lines.feed(new byte[] {'x'}, 0, 1)).isInstanceOf(SseTooLargeException.class)
+        assertThatThrownBy(() -> lines.feed(new byte[] {'x'}, 0, 1))
+                .isInstanceOf(SseTooLargeException.class)
                 .hasMessageContaining("longer than 100 bytes");
 
         // each data line fits, but together they make an event over the limit
@@ -99,7 +101,8 @@ class SseEventParserTests {
 
         SseEventParser fits = new SseEventParser(100);
         byte[] exact = ("data: " + "z".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> fits.feed(exact, 0, exact.length)).as("the line with its field name is 106 bytes")
+        assertThatThrownBy(() -> fits.feed(exact, 0, exact.length))
+                .as("the line with its field name is 106 bytes")
                 .isInstanceOf(SseTooLargeException.class);
         byte[] small = ("data: " + "z".repeat(90) + "\n\n").getBytes(StandardCharsets.UTF_8);
         assertThat(new SseEventParser(100).feed(small, 0, small.length)).hasSize(1);
