@@ -1,9 +1,11 @@
 package io.llmgateway.app.config;
 
+import jakarta.validation.constraints.AssertTrue;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Limits and trust of the HTTP surface.
@@ -14,10 +16,15 @@ import org.springframework.util.unit.DataSize;
  *                       is; from any other peer those headers are ignored (default none: the connection's peer is the
  *                       client)
  */
+@Validated
 @ConfigurationProperties("gateway.http")
 public record HttpProperties(@DefaultValue("4MB") DataSize maxBodySize, List<String> trustedProxies) {
 
     public HttpProperties {
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    @AssertTrue(message = "max-body-size must be 1B to 2GB") boolean isMaxBodySizeInRange() {
+        return maxBodySize.toBytes() >= 1 && maxBodySize.toBytes() <= Integer.MAX_VALUE;
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.app.config;
 
+import io.llmgateway.app.profile.ProfileSettings;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.provider.mock.MockOptions;
 import io.llmgateway.provider.octo.OctoOptions;
@@ -15,16 +16,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Which public model ids exist and which provider deployment serves each.
+ * Which public model ids exist, which provider deployment serves each, and the parameter profiles that check their
+ * requests: everything bound directly under {@code gateway}.
  *
  * @param models      the public model ids, in the order {@code GET /v1/models} lists them
  * @param deployments named provider instances, referenced by models
+ * @param profiles    parameter profiles by name, referenced by models; the shipped ones come from
+ *                    {@code gateway-profiles.yml}
  */
 @Validated
 @ConfigurationProperties("gateway")
 public record RoutingProperties(
         @DefaultValue List<@Valid Model> models,
-        @DefaultValue Map<String, @Valid Deployment> deployments) {
+        @DefaultValue Map<String, @Valid Deployment> deployments,
+        @DefaultValue Map<String, @Valid ProfileSettings> profiles) {
 
     /**
      * A public model id.

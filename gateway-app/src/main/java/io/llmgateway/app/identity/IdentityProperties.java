@@ -1,9 +1,12 @@
 package io.llmgateway.app.identity;
 
+import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Authentication settings.
@@ -20,14 +23,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param failureWindow         the window of that limit (default 1m)
  * @param lastUsedFlushInterval how often last-used times are written to the database (default 10s)
  */
+@Validated
 @ConfigurationProperties("gateway.auth")
 public record IdentityProperties(
         String adminToken,
         Path adminTokenFile,
         String adminTokenHash,
-        @DefaultValue("5m") Duration cacheTtl,
-        @DefaultValue("1h") Duration cacheMaxStale,
-        @DefaultValue("100000") long cacheMaximumSize,
-        @DefaultValue("20") int failureLimit,
-        @DefaultValue("1m") Duration failureWindow,
-        @DefaultValue("10s") Duration lastUsedFlushInterval) {}
+        @DefaultValue("5m") @DurationMin(nanos = 0) Duration cacheTtl,
+        @DefaultValue("1h") @DurationMin(nanos = 0) Duration cacheMaxStale,
+        @DefaultValue("100000") @Min(0) long cacheMaximumSize,
+        @DefaultValue("20") @Min(1) int failureLimit,
+
+        @DefaultValue("1m") @DurationMin(nanos = 0, inclusive = false)
+        Duration failureWindow,
+
+        @DefaultValue("10s") @DurationMin(nanos = 0, inclusive = false)
+        Duration lastUsedFlushInterval) {}

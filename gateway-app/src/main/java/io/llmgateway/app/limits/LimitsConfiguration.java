@@ -14,20 +14,12 @@ public class LimitsConfiguration {
     /** The Redis backend is closed at shutdown (it is {@link AutoCloseable}); the in-process one needs nothing. */
     @Bean
     LimitBackend limitBackend(LimitsProperties properties, Clock clock) {
+        LimitsProperties.Redis redis = properties.redis();
         return switch (properties.backend()) {
-            case "in-process" -> new InProcessLimitBackend(clock, properties.leaseDuration());
-            case "redis" -> {
-                LimitsProperties.Redis redis = properties.redis();
-                if (redis.url() == null || redis.url().isBlank()) {
-                    throw new IllegalStateException("gateway.limits.backend=redis needs gateway.limits.redis.url"
-                            + " (GATEWAY_LIMITS_REDIS_URL), e.g. redis://redis:6379");
-                }
-                yield new RedisLimitBackend(
+            case IN_PROCESS -> new InProcessLimitBackend(clock, properties.leaseDuration());
+            case REDIS ->
+                new RedisLimitBackend(
                         redis.url(), redis.keyPrefix(), redis.commandTimeout(), properties.leaseDuration());
-            }
-            default ->
-                throw new IllegalStateException(
-                        "gateway.limits.backend must be 'in-process' or 'redis', not '" + properties.backend() + "'");
         };
     }
 
@@ -44,10 +36,6 @@ public class LimitsConfiguration {
             LimitsProperties properties,
             Clock clock,
             MeterRegistry registry) {
-        if (!properties.onBackendFailure().equals("fail-closed") && !properties.failOpen()) {
-            throw new IllegalStateException("gateway.limits.on-backend-failure must be 'fail-closed' or"
-                    + " 'fail-open', not '" + properties.onBackendFailure() + "'");
-        }
         return new Admission(limits, backend, new SpentQuery(db), properties, clock, registry);
     }
 }

@@ -1,8 +1,14 @@
 package io.llmgateway.app.limits;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Rate limits, concurrency limits and budgets.
@@ -23,17 +29,41 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         about 6 minutes, a long stream at a slow model's pace within about 14; a request that
  *                         runs longer is still billed in full when it ends)
  */
+@Validated
 @ConfigurationProperties("gateway.limits")
 public record LimitsProperties(
-        @DefaultValue("in-process") String backend,
-        @DefaultValue Redis redis,
-        @DefaultValue("fail-closed") String onBackendFailure,
-        @DefaultValue("4096") int defaultMaxTokens,
-        @DefaultValue("5m") Duration cacheTtl,
-        @DefaultValue("15m") Duration leaseDuration) {
+        @DefaultValue("in-process") @NotNull Backend backend,
+        @DefaultValue @Valid Redis redis,
+        @DefaultValue("fail-closed") @NotNull FailurePolicy onBackendFailure,
+        @DefaultValue("4096") @Min(1) int defaultMaxTokens,
+        @DefaultValue("5m") @DurationMin(nanos = 0) Duration cacheTtl,
+        @DefaultValue("15m") @DurationMin(seconds = 1) Duration leaseDuration) {
+
+    /** Where the counters live. */
+    public enum Backend {
+        /** In this replica's memory: one replica only. */
+        IN_PROCESS,
+        /** In Redis, shared by every replica. */
+        REDIS
+    }
+
+    /** What admission does when the backend cannot be reached. */
+    public enum FailurePolicy {
+        /** Refuse with 503 {@code limits_unavailable}. */
+        FAIL_CLOSED,
+        /** Admit without limits, and count what was admitted so. */
+        FAIL_OPEN
+    }
 
     public boolean failOpen() {
-        return "fail-open".equals(onBackendFailure);
+        return onBackendFailure == FailurePolicy.FAIL_OPEN;
+    }
+
+    @AssertTrue(
+            message = "gateway.limits.backend=redis needs gateway.limits.redis.url (GATEWAY_LIMITS_REDIS_URL),"
+                    + " e.g. redis://redis:6379")
+    boolean isRedisUrlSetForRedis() {
+        return backend != Backend.REDIS || redis.url() != null && !redis.url().isBlank();
     }
 
     /**
@@ -45,5 +75,5 @@ public record LimitsProperties(
     public record Redis(
             String url,
             @DefaultValue("llmgw:") String keyPrefix,
-            @DefaultValue("250ms") Duration commandTimeout) {}
+            @DefaultValue("250ms") @DurationMin(millis = 1) Duration commandTimeout) {}
 }

@@ -1,10 +1,15 @@
 package io.llmgateway.app.persistence;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the gateway keeps its data.
@@ -22,17 +27,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         {@code database_unavailable}
  * @param acquireTimeout   the longest a request waits for a pooled connection (default 5s)
  */
+@Validated
 @ConfigurationProperties("gateway.database")
 public record DatabaseProperties(
         String url,
         @DefaultValue("postgres") String username,
         String password,
         Path passwordFile,
-        @DefaultValue("20") int poolSize,
+        @DefaultValue("20") @Min(1) int poolSize,
         @DefaultValue("true") boolean migrate,
-        @DefaultValue Embedded embedded,
-        @DefaultValue("10s") Duration statementTimeout,
-        @DefaultValue("5s") Duration acquireTimeout) {
+        @DefaultValue @Valid Embedded embedded,
+
+        @DefaultValue("10s") @DurationMin(nanos = 0, inclusive = false)
+        Duration statementTimeout,
+
+        @DefaultValue("5s") @DurationMin(nanos = 0, inclusive = false)
+        Duration acquireTimeout) {
 
     @ConstructorBinding
     public DatabaseProperties {}
@@ -76,9 +86,12 @@ public record DatabaseProperties(
      */
     public record Embedded(
             @DefaultValue("./data/postgres") Path dataDir,
-            @DefaultValue("0") int port,
-            @DefaultValue("2m") Duration startTimeout,
-            @DefaultValue("10s") Duration stopTimeout) {
+            @DefaultValue("0") @Min(0) @Max(65535) int port,
+
+            @DefaultValue("2m") @DurationMin(nanos = 0, inclusive = false)
+            Duration startTimeout,
+
+            @DefaultValue("10s") @DurationMin(nanos = 0) Duration stopTimeout) {
 
         @ConstructorBinding
         public Embedded {}

@@ -1,12 +1,10 @@
 package io.llmgateway.app.profile;
 
 import io.llmgateway.core.profile.MessageRules;
-import io.llmgateway.core.profile.ParamType;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.profile.ParameterRule;
 import io.llmgateway.core.profile.RequestProfiler;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -18,8 +16,8 @@ public class ProfileRegistry {
 
     private final Map<String, ParameterProfile> profiles = new LinkedHashMap<>();
 
-    public ProfileRegistry(ProfileProperties properties, JsonMapper json) {
-        properties.profiles().forEach((name, profile) -> profiles.put(name, convert(name, profile, json)));
+    public ProfileRegistry(Map<String, ProfileSettings> configured, JsonMapper json) {
+        configured.forEach((name, profile) -> profiles.put(name, convert(name, profile, json)));
     }
 
     /** The profile of this name; start-up fails for a model that names an unknown one. */
@@ -32,7 +30,7 @@ public class ProfileRegistry {
         return profile;
     }
 
-    private static ParameterProfile convert(String name, ProfileProperties.Profile profile, JsonMapper json) {
+    private static ParameterProfile convert(String name, ProfileSettings profile, JsonMapper json) {
         Map<String, ParameterRule> rules = new LinkedHashMap<>();
         profile.parameters().forEach((parameter, rule) -> {
             if (!RequestProfiler.isKnownParameter(parameter)) {
@@ -44,7 +42,7 @@ public class ProfileRegistry {
                 .forEach((parameter, rule) -> rules.put(
                         parameter,
                         new ParameterRule(
-                                type(name, parameter, rule.type()),
+                                rule.type(),
                                 rule.min(),
                                 rule.max(),
                                 json(rule.defaultValue(), json),
@@ -52,11 +50,11 @@ public class ProfileRegistry {
                                 rule.valueMin(),
                                 rule.valueMax(),
                                 rule.requires())));
-        ProfileProperties.Messages messages = profile.messages();
+        ProfileSettings.Messages messages = profile.messages();
         return new ParameterProfile(
                 name,
                 rules,
-                policy(name, profile.unsupported()),
+                profile.unsupported(),
                 profile.drop(),
                 profile.reject(),
                 new MessageRules(
@@ -66,26 +64,6 @@ public class ProfileRegistry {
                         messages.alternating(),
                         messages.lastRole()),
                 profile.maxCompletionTokensWins());
-    }
-
-    private static ParamType type(String profile, String parameter, String type) {
-        try {
-            return ParamType.valueOf(type.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "gateway.profiles." + profile + ".parameters." + parameter + ".type '" + type
-                            + "' is not a parameter type",
-                    e);
-        }
-    }
-
-    private static ParameterProfile.UnsupportedPolicy policy(String profile, String value) {
-        try {
-            return ParameterProfile.UnsupportedPolicy.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "gateway.profiles." + profile + ".unsupported must be reject, drop or pass", e);
-        }
     }
 
     /** A default as JSON; text that is not JSON is taken as a string. */

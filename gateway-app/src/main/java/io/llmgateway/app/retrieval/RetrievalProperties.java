@@ -1,9 +1,16 @@
 package io.llmgateway.app.retrieval;
 
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Retrieval: files, vector stores, search, {@code rag_params} and the local embedding model.
@@ -26,37 +33,30 @@ import org.springframework.util.unit.DataSize;
  *                         its route. Changing it leaves chunks embedded before searchable by their words only,
  *                         until their files are attached again
  */
+@Validated
 @ConfigurationProperties("gateway.retrieval")
 public record RetrievalProperties(
         @DefaultValue("20MB") DataSize maxFileSize,
-        @DefaultValue("1") int ingestThreads,
-        Integer searchThreads,
-        @DefaultValue("10000") int queueCapacity,
-        @DefaultValue("3") int maxAttempts,
-        @DefaultValue("32") int embedBatchSize,
-        @DefaultValue("10s") Duration syncTimeout,
-        @DefaultValue(DEFAULT_TEMPLATE) String systemTemplate,
-        @DefaultValue("all-minilm-l6-v2") String embeddingModel) {
+        @DefaultValue("1") @Min(1) int ingestThreads,
+        @Min(1) Integer searchThreads,
+        @DefaultValue("10000") @Min(1) int queueCapacity,
+        @DefaultValue("3") @Min(1) int maxAttempts,
+        @DefaultValue("32") @Min(1) int embedBatchSize,
+
+        @DefaultValue("10s") @DurationMin(nanos = 0, inclusive = false)
+        Duration syncTimeout,
+
+        @DefaultValue(DEFAULT_TEMPLATE)
+        @NotNull @Pattern(regexp = "(?s).*\\{sources}.*", message = "must contain \\{sources\\}")
+        String systemTemplate,
+
+        @DefaultValue("all-minilm-l6-v2") @NotBlank String embeddingModel) {
 
     public static final String DEFAULT_TEMPLATE = "Use the following sources to answer the user's question. "
             + "Cite a source by its number, e.g. [1]. If the sources do not contain the answer, say so.\n\n{sources}";
 
-    public RetrievalProperties {
-        if (ingestThreads < 1) {
-            throw new IllegalArgumentException("gateway.retrieval.ingest-threads must be at least 1");
-        }
-        if (searchThreads != null && searchThreads < 1) {
-            throw new IllegalArgumentException("gateway.retrieval.search-threads must be at least 1");
-        }
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("gateway.retrieval.max-attempts must be at least 1");
-        }
-        if (embedBatchSize < 1) {
-            throw new IllegalArgumentException("gateway.retrieval.embed-batch-size must be at least 1");
-        }
-        if (systemTemplate == null || !systemTemplate.contains("{sources}")) {
-            throw new IllegalArgumentException("gateway.retrieval.system-template must contain {sources}");
-        }
+    @AssertTrue(message = "max-file-size must be at least 1B") boolean isMaxFileSizePositive() {
+        return maxFileSize.toBytes() >= 1;
     }
 
     /** The search pool's size: configured, or the number of cores. */

@@ -3,7 +3,6 @@ package io.llmgateway.app.routing;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.app.config.RoutingProperties;
-import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.profile.RequestProfiler;
@@ -59,8 +58,8 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    ProfileRegistry profileRegistry(ProfileProperties properties, JsonMapper gatewayJsonMapper) {
-        return new ProfileRegistry(properties, gatewayJsonMapper);
+    ProfileRegistry profileRegistry(RoutingProperties properties, JsonMapper gatewayJsonMapper) {
+        return new ProfileRegistry(properties.profiles(), gatewayJsonMapper);
     }
 
     @Bean

@@ -1,10 +1,14 @@
 package io.llmgateway.app.routing;
 
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The connection pool of each HTTP deployment (one pool per deployment). With HTTP/1.1 a streamed answer holds its
@@ -22,40 +26,36 @@ import org.springframework.util.unit.DataSize;
  *                         so that its pooled connection stays open (default 20s, below max-idle-time; 0s: never)
  * @param keepWarmFor      how long after its last request a deployment is kept warm (default 1h)
  */
+@Validated
 @ConfigurationProperties("gateway.upstream-pool")
 public record UpstreamPoolProperties(
-        @DefaultValue("1000") int maxConnections,
-        @DefaultValue("30s") Duration maxIdleTime,
+        @DefaultValue("1000") @Min(1) int maxConnections,
+
+        @DefaultValue("30s") @DurationMin(nanos = 0, inclusive = false)
+        Duration maxIdleTime,
+
         @DefaultValue("16MB") DataSize maxResponseBytes,
         @DefaultValue("1MB") DataSize maxEventBytes,
-        @DefaultValue("20s") Duration keepWarm,
-        @DefaultValue("1h") Duration keepWarmFor) {
+        @DefaultValue("20s") @DurationMin(nanos = 0) Duration keepWarm,
+        @DefaultValue("1h") @DurationMin(nanos = 0) Duration keepWarmFor) {
 
     public UpstreamPoolProperties {
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("gateway.upstream-pool.max-connections must be at least 1");
-        }
-        if (maxIdleTime.isNegative() || maxIdleTime.isZero()) {
-            throw new IllegalArgumentException("gateway.upstream-pool.max-idle-time must be positive");
-        }
-        if (maxResponseBytes.toBytes() < 1 || maxResponseBytes.toBytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("gateway.upstream-pool.max-response-bytes must be 1B to 2GB");
-        }
-        if (keepWarm.isNegative() || keepWarmFor.isNegative()) {
-            throw new IllegalArgumentException(
-                    "gateway.upstream-pool.keep-warm and keep-warm-for must not be" + " negative");
-        }
-        if (!keepWarm.isZero() && keepWarm.compareTo(maxIdleTime) >= 0) {
-            throw new IllegalArgumentException("gateway.upstream-pool.keep-warm (" + keepWarm + ") must be below"
-                    + " max-idle-time (" + maxIdleTime + "), or the pool closes the connection first");
-        }
-        if (maxEventBytes.toBytes() < 1) {
-            throw new IllegalArgumentException("gateway.upstream-pool.max-event-bytes must be at least 1B");
-        }
         // an event cannot be longer than the stream that holds it: lowering max-response-bytes lowers both
         if (maxEventBytes.toBytes() > maxResponseBytes.toBytes()) {
             maxEventBytes = maxResponseBytes;
         }
+    }
+
+    @AssertTrue(message = "max-response-bytes must be 1B to 2GB") boolean isMaxResponseBytesInRange() {
+        return maxResponseBytes.toBytes() >= 1 && maxResponseBytes.toBytes() <= Integer.MAX_VALUE;
+    }
+
+    @AssertTrue(message = "max-event-bytes must be at least 1B") boolean isMaxEventBytesPositive() {
+        return maxEventBytes.toBytes() >= 1;
+    }
+
+    @AssertTrue(message = "keep-warm must be below max-idle-time, or the pool closes the connection first") boolean isKeepWarmBelowMaxIdleTime() {
+        return keepWarm.isZero() || keepWarm.compareTo(maxIdleTime) < 0;
     }
 
     OpenAiProviderFactory.PoolSettings toSettings() {

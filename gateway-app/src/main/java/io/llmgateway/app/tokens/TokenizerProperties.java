@@ -1,7 +1,9 @@
 package io.llmgateway.app.tokens;
 
+import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where and how much the gateway tokenizes. Short texts are counted where the request is (microseconds); longer ones
@@ -14,19 +16,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPerKey     large counts one key may have queued or running at once; beyond, 429
  *                      {@code too_many_large_requests} (default 2)
  */
+@Validated
 @ConfigurationProperties("gateway.tokenizer")
 public record TokenizerProperties(
-        @DefaultValue("16384") int inlineChars,
-        Integer threads,
-        @DefaultValue("256") int queueCapacity,
-        @DefaultValue("2") int maxPerKey) {
-
-    public TokenizerProperties {
-        if (inlineChars < 0 || queueCapacity < 1 || maxPerKey < 1 || threads != null && threads < 1) {
-            throw new IllegalArgumentException("gateway.tokenizer: inline-chars must be >= 0 and threads,"
-                    + " queue-capacity and max-per-key >= 1");
-        }
-    }
+        @DefaultValue("16384") @Min(0) int inlineChars,
+        @Min(1) Integer threads,
+        @DefaultValue("256") @Min(1) int queueCapacity,
+        @DefaultValue("2") @Min(1) int maxPerKey) {
 
     /** The pool's threads: as configured, or half the cores (the other half serves requests). */
     public int poolThreads() {

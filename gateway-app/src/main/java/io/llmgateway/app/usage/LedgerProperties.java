@@ -1,8 +1,11 @@
 package io.llmgateway.app.usage;
 
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The usage ledger's buffer between requests and PostgreSQL.
@@ -15,10 +18,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param writeTimeout    the longest one batch write may take before it is retried (default 10s)
  * @param shutdownTimeout how long a graceful shutdown keeps trying to write what is buffered (default 20s)
  */
+@Validated
 @ConfigurationProperties("gateway.usage.ledger")
 public record LedgerProperties(
-        @DefaultValue("200ms") Duration flushInterval,
-        @DefaultValue("500") int batchSize,
-        @DefaultValue("200000") int bufferCapacity,
-        @DefaultValue("10s") Duration writeTimeout,
-        @DefaultValue("20s") Duration shutdownTimeout) {}
+        @DefaultValue("200ms") @DurationMin(nanos = 0, inclusive = false)
+        Duration flushInterval,
+
+        @DefaultValue("500") @Min(1) int batchSize,
+        @DefaultValue("200000") @Min(1) int bufferCapacity,
+
+        @DefaultValue("10s") @DurationMin(nanos = 0, inclusive = false)
+        Duration writeTimeout,
+
+        @DefaultValue("20s") @DurationMin(nanos = 0) Duration shutdownTimeout) {}

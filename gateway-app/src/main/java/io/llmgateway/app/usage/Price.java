@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a model costs, in US dollars per million tokens, as the price table of the configuration gives it; a
  * model without a price costs nothing (and no cost budget binds it).
  *
- * @param inputPerMillion       prompt tokens
- * @param outputPerMillion      completion tokens
- * @param cachedInputPerMillion prompt tokens the upstream reports as served from its cache (default: the input
- *                              price)
+ * @param inputPerMillion       US dollars per million prompt tokens (default: free)
+ * @param outputPerMillion      US dollars per million completion tokens (default: free)
+ * @param cachedInputPerMillion US dollars per million prompt tokens the upstream reports as served from its cache
+ *                              (default: the input price)
  */
 public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal cachedInputPerMillion) {
 

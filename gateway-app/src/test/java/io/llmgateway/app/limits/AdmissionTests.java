@@ -164,7 +164,12 @@ class AdmissionTests {
             }
         };
         LimitsProperties properties = new LimitsProperties(
-                "in-process", null, "fail-closed", 4096, Duration.ofMinutes(5), Duration.ofMinutes(15));
+                LimitsProperties.Backend.IN_PROCESS,
+                null,
+                LimitsProperties.FailurePolicy.FAIL_CLOSED,
+                4096,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(15));
         return new Admission(limits, backend, spent, properties, Clock.systemUTC(), registry);
     }
 

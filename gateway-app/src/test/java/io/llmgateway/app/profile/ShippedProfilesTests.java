@@ -3,6 +3,7 @@ package io.llmgateway.app.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.profile.RequestProfiler;
@@ -42,9 +43,10 @@ class ShippedProfilesTests {
         new YamlPropertySourceLoader()
                 .load("profiles", new ClassPathResource("gateway-profiles.yml"))
                 .forEach(source -> environment.getPropertySources().addLast(source));
-        ProfileProperties properties = new Binder(ConfigurationPropertySources.get(environment))
-                .bind("gateway", ProfileProperties.class)
-                .get();
+        Map<String, ProfileSettings> properties = new Binder(ConfigurationPropertySources.get(environment))
+                .bind("gateway", RoutingProperties.class)
+                .get()
+                .profiles();
         profiles = new ProfileRegistry(properties, JSON);
         profiler = new RequestProfiler(JSON);
     }

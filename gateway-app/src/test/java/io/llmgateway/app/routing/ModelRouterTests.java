@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.config.RoutingProperties.ModelType;
-import io.llmgateway.app.profile.ProfileProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
+import io.llmgateway.app.profile.ProfileSettings;
 import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.GatewayJson;
@@ -54,15 +54,16 @@ class ModelRouterTests {
                 locals);
     }
 
-    private static ProfileProperties shippedProfiles() {
+    private static Map<String, ProfileSettings> shippedProfiles() {
         try {
             StandardEnvironment environment = new StandardEnvironment();
             new YamlPropertySourceLoader()
                     .load("profiles", new ClassPathResource("gateway-profiles.yml"))
                     .forEach(source -> environment.getPropertySources().addLast(source));
             return new Binder(ConfigurationPropertySources.get(environment))
-                    .bind("gateway", ProfileProperties.class)
-                    .get();
+                    .bind("gateway", RoutingProperties.class)
+                    .get()
+                    .profiles();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

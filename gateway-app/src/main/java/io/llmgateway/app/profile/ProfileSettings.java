@@ -1,36 +1,33 @@
 package io.llmgateway.app.profile;
 
+import io.llmgateway.core.profile.ParamType;
+import io.llmgateway.core.profile.ParameterProfile;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 
 /**
- * Parameter profiles by name ({@code gateway.profiles.<name>}). The four seed profiles and {@code openai} ship in
+ * A parameter profile, as configured under {@code gateway.profiles.<name>}: which parameters a model accepts, their
+ * ranges and defaults, and its conversation rules. The four seed profiles and {@code openai} ship in
  * {@code gateway-profiles.yml}; operators add or override profiles in their own configuration, no code needed.
+ *
+ * @param unsupported              {@code reject} (400, the default), {@code drop} or {@code pass} (forward
+ *                                 unchecked) a known parameter not listed below
+ * @param drop                     parameters always dropped
+ * @param reject                   parameters always refused
+ * @param maxCompletionTokensWins  {@code max_completion_tokens} replaces {@code max_tokens} when both are set
+ * @param messages                 conversation rules
+ * @param parameters               accepted parameters by wire name
  */
-@ConfigurationProperties("gateway")
-public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
-
-    /**
-     * One profile.
-     *
-     * @param unsupported              {@code reject} (400), {@code drop} or {@code pass} (forward unchecked) a
-     *                                 known parameter not listed below
-     * @param drop                     parameters always dropped
-     * @param reject                   parameters always refused
-     * @param maxCompletionTokensWins  {@code max_completion_tokens} replaces {@code max_tokens} when both are set
-     * @param messages                 conversation rules
-     * @param parameters               accepted parameters by wire name
-     */
-    public record Profile(
-            @DefaultValue("reject") String unsupported,
-            @DefaultValue List<String> drop,
-            @DefaultValue List<String> reject,
-            @DefaultValue("false") boolean maxCompletionTokensWins,
-            @DefaultValue Messages messages,
-            @DefaultValue Map<String, Parameter> parameters) {}
+public record ProfileSettings(
+        @DefaultValue("reject") ParameterProfile.UnsupportedPolicy unsupported,
+        @DefaultValue List<String> drop,
+        @DefaultValue List<String> reject,
+        @DefaultValue("false") boolean maxCompletionTokensWins,
+        @DefaultValue Messages messages,
+        @DefaultValue Map<String, Parameter> parameters) {
 
     /**
      * Conversation rules.
@@ -52,7 +49,8 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
      * One accepted parameter.
      *
      * @param type      {@code number}, {@code integer}, {@code boolean}, {@code string}, {@code string-or-list},
-     *                  {@code object}, {@code array}, {@code number-map} or {@code any}
+     *                  {@code object}, {@code array}, {@code number-map}, {@code rag-params}
+     *                  or {@code any} (the default)
      * @param min       smallest number
      * @param max       largest number
      * @param defaultValue the default, as JSON ({@code 0.2}, {@code true}, {@code "text"})
@@ -62,12 +60,11 @@ public record ProfileProperties(@DefaultValue Map<String, Profile> profiles) {
      * @param requires  a boolean parameter that must be true when this one is set
      */
     public record Parameter(
-            @DefaultValue("any") String type,
+            @DefaultValue("any") ParamType type,
             Double min,
             Double max,
 
-            @org.springframework.boot.context.properties.bind.Name("default")
-            String defaultValue,
+            @Name("default") String defaultValue,
 
             Integer maxItems,
             Double valueMin,
