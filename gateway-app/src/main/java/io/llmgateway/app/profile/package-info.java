@@ -1,5 +1,5 @@
 /**
- * Parameter profiles from configuration: {@link ProfileProperties} ({@code gateway.profiles.<name>}, the shipped ones
+ * Parameter profiles from configuration: {@link ProfileSettings} ({@code gateway.profiles.<name>}, the shipped ones
  * in {@code gateway-profiles.yml}) and {@link ProfileRegistry}, which checks them at start-up and converts them into
  * {@code core.profile.ParameterProfile}s. A new profile is configuration, not code. Depends only on
  * {@code core.profile}.
