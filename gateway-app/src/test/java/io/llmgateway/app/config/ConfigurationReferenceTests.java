@@ -83,12 +83,17 @@ class ConfigurationReferenceTests {
                     .append("` | ")
                     .append(row.type())
                     .append(" | ")
-                    .append(row.defaultValue().isEmpty() ? "" : "`" + row.defaultValue() + "`")
+                    .append(row.defaultValue().isEmpty() ? "" : "`" + cell(row.defaultValue()) + "`")
                     .append(" | ")
-                    .append(row.description().replace("|", "\\|"))
+                    .append(cell(row.description()))
                     .append(" |\n");
         }
         return page.toString();
+    }
+
+    /** A table cell's text: one line, no column break. */
+    private static String cell(String text) {
+        return text.replace("\n", "\\n").replace("|", "\\|");
     }
 
     static List<Row> rows() throws Exception {
