@@ -76,6 +76,24 @@ class ArchitectureTests {
     }
 
     @Test
+    void theAppKnowsProviderTypesOnlyThroughTheSpi() {
+        // provider types arrive as ProviderType beans of the adapters' auto-configurations; the app names none of
+        // them and reaches into no adapter's internals (the openai transport's pool settings are its public API)
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.app..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.llmgateway.provider.mock..",
+                        "io.llmgateway.provider.nim..",
+                        "io.llmgateway.provider.octo..",
+                        "io.llmgateway.provider.openai.internal..",
+                        "io.llmgateway.provider.openai.sse..")
+                .check(classes);
+    }
+
+    @Test
     void handlersReachProvidersOnlyThroughThePipeline() {
         noClasses()
                 .that()

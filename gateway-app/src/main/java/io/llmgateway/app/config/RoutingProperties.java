@@ -2,8 +2,6 @@ package io.llmgateway.app.config;
 
 import io.llmgateway.app.profile.ProfileSettings;
 import io.llmgateway.app.usage.Price;
-import io.llmgateway.provider.mock.MockOptions;
-import io.llmgateway.provider.octo.OctoOptions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
@@ -93,8 +91,10 @@ public record RoutingProperties(
     /**
      * A provider instance.
      *
-     * @param type          the adapter: {@code openai} (any OpenAI-compatible API), {@code nim} (NVIDIA's API
-     *                      catalog), {@code octo} (vLLM-class engines with Octo-style parameters) or {@code mock}
+     * @param type          the provider type: {@code openai} (any OpenAI-compatible API), {@code nim} (NVIDIA's API
+     *                      catalog), {@code octo} (vLLM-class engines with Octo-style parameters), {@code mock}, or
+     *                      the name of a type another adapter module contributes; a type's own settings go under
+     *                      {@code gateway.deployments.<name>.<type>}
      * @param baseUrl       the API root, e.g. {@code https://integrate.api.nvidia.com/v1}; required for
      *                      {@code openai}
      * @param apiKey        the gateway's key for this provider; put an environment placeholder here, e.g.
@@ -102,8 +102,6 @@ public record RoutingProperties(
      * @param apiKeyFile    a file holding the key (a mounted secret); wins over {@code api-key}
      * @param upstreamModel the model name the upstream expects (default: the public model id)
      * @param timeouts      connect, first-byte and between-chunks limits
-     * @param mock          settings of a {@code mock} deployment
-     * @param octo          settings of an {@code octo} deployment
      * @param streamUsage   the upstream honours {@code stream_options.include_usage}, so the gateway always asks
      *                      for usage on streams (default true)
      * @param continuousUsage the upstream honours vLLM's {@code stream_options.continuous_usage_stats}, so the
@@ -117,23 +115,8 @@ public record RoutingProperties(
             Path apiKeyFile,
             String upstreamModel,
             @DefaultValue @Valid Timeouts timeouts,
-            @DefaultValue MockSettings mock,
-            @DefaultValue OctoSettings octo,
             @DefaultValue("true") boolean streamUsage,
             @DefaultValue("false") boolean continuousUsage) {}
-
-    /**
-     * Settings of an Octo-style (vLLM-class) deployment.
-     *
-     * @param peftModels the model name the engine serves each fine-tuned adapter under, by {@code peft} id
-     *                   (bracket ids with characters other than letters, digits and '-': {@code "[org/a1]"})
-     */
-    public record OctoSettings(@DefaultValue Map<String, String> peftModels) {
-
-        public OctoOptions toOptions() {
-            return new OctoOptions(peftModels);
-        }
-    }
 
     /**
      * Time limits of each upstream call.
@@ -146,16 +129,4 @@ public record RoutingProperties(
             @DefaultValue("5s") Duration connect,
             @DefaultValue("120s") Duration firstByte,
             @DefaultValue("60s") Duration betweenChunks) {}
-
-    /**
-     * Settings of the built-in mock provider.
-     *
-     * @param chunkDelay pause before each streamed chunk (default 0)
-     */
-    public record MockSettings(@DefaultValue("0ms") Duration chunkDelay) {
-
-        public MockOptions toOptions() {
-            return new MockOptions(chunkDelay);
-        }
-    }
 }

@@ -3,78 +3,68 @@ package io.llmgateway.app.routing;
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.DeploymentProviders;
 import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
-import io.llmgateway.provider.mock.MockProviderFactory;
-import io.llmgateway.provider.nim.NimProviderFactory;
-import io.llmgateway.provider.octo.OctoProviderFactory;
-import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
- * One {@link ChatProvider} and one {@link EmbeddingProvider} per configured deployment, built once at start-up.
+ * The providers of every configured deployment, built once at start-up by the {@link ProviderType} its {@code type}
+ * names. The types are beans that the adapter modules contribute; this registry knows none of them by name.
  *
  * <p>A deployment's API key comes from {@code api-key-file} (a mounted secret) or {@code api-key} (usually an
- * environment placeholder); it is read here, at start-up, and never taken from a request.
+ * environment placeholder); it is read here, at start-up, and never taken from a request. {@link #close()} releases
+ * each deployment's resources (its connection pool).
  */
-public class ProviderRegistry {
+public class ProviderRegistry implements AutoCloseable {
+
+    private static final ConfigurationPropertyName DEPLOYMENTS = ConfigurationPropertyName.of("gateway.deployments");
 
     private final Map<String, Deployment> deployments = new LinkedHashMap<>();
-    private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    private final Map<String, EmbeddingProvider> embeddings = new LinkedHashMap<>();
+    private final Map<String, DeploymentProviders> providers = new LinkedHashMap<>();
     private final Map<String, StreamUsage> streamUsage = new LinkedHashMap<>();
 
-    public ProviderRegistry(
-            RoutingProperties properties,
-            OpenAiProviderFactory openAi,
-            NimProviderFactory nim,
-            OctoProviderFactory octo,
-            MockProviderFactory mock) {
+    /**
+     * @param binder binds each deployment's type settings from {@code gateway.deployments.<name>.<type>}
+     */
+    public ProviderRegistry(RoutingProperties properties, List<? extends ProviderType<?>> types, Binder binder) {
+        Map<String, ProviderType<?>> byName = new TreeMap<>();
+        types.forEach(type -> {
+            ProviderType<?> earlier = byName.put(type.name(), type);
+            if (earlier != null) {
+                throw new IllegalStateException("two provider types are named '" + type.name() + "': "
+                        + earlier.getClass().getName() + " and "
+                        + type.getClass().getName());
+            }
+        });
         properties.deployments().forEach((name, settings) -> {
+            ProviderType<?> type = byName.get(settings.type());
+            if (type == null) {
+                throw new IllegalStateException("gateway.deployments." + name + ".type '" + settings.type()
+                        + "' is not a provider type; known: " + String.join(", ", byName.keySet()));
+            }
             Deployment deployment = toDeployment(name, settings);
             deployments.put(name, deployment);
-            streamUsage.put(name, streamUsage(name, settings));
-            providers.put(
-                    name,
-                    switch (deployment.type()) {
-                        case OpenAiProviderFactory.TYPE -> {
-                            if (deployment.baseUrl() == null) {
-                                throw new IllegalStateException(
-                                        "gateway.deployments." + name + ".base-url is required for" + " type 'openai'");
-                            }
-                            yield openAi.create(deployment);
-                        }
-                        case NimProviderFactory.TYPE -> nim.create(deployment);
-                        case OctoProviderFactory.TYPE -> {
-                            if (deployment.baseUrl() == null) {
-                                throw new IllegalStateException(
-                                        "gateway.deployments." + name + ".base-url is required for" + " type 'octo'");
-                            }
-                            yield octo.create(deployment, settings.octo().toOptions());
-                        }
-                        case MockProviderFactory.TYPE ->
-                            mock.create(deployment, settings.mock().toOptions());
-                        default ->
-                            throw new IllegalStateException("gateway.deployments." + name + ".type '"
-                                    + deployment.type() + "' is not a provider type; use openai, nim, octo or mock");
-                    });
-            // every type serves embeddings too; the transport (and its connection pool) is the chat one's
-            embeddings.put(
-                    name,
-                    switch (deployment.type()) {
-                        case OpenAiProviderFactory.TYPE -> openAi.embeddings(deployment);
-                        case NimProviderFactory.TYPE -> nim.embeddings(deployment);
-                        case OctoProviderFactory.TYPE -> octo.embeddings(deployment);
-                        case MockProviderFactory.TYPE ->
-                            mock.embeddings(deployment, settings.mock().toOptions());
-                        default -> throw new IllegalStateException("unreachable: " + deployment.type());
-                    });
+            streamUsage.put(name, streamUsage(name, settings, type));
+            providers.put(name, create(type, deployment, binder));
         });
+    }
+
+    private static <S> DeploymentProviders create(ProviderType<S> type, Deployment deployment, Binder binder) {
+        ConfigurationPropertyName prefix = DEPLOYMENTS.append(deployment.name()).append(type.name());
+        S settings = binder.bind(prefix, Bindable.of(type.settingsType())).orElseGet(type::defaultSettings);
+        return type.create(deployment, settings);
     }
 
     public boolean contains(String deployment) {
@@ -82,12 +72,12 @@ public class ProviderRegistry {
     }
 
     public ChatProvider provider(String deployment) {
-        return providers.get(deployment);
+        return providers.get(deployment).chat();
     }
 
-    /** The deployment's embeddings adapter, or null when its type has none. */
+    /** The deployment's embeddings adapter. */
     public EmbeddingProvider embeddings(String deployment) {
-        return embeddings.get(deployment);
+        return providers.get(deployment).embeddings();
     }
 
     /** What the deployment reports of a stream's usage when asked. */
@@ -95,8 +85,18 @@ public class ProviderRegistry {
         return streamUsage.getOrDefault(deployment, StreamUsage.NONE);
     }
 
-    private static StreamUsage streamUsage(String name, RoutingProperties.Deployment settings) {
-        if (MockProviderFactory.TYPE.equals(settings.type())) {
+    public Deployment deployment(String name) {
+        return deployments.get(name);
+    }
+
+    /** Releases every deployment's resources, once. */
+    @Override
+    public void close() {
+        providers.values().forEach(deployment -> deployment.resources().dispose());
+    }
+
+    private static StreamUsage streamUsage(String name, RoutingProperties.Deployment settings, ProviderType<?> type) {
+        if (type.reportsStreamUsageUnasked()) {
             return StreamUsage.FINAL;
         }
         if (settings.continuousUsage() && !settings.streamUsage()) {
@@ -106,10 +106,6 @@ public class ProviderRegistry {
         return settings.continuousUsage()
                 ? StreamUsage.CONTINUOUS
                 : settings.streamUsage() ? StreamUsage.FINAL : StreamUsage.NONE;
-    }
-
-    public Deployment deployment(String name) {
-        return deployments.get(name);
     }
 
     private static Deployment toDeployment(String name, RoutingProperties.Deployment settings) {

@@ -6,55 +6,31 @@ import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.profile.RequestProfiler;
-import io.llmgateway.core.tokens.TiktokenTokenizer;
-import io.llmgateway.provider.mock.MockProviderFactory;
-import io.llmgateway.provider.nim.NimProviderFactory;
-import io.llmgateway.provider.octo.OctoProviderFactory;
+import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Provider adapters and the model router. */
 @Configuration(proxyBeanMethods = false)
 public class RoutingConfiguration {
 
+    /** The HTTP adapters' connection pools, as {@code gateway.upstream-pool} says. */
     @Bean
-    @ConditionalOnMissingBean
-    OpenAiProviderFactory openAiProviderFactory(JsonMapper gatewayJsonMapper, UpstreamPoolProperties pool) {
-        return new OpenAiProviderFactory(gatewayJsonMapper, pool.toSettings());
+    OpenAiProviderFactory.PoolSettings upstreamPoolSettings(UpstreamPoolProperties pool) {
+        return pool.toSettings();
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    NimProviderFactory nimProviderFactory(OpenAiProviderFactory openAi) {
-        return new NimProviderFactory(openAi);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    OctoProviderFactory octoProviderFactory(OpenAiProviderFactory openAi) {
-        return new OctoProviderFactory(openAi);
-    }
-
-    /** The mock model is a {@code cl100k_base} model: it answers and reports usage in those tokens. */
-    @Bean
-    @ConditionalOnMissingBean
-    MockProviderFactory mockProviderFactory() {
-        return new MockProviderFactory(TiktokenTokenizer.cl100k());
-    }
-
+    /** The provider types are beans of the adapter modules' auto-configurations. */
     @Bean
     ProviderRegistry providerRegistry(
-            RoutingProperties properties,
-            OpenAiProviderFactory openAi,
-            NimProviderFactory nim,
-            OctoProviderFactory octo,
-            MockProviderFactory mock) {
-        return new ProviderRegistry(properties, openAi, nim, octo, mock);
+            RoutingProperties properties, ObjectProvider<ProviderType<?>> types, Environment environment) {
+        return new ProviderRegistry(properties, types.orderedStream().toList(), Binder.get(environment));
     }
 
     @Bean

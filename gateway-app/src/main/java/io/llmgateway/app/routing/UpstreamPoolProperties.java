@@ -58,7 +58,7 @@ public record UpstreamPoolProperties(
         return keepWarm.isZero() || keepWarm.compareTo(maxIdleTime) < 0;
     }
 
-    OpenAiProviderFactory.PoolSettings toSettings() {
+    public OpenAiProviderFactory.PoolSettings toSettings() {
         return new OpenAiProviderFactory.PoolSettings(
                 maxConnections, maxIdleTime, (int) maxResponseBytes.toBytes(), (int) maxEventBytes.toBytes());
     }

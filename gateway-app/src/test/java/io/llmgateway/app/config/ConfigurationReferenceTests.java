@@ -2,6 +2,7 @@ package io.llmgateway.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgateway.core.provider.ProviderType;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
@@ -17,8 +18,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,7 +37,13 @@ class ConfigurationReferenceTests {
 
     static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
     static final Path PAGE = Path.of("../docs/configuration-properties.md");
-    private static final Path SOURCES = Path.of("src/main/java");
+    /** This module's sources and its siblings' (the adapters' settings records live there). */
+    private static final List<Path> SOURCES = List.of(
+            Path.of("src/main/java"),
+            Path.of("../provider-adapters/provider-adapter-openai/src/main/java"),
+            Path.of("../provider-adapters/provider-adapter-nim/src/main/java"),
+            Path.of("../provider-adapters/provider-adapter-octo/src/main/java"),
+            Path.of("../provider-adapters/provider-adapter-mock/src/main/java"));
 
     @Test
     void thePageSaysWhatTheCodeSays() throws Exception {
@@ -119,6 +130,9 @@ class ConfigurationReferenceTests {
                         "",
                         text(property.path("description").asString(""))));
                 expand(group, entry, element, rows);
+                if (name.equals("gateway.deployments")) {
+                    providerTypes(group, entry, rows);
+                }
             } else {
                 rows.add(new Row(
                         group,
@@ -131,6 +145,34 @@ class ConfigurationReferenceTests {
             }
         }
         return rows;
+    }
+
+    /**
+     * The settings of every provider type the adapter modules contribute, under
+     * {@code gateway.deployments.<name>.<type>}: the types are found as the app finds them, as beans of the adapters'
+     * auto-configurations.
+     */
+    private static void providerTypes(String group, String deployment, List<Row> rows) throws Exception {
+        List<Class<?>> configurations = new ArrayList<>();
+        for (String candidate : ImportCandidates.load(
+                        AutoConfiguration.class, ConfigurationReferenceTests.class.getClassLoader())
+                .getCandidates()) {
+            if (candidate.startsWith("io.llmgateway.provider.")) {
+                configurations.add(Class.forName(candidate));
+            }
+        }
+        Map<String, Class<?>> settings = new java.util.TreeMap<>();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(configurations.toArray(Class<?>[]::new)))
+                .run(context -> context.getBeansOfType(ProviderType.class)
+                        .values()
+                        .forEach(type -> settings.put(type.name(), type.settingsType())));
+        assertThat(settings).as("provider types").isNotEmpty();
+        for (Map.Entry<String, Class<?>> type : settings.entrySet()) {
+            if (isGatewayRecord(type.getValue()) && type.getValue().getRecordComponents().length > 0) {
+                expand(group, deployment + "." + type.getKey(), type.getValue(), rows);
+            }
+        }
     }
 
     private static String groupOf(String property, Map<String, String> groups) {
@@ -233,13 +275,22 @@ class ConfigurationReferenceTests {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 
+    private static Path sourceOf(Class<?> type) {
+        String file = type.getName().replace('.', '/') + ".java";
+        return SOURCES.stream()
+                .map(root -> root.resolve(file))
+                .filter(Files::exists)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no source of " + type.getName() + " in " + SOURCES));
+    }
+
     /** The {@code @param} texts of a record's Javadoc, from its source file. */
     private static Map<String, String> params(Class<?> record) throws IOException {
         Class<?> outer = record;
         while (outer.getEnclosingClass() != null) {
             outer = outer.getEnclosingClass();
         }
-        String source = Files.readString(SOURCES.resolve(outer.getName().replace('.', '/') + ".java"));
+        String source = Files.readString(sourceOf(outer));
         Matcher declaration = Pattern.compile("record\\s+" + record.getSimpleName() + "\\s*\\(")
                 .matcher(source);
         if (!declaration.find()) {

@@ -34,17 +34,19 @@ class ModelRouterTests {
             "local-embed", "llm-gateway", request -> Mono.just(new EmbeddingResult(List.of(new float[] {1f}), 1)));
 
     private static ModelRouter router(Map<String, String> settings, List<LocalModel> locals) {
-        RoutingProperties routing = new Binder(new MapConfigurationPropertySource(settings))
-                .bind("gateway", RoutingProperties.class)
-                .get();
+        Binder binder = new Binder(new MapConfigurationPropertySource(settings));
+        RoutingProperties routing =
+                binder.bind("gateway", RoutingProperties.class).get();
         OpenAiProviderFactory openAi =
                 new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
         ProviderRegistry providers = new ProviderRegistry(
                 routing,
-                openAi,
-                new NimProviderFactory(openAi),
-                new OctoProviderFactory(openAi),
-                new MockProviderFactory(TiktokenTokenizer.cl100k()));
+                List.of(
+                        openAi,
+                        new NimProviderFactory(openAi),
+                        new OctoProviderFactory(openAi),
+                        new MockProviderFactory(TiktokenTokenizer.cl100k())),
+                binder);
         return new ModelRouter(
                 routing,
                 providers,

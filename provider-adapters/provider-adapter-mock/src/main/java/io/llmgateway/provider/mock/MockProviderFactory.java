@@ -1,11 +1,13 @@
 package io.llmgateway.provider.mock;
 
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.DeploymentProviders;
 import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 
 /** Builds {@link MockChatProvider}s and {@link MockEmbeddingProvider}s; deployments of type {@value #TYPE}. */
-public class MockProviderFactory {
+public class MockProviderFactory implements ProviderType<MockOptions> {
 
     /** The adapter type name in configuration. */
     public static final String TYPE = "mock";
@@ -17,7 +19,34 @@ public class MockProviderFactory {
         this.encoding = encoding;
     }
 
-    public MockChatProvider create(Deployment deployment, MockOptions options) {
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    @Override
+    public Class<MockOptions> settingsType() {
+        return MockOptions.class;
+    }
+
+    @Override
+    public MockOptions defaultSettings() {
+        return MockOptions.DEFAULTS;
+    }
+
+    /** In-process: nothing to release. */
+    @Override
+    public DeploymentProviders create(Deployment deployment, MockOptions options) {
+        return DeploymentProviders.of(chat(deployment, options), embeddings(deployment, options));
+    }
+
+    /** The mock counts its own tokens and always ends a stream with its usage. */
+    @Override
+    public boolean reportsStreamUsageUnasked() {
+        return true;
+    }
+
+    public MockChatProvider chat(Deployment deployment, MockOptions options) {
         return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options);
     }
 

@@ -21,7 +21,7 @@ class MockChatProviderTests {
 
     private static final TokenCounter TOKENS = TokenCounter.cl100k();
     private final MockChatProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k())
-            .create(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
+            .chat(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
 
     private static UpstreamCall request(String json) {
         ObjectNode body = (ObjectNode) GatewayJson.mapper().readTree(json);

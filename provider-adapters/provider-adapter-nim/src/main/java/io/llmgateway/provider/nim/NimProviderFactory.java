@@ -6,7 +6,9 @@ import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.DeploymentProviders;
 import io.llmgateway.core.provider.EmbeddingProvider;
+import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import java.net.URI;
@@ -21,7 +23,7 @@ import reactor.core.publisher.Mono;
  * request's purpose is sent as {@value #PURPOSE_FIELD}. A deployment without a key still serves: requests are
  * checked fully by their profile and a valid one is answered with 503 naming the missing setting.
  */
-public class NimProviderFactory {
+public class NimProviderFactory implements ProviderType<ProviderType.NoSettings> {
 
     /** The adapter type name in configuration. */
     public static final String TYPE = "nim";
@@ -34,6 +36,28 @@ public class NimProviderFactory {
 
     public NimProviderFactory(OpenAiProviderFactory transport) {
         this.transport = transport;
+    }
+
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    @Override
+    public Class<NoSettings> settingsType() {
+        return NoSettings.class;
+    }
+
+    @Override
+    public NoSettings defaultSettings() {
+        return NoSettings.INSTANCE;
+    }
+
+    /** Chat and embeddings share the deployment's connection pool, which goes with the deployment. */
+    @Override
+    public DeploymentProviders create(Deployment deployment, NoSettings settings) {
+        return new DeploymentProviders(
+                create(deployment), embeddings(deployment), () -> transport.release(withDefaultBase(deployment)));
     }
 
     public ChatProvider create(Deployment deployment) {

@@ -14,23 +14,17 @@ import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.openai.OpenAiEmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
-import io.llmgateway.testsupport.FakeUpstream;
+import io.llmgateway.testsupport.EmbeddingProviderContract;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
 
 /** NIM embeddings: NVIDIA's default API root, {@code input_type} from the purpose, and the missing-key answer. */
-class NimEmbeddingTests {
+class NimEmbeddingTests extends EmbeddingProviderContract {
 
-    private static final Duration LIMIT = Duration.ofSeconds(10);
-    private static final String KEY = "nvapi-test-key";
     private static final String MODEL = "nvidia/nv-embedqa-e5-v5";
     private static final String ANSWER = "{\"object\":\"list\",\"data\":[{\"index\":0,\"embedding\":[0.5,-0.5],"
             + "\"object\":\"embedding\"}],\"model\":\"" + MODEL + "\",\"usage\":{\"prompt_tokens\":4,"
@@ -39,25 +33,15 @@ class NimEmbeddingTests {
     private final OpenAiProviderFactory transport =
             new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
     private final NimProviderFactory factory = new NimProviderFactory(transport);
-    private FakeUpstream upstream;
 
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeUpstream.start();
+    @Override
+    protected EmbeddingProvider create(Deployment deployment) {
+        return factory.embeddings(deployment);
     }
 
-    @AfterEach
-    void stopUpstream() {
-        upstream.close();
-    }
-
-    private EmbeddingProvider provider() {
-        return factory.embeddings(new Deployment(
-                "nvidia-embed", "nim", URI.create(upstream.baseUrl()), Secret.of(KEY), MODEL, Timeouts.DEFAULTS));
-    }
-
-    private JsonNode sentBody() {
-        return GatewayJson.mapper().readTree(upstream.lastRequest().body());
+    @Override
+    protected String upstreamModel() {
+        return MODEL;
     }
 
     @Test

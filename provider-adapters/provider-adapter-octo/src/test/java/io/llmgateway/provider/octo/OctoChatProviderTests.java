@@ -26,7 +26,7 @@ class OctoChatProviderTests extends ChatProviderContract {
 
     @Override
     protected ChatProvider create(Deployment deployment) {
-        return factory.create(deployment, new OctoOptions(Map.of("support-bot", "llama-3-8b-support-lora")));
+        return factory.chat(deployment, new OctoOptions(Map.of("support-bot", "llama-3-8b-support-lora")));
     }
 
     private static UpstreamCall octo(String fields) {

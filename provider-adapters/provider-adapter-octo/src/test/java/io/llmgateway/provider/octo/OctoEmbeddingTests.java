@@ -10,42 +10,29 @@ import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
-import io.llmgateway.core.provider.Secret;
-import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
-import io.llmgateway.testsupport.FakeUpstream;
-import java.net.URI;
-import java.time.Duration;
+import io.llmgateway.testsupport.EmbeddingProviderContract;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 /** Octo embeddings: a vLLM-class engine's OpenAI {@code /embeddings}, without a purpose field. */
-class OctoEmbeddingTests {
+class OctoEmbeddingTests extends EmbeddingProviderContract {
 
-    private static final Duration LIMIT = Duration.ofSeconds(10);
     private static final String MODEL = "intfloat/e5-mistral-7b-instruct";
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
             new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
-    private FakeUpstream upstream;
 
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeUpstream.start();
+    @Override
+    protected EmbeddingProvider create(Deployment deployment) {
+        return factory.embeddings(deployment);
     }
 
-    @AfterEach
-    void stopUpstream() {
-        upstream.close();
-    }
-
-    private EmbeddingProvider provider() {
-        return factory.embeddings(new Deployment(
-                "octo-embed", "octo", URI.create(upstream.baseUrl()), Secret.NONE, MODEL, Timeouts.DEFAULTS));
+    @Override
+    protected String upstreamModel() {
+        return MODEL;
     }
 
     @Test
@@ -64,7 +51,7 @@ class OctoEmbeddingTests {
         assertThat(result.vectors().get(1)).containsExactly(3f, 4f);
         assertThat(result.promptTokens()).isEqualTo(6);
         assertThat(upstream.lastRequest().path()).isEqualTo("/v1/embeddings");
-        assertThat(upstream.lastRequest().header("authorization")).isNull();
+        assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer " + KEY);
         JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo(MODEL);
         assertThat(sent.path("encoding_format").stringValue()).isEqualTo("float");

@@ -1,6 +1,8 @@
 package io.llmgateway.provider.openai;
 
 import io.llmgateway.core.provider.Deployment;
+import io.llmgateway.core.provider.DeploymentProviders;
+import io.llmgateway.core.provider.ProviderType;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * one connection pool, sized for a gateway (many concurrent long-lived streams, not the handful a typical web
  * client needs), built on first use and shared by its chat and embedding providers.
  */
-public class OpenAiProviderFactory {
+public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettings> {
 
     /** The adapter type name in configuration. */
     public static final String TYPE = "openai";
@@ -30,6 +32,36 @@ public class OpenAiProviderFactory {
     public OpenAiProviderFactory(JsonMapper json, PoolSettings pool) {
         this.json = Objects.requireNonNull(json);
         this.pool = Objects.requireNonNull(pool);
+    }
+
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    @Override
+    public Class<NoSettings> settingsType() {
+        return NoSettings.class;
+    }
+
+    @Override
+    public NoSettings defaultSettings() {
+        return NoSettings.INSTANCE;
+    }
+
+    /** The deployment's chat and embeddings on one connection pool, which goes with the deployment. */
+    @Override
+    public DeploymentProviders create(Deployment deployment, NoSettings settings) {
+        requireBaseUrl(deployment);
+        return new DeploymentProviders(create(deployment), embeddings(deployment), () -> release(deployment));
+    }
+
+    /** Refuses a deployment without a base URL, naming the setting. */
+    public static void requireBaseUrl(Deployment deployment) {
+        if (deployment.baseUrl() == null) {
+            throw new IllegalStateException("gateway.deployments." + deployment.name() + ".base-url is required for"
+                    + " type '" + deployment.type() + "'");
+        }
     }
 
     public OpenAiChatProvider create(Deployment deployment) {
@@ -90,6 +122,14 @@ public class OpenAiProviderFactory {
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(pool.maxResponseBytes()))
                 .build();
         return new Transport(connections, http, web);
+    }
+
+    /** Closes the connection pool of one deployment; a later call for it builds a new one. */
+    public void release(Deployment deployment) {
+        Transport transport = transports.remove(PoolKey.of(deployment));
+        if (transport != null) {
+            transport.connections().dispose();
+        }
     }
 
     /** Closes the connection pools of every deployment this factory made a provider for. */
