@@ -157,7 +157,9 @@ class ConfigurationReferenceTests {
         for (String candidate : ImportCandidates.load(
                         AutoConfiguration.class, ConfigurationReferenceTests.class.getClassLoader())
                 .getCandidates()) {
-            if (candidate.startsWith("io.llmgateway.provider.")) {
+            // the example type is on the test classpath only: it proves the SPI, it does not ship
+            if (candidate.startsWith("io.llmgateway.provider.")
+                    && !candidate.startsWith("io.llmgateway.provider.example.")) {
                 configurations.add(Class.forName(candidate));
             }
         }
