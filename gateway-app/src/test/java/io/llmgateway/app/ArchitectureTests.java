@@ -76,6 +76,18 @@ class ArchitectureTests {
     }
 
     @Test
+    void retrievalsLibraryHasNoWebTypes() {
+        // rag parses, chunks, embeds and indexes; the HTTP surface of files and vector stores is the app's
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.rag..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.web..", "org.springframework.http..", "reactor.netty.http..")
+                .check(classes);
+    }
+
+    @Test
     void theAppKnowsProviderTypesOnlyThroughTheSpi() {
         // provider types arrive as ProviderType beans of the adapters' auto-configurations; the app names none of
         // them and reaches into no adapter's internals (the openai transport's pool settings are its public API)
