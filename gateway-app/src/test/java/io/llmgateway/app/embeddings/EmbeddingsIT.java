@@ -167,6 +167,56 @@ class EmbeddingsIT {
     }
 
     @Test
+    void aBadBodyIsA400NamingTheFieldAtFault() {
+        String[][] cases = {
+            {"{}", "model", "Missing required parameter: 'model'."},
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":[]}",
+                "input",
+                "'input' must be a string or a list of 1 to 2048 strings."
+            },
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":[1]}",
+                "input",
+                "'input' must be a string or a list of strings; token arrays are not supported."
+            },
+            {"{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\" \"]}", "input[1]", "'input' must not be empty."
+            },
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"dimensions\":0}",
+                "dimensions",
+                "'dimensions' must be a positive integer."
+            },
+            {"{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"user\":5}", "user", "'user' must be a string."},
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"encoding_format\":\"int8\"}",
+                "encoding_format",
+                "'encoding_format' must be 'float' or 'base64'."
+            },
+            {"null", null, "The request body must be a JSON object."},
+            {"[\"a\"]", null, "The request body must be a JSON object."},
+            {"", null, "The request body must be a JSON object."}
+        };
+        for (String[] bad : cases) {
+            JsonNode error = json(client.post()
+                            .uri("/v1/embeddings")
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(bad[0])
+                            .exchange()
+                            .expectStatus()
+                            .isBadRequest()
+                            .expectBody(byte[].class)
+                            .returnResult())
+                    .path("error");
+            assertThat(error.path("message").stringValue()).as(bad[0]).isEqualTo(bad[2]);
+            assertThat(error.path("param").isString() ? error.path("param").stringValue() : null)
+                    .as(bad[0])
+                    .isEqualTo(bad[1]);
+        }
+        assertThat(upstream.requests()).isEmpty();
+    }
+
+    @Test
     void theOfficialSdkEmbedsThroughTheGateway() {
         OpenAIClient openai = OpenAIOkHttpClient.builder()
                 .baseUrl(gateway.baseUrl() + "/v1")
