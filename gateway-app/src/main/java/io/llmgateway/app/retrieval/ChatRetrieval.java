@@ -73,7 +73,7 @@ public class ChatRetrieval implements ChatAugmentation {
                 List.copyOf(ids),
                 max == null || max.isNull() ? DEFAULT_MAX_NUM_RESULTS : max.intValue(),
                 threshold == null || threshold.isNull() ? 0 : threshold.doubleValue(),
-                VectorStoresController.filter(filters, "rag_params.filters"),
+                VectorStoreRequests.filter(filters, "rag_params.filters"),
                 include != null && include.isBoolean() && include.booleanValue());
     }
 

@@ -172,13 +172,13 @@ class VectorStoreStore {
 
     /**
      * Attaches a file ({@code in_progress}); attaching it again starts its ingestion over with the new attributes
-     * and chunking.
+     * and chunking ({@code requested}, or the store's when null).
      */
     Mono<VectorStoreFileView> attach(
-            String projectId, String storeId, String fileId, ObjectNode attributes, JsonNode chunkingRequest) {
+            String projectId, String storeId, String fileId, ObjectNode attributes, Chunking requested) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .flatMap(storeDefault -> {
-                    Chunking chunking = Chunking.parse(chunkingRequest, "chunking_strategy", storeDefault);
+                    Chunking chunking = requested == null ? storeDefault : requested;
                     return requireFiles(projectId, List.of(fileId))
                             .then(upsertAttachment(storeId, fileId, attributes.toString(), chunking));
                 })
