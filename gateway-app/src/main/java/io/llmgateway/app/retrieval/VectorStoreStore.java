@@ -8,7 +8,6 @@ import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -56,10 +56,13 @@ class VectorStoreStore {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    /** Reads the stored metadata and attributes for the views. */
+    private final JsonMapper json;
 
-    VectorStoreStore(DatabaseClient db, TransactionalOperator tx) {
+    VectorStoreStore(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
         this.db = db;
         this.tx = tx;
+        this.json = json;
     }
 
     // ---- vector stores ------------------------------------------------------------------------------------
@@ -108,7 +111,7 @@ class VectorStoreStore {
         return db.sql("SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND s.id = :id")
                 .bind("project", projectId)
                 .bind("id", id)
-                .map(VectorStoreStore::storeView)
+                .map(this::storeView)
                 .one()
                 .switchIfEmpty(Mono.error(() -> storeNotFound(id)));
     }
@@ -118,7 +121,7 @@ class VectorStoreStore {
                         "SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND " + page.sql("s.id"))
                 .bind("project", projectId);
         return page.bind(spec)
-                .map(VectorStoreStore::storeView)
+                .map(this::storeView)
                 .all()
                 .collectList()
                 .map(rows -> ListPage.of(page.ordered(rows), page.limit(), VectorStoreView::id));
@@ -248,7 +251,7 @@ class VectorStoreStore {
                                 + " WHERE vf.vector_store_id = :store AND vf.file_id = :file")
                         .bind("store", storeId)
                         .bind("file", fileId)
-                        .map(VectorStoreStore::fileView)
+                        .map(this::fileView)
                         .one())
                 .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
     }
@@ -262,7 +265,7 @@ class VectorStoreStore {
             spec = spec.bind("status", status);
         }
         Mono<ListPage<VectorStoreFileView>> rows = page.bind(spec)
-                .map(VectorStoreStore::fileView)
+                .map(this::fileView)
                 .all()
                 .collectList()
                 .map(list -> ListPage.of(page.ordered(list), page.limit(), VectorStoreFileView::id));
@@ -509,7 +512,7 @@ class VectorStoreStore {
         return InvalidRequestException.notFound("vector store", id);
     }
 
-    private static VectorStoreView storeView(Readable row) {
+    private VectorStoreView storeView(Readable row) {
         long inProgress = number(row, "in_progress");
         FileCounts counts = new FileCounts(
                 inProgress,
@@ -536,7 +539,7 @@ class VectorStoreStore {
                 expiresAt);
     }
 
-    private static VectorStoreFileView fileView(Readable row) {
+    private VectorStoreFileView fileView(Readable row) {
         String code = row.get("last_error_code", String.class);
         LastError error = code == null ? null : new LastError(code, row.get("last_error_message", String.class));
         Chunking chunking = new Chunking(
@@ -564,8 +567,8 @@ class VectorStoreStore {
         return time == null ? 0 : time.toEpochSecond();
     }
 
-    private static JsonNode json(String text) {
-        return GatewayJson.mapper().readTree(text == null ? "{}" : text);
+    private JsonNode json(String text) {
+        return json.readTree(text == null ? "{}" : text);
     }
 
     /** An attachment: a file in a vector store. */

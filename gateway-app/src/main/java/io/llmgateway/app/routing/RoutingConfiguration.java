@@ -44,8 +44,8 @@ public class RoutingConfiguration {
     /** The mock model is a {@code cl100k_base} model: it answers and reports usage in those tokens. */
     @Bean
     @ConditionalOnMissingBean
-    MockProviderFactory mockProviderFactory() {
-        return new MockProviderFactory(TiktokenTokenizer.cl100k());
+    MockProviderFactory mockProviderFactory(JsonMapper gatewayJsonMapper) {
+        return new MockProviderFactory(TiktokenTokenizer.cl100k(), gatewayJsonMapper);
     }
 
     @Bean

@@ -8,10 +8,10 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeEmbeddings;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
+import io.llmgateway.testsupport.TestJson;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -81,7 +81,7 @@ class EmbeddingsIT {
     }
 
     private static JsonNode json(EntityExchangeResult<byte[]> result) {
-        return GatewayJson.mapper().readTree(result.getResponseBody());
+        return TestJson.mapper().readTree(result.getResponseBody());
     }
 
     @Test
@@ -107,7 +107,7 @@ class EmbeddingsIT {
         FakeUpstream.RecordedRequest sent = upstream.lastRequest();
         assertThat(sent.path()).isEqualTo("/v1/embeddings");
         assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-upstream");
-        JsonNode body = GatewayJson.mapper().readTree(sent.body());
+        JsonNode body = TestJson.mapper().readTree(sent.body());
         assertThat(body.path("model").stringValue()).isEqualTo(UPSTREAM_MODEL);
         assertThat(FakeEmbeddings.inputs(sent)).containsExactly("lost laptop", "the cafeteria menu today");
         assertThat(body.path("dimensions").intValue()).isEqualTo(64);

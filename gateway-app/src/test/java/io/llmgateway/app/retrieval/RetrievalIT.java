@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.rag.index.Retriever;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -612,9 +612,9 @@ class RetrievalIT {
         org.springframework.test.web.reactive.server.EntityExchangeResult<byte[]> result =
                 response.expectStatus().isOk().expectBody(byte[].class).returnResult();
         String requestId = result.getResponseHeaders().getFirst("x-request-id");
-        JsonNode answer = GatewayJson.mapper().readTree(result.getResponseBody());
+        JsonNode answer = TestJson.mapper().readTree(result.getResponseBody());
 
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.has("rag_params")).isFalse();
         JsonNode messages = sent.path("messages");
         assertThat(messages.size()).isEqualTo(3);
@@ -701,7 +701,7 @@ class RetrievalIT {
                 .doesNotExist();
 
         JsonNode messages =
-                GatewayJson.mapper().readTree(upstream.lastRequest().body()).path("messages");
+                TestJson.mapper().readTree(upstream.lastRequest().body()).path("messages");
         List<String> roles = new ArrayList<>();
         messages.forEach(message -> roles.add(message.path("role").stringValue()));
         assertThat(roles).containsExactly("system", "user", "assistant", "context", "user");
@@ -736,7 +736,7 @@ class RetrievalIT {
         List<JsonNode> chunks = new ArrayList<>();
         for (String event : new String(body, StandardCharsets.UTF_8).split("\n\n")) {
             if (event.startsWith("data: {")) {
-                chunks.add(GatewayJson.mapper().readTree(event.substring("data: ".length())));
+                chunks.add(TestJson.mapper().readTree(event.substring("data: ".length())));
             }
         }
         assertThat(chunks).hasSizeGreaterThan(2);
@@ -749,7 +749,7 @@ class RetrievalIT {
                 .isEqualTo(security);
         assertThat(chunks.subList(1, chunks.size()))
                 .allSatisfy(chunk -> assertThat(chunk.has("rag")).isFalse());
-        assertThat(GatewayJson.mapper()
+        assertThat(TestJson.mapper()
                         .readTree(upstream.lastRequest().body())
                         .path("messages")
                         .get(0)
@@ -820,7 +820,7 @@ class RetrievalIT {
                 .isOk()
                 .expectBody(byte[].class)
                 .returnResult();
-        JsonNode plain = GatewayJson.mapper().readTree(floats.getResponseBody());
+        JsonNode plain = TestJson.mapper().readTree(floats.getResponseBody());
         assertThat(plain.path("object").stringValue()).isEqualTo("list");
         assertThat(plain.path("data").get(0).path("object").stringValue()).isEqualTo("embedding");
         JsonNode vector = plain.path("data").get(0).path("embedding");

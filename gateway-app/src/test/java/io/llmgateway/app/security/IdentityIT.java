@@ -11,8 +11,8 @@ import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.PostgresSupport;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -142,7 +142,7 @@ class IdentityIT {
                     .expectBody(byte[].class)
                     .returnResult()
                     .getResponseBody();
-            JsonNode error = GatewayJson.mapper().readTree(body).path("error");
+            JsonNode error = TestJson.mapper().readTree(body).path("error");
             assertThat(error.path("code").stringValue()).isEqualTo("invalid_api_key");
             assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
             if (message != null) {
@@ -281,7 +281,7 @@ class IdentityIT {
                 .doesNotExist();
         // every model again: the two configured ones and the in-process embedding model
         await(
-                () -> GatewayJson.mapper()
+                () -> TestJson.mapper()
                         .readTree(client.get()
                                 .uri("/v1/models")
                                 .exchange()
@@ -686,7 +686,7 @@ class IdentityIT {
                 .expectBody(byte[].class)
                 .returnResult()
                 .getResponseBody();
-        String newKey = GatewayJson.mapper().readTree(rotated).path("key").stringValue();
+        String newKey = TestJson.mapper().readTree(rotated).path("key").stringValue();
         String metrics = new String(gateway.client(gateway.adminToken())
                 .get()
                 .uri("/actuator/prometheus")

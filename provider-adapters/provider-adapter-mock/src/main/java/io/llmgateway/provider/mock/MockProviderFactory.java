@@ -3,6 +3,7 @@ package io.llmgateway.provider.mock;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds {@link MockChatProvider}s and {@link MockEmbeddingProvider}s; deployments of type {@value #TYPE}. */
 public class MockProviderFactory {
@@ -11,14 +12,16 @@ public class MockProviderFactory {
     public static final String TYPE = "mock";
 
     private final TiktokenTokenizer encoding;
+    private final JsonMapper json;
 
-    /** Its mock models answer and count in tokens of {@code encoding}. */
-    public MockProviderFactory(TiktokenTokenizer encoding) {
+    /** Its mock models answer and count in tokens of {@code encoding}, and write their answers with {@code json}. */
+    public MockProviderFactory(TiktokenTokenizer encoding, JsonMapper json) {
         this.encoding = encoding;
+        this.json = json;
     }
 
     public MockChatProvider create(Deployment deployment, MockOptions options) {
-        return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options);
+        return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options, json);
     }
 
     /** The deployment's embeddings; none of the {@code options} applies to them (they answer at once). */

@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -14,6 +13,7 @@ import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.FakeUpstream;
+import io.llmgateway.testsupport.TestJson;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ class OctoEmbeddingTests {
     private static final String MODEL = "intfloat/e5-mistral-7b-instruct";
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
     private FakeUpstream upstream;
 
     @BeforeEach
@@ -65,7 +65,7 @@ class OctoEmbeddingTests {
         assertThat(result.promptTokens()).isEqualTo(6);
         assertThat(upstream.lastRequest().path()).isEqualTo("/v1/embeddings");
         assertThat(upstream.lastRequest().header("authorization")).isNull();
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo(MODEL);
         assertThat(sent.path("encoding_format").stringValue()).isEqualTo("float");
         assertThat(sent.has("input_type")).isFalse();

@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -13,6 +12,7 @@ import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.testsupport.FakeUpstream;
+import io.llmgateway.testsupport.TestJson;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class OpenAiEmbeddingProviderTests {
     private static final String MODEL = "text-embedding-3-small";
 
     private final OpenAiProviderFactory factory =
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
     private FakeUpstream upstream;
 
     @BeforeEach
@@ -100,7 +100,7 @@ class OpenAiEmbeddingProviderTests {
     }
 
     private JsonNode sentBody() {
-        return GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        return TestJson.mapper().readTree(upstream.lastRequest().body());
     }
 
     private EmbeddingResult embed(EmbeddingProvider provider, EmbeddingRequest request) {
@@ -184,7 +184,7 @@ class OpenAiEmbeddingProviderTests {
                         "truncate",
                         StringNode.valueOf("END"),
                         "nested",
-                        GatewayJson.mapper().readTree("{\"a\":[1,2]}"),
+                        TestJson.mapper().readTree("{\"a\":[1,2]}"),
                         "model",
                         StringNode.valueOf("other-model"),
                         "input",
