@@ -11,11 +11,11 @@ import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.protocol.EmbeddingRequest;
+import io.llmgateway.core.protocol.Unmodifiable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +108,7 @@ public class EmbeddingsController {
 
         public EmbeddingsBody {
             input = List.copyOf(input);
-            extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+            extra = Unmodifiable.extra(extra);
         }
 
         static EmbeddingsBody from(JsonNode body) {

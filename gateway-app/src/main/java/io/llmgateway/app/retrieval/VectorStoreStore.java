@@ -8,13 +8,16 @@ import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.Unmodifiable;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -344,18 +347,17 @@ class VectorStoreStore {
                     row.get("expired", Boolean.class)
                 })
                 .all()
-                .collect(
-                        () -> new SearchedStores(new LinkedHashMap<>(), new java.util.LinkedHashSet<>()),
-                        (found, row) -> {
-                            Map<String, Long> files =
-                                    found.files().computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
-                            if (row[1] != null && row[2] != null) {
-                                files.put((String) row[1], (Long) row[2]);
-                            }
-                            if (Boolean.TRUE.equals(row[3])) {
-                                found.expired().add((String) row[0]);
-                            }
-                        });
+                .collect(Found::new, (found, row) -> {
+                    Map<String, Long> files =
+                            found.files().computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
+                    if (row[1] != null && row[2] != null) {
+                        files.put((String) row[1], (Long) row[2]);
+                    }
+                    if (Boolean.TRUE.equals(row[3])) {
+                        found.expired().add((String) row[0]);
+                    }
+                })
+                .map(SearchedStores::of);
     }
 
     /**
@@ -364,7 +366,35 @@ class VectorStoreStore {
      * @param files   store id to the completed files' generations, for every store of the project asked for
      * @param expired the ones among them that have expired ({@code expires_after})
      */
-    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {}
+    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
+
+        SearchedStores {
+            Map<String, Map<String, Long>> copies = new LinkedHashMap<>();
+            files.forEach((store, generations) -> copies.put(store, Unmodifiable.map(generations)));
+            files = Collections.unmodifiableMap(copies);
+            expired = Collections.unmodifiableSet(new LinkedHashSet<>(expired));
+        }
+
+        /** The rows as they were collected, copied into the record. */
+        private static SearchedStores of(Found found) {
+            return new SearchedStores(found.files(), found.expired());
+        }
+    }
+
+    /** The rows of {@link #completedFiles} while they are collected (a mutable accumulator, hence no record). */
+    private static final class Found {
+
+        private final Map<String, Map<String, Long>> files = new LinkedHashMap<>();
+        private final Set<String> expired = new LinkedHashSet<>();
+
+        Map<String, Map<String, Long>> files() {
+            return files;
+        }
+
+        Set<String> expired() {
+            return expired;
+        }
+    }
 
     // ---- ingestion ----------------------------------------------------------------------------------------
 
@@ -575,7 +605,12 @@ class VectorStoreStore {
     record Key(String storeId, String fileId) {}
 
     /** A new store and the attachments to ingest once it is committed. */
-    record Created(VectorStoreView store, List<Key> attachments) {}
+    record Created(VectorStoreView store, List<Key> attachments) {
+
+        Created {
+            attachments = List.copyOf(attachments);
+        }
+    }
 
     /** What ingestion needs of an attachment it claimed. */
     record Claim(

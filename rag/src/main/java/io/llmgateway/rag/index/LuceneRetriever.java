@@ -418,9 +418,7 @@ public final class LuceneRetriever implements Retriever {
                     chunk == null ? 0 : chunk.numericValue().intValue(),
                     doc.get(TEXT),
                     scored.score(),
-                    attributes == null
-                            ? Map.of()
-                            : java.util.Collections.unmodifiableMap(json.readValue(attributes, MAP))));
+                    attributes == null ? Map.of() : json.readValue(attributes, MAP)));
         }
         return hits;
     }
