@@ -1,3 +1,4 @@
+import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.rag.chunk.Chunk;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.embed.LocalMiniLmEmbedder;
@@ -52,7 +53,7 @@ public final class RetrievalBench {
                 sample.size(), ingestSeconds, sample.size() / ingestSeconds);
 
         // the index: CHUNKS chunks in one store, written in batches as the gateway writes files
-        try (LuceneRetriever retriever = LuceneRetriever.inMemory()) {
+        try (LuceneRetriever retriever = LuceneRetriever.inMemory(GatewayJson.newMapper())) {
             long indexStart = System.nanoTime();
             List<IndexedChunk> batch = new ArrayList<>();
             for (int i = 0; i < chunks; i++) {

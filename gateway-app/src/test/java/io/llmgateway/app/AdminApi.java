@@ -1,6 +1,6 @@
 package io.llmgateway.app;
 
-import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.testsupport.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -109,6 +109,6 @@ public final class AdminApi {
     }
 
     private static JsonNode json(byte[] body) {
-        return GatewayJson.mapper().readTree(body);
+        return TestJson.mapper().readTree(body);
     }
 }

@@ -1,24 +1,36 @@
 package io.llmgateway.app;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaParameter;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.llmgateway.app.routing.RouteExecutor;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The module rules of ARCHITECTURE.md, checked on the compiled production classes of every module:
- * dependencies point one way, no package cycles, nothing blocks on a reactive type.
+ * dependencies point one way, no package cycles, nothing blocks on a reactive type, one JSON mapper (the
+ * application's), typed request bodies.
  */
 class ArchitectureTests {
 
@@ -172,5 +184,38 @@ class ArchitectureTests {
     @Test
     void nothingSleeps() {
         noClasses().should().callMethod(Thread.class, "sleep", long.class).check(classes);
+    }
+
+    @Test
+    void noClassKeepsAJsonMapperOfItsOwn() {
+        // the application's mapper is a bean, handed to whatever needs JSON; GatewayJson only makes new ones
+        noFields()
+                .that()
+                .areStatic()
+                .should()
+                .haveRawType(JavaClass.Predicates.assignableTo(ObjectMapper.class))
+                .as("no static field holds a JsonMapper or ObjectMapper")
+                .check(classes);
+    }
+
+    @Test
+    void noHandlerTakesAnUntypedBody() {
+        // a body is a record (a BodyReader reads the ones whose checks need the tree); the handler never digs in JSON
+        methods()
+                .should(new ArchCondition<JavaMethod>("take no @RequestBody of a JSON tree type") {
+                    @Override
+                    public void check(JavaMethod method, ConditionEvents events) {
+                        for (JavaParameter parameter : method.getParameters()) {
+                            if (parameter.isAnnotatedWith(RequestBody.class)
+                                    && parameter.getRawType().isAssignableTo(JsonNode.class)) {
+                                events.add(SimpleConditionEvent.violated(
+                                        method,
+                                        method.getFullName() + " takes its body as "
+                                                + parameter.getRawType().getSimpleName()));
+                            }
+                        }
+                    }
+                })
+                .check(classes);
     }
 }

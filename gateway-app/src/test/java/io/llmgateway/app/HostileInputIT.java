@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.usage.Ledger;
 import io.llmgateway.app.usage.UsageLedger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +37,7 @@ import tools.jackson.databind.node.StringNode;
  */
 class HostileInputIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final String MARKER = "\u00a7hostile\u00a7";
 
     private static FakeUpstream upstream;

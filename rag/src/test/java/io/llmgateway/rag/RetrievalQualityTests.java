@@ -2,6 +2,7 @@ package io.llmgateway.rag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.rag.chunk.Chunk;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
@@ -53,7 +54,7 @@ class RetrievalQualityTests {
     @BeforeAll
     static void ingest() throws Exception {
         embedder = SharedEmbedder.get();
-        retriever = LuceneRetriever.inMemory();
+        retriever = LuceneRetriever.inMemory(GatewayJson.newMapper());
         DocumentParser parser = new DocumentParser();
         Chunker chunker = new Chunker();
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -78,18 +77,18 @@ public abstract class ChatProviderContract {
 
     /** A call with this JSON body, as the pipeline makes it. */
     public static UpstreamCall call(String json) {
-        ObjectNode body = (ObjectNode) GatewayJson.mapper().readTree(json);
-        return new UpstreamCall(GatewayJson.mapper().treeToValue(body, ChatCompletionRequest.class), body);
+        ObjectNode body = (ObjectNode) TestJson.mapper().readTree(json);
+        return new UpstreamCall(TestJson.mapper().treeToValue(body, ChatCompletionRequest.class), body);
     }
 
     /** The answers read as completions, for assertions on their content. */
     public static Mono<ChatCompletion> completion(Mono<ScannedAnswer> answers) {
-        return answers.map(answer -> GatewayJson.mapper().readValue(answer.json(), ChatCompletion.class));
+        return answers.map(answer -> TestJson.mapper().readValue(answer.json(), ChatCompletion.class));
     }
 
     /** The answers read as chunks, for assertions on their content. */
     public static Flux<ChatCompletionChunk> chunks(Flux<ScannedAnswer> answers) {
-        return answers.map(answer -> GatewayJson.mapper().readValue(answer.json(), ChatCompletionChunk.class));
+        return answers.map(answer -> TestJson.mapper().readValue(answer.json(), ChatCompletionChunk.class));
     }
 
     @Test
@@ -112,7 +111,7 @@ public abstract class ChatProviderContract {
         assertThat(received.header("content-length"))
                 .as("a sized body, not a chunked one")
                 .isEqualTo(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
-        JsonNode body = GatewayJson.mapper().readTree(received.body());
+        JsonNode body = TestJson.mapper().readTree(received.body());
         assertThat(body.path("vendor_knob").path("keep").stringValue()).isEqualTo("me");
         assertThat(body.path("temperature").doubleValue()).isEqualTo(0.5);
     }
@@ -157,7 +156,7 @@ public abstract class ChatProviderContract {
                 })
                 .expectComplete()
                 .verify(LIMIT);
-        assertThat(GatewayJson.mapper()
+        assertThat(TestJson.mapper()
                         .readTree(upstream.lastRequest().body())
                         .path("stream")
                         .booleanValue())

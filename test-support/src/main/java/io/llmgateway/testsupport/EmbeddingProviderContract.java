@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.Deployment;
@@ -106,7 +105,7 @@ public abstract class EmbeddingProviderContract {
     }
 
     protected JsonNode sentBody() {
-        return GatewayJson.newMapper().readTree(upstream.lastRequest().body());
+        return TestJson.mapper().readTree(upstream.lastRequest().body());
     }
 
     protected EmbeddingResult embed(EmbeddingProvider provider, EmbeddingRequest request) {

@@ -1,6 +1,5 @@
 package io.llmgateway.testsupport;
 
-import io.llmgateway.core.json.GatewayJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,9 @@ public final class FakeEmbeddings {
 
     /** The answer to an {@code /embeddings} request (its {@code input}: a string or a list of strings). */
     public static FakeUpstream.Reply reply(FakeUpstream.RecordedRequest request) {
-        JsonNode body = GatewayJson.mapper().readTree(request.body());
+        JsonNode body = TestJson.mapper().readTree(request.body());
         List<String> inputs = inputs(body.path("input"));
-        ObjectNode answer = GatewayJson.mapper().createObjectNode();
+        ObjectNode answer = TestJson.mapper().createObjectNode();
         answer.put("object", "list");
         ArrayNode data = answer.putArray("data");
         int tokens = 0;
@@ -45,7 +44,7 @@ public final class FakeEmbeddings {
 
     /** The texts of a recorded {@code /embeddings} request. */
     public static List<String> inputs(FakeUpstream.RecordedRequest request) {
-        return inputs(GatewayJson.mapper().readTree(request.body()).path("input"));
+        return inputs(TestJson.mapper().readTree(request.body()).path("input"));
     }
 
     /** The vector of one text: its words hashed into {@value #DIMENSIONS} buckets, L2-normalised. */

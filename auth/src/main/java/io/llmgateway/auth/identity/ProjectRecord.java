@@ -1,5 +1,6 @@
 package io.llmgateway.auth.identity;
 
+import io.llmgateway.core.protocol.Unmodifiable;
 import java.util.List;
 
 /**
@@ -9,6 +10,10 @@ import java.util.List;
  * @param promptLogging whether requests may ask for {@code log_prompt} (prompts stored with usage records)
  */
 public record ProjectRecord(String id, String name, List<String> allowedModels, boolean promptLogging) {
+
+    public ProjectRecord {
+        allowedModels = Unmodifiable.list(allowedModels);
+    }
 
     public boolean allows(String modelId) {
         return allowedModels == null || allowedModels.contains(modelId);

@@ -39,7 +39,7 @@ public class RequestBenchmark {
 
     @Setup
     public void setUp() {
-        json = GatewayJson.mapper();
+        json = GatewayJson.newMapper();
         tokens = TokenCounter.cl100k();
         request = json.readValue(REQUEST, ChatCompletionRequest.class);
         answer = json.readValue(ANSWER, ChatCompletion.class);

@@ -5,6 +5,7 @@ import io.llmgateway.app.limits.LimitScope;
 import io.llmgateway.app.limits.Limits;
 import io.llmgateway.app.limits.LimitsRepository;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.BodyReader;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** The limits of projects and their service keys: checked, stored and audited. */
 public class LimitsAdminStore {
@@ -80,7 +82,7 @@ public class LimitsAdminStore {
      * needs its limit and a period of {@code day} or {@code month}. A misspelt field is a 400, never a silently
      * missing limit.
      */
-    public static Limits parse(JsonNode body) {
+    static Limits parse(JsonNode body) {
         Checks.object(body);
         for (String name : body.propertyNames()) {
             if (!FIELDS.contains(name)) {
@@ -235,6 +237,20 @@ public class LimitsAdminStore {
                                 "period",
                                 limits.costBudget().period()));
         return details;
+    }
+
+    /**
+     * The body of {@code PUT .../limits}: the limits it replaces the old ones with, checked ({@link #parse}); {@code {}}
+     * removes them all.
+     */
+    @JsonDeserialize(using = LimitsBody.Reader.class)
+    public record LimitsBody(Limits limits) {
+
+        static final class Reader extends BodyReader<LimitsBody> {
+            Reader() {
+                super(body -> new LimitsBody(parse(body)));
+            }
+        }
     }
 
     /** The limits of a project or key, as the admin API shows them. */

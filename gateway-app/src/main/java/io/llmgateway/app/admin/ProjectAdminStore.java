@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.json.KnownFields;
+import io.llmgateway.core.json.Patch;
 import io.llmgateway.core.json.StrictBody;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
@@ -20,6 +22,7 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** Projects and their members; each change audited in its transaction. */
 public class ProjectAdminStore {
@@ -77,49 +80,17 @@ public class ProjectAdminStore {
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)));
     }
 
-    private static final Set<String> PATCH_FIELDS = Set.of("name", "allowed_models", "prompt_logging");
-
     /**
      * Changes {@code name}, {@code allowed_models} ({@code null}: every model) and {@code prompt_logging} when
      * present.
      */
-    public Mono<ProjectView> update(AdminActor actor, String id, JsonNode patch) {
-        Checks.object(patch);
-        KnownFields.check(patch, "", PATCH_FIELDS);
-        boolean setName = patch.has("name");
-        String name = null;
-        if (setName) {
-            JsonNode value = patch.get("name");
-            name = Checks.requiredText(value.isString() ? value.stringValue() : null, "name", 200);
-        }
-        boolean setModels = patch.has("allowed_models");
-        List<String> allowed = null;
-        if (setModels && !patch.get("allowed_models").isNull()) {
-            JsonNode value = patch.get("allowed_models");
-            if (!value.isArray()) {
-                throw InvalidRequestException.invalidParameter(
-                        "allowed_models", "'allowed_models' must be a list of model ids or null.");
-            }
-            List<String> ids = new ArrayList<>();
-            for (JsonNode element : value) {
-                if (!element.isString()) {
-                    throw InvalidRequestException.invalidParameter(
-                            "allowed_models", "'allowed_models' must be a list of model ids or null.");
-                }
-                ids.add(element.stringValue());
-            }
-            allowed = allowedModels(ids);
-        }
-        boolean setLogging = patch.has("prompt_logging");
-        Boolean promptLogging = null;
-        if (setLogging) {
-            JsonNode value = patch.get("prompt_logging");
-            if (!value.isBoolean()) {
-                throw InvalidRequestException.invalidParameter(
-                        "prompt_logging", "'prompt_logging' must be true or false.");
-            }
-            promptLogging = value.booleanValue();
-        }
+    public Mono<ProjectView> update(AdminActor actor, String id, ProjectPatch patch) {
+        boolean setName = patch.name().present();
+        String name = patch.name().value();
+        boolean setModels = patch.allowedModels().present();
+        List<String> allowed = allowedModels(patch.allowedModels().value());
+        boolean setLogging = patch.promptLogging().present();
+        Boolean promptLogging = patch.promptLogging().value();
         Map<String, Object> details = details(setName ? name : null, allowed, setModels, promptLogging);
         Mono<ProjectView> work = db.sql("""
                         UPDATE projects SET
@@ -264,6 +235,70 @@ public class ProjectAdminStore {
             @JsonProperty("allowed_models") List<String> allowedModels,
             @JsonProperty("prompt_logging") Boolean promptLogging)
             implements StrictBody {}
+
+    /**
+     * The body of {@code PATCH /admin/v1/projects/{id}}: each field absent (unchanged) or a value; only
+     * {@code allowed_models} may be null (every model). An unknown field is a 400.
+     */
+    @JsonDeserialize(using = ProjectPatch.Reader.class)
+    public record ProjectPatch(Patch<String> name, Patch<List<String>> allowedModels, Patch<Boolean> promptLogging) {
+
+        private static final Set<String> FIELDS = Set.of("name", "allowed_models", "prompt_logging");
+
+        /** The checked body, but for whether the models are configured ones (the store knows them). */
+        static ProjectPatch from(JsonNode body) {
+            Checks.object(body);
+            KnownFields.check(body, "", FIELDS);
+            return new ProjectPatch(name(body.get("name")), models(body.get("allowed_models")), logging(body));
+        }
+
+        private static Patch<String> name(JsonNode value) {
+            if (value == null) {
+                return Patch.absent();
+            }
+            return Patch.of(Checks.requiredText(value.isString() ? value.stringValue() : null, "name", 200));
+        }
+
+        private static Patch<List<String>> models(JsonNode value) {
+            if (value == null) {
+                return Patch.absent();
+            }
+            if (value.isNull()) {
+                return Patch.of(null);
+            }
+            if (!value.isArray()) {
+                throw InvalidRequestException.invalidParameter(
+                        "allowed_models", "'allowed_models' must be a list of model ids or null.");
+            }
+            List<String> ids = new ArrayList<>();
+            for (JsonNode element : value) {
+                if (!element.isString()) {
+                    throw InvalidRequestException.invalidParameter(
+                            "allowed_models", "'allowed_models' must be a list of model ids or null.");
+                }
+                ids.add(element.stringValue());
+            }
+            return Patch.of(List.copyOf(ids));
+        }
+
+        private static Patch<Boolean> logging(JsonNode body) {
+            JsonNode value = body.get("prompt_logging");
+            if (value == null) {
+                return Patch.absent();
+            }
+            if (!value.isBoolean()) {
+                throw InvalidRequestException.invalidParameter(
+                        "prompt_logging", "'prompt_logging' must be true or false.");
+            }
+            return Patch.of(value.booleanValue());
+        }
+
+        static final class Reader extends BodyReader<ProjectPatch> {
+            Reader() {
+                super(ProjectPatch::from);
+            }
+        }
+    }
 
     /** A project as the admin API shows it; {@code allowed_models} null means every model. */
     public record ProjectView(

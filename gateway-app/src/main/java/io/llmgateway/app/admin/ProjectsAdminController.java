@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /admin/v1/projects}, their members and their service keys. */
 @RestController
@@ -52,7 +51,7 @@ public class ProjectsAdminController {
 
     @PatchMapping("/{projectId}")
     public Mono<ProjectAdminStore.ProjectView> update(
-            AdminActor actor, @PathVariable String projectId, @RequestBody JsonNode patch) {
+            AdminActor actor, @PathVariable String projectId, @RequestBody ProjectAdminStore.ProjectPatch patch) {
         return projects.update(actor, projectId, patch);
     }
 
@@ -119,8 +118,8 @@ public class ProjectsAdminController {
     /** Replaces the project's limits; {@code {}} removes them all. */
     @PutMapping("/{projectId}/limits")
     public Mono<LimitsAdminStore.LimitsView> putLimits(
-            AdminActor actor, @PathVariable String projectId, @RequestBody JsonNode body) {
-        return limits.putForProject(actor, projectId, LimitsAdminStore.parse(body));
+            AdminActor actor, @PathVariable String projectId, @RequestBody LimitsAdminStore.LimitsBody body) {
+        return limits.putForProject(actor, projectId, body.limits());
     }
 
     @GetMapping("/{projectId}/keys/{keyId}/limits")
@@ -131,8 +130,11 @@ public class ProjectsAdminController {
     /** Replaces a service key's limits; {@code {}} removes them all. */
     @PutMapping("/{projectId}/keys/{keyId}/limits")
     public Mono<LimitsAdminStore.LimitsView> putKeyLimits(
-            AdminActor actor, @PathVariable String projectId, @PathVariable String keyId, @RequestBody JsonNode body) {
-        return limits.putForKey(actor, projectId, keyId, LimitsAdminStore.parse(body));
+            AdminActor actor,
+            @PathVariable String projectId,
+            @PathVariable String keyId,
+            @RequestBody LimitsAdminStore.LimitsBody body) {
+        return limits.putForKey(actor, projectId, keyId, body.limits());
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */

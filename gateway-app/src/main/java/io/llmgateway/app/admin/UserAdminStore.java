@@ -2,7 +2,9 @@ package io.llmgateway.app.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.json.KnownFields;
+import io.llmgateway.core.json.Patch;
 import io.llmgateway.core.json.StrictBody;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
@@ -13,6 +15,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** Users: create, list, read, change, delete; each change audited in its transaction. */
 public class UserAdminStore {
@@ -75,28 +78,17 @@ public class UserAdminStore {
                 .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("user", id)));
     }
 
-    private static final Set<String> PATCH_FIELDS = Set.of("name", "email", "default_project_id");
-
     /** Changes the fields present in {@code patch}: {@code name}, {@code email}, {@code default_project_id}. */
-    public Mono<UserView> update(AdminActor actor, String id, JsonNode patch) {
-        Checks.object(patch);
-        KnownFields.check(patch, "", PATCH_FIELDS);
+    public Mono<UserView> update(AdminActor actor, String id, UserPatch patch) {
         Map<String, Object> changes = new LinkedHashMap<>();
-        for (String field : new String[] {"name", "email", "default_project_id"}) {
-            if (patch.has(field)) {
-                JsonNode value = patch.get(field);
-                if (!value.isNull() && !value.isString()) {
-                    throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be a string or null.");
-                }
-                String text = value.isNull() ? null : value.stringValue();
-                changes.put(
-                        field,
-                        switch (field) {
-                            case "email" -> Checks.optionalEmail(text);
-                            case "name" -> Checks.optionalText(text, "name", 200);
-                            default -> text;
-                        });
-            }
+        if (patch.name().present()) {
+            changes.put("name", patch.name().value());
+        }
+        if (patch.email().present()) {
+            changes.put("email", patch.email().value());
+        }
+        if (patch.defaultProjectId().present()) {
+            changes.put("default_project_id", patch.defaultProjectId().value());
         }
         String project = (String) changes.get("default_project_id");
         Mono<UserView> work = get(id).flatMap(existing ->
@@ -170,6 +162,43 @@ public class UserAdminStore {
             String name,
             String email,
             @JsonProperty("default_project_id") String defaultProjectId) implements StrictBody {}
+
+    /**
+     * The body of {@code PATCH /admin/v1/users/{id}}: each field absent (unchanged), null (cleared) or a value; an
+     * unknown field is a 400.
+     */
+    @JsonDeserialize(using = UserPatch.Reader.class)
+    public record UserPatch(Patch<String> name, Patch<String> email, Patch<String> defaultProjectId) {
+
+        private static final Set<String> FIELDS = Set.of("name", "email", "default_project_id");
+
+        /** The checked body; a 400 naming the first field at fault. */
+        static UserPatch from(JsonNode body) {
+            Checks.object(body);
+            KnownFields.check(body, "", FIELDS);
+            return new UserPatch(
+                    text(body, "name").map(name -> Checks.optionalText(name, "name", 200)),
+                    text(body, "email").map(Checks::optionalEmail),
+                    text(body, "default_project_id"));
+        }
+
+        private static Patch<String> text(JsonNode body, String field) {
+            JsonNode value = body.get(field);
+            if (value == null) {
+                return Patch.absent();
+            }
+            if (!value.isNull() && !value.isString()) {
+                throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be a string or null.");
+            }
+            return Patch.of(value.isNull() ? null : value.stringValue());
+        }
+
+        static final class Reader extends BodyReader<UserPatch> {
+            Reader() {
+                super(UserPatch::from);
+            }
+        }
+    }
 
     /** A user as the admin API shows it. */
     public record UserView(

@@ -12,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /admin/v1/users} and the users' personal access tokens. */
 @RestController
@@ -46,7 +45,7 @@ public class UsersAdminController {
 
     @PatchMapping("/{userId}")
     public Mono<UserAdminStore.UserView> update(
-            AdminActor actor, @PathVariable String userId, @RequestBody JsonNode patch) {
+            AdminActor actor, @PathVariable String userId, @RequestBody UserAdminStore.UserPatch patch) {
         return users.update(actor, userId, patch);
     }
 

@@ -28,13 +28,12 @@ public class WebConfiguration implements WebFluxConfigurer {
         this.http = http;
         this.json = JsonWarmUp.warm(GatewayJson.newMapper());
         this.requests = JsonWarmUp.warm(GatewayJson.newRequestMapper());
-        // the shared mapper, which the answer scanner and the meter use
-        JsonWarmUp.warm(GatewayJson.mapper());
     }
 
     /**
-     * The one JSON mapper of the data plane (strict scalars, unknown fields kept by the records), used by the
-     * HTTP codecs too, warmed up for the wire records before the server starts.
+     * The one JSON mapper of the gateway (strict scalars, unknown fields kept by the records), warmed up for the wire
+     * records before the server starts: the HTTP codecs write with it, and every component that reads or writes JSON
+     * (adapters, answer scanners, meters, stores, the search index) is given it; none keeps a mapper of its own.
      */
     @Bean
     public JsonMapper gatewayJsonMapper() {

@@ -9,7 +9,9 @@ import io.llmgateway.app.pipeline.RequestIds;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.protocol.EmbeddingRequest;
+import io.llmgateway.core.protocol.Unmodifiable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,32 +52,18 @@ public class EmbeddingsController {
 
     @PostMapping("/v1/embeddings")
     public Mono<EmbeddingList> embeddings(
-            Caller caller, @RequestBody(required = false) JsonNode body, ServerWebExchange exchange) {
+            Caller caller, @RequestBody(required = false) EmbeddingsBody body, ServerWebExchange exchange) {
         long started = RequestArrival.nanos(exchange);
-        if (!(body instanceof ObjectNode request)) {
-            throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
-        }
-        JsonNode modelNode = request.get("model");
-        if (modelNode == null
-                || !modelNode.isString()
-                || modelNode.stringValue().isBlank()) {
-            throw InvalidRequestException.invalidParameter("model", "Missing required parameter: 'model'.");
-        }
-        Route route = pipeline.embeddingRoute(caller, modelNode.stringValue());
+        EmbeddingsBody request = body == null ? EmbeddingsBody.from(null) : body;
+        Route route = pipeline.embeddingRoute(caller, request.model());
         EmbeddingRequest call = new EmbeddingRequest(
-                route.modelId(),
-                inputs(request.get("input")),
-                dimensions(request.get("dimensions")),
-                user(request.get("user")),
-                null,
-                extra(request));
-        boolean base64 = base64(request.get("encoding_format"));
+                route.modelId(), request.input(), request.dimensions(), request.user(), null, request.extra());
         String requestId = RequestIds.next();
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(RequestIds.HEADER, requestId);
         return pipeline.embed(requestId, caller, route, call, started).map(answer -> {
             answer.headers().forEach(response.getHeaders()::set);
-            return response(answer, base64);
+            return response(answer, request.base64());
         });
     }
 
@@ -97,75 +86,127 @@ public class EmbeddingsController {
         return Base64.getEncoder().encodeToString(bytes.array());
     }
 
-    private static List<String> inputs(JsonNode node) {
-        List<String> inputs = new ArrayList<>();
-        if (node != null && node.isString()) {
-            inputs.add(node.stringValue());
-        } else if (node != null && node.isArray() && !node.isEmpty() && node.size() <= MAX_INPUTS) {
-            for (JsonNode item : node) {
-                if (!item.isString()) {
-                    throw InvalidRequestException.invalidParameter(
-                            "input",
-                            "'input' must be a string or a list of" + " strings; token arrays are not supported.");
+    /**
+     * The body of {@code POST /v1/embeddings}, checked in its factory in the order OpenAI reports: {@code model},
+     * {@code input}, {@code dimensions}, {@code user}, {@code encoding_format}.
+     *
+     * @param model      the model id the client asked for
+     * @param input      the texts, 1 to {@value #MAX_INPUTS}, none blank
+     * @param dimensions the length of the vectors, or null for the model's own
+     * @param user       the end-user id, or null
+     * @param base64     whether {@code encoding_format} is {@code base64} (else {@code float})
+     * @param extra      the fields the gateway does not interpret, in the client's order, passed on unchanged
+     */
+    @JsonDeserialize(using = EmbeddingsBody.Reader.class)
+    public record EmbeddingsBody(
+            String model,
+            List<String> input,
+            Integer dimensions,
+            String user,
+            boolean base64,
+            Map<String, JsonNode> extra) {
+
+        public EmbeddingsBody {
+            input = List.copyOf(input);
+            extra = Unmodifiable.extra(extra);
+        }
+
+        static EmbeddingsBody from(JsonNode body) {
+            if (!(body instanceof ObjectNode request)) {
+                throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
+            }
+            JsonNode modelNode = request.get("model");
+            if (modelNode == null
+                    || !modelNode.isString()
+                    || modelNode.stringValue().isBlank()) {
+                throw InvalidRequestException.invalidParameter("model", "Missing required parameter: 'model'.");
+            }
+            return new EmbeddingsBody(
+                    modelNode.stringValue(),
+                    inputs(request.get("input")),
+                    dimensions(request.get("dimensions")),
+                    user(request.get("user")),
+                    base64(request.get("encoding_format")),
+                    extra(request));
+        }
+
+        private static List<String> inputs(JsonNode node) {
+            List<String> inputs = new ArrayList<>();
+            if (node != null && node.isString()) {
+                inputs.add(node.stringValue());
+            } else if (node != null && node.isArray() && !node.isEmpty() && node.size() <= MAX_INPUTS) {
+                for (JsonNode item : node) {
+                    if (!item.isString()) {
+                        throw InvalidRequestException.invalidParameter(
+                                "input",
+                                "'input' must be a string or a list of" + " strings; token arrays are not supported.");
+                    }
+                    inputs.add(item.stringValue());
                 }
-                inputs.add(item.stringValue());
-            }
-        } else {
-            throw InvalidRequestException.invalidParameter(
-                    "input", "'input' must be a string or a list of 1 to " + MAX_INPUTS + " strings.");
-        }
-        for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).isBlank()) {
+            } else {
                 throw InvalidRequestException.invalidParameter(
-                        node.isArray() ? "input[" + i + "]" : "input", "'input' must not be empty.");
+                        "input", "'input' must be a string or a list of 1 to " + MAX_INPUTS + " strings.");
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).isBlank()) {
+                    throw InvalidRequestException.invalidParameter(
+                            node.isArray() ? "input[" + i + "]" : "input", "'input' must not be empty.");
+                }
+            }
+            return inputs;
+        }
+
+        private static Integer dimensions(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
+                throw InvalidRequestException.invalidParameter(
+                        "dimensions", "'dimensions' must be a positive integer.");
+            }
+            return node.intValue();
+        }
+
+        private static String user(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isString()) {
+                throw InvalidRequestException.invalidParameter("user", "'user' must be a string.");
+            }
+            return node.stringValue();
+        }
+
+        private static boolean base64(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return false;
+            }
+            if (node.isString() && node.stringValue().equals("float")) {
+                return false;
+            }
+            if (node.isString() && node.stringValue().equals("base64")) {
+                return true;
+            }
+            throw InvalidRequestException.invalidParameter(
+                    "encoding_format", "'encoding_format' must be 'float' or 'base64'.");
+        }
+
+        /** The fields the gateway does not interpret, passed on to the provider as they are. */
+        private static Map<String, JsonNode> extra(ObjectNode request) {
+            Map<String, JsonNode> extra = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : request.properties()) {
+                if (!OWN_FIELDS.contains(field.getKey())) {
+                    extra.put(field.getKey(), field.getValue());
+                }
+            }
+            return extra;
+        }
+
+        static final class Reader extends BodyReader<EmbeddingsBody> {
+            Reader() {
+                super(EmbeddingsBody::from);
             }
         }
-        return inputs;
-    }
-
-    private static Integer dimensions(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
-            throw InvalidRequestException.invalidParameter("dimensions", "'dimensions' must be a positive integer.");
-        }
-        return node.intValue();
-    }
-
-    private static String user(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw InvalidRequestException.invalidParameter("user", "'user' must be a string.");
-        }
-        return node.stringValue();
-    }
-
-    private static boolean base64(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return false;
-        }
-        if (node.isString() && node.stringValue().equals("float")) {
-            return false;
-        }
-        if (node.isString() && node.stringValue().equals("base64")) {
-            return true;
-        }
-        throw InvalidRequestException.invalidParameter(
-                "encoding_format", "'encoding_format' must be 'float' or 'base64'.");
-    }
-
-    /** The fields the gateway does not interpret, passed on to the provider as they are. */
-    private static Map<String, JsonNode> extra(ObjectNode request) {
-        Map<String, JsonNode> extra = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : request.properties()) {
-            if (!OWN_FIELDS.contains(field.getKey())) {
-                extra.put(field.getKey(), field.getValue());
-            }
-        }
-        return extra;
     }
 
     /** OpenAI's list of embeddings. */

@@ -41,6 +41,10 @@ public record ChatCall(
         ChatAugmentation.Retrieval retrieval,
         JsonNode rag) {
 
+    public ChatCall {
+        dropped = List.copyOf(dropped);
+    }
+
     /** This call with the prompt's tokens counted. */
     ChatCall withPromptTokens(int tokens) {
         return new ChatCall(

@@ -11,7 +11,6 @@ import io.llmgateway.core.answer.AnswerEditor;
 import io.llmgateway.core.answer.ScannedAnswer;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.core.tokens.TokenCounter;
@@ -38,11 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ChatMeter {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
     private static final byte[] EVENT_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_SUFFIX = "\n\n".getBytes(StandardCharsets.US_ASCII);
     /** An upstream chunk that the client does not get (compared by identity). */
     private static final byte[] HIDDEN = new byte[0];
+
+    /** The gateway's mapper, for the few values written here (the cost, the sources, a usage chunk's id). */
+    private final JsonMapper json;
 
     private final UsageRecorder recorder;
     private final TokenCounting tokenizer;
@@ -68,7 +69,8 @@ final class ChatMeter {
     /** Whether any chunk or answer reached the client. */
     private volatile boolean delivering;
 
-    ChatMeter(UsageRecorder recorder, TokenCounting tokenizer, ChatCall call) {
+    ChatMeter(UsageRecorder recorder, TokenCounting tokenizer, ChatCall call, JsonMapper json) {
+        this.json = json;
         this.recorder = recorder;
         this.tokenizer = tokenizer;
         this.routeTokenizer = call.route().tokenizer();
@@ -287,7 +289,7 @@ final class ChatMeter {
 
     /** The cost of these tokens in US dollars, as a JSON number. */
     private byte[] cost(UsageTokens tokens) {
-        return JSON.writeValueAsBytes(Price.dollars(recorder.cost(tokens)));
+        return json.writeValueAsBytes(Price.dollars(recorder.cost(tokens)));
     }
 
     /** A {@code usage} object for an answer whose upstream sent none. */
@@ -304,13 +306,13 @@ final class ChatMeter {
 
     /** The usage chunk the gateway adds when the client asked for usage and the upstream reported none. */
     private byte[] usageEvent(ScannedAnswer template, UsageTokens tokens) {
-        JsonNode first = JSON.readTree(template.json());
-        String json = "{\"id\":" + JSON.writeValueAsString(first.path("id").asString(""))
+        JsonNode first = json.readTree(template.json());
+        String chunk = "{\"id\":" + json.writeValueAsString(first.path("id").asString(""))
                 + ",\"object\":\"chat.completion.chunk\",\"created\":"
                 + first.path("created").asLong(0)
                 + ",\"model\":" + new String(model, StandardCharsets.UTF_8) + ",\"choices\":[],\"usage\":"
                 + new String(usageJson(tokens, cost(tokens)), StandardCharsets.UTF_8) + "}";
-        byte[] data = json.getBytes(StandardCharsets.UTF_8);
+        byte[] data = chunk.getBytes(StandardCharsets.UTF_8);
         byte[] event = new byte[EVENT_PREFIX.length + data.length + EVENT_SUFFIX.length];
         System.arraycopy(EVENT_PREFIX, 0, event, 0, EVENT_PREFIX.length);
         System.arraycopy(data, 0, event, EVENT_PREFIX.length, data.length);
@@ -318,7 +320,7 @@ final class ChatMeter {
         return event;
     }
 
-    private static byte[] member(String name, JsonNode value) {
-        return ("\"" + name + "\":" + JSON.writeValueAsString(value)).getBytes(StandardCharsets.UTF_8);
+    private byte[] member(String name, JsonNode value) {
+        return ("\"" + name + "\":" + json.writeValueAsString(value)).getBytes(StandardCharsets.UTF_8);
     }
 }

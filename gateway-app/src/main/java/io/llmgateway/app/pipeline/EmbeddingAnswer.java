@@ -1,6 +1,7 @@
 package io.llmgateway.app.pipeline;
 
 import io.llmgateway.core.protocol.EmbeddingResult;
+import io.llmgateway.core.protocol.Unmodifiable;
 import java.util.Map;
 
 /**
@@ -11,4 +12,9 @@ import java.util.Map;
  * @param tokens  the input tokens billed
  * @param headers the response's own headers (rate limits)
  */
-public record EmbeddingAnswer(String model, EmbeddingResult result, int tokens, Map<String, String> headers) {}
+public record EmbeddingAnswer(String model, EmbeddingResult result, int tokens, Map<String, String> headers) {
+
+    public EmbeddingAnswer {
+        headers = Unmodifiable.map(headers);
+    }
+}

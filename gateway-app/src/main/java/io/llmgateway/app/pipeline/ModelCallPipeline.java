@@ -73,6 +73,9 @@ public class ModelCallPipeline {
     private final LimitsProperties limits;
     private final StreamShutdown shutdown;
     private final JsonMapper requests;
+    /** The gateway's mapper (the answers' meters write with it). */
+    private final JsonMapper json;
+
     private final Clock clock;
     /** Retrieval, when it is on; looked up when a request asks for it (retrieval embeds through this pipeline). */
     private final Supplier<ChatAugmentation> augmentation;
@@ -89,6 +92,7 @@ public class ModelCallPipeline {
             LimitsProperties limits,
             StreamShutdown shutdown,
             JsonMapper requests,
+            JsonMapper json,
             Clock clock,
             Supplier<ChatAugmentation> augmentation,
             WarmUpCaller warmUp) {
@@ -101,6 +105,7 @@ public class ModelCallPipeline {
         this.limits = limits;
         this.shutdown = shutdown;
         this.requests = requests;
+        this.json = json;
         this.clock = clock;
         this.augmentation = augmentation;
         this.warmUp = warmUp;
@@ -250,7 +255,7 @@ public class ModelCallPipeline {
                     .admit(call.caller().projectId(), call.caller().keyId(), reservedTokens, reservedCost)
                     .map(ticket -> {
                         recorder.admitted(ticket::settle);
-                        return new AdmittedChat(call, new ChatMeter(recorder, tokenizer, call), ticket);
+                        return new AdmittedChat(call, new ChatMeter(recorder, tokenizer, call, json), ticket);
                     })
                     .doOnError(error -> recorder.rejected(GatewayException.codeOf(error)))
                     .doOnCancel(recorder::cancelledBeforeAdmission);

@@ -43,6 +43,7 @@ public class PipelineConfiguration {
             LimitsProperties limits,
             StreamShutdown shutdown,
             @Qualifier("gatewayRequestMapper") JsonMapper requests,
+            JsonMapper gatewayJsonMapper,
             Clock clock,
             ObjectProvider<ChatAugmentation> augmentation,
             WarmUpCaller warmUp) {
@@ -56,6 +57,7 @@ public class PipelineConfiguration {
                 limits,
                 shutdown,
                 requests,
+                gatewayJsonMapper,
                 clock,
                 augmentation::getIfAvailable,
                 warmUp);

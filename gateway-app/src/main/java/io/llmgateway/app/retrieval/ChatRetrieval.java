@@ -7,6 +7,7 @@ import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RagParamsShape;
 import io.llmgateway.core.protocol.ChatMessage;
+import io.llmgateway.core.protocol.Unmodifiable;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.SearchHit;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public class ChatRetrieval implements ChatAugmentation {
                 List.copyOf(ids),
                 max == null || max.isNull() ? DEFAULT_MAX_NUM_RESULTS : max.intValue(),
                 threshold == null || threshold.isNull() ? 0 : threshold.doubleValue(),
-                VectorStoresController.filter(filters, "rag_params.filters"),
+                VectorStoreRequests.filter(filters, "rag_params.filters"),
                 include != null && include.isBoolean() && include.booleanValue());
     }
 
@@ -177,7 +178,12 @@ public class ChatRetrieval implements ChatAugmentation {
             int maxNumResults,
             double scoreThreshold,
             Filter filter,
-            boolean includeSources) {}
+            boolean includeSources) {
+
+        public Query {
+            vectorStoreIds = List.copyOf(vectorStoreIds);
+        }
+    }
 
     /**
      * The outcome of retrieval.
@@ -187,7 +193,13 @@ public class ChatRetrieval implements ChatAugmentation {
      * @param rag      the {@code rag} object for the response ({@code {"sources": [...]}}), or null when the client
      *                 did not ask for it
      */
-    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {}
+    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {
+
+        public Result {
+            messages = Unmodifiable.list(messages);
+            sources = List.copyOf(sources);
+        }
+    }
 
     /** One passage given to the model. */
     public record Source(

@@ -58,7 +58,8 @@ class IndexSynchronizer implements AutoCloseable {
     private final String embeddingModel;
     private final Retriever retriever;
     private final Scheduler scheduler;
-    private final JsonMapper json = JsonMapper.builder().build();
+    /** Reads the attributes of the chunks loaded from the database. */
+    private final JsonMapper json;
     /** Store id to file id to the generation of the file's chunks in the index. */
     private final Map<String, Map<String, Long>> indexed = new ConcurrentHashMap<>();
 
@@ -70,8 +71,14 @@ class IndexSynchronizer implements AutoCloseable {
     private final AtomicInteger drains = new AtomicInteger();
     private volatile boolean closed;
 
-    IndexSynchronizer(DatabaseEndpoint database, String embeddingModel, Retriever retriever, Scheduler scheduler) {
+    IndexSynchronizer(
+            DatabaseEndpoint database,
+            String embeddingModel,
+            Retriever retriever,
+            Scheduler scheduler,
+            JsonMapper json) {
         this.database = database;
+        this.json = json;
         this.embeddingModel = embeddingModel;
         this.retriever = retriever;
         this.scheduler = scheduler;

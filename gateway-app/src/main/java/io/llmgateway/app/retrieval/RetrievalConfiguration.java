@@ -49,8 +49,8 @@ public class RetrievalConfiguration {
 
     /** The search index behind the {@link Retriever} interface: Lucene, in memory, one per replica. */
     @Bean(destroyMethod = "close")
-    Retriever retriever() {
-        return LuceneRetriever.inMemory();
+    Retriever retriever(JsonMapper gatewayJsonMapper) {
+        return LuceneRetriever.inMemory(gatewayJsonMapper);
     }
 
     /** Loaded in full from PostgreSQL here, at start-up, before the server accepts requests. */
@@ -60,9 +60,10 @@ public class RetrievalConfiguration {
             DatabaseConfiguration.SchemaMigrations migrations,
             Retriever retriever,
             RetrievalSchedulers schedulers,
-            RetrievalProperties properties) {
-        IndexSynchronizer synchronizer =
-                new IndexSynchronizer(server.endpoint(), properties.embeddingModel(), retriever, schedulers.search());
+            RetrievalProperties properties,
+            JsonMapper gatewayJsonMapper) {
+        IndexSynchronizer synchronizer = new IndexSynchronizer(
+                server.endpoint(), properties.embeddingModel(), retriever, schedulers.search(), gatewayJsonMapper);
         synchronizer.syncAll();
         return synchronizer;
     }
@@ -78,8 +79,8 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    VectorStoreStore vectorStoreStore(DatabaseClient db, TransactionalOperator tx) {
-        return new VectorStoreStore(db, tx);
+    VectorStoreStore vectorStoreStore(DatabaseClient db, TransactionalOperator tx, JsonMapper gatewayJsonMapper) {
+        return new VectorStoreStore(db, tx, gatewayJsonMapper);
     }
 
     @Bean

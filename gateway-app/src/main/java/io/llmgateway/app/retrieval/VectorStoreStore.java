@@ -8,14 +8,16 @@ import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.core.protocol.Unmodifiable;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -56,10 +59,13 @@ class VectorStoreStore {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    /** Reads the stored metadata and attributes for the views. */
+    private final JsonMapper json;
 
-    VectorStoreStore(DatabaseClient db, TransactionalOperator tx) {
+    VectorStoreStore(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
         this.db = db;
         this.tx = tx;
+        this.json = json;
     }
 
     // ---- vector stores ------------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ class VectorStoreStore {
         return db.sql("SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND s.id = :id")
                 .bind("project", projectId)
                 .bind("id", id)
-                .map(VectorStoreStore::storeView)
+                .map(this::storeView)
                 .one()
                 .switchIfEmpty(Mono.error(() -> storeNotFound(id)));
     }
@@ -118,7 +124,7 @@ class VectorStoreStore {
                         "SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND " + page.sql("s.id"))
                 .bind("project", projectId);
         return page.bind(spec)
-                .map(VectorStoreStore::storeView)
+                .map(this::storeView)
                 .all()
                 .collectList()
                 .map(rows -> ListPage.of(page.ordered(rows), page.limit(), VectorStoreView::id));
@@ -172,13 +178,13 @@ class VectorStoreStore {
 
     /**
      * Attaches a file ({@code in_progress}); attaching it again starts its ingestion over with the new attributes
-     * and chunking.
+     * and chunking ({@code requested}, or the store's when null).
      */
     Mono<VectorStoreFileView> attach(
-            String projectId, String storeId, String fileId, ObjectNode attributes, JsonNode chunkingRequest) {
+            String projectId, String storeId, String fileId, ObjectNode attributes, Chunking requested) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .flatMap(storeDefault -> {
-                    Chunking chunking = Chunking.parse(chunkingRequest, "chunking_strategy", storeDefault);
+                    Chunking chunking = requested == null ? storeDefault : requested;
                     return requireFiles(projectId, List.of(fileId))
                             .then(upsertAttachment(storeId, fileId, attributes.toString(), chunking));
                 })
@@ -248,7 +254,7 @@ class VectorStoreStore {
                                 + " WHERE vf.vector_store_id = :store AND vf.file_id = :file")
                         .bind("store", storeId)
                         .bind("file", fileId)
-                        .map(VectorStoreStore::fileView)
+                        .map(this::fileView)
                         .one())
                 .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
     }
@@ -262,7 +268,7 @@ class VectorStoreStore {
             spec = spec.bind("status", status);
         }
         Mono<ListPage<VectorStoreFileView>> rows = page.bind(spec)
-                .map(VectorStoreStore::fileView)
+                .map(this::fileView)
                 .all()
                 .collectList()
                 .map(list -> ListPage.of(page.ordered(list), page.limit(), VectorStoreFileView::id));
@@ -341,18 +347,17 @@ class VectorStoreStore {
                     row.get("expired", Boolean.class)
                 })
                 .all()
-                .collect(
-                        () -> new SearchedStores(new LinkedHashMap<>(), new java.util.LinkedHashSet<>()),
-                        (found, row) -> {
-                            Map<String, Long> files =
-                                    found.files().computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
-                            if (row[1] != null && row[2] != null) {
-                                files.put((String) row[1], (Long) row[2]);
-                            }
-                            if (Boolean.TRUE.equals(row[3])) {
-                                found.expired().add((String) row[0]);
-                            }
-                        });
+                .collect(Found::new, (found, row) -> {
+                    Map<String, Long> files =
+                            found.files().computeIfAbsent((String) row[0], store -> new LinkedHashMap<>());
+                    if (row[1] != null && row[2] != null) {
+                        files.put((String) row[1], (Long) row[2]);
+                    }
+                    if (Boolean.TRUE.equals(row[3])) {
+                        found.expired().add((String) row[0]);
+                    }
+                })
+                .map(SearchedStores::of);
     }
 
     /**
@@ -361,7 +366,35 @@ class VectorStoreStore {
      * @param files   store id to the completed files' generations, for every store of the project asked for
      * @param expired the ones among them that have expired ({@code expires_after})
      */
-    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {}
+    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
+
+        SearchedStores {
+            Map<String, Map<String, Long>> copies = new LinkedHashMap<>();
+            files.forEach((store, generations) -> copies.put(store, Unmodifiable.map(generations)));
+            files = Collections.unmodifiableMap(copies);
+            expired = Collections.unmodifiableSet(new LinkedHashSet<>(expired));
+        }
+
+        /** The rows as they were collected, copied into the record. */
+        private static SearchedStores of(Found found) {
+            return new SearchedStores(found.files(), found.expired());
+        }
+    }
+
+    /** The rows of {@link #completedFiles} while they are collected (a mutable accumulator, hence no record). */
+    private static final class Found {
+
+        private final Map<String, Map<String, Long>> files = new LinkedHashMap<>();
+        private final Set<String> expired = new LinkedHashSet<>();
+
+        Map<String, Map<String, Long>> files() {
+            return files;
+        }
+
+        Set<String> expired() {
+            return expired;
+        }
+    }
 
     // ---- ingestion ----------------------------------------------------------------------------------------
 
@@ -509,7 +542,7 @@ class VectorStoreStore {
         return InvalidRequestException.notFound("vector store", id);
     }
 
-    private static VectorStoreView storeView(Readable row) {
+    private VectorStoreView storeView(Readable row) {
         long inProgress = number(row, "in_progress");
         FileCounts counts = new FileCounts(
                 inProgress,
@@ -536,7 +569,7 @@ class VectorStoreStore {
                 expiresAt);
     }
 
-    private static VectorStoreFileView fileView(Readable row) {
+    private VectorStoreFileView fileView(Readable row) {
         String code = row.get("last_error_code", String.class);
         LastError error = code == null ? null : new LastError(code, row.get("last_error_message", String.class));
         Chunking chunking = new Chunking(
@@ -564,15 +597,20 @@ class VectorStoreStore {
         return time == null ? 0 : time.toEpochSecond();
     }
 
-    private static JsonNode json(String text) {
-        return GatewayJson.mapper().readTree(text == null ? "{}" : text);
+    private JsonNode json(String text) {
+        return json.readTree(text == null ? "{}" : text);
     }
 
     /** An attachment: a file in a vector store. */
     record Key(String storeId, String fileId) {}
 
     /** A new store and the attachments to ingest once it is committed. */
-    record Created(VectorStoreView store, List<Key> attachments) {}
+    record Created(VectorStoreView store, List<Key> attachments) {
+
+        Created {
+            attachments = List.copyOf(attachments);
+        }
+    }
 
     /** What ingestion needs of an attachment it claimed. */
     record Claim(

@@ -9,14 +9,15 @@ import io.llmgateway.app.retrieval.RetrievalViews.SearchPage;
 import io.llmgateway.app.retrieval.RetrievalViews.SearchResult;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
+import io.llmgateway.app.retrieval.VectorStoreRequests.AttachFile;
+import io.llmgateway.app.retrieval.VectorStoreRequests.Create;
+import io.llmgateway.app.retrieval.VectorStoreRequests.Search;
+import io.llmgateway.app.retrieval.VectorStoreRequests.Update;
+import io.llmgateway.app.retrieval.VectorStoreRequests.UpdateFile;
 import io.llmgateway.app.retrieval.VectorStoreStore.Key;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.KnownFields;
-import io.llmgateway.rag.index.Filter;
-import io.llmgateway.rag.index.InvalidFilterException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,9 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * OpenAI's Vector Stores API, scoped to the caller's project: stores, their files (ingested in the background,
@@ -39,20 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class VectorStoresController {
 
-    static final int MAX_FILE_IDS = 500;
-    static final int MAX_SEARCH_RESULTS = 50;
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
-
-    private static final Set<String> CREATE_FIELDS =
-            Set.of("name", "file_ids", "metadata", "chunking_strategy", "expires_after");
-    private static final Set<String> UPDATE_FIELDS = Set.of("name", "metadata", "expires_after");
-    private static final Set<String> ATTACH_FIELDS = Set.of("file_id", "attributes", "chunking_strategy");
-    private static final Set<String> SEARCH_FIELDS =
-            Set.of("query", "max_num_results", "filters", "ranking_options", "rewrite_query");
-    /** A search's queries together: far more than a question, far less than a document. */
-    static final int MAX_QUERY_CHARS = 16_384;
-
-    private static final int MAX_QUERIES = 20;
 
     private final VectorStoreStore stores;
     private final Ingestion ingestion;
@@ -74,20 +60,20 @@ public class VectorStoresController {
     }
 
     @PostMapping("/v1/vector_stores")
-    public Mono<VectorStoreView> create(Caller caller, @RequestBody(required = false) JsonNode body) {
-        ObjectNode request = object(body);
-        KnownFields.check(request, "", CREATE_FIELDS);
-        String name = optionalString(request.get("name"), "name", 256);
-        List<String> fileIds = fileIds(request.get("file_ids"));
-        if (!fileIds.isEmpty()) {
+    public Mono<VectorStoreView> create(Caller caller, @RequestBody(required = false) Create body) {
+        Create request = body == null ? Create.from(null) : body;
+        if (!request.fileIds().isEmpty()) {
             access.check(caller, "file_ids");
         }
-        ObjectNode metadata = Attributes.metadata(request.get("metadata"), "metadata");
-        JsonNode chunkingRequest = request.get("chunking_strategy");
-        Chunking storeChunking = Chunking.parse(chunkingRequest, "chunking_strategy", null);
-        Chunking fileChunking = storeChunking == null ? Chunking.AUTO : storeChunking;
-        Integer expiresAfterDays = expiresAfterDays(request.get("expires_after"));
-        return stores.create(caller.projectId(), name, metadata, storeChunking, expiresAfterDays, fileIds, fileChunking)
+        Chunking fileChunking = request.chunking() == null ? Chunking.AUTO : request.chunking();
+        return stores.create(
+                        caller.projectId(),
+                        request.name(),
+                        request.metadata(),
+                        request.chunking(),
+                        request.expiresAfterDays(),
+                        request.fileIds(),
+                        fileChunking)
                 .map(created -> {
                     ingestion.submit(created.attachments());
                     return created.store();
@@ -112,16 +98,16 @@ public class VectorStoresController {
     /** Changes {@code name}, {@code metadata} and {@code expires_after} (null removes the expiry). */
     @PostMapping("/v1/vector_stores/{storeId}")
     public Mono<VectorStoreView> update(
-            Caller caller, @PathVariable String storeId, @RequestBody(required = false) JsonNode body) {
-        ObjectNode request = object(body);
-        KnownFields.check(request, "", UPDATE_FIELDS);
-        boolean setName = request.has("name");
-        String name = optionalString(request.get("name"), "name", 256);
-        JsonNode metadataNode = request.get("metadata");
-        ObjectNode metadata = metadataNode == null ? null : Attributes.metadata(metadataNode, "metadata");
-        boolean setExpiry = request.has("expires_after");
-        Integer expiresAfterDays = expiresAfterDays(request.get("expires_after"));
-        return stores.update(caller.projectId(), storeId, name, setName, metadata, setExpiry, expiresAfterDays);
+            Caller caller, @PathVariable String storeId, @RequestBody(required = false) Update body) {
+        Update request = body == null ? Update.from(null) : body;
+        return stores.update(
+                caller.projectId(),
+                storeId,
+                request.name().value(),
+                request.name().present(),
+                request.metadata().value(),
+                request.expiresAfterDays().present(),
+                request.expiresAfterDays().value());
     }
 
     @DeleteMapping("/v1/vector_stores/{storeId}")
@@ -131,17 +117,10 @@ public class VectorStoresController {
 
     @PostMapping("/v1/vector_stores/{storeId}/files")
     public Mono<VectorStoreFileView> attach(
-            Caller caller, @PathVariable String storeId, @RequestBody(required = false) JsonNode body) {
-        ObjectNode request = object(body);
-        KnownFields.check(request, "", ATTACH_FIELDS);
-        JsonNode fileId = request.get("file_id");
-        if (fileId == null || !fileId.isString() || fileId.stringValue().isBlank()) {
-            throw InvalidRequestException.invalidParameter("file_id", "Missing required parameter: 'file_id'.");
-        }
+            Caller caller, @PathVariable String storeId, @RequestBody(required = false) AttachFile body) {
+        AttachFile request = body == null ? AttachFile.from(null) : body;
         access.check(caller, "file_id");
-        ObjectNode attributes = Attributes.attributes(request.get("attributes"), "attributes");
-        return stores.attach(
-                        caller.projectId(), storeId, fileId.stringValue(), attributes, request.get("chunking_strategy"))
+        return stores.attach(caller.projectId(), storeId, request.fileId(), request.attributes(), request.chunking())
                 .map(view -> {
                     ingestion.submit(List.of(new Key(storeId, view.id())));
                     return view;
@@ -179,14 +158,9 @@ public class VectorStoresController {
             Caller caller,
             @PathVariable String storeId,
             @PathVariable String fileId,
-            @RequestBody(required = false) JsonNode body) {
-        ObjectNode request = object(body);
-        KnownFields.check(request, "", Set.of("attributes"));
-        if (!request.has("attributes")) {
-            throw InvalidRequestException.invalidParameter("attributes", "Missing required parameter: 'attributes'.");
-        }
-        return stores.updateAttributes(
-                caller.projectId(), storeId, fileId, Attributes.attributes(request.get("attributes"), "attributes"));
+            @RequestBody(required = false) UpdateFile body) {
+        UpdateFile request = body == null ? UpdateFile.from(null) : body;
+        return stores.updateAttributes(caller.projectId(), storeId, fileId, request.attributes());
     }
 
     @DeleteMapping("/v1/vector_stores/{storeId}/files/{fileId}")
@@ -202,50 +176,22 @@ public class VectorStoresController {
     public Mono<SearchPage> search(
             Caller caller,
             @PathVariable String storeId,
-            @RequestBody(required = false) JsonNode body,
+            @RequestBody(required = false) Search body,
             ServerWebExchange exchange) {
-        ObjectNode request = object(body);
-        KnownFields.check(request, "", SEARCH_FIELDS);
+        Search request = body == null ? Search.from(null) : body;
         access.check(caller, "query");
-        JsonNode rewrite = request.get("rewrite_query");
-        if (rewrite != null && !rewrite.isNull() && !(rewrite.isBoolean() && !rewrite.booleanValue())) {
-            throw InvalidRequestException.invalidParameter(
-                    "rewrite_query",
-                    "'rewrite_query' is not supported: the gateway searches the query as given; send false.");
-        }
-        List<String> queries = queries(request.get("query"));
-        int max = integer(request.get("max_num_results"), "max_num_results", 1, MAX_SEARCH_RESULTS, 10);
-        Filter filter = filter(request.get("filters"), "filters");
-        double threshold = 0;
-        JsonNode ranking = request.get("ranking_options");
-        if (ranking != null && !ranking.isNull()) {
-            if (!ranking.isObject()) {
-                throw InvalidRequestException.invalidParameter(
-                        "ranking_options", "'ranking_options' must be an object.");
-            }
-            KnownFields.check(ranking, "ranking_options", Set.of("score_threshold", "ranker"));
-            JsonNode ranker = ranking.get("ranker");
-            if (ranker != null && !ranker.isNull() && !ranker.isString()) {
-                throw InvalidRequestException.invalidParameter(
-                        "ranking_options.ranker",
-                        "'ranking_options.ranker' must be a string (the gateway has one ranker).");
-            }
-            JsonNode value = ranking.get("score_threshold");
-            if (value != null && !value.isNull()) {
-                if (!(value.isNumber() && value.doubleValue(Double.NaN) >= 0 && value.doubleValue(Double.NaN) <= 1)) {
-                    throw InvalidRequestException.invalidParameter(
-                            "ranking_options.score_threshold",
-                            "'ranking_options.score_threshold' must be a number between 0 and 1.");
-                }
-                threshold = value.doubleValue();
-            }
-        }
-        String query = String.join("\n", queries);
         String requestId = RequestIds.next();
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, requestId);
         UsageOwner owner = new UsageOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
         return search.search(
-                        owner, List.of(storeId), query, max, threshold, filter, VectorStoreStore::storeNotFound, null)
+                        owner,
+                        List.of(storeId),
+                        request.query(),
+                        request.maxNumResults(),
+                        request.scoreThreshold(),
+                        request.filter(),
+                        VectorStoreStore::storeNotFound,
+                        null)
                 .map(hits -> {
                     List<SearchResult> data = new ArrayList<>(hits.size());
                     hits.forEach(hit -> data.add(new SearchResult(
@@ -254,126 +200,7 @@ public class VectorStoresController {
                             hit.score(),
                             json.valueToTree(Attributes.forResponse(hit.attributes())),
                             List.of(new Content("text", hit.text())))));
-                    return new SearchPage("vector_store.search_results.page", queries, data, false, null);
+                    return new SearchPage("vector_store.search_results.page", request.queries(), data, false, null);
                 });
-    }
-
-    /**
-     * The days of OpenAI's {@code expires_after} ({@code {"anchor": "last_active_at", "days": 1-365}}), or null
-     * when absent or null.
-     */
-    static Integer expiresAfterDays(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw InvalidRequestException.invalidParameter(
-                    "expires_after",
-                    "'expires_after' must be an object {\"anchor\": \"last_active_at\", \"days\": 1-365} or null.");
-        }
-        for (String field : node.propertyNames()) {
-            if (!field.equals("anchor") && !field.equals("days")) {
-                throw InvalidRequestException.invalidParameter(
-                        "expires_after." + field,
-                        "Unknown field 'expires_after." + field + "'; allowed: anchor, days.");
-            }
-        }
-        JsonNode anchor = node.get("anchor");
-        if (anchor == null || !anchor.isString() || !anchor.stringValue().equals("last_active_at")) {
-            throw InvalidRequestException.invalidParameter(
-                    "expires_after.anchor", "'expires_after.anchor' must be 'last_active_at'.");
-        }
-        JsonNode days = node.get("days");
-        if (days == null || days.isNull()) {
-            throw InvalidRequestException.invalidParameter(
-                    "expires_after.days", "'expires_after.days' must be an integer between 1 and 365.");
-        }
-        return integer(days, "expires_after.days", 1, 365, 0);
-    }
-
-    /** A filter from its JSON, or null; a bad one is a 400 naming the field at fault. */
-    static Filter filter(JsonNode node, String param) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            return Filter.parse(node, param);
-        } catch (InvalidFilterException e) {
-            throw InvalidRequestException.invalidParameter(e.path(), "Invalid filter: " + e.getMessage());
-        }
-    }
-
-    private static List<String> queries(JsonNode node) {
-        List<String> queries = new ArrayList<>();
-        if (node != null && node.isString()) {
-            queries.add(node.stringValue());
-        } else if (node != null && node.isArray() && node.size() <= MAX_QUERIES) {
-            for (JsonNode item : node) {
-                if (!item.isString()) {
-                    queries.clear();
-                    break;
-                }
-                queries.add(item.stringValue());
-            }
-        }
-        if (queries.isEmpty() || queries.stream().allMatch(String::isBlank)) {
-            throw InvalidRequestException.invalidParameter(
-                    "query", "'query' must be a non-empty string or a list of at most " + MAX_QUERIES + " strings.");
-        }
-        if (queries.stream().mapToInt(String::length).sum() > MAX_QUERY_CHARS) {
-            throw InvalidRequestException.invalidParameter(
-                    "query", "'query' must be at most " + MAX_QUERY_CHARS + " characters in all.");
-        }
-        return queries;
-    }
-
-    private static List<String> fileIds(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray() || node.size() > MAX_FILE_IDS) {
-            throw InvalidRequestException.invalidParameter(
-                    "file_ids", "'file_ids' must be a list of at most " + MAX_FILE_IDS + " file ids.");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (JsonNode id : node) {
-            if (!id.isString() || id.stringValue().isBlank()) {
-                throw InvalidRequestException.invalidParameter("file_ids", "'file_ids' must hold file ids.");
-            }
-            ids.add(id.stringValue());
-        }
-        return List.copyOf(ids);
-    }
-
-    static ObjectNode object(JsonNode body) {
-        if (body == null || body.isNull()) {
-            return tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        }
-        if (!(body instanceof ObjectNode object)) {
-            throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
-        }
-        return object;
-    }
-
-    static String optionalString(JsonNode node, String param, int maxLength) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString() || node.stringValue().length() > maxLength) {
-            throw InvalidRequestException.invalidParameter(
-                    param, "'" + param + "' must be a string of at most " + maxLength + " characters.");
-        }
-        return node.stringValue();
-    }
-
-    static int integer(JsonNode node, String param, int min, int max, int fallback) {
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
-            throw InvalidRequestException.invalidParameter(
-                    param, "'" + param + "' must be an integer between " + min + " and " + max + ".");
-        }
-        return node.intValue();
     }
 }

@@ -146,9 +146,9 @@ public class ModelRouter {
                 model.type(),
                 profile,
                 model.contextLength(),
-                Map.copyOf(defaults),
-                List.copyOf(targets),
-                List.copyOf(model.fallbacks()),
+                defaults,
+                targets,
+                model.fallbacks(),
                 model.price() == null ? Price.FREE : model.price(),
                 tokenizer);
     }

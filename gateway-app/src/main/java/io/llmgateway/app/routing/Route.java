@@ -3,6 +3,7 @@ package io.llmgateway.app.routing;
 import io.llmgateway.app.config.RoutingProperties.ModelType;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.profile.ParameterProfile;
+import io.llmgateway.core.protocol.Unmodifiable;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.tokens.TokenCounter;
@@ -36,6 +37,12 @@ public record Route(
         List<String> fallbacks,
         Price price,
         TokenCounter tokenizer) {
+
+    public Route {
+        defaults = Unmodifiable.map(defaults);
+        targets = List.copyOf(targets);
+        fallbacks = List.copyOf(fallbacks);
+    }
 
     public boolean isEmbedding() {
         return type == ModelType.EMBEDDING;

@@ -4,9 +4,9 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code POST /v1/chat/completions} over real HTTP, in front of a real fake upstream. */
 class ChatCompletionsIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final String UPSTREAM_MODEL = "upstream-model";
 
     private static FakeUpstream upstream;

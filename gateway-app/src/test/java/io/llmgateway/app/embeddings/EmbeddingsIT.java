@@ -8,10 +8,10 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeEmbeddings;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
+import io.llmgateway.testsupport.TestJson;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -81,7 +81,7 @@ class EmbeddingsIT {
     }
 
     private static JsonNode json(EntityExchangeResult<byte[]> result) {
-        return GatewayJson.mapper().readTree(result.getResponseBody());
+        return TestJson.mapper().readTree(result.getResponseBody());
     }
 
     @Test
@@ -107,7 +107,7 @@ class EmbeddingsIT {
         FakeUpstream.RecordedRequest sent = upstream.lastRequest();
         assertThat(sent.path()).isEqualTo("/v1/embeddings");
         assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-upstream");
-        JsonNode body = GatewayJson.mapper().readTree(sent.body());
+        JsonNode body = TestJson.mapper().readTree(sent.body());
         assertThat(body.path("model").stringValue()).isEqualTo(UPSTREAM_MODEL);
         assertThat(FakeEmbeddings.inputs(sent)).containsExactly("lost laptop", "the cafeteria menu today");
         assertThat(body.path("dimensions").intValue()).isEqualTo(64);
@@ -164,6 +164,56 @@ class EmbeddingsIT {
         for (float value : expected) {
             assertThat(bytes.getFloat()).isEqualTo(value);
         }
+    }
+
+    @Test
+    void aBadBodyIsA400NamingTheFieldAtFault() {
+        String[][] cases = {
+            {"{}", "model", "Missing required parameter: 'model'."},
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":[]}",
+                "input",
+                "'input' must be a string or a list of 1 to 2048 strings."
+            },
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":[1]}",
+                "input",
+                "'input' must be a string or a list of strings; token arrays are not supported."
+            },
+            {"{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\" \"]}", "input[1]", "'input' must not be empty."
+            },
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"dimensions\":0}",
+                "dimensions",
+                "'dimensions' must be a positive integer."
+            },
+            {"{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"user\":5}", "user", "'user' must be a string."},
+            {
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"a\",\"encoding_format\":\"int8\"}",
+                "encoding_format",
+                "'encoding_format' must be 'float' or 'base64'."
+            },
+            {"null", null, "The request body must be a JSON object."},
+            {"[\"a\"]", null, "The request body must be a JSON object."},
+            {"", null, "The request body must be a JSON object."}
+        };
+        for (String[] bad : cases) {
+            JsonNode error = json(client.post()
+                            .uri("/v1/embeddings")
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(bad[0])
+                            .exchange()
+                            .expectStatus()
+                            .isBadRequest()
+                            .expectBody(byte[].class)
+                            .returnResult())
+                    .path("error");
+            assertThat(error.path("message").stringValue()).as(bad[0]).isEqualTo(bad[2]);
+            assertThat(error.path("param").isString() ? error.path("param").stringValue() : null)
+                    .as(bad[0])
+                    .isEqualTo(bad[1]);
+        }
+        assertThat(upstream.requests()).isEmpty();
     }
 
     @Test

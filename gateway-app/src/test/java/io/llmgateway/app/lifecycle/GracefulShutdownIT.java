@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.PostgresSupport;
+import io.llmgateway.testsupport.TestJson;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ class GracefulShutdownIT {
                     .expectBody(byte[].class)
                     .returnResult()
                     .getResponseBody();
-            String key = GatewayJson.mapper().readTree(issued).path("key").stringValue();
+            String key = TestJson.mapper().readTree(issued).path("key").stringValue();
 
             CountDownLatch bothStarted = new CountDownLatch(2);
             // about 10 tokens at 100 ms: done within the grace period
@@ -133,7 +133,7 @@ class GracefulShutdownIT {
         StringBuilder text = new StringBuilder();
         for (String event : body.split("\n\n")) {
             if (event.startsWith("data: {")) {
-                GatewayJson.mapper()
+                TestJson.mapper()
                         .readTree(event.substring(6))
                         .path("choices")
                         .forEach(choice ->

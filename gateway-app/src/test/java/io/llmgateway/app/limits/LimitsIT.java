@@ -9,11 +9,11 @@ import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.PostgresSupport;
 import io.llmgateway.testsupport.RedisSupport;
+import io.llmgateway.testsupport.TestJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class LimitsIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final TokenCounter TOKENIZER = TokenCounter.cl100k();
     /** Long enough that the mock's answer is always cut at max_tokens: every request uses what it reserved. */
     private static final String LONG_PROMPT = "one two three four five six seven eight nine ten eleven twelve";

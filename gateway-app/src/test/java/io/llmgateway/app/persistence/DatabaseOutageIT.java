@@ -8,9 +8,9 @@ import io.llmgateway.app.usage.Ledger;
 import io.llmgateway.app.usage.UsageLedger;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.PostgresSupport;
 import io.llmgateway.testsupport.TcpProxy;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +143,7 @@ class DatabaseOutageIT {
     }
 
     private static JsonNode error(RawHttp.Response response) {
-        return GatewayJson.mapper().readTree(response.body()).path("error");
+        return TestJson.mapper().readTree(response.body()).path("error");
     }
 
     private static void awaitDrained(GatewayInstance gateway) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
-import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.testsupport.TestJson;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,11 +197,11 @@ class EmbeddedDatabaseLifecycleIT {
                     .expectBody(byte[].class)
                     .returnResult()
                     .getResponseBody();
-            return GatewayJson.mapper().readTree(issued).path("key").stringValue();
+            return TestJson.mapper().readTree(issued).path("key").stringValue();
         }
 
         JsonNode get(String path) {
-            return GatewayJson.mapper()
+            return TestJson.mapper()
                     .readTree(admin().get()
                             .uri(path)
                             .exchange()

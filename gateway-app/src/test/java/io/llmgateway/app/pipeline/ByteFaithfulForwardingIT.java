@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ByteFaithfulForwardingIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final String UPSTREAM_MODEL = "upstream-model";
     private static final String USER = "faithful-user";
 

@@ -4,9 +4,9 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -115,7 +115,7 @@ class ProfilesIT {
                 .expectBody()
                 .jsonPath("$.model")
                 .isEqualTo("llama-octo");
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo("llama-3-8b-support");
         assertThat(sent.path("temperature").doubleValue())
                 .as("route default over profile default")
@@ -149,7 +149,7 @@ class ProfilesIT {
                 .getResponseBody();
         String events = new String(body, StandardCharsets.UTF_8);
         assertThat(events).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("stream_options").path("include_usage").booleanValue())
                 .isTrue();
     }

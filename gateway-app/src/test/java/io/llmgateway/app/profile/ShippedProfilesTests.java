@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.app.config.RoutingProperties;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.tokens.TokenCounter;
+import io.llmgateway.testsupport.TestJson;
 import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class ShippedProfilesTests {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static ProfileRegistry profiles;
     private static RequestProfiler profiler;
 

@@ -8,9 +8,9 @@ import io.llmgateway.auth.identity.ProjectRecord;
 import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.core.error.AccessException;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.rag.index.Filter;
+import io.llmgateway.testsupport.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,10 +23,10 @@ class ChatRetrievalTests {
             new Caller("key", KeyKind.SERVICE, "alice", new ProjectRecord("p", "P", null, false));
 
     private final ChatRetrieval retrieval = new ChatRetrieval(
-            null, new RetrievalAccess("all-minilm-l6-v2"), GatewayJson.mapper(), RetrievalProperties.DEFAULT_TEMPLATE);
+            null, new RetrievalAccess("all-minilm-l6-v2"), TestJson.mapper(), RetrievalProperties.DEFAULT_TEMPLATE);
 
     private ChatRetrieval.Query parse(String json) {
-        return retrieval.parse(GatewayJson.mapper().readTree(json), CALLER);
+        return retrieval.parse(TestJson.mapper().readTree(json), CALLER);
     }
 
     @Test
@@ -40,7 +40,7 @@ class ChatRetrievalTests {
         Caller restricted =
                 new Caller("key", KeyKind.SERVICE, "alice", new ProjectRecord("p", "P", List.of("mock-echo"), false));
         assertThatThrownBy(() ->
-                        retrieval.parse(GatewayJson.mapper().readTree("{\"vector_store_ids\":[\"vs_a\"]}"), restricted))
+                        retrieval.parse(TestJson.mapper().readTree("{\"vector_store_ids\":[\"vs_a\"]}"), restricted))
                 .isInstanceOfSatisfying(AccessException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);
                     assertThat(e.param()).isEqualTo("rag_params");

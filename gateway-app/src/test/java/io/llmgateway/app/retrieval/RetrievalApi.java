@@ -2,7 +2,7 @@ package io.llmgateway.app.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgateway.core.json.GatewayJson;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -107,7 +107,7 @@ final class RetrievalApi {
 
     static JsonNode json(WebTestClient.ResponseSpec response) {
         byte[] body = response.expectBody(byte[].class).returnResult().getResponseBody();
-        return GatewayJson.mapper().readTree(body == null ? "null".getBytes() : body);
+        return TestJson.mapper().readTree(body == null ? "null".getBytes() : body);
     }
 
     static void pause(long millis) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.rag.index.Retriever;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +96,104 @@ class RetrievalIT {
     }
 
     // ---- isolation --------------------------------------------------------------------------------------
+
+    @Test
+    void aBadVectorStoreBodyIsA400NamingTheFieldAtFault() {
+        String store = projectA.store("bodies", List.of());
+        String files = "/v1/vector_stores/" + store + "/files";
+        String search = "/v1/vector_stores/" + store + "/search";
+        String[][] cases = {
+            {"/v1/vector_stores", "{\"name\":5}", "name", "'name' must be a string of at most 256 characters."},
+            {
+                "/v1/vector_stores",
+                "{\"file_ids\":\"f\"}",
+                "file_ids",
+                "'file_ids' must be a list of at most 500 file ids."
+            },
+            {
+                "/v1/vector_stores",
+                "{\"metadata\":{\"k\":1}}",
+                "metadata.k",
+                "'metadata.k' must be a string of at most 512 characters."
+            },
+            {
+                "/v1/vector_stores",
+                "{\"chunking_strategy\":{\"type\":\"x\"}}",
+                "chunking_strategy.type",
+                "'chunking_strategy.type' must be 'auto' or 'static'."
+            },
+            {"/v1/vector_stores", "{\"nme\":\"x\"}", "nme", "Unrecognized request argument supplied: nme."},
+            {"/v1/vector_stores", "[1]", null, "The request body must be a JSON object."},
+            {
+                "/v1/vector_stores/" + store,
+                "{\"expires_after\":{\"anchor\":\"last_active_at\",\"days\":1,\"x\":1}}",
+                "expires_after.x",
+                "Unknown field 'expires_after.x'; allowed: anchor, days."
+            },
+            {"/v1/vector_stores/" + store, "{\"name\":[]}", "name", "'name' must be a string of at most 256 characters."
+            },
+            {files, "{}", "file_id", "Missing required parameter: 'file_id'."},
+            {files, "", "file_id", "Missing required parameter: 'file_id'."},
+            {
+                files,
+                "{\"file_id\":\"file-x\",\"attributes\":{\"a\":[1]}}",
+                "attributes.a",
+                "'attributes.a' must be a string of at most 512 characters, a number or a boolean."
+            },
+            {files + "/file-x", "{}", "attributes", "Missing required parameter: 'attributes'."},
+            {search, "null", "query", "'query' must be a non-empty string or a list of at most 20 strings."},
+            {
+                search,
+                "{\"query\":\"q\",\"max_num_results\":51}",
+                "max_num_results",
+                "'max_num_results' must be an integer between 1 and 50."
+            },
+            {
+                search,
+                "{\"query\":\"q\",\"rewrite_query\":true}",
+                "rewrite_query",
+                "'rewrite_query' is not supported: the gateway searches the query as given; send false."
+            },
+            {
+                search,
+                "{\"query\":\"q\",\"ranking_options\":{\"score_threshold\":2}}",
+                "ranking_options.score_threshold",
+                "'ranking_options.score_threshold' must be a number between 0 and 1."
+            }
+        };
+        for (String[] bad : cases) {
+            JsonNode error = RetrievalApi.json(
+                            projectA.post(bad[0], bad[1]).expectStatus().isBadRequest())
+                    .path("error");
+            assertThat(error.path("message").stringValue())
+                    .as(bad[0] + " " + bad[1])
+                    .isEqualTo(bad[3]);
+            assertThat(error.path("param").isString() ? error.path("param").stringValue() : null)
+                    .as(bad[0] + " " + bad[1])
+                    .isEqualTo(bad[2]);
+        }
+        // no body, or null, is an empty object: a store without a name
+        assertThat(RetrievalApi.json(projectA.post("/v1/vector_stores", "")
+                                .expectStatus()
+                                .isOk())
+                        .path("name")
+                        .isString())
+                .isFalse();
+        assertThat(RetrievalApi.json(projectA.post("/v1/vector_stores", "null")
+                                .expectStatus()
+                                .isOk())
+                        .path("object")
+                        .stringValue())
+                .isEqualTo("vector_store");
+        // a change leaves what it does not name: the name stays when only the metadata changes
+        projectA.post("/v1/vector_stores/" + store, Map.of("metadata", Map.of("k", "v")))
+                .expectStatus()
+                .isOk();
+        JsonNode changed = RetrievalApi.json(
+                projectA.get("/v1/vector_stores/" + store).expectStatus().isOk());
+        assertThat(changed.path("name").stringValue()).isEqualTo("bodies");
+        assertThat(changed.path("metadata").path("k").stringValue()).isEqualTo("v");
+    }
 
     @Test
     void aProjectNotAllowedTheEmbeddingModelMayUploadButNotAttachSearchOrRetrieve() {
@@ -514,9 +612,9 @@ class RetrievalIT {
         org.springframework.test.web.reactive.server.EntityExchangeResult<byte[]> result =
                 response.expectStatus().isOk().expectBody(byte[].class).returnResult();
         String requestId = result.getResponseHeaders().getFirst("x-request-id");
-        JsonNode answer = GatewayJson.mapper().readTree(result.getResponseBody());
+        JsonNode answer = TestJson.mapper().readTree(result.getResponseBody());
 
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.has("rag_params")).isFalse();
         JsonNode messages = sent.path("messages");
         assertThat(messages.size()).isEqualTo(3);
@@ -603,7 +701,7 @@ class RetrievalIT {
                 .doesNotExist();
 
         JsonNode messages =
-                GatewayJson.mapper().readTree(upstream.lastRequest().body()).path("messages");
+                TestJson.mapper().readTree(upstream.lastRequest().body()).path("messages");
         List<String> roles = new ArrayList<>();
         messages.forEach(message -> roles.add(message.path("role").stringValue()));
         assertThat(roles).containsExactly("system", "user", "assistant", "context", "user");
@@ -638,7 +736,7 @@ class RetrievalIT {
         List<JsonNode> chunks = new ArrayList<>();
         for (String event : new String(body, StandardCharsets.UTF_8).split("\n\n")) {
             if (event.startsWith("data: {")) {
-                chunks.add(GatewayJson.mapper().readTree(event.substring("data: ".length())));
+                chunks.add(TestJson.mapper().readTree(event.substring("data: ".length())));
             }
         }
         assertThat(chunks).hasSizeGreaterThan(2);
@@ -651,7 +749,7 @@ class RetrievalIT {
                 .isEqualTo(security);
         assertThat(chunks.subList(1, chunks.size()))
                 .allSatisfy(chunk -> assertThat(chunk.has("rag")).isFalse());
-        assertThat(GatewayJson.mapper()
+        assertThat(TestJson.mapper()
                         .readTree(upstream.lastRequest().body())
                         .path("messages")
                         .get(0)
@@ -722,7 +820,7 @@ class RetrievalIT {
                 .isOk()
                 .expectBody(byte[].class)
                 .returnResult();
-        JsonNode plain = GatewayJson.mapper().readTree(floats.getResponseBody());
+        JsonNode plain = TestJson.mapper().readTree(floats.getResponseBody());
         assertThat(plain.path("object").stringValue()).isEqualTo("list");
         assertThat(plain.path("data").get(0).path("object").stringValue()).isEqualTo("embedding");
         JsonNode vector = plain.path("data").get(0).path("embedding");

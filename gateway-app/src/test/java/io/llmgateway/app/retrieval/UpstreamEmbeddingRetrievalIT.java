@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeEmbeddings;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +91,7 @@ class UpstreamEmbeddingRetrievalIT {
                 .toList();
         assertThat(passages).isNotEmpty();
         for (FakeUpstream.RecordedRequest request : passages) {
-            JsonNode body = GatewayJson.mapper().readTree(request.body());
+            JsonNode body = TestJson.mapper().readTree(request.body());
             assertThat(body.path("model").stringValue()).isEqualTo(EMBEDDING_UPSTREAM);
             assertThat(body.path("input_type").stringValue()).isEqualTo("passage");
             assertThat(request.header("Authorization")).isEqualTo("Bearer nvapi-test");
@@ -107,9 +107,9 @@ class UpstreamEmbeddingRetrievalIT {
                 .isOk()
                 .expectBody(byte[].class)
                 .returnResult();
-        JsonNode page = GatewayJson.mapper().readTree(searched.getResponseBody());
+        JsonNode page = TestJson.mapper().readTree(searched.getResponseBody());
         assertThat(page.path("data").get(0).path("file_id").stringValue()).isEqualTo(cafeteria);
-        JsonNode query = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode query = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(query.path("input_type").stringValue()).isEqualTo("query");
         assertThat(FakeEmbeddings.inputs(upstream.lastRequest())).containsExactly("When is vegetarian lunch served?");
 
@@ -151,7 +151,7 @@ class UpstreamEmbeddingRetrievalIT {
                 .isOk()
                 .expectBody(byte[].class)
                 .returnResult();
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("messages").get(0).path("content").stringValue()).contains("cafeteria.txt");
         String chatId = chat.getResponseHeaders().getFirst("x-request-id");
         assertThat(ledger.record(chatId + "_embedding"))

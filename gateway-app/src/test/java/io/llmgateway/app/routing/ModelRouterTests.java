@@ -9,13 +9,13 @@ import io.llmgateway.app.profile.ProfileRegistry;
 import io.llmgateway.app.profile.ProfileSettings;
 import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.provider.mock.MockProviderFactory;
 import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
+import io.llmgateway.testsupport.TestJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,21 +38,21 @@ class ModelRouterTests {
         RoutingProperties routing =
                 binder.bind("gateway", RoutingProperties.class).get();
         OpenAiProviderFactory openAi =
-                new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
+                new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
         ProviderRegistry providers = new ProviderRegistry(
                 routing,
                 List.of(
                         openAi,
                         new NimProviderFactory(openAi),
                         new OctoProviderFactory(openAi),
-                        new MockProviderFactory(TiktokenTokenizer.cl100k())),
+                        new MockProviderFactory(TiktokenTokenizer.cl100k(), TestJson.mapper())),
                 binder);
         return new ModelRouter(
                 routing,
                 providers,
-                new ProfileRegistry(shippedProfiles(), GatewayJson.mapper()),
+                new ProfileRegistry(shippedProfiles(), TestJson.mapper()),
                 new ModelTokenizers(),
-                GatewayJson.mapper(),
+                TestJson.mapper(),
                 locals);
     }
 

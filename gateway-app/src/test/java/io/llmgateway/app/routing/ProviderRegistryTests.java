@@ -10,6 +10,7 @@ import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.provider.mock.MockChatProvider;
 import io.llmgateway.provider.mock.MockProviderFactory;
+import io.llmgateway.testsupport.TestJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +39,15 @@ class ProviderRegistryTests {
         @Override
         public DeploymentProviders create(Deployment deployment, Knobs settings) {
             built.add(deployment.name() + ":" + settings.level());
-            MockChatProvider chat = new MockProviderFactory(TiktokenTokenizer.cl100k()).chat(deployment, null);
+            MockChatProvider chat =
+                    new MockProviderFactory(TiktokenTokenizer.cl100k(), TestJson.mapper()).chat(deployment, null);
             return new DeploymentProviders(chat, request -> null, () -> released.add(deployment.name()));
         }
     }
 
     private static ProviderRegistry registry(Map<String, String> settings, List<? extends ProviderType<?>> types) {
         Binder binder = new Binder(new MapConfigurationPropertySource(settings));
-        return new ProviderRegistry(
-                binder.bind("gateway", RoutingProperties.class).get(), types, binder);
+        return new ProviderRegistry(binder.bindOrCreate("gateway", RoutingProperties.class), types, binder);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -306,7 +306,7 @@ class ResilienceIT {
                 .expectBody(byte[].class)
                 .returnResult()
                 .getResponseBody();
-        return GatewayJson.mapper()
+        return TestJson.mapper()
                 .readTree(body)
                 .path("circuitBreakers")
                 .path(name)

@@ -11,8 +11,8 @@ import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.usage.Ledger;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.auth.key.KeyKind;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.testsupport.PostgresSupport;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -142,7 +142,7 @@ class IdentityIT {
                     .expectBody(byte[].class)
                     .returnResult()
                     .getResponseBody();
-            JsonNode error = GatewayJson.mapper().readTree(body).path("error");
+            JsonNode error = TestJson.mapper().readTree(body).path("error");
             assertThat(error.path("code").stringValue()).isEqualTo("invalid_api_key");
             assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
             if (message != null) {
@@ -281,7 +281,7 @@ class IdentityIT {
                 .doesNotExist();
         // every model again: the two configured ones and the in-process embedding model
         await(
-                () -> GatewayJson.mapper()
+                () -> TestJson.mapper()
                         .readTree(client.get()
                                 .uri("/v1/models")
                                 .exchange()
@@ -515,6 +515,59 @@ class IdentityIT {
     }
 
     @Test
+    void aPatchChangesTheFieldsItHasClearsTheNullOnesAndNamesTheFieldAtFault() {
+        admin.user("patched", null);
+        JsonNode named = admin.patch("/admin/v1/users/patched", "{\"name\":\"P\",\"email\":\"p@example.com\"}", 200);
+        assertThat(named.path("name").stringValue()).isEqualTo("P");
+        assertThat(named.path("email").stringValue()).isEqualTo("p@example.com");
+        JsonNode cleared = admin.patch("/admin/v1/users/patched", "{\"email\":null}", 200);
+        assertThat(cleared.path("name").stringValue()).as("absent: unchanged").isEqualTo("P");
+        assertThat(cleared.path("email").isString()).as("null: cleared").isFalse();
+
+        assertError(
+                admin.patch("/admin/v1/users/patched", "{\"name\":5}", 400),
+                "name",
+                "'name' must be a string or null.");
+        assertError(
+                admin.patch("/admin/v1/users/patched", "{\"email\":\"nope\"}", 400),
+                "email",
+                "'email' must be an e-mail address.");
+        assertError(
+                admin.patch("/admin/v1/users/patched", "null", 400), null, "The request body must be a JSON object.");
+        assertError(admin.patch("/admin/v1/users/patched", "[]", 400), null, "The request body must be a JSON object.");
+        assertError(
+                admin.patch("/admin/v1/projects/alpha", "{\"name\":null}", 400),
+                "name",
+                "Missing required parameter: 'name'.");
+        assertError(
+                admin.patch("/admin/v1/projects/alpha", "{\"allowed_models\":[1]}", 400),
+                "allowed_models",
+                "'allowed_models' must be a list of model ids or null.");
+        assertError(
+                admin.patch("/admin/v1/projects/alpha", "{\"prompt_logging\":null}", 400),
+                "prompt_logging",
+                "'prompt_logging' must be true or false.");
+        assertError(
+                admin.put("/admin/v1/projects/alpha/limits", "{\"rpm\":1}", 400),
+                "rpm",
+                "Unknown limit 'rpm'; known: requests_per_minute, tokens_per_minute, concurrent_requests, token_budget, cost_budget.");
+        assertError(
+                admin.put("/admin/v1/projects/alpha/limits", "null", 400),
+                null,
+                "The request body must be a JSON object.");
+        assertThat(admin.get("/admin/v1/users/patched").path("name").stringValue())
+                .as("nothing changed")
+                .isEqualTo("P");
+    }
+
+    private static void assertError(JsonNode body, String param, String message) {
+        JsonNode error = body.path("error");
+        assertThat(error.path("message").stringValue()).isEqualTo(message);
+        assertThat(error.path("param").isString() ? error.path("param").stringValue() : null)
+                .isEqualTo(param);
+    }
+
+    @Test
     void aMisspeltFieldInAnAdminBodyIsRefusedInsteadOfIgnored() {
         admin.post("/admin/v1/users", Map.of("id", "typo", "nam", "x"), 400);
         admin.client()
@@ -633,7 +686,7 @@ class IdentityIT {
                 .expectBody(byte[].class)
                 .returnResult()
                 .getResponseBody();
-        String newKey = GatewayJson.mapper().readTree(rotated).path("key").stringValue();
+        String newKey = TestJson.mapper().readTree(rotated).path("key").stringValue();
         String metrics = new String(gateway.client(gateway.adminToken())
                 .get()
                 .uri("/actuator/prometheus")

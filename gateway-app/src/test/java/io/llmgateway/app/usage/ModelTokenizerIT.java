@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.app.GatewayInstance;
 import io.llmgateway.app.tokens.TinyTokenizers;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ModelTokenizerIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final TokenCounter CL100K = TokenCounter.cl100k();
     private static final String USER = "tokenizer-it-user";
 

@@ -3,12 +3,12 @@ package io.llmgateway.app.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class UsageIT {
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
+    private static final JsonMapper JSON = TestJson.mapper();
     private static final TokenCounter TOKENIZER = TokenCounter.cl100k();
     private static final String UPSTREAM_MODEL = "upstream-model";
     private static final String USER = "usage-it-user";

@@ -1,11 +1,11 @@
 package io.llmgateway.core.answer;
 
-import io.llmgateway.core.json.GatewayJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads an upstream's {@code chat.completion} or {@code chat.completion.chunk} in one streaming pass over its bytes,
@@ -16,21 +16,24 @@ import tools.jackson.core.TokenStreamFactory;
 public final class AnswerScanner {
 
     /**
-     * The gateway's token stream factory (its read limits). Parsers are made from it without a mapper's
+     * The token stream factory of the gateway's mapper (its read limits). Parsers are made from it without a mapper's
      * deserialization context, which a streaming pass never uses and which a mapper makes for every parser. (Its
      * property-name table stays: without it Jackson parses UTF-8 through a character reader, with no byte offsets.)
      */
-    private static final TokenStreamFactory TOKENS = GatewayJson.mapper().tokenStreamFactory();
+    private final TokenStreamFactory tokens;
 
-    private AnswerScanner() {}
+    /** A scanner reading with {@code json}'s settings; it is thread-safe, one per adapter is enough. */
+    public AnswerScanner(JsonMapper json) {
+        this.tokens = json.tokenStreamFactory();
+    }
 
     /**
      * Scans one JSON object.
      *
      * @throws NotAnObjectException when the bytes are not one well-formed JSON object
      */
-    public static ScannedAnswer scan(byte[] json) {
-        try (JsonParser parser = TOKENS.createParser(ObjectReadContext.empty(), json)) {
+    public ScannedAnswer scan(byte[] json) {
+        try (JsonParser parser = tokens.createParser(ObjectReadContext.empty(), json)) {
             return new Scan(parser, json).run();
         } catch (JacksonException e) {
             throw new NotAnObjectException("not well-formed JSON: " + e.getOriginalMessage());

@@ -19,14 +19,16 @@ import tools.jackson.databind.type.LogicalType;
  * field. Unknown fields are never an error: the records keep them for pass-through. Nesting is limited to
  * {@link JsonTextGuard#MAX_DEPTH} levels and numbers to {@link JsonTextGuard#MAX_NUMBER_LENGTH} characters, as the
  * guard that reads request bodies first says.
+ *
+ * <p>These are factories: the settings live here, the instances do not. The application makes one mapper of each
+ * kind and hands it to whatever needs JSON (a Spring bean, passed to the adapters and stores it builds); a mapper is
+ * expensive to make and caches what it learns, so no class keeps one of its own.
  */
 public final class GatewayJson {
 
-    private static final JsonMapper MAPPER = newMapper();
-
     private GatewayJson() {}
 
-    /** A new mapper with the gateway's wire settings; mappers are thread-safe, share one where possible. */
+    /** A new mapper with the gateway's wire settings; mappers are thread-safe, make one and share it. */
     public static JsonMapper newMapper() {
         return JsonMapper.builder(JsonFactory.builder()
                         .streamReadConstraints(StreamReadConstraints.builder()
@@ -67,10 +69,5 @@ public final class GatewayJson {
                 .rebuild()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
-    }
-
-    /** The shared mapper with the wire settings. */
-    public static JsonMapper mapper() {
-        return MAPPER;
     }
 }

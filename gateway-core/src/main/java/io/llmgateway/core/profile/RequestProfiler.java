@@ -101,7 +101,7 @@ public final class RequestProfiler {
         }
         // the tree goes back into a record only when something changed: most requests pass as they came
         ChatCompletionRequest completed = changed ? json.treeToValue(body, ChatCompletionRequest.class) : request;
-        return new Profiled(completed, List.copyOf(dropped));
+        return new Profiled(completed, dropped);
     }
 
     private static boolean hasValue(ObjectNode body, String name) {
@@ -321,5 +321,10 @@ public final class RequestProfiler {
     }
 
     /** A request completed by its profile, and the parameters removed from it. */
-    public record Profiled(ChatCompletionRequest request, List<String> dropped) {}
+    public record Profiled(ChatCompletionRequest request, List<String> dropped) {
+
+        public Profiled {
+            dropped = List.copyOf(dropped);
+        }
+    }
 }

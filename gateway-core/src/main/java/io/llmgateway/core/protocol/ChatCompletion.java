@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -25,19 +24,18 @@ public record ChatCompletion(
     public static final String OBJECT = "chat.completion";
 
     public ChatCompletion {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        choices = Unmodifiable.list(choices);
+        extra = Unmodifiable.extra(extra);
     }
 
     /** A copy that names another model (the public id the client asked for). */
     public ChatCompletion withModel(String model) {
-        return new ChatCompletion(
-                id, object, created, model, choices, usage, systemFingerprint, serviceTier, new LinkedHashMap<>(extra));
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier, extra);
     }
 
     /** A copy with another usage (the gateway's cost added, or counts the upstream did not report). */
     public ChatCompletion withUsage(Usage usage) {
-        return new ChatCompletion(
-                id, object, created, model, choices, usage, systemFingerprint, serviceTier, new LinkedHashMap<>(extra));
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, serviceTier, extra);
     }
 
     /** One choice of a completion. */
@@ -53,7 +51,7 @@ public record ChatCompletion(
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
         public Choice {
-            extra = extra == null ? new LinkedHashMap<>() : extra;
+            extra = Unmodifiable.extra(extra);
         }
     }
 }

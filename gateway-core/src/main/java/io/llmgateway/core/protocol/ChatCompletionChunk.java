@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +28,8 @@ public record ChatCompletionChunk(
     public static final String OBJECT = "chat.completion.chunk";
 
     public ChatCompletionChunk {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        choices = Unmodifiable.list(choices);
+        extra = Unmodifiable.extra(extra);
     }
 
     /** A copy that names another model (the public id the client asked for). */
@@ -68,7 +68,7 @@ public record ChatCompletionChunk(
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
         public Choice {
-            extra = extra == null ? new LinkedHashMap<>() : extra;
+            extra = Unmodifiable.extra(extra);
         }
     }
 }

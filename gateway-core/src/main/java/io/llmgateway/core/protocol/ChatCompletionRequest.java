@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -106,7 +105,12 @@ public record ChatCompletionRequest(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ChatCompletionRequest {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        messages = Unmodifiable.list(messages);
+        logitBias = Unmodifiable.map(logitBias);
+        tools = Unmodifiable.list(tools);
+        metadata = Unmodifiable.map(metadata);
+        modalities = Unmodifiable.list(modalities);
+        extra = Unmodifiable.extra(extra);
     }
 
     /** Whether the client asked for server-sent events. */
@@ -165,7 +169,7 @@ public record ChatCompletionRequest(
                 repetitionPenalty,
                 chatId,
                 ragParams,
-                new LinkedHashMap<>(extra));
+                extra);
     }
 
     /** A copy without {@code log_prompt}: the gateway's own business (the usage ledger), never an upstream's. */
@@ -214,7 +218,7 @@ public record ChatCompletionRequest(
                 repetitionPenalty,
                 chatId,
                 ragParams,
-                new LinkedHashMap<>(extra));
+                extra);
     }
 
     /** A copy with {@code stream} and {@code stream_options} replaced. */
@@ -263,7 +267,7 @@ public record ChatCompletionRequest(
                 repetitionPenalty,
                 chatId,
                 ragParams,
-                new LinkedHashMap<>(extra));
+                extra);
     }
 
     /** A copy with other messages (e.g. with retrieved passages added). */
@@ -312,7 +316,7 @@ public record ChatCompletionRequest(
                 repetitionPenalty,
                 chatId,
                 ragParams,
-                new LinkedHashMap<>(extra));
+                extra);
     }
 
     /** A copy without {@code rag_params}: the gateway's own business (retrieval), never an upstream's. */
@@ -363,6 +367,6 @@ public record ChatCompletionRequest(
                         repetitionPenalty,
                         chatId,
                         null,
-                        new LinkedHashMap<>(extra));
+                        extra);
     }
 }

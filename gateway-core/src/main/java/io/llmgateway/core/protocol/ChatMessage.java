@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +29,8 @@ public record ChatMessage(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ChatMessage {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        toolCalls = Unmodifiable.list(toolCalls);
+        extra = Unmodifiable.extra(extra);
     }
 
     /** A message whose content is plain text. */

@@ -25,7 +25,7 @@ public record EmbeddingRequest(
 
     public EmbeddingRequest {
         input = List.copyOf(input);
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        extra = Unmodifiable.extra(extra);
     }
 
     /** A request of the gateway's own (ingestion or search): texts and what they are for, nothing else. */

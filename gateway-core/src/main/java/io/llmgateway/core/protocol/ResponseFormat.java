@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -17,6 +16,6 @@ public record ResponseFormat(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ResponseFormat {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        extra = Unmodifiable.extra(extra);
     }
 }

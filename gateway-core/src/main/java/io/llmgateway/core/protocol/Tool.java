@@ -3,7 +3,6 @@ package io.llmgateway.core.protocol;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -15,7 +14,7 @@ public record Tool(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public Tool {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        extra = Unmodifiable.extra(extra);
     }
 
     /** A function definition; {@code parameters} is a JSON Schema kept as written. */

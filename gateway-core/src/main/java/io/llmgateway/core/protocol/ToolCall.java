@@ -3,7 +3,6 @@ package io.llmgateway.core.protocol;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -20,7 +19,7 @@ public record ToolCall(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ToolCall {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        extra = Unmodifiable.extra(extra);
     }
 
     /** The function a tool call invokes; {@code arguments} is a JSON document as a string. */

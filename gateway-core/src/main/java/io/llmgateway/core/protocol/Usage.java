@@ -19,7 +19,7 @@ public record Usage(
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public Usage {
-        extra = extra == null ? new LinkedHashMap<>() : extra;
+        extra = Unmodifiable.extra(extra);
     }
 
     /** Cached prompt tokens from {@code prompt_tokens_details.cached_tokens}, when the upstream reports them. */

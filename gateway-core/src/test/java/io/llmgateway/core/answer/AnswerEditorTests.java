@@ -2,15 +2,18 @@ package io.llmgateway.core.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgateway.core.json.GatewayJson;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AnswerEditorTests {
 
+    private static final AnswerScanner SCANNER = new AnswerScanner(GatewayJson.newMapper());
+
     private static final byte[] MODEL = AnswerEditor.jsonString("public \"model\" ✓");
 
     private static ScannedAnswer scan(String json) {
-        return AnswerScanner.scan(json.getBytes(StandardCharsets.UTF_8));
+        return SCANNER.scan(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(byte[] bytes) {

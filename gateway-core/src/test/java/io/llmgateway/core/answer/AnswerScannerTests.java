@@ -3,13 +3,16 @@ package io.llmgateway.core.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgateway.core.json.GatewayJson;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AnswerScannerTests {
 
+    private static final AnswerScanner SCANNER = new AnswerScanner(GatewayJson.newMapper());
+
     private static ScannedAnswer scan(String json) {
-        return AnswerScanner.scan(json.getBytes(StandardCharsets.UTF_8));
+        return SCANNER.scan(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -15,6 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class RecordCreatorsTests {
 
+    private static final JsonMapper JSON = GatewayJson.newMapper();
+
     /** Notes whether its constructor was reached through {@code MethodHandle.invokeWithArguments}. */
     record Probe(
             String name,
@@ -47,7 +49,7 @@ class RecordCreatorsTests {
 
     @Test
     void recordsAreBuiltWithTheSameValuesAndNotThroughInvokeWithArguments() {
-        Probe probe = GatewayJson.mapper().readValue(PROBE, Probe.class);
+        Probe probe = JSON.readValue(PROBE, Probe.class);
 
         assertThat(probe.name()).isEqualTo("a");
         assertThat(probe.count()).isEqualTo(2);
@@ -70,7 +72,7 @@ class RecordCreatorsTests {
         JsonMapper plain = JsonMapper.builder().build();
         Throwable expected = catchFrom(() -> plain.readValue("{\"size\":-1}", Checked.class));
 
-        assertThatThrownBy(() -> GatewayJson.mapper().readValue("{\"size\":-1}", Checked.class))
+        assertThatThrownBy(() -> JSON.readValue("{\"size\":-1}", Checked.class))
                 .isInstanceOf(expected.getClass())
                 .isInstanceOf(DatabindException.class)
                 .hasMessage(expected.getMessage())

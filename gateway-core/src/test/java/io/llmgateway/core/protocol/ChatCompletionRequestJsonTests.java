@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 class ChatCompletionRequestJsonTests {
 
-    private final JsonMapper json = GatewayJson.mapper();
+    private final JsonMapper json = GatewayJson.newMapper();
 
     @Test
     void unknownFieldsAtEveryLevelSurviveARoundTrip() {

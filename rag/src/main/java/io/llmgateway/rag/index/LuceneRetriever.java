@@ -92,22 +92,25 @@ public final class LuceneRetriever implements Retriever {
     static final String NUMBER_PREFIX = "a.n.";
     static final String BOOLEAN_PREFIX = "a.b.";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
     private final Directory directory;
     private final boolean persistent;
     private final Analyzer analyzer;
+    /** Writes and reads the attributes stored with each chunk. */
+    private final JsonMapper json;
+
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The length of the index's vectors, once known; Lucene fixes it per field until the index is cleared. */
     private final AtomicInteger dimensions = new AtomicInteger();
 
-    private LuceneRetriever(Directory directory, boolean persistent, Analyzer analyzer) {
+    private LuceneRetriever(Directory directory, boolean persistent, Analyzer analyzer, JsonMapper json) {
         this.directory = directory;
         this.persistent = persistent;
         this.analyzer = analyzer;
+        this.json = json;
         try {
             IndexWriterConfig config =
                     new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -126,16 +129,19 @@ public final class LuceneRetriever implements Retriever {
         }
     }
 
-    /** An index on the heap, lost when closed; the application rebuilds it from its database at start-up. */
-    public static LuceneRetriever inMemory() {
-        return new LuceneRetriever(new ByteBuffersDirectory(), false, new EnglishAnalyzer());
+    /**
+     * An index on the heap, lost when closed; the application rebuilds it from its database at start-up. Chunks'
+     * attributes are stored as JSON written and read with {@code json}.
+     */
+    public static LuceneRetriever inMemory(JsonMapper json) {
+        return new LuceneRetriever(new ByteBuffersDirectory(), false, new EnglishAnalyzer(), json);
     }
 
     /** An index in a directory (created when missing, reopened when present), committed after every update. */
-    public static LuceneRetriever open(Path path) {
+    public static LuceneRetriever open(Path path, JsonMapper json) {
         Objects.requireNonNull(path, "path");
         try {
-            return new LuceneRetriever(FSDirectory.open(path), true, new EnglishAnalyzer());
+            return new LuceneRetriever(FSDirectory.open(path), true, new EnglishAnalyzer(), json);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the search index in " + path, e);
         }
@@ -232,7 +238,7 @@ public final class LuceneRetriever implements Retriever {
         return chunk.vectorStoreId() + '\u0000' + chunk.fileId() + '\u0000' + chunk.chunkIndex();
     }
 
-    private static Document document(IndexedChunk chunk) {
+    private Document document(IndexedChunk chunk) {
         Document doc = new Document();
         doc.add(new StringField(ID, id(chunk), Field.Store.NO));
         doc.add(new StringField(STORE, chunk.vectorStoreId(), Field.Store.YES));
@@ -255,7 +261,7 @@ public final class LuceneRetriever implements Retriever {
             }
         }
         if (!chunk.attributes().isEmpty()) {
-            doc.add(new StoredField(ATTRIBUTES, JSON.writeValueAsString(chunk.attributes())));
+            doc.add(new StoredField(ATTRIBUTES, json.writeValueAsString(chunk.attributes())));
         }
         return doc;
     }
@@ -391,7 +397,7 @@ public final class LuceneRetriever implements Retriever {
         return ranked;
     }
 
-    private static List<SearchHit> hits(IndexSearcher searcher, List<Scored> ranked, SearchRequest request)
+    private List<SearchHit> hits(IndexSearcher searcher, List<Scored> ranked, SearchRequest request)
             throws IOException {
         List<SearchHit> hits = new ArrayList<>(Math.min(ranked.size(), request.maxNumResults()));
         StoredFields stored = searcher.storedFields();
@@ -412,9 +418,7 @@ public final class LuceneRetriever implements Retriever {
                     chunk == null ? 0 : chunk.numericValue().intValue(),
                     doc.get(TEXT),
                     scored.score(),
-                    attributes == null
-                            ? Map.of()
-                            : java.util.Collections.unmodifiableMap(JSON.readValue(attributes, MAP))));
+                    attributes == null ? Map.of() : json.readValue(attributes, MAP)));
         }
         return hits;
     }

@@ -1,5 +1,6 @@
 package io.llmgateway.rag.index;
 
+import io.llmgateway.core.protocol.Unmodifiable;
 import java.util.Map;
 
 /**
@@ -16,4 +17,9 @@ public record SearchHit(
         int chunkIndex,
         String text,
         double score,
-        Map<String, Object> attributes) {}
+        Map<String, Object> attributes) {
+
+    public SearchHit {
+        attributes = attributes == null ? Map.of() : Unmodifiable.map(attributes);
+    }
+}

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class FilterTests {
 
+    private static final JsonMapper JSON = GatewayJson.newMapper();
+
     private static JsonNode json(String text) {
-        return GatewayJson.mapper().readTree(text);
+        return JSON.readTree(text);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.llmgateway.rag.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.rag.index.SearchRequest.Mode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LuceneRetrieverTests {
 
-    private final LuceneRetriever retriever = LuceneRetriever.inMemory();
+    private final LuceneRetriever retriever = LuceneRetriever.inMemory(GatewayJson.newMapper());
 
     @AfterEach
     void close() {
@@ -361,7 +362,7 @@ class LuceneRetrieverTests {
 
     @Test
     void closedIndexRefusesCalls() {
-        LuceneRetriever closed = LuceneRetriever.inMemory();
+        LuceneRetriever closed = LuceneRetriever.inMemory(GatewayJson.newMapper());
         closed.close();
         closed.close(); // idempotent
 
@@ -370,10 +371,10 @@ class LuceneRetrieverTests {
 
     @Test
     void onDiskIndexSurvivesReopening(@TempDir Path dir) {
-        try (LuceneRetriever disk = LuceneRetriever.open(dir)) {
+        try (LuceneRetriever disk = LuceneRetriever.open(dir, GatewayJson.newMapper())) {
             disk.index(List.of(chunk("vs_a", "f", 0, "Persistent chunk about backups.", v(1, 0, 0), Map.of())));
         }
-        try (LuceneRetriever disk = LuceneRetriever.open(dir)) {
+        try (LuceneRetriever disk = LuceneRetriever.open(dir, GatewayJson.newMapper())) {
             assertThat(disk.countChunks("vs_a")).isEqualTo(1);
             assertThat(disk.search(new SearchRequest(List.of("vs_a"), "backup", v(1, 0, 0), 4, 0, null, null)))
                     .extracting(SearchHit::text)

@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers with the last user message reversed, after the deployment's prefix; counts a token per word. Embeds a
@@ -24,10 +25,12 @@ final class ReverseProvider implements ChatProvider, EmbeddingProvider {
 
     private final Deployment deployment;
     private final ReverseSettings settings;
+    private final AnswerScanner scanner;
 
-    ReverseProvider(Deployment deployment, ReverseSettings settings) {
+    ReverseProvider(Deployment deployment, ReverseSettings settings, JsonMapper json) {
         this.deployment = deployment;
         this.settings = settings;
+        this.scanner = new AnswerScanner(json);
     }
 
     @Override
@@ -94,8 +97,8 @@ final class ReverseProvider implements ChatProvider, EmbeddingProvider {
         return quoted.append('"').toString();
     }
 
-    private static ScannedAnswer scan(String json) {
-        return AnswerScanner.scan(json.getBytes(StandardCharsets.UTF_8));
+    private ScannedAnswer scan(String json) {
+        return scanner.scan(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

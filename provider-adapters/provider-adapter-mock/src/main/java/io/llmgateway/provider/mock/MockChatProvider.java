@@ -3,7 +3,6 @@ package io.llmgateway.provider.mock;
 import com.knuddels.jtokkit.api.IntArrayList;
 import io.llmgateway.core.answer.AnswerScanner;
 import io.llmgateway.core.answer.ScannedAnswer;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
@@ -47,19 +46,26 @@ public final class MockChatProvider implements ChatProvider {
     /** Prompts up to this many characters are answered on the caller's thread (a millisecond of work). */
     private static final long INLINE_PROMPT_CHARS = 16_384;
 
-    private static final JsonMapper JSON = GatewayJson.mapper();
-
     private final Deployment deployment;
     private final TiktokenTokenizer encoding;
     private final TokenCounter tokens;
     private final MockOptions options;
+    /** Writes the answers as an upstream would: the gateway's mapper. */
+    private final JsonMapper json;
 
-    /** A mock model whose tokens are those of {@code encoding} (the gateway gives it {@code cl100k_base}). */
-    public MockChatProvider(Deployment deployment, TiktokenTokenizer encoding, MockOptions options) {
+    private final AnswerScanner scanner;
+
+    /**
+     * A mock model whose tokens are those of {@code encoding} (the gateway gives it {@code cl100k_base}), writing its
+     * answers with {@code json}.
+     */
+    public MockChatProvider(Deployment deployment, TiktokenTokenizer encoding, MockOptions options, JsonMapper json) {
         this.deployment = deployment;
         this.encoding = encoding;
         this.tokens = new TokenCounter(encoding);
         this.options = options;
+        this.json = json;
+        this.scanner = new AnswerScanner(json);
     }
 
     @Override
@@ -138,15 +144,15 @@ public final class MockChatProvider implements ChatProvider {
                         null,
                         null));
             }
-            Flux<ScannedAnswer> flux = Flux.fromIterable(chunks).map(MockChatProvider::wire);
+            Flux<ScannedAnswer> flux = Flux.fromIterable(chunks).map(this::wire);
             return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
         });
         return isLong(request) ? stream.subscribeOn(Schedulers.boundedElastic()) : stream;
     }
 
     /** The answer as an upstream would send it: its JSON bytes. */
-    private static ScannedAnswer wire(Object answer) {
-        return AnswerScanner.scan(JSON.writeValueAsBytes(answer));
+    private ScannedAnswer wire(Object answer) {
+        return scanner.scan(json.writeValueAsBytes(answer));
     }
 
     private static boolean isLong(ChatCompletionRequest request) {

@@ -5,6 +5,7 @@ import io.llmgateway.core.provider.DeploymentProviders;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.provider.ProviderType;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds {@link MockChatProvider}s and {@link MockEmbeddingProvider}s; deployments of type {@value #TYPE}. */
 public class MockProviderFactory implements ProviderType<MockOptions> {
@@ -13,10 +14,12 @@ public class MockProviderFactory implements ProviderType<MockOptions> {
     public static final String TYPE = "mock";
 
     private final TiktokenTokenizer encoding;
+    private final JsonMapper json;
 
-    /** Its mock models answer and count in tokens of {@code encoding}. */
-    public MockProviderFactory(TiktokenTokenizer encoding) {
+    /** Its mock models answer and count in tokens of {@code encoding}, and write their answers with {@code json}. */
+    public MockProviderFactory(TiktokenTokenizer encoding, JsonMapper json) {
         this.encoding = encoding;
+        this.json = json;
     }
 
     @Override
@@ -47,7 +50,7 @@ public class MockProviderFactory implements ProviderType<MockOptions> {
     }
 
     public MockChatProvider chat(Deployment deployment, MockOptions options) {
-        return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options);
+        return new MockChatProvider(deployment, encoding, options == null ? MockOptions.DEFAULTS : options, json);
     }
 
     /** The deployment's embeddings; none of the {@code options} applies to them (they answer at once). */

@@ -15,25 +15,28 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class MockChatProviderTests {
 
+    private static final JsonMapper JSON = GatewayJson.newMapper();
+
     private static final TokenCounter TOKENS = TokenCounter.cl100k();
-    private final MockChatProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k())
+    private final MockChatProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k(), GatewayJson.newMapper())
             .chat(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
 
     private static UpstreamCall request(String json) {
-        ObjectNode body = (ObjectNode) GatewayJson.mapper().readTree(json);
-        return new UpstreamCall(GatewayJson.mapper().treeToValue(body, ChatCompletionRequest.class), body);
+        ObjectNode body = (ObjectNode) JSON.readTree(json);
+        return new UpstreamCall(JSON.treeToValue(body, ChatCompletionRequest.class), body);
     }
 
     private static ChatCompletion completion(ScannedAnswer answer) {
-        return GatewayJson.mapper().readValue(answer.json(), ChatCompletion.class);
+        return JSON.readValue(answer.json(), ChatCompletion.class);
     }
 
     private static ChatCompletionChunk chunk(ScannedAnswer answer) {
-        return GatewayJson.mapper().readValue(answer.json(), ChatCompletionChunk.class);
+        return JSON.readValue(answer.json(), ChatCompletionChunk.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -19,7 +20,7 @@ import reactor.test.StepVerifier;
 class MockEmbeddingProviderTests {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private final EmbeddingProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k())
+    private final EmbeddingProvider mock = new MockProviderFactory(TiktokenTokenizer.cl100k(), GatewayJson.newMapper())
             .embeddings(new Deployment("mock", "mock", null, null, null, null), MockOptions.DEFAULTS);
 
     private EmbeddingResult embed(Integer dimensions, String... texts) {
@@ -50,7 +51,7 @@ class MockEmbeddingProviderTests {
     @Test
     void theSameTextGivesTheSameNormalisedVectorEveryTime() {
         EmbeddingResult first = embed(null, "The cat sat on the mat.", "Grüße aus München 2024");
-        EmbeddingResult again = new MockProviderFactory(TiktokenTokenizer.cl100k())
+        EmbeddingResult again = new MockProviderFactory(TiktokenTokenizer.cl100k(), GatewayJson.newMapper())
                 .embeddings(new Deployment("other", "mock", null, null, null, null), null)
                 .embed(EmbeddingRequest.of(
                         "m", List.of("the CAT sat, on the mat", "Grüße aus München 2024"), EmbeddingPurpose.PASSAGE))

@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.GatewayException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -15,6 +14,7 @@ import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.provider.openai.OpenAiEmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.EmbeddingProviderContract;
+import io.llmgateway.testsupport.TestJson;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class NimEmbeddingTests extends EmbeddingProviderContract {
             + "\"total_tokens\":4}}";
 
     private final OpenAiProviderFactory transport =
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
     private final NimProviderFactory factory = new NimProviderFactory(transport);
 
     @Override

@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.GatewayException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
@@ -13,6 +12,7 @@ import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.ChatProviderContract;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 class NimProviderTests extends ChatProviderContract {
 
     private final NimProviderFactory factory = new NimProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
 
     @Override
     protected ChatProvider create(Deployment deployment) {
@@ -39,7 +39,7 @@ class NimProviderTests extends ChatProviderContract {
                 .expectNextCount(1)
                 .expectComplete()
                 .verify(LIMIT);
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("messages").get(1).path("role").stringValue()).isEqualTo("context");
         assertThat(sent.path("bad").get(0).stringValue()).isEqualTo("London");
         assertThat(sent.path("seed").intValue()).isEqualTo(42);

@@ -4,13 +4,13 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.InvalidRequestException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.UpstreamCall;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.ChatProviderContract;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 class OctoChatProviderTests extends ChatProviderContract {
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
 
     @Override
     protected ChatProvider create(Deployment deployment) {
@@ -45,7 +45,7 @@ class OctoChatProviderTests extends ChatProviderContract {
                 .expectNextCount(1)
                 .expectComplete()
                 .verify(LIMIT);
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo("llama-3-8b-support-lora");
         assertThat(sent.has("peft")).isFalse();
         assertThat(sent.has("loglikelihood")).isFalse();

@@ -4,7 +4,6 @@ import static io.llmgateway.testsupport.FakeUpstream.Reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.EmbeddingResult;
@@ -12,6 +11,7 @@ import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.EmbeddingProviderContract;
+import io.llmgateway.testsupport.TestJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -23,7 +23,7 @@ class OctoEmbeddingTests extends EmbeddingProviderContract {
     private static final String MODEL = "intfloat/e5-mistral-7b-instruct";
 
     private final OctoProviderFactory factory = new OctoProviderFactory(
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS));
 
     @Override
     protected EmbeddingProvider create(Deployment deployment) {
@@ -52,7 +52,7 @@ class OctoEmbeddingTests extends EmbeddingProviderContract {
         assertThat(result.promptTokens()).isEqualTo(6);
         assertThat(upstream.lastRequest().path()).isEqualTo("/v1/embeddings");
         assertThat(upstream.lastRequest().header("authorization")).isEqualTo("Bearer " + KEY);
-        JsonNode sent = GatewayJson.mapper().readTree(upstream.lastRequest().body());
+        JsonNode sent = TestJson.mapper().readTree(upstream.lastRequest().body());
         assertThat(sent.path("model").stringValue()).isEqualTo(MODEL);
         assertThat(sent.path("encoding_format").stringValue()).isEqualTo("float");
         assertThat(sent.has("input_type")).isFalse();

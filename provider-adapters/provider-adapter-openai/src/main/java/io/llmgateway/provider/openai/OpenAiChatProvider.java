@@ -56,6 +56,7 @@ public class OpenAiChatProvider implements ChatProvider {
     private final int maxEventBytes;
     private final Supplier<UpstreamException> tooLarge;
     private final JsonMapper json;
+    private final AnswerScanner scanner;
     private final UpstreamErrorParser errors;
 
     /**
@@ -83,6 +84,7 @@ public class OpenAiChatProvider implements ChatProvider {
         String tooLargeDetail = "the answer is larger than " + maxResponseBytes + " bytes";
         this.tooLarge = () -> UpstreamException.invalidResponse(deployment.name(), tooLargeDetail);
         this.json = json;
+        this.scanner = new AnswerScanner(json);
         this.errors = new UpstreamErrorParser(json);
     }
 
@@ -184,7 +186,7 @@ public class OpenAiChatProvider implements ChatProvider {
     private ScannedAnswer readCompletion(byte[] body) {
         ScannedAnswer answer;
         try {
-            answer = AnswerScanner.scan(body);
+            answer = scanner.scan(body);
         } catch (AnswerScanner.NotAnObjectException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "the body is not a chat completion");
         }
@@ -203,7 +205,7 @@ public class OpenAiChatProvider implements ChatProvider {
     private ScannedAnswer readChunk(SseEvent event) {
         ScannedAnswer chunk;
         try {
-            chunk = AnswerScanner.scan(event.utf8Data());
+            chunk = scanner.scan(event.utf8Data());
         } catch (AnswerScanner.NotAnObjectException e) {
             throw UpstreamException.invalidResponse(deployment.name(), "an event's data is not JSON");
         }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.protocol.EmbeddingResult;
+import io.llmgateway.testsupport.TestJson;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddingResponseReaderTests {
 
     private static EmbeddingResult read(int inputs, String... pieces) {
-        try (EmbeddingResponseReader reader = new EmbeddingResponseReader(GatewayJson.mapper(), "dep", inputs)) {
+        try (EmbeddingResponseReader reader = new EmbeddingResponseReader(TestJson.mapper(), "dep", inputs)) {
             for (String piece : pieces) {
                 reader.feed(piece.getBytes(StandardCharsets.UTF_8));
             }
@@ -76,7 +76,7 @@ class EmbeddingResponseReaderTests {
 
     @Test
     void aClosedReaderIgnoresLateBytes() {
-        EmbeddingResponseReader reader = new EmbeddingResponseReader(GatewayJson.mapper(), "dep", 1);
+        EmbeddingResponseReader reader = new EmbeddingResponseReader(TestJson.mapper(), "dep", 1);
         reader.feed("{\"data\":[".getBytes(StandardCharsets.UTF_8));
         reader.close();
         reader.feed("{\"index\":0".getBytes(StandardCharsets.UTF_8));

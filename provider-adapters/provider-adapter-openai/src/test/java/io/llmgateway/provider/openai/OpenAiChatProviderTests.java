@@ -3,13 +3,13 @@ package io.llmgateway.provider.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.core.error.UpstreamException;
-import io.llmgateway.core.json.GatewayJson;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.testsupport.ChatProviderContract;
 import io.llmgateway.testsupport.FakeUpstream.Reply;
 import io.llmgateway.testsupport.OpenAiFixtures;
+import io.llmgateway.testsupport.TestJson;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ import reactor.test.StepVerifier;
 class OpenAiChatProviderTests extends ChatProviderContract {
 
     private final OpenAiProviderFactory factory =
-            new OpenAiProviderFactory(GatewayJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
+            new OpenAiProviderFactory(TestJson.mapper(), OpenAiProviderFactory.PoolSettings.DEFAULTS);
 
     @Override
     protected ChatProvider create(Deployment deployment) {
@@ -32,7 +32,7 @@ class OpenAiChatProviderTests extends ChatProviderContract {
 
     private ChatProvider withLimits(int answerBytes, int eventBytes) {
         OpenAiProviderFactory small = new OpenAiProviderFactory(
-                GatewayJson.mapper(),
+                TestJson.mapper(),
                 new OpenAiProviderFactory.PoolSettings(10, Duration.ofSeconds(30), answerBytes, eventBytes));
         return small.create(deployment(Timeouts.DEFAULTS));
     }

@@ -13,6 +13,7 @@ import io.llmgateway.core.provider.Secret;
 import io.llmgateway.core.provider.Timeouts;
 import io.llmgateway.testsupport.EmbeddingProviderContract;
 import io.llmgateway.testsupport.FakeUpstream;
+import io.llmgateway.testsupport.TestJson;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ class OpenAiEmbeddingProviderTests extends EmbeddingProviderContract {
                         "truncate",
                         StringNode.valueOf("END"),
                         "nested",
-                        GatewayJson.mapper().readTree("{\"a\":[1,2]}"),
+                        TestJson.mapper().readTree("{\"a\":[1,2]}"),
                         "model",
                         StringNode.valueOf("other-model"),
                         "input",
