@@ -67,7 +67,7 @@ class SelfHealingLimitsIT {
     private static final long TOKENS_PER_REQUEST =
             TOKENIZER.countPrompt(List.of(ChatMessage.of("user", PROMPT))) + MAX_TOKENS;
     private static final long BUDGET = 80 * TOKENS_PER_REQUEST;
-    /** What a restart may cost at most (see the class comment): README's "Limits and budgets" states it. */
+    /** What a restart may cost at most (see the class comment): docs/limits-and-usage.md's "Limits and budgets" states it. */
     private static final long RESTART_BOUND = 2L * CONCURRENCY * TOKENS_PER_REQUEST;
 
     private final HttpClient http =
