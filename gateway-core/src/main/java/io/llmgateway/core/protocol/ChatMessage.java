@@ -35,7 +35,7 @@ public record ChatMessage(
     }
 
     /** A message whose content is plain text. */
-    public static ChatMessage of(String role, @Nullable String text) {
+    public static ChatMessage of(@Nullable String role, @Nullable String text) {
         return new ChatMessage(
                 role,
                 text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),

@@ -97,7 +97,7 @@ public final class TokenCounter {
     }
 
     /** The characters of a prompt's texts: what counting it costs, roughly. */
-    public static long promptLength(List<ChatMessage> messages) {
+    public static long promptLength(@Nullable List<ChatMessage> messages) {
         if (messages == null) {
             return 0;
         }
