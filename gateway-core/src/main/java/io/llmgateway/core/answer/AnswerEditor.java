@@ -39,7 +39,7 @@ public final class AnswerEditor {
     }
 
     /** A {@code cost} member for the upstream's {@code usage} object, as JSON (a number); ignored without one. */
-    public AnswerEditor costInUsage(byte[] jsonNumber) {
+    public AnswerEditor costInUsage(byte @Nullable [] jsonNumber) {
         this.cost = jsonNumber;
         return this;
     }
@@ -51,13 +51,13 @@ public final class AnswerEditor {
     }
 
     /** A whole {@code usage} object, as JSON, for an answer whose {@code usage} is absent or null. */
-    public AnswerEditor usageIfMissing(byte[] jsonObject) {
+    public AnswerEditor usageIfMissing(byte @Nullable [] jsonObject) {
         this.usage = jsonObject;
         return this;
     }
 
     /** Top-level members to add at the end, as JSON without braces or a leading comma: {@code "rag":{...}}. */
-    public AnswerEditor addFields(byte[] members) {
+    public AnswerEditor addFields(byte @Nullable [] members) {
         this.fields = members;
         return this;
     }
