@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -123,7 +124,7 @@ public class EmbeddingsController {
         return inputs;
     }
 
-    private static Integer dimensions(JsonNode node) {
+    private static @Nullable Integer dimensions(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -133,7 +134,7 @@ public class EmbeddingsController {
         return node.intValue();
     }
 
-    private static String user(JsonNode node) {
+    private static @Nullable String user(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }

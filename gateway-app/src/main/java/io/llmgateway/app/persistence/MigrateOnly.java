@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --gateway.database.migrate-only=true} (or {@code GATEWAY_DATABASE_MIGRATE_ONLY=true}): apply the schema
@@ -48,7 +49,7 @@ public final class MigrateOnly {
         }
     }
 
-    private static String setting(String name, String[] args, Map<String, String> env) {
+    private static @Nullable String setting(String name, String[] args, Map<String, String> env) {
         String prefix = "--gateway.database." + name + "=";
         for (String arg : args) {
             if (arg.startsWith(prefix)) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -262,7 +263,7 @@ public class VectorStoresController {
      * The days of OpenAI's {@code expires_after} ({@code {"anchor": "last_active_at", "days": 1-365}}), or null
      * when absent or null.
      */
-    static Integer expiresAfterDays(JsonNode node) {
+    static @Nullable Integer expiresAfterDays(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -292,7 +293,7 @@ public class VectorStoresController {
     }
 
     /** A filter from its JSON, or null; a bad one is a 400 naming the field at fault. */
-    static Filter filter(JsonNode node, String param) {
+    static @Nullable Filter filter(JsonNode node, String param) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -355,7 +356,7 @@ public class VectorStoresController {
         return object;
     }
 
-    static String optionalString(JsonNode node, String param, int maxLength) {
+    static @Nullable String optionalString(JsonNode node, String param, int maxLength) {
         if (node == null || node.isNull()) {
             return null;
         }

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link ChatProvider} and one {@link EmbeddingProvider} per configured deployment, built once at start-up.
@@ -81,12 +82,12 @@ public class ProviderRegistry {
         return providers.containsKey(deployment);
     }
 
-    public ChatProvider provider(String deployment) {
+    public @Nullable ChatProvider provider(String deployment) {
         return providers.get(deployment);
     }
 
     /** The deployment's embeddings adapter, or null when its type has none. */
-    public EmbeddingProvider embeddings(String deployment) {
+    public @Nullable EmbeddingProvider embeddings(String deployment) {
         return embeddings.get(deployment);
     }
 
@@ -108,7 +109,7 @@ public class ProviderRegistry {
                 : settings.streamUsage() ? StreamUsage.FINAL : StreamUsage.NONE;
     }
 
-    public Deployment deployment(String name) {
+    public @Nullable Deployment deployment(String name) {
         return deployments.get(name);
     }
 

@@ -8,6 +8,7 @@ import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,7 +31,7 @@ public record Route(
         String ownedBy,
         ModelType type,
         ParameterProfile profile,
-        Integer contextLength,
+        @Nullable Integer contextLength,
         Map<String, JsonNode> defaults,
         List<Target> targets,
         List<String> fallbacks,
