@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +57,6 @@ public final class MigrateOnly {
                 return arg.substring(prefix.length());
             }
         }
-        return env.get("GATEWAY_DATABASE_" + name.toUpperCase().replace('-', '_'));
+        return env.get("GATEWAY_DATABASE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 }
