@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Slows down key guessing, and punishes only the guilty. Failed authentications are counted per client address and
@@ -38,7 +39,7 @@ public final class AuthFailureThrottle {
      * @param address the client's address
      * @param keyId   the key id the client presented, or null when its key was not even well-formed
      */
-    public Optional<Duration> failed(String address, String keyId) {
+    public Optional<Duration> failed(String address, @Nullable String keyId) {
         Instant now = clock.instant();
         Window byAddress = count("address " + address, now);
         Window byKey = keyId == null ? null : count("key " + keyId, now);

@@ -2,7 +2,9 @@ package io.llmgateway.auth;
 
 import io.llmgateway.auth.identity.IdentityStore;
 import io.llmgateway.core.error.AccessException;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,7 +30,7 @@ public final class CallerResolver {
         this.store = store;
     }
 
-    public Mono<Caller> resolve(VerifiedKey key, String userHeader, String projectHeader) {
+    public Mono<Caller> resolve(VerifiedKey key, @Nullable String userHeader, @Nullable String projectHeader) {
         return switch (key.kind()) {
             case PAT -> personal(key, blankToNull(userHeader), blankToNull(projectHeader));
             case SERVICE -> service(key, userHeader, blankToNull(projectHeader));
@@ -36,25 +38,27 @@ public final class CallerResolver {
         };
     }
 
-    private Mono<Caller> personal(VerifiedKey key, String userHeader, String projectHeader) {
-        if (userHeader != null && !userHeader.equals(key.userId())) {
+    private Mono<Caller> personal(VerifiedKey key, @Nullable String userHeader, @Nullable String projectHeader) {
+        String userId = Objects.requireNonNull(key.userId(), "a personal access token has a user");
+        if (userHeader != null && !userHeader.equals(userId)) {
             return Mono.error(AccessException.forbidden(
                     "X-User-Id does not match the user of this personal access token.", "user_mismatch"));
         }
         Mono<String> projectId = projectHeader != null
                 ? Mono.just(projectHeader)
-                : store.findUser(key.userId())
+                : store.findUser(userId)
                         .flatMap(user -> Mono.justOrEmpty(user.defaultProjectId()))
                         .switchIfEmpty(Mono.error(AccessException.badHeader(
                                 PROJECT_HEADER, "Your user has no default project: send X-Project-Id.")));
-        return projectId.flatMap(id -> store.findRole(id, key.userId())
+        return projectId.flatMap(id -> store.findRole(id, userId)
                 .flatMap(role -> store.findProject(id))
                 .switchIfEmpty(Mono.error(
                         AccessException.forbidden("You are not a member of project '" + id + "'.", "not_a_member")))
-                .map(project -> new Caller(key.keyId(), key.kind(), key.userId(), project)));
+                .map(project -> new Caller(key.keyId(), key.kind(), userId, project)));
     }
 
-    private Mono<Caller> service(VerifiedKey key, String userHeader, String projectHeader) {
+    private Mono<Caller> service(VerifiedKey key, @Nullable String userHeader, @Nullable String projectHeader) {
+        String projectId = Objects.requireNonNull(key.projectId(), "a service key has a project");
         if (userHeader == null || userHeader.isEmpty()) {
             return Mono.error(AccessException.badHeader(
                     USER_HEADER, "X-User-Id is required with a service key: name the end user the request is for."));
@@ -63,16 +67,16 @@ public final class CallerResolver {
             return Mono.error(AccessException.badHeader(
                     USER_HEADER, "X-User-Id must be 1 to 128 characters of letters, digits, '.', '_', '@' and '-'."));
         }
-        if (projectHeader != null && !projectHeader.equals(key.projectId())) {
+        if (projectHeader != null && !projectHeader.equals(projectId)) {
             return Mono.error(AccessException.forbidden(
                     "X-Project-Id does not match the project of this service key.", "project_mismatch"));
         }
-        return store.findProject(key.projectId())
+        return store.findProject(projectId)
                 .switchIfEmpty(Mono.error(AccessException::invalidApiKey))
                 .map(project -> new Caller(key.keyId(), key.kind(), userHeader, project));
     }
 
-    private Mono<Caller> admin(VerifiedKey key, String userHeader, String projectHeader) {
+    private Mono<Caller> admin(VerifiedKey key, @Nullable String userHeader, @Nullable String projectHeader) {
         if (projectHeader == null) {
             return Mono.error(AccessException.forbidden(
                     "An admin token calls models only for a project: send X-Project-Id.", "project_required"));
@@ -88,7 +92,7 @@ public final class CallerResolver {
                 .map(project -> new Caller(key.keyId(), key.kind(), user, project));
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

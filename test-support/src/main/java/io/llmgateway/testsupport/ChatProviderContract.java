@@ -8,6 +8,7 @@ import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.protocol.ChatCompletion;
 import io.llmgateway.core.protocol.ChatCompletionChunk;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
+import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.provider.ChatProvider;
 import io.llmgateway.core.provider.Deployment;
 import io.llmgateway.core.provider.Secret;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -91,14 +93,29 @@ public abstract class ChatProviderContract {
         return answers.map(answer -> TestJson.mapper().readValue(answer.json(), ChatCompletionChunk.class));
     }
 
+    private static ChatMessage firstMessage(ChatCompletion completion) {
+        return Objects.requireNonNull(
+                Objects.requireNonNull(completion.choices(), "choices").get(0).message(), "message");
+    }
+
+    private static ChatCompletionChunk.Choice firstChoice(ChatCompletionChunk chunk) {
+        return Objects.requireNonNull(chunk.choices(), "choices").get(0);
+    }
+
+    private static ChatMessage firstDelta(ChatCompletionChunk chunk) {
+        return Objects.requireNonNull(firstChoice(chunk).delta(), "delta");
+    }
+
     @Test
     void completesAJsonRequestAndSendsTheBodyWithTheGatewaysKey() {
         upstream.enqueue(Reply.json(200, OpenAiFixtures.completion(upstreamModel(), "hi there", 7, 2)));
 
         StepVerifier.create(completion(provider().complete(request(false))))
                 .assertNext(completion -> {
-                    assertThat(completion.choices().get(0).message().text()).isEqualTo("hi there");
-                    assertThat(completion.usage().totalTokens()).isEqualTo(9);
+                    assertThat(firstMessage(completion).text()).isEqualTo("hi there");
+                    assertThat(Objects.requireNonNull(completion.usage(), "usage")
+                                    .totalTokens())
+                            .isEqualTo(9);
                     assertThat(completion.extra()).containsKey("x_upstream_extra");
                 })
                 .expectComplete()
@@ -144,15 +161,14 @@ public abstract class ChatProviderContract {
                 Reply.sse(Duration.ofMillis(5), OpenAiFixtures.stream(upstreamModel(), List.of("Hel", "lo"), true)));
 
         StepVerifier.create(chunks(provider().stream(request(true))))
-                .assertNext(chunk ->
-                        assertThat(chunk.choices().get(0).delta().text()).isEqualTo("Hel"))
-                .assertNext(chunk ->
-                        assertThat(chunk.choices().get(0).delta().text()).isEqualTo("lo"))
-                .assertNext(chunk ->
-                        assertThat(chunk.choices().get(0).finishReason()).isEqualTo("stop"))
+                .assertNext(chunk -> assertThat(firstDelta(chunk).text()).isEqualTo("Hel"))
+                .assertNext(chunk -> assertThat(firstDelta(chunk).text()).isEqualTo("lo"))
+                .assertNext(
+                        chunk -> assertThat(firstChoice(chunk).finishReason()).isEqualTo("stop"))
                 .assertNext(chunk -> {
                     assertThat(chunk.isUsageOnly()).isTrue();
-                    assertThat(chunk.usage().completionTokens()).isEqualTo(2);
+                    assertThat(Objects.requireNonNull(chunk.usage(), "usage").completionTokens())
+                            .isEqualTo(2);
                 })
                 .expectComplete()
                 .verify(LIMIT);
@@ -179,7 +195,7 @@ public abstract class ChatProviderContract {
                         second.substring(40))));
 
         StepVerifier.create(chunks(provider().stream(request(true)))
-                        .map(c -> c.choices().get(0).delta().text()))
+                        .map(c -> firstDelta(c).text()))
                 .expectNext("A", "B")
                 .expectComplete()
                 .verify(LIMIT);

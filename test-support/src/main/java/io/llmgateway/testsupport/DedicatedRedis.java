@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import redis.embedded.RedisServer;
 
 /**
@@ -58,7 +60,9 @@ public final class DedicatedRedis implements AutoCloseable {
 
     /** The process id of the running server, as it reports it ({@code INFO server}). */
     public long pid() {
-        for (String line : command("INFO", "server").toString().split("\r?\n")) {
+        for (String line : Objects.requireNonNull(command("INFO", "server"), "INFO answers a bulk string")
+                .toString()
+                .split("\r?\n")) {
             if (line.startsWith("process_id:")) {
                 return Long.parseLong(line.substring("process_id:".length()).trim());
             }
@@ -117,7 +121,7 @@ public final class DedicatedRedis implements AutoCloseable {
      * Runs one command on a fresh connection and returns its reply: a String (simple or bulk string), a Long, a
      * List of replies, or null. An error reply throws.
      */
-    public Object command(String... arguments) {
+    public @Nullable Object command(String... arguments) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) CONTROL_TIMEOUT.toMillis());
             socket.setSoTimeout((int) CONTROL_TIMEOUT.toMillis() + 60_000);
@@ -161,7 +165,7 @@ public final class DedicatedRedis implements AutoCloseable {
         }
     }
 
-    private static Object read(InputStream in) throws IOException {
+    private static @Nullable Object read(InputStream in) throws IOException {
         int type = in.read();
         String line = line(in);
         switch (type) {

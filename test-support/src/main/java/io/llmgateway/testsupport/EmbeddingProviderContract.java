@@ -14,9 +14,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ public abstract class EmbeddingProviderContract {
     }
 
     /** An OpenAI embeddings answer with the items in the given order of indexes. */
-    public static String answer(float[][] vectors, int[] order, Integer promptTokens) {
+    public static String answer(float[][] vectors, int[] order, @Nullable Integer promptTokens) {
         StringBuilder body = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < order.length; i++) {
             body.append(i == 0 ? "" : ",")
@@ -109,7 +111,7 @@ public abstract class EmbeddingProviderContract {
     }
 
     protected EmbeddingResult embed(EmbeddingProvider provider, EmbeddingRequest request) {
-        return provider.embed(request).block(LIMIT);
+        return Objects.requireNonNull(provider.embed(request).block(LIMIT), "an embedding result");
     }
 
     protected static void expectError(

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -48,7 +50,7 @@ public final class FakeUpstream implements AutoCloseable {
                         .flatMap(body -> {
                             Map<String, String> headers = new LinkedHashMap<>();
                             request.requestHeaders()
-                                    .forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                                    .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
                             RecordedRequest recorded = new RecordedRequest(
                                     request.method().name(),
                                     request.uri(),
@@ -136,8 +138,8 @@ public final class FakeUpstream implements AutoCloseable {
     /** A request as the upstream saw it. */
     public record RecordedRequest(String method, String path, Map<String, String> headers, String body) {
 
-        public String header(String name) {
-            return headers.get(name.toLowerCase());
+        public @Nullable String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -180,8 +182,10 @@ public final class FakeUpstream implements AutoCloseable {
                     .send(slices(pause, slices), buffer -> true)
                     .then()
                     .then(Mono.delay(pause))
-                    .then(Mono.<Void>fromRunnable(
-                            () -> response.withConnection(c -> c.channel().close())))
+                    .then(Mono.<Void>fromRunnable(() -> response.withConnection(c -> {
+                        // closing is the point; how it went does not matter
+                        var unused = c.channel().close();
+                    })))
                     .then(Mono.never());
         }
 

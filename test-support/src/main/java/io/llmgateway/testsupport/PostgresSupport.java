@@ -3,12 +3,15 @@ package io.llmgateway.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -21,7 +24,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class PostgresSupport {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresSupport.class);
-    private static Server server;
+    private static @Nullable Server server;
 
     private PostgresSupport() {}
 
@@ -175,7 +178,7 @@ public final class PostgresSupport {
      * what the gateway does then; nothing else may use the server meanwhile.
      */
     public static synchronized AutoCloseable freeze() {
-        Server frozen = server;
+        Server frozen = Objects.requireNonNull(server, "no server yet: newDatabase() starts it");
         frozen.freezer().accept(true);
         return () -> frozen.freezer().accept(false);
     }
@@ -197,7 +200,7 @@ public final class PostgresSupport {
             Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("could not send SIG" + signal + " to the test PostgreSQL: "
-                        + new String(kill.getInputStream().readAllBytes()));
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

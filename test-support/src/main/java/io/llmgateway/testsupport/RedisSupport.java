@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -24,7 +25,7 @@ public final class RedisSupport {
     private static final int REDIS_PORT = 6379;
     private static final int EMBEDDED_START_ATTEMPTS = 3;
 
-    private static Server server;
+    private static @Nullable Server server;
 
     private RedisSupport() {}
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -21,7 +22,7 @@ public final class ThreadDumpOnFailure implements TestWatcher {
     private static final int MAX_FRAMES = 40;
 
     @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
+    public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
         if (!isTimeout(cause)) {
             return;
         }
@@ -63,7 +64,7 @@ public final class ThreadDumpOnFailure implements TestWatcher {
         }
     }
 
-    private static boolean isTimeout(Throwable cause) {
+    private static boolean isTimeout(@Nullable Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             if (t instanceof java.util.concurrent.TimeoutException

@@ -3,6 +3,7 @@ package io.llmgateway.auth.identity;
 import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.auth.key.SecretHash;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored key: its owner and the hashes that a presented secret must match. Never holds a secret.
@@ -14,13 +15,13 @@ public record KeyRecord(
         String id,
         KeyKind kind,
         String name,
-        String userId,
-        String projectId,
+        @Nullable String userId,
+        @Nullable String projectId,
         byte[] secretHash,
-        byte[] previousSecretHash,
-        Instant previousSecretExpiresAt,
-        Instant expiresAt,
-        Instant revokedAt) {
+        byte @Nullable [] previousSecretHash,
+        @Nullable Instant previousSecretExpiresAt,
+        @Nullable Instant expiresAt,
+        @Nullable Instant revokedAt) {
 
     /** Whether {@code secret} opens this key at {@code now}: not revoked, not expired, current or in-grace secret. */
     public boolean accepts(String secret, Instant now) {

@@ -67,19 +67,22 @@ public final class RefreshingCache<V> {
             }
             boolean away = now - outageUntil < 0;
             if (current || away) {
-                load(key, loader);
+                // loaded behind the request: a failure is handled in load (the outage is noted, the entry kept)
+                var unused = load(key, loader);
                 if (away) {
                     staleServed.incrementAndGet();
                 }
                 return Mono.justOrEmpty(held.value());
             }
         }
-        return Mono.fromFuture(() -> load(key, loader), true)
-                .onErrorResume(error -> held != null && outage.test(error), error -> {
-                    staleServed.incrementAndGet();
-                    return Mono.just(held);
-                })
-                .flatMap(entry -> Mono.justOrEmpty(entry.value()));
+        Mono<Entry<V>> loaded = Mono.fromFuture(() -> load(key, loader), true);
+        if (held != null) {
+            loaded = loaded.onErrorResume(outage, error -> {
+                staleServed.incrementAndGet();
+                return Mono.just(held);
+            });
+        }
+        return loaded.flatMap(entry -> Mono.justOrEmpty(entry.value()));
     }
 
     private CompletableFuture<Entry<V>> load(String key, Function<String, Mono<V>> loader) {

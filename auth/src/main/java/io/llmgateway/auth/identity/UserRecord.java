@@ -1,4 +1,6 @@
 package io.llmgateway.auth.identity;
 
+import org.jspecify.annotations.Nullable;
+
 /** A user as authorisation sees it. */
-public record UserRecord(String id, String defaultProjectId) {}
+public record UserRecord(String id, @Nullable String defaultProjectId) {}

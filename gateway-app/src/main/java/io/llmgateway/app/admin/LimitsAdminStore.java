@@ -9,6 +9,7 @@ import io.llmgateway.core.json.BodyReader;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -143,7 +144,7 @@ public class LimitsAdminStore {
         }
     }
 
-    private static Long whole(JsonNode value, String field) {
+    private static @Nullable Long whole(JsonNode value, String field) {
         if (value == null || value.isNull()) {
             return null;
         }
@@ -153,7 +154,7 @@ public class LimitsAdminStore {
         return value.longValue();
     }
 
-    private static String text(JsonNode value, String field) {
+    private static @Nullable String text(JsonNode value, String field) {
         if (value == null || value.isNull()) {
             return null;
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -183,7 +184,7 @@ public class ProjectAdminStore {
     }
 
     /** Allowed model ids must be configured ones, so a typo is caught now and not at request time. */
-    private List<String> allowedModels(List<String> requested) {
+    private @Nullable List<String> allowedModels(List<String> requested) {
         if (requested == null) {
             return null;
         }

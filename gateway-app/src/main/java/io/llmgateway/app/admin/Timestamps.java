@@ -3,17 +3,18 @@ package io.llmgateway.app.admin;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /** Times in admin JSON are Unix seconds, as in OpenAI's API; in the database, {@code timestamptz}. */
 final class Timestamps {
 
     private Timestamps() {}
 
-    static Long seconds(OffsetDateTime time) {
+    static @Nullable Long seconds(OffsetDateTime time) {
         return time == null ? null : time.toEpochSecond();
     }
 
-    static OffsetDateTime utc(Instant instant) {
+    static @Nullable OffsetDateTime utc(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -66,7 +66,7 @@ public class ChatCompletionsHandler {
 
     /** {@code /v1/chat/completions}, whatever the method. */
     public Mono<ServerResponse> chatCompletions(ServerRequest request) {
-        if (request.method() != HttpMethod.POST) {
+        if (!HttpMethod.POST.equals(request.method())) {
             return Mono.error(new MethodNotAllowedException(request.method(), ALLOWED));
         }
         MediaType contentType = request.headers().contentType().orElse(null);

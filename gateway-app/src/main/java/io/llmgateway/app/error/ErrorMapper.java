@@ -7,6 +7,7 @@ import io.llmgateway.core.json.KnownFields;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
@@ -223,7 +224,7 @@ public class ErrorMapper {
                 + e.getLocation().getColumnNr() + ")";
     }
 
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    private static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

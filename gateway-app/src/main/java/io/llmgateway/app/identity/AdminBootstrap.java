@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,7 @@ public class AdminBootstrap {
         }
     }
 
-    private String configuredToken() {
+    private @Nullable String configuredToken() {
         if (properties.adminTokenFile() != null) {
             try {
                 return Files.readString(properties.adminTokenFile()).strip();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -83,7 +84,7 @@ public class R2dbcIdentityStore implements IdentityStore {
                 "membership");
     }
 
-    static byte[] bytes(Readable row, String column) {
+    static byte @Nullable [] bytes(Readable row, String column) {
         Object value = row.get(column);
         if (value == null) {
             return null;
@@ -96,12 +97,12 @@ public class R2dbcIdentityStore implements IdentityStore {
         return (byte[]) value;
     }
 
-    static Instant instant(Readable row, String column) {
+    static @Nullable Instant instant(Readable row, String column) {
         OffsetDateTime value = row.get(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    static List<String> strings(Readable row, String column) {
+    static @Nullable List<String> strings(Readable row, String column) {
         String[] values = row.get(column, String[].class);
         return values == null ? null : Arrays.asList(values);
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -307,7 +308,12 @@ public class Admission {
 
     /** One counter a request draws on, with what it stands for. */
     record Charge(
-            LimitKind kind, LimitScope scope, String scopeId, BudgetPeriod period, CounterCharge counter, long limit) {
+            LimitKind kind,
+            LimitScope scope,
+            String scopeId,
+            @Nullable BudgetPeriod period,
+            CounterCharge counter,
+            long limit) {
 
         /** "project p" or "key k". */
         String who() {

@@ -2,6 +2,7 @@ package io.llmgateway.app.limits;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import org.jspecify.annotations.Nullable;
 
 /** The period a budget covers, in UTC: a calendar day or a calendar month. */
 public enum BudgetPeriod {
@@ -20,7 +21,7 @@ public enum BudgetPeriod {
         return wireName;
     }
 
-    public static BudgetPeriod fromWire(String value) {
+    public static @Nullable BudgetPeriod fromWire(@Nullable String value) {
         for (BudgetPeriod period : values()) {
             if (period.wireName.equals(value)) {
                 return period;

@@ -1,5 +1,7 @@
 package io.llmgateway.app.limits;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One counter that an admission draws on: a request-per-minute window, a token budget for the month, the
  * concurrent requests of a key, ...
@@ -15,7 +17,13 @@ package io.llmgateway.app.limits;
  *                  the ledger says was spent); null when not known yet, and the backend then reports the counter
  *                  as unseeded instead of charging it
  */
-public record CounterCharge(String key, CounterType type, long amount, long limit, long ttlMillis, Long seed) {
+public record CounterCharge(
+        String key,
+        CounterType type,
+        long amount,
+        long limit,
+        long ttlMillis,
+        @Nullable Long seed) {
 
     /** A plain window counter. */
     public CounterCharge(String key, long amount, long limit, long ttlMillis) {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -146,7 +147,7 @@ public final class InProcessLimitBackend implements LimitBackend {
         return "in-process";
     }
 
-    private Counter live(String key, long now) {
+    private @Nullable Counter live(String key, long now) {
         Counter counter = counters.get(key);
         if (counter != null && counter.expiresAt <= now) {
             counters.remove(key);
@@ -155,7 +156,7 @@ public final class InProcessLimitBackend implements LimitBackend {
         return counter;
     }
 
-    private Record record(String id, long now) {
+    private @Nullable Record record(String id, long now) {
         Record record = records.get(id);
         if (record != null && record.expiresAt <= now) {
             records.remove(id);

@@ -4,6 +4,8 @@ import io.llmgateway.core.error.ErrorType;
 import io.llmgateway.core.error.GatewayException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request refused by a limit. Waiting helps: a rate limit or concurrency limit (429 {@code rate_limit_exceeded})
@@ -19,23 +21,35 @@ public final class LimitExceededException extends GatewayException {
             int status,
             ErrorType type,
             String message,
-            String param,
-            String code,
-            Duration retryAfter,
+            @Nullable String param,
+            @Nullable String code,
+            @Nullable Duration retryAfter,
             Map<String, String> headers) {
         super(status, type, message, param, code, retryAfter, null);
         this.headers = headers;
     }
 
     private LimitExceededException(
-            int status, ErrorType type, String message, String param, String code, Duration retryAfter) {
+            int status,
+            ErrorType type,
+            String message,
+            @Nullable String param,
+            String code,
+            @Nullable Duration retryAfter) {
         this(status, type, message, param, code, retryAfter, Map.of());
     }
 
     /** The same refusal, answered with the rate-limit headers of the limits that applied. */
     LimitExceededException withHeaders(RateLimitHeaders rateLimits) {
         return new LimitExceededException(
-                status(), type(), getMessage(), param(), code(), retryAfter().orElse(null), rateLimits.asMap());
+                status(),
+                type(),
+                // every refusal has a message (the factories below)
+                Objects.requireNonNull(getMessage(), "message"),
+                param(),
+                code(),
+                retryAfter().orElse(null),
+                rateLimits.asMap());
     }
 
     @Override

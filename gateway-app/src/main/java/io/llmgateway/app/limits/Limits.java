@@ -3,6 +3,7 @@ package io.llmgateway.app.limits;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits of a project or of one of its keys, as {@code PUT .../limits} takes them; a null field is no limit.
@@ -15,11 +16,11 @@ import java.math.BigDecimal;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Limits(
-        @JsonProperty("requests_per_minute") Long requestsPerMinute,
-        @JsonProperty("tokens_per_minute") Long tokensPerMinute,
-        @JsonProperty("concurrent_requests") Integer concurrentRequests,
-        @JsonProperty("token_budget") TokenBudget tokenBudget,
-        @JsonProperty("cost_budget") CostBudget costBudget) {
+        @JsonProperty("requests_per_minute") @Nullable Long requestsPerMinute,
+        @JsonProperty("tokens_per_minute") @Nullable Long tokensPerMinute,
+        @JsonProperty("concurrent_requests") @Nullable Integer concurrentRequests,
+        @JsonProperty("token_budget") @Nullable TokenBudget tokenBudget,
+        @JsonProperty("cost_budget") @Nullable CostBudget costBudget) {
 
     public static final Limits NONE = new Limits(null, null, null, null, null);
 
@@ -33,8 +34,11 @@ public record Limits(
     }
 
     /** At most {@code limit} tokens per {@code period}. */
-    public record TokenBudget(Long limit, String period) {}
+    public record TokenBudget(
+            @Nullable Long limit, @Nullable String period) {}
 
     /** At most {@code limitUsd} US dollars per {@code period}. */
-    public record CostBudget(@JsonProperty("limit_usd") BigDecimal limitUsd, String period) {}
+    public record CostBudget(
+            @JsonProperty("limit_usd") @Nullable BigDecimal limitUsd,
+            @Nullable String period) {}
 }

@@ -2,6 +2,7 @@ package io.llmgateway.app.limits;
 
 import io.llmgateway.app.usage.Price;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Requests that no amount of waiting would admit, refused before any backend call and without Retry-After (a
@@ -13,7 +14,7 @@ final class NeverAdmitted {
     private NeverAdmitted() {}
 
     /** The refusal, or null when waiting could admit the request. */
-    static LimitExceededException check(List<Admission.Charge> charges) {
+    static @Nullable LimitExceededException check(List<Admission.Charge> charges) {
         for (Admission.Charge charge : charges) {
             if (charge.limit() <= 0) {
                 return LimitExceededException.limitZero(capitalized(charge.who()) + "'s limit of " + what(charge)

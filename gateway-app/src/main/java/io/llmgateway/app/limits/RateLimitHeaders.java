@@ -3,12 +3,14 @@ package io.llmgateway.app.limits;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code x-ratelimit-*} headers that OpenAI sends and its SDKs read, for the tightest per-minute request and
  * token limit that applied to a request (absent when no such limit applies).
  */
-public record RateLimitHeaders(Window requests, Window tokens) {
+public record RateLimitHeaders(
+        @Nullable Window requests, @Nullable Window tokens) {
 
     static final RateLimitHeaders NONE = new RateLimitHeaders(null, null);
 

@@ -2,7 +2,9 @@ package io.llmgateway.app.limits;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An admitted request's reservation, known to the backend by its id. {@link #settle} runs once, when the request
@@ -14,13 +16,17 @@ public final class Ticket {
 
     static final Ticket UNLIMITED = new Ticket(null, null, List.of(), RateLimitHeaders.NONE);
 
-    private final SettleRetries settlements;
-    private final String id;
+    private final @Nullable SettleRetries settlements;
+    private final @Nullable String id;
     private final List<Admission.Charge> charges;
     private final RateLimitHeaders headers;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Ticket(SettleRetries settlements, String id, List<Admission.Charge> charges, RateLimitHeaders headers) {
+    Ticket(
+            @Nullable SettleRetries settlements,
+            @Nullable String id,
+            List<Admission.Charge> charges,
+            RateLimitHeaders headers) {
         this.settlements = settlements;
         this.id = id;
         this.charges = charges;
@@ -52,7 +58,8 @@ public final class Ticket {
         }
         // requests per minute alone: nothing to correct, and nothing held that a lease would have to free
         if (!usages.isEmpty()) {
-            settlements.settle(id, usages);
+            // only UNLIMITED has neither, and it has no charges
+            Objects.requireNonNull(settlements, "settlements").settle(Objects.requireNonNull(id, "id"), usages);
         }
     }
 

@@ -5,6 +5,7 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -65,7 +66,7 @@ public final class DatabaseFailures {
     }
 
     /** The SQLSTATE of the first R2DBC exception in the cause chain that has one. */
-    public static String sqlState(Throwable error) {
+    public static @Nullable String sqlState(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
                 return r2dbc.getSqlState();

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --gateway.database.migrate-only=true} (or {@code GATEWAY_DATABASE_MIGRATE_ONLY=true}): apply the schema
@@ -48,13 +50,13 @@ public final class MigrateOnly {
         }
     }
 
-    private static String setting(String name, String[] args, Map<String, String> env) {
+    private static @Nullable String setting(String name, String[] args, Map<String, String> env) {
         String prefix = "--gateway.database." + name + "=";
         for (String arg : args) {
             if (arg.startsWith(prefix)) {
                 return arg.substring(prefix.length());
             }
         }
-        return env.get("GATEWAY_DATABASE_" + name.toUpperCase().replace('-', '_'));
+        return env.get("GATEWAY_DATABASE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 }

@@ -4,6 +4,7 @@ import io.llmgateway.auth.Caller;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.protocol.Unmodifiable;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -37,7 +38,10 @@ public interface ChatAugmentation {
      * @param sources  how many passages were added
      * @param rag      the top-level {@code rag} object for the answer ({@code include_sources}), or null
      */
-    record Augmented(List<ChatMessage> messages, int sources, JsonNode rag) {
+    record Augmented(
+            List<ChatMessage> messages,
+            int sources,
+            @Nullable JsonNode rag) {
 
         public Augmented {
             messages = Unmodifiable.list(messages);

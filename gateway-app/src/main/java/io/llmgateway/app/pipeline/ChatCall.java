@@ -6,6 +6,7 @@ import io.llmgateway.core.protocol.ChatCompletionRequest;
 import io.llmgateway.core.protocol.ChatMessage;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,8 +39,8 @@ public record ChatCall(
         long startedNanos,
         int promptTokens,
         boolean logPrompt,
-        ChatAugmentation.Retrieval retrieval,
-        JsonNode rag) {
+        ChatAugmentation.@Nullable Retrieval retrieval,
+        @Nullable JsonNode rag) {
 
     public ChatCall {
         dropped = List.copyOf(dropped);
@@ -63,7 +64,7 @@ public record ChatCall(
     }
 
     /** This call with retrieval's passages in its messages (counted again) and the sources to show. */
-    ChatCall withAugmented(List<ChatMessage> messages, JsonNode messagesJson, int tokens, JsonNode sources) {
+    ChatCall withAugmented(List<ChatMessage> messages, JsonNode messagesJson, int tokens, @Nullable JsonNode sources) {
         ObjectNode augmented = body.objectNode();
         augmented.setAll(body);
         augmented.set("messages", messagesJson);

@@ -16,6 +16,8 @@ import io.llmgateway.core.provider.UpstreamWait;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -50,20 +52,20 @@ final class ChatMeter {
     /** The route's tokenizer, which counted {@link #promptTokens}. */
     private final TokenCounter routeTokenizer;
 
-    private final List<ChatMessage> prompt;
+    private final @Nullable List<ChatMessage> prompt;
     private final int promptTokens;
     private final boolean logPrompt;
     private final byte[] model;
-    private final byte[] ragMember;
+    private final byte @Nullable [] ragMember;
     private final StringBuilder delivered = new StringBuilder();
-    private volatile ScannedAnswer upstreamUsage;
+    private volatile @Nullable ScannedAnswer upstreamUsage;
     /** The tokenizer of the model of the deployment called last. */
-    private volatile TokenCounter servingTokenizer;
+    private volatile @Nullable TokenCounter servingTokenizer;
 
-    private volatile ScannedAnswer firstDelivered;
-    private volatile String finishReason;
+    private volatile @Nullable ScannedAnswer firstDelivered;
+    private volatile @Nullable String finishReason;
     private volatile long callStartedNanos;
-    private volatile UpstreamWait upstreamWait;
+    private volatile @Nullable UpstreamWait upstreamWait;
     private volatile long answerNanos;
     private volatile long firstChunkNanos;
     /** Whether any chunk or answer reached the client. */
@@ -225,9 +227,13 @@ final class ChatMeter {
         }
     }
 
+    /** The upstream's counts of an answer with a complete usage ({@link ScannedAnswer#hasCompleteUsage()}). */
     private static UsageTokens upstreamTokens(ScannedAnswer usage) {
         return new UsageTokens(
-                usage.promptTokens(), usage.completionTokens(), usage.cachedTokens(), TokenSource.UPSTREAM);
+                Objects.requireNonNull(usage.promptTokens(), "a complete usage"),
+                Objects.requireNonNull(usage.completionTokens(), "a complete usage"),
+                usage.cachedTokens(),
+                TokenSource.UPSTREAM);
     }
 
     /**
@@ -236,7 +242,7 @@ final class ChatMeter {
      * was counted before the call with the route's tokenizer; it is counted again only when a fallback model with
      * another tokenizer answered.
      */
-    private Mono<UsageTokens> tokensAtEnd(Throwable failure, boolean cancelled) {
+    private Mono<UsageTokens> tokensAtEnd(@Nullable Throwable failure, boolean cancelled) {
         ScannedAnswer usage = upstreamUsage;
         if (usage != null && usage.hasCompleteUsage()) {
             return Mono.just(upstreamTokens(usage));
@@ -263,7 +269,7 @@ final class ChatMeter {
      * went away or the upstream did not answer in time. A refused connection, an upstream's error status, an invalid
      * answer or a request that no deployment took never had a model work on it.
      */
-    private boolean reachedModel(Throwable failure, boolean cancelled) {
+    private boolean reachedModel(@Nullable Throwable failure, boolean cancelled) {
         if (!recorder.called()) {
             return false;
         }
@@ -274,7 +280,7 @@ final class ChatMeter {
     }
 
     /** Finishes once the tokens are known (at once, unless a long completion has to be counted). */
-    private void finishLater(UsageStatus status, Throwable failure) {
+    private void finishLater(UsageStatus status, @Nullable Throwable failure) {
         if (recorder.isFinished()) {
             return;
         }
@@ -283,7 +289,7 @@ final class ChatMeter {
                 .subscribe(tokens -> finish(status, code, tokens), error -> finish(status, code, UsageTokens.NONE));
     }
 
-    private void finish(UsageStatus status, String errorCode, UsageTokens tokens) {
+    private void finish(UsageStatus status, @Nullable String errorCode, UsageTokens tokens) {
         recorder.finish(status, errorCode, tokens, finishReason, logPrompt ? deliveredText() : null);
     }
 

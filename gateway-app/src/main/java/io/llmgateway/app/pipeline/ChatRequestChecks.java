@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -115,7 +116,7 @@ final class ChatRequestChecks {
     }
 
     /** The functions the request declares, by name. */
-    private static Set<String> checkTools(List<Tool> tools) {
+    private static Set<String> checkTools(@Nullable List<Tool> tools) {
         Set<String> names = new HashSet<>();
         if (tools == null) {
             return names;
@@ -151,7 +152,7 @@ final class ChatRequestChecks {
         return names;
     }
 
-    private static void checkToolChoice(ToolChoice choice, Set<String> functions) {
+    private static void checkToolChoice(@Nullable ToolChoice choice, Set<String> functions) {
         if (choice == null) {
             return;
         }
@@ -178,7 +179,7 @@ final class ChatRequestChecks {
         }
     }
 
-    private static void checkResponseFormat(ResponseFormat format) {
+    private static void checkResponseFormat(@Nullable ResponseFormat format) {
         if (format == null) {
             return;
         }
@@ -213,7 +214,7 @@ final class ChatRequestChecks {
     }
 
     /** {@code logit_bias} maps token ids (whole numbers as text) to biases. */
-    private static void checkLogitBias(Map<String, Number> bias) {
+    private static void checkLogitBias(@Nullable Map<String, Number> bias) {
         if (bias == null) {
             return;
         }

@@ -31,8 +31,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -133,7 +135,9 @@ public class ModelCallPipeline {
         ChatCompletionRequest request = requests.treeToValue(body, ChatCompletionRequest.class);
         ChatRequestChecks.check(request);
         // the warm-up's requests go to its own upstream, whatever model they name
-        Route route = warmUp.is(caller) ? warmUpRoute() : router.resolve(request.model());
+        Route route = warmUp.is(caller)
+                ? warmUpRoute()
+                : router.resolve(Objects.requireNonNull(request.model(), "checked by ChatRequestChecks"));
         if (!caller.mayUse(route.modelId())) {
             throw AccessException.modelNotAllowed(route.modelId());
         }
@@ -207,7 +211,10 @@ public class ModelCallPipeline {
         }
         boolean contextRole = call.route().profile().messages().roles().contains("context");
         return call.retrieval()
-                .retrieve(call.requestId(), call.request().messages(), contextRole)
+                .retrieve(
+                        call.requestId(),
+                        Objects.requireNonNull(call.request().messages(), "checked by ChatRequestChecks"),
+                        contextRole)
                 .flatMap(found -> tokenizer
                         .countPrompt(call.route().tokenizer(), call.caller().keyId(), found.messages())
                         .map(promptTokens -> {
@@ -375,7 +382,7 @@ public class ModelCallPipeline {
         return allowance * choices;
     }
 
-    private static Integer maxTokens(ChatCompletionRequest request) {
+    private static @Nullable Integer maxTokens(ChatCompletionRequest request) {
         return request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
     }
 

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +124,8 @@ public final class PipelineWarmUp implements ApplicationRunner {
             }
             HttpClient client = HttpClient.create(connections)
                     .baseUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                            + web.getWebServer().getPort())
+                            + Objects.requireNonNull(web.getWebServer(), "the server has started")
+                                    .getPort())
                     .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + caller.token())
                             .set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
             Flux.range(0, properties.requests())
@@ -152,7 +154,7 @@ public final class PipelineWarmUp implements ApplicationRunner {
             log.warn(
                     "The warm-up failed after {} synthetic requests; the gateway starts anyway: {}",
                     completed.get(),
-                    cause.toString());
+                    String.valueOf(cause));
         } finally {
             caller.close();
             connections.dispose();

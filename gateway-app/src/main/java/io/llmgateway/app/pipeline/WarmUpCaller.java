@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -25,7 +26,7 @@ public final class WarmUpCaller {
     private final Caller caller = new Caller(NAME, KeyKind.SERVICE, NAME, new ProjectRecord(NAME, NAME, null, false));
     private final String token;
     private final byte[] bearer;
-    private volatile Route route;
+    private volatile @Nullable Route route;
 
     public WarmUpCaller() {
         byte[] random = new byte[32];
@@ -56,7 +57,7 @@ public final class WarmUpCaller {
      * The warm-up's caller when {@code presented} is its token, the warm-up runs and the request comes from this
      * machine; otherwise null, and the request is authenticated as any other.
      */
-    public Caller authenticate(String presented, InetSocketAddress remote) {
+    public @Nullable Caller authenticate(@Nullable String presented, @Nullable InetSocketAddress remote) {
         if (route == null
                 || presented == null
                 || remote == null
@@ -68,8 +69,8 @@ public final class WarmUpCaller {
     }
 
     /** Whether this request carries the token while the warm-up runs (its server metrics are left out). */
-    public boolean carries(ServerHttpRequest request) {
-        if (route == null) {
+    public boolean carries(@Nullable ServerHttpRequest request) {
+        if (route == null || request == null) {
             return false;
         }
         String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -84,7 +85,7 @@ public final class WarmUpCaller {
     }
 
     /** The warm-up's route, while it runs. */
-    Route route() {
+    @Nullable Route route() {
         return route;
     }
 }

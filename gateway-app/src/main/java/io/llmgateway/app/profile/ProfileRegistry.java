@@ -6,6 +6,7 @@ import io.llmgateway.core.profile.ParameterRule;
 import io.llmgateway.core.profile.RequestProfiler;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,7 +68,7 @@ public class ProfileRegistry {
     }
 
     /** A default as JSON; text that is not JSON is taken as a string. */
-    public static JsonNode json(String value, JsonMapper json) {
+    public static @Nullable JsonNode json(String value, JsonMapper json) {
         if (value == null) {
             return null;
         }

@@ -13,6 +13,7 @@ import io.llmgateway.rag.index.SearchHit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,7 @@ public class ChatRetrieval implements ChatAugmentation {
      * naming the field ({@code rag_params.vector_store_ids}, {@code rag_params.filters.key}, ...); a project that
      * may not use the retrieval embedding model gets a 403.
      */
-    Query parse(JsonNode ragParams, Caller caller) {
+    @Nullable Query parse(JsonNode ragParams, Caller caller) {
         if (ragParams == null || ragParams.isNull()) {
             return null;
         }

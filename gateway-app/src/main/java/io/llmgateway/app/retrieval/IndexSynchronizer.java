@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -331,7 +332,7 @@ class IndexSynchronizer implements AutoCloseable {
         return count;
     }
 
-    private static float[] vector(Array array) throws SQLException {
+    private static float @Nullable [] vector(Array array) throws SQLException {
         if (array == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import io.llmgateway.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
@@ -28,7 +29,7 @@ record ListParams(int limit, boolean ascending, String after, String before) {
         return new ListParams(value, ascending, blankToNull(after), blankToNull(before));
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -71,22 +72,20 @@ public class ProviderRegistry implements AutoCloseable {
         return providers.containsKey(deployment);
     }
 
-    public ChatProvider provider(String deployment) {
-        return providers.get(deployment).chat();
+    public @Nullable ChatProvider provider(String deployment) {
+        DeploymentProviders found = providers.get(deployment);
+        return found == null ? null : found.chat();
     }
 
-    /** The deployment's embeddings adapter. */
-    public EmbeddingProvider embeddings(String deployment) {
-        return providers.get(deployment).embeddings();
+    /** The deployment's embeddings adapter, or null for a deployment not configured. */
+    public @Nullable EmbeddingProvider embeddings(String deployment) {
+        DeploymentProviders found = providers.get(deployment);
+        return found == null ? null : found.embeddings();
     }
 
     /** What the deployment reports of a stream's usage when asked. */
     public StreamUsage streamUsage(String deployment) {
         return streamUsage.getOrDefault(deployment, StreamUsage.NONE);
-    }
-
-    public Deployment deployment(String name) {
-        return deployments.get(name);
     }
 
     /** Releases every deployment's resources, once. */
@@ -106,6 +105,10 @@ public class ProviderRegistry implements AutoCloseable {
         return settings.continuousUsage()
                 ? StreamUsage.CONTINUOUS
                 : settings.streamUsage() ? StreamUsage.FINAL : StreamUsage.NONE;
+    }
+
+    public @Nullable Deployment deployment(String name) {
+        return deployments.get(name);
     }
 
     private static Deployment toDeployment(String name, RoutingProperties.Deployment settings) {

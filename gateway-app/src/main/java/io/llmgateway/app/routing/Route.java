@@ -9,6 +9,7 @@ import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,7 +32,7 @@ public record Route(
         String ownedBy,
         ModelType type,
         ParameterProfile profile,
-        Integer contextLength,
+        @Nullable Integer contextLength,
         Map<String, JsonNode> defaults,
         List<Target> targets,
         List<String> fallbacks,

@@ -3,6 +3,7 @@ package io.llmgateway.app.security;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
@@ -74,7 +75,7 @@ final class CheckedOnceFirewall implements ServerWebExchangeFirewall {
         }
     }
 
-    private static HttpServerRequest nettyRequest(ServerHttpRequest request) {
+    private static @Nullable HttpServerRequest nettyRequest(ServerHttpRequest request) {
         try {
             Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
             return nativeRequest instanceof HttpServerRequest netty ? netty : null;

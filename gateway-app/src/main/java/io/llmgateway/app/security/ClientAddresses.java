@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -96,7 +97,7 @@ public final class ClientAddresses {
     }
 
     /** The bytes of an address literal such as {@code 192.0.2.1}, {@code "[2001:db8::1]:4711"}; null otherwise. */
-    static byte[] literal(String hop) {
+    static byte @Nullable [] literal(String hop) {
         String text = hop.strip();
         if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
             text = text.substring(1, text.length() - 1);
@@ -170,7 +171,7 @@ public final class ClientAddresses {
             return (candidate[full] & mask) == (network[full] & mask);
         }
 
-        private static byte[] mappedIpv4(byte[] ipv6) {
+        private static byte @Nullable [] mappedIpv4(byte[] ipv6) {
             for (int i = 0; i < 10; i++) {
                 if (ipv6[i] != 0) {
                     return null;

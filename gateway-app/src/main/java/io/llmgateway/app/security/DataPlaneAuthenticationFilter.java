@@ -6,6 +6,7 @@ import io.llmgateway.auth.CallerResolver;
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -47,7 +48,7 @@ public class DataPlaneAuthenticationFilter implements WebFilter {
     }
 
     /** The caller this filter resolved for the exchange, or {@code null} (not a data-plane request). */
-    public static Caller callerOf(ServerWebExchange exchange) {
+    public static @Nullable Caller callerOf(ServerWebExchange exchange) {
         return exchange.getAttribute(CALLER_ATTRIBUTE);
     }
 

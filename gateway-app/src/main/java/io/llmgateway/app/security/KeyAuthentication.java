@@ -3,6 +3,7 @@ package io.llmgateway.app.security;
 import io.llmgateway.auth.VerifiedKey;
 import io.llmgateway.auth.key.KeyKind;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -49,12 +50,12 @@ public final class KeyAuthentication extends AbstractAuthenticationToken {
     }
 
     @Override
-    public Object getCredentials() {
+    public @Nullable Object getCredentials() {
         return null;
     }
 
     @Override
-    public Object getPrincipal() {
+    public @Nullable Object getPrincipal() {
         return key == null ? null : key.keyId();
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The models' tokenizers, from their {@code gateway.models[i].tokenizer} setting: a tiktoken encoding by name
@@ -62,7 +63,7 @@ public final class ModelTokenizers {
     }
 
     /** The file a setting names, or null when it names an encoding. */
-    private static Path file(String setting) {
+    private static @Nullable Path file(String setting) {
         if (setting.regionMatches(true, 0, "file:", 0, 5)) {
             String path = setting.substring(5);
             if (!path.startsWith("//")) {

@@ -5,10 +5,12 @@ import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -32,12 +34,13 @@ public class TokenCounting implements AutoCloseable {
     }
 
     /** The tokens of a prompt, as {@link TokenCounter#countPrompt} counts them. */
-    public Mono<Integer> countPrompt(TokenCounter counter, String keyId, List<ChatMessage> messages) {
+    public Mono<Integer> countPrompt(
+            TokenCounter counter, @Nullable String keyId, @Nullable List<ChatMessage> messages) {
         return count(keyId, TokenCounter.promptLength(messages), () -> counter.countPrompt(messages));
     }
 
     /** The tokens of several texts together (e.g. an embedding request's inputs). */
-    public Mono<Integer> countAll(TokenCounter counter, String keyId, List<String> texts) {
+    public Mono<Integer> countAll(TokenCounter counter, @Nullable String keyId, List<String> texts) {
         long length = texts.stream().mapToLong(String::length).sum();
         return count(keyId, length, () -> {
             long tokens = 0;
@@ -53,7 +56,7 @@ public class TokenCounting implements AutoCloseable {
         return count(null, text.length(), () -> counter.count(text));
     }
 
-    private Mono<Integer> count(String keyId, long length, IntSupplier work) {
+    private Mono<Integer> count(@Nullable String keyId, long length, IntSupplier work) {
         if (length <= properties.inlineChars()) {
             return Mono.fromSupplier(work::getAsInt);
         }
@@ -78,7 +81,8 @@ public class TokenCounting implements AutoCloseable {
                                     Duration.ofSeconds(1)))
                     .doFinally(signal -> {
                         if (mine != null) {
-                            release(keyId, mine);
+                            // a counter is taken for a key only
+                            release(Objects.requireNonNull(keyId, "keyId"), mine);
                         }
                     });
         });

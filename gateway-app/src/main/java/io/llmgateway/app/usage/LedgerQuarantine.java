@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -103,23 +104,23 @@ public class LedgerQuarantine {
                 StorableText.storable(r.userId(), false),
                 StorableText.storable(r.projectId(), false),
                 StorableText.storable(r.model(), false),
-                StorableText.storable(r.deployment(), false),
+                StorableText.storableOrNull(r.deployment(), false),
                 r.promptTokens(),
                 r.completionTokens(),
                 r.cachedPromptTokens(),
                 r.tokenSource(),
                 r.costPicos(),
                 r.status(),
-                StorableText.storable(r.errorCode(), false),
-                StorableText.storable(r.finishReason(), false),
+                StorableText.storableOrNull(r.errorCode(), false),
+                StorableText.storableOrNull(r.finishReason(), false),
                 r.latencyMillis(),
                 r.ttftMillis(),
                 r.streamed(),
-                StorableText.storable(r.chatId(), false),
-                StorableText.storable(r.clientUser(), false),
+                StorableText.storableOrNull(r.chatId(), false),
+                StorableText.storableOrNull(r.clientUser(), false),
                 r.retrieval(),
-                StorableText.storable(r.prompt(), true),
-                StorableText.storable(r.completion(), false));
+                StorableText.storableOrNull(r.prompt(), true),
+                StorableText.storableOrNull(r.completion(), false));
     }
 
     /**
@@ -155,7 +156,7 @@ public class LedgerQuarantine {
     }
 
     /** NUL as the text {@code \u0000}, a lone surrogate as {@code \ud800}: storable, and still telling. */
-    private static String visible(String text) {
+    private static @Nullable String visible(@Nullable String text) {
         if (text == null || StorableText.storable(text)) {
             return text;
         }

@@ -2,6 +2,7 @@ package io.llmgateway.app.usage;
 
 import java.time.Instant;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whose request a {@link UsageRecorder} records, and what its record says besides the counts.
@@ -32,10 +33,10 @@ public record MeteredRequest(
         String model,
         Price price,
         boolean streamed,
-        String chatId,
-        String clientUser,
+        @Nullable String chatId,
+        @Nullable String clientUser,
         boolean retrieval,
-        Supplier<String> prompt) {
+        @Nullable Supplier<String> prompt) {
 
     public static final String CHAT = "chat";
     public static final String EMBEDDINGS = "embeddings";
@@ -50,7 +51,7 @@ public record MeteredRequest(
             String projectId,
             String model,
             Price price,
-            String clientUser) {
+            @Nullable String clientUser) {
         return new MeteredRequest(
                 requestId,
                 EMBEDDINGS,

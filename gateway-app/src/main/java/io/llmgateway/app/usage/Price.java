@@ -19,7 +19,7 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
     /** One US dollar in the unit costs are counted in: pico-dollars, exact for any price with six decimals. */
     public static final long PICOS_PER_DOLLAR = 1_000_000_000_000L;
 
-    public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, null);
+    public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
     /** Pico-dollars per token of each price per million tokens seen: the configured prices, a handful. */
     private static final Map<BigDecimal, Long> PICOS_PER_TOKEN = new ConcurrentHashMap<>();
 

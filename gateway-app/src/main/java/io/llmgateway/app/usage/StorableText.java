@@ -1,5 +1,7 @@
 package io.llmgateway.app.usage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Text as PostgreSQL can store it. A {@code text} value cannot hold the NUL character, a {@code jsonb} value cannot
  * hold its {@code \u0000} escape, and a lone surrogate has no UTF-8 form at all; each is replaced by U+FFFD.
@@ -12,7 +14,7 @@ final class StorableText {
     private StorableText() {}
 
     /** Whether the text can be stored as it is. */
-    static boolean storable(String text) {
+    static boolean storable(@Nullable String text) {
         if (text == null) {
             return true;
         }
@@ -27,9 +29,14 @@ final class StorableText {
         return true;
     }
 
+    /** {@link #storable(String, boolean)} of a text that may be absent. */
+    static @Nullable String storableOrNull(@Nullable String text, boolean json) {
+        return text == null ? null : storable(text, json);
+    }
+
     /** The text with what PostgreSQL cannot store replaced; the same instance when there is nothing to replace. */
     static String storable(String text, boolean json) {
-        if (text == null || storable(text) && !(json && text.contains(NUL_ESCAPE))) {
+        if (storable(text) && !(json && text.contains(NUL_ESCAPE))) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());

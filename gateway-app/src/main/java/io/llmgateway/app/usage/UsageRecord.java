@@ -1,6 +1,7 @@
 package io.llmgateway.app.usage;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ledger's line for one request that reached admission: exactly one per request id.
@@ -36,23 +37,23 @@ public record UsageRecord(
         String userId,
         String projectId,
         String model,
-        String deployment,
+        @Nullable String deployment,
         int promptTokens,
         int completionTokens,
-        Integer cachedPromptTokens,
+        @Nullable Integer cachedPromptTokens,
         TokenSource tokenSource,
         long costPicos,
         UsageStatus status,
-        String errorCode,
-        String finishReason,
+        @Nullable String errorCode,
+        @Nullable String finishReason,
         int latencyMillis,
-        Integer ttftMillis,
+        @Nullable Integer ttftMillis,
         boolean streamed,
-        String chatId,
-        String clientUser,
+        @Nullable String chatId,
+        @Nullable String clientUser,
         boolean retrieval,
-        String prompt,
-        String completion) {
+        @Nullable String prompt,
+        @Nullable String completion) {
 
     public int totalTokens() {
         return promptTokens + completionTokens;

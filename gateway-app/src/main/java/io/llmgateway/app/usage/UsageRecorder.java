@@ -1,6 +1,8 @@
 package io.llmgateway.app.usage;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place a request's usage is recorded: once, whichever way the request ends first (an answer, a failure, a
@@ -23,7 +25,7 @@ public final class UsageRecorder {
     private final MeteredRequest request;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Settlement settlement = Settlement.NONE;
-    private volatile String deployment;
+    private volatile @Nullable String deployment;
     private volatile long firstChunkNanos;
 
     UsageRecorder(UsageRecorders recorders, MeteredRequest request) {
@@ -65,7 +67,7 @@ public final class UsageRecorder {
     }
 
     /** Refused at admission (or before): recorded as such, billed nothing. */
-    public void rejected(String errorCode) {
+    public void rejected(@Nullable String errorCode) {
         finish(UsageStatus.REJECTED, errorCode, UsageTokens.NONE, null, null);
     }
 
@@ -81,12 +83,17 @@ public final class UsageRecorder {
      * @param completion   the completion text, stored only when the prompt is logged
      */
     public void finish(
-            UsageStatus status, String errorCode, UsageTokens tokens, String finishReason, String completion) {
+            UsageStatus status,
+            @Nullable String errorCode,
+            UsageTokens tokens,
+            @Nullable String finishReason,
+            @Nullable String completion) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         long now = System.nanoTime();
         long cost = cost(tokens);
+        Supplier<String> prompt = request.prompt();
         UsageRecord record = new UsageRecord(
                 request.requestId(),
                 request.receivedAt(),
@@ -109,8 +116,8 @@ public final class UsageRecorder {
                 request.chatId(),
                 request.clientUser(),
                 request.retrieval(),
-                request.logPrompt() ? request.prompt().get() : null,
-                request.logPrompt() ? completion : null);
+                prompt != null ? prompt.get() : null,
+                prompt != null ? completion : null);
         recorders.finished(record, request.operation());
         settlement.settle(record.totalTokens(), cost);
     }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens a {@link UsageRecorder} for each request that reaches admission and takes its record at the end: into the
@@ -19,9 +20,10 @@ public class UsageRecorders {
 
     private static final UsageRecorders DISCARDING = new UsageRecorders();
 
-    private final UsageLedger ledger;
-    private final MeterRegistry registry;
-    private final UsageMetricsProperties properties;
+    private final @Nullable UsageLedger ledger;
+    // all three are null in the discarding recorders only, which never measure
+    private final @Nullable MeterRegistry registry;
+    private final @Nullable UsageMetricsProperties properties;
 
     /** Meters are looked up once per label set, not built per request. */
     private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
@@ -67,14 +69,16 @@ public class UsageRecorders {
 
     private void measure(UsageRecord record, String operation) {
         String deployment = record.deployment() == null ? "none" : record.deployment();
+        boolean callerTags = Objects.requireNonNull(properties, "properties").callerTags();
+        MeterRegistry registry = Objects.requireNonNull(this.registry, "registry");
         RouteMeters route = routes.computeIfAbsent(
                 new RouteKey(
                         operation,
                         record.model(),
                         record.projectId(),
                         deployment,
-                        properties.callerTags() ? record.userId() : null,
-                        properties.callerTags() ? record.keyId() : null),
+                        callerTags ? record.userId() : null,
+                        callerTags ? record.keyId() : null),
                 this::routeMeters);
         String error = record.errorCode() == null ? "none" : record.errorCode();
         route.durations
@@ -101,6 +105,7 @@ public class UsageRecorders {
 
     /** The meters of one model, project and deployment (and user and key, when labelled), registered once. */
     private RouteMeters routeMeters(RouteKey key) {
+        MeterRegistry registry = Objects.requireNonNull(this.registry, "registry");
         Tags tags = Tags.of(
                 "gen_ai.operation.name",
                 key.operation(),
@@ -111,7 +116,8 @@ public class UsageRecorders {
                 "gateway.deployment",
                 key.deployment());
         if (key.user() != null) {
-            tags = tags.and("gateway.user", key.user(), "gateway.key", key.key());
+            // both or neither: the caller tags are on or off
+            tags = tags.and("gateway.user", key.user(), "gateway.key", Objects.requireNonNull(key.key(), "key"));
         }
         return new RouteMeters(
                 tags,
@@ -140,7 +146,12 @@ public class UsageRecorders {
     }
 
     private record RouteKey(
-            String operation, String model, String project, String deployment, String user, String key) {}
+            String operation,
+            String model,
+            String project,
+            String deployment,
+            @Nullable String user,
+            @Nullable String key) {}
 
     private record RouteMeters(
             Tags tags,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to a {@link UsageQuery}: one row per group, and the totals.
@@ -25,11 +26,11 @@ public record UsageReport(
     /** One group's totals; the dimensions not grouped by are absent. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(
-            @JsonProperty("project_id") String projectId,
-            @JsonProperty("user_id") String userId,
-            @JsonProperty("key_id") String keyId,
-            String model,
-            String day,
+            @JsonProperty("project_id") @Nullable String projectId,
+            @JsonProperty("user_id") @Nullable String userId,
+            @JsonProperty("key_id") @Nullable String keyId,
+            @Nullable String model,
+            @Nullable String day,
             long requests,
             @JsonProperty("prompt_tokens") long promptTokens,
             @JsonProperty("completion_tokens") long completionTokens,
@@ -68,7 +69,7 @@ public record UsageReport(
         };
     }
 
-    private static String value(Row row, String dimension) {
+    private static @Nullable String value(Row row, String dimension) {
         return switch (dimension) {
             case "project" -> row.projectId();
             case "user" -> row.userId();

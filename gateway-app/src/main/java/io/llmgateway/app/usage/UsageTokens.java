@@ -1,5 +1,7 @@
 package io.llmgateway.app.usage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The tokens a request is billed, and where the counts come from.
  *
@@ -8,7 +10,8 @@ package io.llmgateway.app.usage;
  * @param cached     prompt tokens the upstream served from its cache, when it reports them
  * @param source     the upstream's counts, the tokenizer's, or none (nothing reached a model)
  */
-public record UsageTokens(int prompt, int completion, Integer cached, TokenSource source) {
+public record UsageTokens(
+        int prompt, int completion, @Nullable Integer cached, TokenSource source) {
 
     /** Nothing billed: no model worked on the request. */
     public static final UsageTokens NONE = new UsageTokens(0, 0, null, TokenSource.NONE);

@@ -2,6 +2,7 @@ package io.llmgateway.core.answer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Changes the few places of a {@link ScannedAnswer} that the gateway owns and copies every other byte as the upstream
@@ -17,10 +18,10 @@ public final class AnswerEditor {
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     private final ScannedAnswer answer;
-    private byte[] model;
-    private byte[] cost;
-    private byte[] usage;
-    private byte[] fields;
+    private byte @Nullable [] model;
+    private byte @Nullable [] cost;
+    private byte @Nullable [] usage;
+    private byte @Nullable [] fields;
     private boolean withoutUsage;
 
     private AnswerEditor(ScannedAnswer answer) {
@@ -38,7 +39,7 @@ public final class AnswerEditor {
     }
 
     /** A {@code cost} member for the upstream's {@code usage} object, as JSON (a number); ignored without one. */
-    public AnswerEditor costInUsage(byte[] jsonNumber) {
+    public AnswerEditor costInUsage(byte @Nullable [] jsonNumber) {
         this.cost = jsonNumber;
         return this;
     }
@@ -50,13 +51,13 @@ public final class AnswerEditor {
     }
 
     /** A whole {@code usage} object, as JSON, for an answer whose {@code usage} is absent or null. */
-    public AnswerEditor usageIfMissing(byte[] jsonObject) {
+    public AnswerEditor usageIfMissing(byte @Nullable [] jsonObject) {
         this.usage = jsonObject;
         return this;
     }
 
     /** Top-level members to add at the end, as JSON without braces or a leading comma: {@code "rag":{...}}. */
-    public AnswerEditor addFields(byte[] members) {
+    public AnswerEditor addFields(byte @Nullable [] members) {
         this.fields = members;
         return this;
     }
@@ -142,9 +143,9 @@ public final class AnswerEditor {
     }
 
     /** Bytes {@code from..to} replaced by {@code bytes}, with a comma before (a member after others) or after. */
-    private record Edit(int from, int to, byte[] bytes, byte[] after, boolean commaBefore) {
+    private record Edit(int from, int to, byte[] bytes, byte @Nullable [] after, boolean commaBefore) {
 
-        Edit(int from, int to, byte[] bytes, byte[] after) {
+        Edit(int from, int to, byte[] bytes, byte @Nullable [] after) {
             this(from, to, bytes, after, false);
         }
 

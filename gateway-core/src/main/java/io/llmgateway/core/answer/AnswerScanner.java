@@ -1,5 +1,6 @@
 package io.llmgateway.core.answer;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -59,13 +60,13 @@ public final class AnswerScanner {
         private int usageEnd = -1;
         private boolean usageIsObject;
         private boolean usageHasFields;
-        private Integer promptTokens;
-        private Integer completionTokens;
-        private Integer cachedTokens;
+        private @Nullable Integer promptTokens;
+        private @Nullable Integer completionTokens;
+        private @Nullable Integer cachedTokens;
         private int choices = -1;
         private int choicesWithMessage;
-        private String finishReason;
-        private StringBuilder text;
+        private @Nullable String finishReason;
+        private @Nullable StringBuilder text;
         private boolean error;
 
         Scan(JsonParser parser, byte[] json) {
@@ -280,7 +281,7 @@ public final class AnswerScanner {
         }
 
         /** A token count: a non-negative int, else none (an upstream's nonsense is not billed). */
-        private Integer count(JsonToken value) {
+        private @Nullable Integer count(JsonToken value) {
             if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
                 parser.skipChildren();
                 return null;

@@ -1,6 +1,7 @@
 package io.llmgateway.core.answer;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream's answer as the bytes it sent (a {@code chat.completion}, or one {@code chat.completion.chunk} event of
@@ -21,12 +22,12 @@ public final class ScannedAnswer {
     private final int usageEnd;
     private final boolean usageIsObject;
     private final boolean usageHasFields;
-    private final Integer promptTokens;
-    private final Integer completionTokens;
-    private final Integer cachedTokens;
+    private final @Nullable Integer promptTokens;
+    private final @Nullable Integer completionTokens;
+    private final @Nullable Integer cachedTokens;
     private final int choices;
     private final int choicesWithMessage;
-    private final String finishReason;
+    private final @Nullable String finishReason;
     private final String text;
     private final boolean error;
 
@@ -40,12 +41,12 @@ public final class ScannedAnswer {
             int usageEnd,
             boolean usageIsObject,
             boolean usageHasFields,
-            Integer promptTokens,
-            Integer completionTokens,
-            Integer cachedTokens,
+            @Nullable Integer promptTokens,
+            @Nullable Integer completionTokens,
+            @Nullable Integer cachedTokens,
             int choices,
             int choicesWithMessage,
-            String finishReason,
+            @Nullable String finishReason,
             String text,
             boolean error) {
         this.json = json;
@@ -118,17 +119,17 @@ public final class ScannedAnswer {
     }
 
     /** {@code usage.prompt_tokens}, or null. */
-    public Integer promptTokens() {
+    public @Nullable Integer promptTokens() {
         return promptTokens;
     }
 
     /** {@code usage.completion_tokens}, or null. */
-    public Integer completionTokens() {
+    public @Nullable Integer completionTokens() {
         return completionTokens;
     }
 
     /** {@code usage.prompt_tokens_details.cached_tokens}, or null. */
-    public Integer cachedTokens() {
+    public @Nullable Integer cachedTokens() {
         return cachedTokens;
     }
 
@@ -148,7 +149,7 @@ public final class ScannedAnswer {
     }
 
     /** The first non-null {@code finish_reason} of the choices, or null. */
-    public String finishReason() {
+    public @Nullable String finishReason() {
         return finishReason;
     }
 

@@ -1,12 +1,18 @@
 package io.llmgateway.core.error;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** A caller refused for who they are: a missing or bad key (401), or no right to what they asked for (403). */
 public final class AccessException extends GatewayException {
 
     private AccessException(
-            int status, ErrorType type, String message, String param, String code, Duration retryAfter) {
+            int status,
+            ErrorType type,
+            String message,
+            @Nullable String param,
+            String code,
+            @Nullable Duration retryAfter) {
         super(status, type, message, param, code, retryAfter, null);
     }
 

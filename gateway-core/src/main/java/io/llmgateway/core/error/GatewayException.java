@@ -3,7 +3,9 @@ package io.llmgateway.core.error;
 import io.llmgateway.core.protocol.ErrorBody;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failure that the client sees as an OpenAI error body with an HTTP status.
@@ -15,18 +17,18 @@ public class GatewayException extends RuntimeException {
 
     private final int status;
     private final ErrorType type;
-    private final String param;
-    private final String code;
-    private final Duration retryAfter;
+    private final @Nullable String param;
+    private final @Nullable String code;
+    private final @Nullable Duration retryAfter;
 
     protected GatewayException(
             int status,
             ErrorType type,
             String message,
-            String param,
-            String code,
-            Duration retryAfter,
-            Throwable cause) {
+            @Nullable String param,
+            @Nullable String code,
+            @Nullable Duration retryAfter,
+            @Nullable Throwable cause) {
         super(message, cause, false, false);
         this.status = status;
         this.type = type;
@@ -41,12 +43,12 @@ public class GatewayException extends RuntimeException {
     }
 
     /** A request that cannot be served right now, with the setting or condition that is missing. */
-    public static GatewayException unavailable(String message, String code, Duration retryAfter) {
+    public static GatewayException unavailable(String message, String code, @Nullable Duration retryAfter) {
         return new GatewayException(503, ErrorType.UNAVAILABLE, message, null, code, retryAfter, null);
     }
 
     /** 429: the caller asks for more at once than the gateway serves one client, and may retry soon. */
-    public static GatewayException throttled(String message, String code, Duration retryAfter) {
+    public static GatewayException throttled(String message, String code, @Nullable Duration retryAfter) {
         return new GatewayException(429, ErrorType.RATE_LIMIT, message, null, code, retryAfter, null);
     }
 
@@ -58,11 +60,11 @@ public class GatewayException extends RuntimeException {
         return type;
     }
 
-    public String param() {
+    public @Nullable String param() {
         return param;
     }
 
-    public String code() {
+    public @Nullable String code() {
         return code;
     }
 
@@ -89,6 +91,7 @@ public class GatewayException extends RuntimeException {
 
     /** The OpenAI error body for this failure. */
     public ErrorBody toBody() {
-        return ErrorBody.of(getMessage(), type.wireName(), param, code);
+        // the constructors take a message, so getMessage() is not null
+        return ErrorBody.of(Objects.requireNonNullElse(getMessage(), type.wireName()), type.wireName(), param, code);
     }
 }

@@ -1,9 +1,12 @@
 package io.llmgateway.core.error;
 
+import org.jspecify.annotations.Nullable;
+
 /** A request the gateway refuses before any upstream call: a 4xx naming the parameter at fault. */
 public final class InvalidRequestException extends GatewayException {
 
-    private InvalidRequestException(int status, ErrorType type, String message, String param, String code) {
+    private InvalidRequestException(
+            int status, ErrorType type, String message, @Nullable String param, @Nullable String code) {
         super(status, type, message, param, code, null, null);
     }
 
@@ -74,12 +77,12 @@ public final class InvalidRequestException extends GatewayException {
     }
 
     /** Another client-side HTTP status raised by the web layer (406, ...), with its reason. */
-    public static InvalidRequestException httpStatus(int status, String message) {
+    public static InvalidRequestException httpStatus(int status, @Nullable String message) {
         return httpStatus(status, message, null);
     }
 
     /** Another client-side HTTP status, with its reason and an error code. */
-    public static InvalidRequestException httpStatus(int status, String message, String code) {
+    public static InvalidRequestException httpStatus(int status, @Nullable String message, @Nullable String code) {
         return new InvalidRequestException(
                 status,
                 ErrorType.INVALID_REQUEST,

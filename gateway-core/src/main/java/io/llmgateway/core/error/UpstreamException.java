@@ -1,6 +1,7 @@
 package io.llmgateway.core.error;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failure of the upstream provider, with the deployment that failed and the upstream's status.
@@ -19,10 +20,10 @@ public final class UpstreamException extends GatewayException {
             int status,
             ErrorType type,
             String message,
-            String param,
-            String code,
-            Duration retryAfter,
-            Throwable cause,
+            @Nullable String param,
+            @Nullable String code,
+            @Nullable Duration retryAfter,
+            @Nullable Throwable cause,
             String deployment,
             int upstreamStatus,
             boolean transientFailure) {
@@ -34,12 +35,20 @@ public final class UpstreamException extends GatewayException {
 
     /** The upstream answered with an error status; {@code message}, {@code param} and {@code code} are its own. */
     public static UpstreamException fromStatus(
-            String deployment, int upstreamStatus, String message, String param, String code, Duration retryAfter) {
+            String deployment,
+            int upstreamStatus,
+            @Nullable String message,
+            @Nullable String param,
+            @Nullable String code,
+            @Nullable Duration retryAfter) {
         if (upstreamStatus == 429) {
             return new UpstreamException(
                     429,
                     ErrorType.RATE_LIMIT,
-                    message,
+                    message == null
+                            ? "The provider of deployment '" + deployment
+                                    + "' is rate limiting the gateway (status 429)."
+                            : message,
                     param,
                     code == null ? "rate_limit_exceeded" : code,
                     retryAfter,
@@ -136,7 +145,8 @@ public final class UpstreamException extends GatewayException {
     }
 
     /** The upstream reported an error inside its event stream. */
-    public static UpstreamException inStream(String deployment, String message, String type, String code) {
+    public static UpstreamException inStream(
+            String deployment, @Nullable String message, @Nullable String type, @Nullable String code) {
         return new UpstreamException(
                 502,
                 ErrorType.UPSTREAM,

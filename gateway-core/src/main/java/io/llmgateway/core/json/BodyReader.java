@@ -1,6 +1,7 @@
 package io.llmgateway.core.json;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
@@ -50,12 +51,12 @@ public abstract class BodyReader<T> extends ValueDeserializer<T> {
 
     /** Only a body's own {@code null} is the factory's to judge; nothing else stands in for a missing body. */
     @Override
-    public Object getAbsentValue(DeserializationContext context) {
+    public @Nullable Object getAbsentValue(DeserializationContext context) {
         return null;
     }
 
     @Override
-    public Object getEmptyValue(DeserializationContext context) {
+    public @Nullable Object getEmptyValue(DeserializationContext context) {
         return null;
     }
 

@@ -87,7 +87,7 @@ public final class JsonTextGuard {
             return;
         }
         if (inNumber) {
-            if (b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E') {
+            if ((b >= '0' && b <= '9') || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E') {
                 if (number.length() == MAX_NUMBER_LENGTH) {
                     throw refuse("a number may have at most " + MAX_NUMBER_LENGTH + " characters.");
                 }
@@ -138,7 +138,7 @@ public final class JsonTextGuard {
             }
             case ':' -> expectKey = false;
             default -> {
-                if (b == '-' || b >= '0' && b <= '9') {
+                if (b == '-' || (b >= '0' && b <= '9')) {
                     inNumber = true;
                     number.setLength(0);
                     number.append((char) b);
@@ -191,7 +191,7 @@ public final class JsonTextGuard {
             if (first == 0xED && b >= 0xA0 && b <= 0xBF) { // a surrogate encoded as UTF-8
                 throw refuse(unpaired());
             }
-            if (first == 0xE0 && b < 0xA0 || first == 0xF0 && b < 0x90) { // an overlong form
+            if ((first == 0xE0 && b < 0xA0) || (first == 0xF0 && b < 0x90)) { // an overlong form
                 throw refuse(invalidUtf8());
             }
         }
@@ -292,7 +292,7 @@ public final class JsonTextGuard {
             } else {
                 boolean last = level == depth - 1;
                 String key = keys[level];
-                if (key == null || last && name) {
+                if (key == null || (last && name)) {
                     continue;
                 }
                 if (!path.isEmpty()) {

@@ -2,6 +2,7 @@ package io.llmgateway.core.json;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The check of a body read as a tree whose every field the gateway interprets (see {@link StrictBody}). */
@@ -14,7 +15,7 @@ public final class KnownFields {
      *
      * @param prefix the path of {@code object} in the body, e.g. {@code expires_after}, or empty for the body itself
      */
-    public static void check(JsonNode object, String prefix, Set<String> known) {
+    public static void check(@Nullable JsonNode object, String prefix, Set<String> known) {
         if (object == null || !object.isObject()) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.llmgateway.core.json;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One field of a partial update (a PATCH body), as the client sent it: absent (leave the stored value as it is),
@@ -11,7 +12,7 @@ import java.util.function.Function;
  * @param value   the field's value, null when absent or sent as {@code null}
  * @param <T>     the type of the value
  */
-public record Patch<T>(boolean present, T value) {
+public record Patch<T>(boolean present, @Nullable T value) {
 
     private static final Patch<?> ABSENT = new Patch<>(false, null);
 
@@ -28,7 +29,7 @@ public record Patch<T>(boolean present, T value) {
     }
 
     /** The field is in the body with {@code value}; a null {@code value} is the client's explicit {@code null}. */
-    public static <T> Patch<T> of(T value) {
+    public static <T> Patch<T> of(@Nullable T value) {
         return new Patch<>(true, value);
     }
 
@@ -46,7 +47,7 @@ public record Patch<T>(boolean present, T value) {
     }
 
     /** The value when the field is present (perhaps null), else {@code unchanged}. */
-    public T orElse(T unchanged) {
+    public @Nullable T orElse(@Nullable T unchanged) {
         return present ? value : unchanged;
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.core.profile;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order a model requires of the conversation.
@@ -17,7 +18,7 @@ public record MessageRules(
         boolean systemFirstOnly,
         boolean contextBeforeFirstUser,
         boolean alternating,
-        String lastRole) {
+        @Nullable String lastRole) {
 
     /** No rules beyond OpenAI's own. */
     public static final MessageRules NONE = new MessageRules(Set.of(), false, false, false, null);

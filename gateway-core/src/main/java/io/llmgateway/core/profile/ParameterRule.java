@@ -1,5 +1,6 @@
 package io.llmgateway.core.profile;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,13 +17,13 @@ import tools.jackson.databind.JsonNode;
  */
 public record ParameterRule(
         ParamType type,
-        Double min,
-        Double max,
-        JsonNode defaultValue,
-        Integer maxItems,
-        Double valueMin,
-        Double valueMax,
-        String requires) {
+        @Nullable Double min,
+        @Nullable Double max,
+        @Nullable JsonNode defaultValue,
+        @Nullable Integer maxItems,
+        @Nullable Double valueMin,
+        @Nullable Double valueMax,
+        @Nullable String requires) {
 
     public ParameterRule {
         type = type == null ? ParamType.ANY : type;

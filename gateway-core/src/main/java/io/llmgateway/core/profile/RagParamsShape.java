@@ -3,6 +3,7 @@ package io.llmgateway.core.profile;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,7 +22,7 @@ public final class RagParamsShape {
 
     private RagParamsShape() {}
 
-    public static void check(JsonNode rag) {
+    public static void check(@Nullable JsonNode rag) {
         if (rag == null || rag.isNull()) {
             return;
         }

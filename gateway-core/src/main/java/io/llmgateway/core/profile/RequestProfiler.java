@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,7 +57,7 @@ public final class RequestProfiler {
             ObjectNode body,
             ParameterProfile profile,
             Map<String, JsonNode> routeDefaults,
-            Integer contextLength) {
+            @Nullable Integer contextLength) {
         List<String> dropped = new ArrayList<>();
         boolean changed = false;
         for (String name : new ArrayList<>(body.propertyNames())) {
@@ -141,17 +143,18 @@ public final class RequestProfiler {
                     name,
                     "'" + name + "' has " + value.size() + " items; at most " + rule.maxItems() + " are allowed.");
         }
-        if ((rule.valueMin() != null || rule.valueMax() != null) && value.isObject()) {
+        Double valueMin = rule.valueMin();
+        Double valueMax = rule.valueMax();
+        if ((valueMin != null || valueMax != null) && value.isObject()) {
             for (Map.Entry<String, JsonNode> entry : value.properties()) {
                 double number = entry.getValue().doubleValue(Double.NaN);
                 if (!Double.isFinite(number)
-                        || (rule.valueMin() != null && number < rule.valueMin())
-                        || (rule.valueMax() != null && number > rule.valueMax())) {
+                        || (valueMin != null && number < valueMin)
+                        || (valueMax != null && number > valueMax)) {
                     throw InvalidRequestException.invalidParameter(
                             name,
-                            "Invalid value for '" + name + "[" + entry.getKey() + "]': it must be between "
-                                    + ParameterRule.format(rule.valueMin()) + " and "
-                                    + ParameterRule.format(rule.valueMax()) + ".");
+                            "Invalid value for '" + name + "[" + entry.getKey() + "]': it must be "
+                                    + valueRange(valueMin, valueMax) + ".");
                 }
             }
         }
@@ -199,12 +202,23 @@ public final class RequestProfiler {
         return filled;
     }
 
+    /** A rule's range of entry values in words: "between -100 and 100", "at least 0", "at most 1". */
+    private static String valueRange(@Nullable Double min, @Nullable Double max) {
+        if (min != null && max != null) {
+            return "between " + ParameterRule.format(min) + " and " + ParameterRule.format(max);
+        }
+        if (min != null) {
+            return "at least " + ParameterRule.format(min);
+        }
+        return max != null ? "at most " + ParameterRule.format(max) : "any number";
+    }
+
     private static boolean isMissing(ObjectNode body, String name) {
         return !body.has(name) || body.get(name).isNull();
     }
 
     private static void checkMessages(ChatCompletionRequest request, MessageRules rules) {
-        var messages = request.messages();
+        var messages = Objects.requireNonNull(request.messages(), "messages: checked before the profile");
         boolean seenUser = false;
         String expected = "user";
         boolean inPrefix = true;
@@ -234,7 +248,7 @@ public final class RequestProfiler {
                     continue;
                 }
                 inPrefix = false;
-                if (!role.equals(expected)) {
+                if (!expected.equals(role)) {
                     throw InvalidRequestException.invalidParameter(
                             param,
                             "Roles must alternate between user and assistant, starting with user; expected '" + expected

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,14 +17,14 @@ import tools.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionChunk(
-        String id,
-        String object,
-        Long created,
-        String model,
-        List<Choice> choices,
-        Usage usage,
-        @JsonProperty("system_fingerprint") String systemFingerprint,
-        @JsonProperty("service_tier") String serviceTier,
+        @Nullable String id,
+        @Nullable String object,
+        @Nullable Long created,
+        @Nullable String model,
+        @Nullable List<Choice> choices,
+        @Nullable Usage usage,
+        @JsonProperty("system_fingerprint") @Nullable String systemFingerprint,
+        @JsonProperty("service_tier") @Nullable String serviceTier,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public static final String OBJECT = "chat.completion.chunk";
@@ -39,14 +41,16 @@ public record ChatCompletionChunk(
     }
 
     /** A copy with another usage (the gateway's cost added). */
-    public ChatCompletionChunk withUsage(Usage usage) {
+    public ChatCompletionChunk withUsage(@Nullable Usage usage) {
         return new ChatCompletionChunk(
                 id, object, created, model, choices, usage, systemFingerprint, serviceTier, extra);
     }
 
     /** The chunk that reports a stream's usage: no choices, only {@code usage}. */
-    public static ChatCompletionChunk usageOnly(String id, Long created, String model, Usage usage) {
-        return new ChatCompletionChunk(id, OBJECT, created, model, java.util.List.of(), usage, null, null, null);
+    public static ChatCompletionChunk usageOnly(
+            @Nullable String id, @Nullable Long created, @Nullable String model, Usage usage) {
+        return new ChatCompletionChunk(
+                id, OBJECT, created, model, java.util.List.of(), usage, null, null, new LinkedHashMap<>());
     }
 
     /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */
@@ -58,13 +62,13 @@ public record ChatCompletionChunk(
     /** One choice's increment. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Choice(
-            Integer index,
-            ChatMessage delta,
+            @Nullable Integer index,
+            @Nullable ChatMessage delta,
 
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason")
-            String finishReason,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") @Nullable String finishReason,
 
-            @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable JsonNode logprobs,
+
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
         public Choice {

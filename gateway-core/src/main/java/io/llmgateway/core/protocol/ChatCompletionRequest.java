@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,49 +60,49 @@ import tools.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionRequest(
-        String model,
-        List<ChatMessage> messages,
-        Boolean stream,
-        @JsonProperty("stream_options") StreamOptions streamOptions,
-        Double temperature,
-        @JsonProperty("top_p") Double topP,
-        Integer n,
-        @JsonProperty("max_tokens") Integer maxTokens,
-        @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
-        @JsonProperty("frequency_penalty") Double frequencyPenalty,
-        @JsonProperty("presence_penalty") Double presencePenalty,
-        @JsonProperty("logit_bias") Map<String, Number> logitBias,
-        Boolean logprobs,
-        @JsonProperty("top_logprobs") Integer topLogprobs,
-        StringOrList stop,
-        Long seed,
-        List<Tool> tools,
-        @JsonProperty("tool_choice") ToolChoice toolChoice,
-        @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
-        @JsonProperty("response_format") ResponseFormat responseFormat,
-        String user,
-        Map<String, String> metadata,
-        Boolean store,
-        @JsonProperty("service_tier") String serviceTier,
-        @JsonProperty("reasoning_effort") String reasoningEffort,
-        String verbosity,
-        List<String> modalities,
-        JsonNode audio,
-        JsonNode prediction,
-        @JsonProperty("web_search_options") JsonNode webSearchOptions,
-        @JsonProperty("prompt_cache_key") String promptCacheKey,
-        @JsonProperty("safety_identifier") String safetyIdentifier,
-        @JsonProperty("function_call") JsonNode functionCall,
-        JsonNode functions,
-        StringOrList bad,
-        @JsonProperty("ignore_eos") Boolean ignoreEos,
-        @JsonProperty("log_prompt") Boolean logPrompt,
-        Boolean loglikelihood,
-        @JsonProperty("min_p") Double minP,
-        String peft,
-        @JsonProperty("repetition_penalty") Double repetitionPenalty,
-        @JsonProperty("chat_id") String chatId,
-        @JsonProperty("rag_params") JsonNode ragParams,
+        @Nullable String model,
+        @Nullable List<ChatMessage> messages,
+        @Nullable Boolean stream,
+        @JsonProperty("stream_options") @Nullable StreamOptions streamOptions,
+        @Nullable Double temperature,
+        @JsonProperty("top_p") @Nullable Double topP,
+        @Nullable Integer n,
+        @JsonProperty("max_tokens") @Nullable Integer maxTokens,
+        @JsonProperty("max_completion_tokens") @Nullable Integer maxCompletionTokens,
+        @JsonProperty("frequency_penalty") @Nullable Double frequencyPenalty,
+        @JsonProperty("presence_penalty") @Nullable Double presencePenalty,
+        @JsonProperty("logit_bias") @Nullable Map<String, Number> logitBias,
+        @Nullable Boolean logprobs,
+        @JsonProperty("top_logprobs") @Nullable Integer topLogprobs,
+        @Nullable StringOrList stop,
+        @Nullable Long seed,
+        @Nullable List<Tool> tools,
+        @JsonProperty("tool_choice") @Nullable ToolChoice toolChoice,
+        @JsonProperty("parallel_tool_calls") @Nullable Boolean parallelToolCalls,
+        @JsonProperty("response_format") @Nullable ResponseFormat responseFormat,
+        @Nullable String user,
+        @Nullable Map<String, String> metadata,
+        @Nullable Boolean store,
+        @JsonProperty("service_tier") @Nullable String serviceTier,
+        @JsonProperty("reasoning_effort") @Nullable String reasoningEffort,
+        @Nullable String verbosity,
+        @Nullable List<String> modalities,
+        @Nullable JsonNode audio,
+        @Nullable JsonNode prediction,
+        @JsonProperty("web_search_options") @Nullable JsonNode webSearchOptions,
+        @JsonProperty("prompt_cache_key") @Nullable String promptCacheKey,
+        @JsonProperty("safety_identifier") @Nullable String safetyIdentifier,
+        @JsonProperty("function_call") @Nullable JsonNode functionCall,
+        @Nullable JsonNode functions,
+        @Nullable StringOrList bad,
+        @JsonProperty("ignore_eos") @Nullable Boolean ignoreEos,
+        @JsonProperty("log_prompt") @Nullable Boolean logPrompt,
+        @Nullable Boolean loglikelihood,
+        @JsonProperty("min_p") @Nullable Double minP,
+        @Nullable String peft,
+        @JsonProperty("repetition_penalty") @Nullable Double repetitionPenalty,
+        @JsonProperty("chat_id") @Nullable String chatId,
+        @JsonProperty("rag_params") @Nullable JsonNode ragParams,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ChatCompletionRequest {
@@ -222,7 +223,7 @@ public record ChatCompletionRequest(
     }
 
     /** A copy with {@code stream} and {@code stream_options} replaced. */
-    public ChatCompletionRequest withStreaming(Boolean stream, StreamOptions streamOptions) {
+    public ChatCompletionRequest withStreaming(@Nullable Boolean stream, @Nullable StreamOptions streamOptions) {
         return new ChatCompletionRequest(
                 model,
                 messages,

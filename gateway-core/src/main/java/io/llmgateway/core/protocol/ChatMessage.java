@@ -4,28 +4,30 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One message of a conversation, and also the {@code delta} of a streamed chunk (where every field is optional).
  *
  * @param role       {@code system}, {@code developer}, {@code user}, {@code assistant}, {@code tool}, or NIM's
- *                   {@code context}
+ *                   context role
  * @param content    a string, an array of content parts, or absent (an assistant message with tool calls)
  * @param toolCalls  the tool calls of an assistant message or delta
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatMessage(
-        String role,
-        JsonNode content,
-        String name,
-        String refusal,
-        @JsonProperty("tool_calls") List<ToolCall> toolCalls,
-        @JsonProperty("tool_call_id") String toolCallId,
-        @JsonProperty("function_call") JsonNode functionCall,
-        JsonNode audio,
+        @Nullable String role,
+        @Nullable JsonNode content,
+        @Nullable String name,
+        @Nullable String refusal,
+        @JsonProperty("tool_calls") @Nullable List<ToolCall> toolCalls,
+        @JsonProperty("tool_call_id") @Nullable String toolCallId,
+        @JsonProperty("function_call") @Nullable JsonNode functionCall,
+        @Nullable JsonNode audio,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ChatMessage {
@@ -34,7 +36,7 @@ public record ChatMessage(
     }
 
     /** A message whose content is plain text. */
-    public static ChatMessage of(String role, String text) {
+    public static ChatMessage of(@Nullable String role, @Nullable String text) {
         return new ChatMessage(
                 role,
                 text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),
@@ -44,7 +46,7 @@ public record ChatMessage(
                 null,
                 null,
                 null,
-                null);
+                new LinkedHashMap<>());
     }
 
     /**

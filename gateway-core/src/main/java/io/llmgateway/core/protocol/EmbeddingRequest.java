@@ -2,6 +2,7 @@ package io.llmgateway.core.protocol;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,9 +19,9 @@ import tools.jackson.databind.JsonNode;
 public record EmbeddingRequest(
         String model,
         List<String> input,
-        Integer dimensions,
-        String user,
-        EmbeddingPurpose purpose,
+        @Nullable Integer dimensions,
+        @Nullable String user,
+        @Nullable EmbeddingPurpose purpose,
         Map<String, JsonNode> extra) {
 
     public EmbeddingRequest {

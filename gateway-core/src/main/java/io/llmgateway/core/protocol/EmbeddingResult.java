@@ -1,6 +1,7 @@
 package io.llmgateway.core.protocol;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a provider answered to an embedding request.
@@ -8,7 +9,8 @@ import java.util.List;
  * @param vectors      one vector per input, in input order
  * @param promptTokens the input tokens the provider counted, or null when it did not say
  */
-public record EmbeddingResult(List<float[]> vectors, Integer promptTokens) {
+public record EmbeddingResult(
+        List<float[]> vectors, @Nullable Integer promptTokens) {
 
     public EmbeddingResult {
         vectors = List.copyOf(vectors);

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** A tool the model may call: {@code {"type":"function","function":{"name",...}}}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Tool(
-        String type,
-        Function function,
+        @Nullable String type,
+        @Nullable Function function,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public Tool {
@@ -19,5 +20,9 @@ public record Tool(
 
     /** A function definition; {@code parameters} is a JSON Schema kept as written. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Function(String name, String description, JsonNode parameters, Boolean strict) {}
+    public record Function(
+            @Nullable String name,
+            @Nullable String description,
+            @Nullable JsonNode parameters,
+            @Nullable Boolean strict) {}
 }

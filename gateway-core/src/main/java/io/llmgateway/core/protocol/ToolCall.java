@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -12,10 +13,10 @@ import tools.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolCall(
-        Integer index,
-        String id,
-        String type,
-        FunctionCall function,
+        @Nullable Integer index,
+        @Nullable String id,
+        @Nullable String type,
+        @Nullable FunctionCall function,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public ToolCall {
@@ -24,5 +25,6 @@ public record ToolCall(
 
     /** The function a tool call invokes; {@code arguments} is a JSON document as a string. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record FunctionCall(String name, String arguments) {}
+    public record FunctionCall(
+            @Nullable String name, @Nullable String arguments) {}
 }

@@ -2,6 +2,7 @@ package io.llmgateway.core.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,12 +19,12 @@ public record ToolChoice(JsonNode json) {
     }
 
     /** The mode when {@code tool_choice} is a string, otherwise {@code null}. */
-    public String mode() {
+    public @Nullable String mode() {
         return json.isString() ? json.stringValue() : null;
     }
 
     /** The function name when {@code tool_choice} names one, otherwise {@code null}. */
-    public String functionName() {
+    public @Nullable String functionName() {
         JsonNode name = json.path("function").path("name");
         return name.isString() ? name.stringValue() : null;
     }

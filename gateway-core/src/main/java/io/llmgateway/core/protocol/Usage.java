@@ -6,16 +6,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Token usage of one completion, as OpenAI reports it; details (cached prompt tokens, ...) kept as written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Usage(
-        @JsonProperty("prompt_tokens") Integer promptTokens,
-        @JsonProperty("completion_tokens") Integer completionTokens,
-        @JsonProperty("total_tokens") Integer totalTokens,
-        @JsonProperty("prompt_tokens_details") JsonNode promptTokensDetails,
-        @JsonProperty("completion_tokens_details") JsonNode completionTokensDetails,
+        @JsonProperty("prompt_tokens") @Nullable Integer promptTokens,
+        @JsonProperty("completion_tokens") @Nullable Integer completionTokens,
+        @JsonProperty("total_tokens") @Nullable Integer totalTokens,
+        @JsonProperty("prompt_tokens_details") @Nullable JsonNode promptTokensDetails,
+        @JsonProperty("completion_tokens_details") @Nullable JsonNode completionTokensDetails,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public Usage {
@@ -23,7 +24,7 @@ public record Usage(
     }
 
     /** Cached prompt tokens from {@code prompt_tokens_details.cached_tokens}, when the upstream reports them. */
-    public Integer cachedPromptTokens() {
+    public @Nullable Integer cachedPromptTokens() {
         if (promptTokensDetails == null) {
             return null;
         }
@@ -43,6 +44,7 @@ public record Usage(
     }
 
     public static Usage of(int promptTokens, int completionTokens) {
-        return new Usage(promptTokens, completionTokens, promptTokens + completionTokens, null, null, null);
+        return new Usage(
+                promptTokens, completionTokens, promptTokens + completionTokens, null, null, new LinkedHashMap<>());
     }
 }

@@ -2,6 +2,7 @@ package io.llmgateway.core.provider;
 
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named provider instance: where it is, how the gateway authenticates to it, which model it serves.
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param timeouts      connect, first-byte and between-chunks limits
  */
 public record Deployment(
-        String name, String type, URI baseUrl, Secret apiKey, String upstreamModel, Timeouts timeouts) {
+        String name, String type, @Nullable URI baseUrl, Secret apiKey, String upstreamModel, Timeouts timeouts) {
 
     public Deployment {
         Objects.requireNonNull(name, "name");

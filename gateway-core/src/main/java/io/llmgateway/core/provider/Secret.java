@@ -1,5 +1,7 @@
 package io.llmgateway.core.provider;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A credential. Its {@link #toString()} never shows the value, so it is safe in logs and error messages;
  * only the adapter that sends it calls {@link #reveal()}.
@@ -15,7 +17,7 @@ public final class Secret {
         this.value = value;
     }
 
-    public static Secret of(String value) {
+    public static Secret of(@Nullable String value) {
         return value == null || value.isBlank() ? NONE : new Secret(value.strip());
     }
 

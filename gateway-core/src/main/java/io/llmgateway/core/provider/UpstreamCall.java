@@ -1,6 +1,7 @@
 package io.llmgateway.core.provider;
 
 import io.llmgateway.core.protocol.ChatCompletionRequest;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -26,7 +27,9 @@ public record UpstreamCall(ChatCompletionRequest request, ObjectNode body, Upstr
     /** The model name the upstream is asked for. */
     public String model() {
         JsonNode model = body.get("model");
-        return model != null && model.isString() ? model.stringValue() : request.model();
+        return model != null && model.isString()
+                ? model.stringValue()
+                : Objects.requireNonNull(request.model(), "a routed request names its model");
     }
 
     /** Whether the call is a stream. */

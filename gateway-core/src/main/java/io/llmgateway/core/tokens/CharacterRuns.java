@@ -25,7 +25,7 @@ final class CharacterRuns {
             if (codePoint >= '0' && codePoint <= '9') {
                 return DIGIT;
             }
-            return codePoint == ' ' || codePoint >= '\t' && codePoint <= '\r' ? SPACE : OTHER;
+            return codePoint == ' ' || (codePoint >= '\t' && codePoint <= '\r') ? SPACE : OTHER;
         }
         if (Character.isLetter(codePoint)) {
             return LETTER;

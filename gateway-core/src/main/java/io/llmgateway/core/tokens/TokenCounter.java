@@ -8,6 +8,7 @@ import static io.llmgateway.core.tokens.CharacterRuns.utf8Length;
 import io.llmgateway.core.protocol.ChatMessage;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts tokens with a model's {@link Tokenizer} ({@code cl100k_base} unless the model has its own), for providers
@@ -51,7 +52,7 @@ public final class TokenCounter {
     }
 
     /** Tokens of a plain text. */
-    public int count(String text) {
+    public int count(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return 0;
         }
@@ -81,7 +82,7 @@ public final class TokenCounter {
     }
 
     /** Tokens of a prompt: every message with its framing, plus the reply priming. */
-    public int countPrompt(List<ChatMessage> messages) {
+    public int countPrompt(@Nullable List<ChatMessage> messages) {
         if (messages == null) {
             return 0;
         }
@@ -96,7 +97,7 @@ public final class TokenCounter {
     }
 
     /** The characters of a prompt's texts: what counting it costs, roughly. */
-    public static long promptLength(List<ChatMessage> messages) {
+    public static long promptLength(@Nullable List<ChatMessage> messages) {
         if (messages == null) {
             return 0;
         }

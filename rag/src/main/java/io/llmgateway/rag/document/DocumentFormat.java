@@ -2,6 +2,7 @@ package io.llmgateway.rag.document;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The file formats the parser reads, with the extensions and media types that name them. */
 public enum DocumentFormat {
@@ -36,7 +37,7 @@ public enum DocumentFormat {
     }
 
     /** The format a media type stands for; parameters such as {@code ; charset=utf-8} are ignored. */
-    public static Optional<DocumentFormat> ofMediaType(String contentType) {
+    public static Optional<DocumentFormat> ofMediaType(@Nullable String contentType) {
         if (contentType == null) {
             return Optional.empty();
         }

@@ -24,6 +24,7 @@ import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an uploaded file into plain text: UTF-8 text, Markdown (markup stripped lightly), HTML (the visible
@@ -66,7 +67,8 @@ public final class DocumentParser {
      * @param contentType the declared media type, or {@code null}; used only when the name has no extension
      * @throws DocumentException when the type is not supported or the file cannot be read or holds no text
      */
-    public ParsedDocument parse(byte[] content, String filename, String contentType) throws DocumentException {
+    public ParsedDocument parse(byte[] content, String filename, @Nullable String contentType)
+            throws DocumentException {
         DocumentFormat format = detect(filename, contentType);
         if (content == null || content.length == 0) {
             throw new DocumentException("the file is empty");
@@ -91,7 +93,7 @@ public final class DocumentParser {
      *
      * @throws DocumentException naming the unsupported extension or content type
      */
-    public DocumentFormat detect(String filename, String contentType) throws DocumentException {
+    public DocumentFormat detect(@Nullable String filename, @Nullable String contentType) throws DocumentException {
         String extension = extension(filename);
         if (extension != null) {
             return DocumentFormat.ofExtension(extension)
@@ -108,7 +110,7 @@ public final class DocumentParser {
                         : "unsupported file type '" + clip(contentType.trim(), 60) + "': " + SUPPORTED);
     }
 
-    static String extension(String filename) {
+    static @Nullable String extension(@Nullable String filename) {
         if (filename == null) {
             return null;
         }
@@ -132,7 +134,7 @@ public final class DocumentParser {
             charset = StandardCharsets.UTF_16LE;
             offset = 2;
         }
-        if (charset == StandardCharsets.UTF_8) {
+        if (charset.equals(StandardCharsets.UTF_8)) {
             for (int i = offset; i < bytes.length; i++) {
                 if (bytes[i] == 0) {
                     throw new DocumentException(
@@ -149,7 +151,7 @@ public final class DocumentParser {
                     .toString();
         } catch (CharacterCodingException e) {
             throw new DocumentException(
-                    "the file is not valid " + (charset == StandardCharsets.UTF_8 ? "UTF-8" : "UTF-16")
+                    "the file is not valid " + (charset.equals(StandardCharsets.UTF_8) ? "UTF-8" : "UTF-16")
                             + " text; save it as UTF-8 and upload it again");
         }
         int control = 0;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * all-MiniLM-L6-v2 run in process by ONNX Runtime (langchain4j's packaging): 384-dimensional, L2-normalized
@@ -49,7 +50,7 @@ public final class LocalMiniLmEmbedder implements Embedder {
      * @param executor where the texts of one call are embedded, one task per text; {@code null} for the calling
      *     thread
      */
-    public LocalMiniLmEmbedder(Path nativeCacheDir, Executor executor) {
+    public LocalMiniLmEmbedder(Path nativeCacheDir, @Nullable Executor executor) {
         DjlNativeCache.configure(Objects.requireNonNull(nativeCacheDir, "nativeCacheDir"));
         this.model = new AllMiniLmL6V2EmbeddingModel(executor == null ? Runnable::run : executor);
         model.embed("warm up");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,7 +31,7 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
     int MAX_LIST_VALUES = 1000;
 
     /** Whether a chunk with these attributes passes the filter. */
-    boolean matches(Map<String, Object> attributes);
+    boolean matches(@Nullable Map<String, Object> attributes);
 
     /** The comparison operators. */
     enum ComparisonType {
@@ -102,7 +103,7 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
         }
 
         @Override
-        public boolean matches(Map<String, Object> attributes) {
+        public boolean matches(@Nullable Map<String, Object> attributes) {
             Object actual = attributes == null ? null : scalar(attributes.get(key));
             return switch (type) {
                 case EQ -> equal(actual, value);
@@ -122,11 +123,11 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
             };
         }
 
-        private static boolean equal(Object actual, Object expected) {
+        private static boolean equal(@Nullable Object actual, Object expected) {
             return actual != null && actual.equals(expected);
         }
 
-        private static Integer compare(Object actual, Object expected) {
+        private static @Nullable Integer compare(@Nullable Object actual, Object expected) {
             if (actual instanceof Double a && expected instanceof Double e) {
                 return Double.compare(a, e);
             }
@@ -149,7 +150,7 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
         }
 
         @Override
-        public boolean matches(Map<String, Object> attributes) {
+        public boolean matches(@Nullable Map<String, Object> attributes) {
             return type == CompoundType.AND
                     ? filters.stream().allMatch(f -> f.matches(attributes))
                     : filters.stream().anyMatch(f -> f.matches(attributes));
@@ -175,7 +176,7 @@ public sealed interface Filter permits Filter.Comparison, Filter.Compound {
      * The value as the index stores it: strings and booleans as they are, every number as a {@link Double};
      * {@code null} for anything else.
      */
-    static Object scalar(Object value) {
+    static @Nullable Object scalar(@Nullable Object value) {
         if (value instanceof String || value instanceof Boolean || value instanceof Double) {
             return value;
         }

@@ -7,6 +7,7 @@ import io.llmgateway.rag.index.Filter.CompoundType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /** Reads the JSON form, counting nodes and depth so that a hostile filter stays small. */
@@ -61,7 +62,8 @@ final class FilterParser {
                 try {
                     return new Comparison(comparison, key.stringValue(), value);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidFilterException(path + ".value", e.getMessage());
+                    throw new InvalidFilterException(
+                            path + ".value", Objects.requireNonNullElse(e.getMessage(), "invalid value"));
                 }
             }
             default ->

@@ -3,6 +3,7 @@ package io.llmgateway.rag.index;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chunk to index: where it comes from, its text, its embedding and its file's attributes.
@@ -23,7 +24,7 @@ public record IndexedChunk(
         String filename,
         int chunkIndex,
         String text,
-        float[] embedding,
+        float @Nullable [] embedding,
         Map<String, Object> attributes) {
 
     public IndexedChunk {
@@ -43,7 +44,7 @@ public record IndexedChunk(
         }
     }
 
-    private static Map<String, Object> normalize(Map<String, Object> attributes) {
+    private static Map<String, Object> normalize(@Nullable Map<String, Object> attributes) {
         if (attributes == null || attributes.isEmpty()) {
             return Map.of();
         }

@@ -50,6 +50,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -287,8 +288,19 @@ public final class LuceneRetriever implements Retriever {
         }
         try {
             List<Scored> ranked = switch (request.mode()) {
-                case BM25 -> normalizedBm25(lexical(searcher, request.queryText(), filter, request.maxNumResults()));
-                case VECTOR -> cosine(vector(searcher, request.queryVector(), filter, request.maxNumResults()));
+                // SearchRequest checks that a BM25 search has query text and a vector search a query vector
+                case BM25 ->
+                    normalizedBm25(lexical(
+                            searcher,
+                            Objects.requireNonNull(request.queryText(), "queryText"),
+                            filter,
+                            request.maxNumResults()));
+                case VECTOR ->
+                    cosine(vector(
+                            searcher,
+                            Objects.requireNonNull(request.queryVector(), "queryVector"),
+                            filter,
+                            request.maxNumResults()));
                 case HYBRID -> hybrid(searcher, request, filter, candidates);
             };
             return hits(searcher, ranked, request);
@@ -305,14 +317,14 @@ public final class LuceneRetriever implements Retriever {
 
     private List<Scored> hybrid(IndexSearcher searcher, SearchRequest request, Query filter, int candidates)
             throws IOException {
-        boolean hasText = request.queryText() != null && !request.queryText().isBlank();
-        TopDocs lexical = hasText ? lexical(searcher, request.queryText(), filter, candidates) : null;
+        String text = request.queryText();
+        TopDocs lexical = text != null && !text.isBlank() ? lexical(searcher, text, filter, candidates) : null;
         TopDocs vector =
                 request.queryVector() != null ? vector(searcher, request.queryVector(), filter, candidates) : null;
         if (vector == null) {
             return normalizedBm25(lexical);
         }
-        if (lexical == null || (lexical.scoreDocs.length == 0 && !hasSearchableTerms(request.queryText()))) {
+        if (lexical == null || (lexical.scoreDocs.length == 0 && !hasSearchableTerms(text))) {
             return cosine(vector);
         }
         Map<Integer, Double> fused = new HashMap<>();
@@ -332,8 +344,8 @@ public final class LuceneRetriever implements Retriever {
         }
     }
 
-    private boolean hasSearchableTerms(String text) {
-        return !terms(text).isEmpty();
+    private boolean hasSearchableTerms(@Nullable String text) {
+        return text != null && !terms(text).isEmpty();
     }
 
     private TopDocs lexical(IndexSearcher searcher, String text, Query filter, int n) throws IOException {
@@ -376,7 +388,7 @@ public final class LuceneRetriever implements Retriever {
         return searcher.search(new KnnFloatVectorQuery(VECTOR, vector, n, filter), n);
     }
 
-    private static List<Scored> normalizedBm25(TopDocs docs) {
+    private static List<Scored> normalizedBm25(@Nullable TopDocs docs) {
         List<Scored> ranked = new ArrayList<>();
         if (docs == null || docs.scoreDocs.length == 0) {
             return ranked;

@@ -2,6 +2,7 @@ package io.llmgateway.rag.index;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A search over one or more vector stores.
@@ -28,11 +29,11 @@ import java.util.Objects;
  */
 public record SearchRequest(
         List<String> vectorStoreIds,
-        String queryText,
-        float[] queryVector,
+        @Nullable String queryText,
+        float @Nullable [] queryVector,
         int maxNumResults,
         double scoreThreshold,
-        Filter filter,
+        @Nullable Filter filter,
         Mode mode) {
 
     /** The most results one search may ask for. */
@@ -75,7 +76,10 @@ public record SearchRequest(
 
     /** A hybrid search with no threshold and no filter. */
     public static SearchRequest hybrid(
-            List<String> vectorStoreIds, String queryText, float[] queryVector, int maxNumResults) {
+            List<String> vectorStoreIds,
+            @Nullable String queryText,
+            float @Nullable [] queryVector,
+            int maxNumResults) {
         return new SearchRequest(vectorStoreIds, queryText, queryVector, maxNumResults, 0, null, Mode.HYBRID);
     }
 

@@ -21,8 +21,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -75,7 +77,11 @@ public final class MockChatProvider implements ChatProvider {
             Answer answer = answer(request);
             List<ChatCompletion.Choice> choices = IntStream.range(0, choices(request))
                     .mapToObj(i -> new ChatCompletion.Choice(
-                            i, ChatMessage.of("assistant", answer.text()), answer.finishReason(), null, null))
+                            i,
+                            ChatMessage.of("assistant", answer.text()),
+                            answer.finishReason(),
+                            null,
+                            new LinkedHashMap<>()))
                     .toList();
             return wire(new ChatCompletion(
                     id(request),
@@ -86,7 +92,7 @@ public final class MockChatProvider implements ChatProvider {
                     answer.usage(choices.size()),
                     "fp_mock",
                     null,
-                    null));
+                    new LinkedHashMap<>()));
         });
         return isLong(request) ? completion.subscribeOn(Schedulers.boundedElastic()) : completion;
     }
@@ -115,7 +121,7 @@ public final class MockChatProvider implements ChatProvider {
                                 null,
                                 null,
                                 null,
-                                null),
+                                new LinkedHashMap<>()),
                         null));
             }
             for (String piece : answer.pieces()) {
@@ -129,7 +135,7 @@ public final class MockChatProvider implements ChatProvider {
                         created,
                         request,
                         i,
-                        new ChatMessage(null, null, null, null, null, null, null, null, null),
+                        new ChatMessage(null, null, null, null, null, null, null, null, new LinkedHashMap<>()),
                         answer.finishReason()));
             }
             if (call.includeUsage()) {
@@ -142,7 +148,7 @@ public final class MockChatProvider implements ChatProvider {
                         answer.usage(n),
                         "fp_mock",
                         null,
-                        null));
+                        new LinkedHashMap<>()));
             }
             Flux<ScannedAnswer> flux = Flux.fromIterable(chunks).map(this::wire);
             return options.chunkDelay().isZero() ? flux : flux.delayElements(options.chunkDelay());
@@ -160,17 +166,22 @@ public final class MockChatProvider implements ChatProvider {
     }
 
     private static ChatCompletionChunk chunk(
-            String id, long created, ChatCompletionRequest request, int index, ChatMessage delta, String finishReason) {
+            String id,
+            long created,
+            ChatCompletionRequest request,
+            int index,
+            ChatMessage delta,
+            @Nullable String finishReason) {
         return new ChatCompletionChunk(
                 id,
                 ChatCompletionChunk.OBJECT,
                 created,
                 request.model(),
-                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, null, null)),
+                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, null, new LinkedHashMap<>())),
                 null,
                 "fp_mock",
                 null,
-                null);
+                new LinkedHashMap<>());
     }
 
     private static int choices(ChatCompletionRequest request) {
@@ -200,7 +211,7 @@ public final class MockChatProvider implements ChatProvider {
         return new Answer(answer, pieces, cut ? "length" : "stop", tokens.countPrompt(request.messages()), count);
     }
 
-    private static String lastUserText(List<ChatMessage> messages) {
+    private static String lastUserText(@Nullable List<ChatMessage> messages) {
         if (messages != null) {
             for (int i = messages.size() - 1; i >= 0; i--) {
                 if ("user".equals(messages.get(i).role())) {

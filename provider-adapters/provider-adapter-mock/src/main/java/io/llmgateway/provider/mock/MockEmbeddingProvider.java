@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,7 +56,7 @@ public final class MockEmbeddingProvider implements EmbeddingProvider {
         dimensions(request.dimensions());
     }
 
-    private static int dimensions(Integer requested) {
+    private static int dimensions(@Nullable Integer requested) {
         if (requested == null) {
             return DEFAULT_DIMENSIONS;
         }

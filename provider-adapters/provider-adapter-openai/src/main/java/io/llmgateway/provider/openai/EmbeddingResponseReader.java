@@ -3,6 +3,8 @@ package io.llmgateway.provider.openai;
 import io.llmgateway.core.error.UpstreamException;
 import io.llmgateway.core.protocol.EmbeddingResult;
 import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -50,17 +52,17 @@ final class EmbeddingResponseReader implements AutoCloseable {
     private final float[][] vectors;
     private int received;
     private boolean sawData;
-    private Integer promptTokens;
+    private @Nullable Integer promptTokens;
     private int dimensions = -1;
     private boolean closed;
 
     private State state = State.START;
-    private State afterSkip;
+    private @Nullable State afterSkip;
     private int skipDepth;
 
     private int position;
     private int itemIndex;
-    private float[] itemVector;
+    private float @Nullable [] itemVector;
     private int itemLength;
 
     EmbeddingResponseReader(JsonMapper json, String deployment, int inputs) {
@@ -218,7 +220,7 @@ final class EmbeddingResponseReader implements AutoCloseable {
                     skipDepth--;
                 }
                 if (skipDepth == 0) {
-                    state = afterSkip;
+                    state = Objects.requireNonNull(afterSkip, "set with the SKIP state");
                 }
             }
             case DONE -> throw invalid("there is more after the JSON object");
@@ -244,13 +246,15 @@ final class EmbeddingResponseReader implements AutoCloseable {
     }
 
     private void append(float value) {
-        if (itemLength == itemVector.length) {
+        float[] vector = Objects.requireNonNull(itemVector, "allocated at the embedding's start");
+        if (itemLength == vector.length) {
             if (itemLength >= MAX_DIMENSIONS) {
                 throw invalid("an embedding has more than " + MAX_DIMENSIONS + " dimensions");
             }
-            itemVector = Arrays.copyOf(itemVector, Math.min(MAX_DIMENSIONS, itemLength * 2));
+            vector = Arrays.copyOf(vector, Math.min(MAX_DIMENSIONS, itemLength * 2));
+            itemVector = vector;
         }
-        itemVector[itemLength++] = value;
+        vector[itemLength++] = value;
     }
 
     private void store() {

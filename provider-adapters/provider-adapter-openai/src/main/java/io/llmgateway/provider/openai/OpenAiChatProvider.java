@@ -138,7 +138,8 @@ public class OpenAiChatProvider implements ChatProvider {
                     .doOnNext(chunk -> started.set(true))
                     .onErrorMap(
                             SseTooLargeException.class,
-                            tooLong -> UpstreamException.invalidResponse(deployment.name(), tooLong.getMessage()))
+                            tooLong -> UpstreamException.invalidResponse(
+                                    deployment.name(), String.valueOf(tooLong.getMessage())))
                     .onErrorMap(error -> TransportErrors.map(deployment, error, started.get()));
         });
     }

@@ -8,6 +8,7 @@ import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.provider.openai.internal.TransportErrors;
 import io.llmgateway.provider.openai.internal.UpstreamErrorParser;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -37,7 +38,7 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
     private final Deployment deployment;
     private final WebClient client;
     private final JsonMapper json;
-    private final String purposeField;
+    private final @Nullable String purposeField;
     private final UpstreamErrorParser errors;
     private final URI embeddingsUri;
 
@@ -45,7 +46,8 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
      * @param purposeField the body field that carries the request's {@link EmbeddingPurpose} ({@code "query"} or
      *                     {@code "passage"}), e.g. NVIDIA's {@code input_type}; null to send none
      */
-    public OpenAiEmbeddingProvider(Deployment deployment, WebClient client, JsonMapper json, String purposeField) {
+    public OpenAiEmbeddingProvider(
+            Deployment deployment, WebClient client, JsonMapper json, @Nullable String purposeField) {
         this.deployment = deployment;
         this.embeddingsUri = OpenAiProviderFactory.endpoint(deployment, EMBEDDINGS_PATH);
         this.client = client;
@@ -59,7 +61,7 @@ public class OpenAiEmbeddingProvider implements EmbeddingProvider {
     }
 
     /** The body field that carries the purpose, or null when this deployment sends none. */
-    public String purposeField() {
+    public @Nullable String purposeField() {
         return purposeField;
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
@@ -79,7 +80,7 @@ public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettin
      *
      * @param purposeField e.g. NVIDIA's {@code input_type}; null for none
      */
-    public OpenAiEmbeddingProvider embeddings(Deployment deployment, String purposeField) {
+    public OpenAiEmbeddingProvider embeddings(Deployment deployment, @Nullable String purposeField) {
         return new OpenAiEmbeddingProvider(deployment, webClient(deployment), json, purposeField);
     }
 
@@ -148,7 +149,8 @@ public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettin
 
     /** The deployment's API root without a trailing slash. */
     private static String root(Deployment deployment) {
-        String base = deployment.baseUrl().toString();
+        // the configuration requires a base URL of every deployment that is called over HTTP
+        String base = Objects.requireNonNull(deployment.baseUrl(), "baseUrl").toString();
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
@@ -159,7 +161,7 @@ public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettin
     private record Transport(ConnectionProvider connections, HttpClient http, WebClient web) {}
 
     /** What a deployment's clients are built from. */
-    private record PoolKey(String name, URI baseUrl, Duration connect, Duration firstByte) {
+    private record PoolKey(String name, @Nullable URI baseUrl, Duration connect, Duration firstByte) {
 
         static PoolKey of(Deployment deployment) {
             return new PoolKey(

@@ -1,6 +1,7 @@
 package io.llmgateway.provider.openai.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -69,14 +71,14 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
 
         private final CoreSubscriber<? super T> actual;
         private final StreamTimeout<T> limits;
-        private Subscription upstream;
+        private @Nullable Subscription upstream;
         /** Whether an item has come. */
         private volatile boolean started;
         /** When the stream times out unless an item comes first, in {@code nanoClock} time. */
         private volatile long deadline;
 
         private volatile int done;
-        private volatile Disposable pendingTimer;
+        private volatile @Nullable Disposable pendingTimer;
 
         Watch(CoreSubscriber<? super T> actual, StreamTimeout<T> limits) {
             this.actual = actual;
@@ -134,13 +136,13 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
 
         @Override
         public void request(long n) {
-            upstream.request(n);
+            upstream().request(n);
         }
 
         @Override
         public void cancel() {
             finish();
-            upstream.cancel();
+            upstream().cancel();
         }
 
         @Override
@@ -160,7 +162,7 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
                 return;
             }
             if (finish()) {
-                upstream.cancel();
+                upstream().cancel();
                 actual.onError(new TimeoutException("no item within the stream's time limit"));
             }
         }
@@ -171,7 +173,7 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
                 next = limits.timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 if (finish()) {
-                    upstream.cancel();
+                    upstream().cancel();
                     actual.onError(e);
                 }
                 return;
@@ -181,6 +183,11 @@ public final class StreamTimeout<T> extends FluxOperator<T, T> {
                 // the stream ended while this timer was being set: finish() may have missed it
                 next.dispose();
             }
+        }
+
+        /** The subscription, which onSubscribe set before anything else can happen. */
+        private Subscription upstream() {
+            return Objects.requireNonNull(upstream, "onSubscribe comes first");
         }
 
         /** Ends the watch once; false when it had already ended. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import reactor.core.publisher.Mono;
@@ -28,7 +29,8 @@ public final class UpstreamErrorParser {
     }
 
     /** The exception for an error status with its body and {@code Retry-After} header (either may be absent). */
-    public UpstreamException fromResponse(String deployment, int status, byte[] body, String retryAfterHeader) {
+    public UpstreamException fromResponse(
+            String deployment, int status, byte @Nullable [] body, @Nullable String retryAfterHeader) {
         Duration retryAfter = parseRetryAfter(retryAfterHeader);
         if (body == null || body.length == 0) {
             return UpstreamException.fromStatus(deployment, status, null, null, null, retryAfter);
@@ -84,7 +86,7 @@ public final class UpstreamErrorParser {
         return new ErrorFields(message == null ? truncate(root.toString()) : message, null, null);
     }
 
-    private static String text(JsonNode node) {
+    private static @Nullable String text(@Nullable JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -96,7 +98,7 @@ public final class UpstreamErrorParser {
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
-    static Duration parseRetryAfter(String header) {
+    static @Nullable Duration parseRetryAfter(@Nullable String header) {
         if (header == null || header.isBlank()) {
             return null;
         }
@@ -114,5 +116,8 @@ public final class UpstreamErrorParser {
         }
     }
 
-    private record ErrorFields(String message, String param, String code) {}
+    private record ErrorFields(
+            @Nullable String message,
+            @Nullable String param,
+            @Nullable String code) {}
 }

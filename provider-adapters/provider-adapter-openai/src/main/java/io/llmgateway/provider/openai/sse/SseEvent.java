@@ -3,6 +3,7 @@ package io.llmgateway.provider.openai.sse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One server-sent event: its {@code event} type (null when the event named none) and its data, the
@@ -18,24 +19,24 @@ public final class SseEvent {
 
     private static final byte[] DONE_BYTES = DONE.getBytes(StandardCharsets.US_ASCII);
 
-    private final String event;
+    private final @Nullable String event;
     private final byte[] data;
 
-    public SseEvent(String event, String data) {
+    public SseEvent(@Nullable String event, String data) {
         this(event, data.getBytes(StandardCharsets.UTF_8));
     }
 
-    private SseEvent(String event, byte[] data) {
+    private SseEvent(@Nullable String event, byte[] data) {
         this.event = event;
         this.data = data;
     }
 
     /** An event over UTF-8 data the caller hands over: the array is the event's from now on. */
-    static SseEvent ofUtf8(String event, byte[] data) {
+    static SseEvent ofUtf8(@Nullable String event, byte[] data) {
         return new SseEvent(event, data);
     }
 
-    public String event() {
+    public @Nullable String event() {
         return event;
     }
 
@@ -54,7 +55,7 @@ public final class SseEvent {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof SseEvent that && Objects.equals(event, that.event) && Arrays.equals(data, that.data);
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An incremental parser of the {@code text/event-stream} format, fed bytes as they arrive from the network.
@@ -33,9 +34,9 @@ public final class SseEventParser {
     private int lineLength;
     private boolean previousWasCarriageReturn;
     /** The event's data so far, its {@code data:} lines joined by {@code \n}; null before its first one. */
-    private byte[] data;
+    private byte @Nullable [] data;
 
-    private String eventType;
+    private @Nullable String eventType;
 
     public SseEventParser() {
         this(DEFAULT_MAX_EVENT_BYTES);
@@ -104,7 +105,7 @@ public final class SseEventParser {
         line[lineLength++] = b;
     }
 
-    private SseEvent endLine() {
+    private @Nullable SseEvent endLine() {
         if (lineLength == 0) {
             return dispatch();
         }
@@ -156,7 +157,7 @@ public final class SseEventParser {
         return -1;
     }
 
-    private SseEvent dispatch() {
+    private @Nullable SseEvent dispatch() {
         if (data == null) {
             eventType = null;
             return null;
