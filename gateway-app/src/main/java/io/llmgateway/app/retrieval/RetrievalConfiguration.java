@@ -19,9 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Retrieval: files and vector stores in PostgreSQL, ingestion on a bounded pool, this replica's search index
  * (rebuilt from the database before the server accepts requests, then kept current by notifications), search,
- * {@code rag_params}, and the in-process embedding model.
+ * {@code rag_params}, and the in-process embedding model. None of it exists with
+ * {@code gateway.retrieval.enabled=false}: chat requests then get {@code ChatAugmentation.OFF}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnRetrieval
 public class RetrievalConfiguration {
 
     @Bean(destroyMethod = "close")

@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code in_progress} then {@code completed} or {@code failed}) and search.
  */
 @RestController
+@ConditionalOnRetrieval
 public class VectorStoresController {
 
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
