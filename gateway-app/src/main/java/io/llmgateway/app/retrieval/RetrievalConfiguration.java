@@ -10,10 +10,14 @@ import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.Retriever;
+import java.util.concurrent.CompletionException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -55,18 +59,36 @@ public class RetrievalConfiguration {
         return LuceneRetriever.inMemory(gatewayJsonMapper);
     }
 
-    /** Loaded in full from PostgreSQL here, at start-up, before the server accepts requests. */
+    /**
+     * Loaded in full from PostgreSQL here, at start-up, before the server accepts requests: the only wait of
+     * retrieval, on the thread that starts the application (the reads run on the pool, the index on the retrieval
+     * pool).
+     */
     @Bean(destroyMethod = "close")
     IndexSynchronizer indexSynchronizer(
-            DatabaseServer server,
-            DatabaseConfiguration.SchemaMigrations migrations,
+            DatabaseClient db,
+            ReactiveTransactionManager transactions,
             Retriever retriever,
             RetrievalSchedulers schedulers,
             RetrievalProperties properties,
             JsonMapper gatewayJsonMapper) {
+        DefaultTransactionDefinition snapshot = new DefaultTransactionDefinition();
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
         IndexSynchronizer synchronizer = new IndexSynchronizer(
-                server.endpoint(), properties.embeddingModel(), retriever, schedulers.search(), gatewayJsonMapper);
-        synchronizer.syncAll();
+                db,
+                TransactionalOperator.create(transactions, snapshot),
+                properties.embeddingModel(),
+                retriever,
+                schedulers.search(),
+                gatewayJsonMapper);
+        try {
+            synchronizer.syncAll().toFuture().join();
+        } catch (CompletionException e) {
+            synchronizer.close();
+            throw new IllegalStateException(
+                    "loading the search index from the database failed: " + e.getCause(), e.getCause());
+        }
         return synchronizer;
     }
 

@@ -7,7 +7,7 @@
  *
  * <p>It also serves the in-process {@code all-minilm-l6-v2} model as an {@code EmbeddingProvider}
  * ({@link LocalEmbeddingProvider}). Its embeddings go through {@code ModelCallPipeline} ({@link RetrievalEmbedder});
- * its blocking work (the {@code rag} module, JDBC) runs only on {@link RetrievalSchedulers}' pools.
+ * its blocking work (the {@code rag} module) runs only on {@link RetrievalSchedulers}' pools.
  */
 @NullMarked
 package io.llmgateway.app.retrieval;
