@@ -103,24 +103,30 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    VectorStoreStore vectorStoreStore(DatabaseClient db, TransactionalOperator tx, JsonMapper gatewayJsonMapper) {
-        return new VectorStoreStore(db, tx, gatewayJsonMapper);
+    VectorStoreRepository vectorStoreRepository(
+            DatabaseClient db, TransactionalOperator tx, JsonMapper gatewayJsonMapper) {
+        return new VectorStoreRepository(db, tx, gatewayJsonMapper);
+    }
+
+    @Bean
+    IngestionQueue ingestionQueue(DatabaseClient db, TransactionalOperator tx) {
+        return new IngestionQueue(db, tx);
     }
 
     @Bean
     Ingestion ingestion(
-            VectorStoreStore stores,
+            IngestionQueue queue,
             RetrievalEmbedder embedder,
             IndexSynchronizer index,
             RetrievalSchedulers schedulers,
             RetrievalProperties properties) {
         return new Ingestion(
-                stores, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
+                queue, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
     }
 
     @Bean
     RetrievalSearch retrievalSearch(
-            VectorStoreStore stores,
+            VectorStoreRepository stores,
             IndexSynchronizer index,
             RetrievalEmbedder embedder,
             RetrievalSchedulers schedulers,

@@ -1,7 +1,8 @@
 /**
  * Knowledge bases: OpenAI's Files and Vector Stores API ({@link FilesController}, {@link VectorStoresController},
- * scoped to the caller's project, with their PostgreSQL stores {@link FileStore} and {@link VectorStoreStore}),
- * {@link Ingestion} (parse, chunk, embed off the request path), {@link IndexSynchronizer} and
+ * scoped to the caller's project, with their PostgreSQL stores {@link FileStore} and {@link VectorStoreRepository}),
+ * {@link Ingestion} (parse, chunk, embed off the request path, its work taken from the {@link IngestionQueue}),
+ * {@link IndexSynchronizer} and
  * {@link RetrievalChangeListener} (this replica's Lucene index kept equal to the database), {@link RetrievalSearch},
  * and {@link ChatRetrieval}, the {@code rag_params} of chat completions.
  *
