@@ -20,7 +20,7 @@ import org.springframework.beans.factory.DisposableBean;
  *
  * <p>The embedded server stops when this bean is destroyed, and at no other time: no JVM shutdown hook stops it.
  * Every bean that uses the database depends on this one (the connection pool, the migrations, the
- * {@code LISTEN} listeners, the index synchronizer, and through the pool the usage ledger and the last-used
+ * {@code LISTEN} listeners, and through the pool the index synchronizer, the usage ledger and the last-used
  * flusher), so Spring destroys them first; and Spring destroys beans only after it has stopped every lifecycle
  * bean, the web server's graceful shutdown and the ledger's last write included. So the database stops last, after
  * everything the gateway held has been written. While the gateway runs, a watchdog restarts it if it exits.

@@ -1,6 +1,7 @@
 package io.llmgateway.app.pipeline;
 
 import io.llmgateway.auth.Caller;
+import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.protocol.Unmodifiable;
 import java.util.List;
@@ -10,9 +11,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Retrieval for a chat request's {@code rag_params}, the gateway's own parameter: the retrieval module provides it,
- * the pipeline runs it between counting the prompt and admission.
+ * the pipeline runs it between counting the prompt and admission. With {@code gateway.retrieval.enabled=false} there
+ * is no retrieval module and the pipeline uses {@link #OFF}.
  */
 public interface ChatAugmentation {
+
+    /** Retrieval switched off: every {@code rag_params} is a 400 naming it. */
+    ChatAugmentation OFF = (ragParams, caller) -> {
+        throw InvalidRequestException.invalidParameter(
+                "rag_params",
+                "Retrieval is off on this gateway (gateway.retrieval.enabled=false); send the request without"
+                        + " 'rag_params'.");
+    };
 
     /**
      * The retrieval {@code rag_params} asks for; a 400 naming the field, or a 403, when it cannot be served.

@@ -79,7 +79,10 @@ public class ModelCallPipeline {
     private final JsonMapper json;
 
     private final Clock clock;
-    /** Retrieval, when it is on; looked up when a request asks for it (retrieval embeds through this pipeline). */
+    /**
+     * Retrieval, or {@link ChatAugmentation#OFF} when it is switched off; looked up when a request asks for it
+     * (retrieval embeds through this pipeline, so it is created after it).
+     */
     private final Supplier<ChatAugmentation> augmentation;
 
     private final WarmUpCaller warmUp;
@@ -155,11 +158,7 @@ public class ModelCallPipeline {
         // rag_params and log_prompt are the gateway's own: checked here for every model, never sent upstream
         ChatAugmentation.Retrieval retrieval = null;
         if (request.ragParams() != null && !request.ragParams().isNull()) {
-            ChatAugmentation retrieving = augmentation.get();
-            if (retrieving == null) {
-                throw InvalidRequestException.invalidParameter("rag_params", "Retrieval is not available.");
-            }
-            retrieval = retrieving.plan(request.ragParams(), caller);
+            retrieval = augmentation.get().plan(request.ragParams(), caller);
         }
         request = request.withoutRagParams().withoutLogPrompt();
         body.remove("rag_params");

@@ -59,7 +59,7 @@ public class PipelineConfiguration {
                 requests,
                 gatewayJsonMapper,
                 clock,
-                augmentation::getIfAvailable,
+                () -> augmentation.getIfAvailable(() -> ChatAugmentation.OFF),
                 warmUp);
     }
 

@@ -34,6 +34,7 @@ import reactor.core.publisher.Mono;
  * An upload larger than {@code gateway.retrieval.max-file-size} is a 413.
  */
 @RestController
+@ConditionalOnRetrieval
 public class FilesController {
 
     static final String PURPOSE = "assistants";

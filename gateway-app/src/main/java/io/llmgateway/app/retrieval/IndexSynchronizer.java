@@ -1,14 +1,7 @@
 package io.llmgateway.app.retrieval;
 
-import io.llmgateway.app.persistence.DatabaseEndpoint;
 import io.llmgateway.rag.index.IndexedChunk;
 import io.llmgateway.rag.index.Retriever;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,15 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,16 +45,21 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Only the vectors of the configured embedding model are loaded: chunks that another model embedded (before the
  * setting changed) are found by their words alone, and their vectors never meet the model's in one index.
  *
- * <p>Reads use plain JDBC in one repeatable-read transaction (so the generations and the chunks agree), on the
- * retrieval pool only: every method here blocks.
+ * <p>Reads go through the gateway's R2DBC pool, reactively, in one read-only repeatable-read transaction per sync
+ * (so the generations and the chunks agree); the rows stream in batches to the index, which is written on the
+ * retrieval pool only. Syncs run one at a time, in rounds: each round takes every store asked for since the one
+ * before, and completes the {@link #ensure}s waiting for it.
  */
 class IndexSynchronizer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IndexSynchronizer.class);
-    private static final int INDEX_BATCH = 1000;
+    private static final int INDEX_BATCH = 500;
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
-    private final DatabaseEndpoint database;
+    private final DatabaseClient db;
+    /** Read-only, repeatable read: the generations and the chunks of one sync agree. */
+    private final TransactionalOperator snapshot;
+
     private final String embeddingModel;
     private final Retriever retriever;
     private final Scheduler scheduler;
@@ -64,21 +68,24 @@ class IndexSynchronizer implements AutoCloseable {
     /** Store id to file id to the generation of the file's chunks in the index. */
     private final Map<String, Map<String, Long>> indexed = new ConcurrentHashMap<>();
 
-    private final Object lock = new Object();
-    private Connection connection;
-
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean dirtyAll = new AtomicBoolean();
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** Rounds asked for and not yet run: a round runs only while this is above zero, one at a time. */
     private final AtomicInteger drains = new AtomicInteger();
+
+    private volatile Disposable current;
     private volatile boolean closed;
 
     IndexSynchronizer(
-            DatabaseEndpoint database,
+            DatabaseClient db,
+            TransactionalOperator snapshot,
             String embeddingModel,
             Retriever retriever,
             Scheduler scheduler,
             JsonMapper json) {
-        this.database = database;
+        this.db = db;
+        this.snapshot = snapshot;
         this.json = json;
         this.embeddingModel = embeddingModel;
         this.retriever = retriever;
@@ -89,16 +96,14 @@ class IndexSynchronizer implements AutoCloseable {
         return retriever;
     }
 
-    /** Reloads every store that differs from the database. Blocks. */
-    void syncAll() {
-        sync(null);
+    /** Completes when every store that differed from the database has been reloaded. */
+    Mono<Void> syncAll() {
+        return waitFor(null);
     }
 
-    /** Reloads what differs in these stores. Blocks. */
-    void syncStores(Collection<String> stores) {
-        if (!stores.isEmpty()) {
-            sync(Set.copyOf(stores));
-        }
+    /** Completes when what differed in these stores has been reloaded. */
+    Mono<Void> syncStores(Collection<String> stores) {
+        return stores.isEmpty() ? Mono.empty() : waitFor(Set.copyOf(stores));
     }
 
     /** Whether the index holds exactly these files (and generations) of these stores. */
@@ -114,18 +119,13 @@ class IndexSynchronizer implements AutoCloseable {
 
     /**
      * Completes when the index holds the files the database reported for these stores, syncing them first if it
-     * does not; on the retrieval pool.
+     * does not.
      */
     Mono<Void> ensure(Map<String, Map<String, Long>> expected) {
         if (holds(expected)) {
             return Mono.empty();
         }
-        return Mono.<Void>fromRunnable(() -> {
-                    if (!holds(expected)) {
-                        syncStores(expected.keySet());
-                    }
-                })
-                .subscribeOn(scheduler);
+        return syncStores(expected.keySet());
     }
 
     /** A change in a store was notified: sync it soon, coalesced with other changes. */
@@ -140,150 +140,174 @@ class IndexSynchronizer implements AutoCloseable {
         drain();
     }
 
+    /** A sync of these stores (null: all) in the next round, and its end. */
+    private Mono<Void> waitFor(Set<String> stores) {
+        return Mono.defer(() -> {
+            Waiter waiter = new Waiter(stores, Sinks.empty());
+            waiters.add(waiter);
+            drain();
+            return waiter.done().asMono();
+        });
+    }
+
     private void drain() {
-        if (closed || drains.getAndIncrement() != 0) {
+        if (drains.getAndIncrement() == 0) {
+            round(1);
+        }
+    }
+
+    /** One sync of everything asked for so far; the next round, if more was asked for meanwhile, when it ends. */
+    private void round(int missed) {
+        List<Waiter> waiting = new ArrayList<>();
+        for (Waiter waiter; (waiter = waiters.poll()) != null; ) {
+            waiting.add(waiter);
+        }
+        if (closed) {
+            waiting.forEach(waiter -> waiter.done().tryEmitError(new IllegalStateException("the index is closed")));
+            next(missed);
             return;
         }
-        try {
-            scheduler.schedule(this::drainLoop);
-        } catch (RuntimeException rejected) {
-            drains.set(0);
-            log.debug("Index sync not scheduled: {}", rejected.toString());
-        }
-    }
-
-    private void drainLoop() {
-        int missed = 1;
-        do {
-            boolean all = dirtyAll.getAndSet(false);
-            Set<String> stores = new HashSet<>();
-            for (String store : dirty) {
-                if (dirty.remove(store)) {
-                    stores.add(store);
-                }
-            }
-            try {
-                if (all) {
-                    syncAll();
-                } else {
-                    syncStores(stores);
-                }
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    log.warn("Syncing the search index failed, retrying in 2 s: {}", e.toString());
-                    try {
-                        scheduler.schedule(this::requestAll, 2, TimeUnit.SECONDS);
-                    } catch (RuntimeException rejected) {
-                        log.debug("Index sync retry not scheduled: {}", rejected.toString());
-                    }
-                }
-            }
-            missed = drains.addAndGet(-missed);
-        } while (missed != 0);
-    }
-
-    private void sync(Set<String> stores) {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            try {
-                syncLocked(stores);
-            } catch (SQLException e) {
-                closeConnection();
-                throw new IllegalStateException("reading the chunks from the database failed: " + e.getMessage(), e);
+        boolean all = dirtyAll.getAndSet(false);
+        Set<String> stores = new HashSet<>();
+        for (String store : dirty) {
+            if (dirty.remove(store)) {
+                stores.add(store);
             }
         }
-    }
-
-    private void syncLocked(Set<String> stores) throws SQLException {
-        Connection c = connection();
-        try {
-            Map<String, Map<String, Long>> wanted = completed(c, stores);
-            Set<String> scope = new HashSet<>();
-            if (stores == null) {
-                scope.addAll(indexed.keySet());
-                scope.addAll(wanted.keySet());
+        for (Waiter waiter : waiting) {
+            if (waiter.stores() == null) {
+                all = true;
             } else {
-                scope.addAll(stores);
+                stores.addAll(waiter.stores());
             }
-            List<String[]> toLoad = new ArrayList<>();
-            for (String store : scope) {
-                Map<String, Long> want = wanted.getOrDefault(store, Map.of());
-                Map<String, Long> have = indexed.getOrDefault(store, Map.of());
-                if (want.isEmpty()) {
-                    if (indexed.remove(store) != null) {
-                        retriever.deleteStore(store);
-                    }
-                    continue;
-                }
-                for (String file : have.keySet()) {
-                    if (!want.containsKey(file)) {
-                        retriever.deleteFile(store, file);
-                    }
-                }
-                for (Map.Entry<String, Long> file : want.entrySet()) {
-                    if (!Objects.equals(file.getValue(), have.get(file.getKey()))) {
-                        toLoad.add(new String[] {store, file.getKey()});
-                    }
-                }
-            }
-            if (!toLoad.isEmpty()) {
-                // forget them first: if loading fails half-way, the next sync loads them again
-                for (String[] key : toLoad) {
-                    Map<String, Long> have = indexed.get(key[0]);
-                    if (have != null) {
-                        Map<String, Long> without = new HashMap<>(have);
-                        without.remove(key[1]);
-                        indexed.put(key[0], Map.copyOf(without));
-                    }
-                    retriever.deleteFile(key[0], key[1]);
-                }
-                long chunks = load(c, toLoad, stores == null && indexed.isEmpty());
-                log.debug("Loaded {} chunks of {} files into the search index", chunks, toLoad.size());
-            }
-            for (String store : scope) {
-                Map<String, Long> want = wanted.get(store);
-                if (want != null && !want.isEmpty()) {
-                    indexed.put(store, Map.copyOf(want));
-                }
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is closed below
-            }
-            throw e;
         }
+        Mono<Void> work = all ? sync(null) : stores.isEmpty() ? Mono.empty() : sync(stores);
+        current = work.subscribe(
+                null,
+                error -> {
+                    failed(error);
+                    waiting.forEach(waiter -> waiter.done().tryEmitError(error));
+                    next(missed);
+                },
+                () -> {
+                    waiting.forEach(waiter -> waiter.done().tryEmitEmpty());
+                    next(missed);
+                });
+    }
+
+    private void next(int missed) {
+        int left = drains.addAndGet(-missed);
+        if (left != 0) {
+            round(left);
+        }
+    }
+
+    private void failed(Throwable error) {
+        if (closed) {
+            return;
+        }
+        log.warn("Syncing the search index failed, retrying in 2 s: {}", error.toString());
+        try {
+            scheduler.schedule(this::requestAll, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException rejected) {
+            log.debug("Index sync retry not scheduled: {}", rejected.toString());
+        }
+    }
+
+    /** Reloads what differs in these stores (null: in all), in one snapshot of the database. */
+    private Mono<Void> sync(Set<String> stores) {
+        return snapshot.transactional(completed(stores)
+                        .flatMap(wanted -> Mono.fromCallable(() -> plan(stores, wanted))
+                                .subscribeOn(scheduler)
+                                .flatMap(plan -> (plan.toLoad().isEmpty()
+                                                ? Mono.just(0L)
+                                                : load(plan.toLoad(), plan.everything())
+                                                        .doOnNext(chunks -> log.debug(
+                                                                "Loaded {} chunks of {} files into the search index",
+                                                                chunks,
+                                                                plan.toLoad().size())))
+                                        .then(Mono.fromRunnable(() -> {
+                                            for (String store : plan.scope()) {
+                                                Map<String, Long> want = wanted.get(store);
+                                                if (want != null && !want.isEmpty()) {
+                                                    indexed.put(store, Map.copyOf(want));
+                                                }
+                                            }
+                                        })))))
+                .then();
+    }
+
+    /**
+     * Drops from the index what the database no longer has, and forgets the files to (re)load: if loading fails
+     * half-way, the next sync loads them again. Blocks (the index), on the retrieval pool.
+     */
+    private Plan plan(Set<String> stores, Map<String, Map<String, Long>> wanted) {
+        Set<String> scope = new HashSet<>();
+        if (stores == null) {
+            scope.addAll(indexed.keySet());
+            scope.addAll(wanted.keySet());
+        } else {
+            scope.addAll(stores);
+        }
+        List<String[]> toLoad = new ArrayList<>();
+        for (String store : scope) {
+            Map<String, Long> want = wanted.getOrDefault(store, Map.of());
+            Map<String, Long> have = indexed.getOrDefault(store, Map.of());
+            if (want.isEmpty()) {
+                if (indexed.remove(store) != null) {
+                    retriever.deleteStore(store);
+                }
+                continue;
+            }
+            for (String file : have.keySet()) {
+                if (!want.containsKey(file)) {
+                    retriever.deleteFile(store, file);
+                }
+            }
+            for (Map.Entry<String, Long> file : want.entrySet()) {
+                if (!Objects.equals(file.getValue(), have.get(file.getKey()))) {
+                    toLoad.add(new String[] {store, file.getKey()});
+                }
+            }
+        }
+        for (String[] key : toLoad) {
+            Map<String, Long> have = indexed.get(key[0]);
+            if (have != null) {
+                Map<String, Long> without = new HashMap<>(have);
+                without.remove(key[1]);
+                indexed.put(key[0], Map.copyOf(without));
+            }
+            retriever.deleteFile(key[0], key[1]);
+        }
+        return new Plan(scope, toLoad, stores == null && indexed.isEmpty());
     }
 
     /** Store id to file id to generation of every completed attachment (of the given stores). */
-    private static Map<String, Map<String, Long>> completed(Connection c, Set<String> stores) throws SQLException {
+    private Mono<Map<String, Map<String, Long>>> completed(Set<String> stores) {
         String sql = "SELECT vector_store_id, file_id, generation FROM vector_store_files"
                 + " WHERE status = 'completed' AND generation IS NOT NULL"
-                + (stores == null ? "" : " AND vector_store_id = ANY(?)");
-        Map<String, Map<String, Long>> wanted = new HashMap<>();
-        try (PreparedStatement statement = c.prepareStatement(sql)) {
-            if (stores != null) {
-                statement.setArray(1, c.createArrayOf("text", stores.toArray()));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    wanted.computeIfAbsent(rows.getString(1), store -> new HashMap<>())
-                            .put(rows.getString(2), rows.getLong(3));
-                }
-            }
+                + (stores == null ? "" : " AND vector_store_id = ANY(CAST(:stores AS text[]))");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql);
+        if (stores != null) {
+            spec = spec.bind("stores", stores.toArray(String[]::new));
         }
-        return wanted;
+        return spec.map((row, meta) ->
+                        new Generation(row.get(0, String.class), row.get(1, String.class), row.get(2, Long.class)))
+                .all()
+                .collect(
+                        HashMap::new,
+                        (wanted, row) -> wanted.computeIfAbsent(row.store(), store -> new HashMap<>())
+                                .put(row.file(), row.generation()));
     }
 
-    /** Loads the chunks of these attachments into the index, streamed in batches; returns how many. */
-    private long load(Connection c, List<String[]> keys, boolean everything) throws SQLException {
+    /**
+     * Loads the chunks of these attachments into the index, streamed in batches (the index written on the
+     * retrieval pool); how many.
+     */
+    private Mono<Long> load(List<String[]> keys, boolean everything) {
         String sql = """
                 SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text,
-                       CASE WHEN vf.embedding_model = ? THEN c.embedding END AS embedding,
+                       CASE WHEN vf.embedding_model = :model THEN c.embedding END AS embedding,
                        c.attributes::text AS attributes, f.filename
                 FROM chunks c
                 JOIN vector_store_files vf ON vf.vector_store_id = c.vector_store_id AND vf.file_id = c.file_id
@@ -292,58 +316,46 @@ class IndexSynchronizer implements AutoCloseable {
                 """
                 + (everything
                         ? ""
-                        : " WHERE (c.vector_store_id, c.file_id) IN" + " (SELECT * FROM unnest(?::text[], ?::text[]))");
-        long count = 0;
-        try (PreparedStatement statement = c.prepareStatement(sql)) {
-            statement.setFetchSize(500);
-            statement.setString(1, embeddingModel);
-            if (!everything) {
-                Object[] storeIds = new Object[keys.size()];
-                Object[] fileIds = new Object[keys.size()];
-                for (int i = 0; i < keys.size(); i++) {
-                    storeIds[i] = keys.get(i)[0];
-                    fileIds[i] = keys.get(i)[1];
-                }
-                statement.setArray(2, c.createArrayOf("text", storeIds));
-                statement.setArray(3, c.createArrayOf("text", fileIds));
+                        : " WHERE (c.vector_store_id, c.file_id) IN"
+                                + " (SELECT * FROM unnest(CAST(:stores AS text[]), CAST(:files AS text[])))");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("model", embeddingModel);
+        if (!everything) {
+            String[] storeIds = new String[keys.size()];
+            String[] fileIds = new String[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                storeIds[i] = keys.get(i)[0];
+                fileIds[i] = keys.get(i)[1];
             }
-            List<IndexedChunk> batch = new ArrayList<>(INDEX_BATCH);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    batch.add(new IndexedChunk(
-                            rows.getString(1),
-                            rows.getString(2),
-                            rows.getString(7),
-                            rows.getInt(3),
-                            rows.getString(4),
-                            vector(rows.getArray(5)),
-                            attributes(rows.getString(6))));
-                    count++;
-                    if (batch.size() == INDEX_BATCH) {
-                        retriever.index(batch);
-                        batch = new ArrayList<>(INDEX_BATCH);
-                    }
-                }
-            }
-            if (!batch.isEmpty()) {
-                retriever.index(batch);
-            }
+            spec = spec.bind("stores", storeIds).bind("files", fileIds);
         }
-        return count;
+        return spec.filter((statement, next) -> next.execute(statement.fetchSize(INDEX_BATCH)))
+                .map((row, meta) -> new IndexedChunk(
+                        row.get("vector_store_id", String.class),
+                        row.get("file_id", String.class),
+                        row.get("filename", String.class),
+                        row.get("chunk_index", Integer.class),
+                        row.get("text", String.class),
+                        vector(row.get("embedding", Float[].class)),
+                        attributes(row.get("attributes", String.class))))
+                .all()
+                .buffer(INDEX_BATCH)
+                .concatMap(
+                        batch -> Mono.fromCallable(() -> {
+                                    retriever.index(batch);
+                                    return (long) batch.size();
+                                })
+                                .subscribeOn(scheduler),
+                        1)
+                .reduce(0L, Long::sum);
     }
 
-    private static float @Nullable [] vector(Array array) throws SQLException {
-        if (array == null) {
+    private static float @Nullable [] vector(Float @Nullable [] boxed) {
+        if (boxed == null) {
             return null;
         }
-        Object values = array.getArray();
-        if (values instanceof float[] floats) {
-            return floats;
-        }
-        Object[] boxed = (Object[]) values;
         float[] vector = new float[boxed.length];
         for (int i = 0; i < boxed.length; i++) {
-            vector[i] = ((Number) boxed[i]).floatValue();
+            vector[i] = boxed[i];
         }
         return vector;
     }
@@ -352,32 +364,28 @@ class IndexSynchronizer implements AutoCloseable {
         return text == null || text.isBlank() ? Map.of() : json.readValue(text, MAP);
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        }
-        return connection;
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // it is gone either way
-            }
-            connection = null;
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
-        synchronized (lock) {
-            closeConnection();
+        Disposable running = current;
+        if (running != null) {
+            running.dispose();
+        }
+        for (Waiter waiter; (waiter = waiters.poll()) != null; ) {
+            waiter.done().tryEmitError(new IllegalStateException("the index is closed"));
         }
     }
+
+    /** One completed attachment's chunks in the database. */
+    private record Generation(String store, String file, long generation) {}
+
+    /** An {@link #ensure} or start-up sync waiting for a round: its stores (null: all). */
+    private record Waiter(Set<String> stores, Sinks.Empty<Void> done) {}
+
+    /**
+     * @param scope      the stores this sync compared
+     * @param toLoad     store and file ids of the attachments to (re)load
+     * @param everything whether the index was empty and every completed attachment is to be loaded
+     */
+    private record Plan(Set<String> scope, List<String[]> toLoad, boolean everything) {}
 }

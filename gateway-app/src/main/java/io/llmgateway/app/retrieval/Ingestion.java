@@ -1,9 +1,9 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.app.pipeline.UsageOwner;
-import io.llmgateway.app.retrieval.VectorStoreStore.ChunkRow;
-import io.llmgateway.app.retrieval.VectorStoreStore.Claim;
-import io.llmgateway.app.retrieval.VectorStoreStore.Key;
+import io.llmgateway.app.retrieval.IngestionQueue.ChunkRow;
+import io.llmgateway.app.retrieval.IngestionQueue.Claim;
+import io.llmgateway.app.retrieval.VectorStoreRepository.Key;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.rag.chunk.Chunk;
 import io.llmgateway.rag.chunk.Chunker;
@@ -24,7 +24,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Turns attached files into searchable chunks, off the request path: parse and chunk on the ingestion pool, embed
- * with the retrieval embedding model ({@link RetrievalEmbedder}), then write the chunks and the status {@code completed} in one transaction ({@link VectorStoreStore#complete}).
+ * with the retrieval embedding model ({@link RetrievalEmbedder}), then write the chunks and the status {@code completed} in one transaction ({@link IngestionQueue#complete}).
  * A file that cannot be read ends {@code failed} with a {@code last_error} the user can act on
  * ({@code unsupported_file}, {@code invalid_file}, or {@code server_error}); no file stays {@code in_progress}
  * while the gateway runs.
@@ -38,26 +38,28 @@ class Ingestion implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
 
-    private final VectorStoreStore stores;
+    /** The attachments to ingest, in the database: claimed, then marked done or failed. */
+    private final IngestionQueue work;
+
     private final DocumentParser parser;
     private final Chunker chunker;
     private final RetrievalEmbedder embedder;
     private final IndexSynchronizer index;
     private final Scheduler scheduler;
     private final RetrievalProperties properties;
-    private volatile FluxSink<Key> queue;
+    private volatile FluxSink<Key> pending;
     private volatile Disposable worker;
     private volatile boolean running;
 
     Ingestion(
-            VectorStoreStore stores,
+            IngestionQueue work,
             DocumentParser parser,
             Chunker chunker,
             RetrievalEmbedder embedder,
             IndexSynchronizer index,
             Scheduler scheduler,
             RetrievalProperties properties) {
-        this.stores = stores;
+        this.work = work;
         this.parser = parser;
         this.chunker = chunker;
         this.embedder = embedder;
@@ -68,7 +70,7 @@ class Ingestion implements SmartLifecycle {
 
     /** Queues the ingestion of attachments that were just created or restarted. */
     void submit(List<Key> keys) {
-        FluxSink<Key> sink = queue;
+        FluxSink<Key> sink = pending;
         if (sink == null) {
             log.warn("Ingestion is not running; {} attachment(s) stay in progress until the next start", keys.size());
             return;
@@ -79,11 +81,11 @@ class Ingestion implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        worker = Flux.<Key>create(sink -> queue = sink, FluxSink.OverflowStrategy.BUFFER)
+        worker = Flux.<Key>create(sink -> pending = sink, FluxSink.OverflowStrategy.BUFFER)
                 .flatMap(this::ingest, properties.ingestThreads())
                 .subscribe();
         // attachments a crash (or a shutdown) left in progress start over
-        stores.inProgress()
+        work.inProgress()
                 .collectList()
                 .subscribe(
                         keys -> {
@@ -98,7 +100,7 @@ class Ingestion implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        queue = null;
+        pending = null;
         Disposable current = worker;
         if (current != null) {
             current.dispose();
@@ -112,10 +114,10 @@ class Ingestion implements SmartLifecycle {
 
     /** One attachment, start to end; never fails (a failure is written as the attachment's status). */
     Mono<Void> ingest(Key key) {
-        return stores.claim(key)
+        return work.claim(key)
                 .flatMap(claim -> {
                     if (claim.attempts() > properties.maxAttempts()) {
-                        return stores.fail(
+                        return work.fail(
                                         key,
                                         "server_error",
                                         "Ingestion of this file was interrupted " + (claim.attempts() - 1)
@@ -125,10 +127,10 @@ class Ingestion implements SmartLifecycle {
                     return Mono.fromCallable(() -> prepare(claim))
                             .subscribeOn(scheduler)
                             .flatMap(prepared -> prepared.errorCode() != null
-                                    ? stores.fail(key, prepared.errorCode(), prepared.errorMessage())
+                                    ? work.fail(key, prepared.errorCode(), prepared.errorMessage())
                                             .then()
                                     : embed(claim, prepared.chunks())
-                                            .flatMap(rows -> stores.complete(claim, rows, embedder.modelId()))
+                                            .flatMap(rows -> work.complete(claim, rows, embedder.modelId()))
                                             .doOnNext(completed -> {
                                                 if (completed) {
                                                     index.request(key.storeId());
@@ -146,7 +148,7 @@ class Ingestion implements SmartLifecycle {
                             key.storeId(),
                             error.toString(),
                             error);
-                    return stores.fail(key, "server_error", "The file could not be processed.")
+                    return work.fail(key, "server_error", "The file could not be processed.")
                             .then()
                             .onErrorResume(again -> {
                                 log.warn("Could not mark file {} failed: {}", key.fileId(), again.toString());

@@ -10,18 +10,24 @@ import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.Retriever;
+import java.util.concurrent.CompletionException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Retrieval: files and vector stores in PostgreSQL, ingestion on a bounded pool, this replica's search index
  * (rebuilt from the database before the server accepts requests, then kept current by notifications), search,
- * {@code rag_params}, and the in-process embedding model.
+ * {@code rag_params}, and the in-process embedding model. None of it exists with
+ * {@code gateway.retrieval.enabled=false}: chat requests then get {@code ChatAugmentation.OFF}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnRetrieval
 public class RetrievalConfiguration {
 
     @Bean(destroyMethod = "close")
@@ -53,18 +59,36 @@ public class RetrievalConfiguration {
         return LuceneRetriever.inMemory(gatewayJsonMapper);
     }
 
-    /** Loaded in full from PostgreSQL here, at start-up, before the server accepts requests. */
+    /**
+     * Loaded in full from PostgreSQL here, at start-up, before the server accepts requests: the only wait of
+     * retrieval, on the thread that starts the application (the reads run on the pool, the index on the retrieval
+     * pool).
+     */
     @Bean(destroyMethod = "close")
     IndexSynchronizer indexSynchronizer(
-            DatabaseServer server,
-            DatabaseConfiguration.SchemaMigrations migrations,
+            DatabaseClient db,
+            ReactiveTransactionManager transactions,
             Retriever retriever,
             RetrievalSchedulers schedulers,
             RetrievalProperties properties,
             JsonMapper gatewayJsonMapper) {
+        DefaultTransactionDefinition snapshot = new DefaultTransactionDefinition();
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
         IndexSynchronizer synchronizer = new IndexSynchronizer(
-                server.endpoint(), properties.embeddingModel(), retriever, schedulers.search(), gatewayJsonMapper);
-        synchronizer.syncAll();
+                db,
+                TransactionalOperator.create(transactions, snapshot),
+                properties.embeddingModel(),
+                retriever,
+                schedulers.search(),
+                gatewayJsonMapper);
+        try {
+            synchronizer.syncAll().toFuture().join();
+        } catch (CompletionException e) {
+            synchronizer.close();
+            throw new IllegalStateException(
+                    "loading the search index from the database failed: " + e.getCause(), e.getCause());
+        }
         return synchronizer;
     }
 
@@ -79,24 +103,30 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    VectorStoreStore vectorStoreStore(DatabaseClient db, TransactionalOperator tx, JsonMapper gatewayJsonMapper) {
-        return new VectorStoreStore(db, tx, gatewayJsonMapper);
+    VectorStoreRepository vectorStoreRepository(
+            DatabaseClient db, TransactionalOperator tx, JsonMapper gatewayJsonMapper) {
+        return new VectorStoreRepository(db, tx, gatewayJsonMapper);
+    }
+
+    @Bean
+    IngestionQueue ingestionQueue(DatabaseClient db, TransactionalOperator tx) {
+        return new IngestionQueue(db, tx);
     }
 
     @Bean
     Ingestion ingestion(
-            VectorStoreStore stores,
+            IngestionQueue queue,
             RetrievalEmbedder embedder,
             IndexSynchronizer index,
             RetrievalSchedulers schedulers,
             RetrievalProperties properties) {
         return new Ingestion(
-                stores, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
+                queue, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
     }
 
     @Bean
     RetrievalSearch retrievalSearch(
-            VectorStoreStore stores,
+            VectorStoreRepository stores,
             IndexSynchronizer index,
             RetrievalEmbedder embedder,
             RetrievalSchedulers schedulers,

@@ -15,6 +15,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Retrieval: files, vector stores, search, {@code rag_params} and the local embedding model.
  *
+ * @param enabled          whether the gateway offers retrieval at all (default true). When false, none of its parts
+ *                         exist: {@code /v1/files} and {@code /v1/vector_stores} are unknown paths (404),
+ *                         {@code rag_params} on a chat request is a 400, the in-process {@code all-minilm-l6-v2} is
+ *                         neither routed nor loaded, and the search index is not built at start-up
  * @param maxFileSize      the largest file {@code POST /v1/files} accepts; larger is 413 (default 20MB). Uploads to
  *                         that endpoint are held to this limit instead of {@code gateway.http.max-body-size}
  * @param ingestThreads    threads that parse, chunk and embed attached files, off the request path (default 1, so
@@ -36,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway.retrieval")
 public record RetrievalProperties(
+        @DefaultValue("true") boolean enabled,
         @DefaultValue("20MB") DataSize maxFileSize,
         @DefaultValue("1") @Min(1) int ingestThreads,
         @Min(1) Integer searchThreads,
@@ -51,6 +56,9 @@ public record RetrievalProperties(
         String systemTemplate,
 
         @DefaultValue("all-minilm-l6-v2") @NotBlank String embeddingModel) {
+
+    /** The property that switches retrieval off. */
+    public static final String ENABLED = "gateway.retrieval.enabled";
 
     public static final String DEFAULT_TEMPLATE = "Use the following sources to answer the user's question. "
             + "Cite a source by its number, e.g. [1]. If the sources do not contain the answer, say so.\n\n{sources}";

@@ -4,7 +4,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The two bounded pools where retrieval does its blocking work (parsing, embedding, Lucene, JDBC), never on an
+ * The two bounded pools where retrieval does its blocking work (parsing, embedding, Lucene), never on an
  * event loop: ingestion, small so that it never takes every core, and search (query embeddings, searches and
  * index syncs). Disposed at shutdown.
  */

@@ -22,14 +22,14 @@ import reactor.core.scheduler.Scheduler;
  */
 class RetrievalSearch {
 
-    private final VectorStoreStore stores;
+    private final VectorStoreRepository stores;
     private final IndexSynchronizer index;
     private final RetrievalEmbedder embedder;
     private final Scheduler scheduler;
     private final Duration syncTimeout;
 
     RetrievalSearch(
-            VectorStoreStore stores,
+            VectorStoreRepository stores,
             IndexSynchronizer index,
             RetrievalEmbedder embedder,
             Scheduler scheduler,

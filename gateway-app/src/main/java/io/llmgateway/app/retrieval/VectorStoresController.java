@@ -9,12 +9,12 @@ import io.llmgateway.app.retrieval.RetrievalViews.SearchPage;
 import io.llmgateway.app.retrieval.RetrievalViews.SearchResult;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
+import io.llmgateway.app.retrieval.VectorStoreRepository.Key;
 import io.llmgateway.app.retrieval.VectorStoreRequests.AttachFile;
 import io.llmgateway.app.retrieval.VectorStoreRequests.Create;
 import io.llmgateway.app.retrieval.VectorStoreRequests.Search;
 import io.llmgateway.app.retrieval.VectorStoreRequests.Update;
 import io.llmgateway.app.retrieval.VectorStoreRequests.UpdateFile;
-import io.llmgateway.app.retrieval.VectorStoreStore.Key;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.ArrayList;
@@ -36,18 +36,19 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code in_progress} then {@code completed} or {@code failed}) and search.
  */
 @RestController
+@ConditionalOnRetrieval
 public class VectorStoresController {
 
     private static final Set<String> FILE_STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
 
-    private final VectorStoreStore stores;
+    private final VectorStoreRepository stores;
     private final Ingestion ingestion;
     private final RetrievalSearch search;
     private final RetrievalAccess access;
     private final JsonMapper json;
 
     VectorStoresController(
-            VectorStoreStore stores,
+            VectorStoreRepository stores,
             Ingestion ingestion,
             RetrievalSearch search,
             RetrievalAccess access,
@@ -190,7 +191,7 @@ public class VectorStoresController {
                         request.maxNumResults(),
                         request.scoreThreshold(),
                         request.filter(),
-                        VectorStoreStore::storeNotFound,
+                        VectorStoreRepository::storeNotFound,
                         null)
                 .map(hits -> {
                     List<SearchResult> data = new ArrayList<>(hits.size());
