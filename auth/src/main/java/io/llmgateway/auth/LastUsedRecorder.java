@@ -1,6 +1,7 @@
 package io.llmgateway.auth;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +19,7 @@ public final class LastUsedRecorder {
 
     /** What was recorded since the last drain, removed from the recorder. */
     public Map<String, Instant> drain() {
-        Map<String, Instant> drained = new java.util.HashMap<>();
+        Map<String, Instant> drained = new HashMap<>();
         for (String keyId : pending.keySet()) {
             Instant at = pending.remove(keyId);
             if (at != null) {

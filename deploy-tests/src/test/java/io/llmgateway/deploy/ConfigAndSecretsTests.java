@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The ConfigMap (the gateway's application.yml), the Secrets, and how the pods see them. */
@@ -234,7 +235,7 @@ class ConfigAndSecretsTests {
 
     @Test
     void aModelOnAnUndefinedDeploymentIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template(
+        Assertions.assertThatThrownBy(() -> HelmChart.template(
                         List.of(), Map.of("config.models[0].id", "x", "config.models[0].deployment", "nowhere")))
                 .hasMessageContaining("nowhere");
     }

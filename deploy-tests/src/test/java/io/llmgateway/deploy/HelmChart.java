@@ -1,5 +1,6 @@
 package io.llmgateway.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The chart under test, driven through embedded Helm 3 (helm-java): no helm binary, no cluster.
@@ -59,20 +62,18 @@ final class HelmChart {
     private HelmChart() {}
 
     /** The value sets every rendering test runs with: the defaults, every option on, secrets given inline. */
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> valueSets() {
-        return java.util.stream.Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("defaults", List.of()),
-                org.junit.jupiter.params.provider.Arguments.of(
-                        "every option on", List.of(testResource("values-all-on.yaml"))),
-                org.junit.jupiter.params.provider.Arguments.of(
-                        "secrets as values", List.of(testResource("values-inline-secrets.yaml"))));
+    static Stream<Arguments> valueSets() {
+        return Stream.of(
+                Arguments.of("defaults", List.of()),
+                Arguments.of("every option on", List.of(testResource("values-all-on.yaml"))),
+                Arguments.of("secrets as values", List.of(testResource("values-inline-secrets.yaml"))));
     }
 
     static Path testResource(String name) {
         try {
             return Path.of(Objects.requireNonNull(HelmChart.class.getResource("/" + name), name)
                     .toURI());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -182,9 +183,9 @@ final class HelmChart {
 
     /** Helm's coalescing: nested maps merge key by key, a null removes the key, anything else replaces. */
     private static void deepMerge(ObjectNode base, ObjectNode override) {
-        Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = override.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = override.fields();
         while (fields.hasNext()) {
-            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
+            Map.Entry<String, JsonNode> field = fields.next();
             var existing = base.get(field.getKey());
             if (field.getValue().isNull()) {
                 base.remove(field.getKey());

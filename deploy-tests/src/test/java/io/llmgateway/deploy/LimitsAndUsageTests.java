@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -217,7 +218,7 @@ class LimitsAndUsageTests {
         assertThat(env(container, URL_ENV)).isEqualTo("redis://redis.cache:6379/0");
         assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain(PASSWORD_ENV);
 
-        Map<String, String> tls = new java.util.HashMap<>(REDIS_WITHOUT_PASSWORD);
+        Map<String, String> tls = new HashMap<>(REDIS_WITHOUT_PASSWORD);
         tls.put("externalRedis.tls", "true");
         tls.put("externalRedis.database", "3");
         assertThat(env(gatewayContainer(HelmChart.render(List.of(), tls).one(Deployment.class)), URL_ENV))
@@ -266,7 +267,7 @@ class LimitsAndUsageTests {
 
     @Test
     void aRedisUserWithoutAPasswordIsRefused() {
-        Map<String, String> sets = new java.util.HashMap<>(REDIS_WITHOUT_PASSWORD);
+        Map<String, String> sets = new HashMap<>(REDIS_WITHOUT_PASSWORD);
         sets.put("externalRedis.username", "gateway");
         assertThatThrownBy(() -> HelmChart.template(List.of(), sets))
                 .hasMessageContaining("externalRedis.username needs a password");

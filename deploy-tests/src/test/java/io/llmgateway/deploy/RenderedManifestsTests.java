@@ -5,10 +5,12 @@ import static io.llmgateway.deploy.HelmChart.testResource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -65,10 +68,7 @@ class RenderedManifestsTests {
     @Test
     void theMigrationJobPodIsHardenedToo() {
         var rendered = HelmChart.renderWithHooks(List.of(testResource("values-all-on.yaml")), Map.of());
-        PodSpec pod = rendered.one(io.fabric8.kubernetes.api.model.batch.v1.Job.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec();
+        PodSpec pod = rendered.one(Job.class).getSpec().getTemplate().getSpec();
         assertHardened(pod);
     }
 
@@ -100,7 +100,7 @@ class RenderedManifestsTests {
         var rendered = HelmChart.render(
                 List.of(),
                 Map.of("embeddedDatabase.persistence.enabled", "true", "embeddedDatabase.persistence.size", "20Gi"));
-        var claim = rendered.one(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class);
+        var claim = rendered.one(PersistentVolumeClaim.class);
         assertThat(claim.getSpec().getResources().getRequests().get("storage").toString())
                 .isEqualTo("20Gi");
         assertThat(claim.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
@@ -113,8 +113,7 @@ class RenderedManifestsTests {
         // An external database needs no local data at all.
         var external = HelmChart.render(
                 List.of(), Map.of("externalDatabase.host", "db", "embeddedDatabase.persistence.enabled", "true"));
-        assertThat(external.all(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class))
-                .isEmpty();
+        assertThat(external.all(PersistentVolumeClaim.class)).isEmpty();
         assertThat(external.one(Deployment.class).getSpec().getStrategy().getType())
                 .isEqualTo("RollingUpdate");
     }
@@ -127,10 +126,8 @@ class RenderedManifestsTests {
                 pod.getContainers().get(0).getLifecycle().getPreStop().getExec().getCommand();
         assertThat(preStop).containsExactly("sleep", "10");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(65L);
-        String applicationYml = HelmChart.render()
-                .one(io.fabric8.kubernetes.api.model.ConfigMap.class)
-                .getData()
-                .get("application.yml");
+        String applicationYml =
+                HelmChart.render().one(ConfigMap.class).getData().get("application.yml");
         assertThat(applicationYml).contains("timeout-per-shutdown-phase: 30s");
         // preStop sleep + shutdown phase < grace period
         assertThat(10 + 30).isLessThan(pod.getTerminationGracePeriodSeconds().intValue());

@@ -9,6 +9,7 @@ import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -192,7 +193,7 @@ class ValuesSchemaTests {
         assertThat(lint.isFailed()).as("lint should fail for %s", values).isTrue();
         assertThat(String.join("\n", lint.getMessages())).contains(expectedInMessage);
 
-        Map<String, String> sets = new java.util.LinkedHashMap<>();
+        Map<String, String> sets = new LinkedHashMap<>();
         flatten("", values, sets);
         assertThatThrownBy(() -> HelmChart.template(List.of(), sets))
                 .hasMessageContaining(SCHEMA_ERROR)

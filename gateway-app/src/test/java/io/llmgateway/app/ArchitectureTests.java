@@ -81,9 +81,8 @@ class ArchitectureTests {
                 .should()
                 .notDependOnEachOther()
                 .ignoreDependency(
-                        com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
-                        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
-                                "io.llmgateway.provider.openai.."))
+                        DescribedPredicate.alwaysTrue(),
+                        JavaClass.Predicates.resideInAPackage("io.llmgateway.provider.openai.."))
                 .check(classes);
     }
 
@@ -171,7 +170,7 @@ class ArchitectureTests {
     void nothingBlocksOnAReactiveType() {
         noClasses()
                 .should()
-                .callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+                .callMethodWhere(DescribedPredicate.describe(
                         "block*() or toIterable/toStream on Mono or Flux",
                         call -> (call.getTargetOwner().isAssignableTo(Mono.class)
                                         || call.getTargetOwner().isAssignableTo(Flux.class))

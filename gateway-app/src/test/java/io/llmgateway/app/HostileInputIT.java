@@ -12,8 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,6 +25,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import tools.jackson.databind.JsonNode;
@@ -260,10 +265,7 @@ class HostileInputIT {
         Arbitrary<Mutation> addField =
                 Combinators.combine(hostileNames(), hostileValues()).as(Mutation::addField);
         Arbitrary<Mutation> wholeBody = hostileBodies().map(Mutation::wholeBody);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, replace),
-                net.jqwik.api.Tuple.of(2, addField),
-                net.jqwik.api.Tuple.of(2, wholeBody));
+        return Arbitraries.frequencyOf(Tuple.of(6, replace), Tuple.of(2, addField), Tuple.of(2, wholeBody));
     }
 
     /** JSON fragments no parameter should take, as raw bytes (some are not even valid JSON). */
@@ -528,7 +530,7 @@ class HostileInputIT {
         String path = endpoint.path();
         String target = change.startsWith("?") || change.startsWith("&")
                 ? path + (path.contains("?") ? "&" : "?") + change.substring(1)
-                : path.replaceFirst("(/[^/?]*)(\\?|$)", "$1" + java.util.regex.Matcher.quoteReplacement(change) + "$2");
+                : path.replaceFirst("(/[^/?]*)(\\?|$)", "$1" + Matcher.quoteReplacement(change) + "$2");
         byte[] body = endpoint.body() == null ? null : endpoint.body().getBytes(StandardCharsets.UTF_8);
         assertWellBehaved(
                 http.send(endpoint.method(), target, headers(endpoint.key()), body),
@@ -581,7 +583,7 @@ class HostileInputIT {
 
     @Property(tries = 120)
     void aBrokenUploadIsAnsweredCleanly(@ForAll("multiparts") Multipart multipart) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + serviceKey);
         headers.put("X-User-Id", "alice");
         headers.put("Content-Type", multipart.contentType());
@@ -624,7 +626,7 @@ class HostileInputIT {
     private static Multipart multipart(String filename, String purpose, byte[] content, int shape) {
         String boundary = "gw-boundary-1";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        java.util.function.Consumer<String> text = s -> body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        Consumer<String> text = s -> body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
         if (shape != 3) {
             text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose
                     + "\r\n");
@@ -644,7 +646,7 @@ class HostileInputIT {
         }
         byte[] bytes = body.toByteArray();
         if (shape == 8) {
-            bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+            bytes = Arrays.copyOf(bytes, bytes.length / 2);
         }
         String contentType = switch (shape) {
             case 1 -> "multipart/form-data";
@@ -740,7 +742,7 @@ class HostileInputIT {
     // --- helpers -------------------------------------------------------------------------------------------------
 
     private static Map<String, String> headers(String key) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         if (key != null) {
             headers.put("Authorization", "Bearer " + key);
         }
@@ -755,7 +757,7 @@ class HostileInputIT {
 
     private static RawHttp.Response upload(String filename, byte[] content, String purpose) {
         Multipart multipart = multipart(filename, purpose, content, 0);
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + serviceKey);
         headers.put("X-User-Id", "alice");
         headers.put("Content-Type", multipart.contentType());
@@ -788,7 +790,7 @@ class HostileInputIT {
 
     private static byte[] replace(byte[] text, byte[] marker, byte[] value) {
         for (int i = 0; i <= text.length - marker.length; i++) {
-            if (java.util.Arrays.equals(text, i, i + marker.length, marker, 0, marker.length)) {
+            if (Arrays.equals(text, i, i + marker.length, marker, 0, marker.length)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 out.write(text, 0, i);
                 out.writeBytes(value);

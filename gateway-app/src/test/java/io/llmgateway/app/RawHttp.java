@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class RawHttp {
             while ((read = in.read(buffer)) >= 0) {
                 all.write(buffer, 0, read);
             }
-        } catch (java.net.SocketException reset) {
+        } catch (SocketException reset) {
             // the server closed while we still had something to send or read: what arrived is the answer
         }
         return all.toByteArray();
@@ -91,7 +93,7 @@ public final class RawHttp {
                 if (interimEnd < 0) {
                     break;
                 }
-                raw = java.util.Arrays.copyOfRange(raw, interimEnd + 4, raw.length);
+                raw = Arrays.copyOfRange(raw, interimEnd + 4, raw.length);
             }
             int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
             if (end < 0) {
@@ -109,7 +111,7 @@ public final class RawHttp {
                             lines[i].substring(colon + 1).strip());
                 }
             }
-            byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+            byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
                 body = dechunk(body);
             }

@@ -10,6 +10,7 @@ import io.llmgateway.rag.document.ParsedDocument;
 import io.llmgateway.rag.embed.Embeddings;
 import io.llmgateway.rag.embed.LocalMiniLmEmbedder;
 import io.llmgateway.rag.embed.SharedEmbedder;
+import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.IndexedChunk;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.SearchHit;
@@ -216,13 +217,7 @@ class RetrievalQualityTests {
     void filtersApplyOnTheRealCorpus() throws Exception {
         float[] vector = embedder.embed("How do I connect to the VPN?");
         List<SearchHit> onlyPdf = retriever.search(new SearchRequest(
-                List.of(STORE),
-                "How do I connect to the VPN?",
-                vector,
-                K,
-                0,
-                io.llmgateway.rag.index.Filter.eq("format", "pdf"),
-                Mode.HYBRID));
+                List.of(STORE), "How do I connect to the VPN?", vector, K, 0, Filter.eq("format", "pdf"), Mode.HYBRID));
 
         assertThat(onlyPdf)
                 .isNotEmpty()

@@ -145,7 +145,7 @@ public abstract class ChatProviderContract {
             StepVerifier.create(completion(provider().complete(request(false))))
                     .expectErrorSatisfies(error -> assertThat(error)
                             .as(body)
-                            .isInstanceOf(io.llmgateway.core.error.UpstreamException.class)
+                            .isInstanceOf(UpstreamException.class)
                             .hasMessageContaining("invalid response"))
                     .verify(LIMIT);
         }

@@ -2,6 +2,7 @@ package io.llmgateway.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ public final class FakeEmbeddings {
     public static float[] vector(String text) {
         float[] vector = new float[DIMENSIONS];
         for (String word : words(text)) {
-            int hash = java.util.Arrays.hashCode(word.getBytes(StandardCharsets.UTF_8));
+            int hash = Arrays.hashCode(word.getBytes(StandardCharsets.UTF_8));
             vector[Math.floorMod(hash, DIMENSIONS)] += (hash & 0x10000) == 0 ? 1 : -1;
         }
         double norm = 0;

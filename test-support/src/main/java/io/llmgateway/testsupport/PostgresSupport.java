@@ -6,11 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +109,7 @@ public final class PostgresSupport {
                             .append('\n');
                 }
             }
-            try (java.sql.ResultSet rows = statement.executeQuery(
+            try (ResultSet rows = statement.executeQuery(
                     "SELECT count(*), current_setting('max_connections') FROM pg_stat_activity")) {
                 rows.next();
                 out.append("connections: ")
@@ -193,12 +201,12 @@ public final class PostgresSupport {
                 .mapToLong(ProcessHandle::pid)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no postmaster on port " + port));
-        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, String.valueOf(postmaster)));
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(postmaster)));
         ProcessHandle.of(postmaster)
                 .ifPresent(process -> process.descendants().forEach(child -> command.add(String.valueOf(child.pid()))));
         try {
             Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("could not send SIG" + signal + " to the test PostgreSQL: "
                         + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
@@ -210,8 +218,7 @@ public final class PostgresSupport {
         }
     }
 
-    private record Server(
-            String host, int port, String username, String password, java.util.function.Consumer<Boolean> freezer) {
+    private record Server(String host, int port, String username, String password, Consumer<Boolean> freezer) {
 
         String jdbcUrl(String database) {
             return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -226,17 +233,17 @@ public final class PostgresSupport {
         }
 
         /** The rows of a query, each as column name to value, in order (test assertions only). */
-        public java.util.List<java.util.Map<String, Object>> query(String sql, Object... parameters) {
+        public List<Map<String, Object>> query(String sql, Object... parameters) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl(), username, password);
-                    java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                    PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (int i = 0; i < parameters.length; i++) {
                     statement.setObject(i + 1, parameters[i]);
                 }
-                java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-                try (java.sql.ResultSet result = statement.executeQuery()) {
-                    java.sql.ResultSetMetaData meta = result.getMetaData();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                try (ResultSet result = statement.executeQuery()) {
+                    ResultSetMetaData meta = result.getMetaData();
                     while (result.next()) {
-                        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        Map<String, Object> row = new LinkedHashMap<>();
                         for (int c = 1; c <= meta.getColumnCount(); c++) {
                             row.put(meta.getColumnLabel(c), result.getObject(c));
                         }

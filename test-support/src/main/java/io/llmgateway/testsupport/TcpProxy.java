@@ -1,5 +1,6 @@
 package io.llmgateway.testsupport;
 
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ public final class TcpProxy implements AutoCloseable {
         TcpClient client = TcpClient.create()
                 .host(targetHost)
                 .port(targetPort)
-                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000);
         this.server = TcpServer.create()
                 .host("127.0.0.1")
                 .port(0)

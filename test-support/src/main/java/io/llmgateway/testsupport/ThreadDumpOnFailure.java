@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -67,9 +68,7 @@ public final class ThreadDumpOnFailure implements TestWatcher {
     private static boolean isTimeout(@Nullable Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (t instanceof java.util.concurrent.TimeoutException
-                    || message.contains("Timeout")
-                    || message.contains("timed out")) {
+            if (t instanceof TimeoutException || message.contains("Timeout") || message.contains("timed out")) {
                 return true;
             }
         }

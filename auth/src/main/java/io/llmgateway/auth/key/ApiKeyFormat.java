@@ -1,5 +1,6 @@
 package io.llmgateway.auth.key;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -94,11 +95,11 @@ public final class ApiKeyFormat {
 
     /** Base62 of an unsigned big-endian number, left-padded to exactly {@code length} characters. */
     private static String fixedBase62(byte[] bytes, int length) {
-        java.math.BigInteger value = new java.math.BigInteger(1, bytes);
-        java.math.BigInteger base = java.math.BigInteger.valueOf(62);
+        BigInteger value = new BigInteger(1, bytes);
+        BigInteger base = BigInteger.valueOf(62);
         char[] out = new char[length];
         for (int i = length - 1; i >= 0; i--) {
-            java.math.BigInteger[] division = value.divideAndRemainder(base);
+            BigInteger[] division = value.divideAndRemainder(base);
             out[i] = BASE62[division[1].intValue()];
             value = division[0];
         }

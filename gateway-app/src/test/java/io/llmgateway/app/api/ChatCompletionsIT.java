@@ -8,10 +8,13 @@ import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
 import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +105,7 @@ class ChatCompletionsIT {
                 .expectBody(byte[].class)
                 .returnResult()
                 .getResponseBody();
-        return SseEvents.data(new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+        return SseEvents.data(new String(raw, StandardCharsets.UTF_8));
     }
 
     private static JsonNode error(byte[] body) {
@@ -327,7 +330,7 @@ class ChatCompletionsIT {
     @Test
     void openAisStructuralRulesAreCheckedBeforeAnyUpstreamCall() {
         String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         refused.put("\"response_format\":{\"type\":\"yaml\"}", "response_format.type");
         refused.put(
                 "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"s\"}}",
@@ -547,7 +550,7 @@ class ChatCompletionsIT {
     }
 
     /** A streaming request on a raw connection, so the test can drop the connection like a real client. */
-    private static Disposable rawStream(String body, java.util.function.Consumer<String> onText) {
+    private static Disposable rawStream(String body, Consumer<String> onText) {
         return HttpClient.create()
                 .headers(headers -> headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .add(HttpHeaderNames.AUTHORIZATION, "Bearer " + serviceKey)

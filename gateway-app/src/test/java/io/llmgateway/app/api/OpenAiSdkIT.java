@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -121,7 +122,7 @@ class OpenAiSdkIT {
         assertThatThrownBy(() -> openai.chat()
                         .completions()
                         .create(params("x")
-                                .putAdditionalBodyProperty("temperature", com.openai.core.JsonValue.from("hot"))
+                                .putAdditionalBodyProperty("temperature", JsonValue.from("hot"))
                                 .build()))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("temperature");

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -75,7 +78,7 @@ class ConfigurationReferenceTests {
                 .append("after changing a setting, run `./mvnw -pl gateway-app test -Dtest=ConfigurationReferenceTests")
                 .append(" -Ddocs.write`. How to set them, and the Spring settings the gateway uses, is in\n")
                 .append("[configuration.md](configuration.md).\n");
-        Map<String, List<Row>> byGroup = new java.util.TreeMap<>();
+        Map<String, List<Row>> byGroup = new TreeMap<>();
         for (Row row : rows()) {
             byGroup.computeIfAbsent(row.group(), g -> new ArrayList<>()).add(row);
         }
@@ -163,7 +166,7 @@ class ConfigurationReferenceTests {
                 configurations.add(Class.forName(candidate));
             }
         }
-        Map<String, Class<?>> settings = new java.util.TreeMap<>();
+        Map<String, Class<?>> settings = new TreeMap<>();
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(configurations.toArray(Class<?>[]::new)))
                 .run(context -> context.getBeansOfType(ProviderType.class)
@@ -214,7 +217,7 @@ class ConfigurationReferenceTests {
     }
 
     private static Constructor<?> canonical(Class<?> record) {
-        Class<?>[] types = java.util.Arrays.stream(record.getRecordComponents())
+        Class<?>[] types = Arrays.stream(record.getRecordComponents())
                 .map(RecordComponent::getType)
                 .toArray(Class<?>[]::new);
         try {
@@ -263,10 +266,8 @@ class ConfigurationReferenceTests {
         if (c.isEnum()) {
             List<String> constants = new ArrayList<>();
             for (Object constant : c.getEnumConstants()) {
-                constants.add(((Enum<?>) constant)
-                        .name()
-                        .toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', '-'));
+                constants.add(
+                        ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
             return String.join(" \\| ", constants);
         }
@@ -274,7 +275,7 @@ class ConfigurationReferenceTests {
     }
 
     private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     private static Path sourceOf(Class<?> type) {

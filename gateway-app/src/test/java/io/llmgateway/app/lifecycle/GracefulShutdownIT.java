@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
@@ -60,7 +61,7 @@ class GracefulShutdownIT {
         try {
             String base = "http://127.0.0.1:" + port;
             awaitHealthy(base, gateway, log);
-            var admins = org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+            var admins = WebTestClient.bindToServer()
                     .baseUrl(base)
                     .defaultHeader("Authorization", "Bearer " + admin)
                     .build();

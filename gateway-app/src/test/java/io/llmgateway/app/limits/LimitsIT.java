@@ -14,9 +14,16 @@ import io.llmgateway.core.tokens.TokenCounter;
 import io.llmgateway.testsupport.PostgresSupport;
 import io.llmgateway.testsupport.RedisSupport;
 import io.llmgateway.testsupport.TestJson;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +104,7 @@ class LimitsIT {
 
     /** Sends the requests all at once, spread over the gateways; counts the statuses. */
     private static Map<Integer, Integer> parallel(int requests, List<GatewayInstance> gateways, String key) {
-        Map<Integer, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> counts = new ConcurrentHashMap<>();
         List<WebClient> clients = gateways.stream()
                 .map(g -> WebClient.builder()
                         .baseUrl(g.baseUrl())
@@ -118,7 +125,7 @@ class LimitsIT {
                 .doOnNext(status ->
                         counts.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet())
                 .blockLast(Duration.ofSeconds(60));
-        Map<Integer, Integer> result = new java.util.TreeMap<>();
+        Map<Integer, Integer> result = new TreeMap<>();
         counts.forEach((status, count) -> result.put(status, count.get()));
         return result;
     }
@@ -159,7 +166,7 @@ class LimitsIT {
     @Test
     void twoGatewaysSharingRedisTogetherAdmitExactlyFifty() {
         PostgresSupport.Database database = PostgresSupport.newDatabase();
-        Map<String, String> redis = new java.util.HashMap<>(models());
+        Map<String, String> redis = new HashMap<>(models());
         redis.put("gateway.limits.backend", "redis");
         redis.put("gateway.limits.redis.url", RedisSupport.uri());
         redis.put("gateway.limits.redis.key-prefix", RedisSupport.newKeyPrefix());
@@ -195,7 +202,7 @@ class LimitsIT {
 
     /** Waits for the next calendar minute when fewer than 20 s of this one are left. */
     private static void awaitEarlyInAMinute() {
-        int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
+        int second = LocalTime.now(ZoneOffset.UTC).getSecond();
         if (second >= 40) {
             try {
                 Thread.sleep((60 - second) * 1000L + 200);
@@ -281,7 +288,7 @@ class LimitsIT {
                 .bodyValue(body("slow-echo", "a b c d e f", null, true))
                 .retrieve()
                 .bodyToMono(String.class);
-        java.util.concurrent.CompletableFuture<String> running = slow.toFuture();
+        CompletableFuture<String> running = slow.toFuture();
         awaitStreamsOpen(1);
 
         EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "meanwhile", 5, false));
@@ -389,7 +396,7 @@ class LimitsIT {
         JsonNode usage = JSON.readTree(first.getResponseBody()).path("usage");
         assertThat(usage.path("cost").decimalValue())
                 .isEqualByComparingTo(
-                        java.math.BigDecimal.valueOf(usage.path("total_tokens").longValue())
+                        BigDecimal.valueOf(usage.path("total_tokens").longValue())
                                 .movePointLeft(3));
         // fits in the budget's whole limit, not in what is left of it
         EntityExchangeResult<byte[]> refused = post(gateway, key, body("mock-echo", "hi", 10, false));
@@ -421,7 +428,7 @@ class LimitsIT {
                         .isEqualTo(200);
             }
         }
-        Map<String, String> again = new java.util.HashMap<>(models());
+        Map<String, String> again = new HashMap<>(models());
         again.put("gateway.auth.admin-token", adminToken);
         try (GatewayInstance after = GatewayInstance.start(again, database)) {
             assertThat(post(after, key, body("mock-echo", LONG_PROMPT, MAX_TOKENS, false))
@@ -507,7 +514,7 @@ class LimitsIT {
 
     @Test
     void anUnreachableRedisFailsClosedByDefaultAndOpenWhenConfigured() {
-        Map<String, String> unreachable = new java.util.HashMap<>(models());
+        Map<String, String> unreachable = new HashMap<>(models());
         unreachable.put("gateway.limits.backend", "redis");
         unreachable.put("gateway.limits.redis.url", "redis://127.0.0.1:1");
         try (GatewayInstance closed = GatewayInstance.start(unreachable)) {

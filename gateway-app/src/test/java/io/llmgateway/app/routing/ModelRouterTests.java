@@ -16,6 +16,9 @@ import io.llmgateway.provider.nim.NimProviderFactory;
 import io.llmgateway.provider.octo.OctoProviderFactory;
 import io.llmgateway.provider.openai.OpenAiProviderFactory;
 import io.llmgateway.testsupport.TestJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,8 +69,8 @@ class ModelRouterTests {
                     .bind("gateway", RoutingProperties.class)
                     .get()
                     .profiles();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -107,7 +110,7 @@ class ModelRouterTests {
 
     @Test
     void aConfiguredModelCannotTakeALocalModelsId() {
-        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[2].id", "local-embed");
         settings.put("gateway.models[2].deployment", "mock");
 
@@ -118,7 +121,7 @@ class ModelRouterTests {
 
     @Test
     void aFallbackMustBeOfTheSameType() {
-        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[0].fallbacks[0]", "embed");
 
         assertThatThrownBy(() -> router(settings, List.of()))
@@ -128,7 +131,7 @@ class ModelRouterTests {
 
     @Test
     void anUnknownTypeStopsTheStart() {
-        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[1].type", "completion");
 
         assertThatThrownBy(() -> router(settings, List.of())).hasStackTraceContaining("completion");
@@ -136,7 +139,7 @@ class ModelRouterTests {
 
     @Test
     void eachModelCountsWithItsOwnTokenizerAndItsTargetsWithTheirModelsOne() {
-        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[0].tokenizer", "o200k_base");
         settings.put("gateway.models[2].id", "other-chat");
         settings.put("gateway.models[2].deployment", "mock");
@@ -159,7 +162,7 @@ class ModelRouterTests {
 
     @Test
     void aTokenizerThatIsNeitherAnEncodingNorAFileStopsTheStartNamingTheProperty() {
-        Map<String, String> settings = new java.util.HashMap<>(chatAndEmbedding());
+        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[1].tokenizer", "llama3");
 
         assertThatThrownBy(() -> router(settings, List.of()))

@@ -129,9 +129,7 @@ class IdentityIT {
 
     @Test
     void noKeyOrABadKeyIs401WithTheSameMessageAndWwwAuthenticate() {
-        String validButUnknown = new io.llmgateway.auth.key.ApiKeyFormat()
-                .issue(io.llmgateway.auth.key.KeyKind.SERVICE)
-                .token();
+        String validButUnknown = new ApiKeyFormat().issue(KeyKind.SERVICE).token();
         String message = null;
         for (String key : new String[] {null, "sk-garbage", validButUnknown}) {
             byte[] body = chat(key, Map.of("X-User-Id", "u"))

@@ -2,6 +2,7 @@ package io.llmgateway.app.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.llmgateway.app.GatewayInstance;
 import io.micrometer.tracing.Tracer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -123,7 +124,7 @@ class TracingIT {
                 request.getResourceSpansList()
                         .forEach(resource ->
                                 resource.getScopeSpansList().forEach(scope -> spans.addAll(scope.getSpansList())));
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            } catch (InvalidProtocolBufferException e) {
                 throw new AssertionError(e);
             }
         }

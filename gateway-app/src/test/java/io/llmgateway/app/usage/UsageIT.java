@@ -11,6 +11,7 @@ import io.llmgateway.testsupport.OpenAiFixtures;
 import io.llmgateway.testsupport.TestJson;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -462,7 +463,7 @@ class UsageIT {
 
     private static List<String> events(byte[] body) {
         List<String> events = new ArrayList<>();
-        for (String event : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n\n")) {
+        for (String event : new String(body, StandardCharsets.UTF_8).split("\n\n")) {
             if (event.startsWith("data: ")) {
                 events.add(event.substring("data: ".length()));
             }

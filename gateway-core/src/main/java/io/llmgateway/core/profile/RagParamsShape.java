@@ -3,6 +3,7 @@ package io.llmgateway.core.profile;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -34,7 +35,7 @@ public final class RagParamsShape {
                 throw invalid(
                         "rag_params." + field.getKey(),
                         "Unknown field 'rag_params." + field.getKey() + "'; allowed: "
-                                + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ".");
+                                + String.join(", ", new TreeSet<>(FIELDS)) + ".");
             }
         }
         JsonNode ids = rag.get("vector_store_ids");

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.ChatCompletionRequest;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -173,7 +175,7 @@ public final class RequestProfiler {
             String text = number.toString();
             return text.length() > 30 ? text.substring(0, 27) + "..." : text;
         }
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** Fills what the request left out, route defaults first; whether anything was filled. */
@@ -229,7 +231,7 @@ public final class RequestProfiler {
                 throw InvalidRequestException.invalidParameter(
                         param,
                         "The role '" + role + "' is not supported by this model; allowed roles: "
-                                + String.join(", ", new java.util.TreeSet<>(rules.roles())) + ".");
+                                + String.join(", ", new TreeSet<>(rules.roles())) + ".");
             }
             if ("system".equals(role) && rules.systemFirstOnly() && i != 0) {
                 throw InvalidRequestException.invalidParameter(

@@ -49,8 +49,7 @@ public record ChatCompletionChunk(
     /** The chunk that reports a stream's usage: no choices, only {@code usage}. */
     public static ChatCompletionChunk usageOnly(
             @Nullable String id, @Nullable Long created, @Nullable String model, Usage usage) {
-        return new ChatCompletionChunk(
-                id, OBJECT, created, model, java.util.List.of(), usage, null, null, new LinkedHashMap<>());
+        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage, null, null, new LinkedHashMap<>());
     }
 
     /** Whether this is the usage-only chunk that ends a stream with {@code include_usage}. */

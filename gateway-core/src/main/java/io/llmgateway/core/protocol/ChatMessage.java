@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * One message of a conversation, and also the {@code delta} of a streamed chunk (where every field is optional).
@@ -39,7 +40,7 @@ public record ChatMessage(
     public static ChatMessage of(@Nullable String role, @Nullable String text) {
         return new ChatMessage(
                 role,
-                text == null ? null : tools.jackson.databind.node.StringNode.valueOf(text),
+                text == null ? null : StringNode.valueOf(text),
                 null,
                 null,
                 null,

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.DecimalNode;
 
 /** Token usage of one completion, as OpenAI reports it; details (cached prompt tokens, ...) kept as written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,9 +38,9 @@ public record Usage(
      * A copy with the gateway's {@code cost} in US dollars, an extra field that the official SDKs keep as an
      * additional property.
      */
-    public Usage withCost(java.math.BigDecimal dollars) {
+    public Usage withCost(BigDecimal dollars) {
         Map<String, JsonNode> withCost = new LinkedHashMap<>(extra);
-        withCost.put("cost", tools.jackson.databind.node.DecimalNode.valueOf(dollars));
+        withCost.put("cost", DecimalNode.valueOf(dollars));
         return new Usage(
                 promptTokens, completionTokens, totalTokens, promptTokensDetails, completionTokensDetails, withCost);
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -67,7 +68,7 @@ class JsonTextGuardTests {
             body[7 + bad.length] = '}';
             InvalidRequestException error =
                     catchThrowableOfType(InvalidRequestException.class, () -> JsonTextGuard.check(body));
-            assertThat(error).as(java.util.Arrays.toString(bad)).isNotNull();
+            assertThat(error).as(Arrays.toString(bad)).isNotNull();
             assertThat(error.param()).isEqualTo("u");
         }
         assertThatCode(() -> JsonTextGuard.check("{\"u\":\"\u0800 \uD800\uDC00\"}".getBytes(StandardCharsets.UTF_8)))

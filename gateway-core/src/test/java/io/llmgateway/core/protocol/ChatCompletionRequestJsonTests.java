@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.core.json.GatewayJson;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class ChatCompletionRequestJsonTests {
 
@@ -34,7 +36,7 @@ class ChatCompletionRequestJsonTests {
 
         JsonNode written = json.readTree(json.writeValueAsString(request.withModel("upstream-name")));
         JsonNode original = json.readTree(body);
-        ((tools.jackson.databind.node.ObjectNode) original).put("model", "upstream-name");
+        ((ObjectNode) original).put("model", "upstream-name");
         assertThat(written).isEqualTo(original);
     }
 
@@ -54,7 +56,7 @@ class ChatCompletionRequestJsonTests {
     @Test
     void stopAcceptsOnlyAStringOrAListOfStrings() {
         assertThatThrownBy(() -> json.readValue("{\"stop\":[1,2]}", ChatCompletionRequest.class))
-                .isInstanceOf(tools.jackson.databind.DatabindException.class);
+                .isInstanceOf(DatabindException.class);
         assertThat(json.readValue("{\"stop\":[\"a\",\"b\"]}", ChatCompletionRequest.class)
                         .stop()
                         .single())

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Counting is exact for text as people write it, whatever the tokenizer, and linear (an upper bound) for hostile
@@ -62,16 +63,7 @@ class TokenCounterTests {
         TokenCounter counter = new TokenCounter(new PerCharacter());
         List<ChatMessage> prompt = List.of(
                 ChatMessage.of("system", "Be brief."),
-                new ChatMessage(
-                        "user",
-                        tools.jackson.databind.node.StringNode.valueOf("Hi there"),
-                        "ann",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                new ChatMessage("user", StringNode.valueOf("Hi there"), "ann", null, null, null, null, null, null));
         // priming 3; system: 3 + 6 + 8; user: 3 + 4 + 7, its name 1 + 3
         assertThat(counter.countPrompt(prompt)).isEqualTo(3 + (3 + 6 + 8) + (3 + 4 + 7) + (1 + 3));
         assertThat(COUNTER.countPrompt(prompt))

@@ -1,5 +1,6 @@
 package io.llmgateway.rag.index;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,6 @@ public record IndexedChunk(
             }
             copy.put(entry.getKey(), value);
         }
-        return java.util.Collections.unmodifiableMap(copy);
+        return Collections.unmodifiableMap(copy);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgateway.rag.TestPdfs;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -168,7 +169,7 @@ class DocumentParserTests {
     @Test
     void htmlCharsetFromMetaTagIsHonoured() throws Exception {
         byte[] bytes = "<html><head><meta charset=\"ISO-8859-1\"></head><body><p>caf\u00e9</p></body></html>"
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                .getBytes(StandardCharsets.ISO_8859_1);
 
         assertThat(parser.parse(bytes, "menu.htm", null).text()).isEqualTo("café");
     }

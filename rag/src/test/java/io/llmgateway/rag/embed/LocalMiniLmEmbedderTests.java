@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +37,7 @@ class LocalMiniLmEmbedderTests {
         assertThat(result.vectors())
                 .hasSize(2)
                 .allSatisfy(v -> assertThat(v).hasSize(384))
-                .allSatisfy(v ->
-                        assertThat(Math.sqrt(dot(v, v))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4)));
+                .allSatisfy(v -> assertThat(Math.sqrt(dot(v, v))).isCloseTo(1.0, Offset.offset(1e-4)));
         assertThat(result.inputTokens()).isGreaterThanOrEqualTo(8);
     }
 

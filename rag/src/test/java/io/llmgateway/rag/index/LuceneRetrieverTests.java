@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,8 +277,8 @@ class LuceneRetrieverTests {
                 .extracting(SearchHit::fileId)
                 .containsOnly("file_expenses")
                 .hasSize(2);
-        assertThat(vector.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(vector.get(1).score()).isCloseTo(0.9 / Math.sqrt(0.82), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(vector.get(0).score()).isCloseTo(1.0, Offset.offset(1e-6));
+        assertThat(vector.get(1).score()).isCloseTo(0.9 / Math.sqrt(0.82), Offset.offset(1e-5));
 
         List<SearchHit> bm25 = retriever.search(
                 new SearchRequest(List.of("vs_a"), "receipts days port", null, 10, 0.0, null, Mode.BM25));
@@ -304,7 +305,7 @@ class LuceneRetrieverTests {
 
         assertThat(search(null, v(0, 1, 0), null, Mode.HYBRID).get(0))
                 .satisfies(h -> assertThat(h.fileId()).isEqualTo("file_vpn"))
-                .satisfies(h -> assertThat(h.score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6)));
+                .satisfies(h -> assertThat(h.score()).isCloseTo(1.0, Offset.offset(1e-6)));
         assertThat(search("the of and", v(0, 1, 0), null, Mode.HYBRID).get(0).fileId())
                 .isEqualTo("file_vpn");
         assertThat(search("udp port", null, null, Mode.HYBRID).get(0).fileId()).isEqualTo("file_vpn");

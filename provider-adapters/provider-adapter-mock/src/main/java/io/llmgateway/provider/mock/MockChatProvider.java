@@ -29,6 +29,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * A deterministic in-process model: it answers with the text of the last {@code user} message, streamed one
@@ -114,7 +115,7 @@ public final class MockChatProvider implements ChatProvider {
                         i,
                         new ChatMessage(
                                 "assistant",
-                                tools.jackson.databind.node.StringNode.valueOf(""),
+                                StringNode.valueOf(""),
                                 null,
                                 null,
                                 null,
