@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,7 +42,7 @@ public class AuditLog {
     }
 
     /** Audit details from name/value pairs, leaving out the values that are null. */
-    public static Map<String, Object> details(Object... pairs) {
+    public static Map<String, Object> details(@Nullable Object... pairs) {
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             if (pairs[i + 1] != null) {
@@ -52,7 +53,7 @@ public class AuditLog {
     }
 
     /** Newest first; {@code after} is the id of the last entry of the previous page. */
-    public Mono<ListPage<Entry>> list(Paging paging, String targetId) {
+    public Mono<ListPage<Entry>> list(Paging paging, @Nullable String targetId) {
         String sql = "SELECT id, at, actor_key_id, action, target_type, target_id, remote_address, details "
                 + "FROM audit_log WHERE (CAST(:after AS bigint) IS NULL OR id < CAST(:after AS bigint)) "
                 + "AND (CAST(:target AS text) IS NULL OR target_id = CAST(:target AS text)) "
@@ -61,7 +62,7 @@ public class AuditLog {
         spec = targetId == null ? spec.bindNull("target", String.class) : spec.bind("target", targetId);
         Flux<Entry> rows = spec.map(row -> new Entry(
                         String.valueOf(row.get("id", Long.class)),
-                        Timestamps.seconds(row.get("at", OffsetDateTime.class)),
+                        Timestamps.requiredSeconds(row.get("at", OffsetDateTime.class)),
                         row.get("actor_key_id", String.class),
                         row.get("action", String.class),
                         row.get("target_type", String.class),

@@ -1,6 +1,7 @@
 package io.llmgateway.app.admin;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import reactor.core.publisher.Mono;
@@ -11,14 +12,15 @@ final class Checks {
 
     private Checks() {}
 
-    static String requiredText(String value, String field, int maxLength) {
+    static String requiredText(@Nullable String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
             throw InvalidRequestException.invalidParameter(field, "Missing required parameter: '" + field + "'.");
         }
-        return optionalText(value, field, maxLength);
+        optionalText(value, field, maxLength);
+        return value;
     }
 
-    static String optionalText(String value, String field, int maxLength) {
+    static @Nullable String optionalText(@Nullable String value, String field, int maxLength) {
         if (value != null && value.length() > maxLength) {
             throw InvalidRequestException.invalidParameter(
                     field, "'" + field + "' must be at most " + maxLength + " characters.");
@@ -35,7 +37,7 @@ final class Checks {
     }
 
     /** An e-mail address: one {@code @} with something on both sides, no spaces, at most 320 characters. */
-    static String optionalEmail(String value) {
+    static @Nullable String optionalEmail(@Nullable String value) {
         String email = optionalText(value, "email", 320);
         int at = email == null ? 0 : email.indexOf('@');
         if (email != null
@@ -55,7 +57,7 @@ final class Checks {
     }
 
     /** Empty when the project exists or no id is given; a 400 naming {@code field} otherwise. */
-    static Mono<Void> projectExists(DatabaseClient db, String projectId, String field) {
+    static Mono<Void> projectExists(DatabaseClient db, @Nullable String projectId, String field) {
         if (projectId == null) {
             return Mono.empty();
         }
@@ -68,7 +70,7 @@ final class Checks {
                 .then();
     }
 
-    static Parameter nullable(String value) {
+    static Parameter nullable(@Nullable String value) {
         return Parameter.fromOrEmpty(value, String.class);
     }
 }

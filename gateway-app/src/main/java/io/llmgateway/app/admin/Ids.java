@@ -3,6 +3,7 @@ package io.llmgateway.app.admin;
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stable string ids: chosen by the admin, or {@code usr_} / {@code prj_} and 16 random characters. Random ids
@@ -16,7 +17,7 @@ final class Ids {
 
     private Ids() {}
 
-    static String chosenOrNew(String chosen, String prefix) {
+    static String chosenOrNew(@Nullable String chosen, String prefix) {
         if (chosen == null) {
             StringBuilder id = new StringBuilder(prefix);
             ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -75,8 +76,8 @@ public class KeyAdminStore {
             AdminActor actor,
             KeyKind kind,
             NewKey request,
-            String userId,
-            String projectId,
+            @Nullable String userId,
+            @Nullable String projectId,
             Mono<Integer> ownerExists) {
         if (request == null) {
             throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
@@ -175,7 +176,7 @@ public class KeyAdminStore {
      * A new secret for a service key; the key id stays. With a grace period the old secret keeps working that
      * long, without one it stops at once.
      */
-    public Mono<IssuedKeyView> rotate(AdminActor actor, String projectId, String keyId, Long graceSeconds) {
+    public Mono<IssuedKeyView> rotate(AdminActor actor, String projectId, String keyId, @Nullable Long graceSeconds) {
         long grace = graceSeconds == null ? 0 : graceSeconds;
         if (grace < 0 || grace > 30L * 24 * 3600) {
             throw InvalidRequestException.invalidParameter(
@@ -226,7 +227,7 @@ public class KeyAdminStore {
                 row.get("last_four", String.class),
                 row.get("project_id", String.class),
                 row.get("user_id", String.class),
-                Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
+                Timestamps.requiredSeconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("last_used_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("expires_at", OffsetDateTime.class)),
                 Timestamps.seconds(row.get("revoked_at", OffsetDateTime.class)));
@@ -237,11 +238,12 @@ public class KeyAdminStore {
     private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
     public record NewKey(
-            String name, @JsonProperty("expires_at") Instant expiresAt) implements StrictBody {}
+            @Nullable String name,
+            @JsonProperty("expires_at") @Nullable Instant expiresAt) implements StrictBody {}
 
     /** The body of a rotation. */
     public record Rotation(
-            @JsonProperty("grace_period_seconds") Long gracePeriodSeconds) implements StrictBody {}
+            @JsonProperty("grace_period_seconds") @Nullable Long gracePeriodSeconds) implements StrictBody {}
 
     /** A key's metadata; never its secret. */
     public record KeyView(
@@ -250,12 +252,12 @@ public class KeyAdminStore {
             String name,
             String prefix,
             @JsonProperty("last_four") String lastFour,
-            @JsonProperty("project_id") String projectId,
-            @JsonProperty("user_id") String userId,
+            @JsonProperty("project_id") @Nullable String projectId,
+            @JsonProperty("user_id") @Nullable String userId,
             @JsonProperty("created_at") Long createdAt,
-            @JsonProperty("last_used_at") Long lastUsedAt,
-            @JsonProperty("expires_at") Long expiresAt,
-            @JsonProperty("revoked_at") Long revokedAt) {}
+            @JsonProperty("last_used_at") @Nullable Long lastUsedAt,
+            @JsonProperty("expires_at") @Nullable Long expiresAt,
+            @JsonProperty("revoked_at") @Nullable Long revokedAt) {}
 
     /** A key just issued or rotated: the only answer that ever carries the key itself. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -266,10 +268,10 @@ public class KeyAdminStore {
             String key,
             String prefix,
             @JsonProperty("last_four") String lastFour,
-            @JsonProperty("project_id") String projectId,
-            @JsonProperty("user_id") String userId,
+            @JsonProperty("project_id") @Nullable String projectId,
+            @JsonProperty("user_id") @Nullable String userId,
             @JsonProperty("created_at") Long createdAt,
-            @JsonProperty("expires_at") Long expiresAt) {
+            @JsonProperty("expires_at") @Nullable Long expiresAt) {
 
         static IssuedKeyView of(KeyView view, String token) {
             return new IssuedKeyView(

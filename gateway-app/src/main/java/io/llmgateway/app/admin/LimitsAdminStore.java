@@ -202,13 +202,13 @@ public class LimitsAdminStore {
         return limits;
     }
 
-    private static void nonNegative(Long value, String field) {
+    private static void nonNegative(@Nullable Long value, String field) {
         if (value != null && value < 0) {
             throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be 0 or more.");
         }
     }
 
-    private static void period(String period, String field) {
+    private static void period(@Nullable String period, String field) {
         if (BudgetPeriod.fromWire(period) == null) {
             throw InvalidRequestException.invalidParameter(field, "'" + field + "' must be 'day' or 'month'.");
         }

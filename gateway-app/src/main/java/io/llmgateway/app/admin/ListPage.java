@@ -3,13 +3,14 @@ package io.llmgateway.app.admin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** OpenAI's list shape: {@code {"object":"list","data":[...],"first_id","last_id","has_more"}}. */
 public record ListPage<T>(
         String object,
         List<T> data,
-        @JsonProperty("first_id") String firstId,
-        @JsonProperty("last_id") String lastId,
+        @JsonProperty("first_id") @Nullable String firstId,
+        @JsonProperty("last_id") @Nullable String lastId,
         @JsonProperty("has_more") boolean hasMore) {
 
     /** A page from {@code limit + 1} fetched rows: the extra row only says that there is more. */

@@ -128,8 +128,8 @@ public class ProjectAdminStore {
         return tx.transactional(work);
     }
 
-    public Mono<MemberView> putMember(AdminActor actor, String projectId, String userId, String role) {
-        if (!"member".equals(role) && !"owner".equals(role)) {
+    public Mono<MemberView> putMember(AdminActor actor, String projectId, String userId, @Nullable String role) {
+        if (role == null || (!"member".equals(role) && !"owner".equals(role))) {
             throw InvalidRequestException.invalidParameter("role", "'role' must be 'member' or 'owner'.");
         }
         Mono<MemberView> work = get(projectId)
@@ -184,7 +184,7 @@ public class ProjectAdminStore {
     }
 
     /** Allowed model ids must be configured ones, so a typo is caught now and not at request time. */
-    private @Nullable List<String> allowedModels(List<String> requested) {
+    private @Nullable List<String> allowedModels(@Nullable List<String> requested) {
         if (requested == null) {
             return null;
         }
@@ -198,12 +198,12 @@ public class ProjectAdminStore {
         return List.copyOf(new java.util.LinkedHashSet<>(requested));
     }
 
-    private static Parameter modelsParameter(List<String> allowed) {
+    private static Parameter modelsParameter(@Nullable List<String> allowed) {
         return Parameter.fromOrEmpty(allowed == null ? null : allowed.toArray(String[]::new), String[].class);
     }
 
     private static Map<String, Object> details(
-            String name, List<String> allowed, boolean modelsSet, Boolean promptLogging) {
+            @Nullable String name, @Nullable List<String> allowed, boolean modelsSet, @Nullable Boolean promptLogging) {
         Map<String, Object> details = new LinkedHashMap<>();
         if (promptLogging != null) {
             details.put("prompt_logging", promptLogging);
@@ -225,16 +225,16 @@ public class ProjectAdminStore {
                 row.get("name", String.class),
                 allowed == null ? null : Arrays.asList(allowed),
                 Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class)),
-                Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
-                Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
+                Timestamps.requiredSeconds(row.get("created_at", OffsetDateTime.class)),
+                Timestamps.requiredSeconds(row.get("updated_at", OffsetDateTime.class)));
     }
 
     /** The body of {@code POST /admin/v1/projects}. */
     public record NewProject(
-            String id,
-            String name,
-            @JsonProperty("allowed_models") List<String> allowedModels,
-            @JsonProperty("prompt_logging") Boolean promptLogging)
+            @Nullable String id,
+            @Nullable String name,
+            @JsonProperty("allowed_models") @Nullable List<String> allowedModels,
+            @JsonProperty("prompt_logging") @Nullable Boolean promptLogging)
             implements StrictBody {}
 
     /**
@@ -306,7 +306,7 @@ public class ProjectAdminStore {
             String id,
             String object,
             String name,
-            @JsonProperty("allowed_models") List<String> allowedModels,
+            @JsonProperty("allowed_models") @Nullable List<String> allowedModels,
             @JsonProperty("prompt_logging") boolean promptLogging,
             @JsonProperty("created_at") Long createdAt,
             @JsonProperty("updated_at") Long updatedAt) {}

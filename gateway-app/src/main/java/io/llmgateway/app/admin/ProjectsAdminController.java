@@ -1,6 +1,7 @@
 package io.llmgateway.app.admin;
 
 import io.llmgateway.core.json.StrictBody;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -106,7 +107,7 @@ public class ProjectsAdminController {
             AdminActor actor,
             @PathVariable String projectId,
             @PathVariable String keyId,
-            @RequestBody(required = false) KeyAdminStore.Rotation rotation) {
+            @RequestBody(required = false) KeyAdminStore.@Nullable Rotation rotation) {
         return keys.rotate(actor, projectId, keyId, rotation == null ? null : rotation.gracePeriodSeconds());
     }
 
@@ -138,5 +139,5 @@ public class ProjectsAdminController {
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */
-    public record Role(String role) implements StrictBody {}
+    public record Role(@Nullable String role) implements StrictBody {}
 }

@@ -10,11 +10,16 @@ final class Timestamps {
 
     private Timestamps() {}
 
-    static @Nullable Long seconds(OffsetDateTime time) {
+    static @Nullable Long seconds(@Nullable OffsetDateTime time) {
         return time == null ? null : time.toEpochSecond();
     }
 
-    static @Nullable OffsetDateTime utc(Instant instant) {
+    /** The seconds of a {@code NOT NULL} column. */
+    static Long requiredSeconds(OffsetDateTime time) {
+        return time.toEpochSecond();
+    }
+
+    static @Nullable OffsetDateTime utc(@Nullable Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

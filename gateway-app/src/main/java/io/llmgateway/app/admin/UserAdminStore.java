@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -152,16 +153,17 @@ public class UserAdminStore {
                 row.get("name", String.class),
                 row.get("email", String.class),
                 row.get("default_project_id", String.class),
-                Timestamps.seconds(row.get("created_at", OffsetDateTime.class)),
-                Timestamps.seconds(row.get("updated_at", OffsetDateTime.class)));
+                Timestamps.requiredSeconds(row.get("created_at", OffsetDateTime.class)),
+                Timestamps.requiredSeconds(row.get("updated_at", OffsetDateTime.class)));
     }
 
     /** The body of {@code POST /admin/v1/users}. */
     public record NewUser(
-            String id,
-            String name,
-            String email,
-            @JsonProperty("default_project_id") String defaultProjectId) implements StrictBody {}
+            @Nullable String id,
+            @Nullable String name,
+            @Nullable String email,
+            @JsonProperty("default_project_id") @Nullable String defaultProjectId)
+            implements StrictBody {}
 
     /**
      * The body of {@code PATCH /admin/v1/users/{id}}: each field absent (unchanged), null (cleared) or a value; an
@@ -204,9 +206,9 @@ public class UserAdminStore {
     public record UserView(
             String id,
             String object,
-            String name,
-            String email,
-            @JsonProperty("default_project_id") String defaultProjectId,
+            @Nullable String name,
+            @Nullable String email,
+            @JsonProperty("default_project_id") @Nullable String defaultProjectId,
             @JsonProperty("created_at") Long createdAt,
             @JsonProperty("updated_at") Long updatedAt) {}
 

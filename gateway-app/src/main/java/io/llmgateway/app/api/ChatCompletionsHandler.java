@@ -11,6 +11,7 @@ import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.AccessException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -109,7 +110,7 @@ public class ChatCompletionsHandler {
         return streams.openUntilWritten(answer.events()
                 .switchOnFirst((first, events) -> {
                     if (first.isOnError()) {
-                        return Mono.error(first.getThrowable());
+                        return Mono.error(Objects.requireNonNull(first.getThrowable(), "an error signal's error"));
                     }
                     response.setStatusCode(HttpStatus.OK);
                     HttpHeaders headers = response.getHeaders();

@@ -3,6 +3,7 @@ package io.llmgateway.app.config;
 import io.llmgateway.core.json.JsonTextGuard;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -22,7 +23,11 @@ final class GuardedJsonDecoder extends JacksonJsonDecoder {
     }
 
     @Override
-    public Object decode(DataBuffer body, ResolvableType targetType, MimeType mimeType, Map<String, Object> hints) {
+    public Object decode(
+            DataBuffer body,
+            ResolvableType targetType,
+            @Nullable MimeType mimeType,
+            @Nullable Map<String, Object> hints) {
         try {
             JsonTextGuard guard = new JsonTextGuard();
             try (DataBuffer.ByteBufferIterator buffers = body.readableByteBuffers()) {

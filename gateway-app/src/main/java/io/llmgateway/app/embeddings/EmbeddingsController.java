@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -101,8 +102,8 @@ public class EmbeddingsController {
     public record EmbeddingsBody(
             String model,
             List<String> input,
-            Integer dimensions,
-            String user,
+            @Nullable Integer dimensions,
+            @Nullable String user,
             boolean base64,
             Map<String, JsonNode> extra) {
 
@@ -111,7 +112,7 @@ public class EmbeddingsController {
             extra = Unmodifiable.extra(extra);
         }
 
-        static EmbeddingsBody from(JsonNode body) {
+        static EmbeddingsBody from(@Nullable JsonNode body) {
             if (!(body instanceof ObjectNode request)) {
                 throw InvalidRequestException.malformedJson("The request body must be a JSON object.");
             }
@@ -156,7 +157,7 @@ public class EmbeddingsController {
             return inputs;
         }
 
-        private static Integer dimensions(JsonNode node) {
+        private static @Nullable Integer dimensions(JsonNode node) {
             if (node == null || node.isNull()) {
                 return null;
             }
@@ -167,7 +168,7 @@ public class EmbeddingsController {
             return node.intValue();
         }
 
-        private static String user(JsonNode node) {
+        private static @Nullable String user(JsonNode node) {
             if (node == null || node.isNull()) {
                 return null;
             }

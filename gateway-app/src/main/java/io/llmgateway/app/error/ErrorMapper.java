@@ -117,7 +117,7 @@ public class ErrorMapper {
     }
 
     /** A body that is not JSON, or not the JSON its record expects; {@code reason} is the input's, if any. */
-    private GatewayException fromJson(Throwable error, String reason) {
+    private GatewayException fromJson(Throwable error, @Nullable String reason) {
         DatabindException binding = find(error, DatabindException.class);
         if (binding != null) {
             return fromBinding(binding);
@@ -156,7 +156,8 @@ public class ErrorMapper {
                 param, "Invalid type for '" + param + "': " + expectation + ".");
     }
 
-    private static GatewayException fromStatus(HttpStatusCode status, String reason, String method, String path) {
+    private static GatewayException fromStatus(
+            HttpStatusCode status, @Nullable String reason, String method, String path) {
         if (status.value() == 404) {
             return InvalidRequestException.unknownPath(method, path);
         }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -39,7 +40,7 @@ public class R2dbcIdentityStore implements IdentityStore {
                                 row.get("name", String.class),
                                 row.get("user_id", String.class),
                                 row.get("project_id", String.class),
-                                bytes(row, "secret_hash"),
+                                Objects.requireNonNull(bytes(row, "secret_hash"), "secret_hash is NOT NULL"),
                                 bytes(row, "previous_secret_hash"),
                                 instant(row, "previous_secret_expires_at"),
                                 instant(row, "expires_at"),

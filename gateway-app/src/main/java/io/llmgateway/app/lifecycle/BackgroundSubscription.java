@@ -1,12 +1,13 @@
 package io.llmgateway.app.lifecycle;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 
 /** A reactive pipeline that runs in the background from {@link #start()} to {@link #stop()}. */
 public abstract class BackgroundSubscription implements SmartLifecycle {
 
-    private volatile Disposable subscription;
+    private volatile @Nullable Disposable subscription;
 
     /** Subscribes the pipeline; called once at start. */
     protected abstract Disposable subscribe();

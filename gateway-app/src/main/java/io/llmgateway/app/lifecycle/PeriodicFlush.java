@@ -1,5 +1,6 @@
 package io.llmgateway.app.lifecycle;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
  */
 public abstract class PeriodicFlush implements SmartLifecycle {
 
-    private volatile PeriodicWork rounds;
+    private volatile @Nullable PeriodicWork rounds;
 
     /** Starts the periodic rounds; called once at start. */
     protected abstract PeriodicWork startRounds();

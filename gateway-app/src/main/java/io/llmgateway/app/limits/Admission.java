@@ -4,11 +4,13 @@ import io.llmgateway.app.usage.Price;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -95,7 +97,7 @@ public class Admission {
                     }
                     Instant now = clock.instant();
                     List<Charge> charges = new ArrayList<>();
-                    addCharges(
+                    LimitExceededException never = addCharges(
                             charges,
                             LimitScope.PROJECT,
                             projectId,
@@ -103,8 +105,13 @@ public class Admission {
                             reservedTokens,
                             reservedCostPicos,
                             now);
-                    addCharges(charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos, now);
-                    LimitExceededException never = NeverAdmitted.check(charges);
+                    if (never == null) {
+                        never = addCharges(
+                                charges, LimitScope.KEY, keyId, both.getT2(), reservedTokens, reservedCostPicos, now);
+                    }
+                    if (never == null) {
+                        never = NeverAdmitted.check(charges);
+                    }
                     if (never != null) {
                         refusals.increment();
                         return Mono.error(never);
@@ -173,7 +180,11 @@ public class Admission {
                 .defaultIfEmpty(Ticket.UNLIMITED);
     }
 
-    private void addCharges(
+    /**
+     * Adds the charges of a scope's limits; the refusal instead when a stored budget cannot be applied (no limit, or
+     * a period other than {@code day} or {@code month}), like a limit of 0 until an administrator sets it again.
+     */
+    private @Nullable LimitExceededException addCharges(
             List<Charge> charges,
             LimitScope scope,
             String id,
@@ -182,7 +193,7 @@ public class Admission {
             long costPicos,
             Instant now) {
         if (limits.isEmpty()) {
-            return;
+            return null;
         }
         long nowMillis = now.toEpochMilli();
         long minute = nowMillis / MINUTE_MILLIS;
@@ -221,28 +232,25 @@ public class Admission {
                     new CounterCharge(base + "slots", CounterType.SLOTS, 1, limits.concurrentRequests(), 0, null),
                     limits.concurrentRequests()));
         }
-        if (limits.tokenBudget() != null) {
-            BudgetPeriod period = BudgetPeriod.fromWire(limits.tokenBudget().period());
-            charges.add(budget(
-                    LimitKind.TOKEN_BUDGET,
-                    scope,
-                    id,
-                    period,
-                    tokens,
-                    limits.tokenBudget().limit(),
-                    now));
+        Limits.TokenBudget tokenBudget = limits.tokenBudget();
+        if (tokenBudget != null) {
+            BudgetPeriod period = BudgetPeriod.fromWire(tokenBudget.period());
+            Long limit = tokenBudget.limit();
+            if (period == null || limit == null) {
+                return NeverAdmitted.unusableBudget(scope, id, "token budget", limit == null, tokenBudget.period());
+            }
+            charges.add(budget(LimitKind.TOKEN_BUDGET, scope, id, period, tokens, limit, now));
         }
-        if (limits.costBudget() != null) {
-            BudgetPeriod period = BudgetPeriod.fromWire(limits.costBudget().period());
-            charges.add(budget(
-                    LimitKind.COST_BUDGET,
-                    scope,
-                    id,
-                    period,
-                    costPicos,
-                    Price.picos(limits.costBudget().limitUsd()),
-                    now));
+        Limits.CostBudget costBudget = limits.costBudget();
+        if (costBudget != null) {
+            BudgetPeriod period = BudgetPeriod.fromWire(costBudget.period());
+            BigDecimal limitUsd = costBudget.limitUsd();
+            if (period == null || limitUsd == null) {
+                return NeverAdmitted.unusableBudget(scope, id, "cost budget", limitUsd == null, costBudget.period());
+            }
+            charges.add(budget(LimitKind.COST_BUDGET, scope, id, period, costPicos, Price.picos(limitUsd), now));
         }
+        return null;
     }
 
     private static Charge budget(
@@ -292,17 +300,17 @@ public class Admission {
             case TOKEN_BUDGET ->
                 LimitExceededException.budgetExhausted(
                         "Token budget exhausted for " + who + ": " + charge.limit() + " tokens per "
-                                + charge.period().wireName() + " (this request reserves "
+                                + charge.budgetPeriod().wireName() + " (this request reserves "
                                 + charge.counter().amount() + ").",
                         "insufficient_quota",
-                        Duration.between(now, charge.period().end(now)));
+                        Duration.between(now, charge.budgetPeriod().end(now)));
             case COST_BUDGET ->
                 LimitExceededException.budgetExhausted(
                         "Cost budget exhausted for " + who + ": "
                                 + Price.dollars(charge.limit()).toPlainString() + " USD per "
-                                + charge.period().wireName() + ".",
+                                + charge.budgetPeriod().wireName() + ".",
                         "insufficient_quota",
-                        Duration.between(now, charge.period().end(now)));
+                        Duration.between(now, charge.budgetPeriod().end(now)));
         };
     }
 
@@ -318,6 +326,11 @@ public class Admission {
         /** "project p" or "key k". */
         String who() {
             return scope == LimitScope.PROJECT ? "project " + scopeId : "key " + scopeId;
+        }
+
+        /** The period of a budget's charge (the only kind that has one). */
+        BudgetPeriod budgetPeriod() {
+            return Objects.requireNonNull(period, "only a budget's charge has a period");
         }
     }
 }

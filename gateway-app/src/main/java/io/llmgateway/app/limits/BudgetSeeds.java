@@ -34,7 +34,7 @@ final class BudgetSeeds {
         List<Mono<Tuple2<Integer, Long>>> seeds = new ArrayList<>(unseeded.length);
         for (int index : unseeded) {
             Admission.Charge charge = charges.get(index);
-            LocalDate since = charge.period().start(now);
+            LocalDate since = charge.budgetPeriod().start(now);
             Mono<SpentQuery.Spent> query = queries.computeIfAbsent(
                     charge.scope().wireName() + ":" + charge.scopeId() + ":" + since,
                     key -> Lookups.bounded(spent.since(charge.scope(), charge.scopeId(), since), "budget spending")

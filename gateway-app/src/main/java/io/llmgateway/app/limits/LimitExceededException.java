@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * A request refused by a limit. Waiting helps: a rate limit or concurrency limit (429 {@code rate_limit_exceeded})
  * or a budget (429 {@code insufficient_quota}), with {@code Retry-After}. Waiting cannot help, so no
  * {@code Retry-After}: a request that reserves more than a limit's whole size (400 {@code request_exceeds_limit}),
- * or a limit of 0 (403 {@code limit_zero}).
+ * or a limit of 0 (403 {@code limit_zero}) or a stored budget that cannot be applied (403 {@code limit_invalid}).
  */
 public final class LimitExceededException extends GatewayException {
 
@@ -74,6 +74,11 @@ public final class LimitExceededException extends GatewayException {
     /** A limit of 0 admits nothing until an administrator raises it. */
     static LimitExceededException limitZero(String message) {
         return new LimitExceededException(403, ErrorType.PERMISSION, message, null, "limit_zero", null);
+    }
+
+    /** A stored limit that cannot be applied admits nothing until an administrator sets it again. */
+    static LimitExceededException limitInvalid(String message) {
+        return new LimitExceededException(403, ErrorType.PERMISSION, message, null, "limit_invalid", null);
     }
 
     /** Admission could not reach the limits backend and the policy is to fail closed. */

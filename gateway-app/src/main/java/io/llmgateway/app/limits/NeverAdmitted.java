@@ -33,7 +33,7 @@ final class NeverAdmitted {
                         + Price.dollars(reserved).toPlainString() + " USD (its prompt plus max_tokens at the model's"
                         + " price), more than " + charge.who() + "'s whole cost budget of "
                         + Price.dollars(charge.limit()).toPlainString() + " USD per "
-                        + charge.period().wireName()
+                        + charge.budgetPeriod().wireName()
                         + ", so it can never be admitted: lower max_tokens, or shorten the prompt.");
             }
             return LimitExceededException.requestExceedsLimit("This request reserves " + reserved
@@ -44,13 +44,28 @@ final class NeverAdmitted {
         return null;
     }
 
+    /**
+     * The refusal for a stored budget that cannot be applied: without its limit, or with a period other than
+     * {@code day} or {@code month} (the admin API never stores one, but a row changed by hand can hold one). Like a
+     * limit of 0, it admits nothing until an administrator sets the budget again; never a budget silently ignored.
+     */
+    static LimitExceededException unusableBudget(
+            LimitScope scope, String scopeId, String budget, boolean noLimit, @Nullable String period) {
+        String who = scope == LimitScope.PROJECT ? "Project " + scopeId : "Key " + scopeId;
+        String why = noLimit
+                ? "it has no limit"
+                : period == null ? "it has no period" : "its period '" + period + "' is neither 'day' nor 'month'";
+        return LimitExceededException.limitInvalid(who + "'s " + budget + " cannot be applied: " + why
+                + ". No request is admitted until an administrator sets it again.");
+    }
+
     private static String what(Admission.Charge charge) {
         return switch (charge.kind()) {
             case REQUESTS_PER_MINUTE -> "requests per minute";
             case TOKENS_PER_MINUTE -> "tokens per minute";
             case CONCURRENT_REQUESTS -> "concurrent requests";
-            case TOKEN_BUDGET -> "tokens per " + charge.period().wireName();
-            case COST_BUDGET -> "US dollars per " + charge.period().wireName();
+            case TOKEN_BUDGET -> "tokens per " + charge.budgetPeriod().wireName();
+            case COST_BUDGET -> "US dollars per " + charge.budgetPeriod().wireName();
         };
     }
 

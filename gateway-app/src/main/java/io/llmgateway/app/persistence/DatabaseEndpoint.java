@@ -1,16 +1,22 @@
 package io.llmgateway.app.persistence;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reachable PostgreSQL database: what both the R2DBC pool and the JDBC migrations connect to.
  * {@link #toString()} leaves the password out.
  */
 public record DatabaseEndpoint(
-        String host, int port, String database, String username, String password, String sslMode) {
+        String host,
+        int port,
+        String database,
+        String username,
+        @Nullable String password,
+        @Nullable String sslMode) {
 
     /** Parses {@code jdbc:postgresql://host[:port]/database[?sslmode=...]}. */
-    public static DatabaseEndpoint fromJdbcUrl(String jdbcUrl, String username, String password) {
+    public static DatabaseEndpoint fromJdbcUrl(String jdbcUrl, String username, @Nullable String password) {
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new IllegalStateException("gateway.database.url must look like jdbc:postgresql://host:5432/db");
         }

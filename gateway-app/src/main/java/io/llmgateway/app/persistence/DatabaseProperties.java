@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,10 +31,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway.database")
 public record DatabaseProperties(
-        String url,
+        @Nullable String url,
         @DefaultValue("postgres") String username,
-        String password,
-        Path passwordFile,
+        @Nullable String password,
+        @Nullable Path passwordFile,
         @DefaultValue("20") @Min(1) int poolSize,
         @DefaultValue("true") boolean migrate,
         @DefaultValue @Valid Embedded embedded,
@@ -49,10 +50,10 @@ public record DatabaseProperties(
 
     /** The settings with the default timeouts (tests and tools build it by hand). */
     public DatabaseProperties(
-            String url,
+            @Nullable String url,
             String username,
-            String password,
-            Path passwordFile,
+            @Nullable String password,
+            @Nullable Path passwordFile,
             int poolSize,
             boolean migrate,
             Embedded embedded) {

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -33,18 +35,22 @@ public class DatabaseServer implements DisposableBean, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(DatabaseServer.class);
 
     private final DatabaseEndpoint endpoint;
-    private final EmbeddedPostgresServer embedded;
+    private final @Nullable EmbeddedPostgresServer embedded;
 
     public DatabaseServer(DatabaseProperties properties) {
         if (properties.isEmbedded()) {
             DatabaseProperties.Embedded settings = properties.embedded();
-            this.embedded = EmbeddedPostgresServer.start(new EmbeddedSettings(
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new EmbeddedSettings(
                     settings.dataDir(), settings.port(), settings.startTimeout(), settings.stopTimeout()));
+            this.embedded = server;
             this.endpoint = new DatabaseEndpoint(
-                    "127.0.0.1", embedded.port(), "postgres", embedded.username(), embedded.password(), null);
+                    "127.0.0.1", server.port(), "postgres", server.username(), server.password(), null);
         } else {
             this.embedded = null;
-            this.endpoint = DatabaseEndpoint.fromJdbcUrl(properties.url(), properties.username(), password(properties));
+            this.endpoint = DatabaseEndpoint.fromJdbcUrl(
+                    Objects.requireNonNull(properties.url(), "not embedded: gateway.database.url is set"),
+                    properties.username(),
+                    password(properties));
             log.info("PostgreSQL at {}", endpoint);
         }
     }
@@ -53,7 +59,7 @@ public class DatabaseServer implements DisposableBean, MeterBinder {
         return endpoint;
     }
 
-    private static String password(DatabaseProperties properties) {
+    private static @Nullable String password(DatabaseProperties properties) {
         if (properties.passwordFile() != null) {
             try {
                 return Files.readString(properties.passwordFile()).strip();

@@ -164,7 +164,7 @@ public class ModelCallPipeline {
         body.remove("rag_params");
         body.remove("log_prompt");
         RequestProfiler.Profiled profiled =
-                profiler.apply(request, body, route.profile(), route.defaults(), route.contextLength());
+                profiler.apply(request, body, route.chatProfile(), route.defaults(), route.contextLength());
         return new ChatCall(
                 requestId,
                 caller,
@@ -208,7 +208,7 @@ public class ModelCallPipeline {
         if (call.retrieval() == null) {
             return Mono.just(call);
         }
-        boolean contextRole = call.route().profile().messages().roles().contains("context");
+        boolean contextRole = call.route().chatProfile().messages().roles().contains("context");
         return call.retrieval()
                 .retrieve(
                         call.requestId(),
@@ -274,7 +274,7 @@ public class ModelCallPipeline {
         ChatMeter meter = admitted.meter();
         return meter.completion(executor.execute(call.route(), target -> {
                             UpstreamWait wait = meter.calling(target);
-                            return target.provider()
+                            return target.chat()
                                     .complete(upstreamCall(call, target, false, wait))
                                     .flux();
                         })
@@ -299,7 +299,7 @@ public class ModelCallPipeline {
         Flux<byte[]> events = meter.events(
                 executor.execute(call.route(), target -> {
                     UpstreamWait wait = meter.calling(target);
-                    return target.provider().stream(upstreamCall(call, target, clientWantsUsage, wait));
+                    return target.chat().stream(upstreamCall(call, target, clientWantsUsage, wait));
                 }),
                 clientWantsUsage,
                 clientWantsContinuous);
@@ -476,9 +476,10 @@ public class ModelCallPipeline {
                 })
                 .single()
                 .map(result -> {
-                    boolean counted = result.promptTokens() != null;
+                    Integer reported = result.promptTokens();
+                    boolean counted = reported != null;
                     UsageTokens tokens = new UsageTokens(
-                            counted ? result.promptTokens() : estimate,
+                            reported != null ? reported : estimate,
                             0,
                             null,
                             counted ? TokenSource.UPSTREAM : TokenSource.TOKENIZER);

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -115,13 +116,14 @@ public class ModelRouter {
                 throw new IllegalStateException("gateway.models entry '" + model.id() + "': the weight of '"
                         + target.name() + "' must be at least 1");
             }
-            var deployment = providers.deployment(target.name());
+            // configured: checked above
+            var deployment = Objects.requireNonNull(providers.deployment(target.name()), "a configured deployment");
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             targets.add(new Route.Target(
                     target.name(),
                     upstreamModel,
                     providers.provider(target.name()),
-                    providers.embeddings(target.name()),
+                    Objects.requireNonNull(providers.embeddings(target.name()), "a configured deployment"),
                     target.weight(),
                     providers.streamUsage(target.name()),
                     tokenizer));
@@ -137,7 +139,8 @@ public class ModelRouter {
         });
         String ownedBy = model.ownedBy() != null
                 ? model.ownedBy()
-                : providers.deployment(targets.get(0).deployment()).type();
+                : Objects.requireNonNull(providers.deployment(targets.get(0).deployment()), "a configured deployment")
+                        .type();
         // the profile checks chat parameters: an embedding model has none
         ParameterProfile profile = model.type() == ModelType.CHAT ? profiles.get(model.profile()) : null;
         return new Route(

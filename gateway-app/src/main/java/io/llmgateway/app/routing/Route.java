@@ -9,6 +9,7 @@ import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -31,7 +32,7 @@ public record Route(
         String modelId,
         String ownedBy,
         ModelType type,
-        ParameterProfile profile,
+        @Nullable ParameterProfile profile,
         @Nullable Integer contextLength,
         Map<String, JsonNode> defaults,
         List<Target> targets,
@@ -49,13 +50,18 @@ public record Route(
         return type == ModelType.EMBEDDING;
     }
 
+    /** The profile of a chat model; only an embedding model, which never serves a chat completion, has none. */
+    public ParameterProfile chatProfile() {
+        return Objects.requireNonNull(profile, "a chat model has a profile");
+    }
+
     /**
      * One deployment of a route.
      *
      * @param deployment    the deployment's name: its circuit breaker and bulkhead are named after it
      * @param upstreamModel the name the upstream knows the model by
      * @param provider      the chat adapter instance (null for a model that only embeds in process)
-     * @param embeddings    the embeddings adapter instance (null where the deployment's type has none)
+     * @param embeddings    the embeddings adapter instance
      * @param weight        its share of the traffic among the route's targets
      * @param streamUsage   what the deployment reports of a stream's usage when asked
      * @param tokenizer     the tokenizer of the model this target belongs to: what its answers are counted with
@@ -64,9 +70,15 @@ public record Route(
     public record Target(
             String deployment,
             String upstreamModel,
-            ChatProvider provider,
+            @Nullable ChatProvider provider,
             EmbeddingProvider embeddings,
             int weight,
             StreamUsage streamUsage,
-            TokenCounter tokenizer) {}
+            TokenCounter tokenizer) {
+
+        /** The chat adapter; only a model that embeds in process, which never serves a chat completion, has none. */
+        public ChatProvider chat() {
+            return Objects.requireNonNull(provider, "a deployment's target has a chat adapter");
+        }
+    }
 }

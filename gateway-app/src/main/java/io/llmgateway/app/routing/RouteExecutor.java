@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -76,7 +77,7 @@ public class RouteExecutor {
             int calls,
             int passStart,
             Function<Route.Target, Flux<T>> call,
-            Throwable lastFailure) {
+            @Nullable Throwable lastFailure) {
         if (calls >= properties.maxAttempts()) {
             return Flux.error(exhausted(lastFailure));
         }
@@ -157,7 +158,7 @@ public class RouteExecutor {
     }
 
     /** An upstream that asked to be left alone longer than the longest backoff (a 429's Retry-After) is not asked again. */
-    private boolean asksForALongWait(Throwable failure) {
+    private boolean asksForALongWait(@Nullable Throwable failure) {
         return failure instanceof UpstreamException upstream
                 && upstream.retryAfter()
                         .map(wait -> wait.compareTo(properties.maxBackoff()) > 0)
@@ -168,7 +169,7 @@ public class RouteExecutor {
         return error instanceof UpstreamException upstream && upstream.isTransient();
     }
 
-    private Throwable exhausted(Throwable lastFailure) {
+    private Throwable exhausted(@Nullable Throwable lastFailure) {
         if (lastFailure != null) {
             return lastFailure;
         }

@@ -3,7 +3,9 @@ package io.llmgateway.app.routing;
 import io.llmgateway.app.lifecycle.PeriodicWork;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,7 +31,7 @@ public class UpstreamKeepWarm implements SmartLifecycle {
     /** By deployment: when it last served a request, and when its connection was last used, in nanoseconds. */
     private final Map<String, Activity> activity = new ConcurrentHashMap<>();
 
-    private volatile PeriodicWork rounds;
+    private volatile @Nullable PeriodicWork rounds;
 
     /**
      * @param interval how long a deployment may be idle before it is kept warm; zero for never
@@ -59,7 +61,8 @@ public class UpstreamKeepWarm implements SmartLifecycle {
                 .filter(entry -> now - entry.getValue().served() <= keepForNanos)
                 .concatMap(entry -> {
                     activity.computeIfPresent(entry.getKey(), (name, last) -> new Activity(last.served(), now));
-                    return providers.provider(entry.getKey()).keepWarm();
+                    return Objects.requireNonNull(providers.provider(entry.getKey()), "a configured deployment")
+                            .keepWarm();
                 })
                 .then();
     }

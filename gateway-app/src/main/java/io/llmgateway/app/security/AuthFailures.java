@@ -3,6 +3,7 @@ package io.llmgateway.app.security;
 import io.llmgateway.auth.AuthFailureThrottle;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.llmgateway.core.error.AccessException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -20,7 +21,7 @@ public final class AuthFailures {
     }
 
     /** The error for a request whose key (possibly none) did not authenticate. */
-    public AccessException failed(ServerWebExchange exchange, String token) {
+    public AccessException failed(ServerWebExchange exchange, @Nullable String token) {
         String keyId = token == null
                 ? null
                 : ApiKeyFormat.parse(token).map(ApiKeyFormat.ParsedKey::keyId).orElse(null);

@@ -18,10 +18,10 @@ public final class KeyAuthentication extends AbstractAuthenticationToken {
     /** Authority of every key that may call models (admin tokens too, with a project). */
     public static final String CALLER = "CALLER";
 
-    private final transient String token;
-    private final VerifiedKey key;
+    private final transient @Nullable String token;
+    private final @Nullable VerifiedKey key;
 
-    private KeyAuthentication(String token, VerifiedKey key) {
+    private KeyAuthentication(@Nullable String token, @Nullable VerifiedKey key) {
         super(
                 key == null
                         ? List.of()
@@ -41,11 +41,11 @@ public final class KeyAuthentication extends AbstractAuthenticationToken {
         return new KeyAuthentication(null, key);
     }
 
-    String token() {
+    @Nullable String token() {
         return token;
     }
 
-    public VerifiedKey key() {
+    public @Nullable VerifiedKey key() {
         return key;
     }
 

@@ -2,6 +2,7 @@ package io.llmgateway.app.security;
 
 import io.llmgateway.auth.KeyVerifier;
 import io.llmgateway.core.error.AccessException;
+import java.util.Objects;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
@@ -18,7 +19,8 @@ public class KeyAuthenticationManager implements ReactiveAuthenticationManager {
 
     @Override
     public Mono<Authentication> authenticate(Authentication authentication) {
-        String token = ((KeyAuthentication) authentication).token();
+        // what the manager is given is the converter's unverified authentication, which holds the token
+        String token = Objects.requireNonNull(((KeyAuthentication) authentication).token(), "an unverified key");
         return verifier.verify(token)
                 .<Authentication>map(KeyAuthentication::verified)
                 .onErrorMap(AccessException.class, e -> new BadCredentialsException("invalid key"));

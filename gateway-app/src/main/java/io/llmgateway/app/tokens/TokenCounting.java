@@ -63,7 +63,7 @@ public class TokenCounting implements AutoCloseable {
         return Mono.defer(() -> {
             AtomicInteger mine = keyId == null ? null : largePerKey.computeIfAbsent(keyId, k -> new AtomicInteger());
             if (mine != null && mine.incrementAndGet() > properties.maxPerKey()) {
-                release(keyId, mine);
+                release(Objects.requireNonNull(keyId, "keyId"), mine);
                 return Mono.error(GatewayException.throttled(
                         "This key has " + properties.maxPerKey()
                                 + " large requests being prepared already; send the next when one of them has been"

@@ -76,7 +76,7 @@ public class LedgerQuarantine {
     }
 
     /** Newest first; {@code after} is the id of the last entry of the previous page. */
-    public Mono<List<Entry>> list(int fetch, Long after) {
+    public Mono<List<Entry>> list(int fetch, @Nullable Long after) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("""
                 SELECT id, request_id, quarantined_at, project_id, sql_state, error, recorded, record
                 FROM usage_quarantine WHERE (CAST(:after AS bigint) IS NULL OR id < CAST(:after AS bigint))

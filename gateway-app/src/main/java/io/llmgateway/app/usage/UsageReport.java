@@ -80,7 +80,7 @@ public record UsageReport(
     }
 
     /** RFC 4180 quoting, and a leading quote for values a spreadsheet would run as a formula. */
-    static String escape(String value) {
+    static String escape(@Nullable String value) {
         if (value == null) {
             return "";
         }

@@ -147,6 +147,38 @@ class AdmissionTests {
         assertThat(backend.reserves).hasValue(0);
     }
 
+    @Test
+    void aStoredBudgetOfAnUnknownPeriodRefusesWithAReasonNotANullPointerException() {
+        Admission admission = admission(new Limits(null, null, null, new Limits.TokenBudget(1_000L, "week"), null));
+
+        assertThatThrownBy(() -> admission.admit(PROJECT, KEY, 10, 0).block(WAIT))
+                .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                    assertThat(refused.status()).isEqualTo(403);
+                    assertThat(refused.code()).isEqualTo("limit_invalid");
+                    assertThat(refused.retryAfter()).isEmpty();
+                    assertThat(refused.getMessage()).contains("Project p", "token budget", "'week'");
+                });
+        assertThat(backend.reserves).hasValue(0);
+    }
+
+    @Test
+    void aStoredCostBudgetWithoutPeriodOrLimitRefusesWithAReason() {
+        Admission noPeriod =
+                admission(new Limits(null, null, null, null, new Limits.CostBudget(java.math.BigDecimal.ONE, null)));
+        assertThatThrownBy(() -> noPeriod.admit(PROJECT, KEY, 10, 0).block(WAIT))
+                .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                    assertThat(refused.code()).isEqualTo("limit_invalid");
+                    assertThat(refused.getMessage()).contains("cost budget", "no period");
+                });
+        Admission noLimit = admission(new Limits(null, null, null, null, new Limits.CostBudget(null, "day")));
+        assertThatThrownBy(() -> noLimit.admit(PROJECT, KEY, 10, 0).block(WAIT))
+                .isInstanceOfSatisfying(LimitExceededException.class, refused -> {
+                    assertThat(refused.code()).isEqualTo("limit_invalid");
+                    assertThat(refused.getMessage()).contains("cost budget", "no limit");
+                });
+        assertThat(backend.reserves).hasValue(0);
+    }
+
     private Admission admission(Limits projectLimits) {
         LimitsRepository limits = new LimitsRepository(null, Duration.ofMinutes(5), Duration.ofHours(1)) {
             @Override

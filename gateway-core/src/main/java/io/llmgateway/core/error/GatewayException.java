@@ -38,7 +38,7 @@ public class GatewayException extends RuntimeException {
     }
 
     /** A failure inside the gateway that has no more specific kind; its message is safe to show. */
-    public static GatewayException internal(String message, Throwable cause) {
+    public static GatewayException internal(String message, @Nullable Throwable cause) {
         return new GatewayException(500, ErrorType.SERVER, message, null, "internal_error", null, cause);
     }
 

@@ -11,7 +11,7 @@ public final class InvalidRequestException extends GatewayException {
     }
 
     /** 400: a parameter is missing, malformed, of the wrong type or out of range. */
-    public static InvalidRequestException invalidParameter(String param, String message) {
+    public static InvalidRequestException invalidParameter(@Nullable String param, String message) {
         return new InvalidRequestException(400, ErrorType.INVALID_REQUEST, message, param, "invalid_parameter");
     }
 
@@ -52,7 +52,7 @@ public final class InvalidRequestException extends GatewayException {
     }
 
     /** 409: the resource exists already. */
-    public static InvalidRequestException conflict(String message, String param) {
+    public static InvalidRequestException conflict(String message, @Nullable String param) {
         return new InvalidRequestException(409, ErrorType.INVALID_REQUEST, message, param, "conflict");
     }
 

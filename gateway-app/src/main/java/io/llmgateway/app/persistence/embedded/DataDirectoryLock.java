@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One gateway per data directory: an exclusive lock on {@code llm-gateway.lock} in it, held from the start to the
@@ -63,7 +64,7 @@ final class DataDirectoryLock implements AutoCloseable {
         close(channel);
     }
 
-    private static void close(FileChannel channel) {
+    private static void close(@Nullable FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final String password;
     private final Object lifecycle = new Object();
     private final Watchdog watchdog;
-    private Postmaster current; // guarded by lifecycle
+    private @Nullable Postmaster current; // guarded by lifecycle
     private volatile int port;
     private volatile boolean stopping;
     private boolean closed; // guarded by lifecycle
@@ -97,11 +98,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private void firstStart() {
         synchronized (lifecycle) {
             port = settings.port() > 0 ? settings.port() : freeLoopbackPort();
+            Postmaster started;
             for (int attempt = 1; ; attempt++) {
                 Postmaster postmaster = Postmaster.start(launcher, binaries, dataDir, port);
                 try {
                     postmaster.awaitReady(password, settings.startTimeout(), () -> stopping);
-                    current = postmaster;
+                    started = postmaster;
                     break;
                 } catch (IllegalStateException e) {
                     if (settings.port() > 0 || attempt == PORT_ATTEMPTS || !postmaster.portWasTaken()) {
@@ -111,15 +113,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     port = freeLoopbackPort();
                 }
             }
+            current = started;
             log.info(
                     "Embedded PostgreSQL on 127.0.0.1:{} (pid {}{}), data in {}, its password in {}; set"
                             + " gateway.database.url for an external one",
                     port,
-                    current.pid(),
+                    started.pid(),
                     launcher.ownSession() ? ", a session of its own" : "",
                     dataDir,
                     dataDir.resolve(PasswordFile.NAME));
-            watchdog.watch(current);
+            watchdog.watch(started);
         }
     }
 
