@@ -13,6 +13,7 @@ import io.llmgateway.rag.index.SearchHit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +46,7 @@ public class ChatRetrieval implements ChatAugmentation {
 
     @Override
     public Retrieval plan(JsonNode ragParams, Caller caller) {
-        Query query = parse(ragParams, caller);
+        Query query = Objects.requireNonNull(parse(ragParams, caller), "plan is given a non-null rag_params");
         return (requestId, messages, contextRole) -> retrieve(caller, requestId, query, messages, contextRole)
                 .map(result -> new Augmented(result.messages(), result.sources().size(), result.rag()));
     }
@@ -178,7 +179,7 @@ public class ChatRetrieval implements ChatAugmentation {
             List<String> vectorStoreIds,
             int maxNumResults,
             double scoreThreshold,
-            Filter filter,
+            @Nullable Filter filter,
             boolean includeSources) {
 
         public Query {
@@ -194,7 +195,10 @@ public class ChatRetrieval implements ChatAugmentation {
      * @param rag      the {@code rag} object for the response ({@code {"sources": [...]}}), or null when the client
      *                 did not ask for it
      */
-    public record Result(List<ChatMessage> messages, List<Source> sources, JsonNode rag) {
+    public record Result(
+            List<ChatMessage> messages,
+            List<Source> sources,
+            @Nullable JsonNode rag) {
 
         public Result {
             messages = Unmodifiable.list(messages);

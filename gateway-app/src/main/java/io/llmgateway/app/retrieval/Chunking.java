@@ -2,6 +2,7 @@ package io.llmgateway.app.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.rag.chunk.ChunkingStrategy;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,7 +18,7 @@ record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
             true, ChunkingStrategy.DEFAULT.maxChunkSizeTokens(), ChunkingStrategy.DEFAULT.chunkOverlapTokens());
 
     /** The strategy of a request, or {@code fallback} when absent or null; a bad one is a 400 naming its field. */
-    static Chunking parse(JsonNode node, String param, Chunking fallback) {
+    static @Nullable Chunking parse(@Nullable JsonNode node, String param, @Nullable Chunking fallback) {
         if (node == null || node.isNull()) {
             return fallback;
         }

@@ -3,6 +3,7 @@ package io.llmgateway.app.retrieval;
 import io.llmgateway.rag.embed.Embedder;
 import io.llmgateway.rag.embed.LocalMiniLmEmbedder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedding model, created on first use (on the retrieval pool, never an event loop): loading
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 class EmbeddingModel implements AutoCloseable {
 
     private final Supplier<Embedder> factory;
-    private volatile Embedder embedder;
+    private volatile @Nullable Embedder embedder;
     private volatile boolean closed;
 
     EmbeddingModel() {

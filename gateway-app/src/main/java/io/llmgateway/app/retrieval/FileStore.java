@@ -6,6 +6,7 @@ import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -20,7 +21,8 @@ class FileStore {
         this.db = db;
     }
 
-    Mono<FileView> create(String projectId, String filename, String purpose, String contentType, byte[] content) {
+    Mono<FileView> create(
+            String projectId, String filename, String purpose, @Nullable String contentType, byte[] content) {
         String id = RetrievalIds.newFileId();
         return db.sql("INSERT INTO files (id, project_id, filename, purpose, content_type, bytes, size)"
                         + " VALUES (:id, :project, :filename, :purpose, :type, :bytes, :size) RETURNING " + COLUMNS)
@@ -61,7 +63,7 @@ class FileStore {
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
-    Mono<ListPage<FileView>> list(String projectId, String purpose, ListParams page) {
+    Mono<ListPage<FileView>> list(String projectId, @Nullable String purpose, ListParams page) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM files WHERE project_id = :project"
                         + (purpose == null ? "" : " AND purpose = :purpose") + " AND " + page.sql("id"))
                 .bind("project", projectId);

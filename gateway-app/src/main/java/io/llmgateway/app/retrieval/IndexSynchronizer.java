@@ -74,7 +74,7 @@ class IndexSynchronizer implements AutoCloseable {
     /** Rounds asked for and not yet run: a round runs only while this is above zero, one at a time. */
     private final AtomicInteger drains = new AtomicInteger();
 
-    private volatile Disposable current;
+    private volatile @Nullable Disposable current;
     private volatile boolean closed;
 
     IndexSynchronizer(
@@ -141,7 +141,7 @@ class IndexSynchronizer implements AutoCloseable {
     }
 
     /** A sync of these stores (null: all) in the next round, and its end. */
-    private Mono<Void> waitFor(Set<String> stores) {
+    private Mono<Void> waitFor(@Nullable Set<String> stores) {
         return Mono.defer(() -> {
             Waiter waiter = new Waiter(stores, Sinks.empty());
             waiters.add(waiter);
@@ -215,7 +215,7 @@ class IndexSynchronizer implements AutoCloseable {
     }
 
     /** Reloads what differs in these stores (null: in all), in one snapshot of the database. */
-    private Mono<Void> sync(Set<String> stores) {
+    private Mono<Void> sync(@Nullable Set<String> stores) {
         return snapshot.transactional(completed(stores)
                         .flatMap(wanted -> Mono.fromCallable(() -> plan(stores, wanted))
                                 .subscribeOn(scheduler)
@@ -241,7 +241,7 @@ class IndexSynchronizer implements AutoCloseable {
      * Drops from the index what the database no longer has, and forgets the files to (re)load: if loading fails
      * half-way, the next sync loads them again. Blocks (the index), on the retrieval pool.
      */
-    private Plan plan(Set<String> stores, Map<String, Map<String, Long>> wanted) {
+    private Plan plan(@Nullable Set<String> stores, Map<String, Map<String, Long>> wanted) {
         Set<String> scope = new HashSet<>();
         if (stores == null) {
             scope.addAll(indexed.keySet());
@@ -283,7 +283,7 @@ class IndexSynchronizer implements AutoCloseable {
     }
 
     /** Store id to file id to generation of every completed attachment (of the given stores). */
-    private Mono<Map<String, Map<String, Long>>> completed(Set<String> stores) {
+    private Mono<Map<String, Map<String, Long>>> completed(@Nullable Set<String> stores) {
         String sql = "SELECT vector_store_id, file_id, generation FROM vector_store_files"
                 + " WHERE status = 'completed' AND generation IS NOT NULL"
                 + (stores == null ? "" : " AND vector_store_id = ANY(CAST(:stores AS text[]))");
@@ -304,6 +304,9 @@ class IndexSynchronizer implements AutoCloseable {
      * Loads the chunks of these attachments into the index, streamed in batches (the index written on the
      * retrieval pool); how many.
      */
+    // a chunk may have no embedding yet: IndexedChunk takes a float @Nullable [], which NullAway outside its
+    // JSpecify mode does not read as a nullable array
+    @SuppressWarnings("NullAway")
     private Mono<Long> load(List<String[]> keys, boolean everything) {
         String sql = """
                 SELECT c.vector_store_id, c.file_id, c.chunk_index, c.text,
@@ -380,7 +383,7 @@ class IndexSynchronizer implements AutoCloseable {
     private record Generation(String store, String file, long generation) {}
 
     /** An {@link #ensure} or start-up sync waiting for a round: its stores (null: all). */
-    private record Waiter(Set<String> stores, Sinks.Empty<Void> done) {}
+    private record Waiter(@Nullable Set<String> stores, Sinks.Empty<Void> done) {}
 
     /**
      * @param scope      the stores this sync compared

@@ -13,6 +13,8 @@ import io.llmgateway.rag.document.ParsedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -47,8 +49,8 @@ class Ingestion implements SmartLifecycle {
     private final IndexSynchronizer index;
     private final Scheduler scheduler;
     private final RetrievalProperties properties;
-    private volatile FluxSink<Key> pending;
-    private volatile Disposable worker;
+    private volatile @Nullable FluxSink<Key> pending;
+    private volatile @Nullable Disposable worker;
     private volatile boolean running;
 
     Ingestion(
@@ -127,7 +129,11 @@ class Ingestion implements SmartLifecycle {
                     return Mono.fromCallable(() -> prepare(claim))
                             .subscribeOn(scheduler)
                             .flatMap(prepared -> prepared.errorCode() != null
-                                    ? work.fail(key, prepared.errorCode(), prepared.errorMessage())
+                                    ? work.fail(
+                                                    key,
+                                                    prepared.errorCode(),
+                                                    Objects.requireNonNullElse(
+                                                            prepared.errorMessage(), "The file could not be read."))
                                             .then()
                                     : embed(claim, prepared.chunks())
                                             .flatMap(rows -> work.complete(claim, rows, embedder.modelId()))
@@ -192,7 +198,7 @@ class Ingestion implements SmartLifecycle {
                 });
     }
 
-    private static String sentence(String message) {
+    private static String sentence(@Nullable String message) {
         if (message == null || message.isBlank()) {
             return "The file could not be read.";
         }
@@ -201,7 +207,10 @@ class Ingestion implements SmartLifecycle {
     }
 
     /** The chunks of a file ready to embed, or why there are none. */
-    record Prepared(List<Chunk> chunks, String errorCode, String errorMessage) {
+    record Prepared(
+            List<Chunk> chunks,
+            @Nullable String errorCode,
+            @Nullable String errorMessage) {
 
         static Prepared failed(String code, String message) {
             return new Prepared(List.of(), code, message);

@@ -11,7 +11,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * The cursor parameters of OpenAI's list endpoints: {@code limit}, {@code order} ({@code desc} by default: newest
  * first, as ids sort by creation) and {@code after} / {@code before} (an id of the previous page).
  */
-record ListParams(int limit, boolean ascending, String after, String before) {
+record ListParams(
+        int limit,
+        boolean ascending,
+        @Nullable String after,
+        @Nullable String before) {
 
     static ListParams of(Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
         int value = limit == null ? defaultLimit : limit;

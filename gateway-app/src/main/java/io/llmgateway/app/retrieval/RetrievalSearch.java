@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -55,9 +56,9 @@ class RetrievalSearch {
             String query,
             int maxNumResults,
             double scoreThreshold,
-            Filter filter,
+            @Nullable Filter filter,
             Function<String, Throwable> missing,
-            String storesParam) {
+            @Nullable String storesParam) {
         return stores.completedFiles(owner.projectId(), storeIds)
                 .<List<SearchHit>>flatMap(found -> {
                     Map<String, Map<String, Long>> files = found.files();
@@ -96,7 +97,7 @@ class RetrievalSearch {
     }
 
     /** 400: the store expired ({@code expires_after}); it is kept, and its expiry can be changed or removed. */
-    static InvalidRequestException expired(String storeId, String param) {
+    static InvalidRequestException expired(String storeId, @Nullable String param) {
         return InvalidRequestException.invalidParameter(
                 param,
                 "The vector store '" + storeId + "' has expired"

@@ -2,6 +2,7 @@ package io.llmgateway.app.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The JSON shapes of OpenAI's Files and Vector Stores API, as the official SDKs parse them. */
@@ -18,8 +19,8 @@ public final class RetrievalViews {
             String filename,
             String purpose,
             String status,
-            @JsonProperty("expires_at") Long expiresAt,
-            @JsonProperty("status_details") String statusDetails) {
+            @JsonProperty("expires_at") @Nullable Long expiresAt,
+            @JsonProperty("status_details") @Nullable String statusDetails) {
 
         public static FileView of(String id, long bytes, long createdAt, String filename, String purpose) {
             return new FileView(id, "file", bytes, createdAt, filename, purpose, "processed", null, null);
@@ -43,8 +44,8 @@ public final class RetrievalViews {
             String status,
             @JsonProperty("last_active_at") Long lastActiveAt,
             JsonNode metadata,
-            @JsonProperty("expires_after") ExpiresAfter expiresAfter,
-            @JsonProperty("expires_at") Long expiresAt) {}
+            @JsonProperty("expires_after") @Nullable ExpiresAfter expiresAfter,
+            @JsonProperty("expires_at") @Nullable Long expiresAt) {}
 
     public record LastError(String code, String message) {}
 
@@ -59,7 +60,7 @@ public final class RetrievalViews {
             @JsonProperty("created_at") long createdAt,
             @JsonProperty("vector_store_id") String vectorStoreId,
             String status,
-            @JsonProperty("last_error") LastError lastError,
+            @JsonProperty("last_error") @Nullable LastError lastError,
             JsonNode attributes,
             @JsonProperty("chunking_strategy") JsonNode chunkingStrategy) {}
 
@@ -77,14 +78,14 @@ public final class RetrievalViews {
             @JsonProperty("search_query") List<String> searchQuery,
             List<SearchResult> data,
             @JsonProperty("has_more") boolean hasMore,
-            @JsonProperty("next_page") String nextPage) {}
+            @JsonProperty("next_page") @Nullable String nextPage) {}
 
     /** OpenAI's list shape with cursors. */
     public record ListPage<T>(
             String object,
             List<T> data,
-            @JsonProperty("first_id") String firstId,
-            @JsonProperty("last_id") String lastId,
+            @JsonProperty("first_id") @Nullable String firstId,
+            @JsonProperty("last_id") @Nullable String lastId,
             @JsonProperty("has_more") boolean hasMore) {
 
         /** A page from {@code limit + 1} fetched rows: the extra row only says that there is more. */

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -68,10 +69,10 @@ class VectorStoreRepository {
     /** Creates a store with its files attached ({@code in_progress}); the attachments to ingest come back too. */
     Mono<Created> create(
             String projectId,
-            String name,
+            @Nullable String name,
             ObjectNode metadata,
-            Chunking storeChunking,
-            Integer expiresAfterDays,
+            @Nullable Chunking storeChunking,
+            @Nullable Integer expiresAfterDays,
             List<String> fileIds,
             Chunking fileChunking) {
         String id = RetrievalIds.newStoreId();
@@ -132,11 +133,11 @@ class VectorStoreRepository {
     Mono<VectorStoreView> update(
             String projectId,
             String id,
-            String name,
+            @Nullable String name,
             boolean setName,
-            ObjectNode metadata,
+            @Nullable ObjectNode metadata,
             boolean setExpiry,
-            Integer expiresAfterDays) {
+            @Nullable Integer expiresAfterDays) {
         return db.sql("""
                         UPDATE vector_stores SET
                           name = CASE WHEN :setName THEN :name ELSE name END,
@@ -176,7 +177,7 @@ class VectorStoreRepository {
      * and chunking ({@code requested}, or the store's when null).
      */
     Mono<VectorStoreFileView> attach(
-            String projectId, String storeId, String fileId, ObjectNode attributes, Chunking requested) {
+            String projectId, String storeId, String fileId, ObjectNode attributes, @Nullable Chunking requested) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .flatMap(storeDefault -> {
                     Chunking chunking = requested == null ? storeDefault : requested;
@@ -254,7 +255,8 @@ class VectorStoreRepository {
                 .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
     }
 
-    Mono<ListPage<VectorStoreFileView>> listFiles(String projectId, String storeId, String status, ListParams page) {
+    Mono<ListPage<VectorStoreFileView>> listFiles(
+            String projectId, String storeId, @Nullable String status, ListParams page) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
                         + " WHERE vf.vector_store_id = :store" + (status == null ? "" : " AND vf.status = :status")
                         + " AND " + page.sql("vf.file_id"))

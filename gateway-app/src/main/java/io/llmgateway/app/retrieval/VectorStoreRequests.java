@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -43,7 +44,11 @@ public final class VectorStoreRequests {
      */
     @JsonDeserialize(using = Create.Reader.class)
     public record Create(
-            String name, List<String> fileIds, ObjectNode metadata, Chunking chunking, Integer expiresAfterDays) {
+            @Nullable String name,
+            List<String> fileIds,
+            ObjectNode metadata,
+            @Nullable Chunking chunking,
+            @Nullable Integer expiresAfterDays) {
 
         private static final Set<String> FIELDS =
                 Set.of("name", "file_ids", "metadata", "chunking_strategy", "expires_after");
@@ -52,7 +57,7 @@ public final class VectorStoreRequests {
             fileIds = List.copyOf(fileIds);
         }
 
-        static Create from(JsonNode body) {
+        static Create from(@Nullable JsonNode body) {
             ObjectNode request = object(body);
             KnownFields.check(request, "", FIELDS);
             return new Create(
@@ -82,7 +87,7 @@ public final class VectorStoreRequests {
 
         private static final Set<String> FIELDS = Set.of("name", "metadata", "expires_after");
 
-        static Update from(JsonNode body) {
+        static Update from(@Nullable JsonNode body) {
             ObjectNode request = object(body);
             KnownFields.check(request, "", FIELDS);
             return new Update(
@@ -106,11 +111,12 @@ public final class VectorStoreRequests {
      * @param chunking   the file's {@code chunking_strategy}, or null for the store's
      */
     @JsonDeserialize(using = AttachFile.Reader.class)
-    public record AttachFile(String fileId, ObjectNode attributes, Chunking chunking) {
+    public record AttachFile(
+            String fileId, ObjectNode attributes, @Nullable Chunking chunking) {
 
         private static final Set<String> FIELDS = Set.of("file_id", "attributes", "chunking_strategy");
 
-        static AttachFile from(JsonNode body) {
+        static AttachFile from(@Nullable JsonNode body) {
             ObjectNode request = object(body);
             KnownFields.check(request, "", FIELDS);
             JsonNode fileId = request.get("file_id");
@@ -134,7 +140,7 @@ public final class VectorStoreRequests {
     @JsonDeserialize(using = UpdateFile.Reader.class)
     public record UpdateFile(ObjectNode attributes) {
 
-        static UpdateFile from(JsonNode body) {
+        static UpdateFile from(@Nullable JsonNode body) {
             ObjectNode request = object(body);
             KnownFields.check(request, "", Set.of("attributes"));
             if (!request.has("attributes")) {
@@ -160,7 +166,11 @@ public final class VectorStoreRequests {
      * @param scoreThreshold {@code ranking_options.score_threshold}, 0 to 1
      */
     @JsonDeserialize(using = Search.Reader.class)
-    public record Search(List<String> queries, int maxNumResults, Filter filter, double scoreThreshold) {
+    public record Search(
+            List<String> queries,
+            int maxNumResults,
+            @Nullable Filter filter,
+            double scoreThreshold) {
 
         private static final Set<String> FIELDS =
                 Set.of("query", "max_num_results", "filters", "ranking_options", "rewrite_query");
@@ -169,7 +179,7 @@ public final class VectorStoreRequests {
             queries = List.copyOf(queries);
         }
 
-        static Search from(JsonNode body) {
+        static Search from(@Nullable JsonNode body) {
             ObjectNode request = object(body);
             KnownFields.check(request, "", FIELDS);
             JsonNode rewrite = request.get("rewrite_query");
@@ -227,7 +237,7 @@ public final class VectorStoreRequests {
      * The days of OpenAI's {@code expires_after} ({@code {"anchor": "last_active_at", "days": 1-365}}), or null
      * when absent or null.
      */
-    static Integer expiresAfterDays(JsonNode node) {
+    static @Nullable Integer expiresAfterDays(@Nullable JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -257,7 +267,7 @@ public final class VectorStoreRequests {
     }
 
     /** A filter from its JSON, or null; a bad one is a 400 naming the field at fault. */
-    static Filter filter(JsonNode node, String param) {
+    static @Nullable Filter filter(@Nullable JsonNode node, String param) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -317,7 +327,7 @@ public final class VectorStoreRequests {
     }
 
     /** The body as an object: a missing body or {@code null} is an empty one. */
-    private static ObjectNode object(JsonNode body) {
+    private static ObjectNode object(@Nullable JsonNode body) {
         if (body == null || body.isNull()) {
             return JsonNodeFactory.instance.objectNode();
         }
@@ -327,7 +337,7 @@ public final class VectorStoreRequests {
         return object;
     }
 
-    private static String optionalString(JsonNode node, String param, int maxLength) {
+    private static @Nullable String optionalString(@Nullable JsonNode node, String param, int maxLength) {
         if (node == null || node.isNull()) {
             return null;
         }
