@@ -3,6 +3,7 @@ package io.llmgateway.app.admin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -43,7 +44,7 @@ public class AuditLog {
 
     /** Audit details from name/value pairs, leaving out the values that are null. */
     public static Map<String, Object> details(@Nullable Object... pairs) {
-        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             if (pairs[i + 1] != null) {
                 details.put((String) pairs[i], pairs[i + 1]);

@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Per-project service keys and per-user personal access tokens: issue (the secret is returned once and only
@@ -212,9 +214,8 @@ public class KeyAdminStore {
      * Key material comes from {@link java.security.SecureRandom}, which may read the kernel's entropy device:
      * blocking I/O, so it runs on the bounded elastic scheduler, never on an event loop.
      */
-    private static Mono<ApiKeyFormat.IssuedKey> issueOffLoop(
-            java.util.function.Supplier<ApiKeyFormat.IssuedKey> issue) {
-        return Mono.fromSupplier(issue).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    private static Mono<ApiKeyFormat.IssuedKey> issueOffLoop(Supplier<ApiKeyFormat.IssuedKey> issue) {
+        return Mono.fromSupplier(issue).subscribeOn(Schedulers.boundedElastic());
     }
 
     private static KeyView view(Readable row) {

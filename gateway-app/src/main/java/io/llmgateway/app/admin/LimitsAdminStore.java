@@ -1,5 +1,7 @@
 package io.llmgateway.app.admin;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.llmgateway.app.limits.BudgetPeriod;
 import io.llmgateway.app.limits.LimitScope;
 import io.llmgateway.app.limits.Limits;
@@ -8,6 +10,7 @@ import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.BodyReader;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -127,8 +130,8 @@ public class LimitsAdminStore {
                 cost));
     }
 
-    private static final java.util.List<String> FIELDS = java.util.List.of(
-            "requests_per_minute", "tokens_per_minute", "concurrent_requests", "token_budget", "cost_budget");
+    private static final List<String> FIELDS =
+            List.of("requests_per_minute", "tokens_per_minute", "concurrent_requests", "token_budget", "cost_budget");
 
     private static void budgetObject(JsonNode budget, String field, String limitName) {
         if (!budget.isObject()) {
@@ -259,13 +262,11 @@ public class LimitsAdminStore {
             String object,
             String scope,
 
-            @com.fasterxml.jackson.annotation.JsonProperty("scope_id")
-            String scopeId,
+            @JsonProperty("scope_id") String scopeId,
 
-            @com.fasterxml.jackson.annotation.JsonProperty("project_id")
-            String projectId,
+            @JsonProperty("project_id") String projectId,
 
-            @com.fasterxml.jackson.annotation.JsonUnwrapped Limits limits) {
+            @JsonUnwrapped Limits limits) {
 
         static LimitsView of(String scope, String scopeId, String projectId, Limits limits) {
             return new LimitsView("limits", scope, scopeId, projectId, limits);

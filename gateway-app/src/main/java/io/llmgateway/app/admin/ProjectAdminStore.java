@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -195,7 +196,7 @@ public class ProjectAdminStore {
                         "allowed_models", "'" + id + "' is not a configured model id.");
             }
         }
-        return List.copyOf(new java.util.LinkedHashSet<>(requested));
+        return List.copyOf(new LinkedHashSet<>(requested));
     }
 
     private static Parameter modelsParameter(@Nullable List<String> allowed) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -111,7 +112,7 @@ public class UserAdminStore {
                         .map(UserAdminStore::view)
                         .one())
                 .onErrorMap(
-                        org.springframework.dao.DuplicateKeyException.class,
+                        DuplicateKeyException.class,
                         e -> InvalidRequestException.conflict("A user with this email exists already.", "email"))
                 .flatMap(updated -> joinDefaultProject(updated).thenReturn(updated))
                 .flatMap(updated ->

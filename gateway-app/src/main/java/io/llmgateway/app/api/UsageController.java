@@ -9,6 +9,7 @@ import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -36,7 +37,7 @@ public class UsageController {
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(name = "group_by", required = false) List<String> groupBy,
-            @org.springframework.web.bind.annotation.RequestHeader(name = "Accept", required = false) String accept) {
+            @RequestHeader(name = "Accept", required = false) String accept) {
         UsageQuery query = UsageQuery.parse(caller.projectId(), from, to, groupBy, clock.instant());
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
     }

@@ -4,14 +4,18 @@ import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.KnownFields;
+import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.converter.HttpMessageNotWritableException;
@@ -93,17 +97,17 @@ public class ErrorMapper {
             log.warn("The database is unavailable: {}", error.toString());
             return DatabaseFailures.unavailableError();
         }
-        if (error instanceof org.springframework.dao.DuplicateKeyException) {
+        if (error instanceof DuplicateKeyException) {
             return InvalidRequestException.conflict("The resource exists already.", null);
         }
-        if (error instanceof org.springframework.dao.DataIntegrityViolationException) {
+        if (error instanceof DataIntegrityViolationException) {
             return InvalidRequestException.invalidParameter(
                     null, "The change conflicts with the stored data (a referenced resource is missing or in use).");
         }
         if (error instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode(), status.getReason(), method, path);
         }
-        if (error instanceof java.util.concurrent.CancellationException) {
+        if (error instanceof CancellationException) {
             // the client went away mid-stream: nothing failed on our side, and nobody is left to tell
             log.debug("Stream cancelled by the client: {}", error.toString());
             return GatewayException.internal("The request was cancelled.", error);
@@ -194,7 +198,7 @@ public class ErrorMapper {
                 || type == Float.class
                 || type == double.class
                 || type == float.class
-                || type == java.math.BigDecimal.class
+                || type == BigDecimal.class
                 || type == Number.class) {
             return "a number";
         }

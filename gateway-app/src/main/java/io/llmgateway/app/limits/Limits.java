@@ -1,5 +1,6 @@
 package io.llmgateway.app.limits;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
@@ -24,7 +25,7 @@ public record Limits(
 
     public static final Limits NONE = new Limits(null, null, null, null, null);
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isEmpty() {
         return requestsPerMinute == null
                 && tokensPerMinute == null

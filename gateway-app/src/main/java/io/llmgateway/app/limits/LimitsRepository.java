@@ -3,6 +3,7 @@ package io.llmgateway.app.limits;
 import io.llmgateway.app.persistence.DatabaseCache;
 import io.llmgateway.app.persistence.DatabaseFailures;
 import io.llmgateway.app.persistence.Lookups;
+import io.llmgateway.app.usage.Price;
 import io.llmgateway.auth.identity.RefreshingCache;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
@@ -108,8 +109,6 @@ public class LimitsRepository implements DatabaseCache {
                         : new Limits.TokenBudget(tokenBudget, row.get("token_budget_period", String.class)),
                 costBudget == null
                         ? null
-                        : new Limits.CostBudget(
-                                io.llmgateway.app.usage.Price.plain(costBudget),
-                                row.get("cost_budget_period", String.class)));
+                        : new Limits.CostBudget(Price.plain(costBudget), row.get("cost_budget_period", String.class)));
     }
 }

@@ -5,6 +5,7 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -62,7 +63,7 @@ public final class DatabaseFailures {
     /** The 503 for a request that needed the database while it was away: retry shortly. */
     public static GatewayException unavailableError() {
         return GatewayException.unavailable(
-                "The database is unavailable; retry shortly.", DATABASE_UNAVAILABLE, java.time.Duration.ofSeconds(2));
+                "The database is unavailable; retry shortly.", DATABASE_UNAVAILABLE, Duration.ofSeconds(2));
     }
 
     /** The SQLSTATE of the first R2DBC exception in the cause chain that has one. */

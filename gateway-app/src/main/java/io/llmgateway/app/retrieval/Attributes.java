@@ -1,6 +1,7 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -73,7 +74,7 @@ final class Attributes {
      * them), so a whole number goes back as the integer it was sent as ({@code 3}, not {@code 3.0}).
      */
     static Map<String, Object> forResponse(Map<String, Object> attributes) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>(attributes.size());
+        Map<String, Object> out = new LinkedHashMap<>(attributes.size());
         attributes.forEach((key, value) -> out.put(
                 key,
                 value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53

@@ -5,9 +5,11 @@ import io.llmgateway.app.retrieval.RetrievalViews.FileView;
 import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.r2dbc.spi.Readable;
+import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import reactor.core.publisher.Mono;
 
 /** Uploaded files in PostgreSQL, always within one project: another project's file does not exist (404). */
@@ -30,8 +32,8 @@ class FileStore {
                 .bind("project", projectId)
                 .bind("filename", filename)
                 .bind("purpose", purpose)
-                .bind("type", org.springframework.r2dbc.core.Parameter.fromOrEmpty(contentType, String.class))
-                .bind("bytes", java.nio.ByteBuffer.wrap(content))
+                .bind("type", Parameter.fromOrEmpty(contentType, String.class))
+                .bind("bytes", ByteBuffer.wrap(content))
                 .bind("size", (long) content.length)
                 .map(FileStore::view)
                 .one();
@@ -52,7 +54,7 @@ class FileStore {
                 .bind("id", id)
                 .bind("project", projectId)
                 .map(row -> {
-                    java.nio.ByteBuffer buffer = row.get("bytes", java.nio.ByteBuffer.class);
+                    ByteBuffer buffer = row.get("bytes", ByteBuffer.class);
                     byte[] bytes = new byte[buffer == null ? 0 : buffer.remaining()];
                     if (buffer != null) {
                         buffer.get(bytes);

@@ -2,6 +2,7 @@ package io.llmgateway.app.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -89,7 +90,7 @@ public final class RetrievalViews {
             @JsonProperty("has_more") boolean hasMore) {
 
         /** A page from {@code limit + 1} fetched rows: the extra row only says that there is more. */
-        public static <T> ListPage<T> of(List<T> rows, int limit, java.util.function.Function<T, String> id) {
+        public static <T> ListPage<T> of(List<T> rows, int limit, Function<T, String> id) {
             boolean more = rows.size() > limit;
             List<T> data = more ? rows.subList(0, limit) : rows;
             return new ListPage<>(

@@ -10,6 +10,7 @@ import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.Unmodifiable;
 import io.r2dbc.spi.Readable;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.HashSet;
@@ -410,8 +411,7 @@ class VectorStoreRepository {
         OffsetDateTime lastActive = row.get("last_active_at", OffsetDateTime.class);
         Integer days = row.get("expires_after_days", Integer.class);
         Long expiresAt = days == null || lastActive == null ? null : seconds(lastActive.plusDays(days));
-        boolean expired =
-                expiresAt != null && expiresAt <= java.time.Instant.now().getEpochSecond();
+        boolean expired = expiresAt != null && expiresAt <= Instant.now().getEpochSecond();
         return new VectorStoreView(
                 row.get("id", String.class),
                 "vector_store",

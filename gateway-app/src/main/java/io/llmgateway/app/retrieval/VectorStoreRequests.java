@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.annotation.JsonDeserialize;
@@ -279,8 +280,7 @@ public final class VectorStoreRequests {
     }
 
     /** The field, checked and converted, when the body has it (perhaps as null); absent otherwise. */
-    private static <T> Patch<T> present(
-            ObjectNode request, String field, java.util.function.Function<JsonNode, T> conversion) {
+    private static <T> Patch<T> present(ObjectNode request, String field, Function<JsonNode, T> conversion) {
         return request.has(field) ? Patch.of(conversion.apply(request.get(field))) : Patch.absent();
     }
 

@@ -3,6 +3,7 @@ package io.llmgateway.app.security;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -117,7 +118,7 @@ public final class ClientAddresses {
     private static String text(byte[] address) {
         try {
             return InetAddress.getByAddress(address).getHostAddress(); // no look-up: the bytes are given
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return UNKNOWN;
         }
     }

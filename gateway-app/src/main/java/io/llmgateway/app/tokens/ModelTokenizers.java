@@ -3,6 +3,7 @@ package io.llmgateway.app.tokens;
 import io.llmgateway.core.tokens.TiktokenTokenizer;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class ModelTokenizers {
             }
             try {
                 return Path.of(URI.create(setting));
-            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
                 throw new IllegalArgumentException("'" + setting + "' is not a file URL: " + e.getMessage());
             }
         }

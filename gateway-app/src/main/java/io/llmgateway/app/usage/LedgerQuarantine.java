@@ -2,6 +2,7 @@ package io.llmgateway.app.usage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.persistence.DatabaseFailures;
+import io.r2dbc.spi.R2dbcException;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,7 +180,7 @@ public class LedgerQuarantine {
 
     private static String message(Throwable refusal) {
         for (Throwable t = refusal; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.r2dbc.spi.R2dbcException) {
+            if (t instanceof R2dbcException) {
                 return String.valueOf(t.getMessage());
             }
         }

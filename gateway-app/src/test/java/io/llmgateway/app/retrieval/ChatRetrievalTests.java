@@ -12,6 +12,7 @@ import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.testsupport.TestJson;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,7 +66,7 @@ class ChatRetrievalTests {
         assertThat(full.scoreThreshold()).isEqualTo(0.25);
         assertThat(full.includeSources()).isTrue();
         assertThat(full.filter()).isInstanceOf(Filter.Compound.class);
-        assertThat(full.filter().matches(java.util.Map.of("team", "finance", "year", 2024)))
+        assertThat(full.filter().matches(Map.of("team", "finance", "year", 2024)))
                 .isTrue();
     }
 

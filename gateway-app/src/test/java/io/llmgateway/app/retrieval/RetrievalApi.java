@@ -3,6 +3,7 @@ package io.llmgateway.app.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.testsupport.TestJson;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ final class RetrievalApi {
      */
     WebTestClient.ResponseSpec upload(String filename, byte[] content, String purpose) {
         String boundary = "retrieval-test-boundary-7f3a9c";
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose
                         + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
                         + filename

@@ -9,16 +9,23 @@ import io.llmgateway.rag.index.Retriever;
 import io.llmgateway.testsupport.FakeUpstream;
 import io.llmgateway.testsupport.OpenAiFixtures;
 import io.llmgateway.testsupport.TestJson;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -406,7 +413,7 @@ class RetrievalIT {
 
         // without its expiry it is a store like the others again
         JsonNode renewed = RetrievalApi.json(
-                projectA.post("/v1/vector_stores/" + store, java.util.Collections.singletonMap("expires_after", null))
+                projectA.post("/v1/vector_stores/" + store, Collections.singletonMap("expires_after", null))
                         .expectStatus()
                         .isOk());
         assertThat(renewed.path("status").stringValue()).isEqualTo("completed");
@@ -467,7 +474,7 @@ class RetrievalIT {
     @Test
     void anOversizedUploadIs413AndOtherPurposesAre400() {
         byte[] big = new byte[100 * 1024];
-        java.util.Arrays.fill(big, (byte) 'a');
+        Arrays.fill(big, (byte) 'a');
         projectA.upload("big.txt", big, "assistants")
                 .expectStatus()
                 .isEqualTo(413)
@@ -609,7 +616,7 @@ class RetrievalIT {
                                 user(LAPTOP_QUESTION)),
                         "rag_params",
                         Map.of("vector_store_ids", List.of(policies), "max_num_results", 2, "include_sources", true)));
-        org.springframework.test.web.reactive.server.EntityExchangeResult<byte[]> result =
+        EntityExchangeResult<byte[]> result =
                 response.expectStatus().isOk().expectBody(byte[].class).returnResult();
         String requestId = result.getResponseHeaders().getFirst("x-request-id");
         JsonNode answer = TestJson.mapper().readTree(result.getResponseBody());
@@ -814,7 +821,7 @@ class RetrievalIT {
 
     @Test
     void embeddingsAsFloatsOrBase64WithAUsageRecord() {
-        org.springframework.test.web.reactive.server.EntityExchangeResult<byte[]> floats = projectA.post(
+        EntityExchangeResult<byte[]> floats = projectA.post(
                         "/v1/embeddings", Map.of("model", "all-minilm-l6-v2", "input", "Lost laptops"))
                 .expectStatus()
                 .isOk()
@@ -840,13 +847,12 @@ class RetrievalIT {
                                 "base64"))
                 .expectStatus()
                 .isOk());
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder()
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
                         .decode(base64.path("data").get(0).path("embedding").stringValue()))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes.remaining()).isEqualTo(384 * 4);
         for (int i = 0; i < 384; i++) {
-            assertThat((double) bytes.getFloat())
-                    .isCloseTo(vector.get(i).doubleValue(), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat((double) bytes.getFloat()).isCloseTo(vector.get(i).doubleValue(), Offset.offset(1e-6));
         }
 
         projectA.post("/v1/embeddings", Map.of("model", "text-embedding-3-small", "input", "x"))
@@ -905,9 +911,7 @@ class RetrievalIT {
             assertThat(same.path("data").findValuesAsString("file_id"))
                     .isEqualTo(before.path("data").findValuesAsString("file_id"));
             assertThat(same.path("data").get(0).path("score").doubleValue())
-                    .isCloseTo(
-                            before.path("data").get(0).path("score").doubleValue(),
-                            org.assertj.core.data.Offset.offset(1e-6));
+                    .isCloseTo(before.path("data").get(0).path("score").doubleValue(), Offset.offset(1e-6));
 
             // deleted through the first replica: gone from the second's index by notification, without a search
             projectA.delete("/v1/vector_stores/" + store + "/files/" + file)

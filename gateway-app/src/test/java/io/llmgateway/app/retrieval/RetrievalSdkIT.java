@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.HttpResponse;
+import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.files.FileCreateParams;
@@ -26,6 +32,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +91,7 @@ class RetrievalSdkIT {
         assertThat(handbook.purpose()).isEqualTo(FileObject.Purpose.ASSISTANTS);
         assertThat(openai.files().retrieve(security.id()).filename()).isEqualTo("security.pdf");
         assertThat(openai.files().list().data()).extracting(FileObject::id).contains(handbook.id(), security.id());
-        try (com.openai.core.http.HttpResponse content = openai.files().content(handbook.id())) {
+        try (HttpResponse content = openai.files().content(handbook.id())) {
             assertThat(content.body().readAllBytes()).isEqualTo(Files.readAllBytes(handbookPath));
         }
 
@@ -147,7 +155,7 @@ class RetrievalSdkIT {
         // gateway.http.max-body-size is 4MB; uploads are held to gateway.retrieval.max-file-size (20MB) instead,
         // and a part this large is spooled by the multipart reader rather than held in memory
         byte[] content = new byte[6 * 1024 * 1024];
-        java.util.Arrays.fill(content, (byte) 'x');
+        Arrays.fill(content, (byte) 'x');
         Path large = Files.write(dir.resolve("large.txt"), content);
         FileObject uploaded = openai.files()
                 .create(FileCreateParams.builder()
@@ -173,30 +181,28 @@ class RetrievalSdkIT {
                         .fileIds(List.of(file.id()))
                         .build());
         awaitCompleted(store.id(), file.id());
-        com.openai.core.JsonValue rag = com.openai.core.JsonValue.from(
-                Map.of("vector_store_ids", List.of(store.id()), "include_sources", true));
+        JsonValue rag = JsonValue.from(Map.of("vector_store_ids", List.of(store.id()), "include_sources", true));
 
-        com.openai.models.chat.completions.ChatCompletion completion = openai.chat()
+        ChatCompletion completion = openai.chat()
                 .completions()
-                .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                .create(ChatCompletionCreateParams.builder()
                         .model("mock-echo")
                         .addUserMessage("Who do I tell about a lost laptop?")
                         .putAdditionalBodyProperty("rag_params", rag)
                         .build());
         assertThat(completion.choices().get(0).message().content()).hasValue("Who do I tell about a lost laptop?");
-        com.openai.core.JsonValue sources = completion._additionalProperties().get("rag");
+        JsonValue sources = completion._additionalProperties().get("rag");
         assertThat(sources).isNotNull();
         assertThat(sources.toString()).contains(file.id()).contains("helpdesk");
 
-        List<com.openai.models.chat.completions.ChatCompletionChunk> chunks = new java.util.ArrayList<>();
-        try (com.openai.core.http.StreamResponse<com.openai.models.chat.completions.ChatCompletionChunk> stream =
-                openai.chat()
-                        .completions()
-                        .createStreaming(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
-                                .model("mock-echo")
-                                .addUserMessage("Who do I tell about a lost laptop?")
-                                .putAdditionalBodyProperty("rag_params", rag)
-                                .build())) {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = openai.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("mock-echo")
+                        .addUserMessage("Who do I tell about a lost laptop?")
+                        .putAdditionalBodyProperty("rag_params", rag)
+                        .build())) {
             stream.stream().forEach(chunks::add);
         }
         assertThat(chunks).hasSizeGreaterThan(1);

@@ -1,5 +1,6 @@
 package io.llmgateway.app.persistence.embedded;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,7 +123,7 @@ final class CommandLauncher {
 
     static boolean isRoot() {
         try {
-            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+            return new UnixSystem().getUid() == 0;
         } catch (RuntimeException | LinkageError e) {
             return false;
         }

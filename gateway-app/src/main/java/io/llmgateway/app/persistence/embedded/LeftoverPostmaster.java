@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ final class LeftoverPostmaster {
             if (info.command().isEmpty()) {
                 return false;
             }
-            arguments = new java.util.ArrayList<>();
+            arguments = new ArrayList<>();
             arguments.add(info.command().get());
             arguments.addAll(List.of(info.arguments().orElse(new String[0])));
         }

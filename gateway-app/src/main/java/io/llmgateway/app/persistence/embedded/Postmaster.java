@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.postgresql.Driver;
 
 /**
  * One run of the PostgreSQL server ({@code postgres}, the postmaster) on the data directory, started by the
@@ -158,8 +159,7 @@ final class Postmaster {
         properties.setProperty("socketTimeout", "10");
         properties.setProperty("sslmode", "disable");
         properties.setProperty("ApplicationName", "llm-gateway embedded start");
-        Connection connection =
-                new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
+        Connection connection = new Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver did not take the URL");
         }
