@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.ArrayList;
@@ -10,9 +10,10 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * The cursor parameters of OpenAI's list endpoints: {@code limit}, {@code order} ({@code desc} by default: newest
  * first, as ids sort by creation) and {@code after} / {@code before} (an id of the previous page).
  */
-record ListParams(int limit, boolean ascending, String after, String before) {
+public record ListParams(int limit, boolean ascending, String after, String before) {
 
-    static ListParams of(Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
+    public static ListParams of(
+            Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
         int value = limit == null ? defaultLimit : limit;
         if (value < 1 || value > maxLimit) {
             throw InvalidRequestException.invalidParameter("limit", "'limit' must be between 1 and " + maxLimit + ".");
@@ -36,7 +37,7 @@ record ListParams(int limit, boolean ascending, String after, String before) {
      * The condition on {@code column} and the order of a page query, for {@code WHERE ... AND} + this +
      * {@code LIMIT :limit}; binds {@code :cursor} when there is one.
      */
-    String sql(String column) {
+    public String sql(String column) {
         // with 'before', the rows nearest to the cursor are read in the opposite order, then reversed
         boolean forward = before == null;
         boolean up = forward == ascending;
@@ -50,14 +51,14 @@ record ListParams(int limit, boolean ascending, String after, String before) {
                 + " LIMIT :limit";
     }
 
-    DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
+    public DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
         spec = spec.bind("limit", limit + 1);
         String cursor = before != null ? before : after;
         return cursor == null ? spec : spec.bind("cursor", cursor);
     }
 
     /** The rows in page order (reversed back for a {@code before} page). */
-    <T> List<T> ordered(List<T> rows) {
+    public <T> List<T> ordered(List<T> rows) {
         if (before == null) {
             return rows;
         }
