@@ -26,7 +26,7 @@ STAGES = [
     ("request and answer (de)serialisation, controller", r"^io/llmgateway/(app/api/|core/protocol/)"),
     ("the model-call pipeline (checks, admission order, metering, answer editing)",
      r"^io/llmgateway/(app/pipeline/|core/answer/)"),
-    ("retrieval", r"^io/llmgateway/(app/retrieval/|rag/)"),
+    ("retrieval", r"^io/llmgateway/(app/retrieval/|retrieval/|rag/)"),
     ("identity and limit caches' upkeep", r"^io/llmgateway/app/(identity|persistence)/"),
     ("other gateway code", r"^io/llmgateway/"),
 ]

@@ -99,6 +99,22 @@ class ArchitectureTests {
     }
 
     @Test
+    void theRetrievalModuleHasNoWebTypesAndDoesNotKnowTheApp() {
+        // retrieval keeps stores, the ingestion queue, the index and search; HTTP and the model pipeline are the app's
+        noClasses()
+                .that()
+                .resideInAPackage("io.llmgateway.retrieval..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework.web..",
+                        "org.springframework.http..",
+                        "reactor.netty.http..",
+                        "io.llmgateway.app..")
+                .check(classes);
+    }
+
+    @Test
     void theAppKnowsProviderTypesOnlyThroughTheSpi() {
         // provider types arrive as ProviderType beans of the adapters' auto-configurations; the app names none of
         // them and reaches into no adapter's internals (the openai transport's pool settings are its public API)

@@ -3,19 +3,11 @@ package io.llmgateway.app.pipeline;
 /**
  * Whom the embedding tokens spent by retrieval are written to in the usage ledger: the caller of a search or of a
  * chat completion with {@code rag_params}, or, for ingestion, the project of the store with
- * {@value #INGESTION} as key and user.
+ * {@code ingestion} as key and user (the retrieval module's {@code EmbeddingOwner}, which it is made from).
  *
  * @param requestId the usage record's id
  * @param keyId     the key that called
  * @param userId    the user it was for
  * @param projectId the project billed
  */
-public record UsageOwner(String requestId, String keyId, String userId, String projectId) {
-
-    /** The key and user of the records of ingestion, which no request of a caller made. */
-    public static final String INGESTION = "ingestion";
-
-    public static UsageOwner ingestion(String projectId, String storeId, String fileId, int attempt) {
-        return new UsageOwner("ingest_" + storeId + "_" + fileId + "_" + attempt, INGESTION, INGESTION, projectId);
-    }
-}
+public record UsageOwner(String requestId, String keyId, String userId, String projectId) {}

@@ -2,7 +2,6 @@ package io.llmgateway.app.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.pipeline.ChatAugmentation;
-import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.RagParamsShape;
@@ -10,6 +9,8 @@ import io.llmgateway.core.protocol.ChatMessage;
 import io.llmgateway.core.protocol.Unmodifiable;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.SearchHit;
+import io.llmgateway.retrieval.EmbeddingOwner;
+import io.llmgateway.retrieval.RetrievalSearch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ public class ChatRetrieval implements ChatAugmentation {
             return Mono.error(InvalidRequestException.invalidParameter(
                     "messages", "rag_params searches with the last user message, and the request has none with text."));
         }
-        UsageOwner owner = new UsageOwner(
+        EmbeddingOwner owner = new EmbeddingOwner(
                 requestId + EMBEDDING_RECORD_SUFFIX, caller.keyId(), caller.userId(), caller.projectId());
         return search.search(
                         owner,

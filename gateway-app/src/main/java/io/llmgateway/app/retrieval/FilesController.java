@@ -1,11 +1,13 @@
 package io.llmgateway.app.retrieval;
 
-import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
-import io.llmgateway.app.retrieval.RetrievalViews.FileView;
-import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.retrieval.FileStore;
+import io.llmgateway.retrieval.ListParams;
+import io.llmgateway.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.retrieval.RetrievalViews.FileView;
+import io.llmgateway.retrieval.RetrievalViews.ListPage;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;

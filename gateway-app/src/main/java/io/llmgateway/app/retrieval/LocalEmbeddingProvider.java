@@ -7,6 +7,7 @@ import io.llmgateway.core.protocol.EmbeddingResult;
 import io.llmgateway.core.provider.EmbeddingProvider;
 import io.llmgateway.rag.embed.Embeddings;
 import io.llmgateway.rag.embed.LocalMiniLmEmbedder;
+import io.llmgateway.retrieval.RetrievalSearch;
 import java.util.concurrent.RejectedExecutionException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;

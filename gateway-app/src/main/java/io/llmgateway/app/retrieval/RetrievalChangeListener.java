@@ -1,6 +1,7 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.app.lifecycle.BackgroundSubscription;
+import io.llmgateway.retrieval.IndexSynchronizer;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.Notification;
 import io.r2dbc.postgresql.api.PostgresqlConnection;

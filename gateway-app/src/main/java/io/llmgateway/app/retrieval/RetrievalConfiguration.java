@@ -10,6 +10,12 @@ import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.index.LuceneRetriever;
 import io.llmgateway.rag.index.Retriever;
+import io.llmgateway.retrieval.FileStore;
+import io.llmgateway.retrieval.IndexSynchronizer;
+import io.llmgateway.retrieval.Ingestion;
+import io.llmgateway.retrieval.IngestionQueue;
+import io.llmgateway.retrieval.RetrievalSearch;
+import io.llmgateway.retrieval.VectorStoreRepository;
 import java.util.concurrent.CompletionException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -121,7 +127,14 @@ public class RetrievalConfiguration {
             RetrievalSchedulers schedulers,
             RetrievalProperties properties) {
         return new Ingestion(
-                queue, new DocumentParser(), new Chunker(), embedder, index, schedulers.ingest(), properties);
+                queue,
+                new DocumentParser(),
+                new Chunker(),
+                embedder,
+                index,
+                schedulers.ingest(),
+                properties.ingestThreads(),
+                properties.maxAttempts());
     }
 
     @Bean

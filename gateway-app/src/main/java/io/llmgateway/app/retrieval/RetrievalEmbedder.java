@@ -5,6 +5,8 @@ import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
+import io.llmgateway.retrieval.EmbeddingOwner;
+import io.llmgateway.retrieval.RetrievalEmbeddings;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -12,9 +14,9 @@ import reactor.core.publisher.Mono;
  * The embedding model of retrieval ({@code gateway.retrieval.embedding-model}), called through its route like
  * any model: the in-process all-MiniLM-L6-v2 by default, or a configured upstream embedding model, with its
  * deployments, fallbacks and circuit breakers. Every call writes one usage record (the tokens it spent, to the
- * {@link UsageOwner}), so ingestion and searches show in usage reports and budgets.
+ * {@link EmbeddingOwner}), so ingestion and searches show in usage reports and budgets.
  */
-class RetrievalEmbedder {
+class RetrievalEmbedder implements RetrievalEmbeddings {
 
     private final ModelCallPipeline pipeline;
     private final Route route;
@@ -33,8 +35,8 @@ class RetrievalEmbedder {
         this.batchSize = batchSize;
     }
 
-    /** The model id whose vectors the index compares. */
-    String modelId() {
+    @Override
+    public String modelId() {
         return modelId;
     }
 
@@ -42,7 +44,9 @@ class RetrievalEmbedder {
      * The vectors of the texts, in order, asked for in batches of {@code embed-batch-size}; one usage record for
      * them all. Fails with the 503 of a full or closing ledger before calling the model.
      */
-    Mono<List<float[]>> embed(List<String> texts, EmbeddingPurpose purpose, UsageOwner owner) {
-        return pipeline.embedForRetrieval(route, texts, purpose, owner, batchSize);
+    @Override
+    public Mono<List<float[]>> embed(List<String> texts, EmbeddingPurpose purpose, EmbeddingOwner owner) {
+        UsageOwner usage = new UsageOwner(owner.requestId(), owner.keyId(), owner.userId(), owner.projectId());
+        return pipeline.embedForRetrieval(route, texts, purpose, usage, batchSize);
     }
 }

@@ -6,6 +6,8 @@ import io.llmgateway.core.json.KnownFields;
 import io.llmgateway.core.json.Patch;
 import io.llmgateway.rag.index.Filter;
 import io.llmgateway.rag.index.InvalidFilterException;
+import io.llmgateway.retrieval.Attributes;
+import io.llmgateway.retrieval.Chunking;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

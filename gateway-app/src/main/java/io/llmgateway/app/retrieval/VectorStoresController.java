@@ -1,15 +1,6 @@
 package io.llmgateway.app.retrieval;
 
 import io.llmgateway.app.pipeline.RequestIds;
-import io.llmgateway.app.pipeline.UsageOwner;
-import io.llmgateway.app.retrieval.RetrievalViews.Content;
-import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
-import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
-import io.llmgateway.app.retrieval.RetrievalViews.SearchPage;
-import io.llmgateway.app.retrieval.RetrievalViews.SearchResult;
-import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
-import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
-import io.llmgateway.app.retrieval.VectorStoreRepository.Key;
 import io.llmgateway.app.retrieval.VectorStoreRequests.AttachFile;
 import io.llmgateway.app.retrieval.VectorStoreRequests.Create;
 import io.llmgateway.app.retrieval.VectorStoreRequests.Search;
@@ -17,6 +8,21 @@ import io.llmgateway.app.retrieval.VectorStoreRequests.Update;
 import io.llmgateway.app.retrieval.VectorStoreRequests.UpdateFile;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.retrieval.Attributes;
+import io.llmgateway.retrieval.Chunking;
+import io.llmgateway.retrieval.EmbeddingOwner;
+import io.llmgateway.retrieval.Ingestion;
+import io.llmgateway.retrieval.ListParams;
+import io.llmgateway.retrieval.RetrievalSearch;
+import io.llmgateway.retrieval.RetrievalViews.Content;
+import io.llmgateway.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.retrieval.RetrievalViews.ListPage;
+import io.llmgateway.retrieval.RetrievalViews.SearchPage;
+import io.llmgateway.retrieval.RetrievalViews.SearchResult;
+import io.llmgateway.retrieval.RetrievalViews.VectorStoreFileView;
+import io.llmgateway.retrieval.RetrievalViews.VectorStoreView;
+import io.llmgateway.retrieval.VectorStoreRepository;
+import io.llmgateway.retrieval.VectorStoreRepository.Key;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -183,7 +189,7 @@ public class VectorStoresController {
         access.check(caller, "query");
         String requestId = RequestIds.next();
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, requestId);
-        UsageOwner owner = new UsageOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
+        EmbeddingOwner owner = new EmbeddingOwner(requestId, caller.keyId(), caller.userId(), caller.projectId());
         return search.search(
                         owner,
                         List.of(storeId),

@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -7,19 +7,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * base-36 digits, then fifteen random ones, so that ids sort by creation (lists page by id) and never collide in
  * practice. They are not secrets (access is checked by project), so {@link ThreadLocalRandom} is enough.
  */
-final class RetrievalIds {
+public final class RetrievalIds {
 
-    static final String FILE_PREFIX = "file-";
-    static final String STORE_PREFIX = "vs_";
+    public static final String FILE_PREFIX = "file-";
+    public static final String STORE_PREFIX = "vs_";
     private static final char[] DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private RetrievalIds() {}
 
-    static String newFileId() {
+    public static String newFileId() {
         return next(FILE_PREFIX);
     }
 
-    static String newStoreId() {
+    public static String newStoreId() {
         return next(STORE_PREFIX);
     }
 

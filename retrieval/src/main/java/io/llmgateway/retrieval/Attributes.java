@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.LinkedHashMap;
@@ -8,16 +8,16 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** OpenAI's limits on {@code metadata} (strings) and file {@code attributes} (strings, numbers, booleans). */
-final class Attributes {
+public final class Attributes {
 
-    static final int MAX_KEYS = 16;
-    static final int MAX_KEY_LENGTH = 64;
-    static final int MAX_STRING_LENGTH = 512;
+    public static final int MAX_KEYS = 16;
+    public static final int MAX_KEY_LENGTH = 64;
+    public static final int MAX_STRING_LENGTH = 512;
 
     private Attributes() {}
 
     /** {@code metadata}: up to 16 string values; an empty object when absent or null. */
-    static ObjectNode metadata(JsonNode node, String param) {
+    public static ObjectNode metadata(JsonNode node, String param) {
         ObjectNode checked = object(node, param);
         for (Map.Entry<String, JsonNode> entry : checked.properties()) {
             JsonNode value = entry.getValue();
@@ -32,7 +32,7 @@ final class Attributes {
     }
 
     /** File {@code attributes}: up to 16 strings, numbers or booleans; an empty object when absent or null. */
-    static ObjectNode attributes(JsonNode node, String param) {
+    public static ObjectNode attributes(JsonNode node, String param) {
         ObjectNode checked = object(node, param);
         for (Map.Entry<String, JsonNode> entry : checked.properties()) {
             JsonNode value = entry.getValue();
@@ -73,7 +73,7 @@ final class Attributes {
      * Attributes as the index returns them, for a response: the index keeps every number as a double (to compare
      * them), so a whole number goes back as the integer it was sent as ({@code 3}, not {@code 3.0}).
      */
-    static Map<String, Object> forResponse(Map<String, Object> attributes) {
+    public static Map<String, Object> forResponse(Map<String, Object> attributes) {
         Map<String, Object> out = new LinkedHashMap<>(attributes.size());
         attributes.forEach((key, value) -> out.put(
                 key,

@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import io.llmgateway.rag.index.IndexedChunk;
 import io.llmgateway.rag.index.Retriever;
@@ -50,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  * retrieval pool only. Syncs run one at a time, in rounds: each round takes every store asked for since the one
  * before, and completes the {@link #ensure}s waiting for it.
  */
-class IndexSynchronizer implements AutoCloseable {
+public class IndexSynchronizer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IndexSynchronizer.class);
     private static final int INDEX_BATCH = 500;
@@ -77,7 +77,7 @@ class IndexSynchronizer implements AutoCloseable {
     private volatile @Nullable Disposable current;
     private volatile boolean closed;
 
-    IndexSynchronizer(
+    public IndexSynchronizer(
             DatabaseClient db,
             TransactionalOperator snapshot,
             String embeddingModel,
@@ -92,12 +92,12 @@ class IndexSynchronizer implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    Retriever retriever() {
+    public Retriever retriever() {
         return retriever;
     }
 
     /** Completes when every store that differed from the database has been reloaded. */
-    Mono<Void> syncAll() {
+    public Mono<Void> syncAll() {
         return waitFor(null);
     }
 
@@ -121,7 +121,7 @@ class IndexSynchronizer implements AutoCloseable {
      * Completes when the index holds the files the database reported for these stores, syncing them first if it
      * does not.
      */
-    Mono<Void> ensure(Map<String, Map<String, Long>> expected) {
+    public Mono<Void> ensure(Map<String, Map<String, Long>> expected) {
         if (holds(expected)) {
             return Mono.empty();
         }
@@ -129,13 +129,13 @@ class IndexSynchronizer implements AutoCloseable {
     }
 
     /** A change in a store was notified: sync it soon, coalesced with other changes. */
-    void request(String storeId) {
+    public void request(String storeId) {
         dirty.add(storeId);
         drain();
     }
 
     /** Notifications may have been missed: sync everything soon. */
-    void requestAll() {
+    public void requestAll() {
         dirtyAll.set(true);
         drain();
     }

@@ -1,14 +1,14 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
-import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
-import io.llmgateway.app.retrieval.RetrievalViews.ExpiresAfter;
-import io.llmgateway.app.retrieval.RetrievalViews.FileCounts;
-import io.llmgateway.app.retrieval.RetrievalViews.LastError;
-import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
-import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreFileView;
-import io.llmgateway.app.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.Unmodifiable;
+import io.llmgateway.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.retrieval.RetrievalViews.ExpiresAfter;
+import io.llmgateway.retrieval.RetrievalViews.FileCounts;
+import io.llmgateway.retrieval.RetrievalViews.LastError;
+import io.llmgateway.retrieval.RetrievalViews.ListPage;
+import io.llmgateway.retrieval.RetrievalViews.VectorStoreFileView;
+import io.llmgateway.retrieval.RetrievalViews.VectorStoreView;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * search reads of them ({@link #completedFiles}). Attaching a file leaves it {@code in_progress}; the work of
  * ingesting it is the {@link IngestionQueue}'s.
  */
-class VectorStoreRepository {
+public class VectorStoreRepository {
 
     private static final String STORE_COLUMNS = """
             s.id, s.name, s.metadata::text AS metadata, s.created_at, s.last_active_at, s.expires_after_days,
@@ -59,7 +59,7 @@ class VectorStoreRepository {
     /** Reads the stored metadata and attributes for the views. */
     private final JsonMapper json;
 
-    VectorStoreRepository(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
+    public VectorStoreRepository(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
         this.db = db;
         this.tx = tx;
         this.json = json;
@@ -68,7 +68,7 @@ class VectorStoreRepository {
     // ---- vector stores ------------------------------------------------------------------------------------
 
     /** Creates a store with its files attached ({@code in_progress}); the attachments to ingest come back too. */
-    Mono<Created> create(
+    public Mono<Created> create(
             String projectId,
             @Nullable String name,
             ObjectNode metadata,
@@ -107,7 +107,7 @@ class VectorStoreRepository {
         return tx.transactional(work);
     }
 
-    Mono<VectorStoreView> get(String projectId, String id) {
+    public Mono<VectorStoreView> get(String projectId, String id) {
         return db.sql("SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND s.id = :id")
                 .bind("project", projectId)
                 .bind("id", id)
@@ -116,7 +116,7 @@ class VectorStoreRepository {
                 .switchIfEmpty(Mono.error(() -> storeNotFound(id)));
     }
 
-    Mono<ListPage<VectorStoreView>> list(String projectId, ListParams page) {
+    public Mono<ListPage<VectorStoreView>> list(String projectId, ListParams page) {
         DatabaseClient.GenericExecuteSpec spec = db.sql(
                         "SELECT " + STORE_COLUMNS + " WHERE s.project_id = :project AND " + page.sql("s.id"))
                 .bind("project", projectId);
@@ -131,7 +131,7 @@ class VectorStoreRepository {
      * Changes {@code name} (when {@code setName}), {@code metadata} (when non-null) and the expiry (when
      * {@code setExpiry}; null days removes it).
      */
-    Mono<VectorStoreView> update(
+    public Mono<VectorStoreView> update(
             String projectId,
             String id,
             @Nullable String name,
@@ -160,7 +160,7 @@ class VectorStoreRepository {
     }
 
     /** Deletes the store with its attachments and chunks; the files stay. */
-    Mono<Deleted> delete(String projectId, String id) {
+    public Mono<Deleted> delete(String projectId, String id) {
         return db.sql("DELETE FROM vector_stores WHERE id = :id AND project_id = :project")
                 .bind("id", id)
                 .bind("project", projectId)
@@ -177,7 +177,7 @@ class VectorStoreRepository {
      * Attaches a file ({@code in_progress}); attaching it again starts its ingestion over with the new attributes
      * and chunking ({@code requested}, or the store's when null).
      */
-    Mono<VectorStoreFileView> attach(
+    public Mono<VectorStoreFileView> attach(
             String projectId, String storeId, String fileId, ObjectNode attributes, @Nullable Chunking requested) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .flatMap(storeDefault -> {
@@ -190,7 +190,7 @@ class VectorStoreRepository {
     }
 
     /** The chunking of files attached without one: the store's, else auto; a 404 when the store is not there. */
-    Mono<Chunking> storeChunking(String projectId, String storeId) {
+    public Mono<Chunking> storeChunking(String projectId, String storeId) {
         return db.sql("SELECT max_chunk_size_tokens, chunk_overlap_tokens FROM vector_stores"
                         + " WHERE id = :id AND project_id = :project")
                 .bind("id", storeId)
@@ -245,7 +245,7 @@ class VectorStoreRepository {
                 });
     }
 
-    Mono<VectorStoreFileView> getFile(String projectId, String storeId, String fileId) {
+    public Mono<VectorStoreFileView> getFile(String projectId, String storeId, String fileId) {
         return storeChunking(projectId, storeId)
                 .then(db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
                                 + " WHERE vf.vector_store_id = :store AND vf.file_id = :file")
@@ -256,7 +256,7 @@ class VectorStoreRepository {
                 .switchIfEmpty(Mono.error(() -> FileStore.notFound(fileId)));
     }
 
-    Mono<ListPage<VectorStoreFileView>> listFiles(
+    public Mono<ListPage<VectorStoreFileView>> listFiles(
             String projectId, String storeId, @Nullable String status, ListParams page) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + FILE_COLUMNS + " FROM vector_store_files vf"
                         + " WHERE vf.vector_store_id = :store" + (status == null ? "" : " AND vf.status = :status")
@@ -277,7 +277,8 @@ class VectorStoreRepository {
      * Replaces a file's attributes in a store. A completed file gets a new generation, so that every replica reloads
      * its chunks with the new attributes.
      */
-    Mono<VectorStoreFileView> updateAttributes(String projectId, String storeId, String fileId, ObjectNode attributes) {
+    public Mono<VectorStoreFileView> updateAttributes(
+            String projectId, String storeId, String fileId, ObjectNode attributes) {
         Mono<VectorStoreFileView> work = storeChunking(projectId, storeId)
                 .then(db.sql("""
                                 UPDATE vector_store_files SET attributes = CAST(:attributes AS jsonb),
@@ -303,7 +304,7 @@ class VectorStoreRepository {
     }
 
     /** Removes a file from a store, with its chunks; the file itself stays. */
-    Mono<Deleted> detach(String projectId, String storeId, String fileId) {
+    public Mono<Deleted> detach(String projectId, String storeId, String fileId) {
         return storeChunking(projectId, storeId)
                 .then(db.sql("DELETE FROM vector_store_files WHERE vector_store_id = :store AND file_id = :file")
                         .bind("store", storeId)
@@ -321,7 +322,7 @@ class VectorStoreRepository {
      * The completed files and their generations of each of the project's stores among {@code storeIds} (a store
      * that is not the project's is missing), and which of them expired.
      */
-    Mono<SearchedStores> completedFiles(String projectId, List<String> storeIds) {
+    public Mono<SearchedStores> completedFiles(String projectId, List<String> storeIds) {
         // a search is activity: it moves last_active_at (at most once a minute) of the stores that have not expired
         return db.sql("""
                         WITH touched AS (
@@ -364,9 +365,9 @@ class VectorStoreRepository {
      * @param files   store id to the completed files' generations, for every store of the project asked for
      * @param expired the ones among them that have expired ({@code expires_after})
      */
-    record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
+    public record SearchedStores(Map<String, Map<String, Long>> files, Set<String> expired) {
 
-        SearchedStores {
+        public SearchedStores {
             Map<String, Map<String, Long>> copies = new LinkedHashMap<>();
             files.forEach((store, generations) -> copies.put(store, Unmodifiable.map(generations)));
             files = Collections.unmodifiableMap(copies);
@@ -396,7 +397,7 @@ class VectorStoreRepository {
 
     // ---- rows ---------------------------------------------------------------------------------------------
 
-    static InvalidRequestException storeNotFound(String id) {
+    public static InvalidRequestException storeNotFound(String id) {
         return InvalidRequestException.notFound("vector store", id);
     }
 
@@ -459,12 +460,12 @@ class VectorStoreRepository {
     }
 
     /** An attachment: a file in a vector store. */
-    record Key(String storeId, String fileId) {}
+    public record Key(String storeId, String fileId) {}
 
     /** A new store and the attachments to ingest once it is committed. */
-    record Created(VectorStoreView store, List<Key> attachments) {
+    public record Created(VectorStoreView store, List<Key> attachments) {
 
-        Created {
+        public Created {
             attachments = List.copyOf(attachments);
         }
     }

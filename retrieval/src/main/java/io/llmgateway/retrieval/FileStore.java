@@ -1,9 +1,9 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
-import io.llmgateway.app.retrieval.RetrievalViews.Deleted;
-import io.llmgateway.app.retrieval.RetrievalViews.FileView;
-import io.llmgateway.app.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.retrieval.RetrievalViews.Deleted;
+import io.llmgateway.retrieval.RetrievalViews.FileView;
+import io.llmgateway.retrieval.RetrievalViews.ListPage;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
@@ -13,17 +13,17 @@ import org.springframework.r2dbc.core.Parameter;
 import reactor.core.publisher.Mono;
 
 /** Uploaded files in PostgreSQL, always within one project: another project's file does not exist (404). */
-class FileStore {
+public class FileStore {
 
     private static final String COLUMNS = "id, filename, purpose, size, created_at";
 
     private final DatabaseClient db;
 
-    FileStore(DatabaseClient db) {
+    public FileStore(DatabaseClient db) {
         this.db = db;
     }
 
-    Mono<FileView> create(
+    public Mono<FileView> create(
             String projectId, String filename, String purpose, @Nullable String contentType, byte[] content) {
         String id = RetrievalIds.newFileId();
         return db.sql("INSERT INTO files (id, project_id, filename, purpose, content_type, bytes, size)"
@@ -39,7 +39,7 @@ class FileStore {
                 .one();
     }
 
-    Mono<FileView> get(String projectId, String id) {
+    public Mono<FileView> get(String projectId, String id) {
         return db.sql("SELECT " + COLUMNS + " FROM files WHERE id = :id AND project_id = :project")
                 .bind("id", id)
                 .bind("project", projectId)
@@ -49,7 +49,7 @@ class FileStore {
     }
 
     /** The stored bytes of a file, with its name and content type. */
-    Mono<Content> content(String projectId, String id) {
+    public Mono<Content> content(String projectId, String id) {
         return db.sql("SELECT filename, content_type, bytes FROM files WHERE id = :id AND project_id = :project")
                 .bind("id", id)
                 .bind("project", projectId)
@@ -65,7 +65,7 @@ class FileStore {
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
-    Mono<ListPage<FileView>> list(String projectId, @Nullable String purpose, ListParams page) {
+    public Mono<ListPage<FileView>> list(String projectId, @Nullable String purpose, ListParams page) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + COLUMNS + " FROM files WHERE project_id = :project"
                         + (purpose == null ? "" : " AND purpose = :purpose") + " AND " + page.sql("id"))
                 .bind("project", projectId);
@@ -80,7 +80,7 @@ class FileStore {
     }
 
     /** Deletes the file; by cascade it leaves every vector store it was in, with its chunks. */
-    Mono<Deleted> delete(String projectId, String id) {
+    public Mono<Deleted> delete(String projectId, String id) {
         return db.sql("DELETE FROM files WHERE id = :id AND project_id = :project")
                 .bind("id", id)
                 .bind("project", projectId)
@@ -89,7 +89,7 @@ class FileStore {
                 .flatMap(count -> count == 0 ? Mono.error(notFound(id)) : Mono.just(new Deleted(id, "file", true)));
     }
 
-    static InvalidRequestException notFound(String id) {
+    public static InvalidRequestException notFound(String id) {
         return InvalidRequestException.notFound("file", id);
     }
 
@@ -105,5 +105,5 @@ class FileStore {
     }
 
     /** A file's content as uploaded. */
-    record Content(String filename, String contentType, byte[] bytes) {}
+    public record Content(String filename, String contentType, byte[] bytes) {}
 }

@@ -1,6 +1,5 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
-import io.llmgateway.app.pipeline.UsageOwner;
 import io.llmgateway.core.error.GatewayException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
@@ -21,18 +20,18 @@ import reactor.core.scheduler.Scheduler;
  * which files are complete), this replica's index is brought up to that state if it lags, the query is embedded
  * by the retrieval embedding model and searched on the retrieval pool (hybrid BM25 and vectors).
  */
-class RetrievalSearch {
+public class RetrievalSearch {
 
     private final VectorStoreRepository stores;
     private final IndexSynchronizer index;
-    private final RetrievalEmbedder embedder;
+    private final RetrievalEmbeddings embedder;
     private final Scheduler scheduler;
     private final Duration syncTimeout;
 
-    RetrievalSearch(
+    public RetrievalSearch(
             VectorStoreRepository stores,
             IndexSynchronizer index,
-            RetrievalEmbedder embedder,
+            RetrievalEmbeddings embedder,
             Scheduler scheduler,
             Duration syncTimeout) {
         this.stores = stores;
@@ -50,8 +49,8 @@ class RetrievalSearch {
      *                    {@code rag_params})
      * @param storesParam the request field that named the stores, for the 400 of an expired one (null for the path)
      */
-    Mono<List<SearchHit>> search(
-            UsageOwner owner,
+    public Mono<List<SearchHit>> search(
+            EmbeddingOwner owner,
             List<String> storeIds,
             String query,
             int maxNumResults,
@@ -97,7 +96,7 @@ class RetrievalSearch {
     }
 
     /** 400: the store expired ({@code expires_after}); it is kept, and its expiry can be changed or removed. */
-    static InvalidRequestException expired(String storeId, @Nullable String param) {
+    public static InvalidRequestException expired(String storeId, @Nullable String param) {
         return InvalidRequestException.invalidParameter(
                 param,
                 "The vector store '" + storeId + "' has expired"
@@ -106,7 +105,7 @@ class RetrievalSearch {
     }
 
     /** The retrieval pool's queue is full: a 503 the client may retry. */
-    static GatewayException busy(RejectedExecutionException rejected) {
+    public static GatewayException busy(RejectedExecutionException rejected) {
         return GatewayException.unavailable(
                 "Retrieval is busy; retry shortly.", "retrieval_busy", Duration.ofSeconds(1));
     }

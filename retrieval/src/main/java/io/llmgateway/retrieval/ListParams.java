@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import java.util.ArrayList;
@@ -11,13 +11,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * The cursor parameters of OpenAI's list endpoints: {@code limit}, {@code order} ({@code desc} by default: newest
  * first, as ids sort by creation) and {@code after} / {@code before} (an id of the previous page).
  */
-record ListParams(
+public record ListParams(
         int limit,
         boolean ascending,
         @Nullable String after,
         @Nullable String before) {
 
-    static ListParams of(Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
+    public static ListParams of(
+            Integer limit, String order, String after, String before, int maxLimit, int defaultLimit) {
         int value = limit == null ? defaultLimit : limit;
         if (value < 1 || value > maxLimit) {
             throw InvalidRequestException.invalidParameter("limit", "'limit' must be between 1 and " + maxLimit + ".");
@@ -41,7 +42,7 @@ record ListParams(
      * The condition on {@code column} and the order of a page query, for {@code WHERE ... AND} + this +
      * {@code LIMIT :limit}; binds {@code :cursor} when there is one.
      */
-    String sql(String column) {
+    public String sql(String column) {
         // with 'before', the rows nearest to the cursor are read in the opposite order, then reversed
         boolean forward = before == null;
         boolean up = forward == ascending;
@@ -55,14 +56,14 @@ record ListParams(
                 + " LIMIT :limit";
     }
 
-    DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
+    public DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
         spec = spec.bind("limit", limit + 1);
         String cursor = before != null ? before : after;
         return cursor == null ? spec : spec.bind("cursor", cursor);
     }
 
     /** The rows in page order (reversed back for a {@code before} page). */
-    <T> List<T> ordered(List<T> rows) {
+    public <T> List<T> ordered(List<T> rows) {
         if (before == null) {
             return rows;
         }

@@ -1,6 +1,6 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
-import io.llmgateway.app.retrieval.VectorStoreRepository.Key;
+import io.llmgateway.retrieval.VectorStoreRepository.Key;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * {@code completed} in one transaction, or failed with the reason. A claim is valid only while no other attempt
  * started, so a restarted or removed attachment is never completed by a stale one.
  */
-class IngestionQueue {
+public class IngestionQueue {
 
     /** At most this many chunks per INSERT statement (each carries its embedding). */
     private static final int INSERT_BATCH = 256;
@@ -24,7 +24,7 @@ class IngestionQueue {
     private final DatabaseClient db;
     private final TransactionalOperator tx;
 
-    IngestionQueue(DatabaseClient db, TransactionalOperator tx) {
+    public IngestionQueue(DatabaseClient db, TransactionalOperator tx) {
         this.db = db;
         this.tx = tx;
     }

@@ -1,4 +1,4 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.rag.chunk.ChunkingStrategy;
@@ -12,13 +12,13 @@ import tools.jackson.databind.node.ObjectNode;
  * embedding model) or {@code {"type":"static","static":{"max_chunk_size_tokens":..,"chunk_overlap_tokens":..}}}
  * with OpenAI's limits.
  */
-record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
+public record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
 
-    static final Chunking AUTO = new Chunking(
+    public static final Chunking AUTO = new Chunking(
             true, ChunkingStrategy.DEFAULT.maxChunkSizeTokens(), ChunkingStrategy.DEFAULT.chunkOverlapTokens());
 
     /** The strategy of a request, or {@code fallback} when absent or null; a bad one is a 400 naming its field. */
-    static @Nullable Chunking parse(@Nullable JsonNode node, String param, @Nullable Chunking fallback) {
+    public static @Nullable Chunking parse(@Nullable JsonNode node, String param, @Nullable Chunking fallback) {
         if (node == null || node.isNull()) {
             return fallback;
         }
@@ -68,16 +68,16 @@ record Chunking(boolean auto, int maxChunkSizeTokens, int chunkOverlapTokens) {
         return value.intValue();
     }
 
-    ChunkingStrategy strategy() {
+    public ChunkingStrategy strategy() {
         return new ChunkingStrategy(maxChunkSizeTokens, chunkOverlapTokens);
     }
 
-    String type() {
+    public String type() {
         return auto ? "auto" : "static";
     }
 
     /** As OpenAI shows it on a file: always the static sizes that were applied. */
-    JsonNode toJson() {
+    public JsonNode toJson() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("type", "static");
         ObjectNode settings = json.putObject("static");

@@ -1,15 +1,14 @@
-package io.llmgateway.app.retrieval;
+package io.llmgateway.retrieval;
 
-import io.llmgateway.app.pipeline.UsageOwner;
-import io.llmgateway.app.retrieval.IngestionQueue.ChunkRow;
-import io.llmgateway.app.retrieval.IngestionQueue.Claim;
-import io.llmgateway.app.retrieval.VectorStoreRepository.Key;
 import io.llmgateway.core.protocol.EmbeddingPurpose;
 import io.llmgateway.rag.chunk.Chunk;
 import io.llmgateway.rag.chunk.Chunker;
 import io.llmgateway.rag.document.DocumentException;
 import io.llmgateway.rag.document.DocumentParser;
 import io.llmgateway.rag.document.ParsedDocument;
+import io.llmgateway.retrieval.IngestionQueue.ChunkRow;
+import io.llmgateway.retrieval.IngestionQueue.Claim;
+import io.llmgateway.retrieval.VectorStoreRepository.Key;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +25,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Turns attached files into searchable chunks, off the request path: parse and chunk on the ingestion pool, embed
- * with the retrieval embedding model ({@link RetrievalEmbedder}), then write the chunks and the status {@code completed} in one transaction ({@link IngestionQueue#complete}).
+ * with the retrieval embedding model ({@link RetrievalEmbeddings}), then write the chunks and the status {@code completed} in one transaction ({@link IngestionQueue#complete}).
  * A file that cannot be read ends {@code failed} with a {@code last_error} the user can act on
  * ({@code unsupported_file}, {@code invalid_file}, or {@code server_error}); no file stays {@code in_progress}
  * while the gateway runs.
@@ -36,7 +35,7 @@ import reactor.core.scheduler.Scheduler;
  * (it may be what brought a replica down) is marked failed instead of being tried forever. Two replicas that
  * ingest the same attachment at once (one resuming it) are harmless: only the latest attempt may complete it.
  */
-class Ingestion implements SmartLifecycle {
+public class Ingestion implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
 
@@ -45,33 +44,39 @@ class Ingestion implements SmartLifecycle {
 
     private final DocumentParser parser;
     private final Chunker chunker;
-    private final RetrievalEmbedder embedder;
+    private final RetrievalEmbeddings embedder;
     private final IndexSynchronizer index;
     private final Scheduler scheduler;
-    private final RetrievalProperties properties;
+    /** Files ingested at once. */
+    private final int concurrency;
+    /** Ingestions of one file started before it is marked failed. */
+    private final int maxAttempts;
+
     private volatile @Nullable FluxSink<Key> pending;
     private volatile @Nullable Disposable worker;
     private volatile boolean running;
 
-    Ingestion(
+    public Ingestion(
             IngestionQueue work,
             DocumentParser parser,
             Chunker chunker,
-            RetrievalEmbedder embedder,
+            RetrievalEmbeddings embedder,
             IndexSynchronizer index,
             Scheduler scheduler,
-            RetrievalProperties properties) {
+            int concurrency,
+            int maxAttempts) {
         this.work = work;
         this.parser = parser;
         this.chunker = chunker;
         this.embedder = embedder;
         this.index = index;
         this.scheduler = scheduler;
-        this.properties = properties;
+        this.concurrency = concurrency;
+        this.maxAttempts = maxAttempts;
     }
 
     /** Queues the ingestion of attachments that were just created or restarted. */
-    void submit(List<Key> keys) {
+    public void submit(List<Key> keys) {
         FluxSink<Key> sink = pending;
         if (sink == null) {
             log.warn("Ingestion is not running; {} attachment(s) stay in progress until the next start", keys.size());
@@ -84,7 +89,7 @@ class Ingestion implements SmartLifecycle {
     public void start() {
         running = true;
         worker = Flux.<Key>create(sink -> pending = sink, FluxSink.OverflowStrategy.BUFFER)
-                .flatMap(this::ingest, properties.ingestThreads())
+                .flatMap(this::ingest, concurrency)
                 .subscribe();
         // attachments a crash (or a shutdown) left in progress start over
         work.inProgress()
@@ -118,7 +123,7 @@ class Ingestion implements SmartLifecycle {
     Mono<Void> ingest(Key key) {
         return work.claim(key)
                 .flatMap(claim -> {
-                    if (claim.attempts() > properties.maxAttempts()) {
+                    if (claim.attempts() > maxAttempts) {
                         return work.fail(
                                         key,
                                         "server_error",
@@ -185,7 +190,7 @@ class Ingestion implements SmartLifecycle {
 
     /** The chunks with their vectors, from the retrieval embedding model (its tokens billed to the project). */
     private Mono<List<ChunkRow>> embed(Claim claim, List<Chunk> chunks) {
-        UsageOwner owner = UsageOwner.ingestion(
+        EmbeddingOwner owner = EmbeddingOwner.ingestion(
                 claim.projectId(), claim.key().storeId(), claim.key().fileId(), claim.attempts());
         return embedder.embed(chunks.stream().map(Chunk::text).toList(), EmbeddingPurpose.PASSAGE, owner)
                 .map(vectors -> {
