@@ -1,9 +1,9 @@
 package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.ListPage;
 import io.llmgateway.retrieval.RetrievalViews.Deleted;
 import io.llmgateway.retrieval.RetrievalViews.FileView;
-import io.llmgateway.retrieval.RetrievalViews.ListPage;
 import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;

@@ -1,12 +1,12 @@
 package io.llmgateway.retrieval;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.ListPage;
 import io.llmgateway.core.protocol.Unmodifiable;
 import io.llmgateway.retrieval.RetrievalViews.Deleted;
 import io.llmgateway.retrieval.RetrievalViews.ExpiresAfter;
 import io.llmgateway.retrieval.RetrievalViews.FileCounts;
 import io.llmgateway.retrieval.RetrievalViews.LastError;
-import io.llmgateway.retrieval.RetrievalViews.ListPage;
 import io.llmgateway.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.retrieval.RetrievalViews.VectorStoreView;
 import io.r2dbc.spi.Readable;

@@ -1,6 +1,7 @@
 package io.llmgateway.app.admin;
 
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.ListPage;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,6 +1,7 @@
 package io.llmgateway.app.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;

@@ -7,6 +7,7 @@ import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.auth.key.SecretHash;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.StrictBody;
+import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.json.KnownFields;
 import io.llmgateway.core.json.Patch;
 import io.llmgateway.core.json.StrictBody;
+import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

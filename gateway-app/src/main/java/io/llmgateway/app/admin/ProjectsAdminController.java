@@ -1,6 +1,7 @@
 package io.llmgateway.app.admin;
 
 import io.llmgateway.core.json.StrictBody;
+import io.llmgateway.core.protocol.ListPage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;

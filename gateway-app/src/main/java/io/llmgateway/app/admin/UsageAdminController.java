@@ -5,6 +5,7 @@ import io.llmgateway.app.usage.UsageQueries;
 import io.llmgateway.app.usage.UsageQuery;
 import io.llmgateway.app.usage.UsageResponses;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.llmgateway.core.protocol.ListPage;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.MediaType;

@@ -1,5 +1,6 @@
 package io.llmgateway.app.admin;
 
+import io.llmgateway.core.protocol.ListPage;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -3,7 +3,7 @@
  * {@link UsersAdminController}, {@link AuditAdminController}, {@link UsageAdminController}) and stores
  * ({@link ProjectAdminStore}, {@link UserAdminStore}, {@link KeyAdminStore}, {@link LimitsAdminStore}), each change
  * written in one transaction with its {@link AuditLog} entry and made by an {@link AdminActor}; OpenAI's list shape
- * ({@link ListPage}, {@link Paging}).
+ * ({@link io.llmgateway.core.protocol.ListPage}, {@link Paging}).
  *
  * <p>{@link AdminConfiguration} also defines the application's one {@code ReactiveTransactionManager} and
  * {@code TransactionalOperator}, which {@code app.retrieval} uses too. The admin token is checked by

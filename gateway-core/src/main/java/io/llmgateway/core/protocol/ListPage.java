@@ -1,11 +1,14 @@
-package io.llmgateway.app.admin;
+package io.llmgateway.core.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** OpenAI's list shape: {@code {"object":"list","data":[...],"first_id","last_id","has_more"}}. */
+/**
+ * OpenAI's list shape, {@code {"object":"list","data":[...],"first_id","last_id","has_more"}}: the admin API's lists and
+ * the files and vector stores of retrieval.
+ */
 public record ListPage<T>(
         String object,
         List<T> data,
