@@ -38,6 +38,20 @@ public interface ProviderType<S> {
         return false;
     }
 
+    /** A type that has no settings of its own. */
+    interface WithoutSettings extends ProviderType<NoSettings> {
+
+        @Override
+        default Class<NoSettings> settingsType() {
+            return NoSettings.class;
+        }
+
+        @Override
+        default NoSettings defaultSettings() {
+            return NoSettings.INSTANCE;
+        }
+    }
+
     /** The settings of a type that has none of its own. */
     record NoSettings() {
 

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * request's purpose is sent as {@value #PURPOSE_FIELD}. A deployment without a key still serves: requests are
  * checked fully by their profile and a valid one is answered with 503 naming the missing setting.
  */
-public class NimProviderFactory implements ProviderType<ProviderType.NoSettings> {
+public class NimProviderFactory implements ProviderType.WithoutSettings {
 
     /** The adapter type name in configuration. */
     public static final String TYPE = "nim";
@@ -41,16 +41,6 @@ public class NimProviderFactory implements ProviderType<ProviderType.NoSettings>
     @Override
     public String name() {
         return TYPE;
-    }
-
-    @Override
-    public Class<NoSettings> settingsType() {
-        return NoSettings.class;
-    }
-
-    @Override
-    public NoSettings defaultSettings() {
-        return NoSettings.INSTANCE;
     }
 
     /** Chat and embeddings share the deployment's connection pool, which goes with the deployment. */

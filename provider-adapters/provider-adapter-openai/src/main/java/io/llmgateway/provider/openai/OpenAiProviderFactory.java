@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * one connection pool, sized for a gateway (many concurrent long-lived streams, not the handful a typical web
  * client needs), built on first use and shared by its chat and embedding providers.
  */
-public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettings> {
+public class OpenAiProviderFactory implements ProviderType.WithoutSettings {
 
     /** The adapter type name in configuration. */
     public static final String TYPE = "openai";
@@ -38,16 +38,6 @@ public class OpenAiProviderFactory implements ProviderType<ProviderType.NoSettin
     @Override
     public String name() {
         return TYPE;
-    }
-
-    @Override
-    public Class<NoSettings> settingsType() {
-        return NoSettings.class;
-    }
-
-    @Override
-    public NoSettings defaultSettings() {
-        return NoSettings.INSTANCE;
     }
 
     /** The deployment's chat and embeddings on one connection pool, which goes with the deployment. */
