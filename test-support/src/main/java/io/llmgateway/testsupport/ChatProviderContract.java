@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -37,38 +35,16 @@ import tools.jackson.databind.node.ObjectNode;
  * streamed completions, usage, the mapping of upstream failures, timeouts and cancellation. Each adapter's
  * tests extend this class and say how to build the adapter for a deployment.
  */
-public abstract class ChatProviderContract {
+public abstract class ChatProviderContract extends UpstreamContract<ChatProvider> {
 
-    protected static final Duration LIMIT = Duration.ofSeconds(10);
-    protected static final String KEY = "sk-upstream-test-key";
-
-    protected FakeUpstream upstream;
-
-    /** The adapter under test, speaking to {@code deployment}. */
-    protected abstract ChatProvider create(Deployment deployment);
-
-    /** The upstream model name used in the fixtures. */
+    @Override
     protected String upstreamModel() {
         return "upstream-model";
     }
 
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stopUpstream() {
-        upstream.close();
-    }
-
-    protected Deployment deployment(Timeouts timeouts) {
-        return new Deployment(
-                "dep-a", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), upstreamModel(), timeouts);
-    }
-
-    protected ChatProvider provider() {
-        return create(deployment(Timeouts.DEFAULTS));
+    @Override
+    protected String deploymentName() {
+        return "dep-a";
     }
 
     protected UpstreamCall request(boolean stream) {

@@ -19,8 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
@@ -32,38 +30,16 @@ import tools.jackson.databind.JsonNode;
  * failures mapped like chat, invalid answers refused, timeouts and cancellation. Each adapter's tests extend this
  * class and say how to build the adapter for a deployment; {@link ChatProviderContract} is its chat twin.
  */
-public abstract class EmbeddingProviderContract {
+public abstract class EmbeddingProviderContract extends UpstreamContract<EmbeddingProvider> {
 
-    protected static final Duration LIMIT = Duration.ofSeconds(10);
-    protected static final String KEY = "sk-upstream-test-key";
-
-    protected FakeUpstream upstream;
-
-    /** The adapter under test, speaking to {@code deployment}. */
-    protected abstract EmbeddingProvider create(Deployment deployment);
-
-    /** The upstream model name used in the fixtures. */
+    @Override
     protected String upstreamModel() {
         return "text-embedding-3-small";
     }
 
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stopUpstream() {
-        upstream.close();
-    }
-
-    protected Deployment deployment(Timeouts timeouts) {
-        return new Deployment(
-                "emb-a", "openai", URI.create(upstream.baseUrl()), Secret.of(KEY), upstreamModel(), timeouts);
-    }
-
-    protected EmbeddingProvider provider() {
-        return create(deployment(Timeouts.DEFAULTS));
+    @Override
+    protected String deploymentName() {
+        return "emb-a";
     }
 
     protected EmbeddingRequest request(String... texts) {
