@@ -36,6 +36,24 @@ class UnmodifiableTests {
     }
 
     @Test
+    void aCopyIsNotCopiedAgainWhenARecordIsRebuilt() {
+        ChatCompletionRequest request = JSON.readValue("{\"model\":\"m\",\"messages\":[]}", ChatCompletionRequest.class)
+                .withMessages(List.of(ChatMessage.of("user", "hi")));
+
+        ChatCompletionRequest rebuilt = request.withModel("upstream").withoutLogPrompt();
+
+        assertThat(rebuilt.messages()).isSameAs(request.messages());
+        Map<String, Object> copy = Unmodifiable.map(new LinkedHashMap<>(Map.of("a", 1)));
+        assertThat(Unmodifiable.map(copy)).isSameAs(copy);
+        assertThat(Unmodifiable.extra(copy)).isSameAs(copy);
+        List<String> list = Unmodifiable.list(new ArrayList<>(List.of("x")));
+        assertThat(Unmodifiable.list(list)).isSameAs(list);
+        assertThatThrownBy(() -> list.set(0, "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> copy.entrySet().iterator().next().setValue(2))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void aRecordDoesNotChangeWithTheCollectionsItWasBuiltFrom() {
         List<ChatMessage> messages = new ArrayList<>(List.of(ChatMessage.of("user", "hi")));
         ChatCompletionRequest request = JSON.readValue("{\"model\":\"m\",\"messages\":[]}", ChatCompletionRequest.class)
