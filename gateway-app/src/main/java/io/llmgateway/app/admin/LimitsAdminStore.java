@@ -6,6 +6,7 @@ import io.llmgateway.app.limits.BudgetPeriod;
 import io.llmgateway.app.limits.LimitScope;
 import io.llmgateway.app.limits.Limits;
 import io.llmgateway.app.limits.LimitsRepository;
+import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.BodyReader;
 import java.math.BigDecimal;
@@ -194,11 +195,12 @@ public class LimitsAdminStore {
                         "cost_budget.limit_usd", "Missing required parameter: 'cost_budget.limit_usd'.");
             }
             if (limit.signum() < 0
-                    || limit.compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0
+                    || limit.compareTo(Price.MAX_BUDGET_USD) > 0
                     || limit.stripTrailingZeros().scale() > 12) {
                 throw InvalidRequestException.invalidParameter(
                         "cost_budget.limit_usd",
-                        "'cost_budget.limit_usd' must be between 0 and 1000000000 with at most 12 decimals.");
+                        "'cost_budget.limit_usd' must be between 0 and " + Price.MAX_BUDGET_USD.toPlainString()
+                                + " with at most 12 decimals.");
             }
             period(limits.costBudget().period(), "cost_budget.period");
         }

@@ -3,6 +3,8 @@ package io.llmgateway.app.config;
 import io.llmgateway.app.profile.ProfileSettings;
 import io.llmgateway.app.usage.Price;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Which public model ids exist, which provider deployment serves each, and the parameter profiles that check their
- * requests: everything bound directly under {@code gateway}.
+ * requests: everything bound directly under {@code gateway}. {@link ConsistentRouting} checks that the entries
+ * refer to each other consistently.
  *
  * @param models      the public model ids, in the order {@code GET /v1/models} lists them
  * @param deployments named provider instances, referenced by models
@@ -23,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *                    {@code gateway-profiles.yml}
  */
 @Validated
+@ConsistentRouting
 @ConfigurationProperties("gateway")
 public record RoutingProperties(
         @DefaultValue List<@Valid Model> models,
@@ -58,7 +62,7 @@ public record RoutingProperties(
             @DefaultValue Map<String, String> defaults,
             @DefaultValue List<@Valid Target> deployments,
             @DefaultValue List<String> fallbacks,
-            Price price,
+            @Valid Price price,
             @DefaultValue("chat") ModelType type,
             String tokenizer) {
 
@@ -86,7 +90,8 @@ public record RoutingProperties(
      * @param weight its share of the traffic (default 1)
      */
     public record Target(
-            @NotBlank String name, @DefaultValue("1") int weight) {}
+            @NotBlank String name,
+            @DefaultValue("1") @Min(1) int weight) {}
 
     /**
      * A provider instance.
@@ -116,7 +121,13 @@ public record RoutingProperties(
             String upstreamModel,
             @DefaultValue @Valid Timeouts timeouts,
             @DefaultValue("true") boolean streamUsage,
-            @DefaultValue("false") boolean continuousUsage) {}
+            @DefaultValue("false") boolean continuousUsage) {
+
+        @AssertTrue(message = "continuous-usage needs stream-usage (continuous usage is reported with include_usage)")
+        boolean isContinuousUsageAskedWithStreamUsage() {
+            return !continuousUsage || streamUsage;
+        }
+    }
 
     /**
      * Time limits of each upstream call.

@@ -59,8 +59,10 @@ public class AdminBootstrap {
             if (configured != null) {
                 ApiKeyFormat.ParsedKey key = ApiKeyFormat.parse(configured)
                         .filter(parsed -> parsed.kind() == KeyKind.ADMIN)
-                        .orElseThrow(() -> new IllegalStateException("gateway.auth.admin-token is not a gwa_ admin"
-                                + " token; start once without it to have the gateway generate one"));
+                        .orElseThrow(
+                                () -> new IllegalStateException(
+                                        "gateway.auth.admin-token-file does not hold a"
+                                                + " gwa_ admin token (nor admin-token, if set by hand); start once without it to have the gateway generate one"));
                 insertIfAbsent(
                         connection,
                         key.keyId(),
@@ -68,10 +70,8 @@ public class AdminBootstrap {
                         configured.substring(configured.length() - 4));
             } else if (properties.adminTokenHash() != null
                     && !properties.adminTokenHash().isBlank()) {
+                // its form is checked where it is bound (IdentityProperties)
                 String[] parts = properties.adminTokenHash().strip().split(":");
-                if (parts.length != 2) {
-                    throw new IllegalStateException("gateway.auth.admin-token-hash must be <key id>:<hex sha-256>");
-                }
                 insertIfAbsent(connection, parts[0], HexFormat.of().parseHex(parts[1]), "????");
             } else if (fresh) {
                 ApiKeyFormat.IssuedKey key = new ApiKeyFormat().issue(KeyKind.ADMIN);

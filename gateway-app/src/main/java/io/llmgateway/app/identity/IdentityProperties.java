@@ -1,6 +1,10 @@
 package io.llmgateway.app.identity;
 
+import io.llmgateway.auth.key.ApiKeyFormat;
+import io.llmgateway.auth.key.KeyKind;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -28,7 +32,9 @@ import org.springframework.validation.annotation.Validated;
 public record IdentityProperties(
         String adminToken,
         Path adminTokenFile,
-        String adminTokenHash,
+
+        @Pattern(regexp = "\\s*|\\s*[0-9A-Za-z]{12}:[0-9a-fA-F]{64}\\s*", message = "must be <key id>:<hex sha-256>") String adminTokenHash,
+
         @DefaultValue("5m") @DurationMin(nanos = 0) Duration cacheTtl,
         @DefaultValue("1h") @DurationMin(nanos = 0) Duration cacheMaxStale,
         @DefaultValue("100000") @Min(0) long cacheMaximumSize,
@@ -38,4 +44,15 @@ public record IdentityProperties(
         Duration failureWindow,
 
         @DefaultValue("10s") @DurationMin(nanos = 0, inclusive = false)
-        Duration lastUsedFlushInterval) {}
+        Duration lastUsedFlushInterval) {
+
+    @AssertTrue(
+            message = "admin-token is not a gwa_ admin token; start once without it to have the gateway generate one")
+    boolean isAdminTokenAnAdminKey() {
+        return adminToken == null
+                || adminToken.isBlank()
+                || ApiKeyFormat.parse(adminToken.strip())
+                        .filter(key -> key.kind() == KeyKind.ADMIN)
+                        .isPresent();
+    }
+}

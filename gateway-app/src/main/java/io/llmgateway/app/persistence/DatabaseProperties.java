@@ -1,6 +1,7 @@
 package io.llmgateway.app.persistence;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gateway.database")
 public record DatabaseProperties(
         @Nullable String url,
+
         @DefaultValue("postgres") String username,
         @Nullable String password,
         @Nullable Path passwordFile,
@@ -67,6 +69,11 @@ public record DatabaseProperties(
                 embedded,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(5));
+    }
+
+    /** A method rather than a pattern on {@code url}: a refused value is printed, and a URL may hold a password. */
+    @AssertTrue(message = "url must look like jdbc:postgresql://host:5432/db") boolean isUrlAPostgresJdbcUrl() {
+        return url == null || url.isBlank() || url.strip().startsWith("jdbc:postgresql://");
     }
 
     public boolean isEmbedded() {

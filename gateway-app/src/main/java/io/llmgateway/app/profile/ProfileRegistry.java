@@ -3,7 +3,6 @@ package io.llmgateway.app.profile;
 import io.llmgateway.core.profile.MessageRules;
 import io.llmgateway.core.profile.ParameterProfile;
 import io.llmgateway.core.profile.ParameterRule;
-import io.llmgateway.core.profile.RequestProfiler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
-/** The configured profiles, checked and converted once at start-up. */
+/** The configured profiles, converted once at start-up (their binding checks them). */
 public class ProfileRegistry {
 
     private final Map<String, ParameterProfile> profiles = new LinkedHashMap<>();
@@ -21,7 +20,7 @@ public class ProfileRegistry {
         configured.forEach((name, profile) -> profiles.put(name, convert(name, profile, json)));
     }
 
-    /** The profile of this name; start-up fails for a model that names an unknown one. */
+    /** The profile of this name; the binding of {@code gateway} has checked that each model's exists. */
     public ParameterProfile get(String name) {
         ParameterProfile profile = profiles.get(name);
         if (profile == null) {
@@ -33,12 +32,6 @@ public class ProfileRegistry {
 
     private static ParameterProfile convert(String name, ProfileSettings profile, JsonMapper json) {
         Map<String, ParameterRule> rules = new LinkedHashMap<>();
-        profile.parameters().forEach((parameter, rule) -> {
-            if (!RequestProfiler.isKnownParameter(parameter)) {
-                throw new IllegalStateException("gateway.profiles." + name + ".parameters." + parameter
-                        + " is not a chat-completion parameter");
-            }
-        });
         profile.parameters()
                 .forEach((parameter, rule) -> rules.put(
                         parameter,

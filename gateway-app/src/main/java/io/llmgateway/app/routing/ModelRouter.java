@@ -7,7 +7,6 @@ import io.llmgateway.app.tokens.ModelTokenizers;
 import io.llmgateway.app.usage.Price;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.profile.ParameterProfile;
-import io.llmgateway.core.profile.RequestProfiler;
 import io.llmgateway.core.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +17,11 @@ import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Resolves a public model id to its {@link Route}; the configuration is checked at start-up. */
+/**
+ * Resolves a public model id to its {@link Route}. The references between models, deployments and profiles are
+ * checked when {@code gateway} is bound ({@code ConsistentRouting}); what needs the other beans (a model id taken by
+ * a model the gateway serves itself, a tokenizer) is checked here, at start-up.
+ */
 public class ModelRouter {
 
     private final Map<String, Route> routes;
@@ -39,9 +42,6 @@ public class ModelRouter {
         List<RoutingProperties.Model> models = properties.models();
         for (int i = 0; i < models.size(); i++) {
             RoutingProperties.Model model = models.get(i);
-            if (byId.containsKey(model.id())) {
-                throw new IllegalStateException("gateway.models lists '" + model.id() + "' twice");
-            }
             byId.put(model.id(), route(model, providers, profiles, tokenizer(tokenizers, model, i), json));
         }
         for (LocalModel local : localModels) {
@@ -72,18 +72,6 @@ public class ModelRouter {
                             Price.FREE,
                             tokenizer));
         }
-        for (Route route : byId.values()) {
-            for (String fallback : route.fallbacks()) {
-                if (!byId.containsKey(fallback) || fallback.equals(route.modelId())) {
-                    throw new IllegalStateException("gateway.models entry '" + route.modelId() + "' has fallback '"
-                            + fallback + "', which is not another configured model");
-                }
-                if (byId.get(fallback).type() != route.type()) {
-                    throw new IllegalStateException("gateway.models entry '" + route.modelId() + "' has fallback '"
-                            + fallback + "', which is a model of another type");
-                }
-            }
-        }
         this.routes = Collections.unmodifiableMap(byId);
     }
 
@@ -103,20 +91,8 @@ public class ModelRouter {
             ProfileRegistry profiles,
             TokenCounter tokenizer,
             JsonMapper json) {
-        if (model.targets().isEmpty()) {
-            throw new IllegalStateException("gateway.models entry '" + model.id() + "' names no deployment");
-        }
         List<Route.Target> targets = new ArrayList<>();
         for (RoutingProperties.Target target : model.targets()) {
-            if (!providers.contains(target.name())) {
-                throw new IllegalStateException("gateway.models entry '" + model.id() + "' names deployment '"
-                        + target.name() + "', which is not configured under gateway.deployments");
-            }
-            if (target.weight() < 1) {
-                throw new IllegalStateException("gateway.models entry '" + model.id() + "': the weight of '"
-                        + target.name() + "' must be at least 1");
-            }
-            // configured: checked above
             var deployment = Objects.requireNonNull(providers.deployment(target.name()), "a configured deployment");
             String upstreamModel = deployment.upstreamModel() != null ? deployment.upstreamModel() : model.id();
             targets.add(new Route.Target(
@@ -129,14 +105,7 @@ public class ModelRouter {
                     tokenizer));
         }
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
-        model.defaults().forEach((name, value) -> {
-            if (!RequestProfiler.isKnownParameter(name)) {
-                throw new IllegalStateException("gateway.models entry '" + model.id() + "' has a default for '"
-                        + name + "', which is not a chat-completion parameter (write names with an underscore in"
-                        + " brackets: \"[max_tokens]\")");
-            }
-            defaults.put(name, ProfileRegistry.json(value, json));
-        });
+        model.defaults().forEach((name, value) -> defaults.put(name, ProfileRegistry.json(value, json)));
         String ownedBy = model.ownedBy() != null
                 ? model.ownedBy()
                 : Objects.requireNonNull(providers.deployment(targets.get(0).deployment()), "a configured deployment")

@@ -57,7 +57,7 @@ public class ProviderRegistry implements AutoCloseable {
             }
             Deployment deployment = toDeployment(name, settings);
             deployments.put(name, deployment);
-            streamUsage.put(name, streamUsage(name, settings, type));
+            streamUsage.put(name, streamUsage(settings, type));
             providers.put(name, create(type, deployment, binder));
         });
     }
@@ -94,13 +94,9 @@ public class ProviderRegistry implements AutoCloseable {
         providers.values().forEach(deployment -> deployment.resources().dispose());
     }
 
-    private static StreamUsage streamUsage(String name, RoutingProperties.Deployment settings, ProviderType<?> type) {
+    private static StreamUsage streamUsage(RoutingProperties.Deployment settings, ProviderType<?> type) {
         if (type.reportsStreamUsageUnasked()) {
             return StreamUsage.FINAL;
-        }
-        if (settings.continuousUsage() && !settings.streamUsage()) {
-            throw new IllegalStateException("gateway.deployments." + name + ".continuous-usage needs stream-usage"
-                    + " (continuous usage is reported with include_usage)");
         }
         return settings.continuousUsage()
                 ? StreamUsage.CONTINUOUS

@@ -1,5 +1,7 @@
 package io.llmgateway.app.usage;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
@@ -14,12 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param cachedInputPerMillion US dollars per million prompt tokens the upstream reports as served from its cache
  *                              (default: the input price)
  */
-public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, BigDecimal cachedInputPerMillion) {
+public record Price(
+        @DecimalMin("0") @DecimalMax(MAX_PER_MILLION) BigDecimal inputPerMillion,
+        @DecimalMin("0") @DecimalMax(MAX_PER_MILLION) BigDecimal outputPerMillion,
+        @DecimalMin("0") @DecimalMax(MAX_PER_MILLION) BigDecimal cachedInputPerMillion) {
+
+    /**
+     * The highest price per million tokens: a cent a token, far above any model's, and low enough that no request's
+     * cost in pico-dollars can overflow a {@code long}.
+     */
+    public static final String MAX_PER_MILLION = "10000";
 
     /** One US dollar in the unit costs are counted in: pico-dollars, exact for any price with six decimals. */
     public static final long PICOS_PER_DOLLAR = 1_000_000_000_000L;
 
+    /** The largest cost budget: nine million dollars, so that any budget counts exactly in pico-dollars. */
+    public static final BigDecimal MAX_BUDGET_USD = BigDecimal.valueOf(9_000_000);
+
     public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
     /** Pico-dollars per token of each price per million tokens seen: the configured prices, a handful. */
     private static final Map<BigDecimal, Long> PICOS_PER_TOKEN = new ConcurrentHashMap<>();
 
@@ -27,11 +42,6 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
         inputPerMillion = inputPerMillion == null ? BigDecimal.ZERO : inputPerMillion;
         outputPerMillion = outputPerMillion == null ? BigDecimal.ZERO : outputPerMillion;
         cachedInputPerMillion = cachedInputPerMillion == null ? inputPerMillion : cachedInputPerMillion;
-        for (BigDecimal value : new BigDecimal[] {inputPerMillion, outputPerMillion, cachedInputPerMillion}) {
-            if (value.signum() < 0) {
-                throw new IllegalArgumentException("a price cannot be negative: " + value);
-            }
-        }
     }
 
     /** The cost in pico-dollars of a completion; cached prompt tokens are part of {@code promptTokens}. */
@@ -63,8 +73,12 @@ public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion, Big
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    /** Dollars as pico-dollars (a budget's limit). */
+    /**
+     * Dollars as pico-dollars (a budget's limit); a limit beyond what pico-dollars can count, stored before the
+     * admin API capped it, binds as the largest one rather than failing every admission.
+     */
     public static long picos(BigDecimal dollars) {
-        return dollars.movePointRight(12).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        BigDecimal picos = dollars.movePointRight(12).setScale(0, RoundingMode.HALF_UP);
+        return picos.compareTo(LONG_MAX) >= 0 ? Long.MAX_VALUE : picos.longValueExact();
     }
 }

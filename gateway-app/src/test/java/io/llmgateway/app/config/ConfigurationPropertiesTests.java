@@ -119,6 +119,93 @@ class ConfigurationPropertiesTests {
         });
     }
 
+    /** Two chat models and an embedding model on two deployments, with the profiles they name. */
+    private static final String[] ROUTES = {
+        "gateway.deployments.a.type=mock",
+        "gateway.deployments.b.type=mock",
+        "gateway.profiles.default.unsupported=pass",
+        "gateway.models[0].id=chat",
+        "gateway.models[0].deployment=a",
+        "gateway.models[1].id=other-chat",
+        "gateway.models[1].deployments[0].name=a",
+        "gateway.models[1].deployments[1].name=b",
+        "gateway.models[1].deployments[1].weight=3",
+        "gateway.models[1].fallbacks[0]=chat",
+        "gateway.models[2].id=embed",
+        "gateway.models[2].deployment=b",
+        "gateway.models[2].type=embedding",
+        "gateway.models[2].price.input-per-million=0.02"
+    };
+
+    @Test
+    void consistentRoutesBind() {
+        runner.withPropertyValues(ROUTES).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(RoutingProperties.class).models()).hasSize(3);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            gateway.models[2].id                         | chat         | gateway.models[2] ('chat'): the id is already used by gateway.models[0]
+            gateway.models[0].deployment                 | c            | gateway.models[0] ('chat'): deployment 'c' is not configured under gateway.deployments; configured: [a, b]
+            gateway.models[1].deployments[1].name        | c            | gateway.models[1] ('other-chat'): deployment 'c' is not configured
+            gateway.models[1].deployments[1].weight      | 0            | models[1].deployments[1].weight
+            gateway.models[0].profile                    | strict       | gateway.models[0] ('chat').profile: there is no profile 'strict' under gateway.profiles; known: [default]
+            gateway.models[0].defaults.[max_tokenz]      | 5            | gateway.models[0] ('chat').defaults: 'max_tokenz' is not a chat-completion parameter
+            gateway.models[0].fallbacks[0]               | embed        | gateway.models[0] ('chat').fallbacks: 'embed' is a model of another type (embedding)
+            gateway.models[0].fallbacks[0]               | chat         | gateway.models[0] ('chat').fallbacks: 'chat' is not another model under gateway.models
+            gateway.models[0].fallbacks[0]               | gpt-{x}-${y} | gateway.models[0] ('chat').fallbacks: 'gpt-{x}-${y}' is not another model
+            gateway.profiles.default.parameters.tempo.type | number     | gateway.profiles.default.parameters.tempo: not a chat-completion parameter
+            gateway.models[2].price.input-per-million    | -0.01        | models[2].price.inputPerMillion
+            gateway.models[2].price.output-per-million   | 10001        | models[2].price.outputPerMillion
+            gateway.deployments.a.continuous-usage       | true         | continuous-usage needs stream-usage
+            """)
+    void routesThatDoNotAgreeStopTheStartAndNameTheEntry(String property, String value, String named) {
+        runner.withPropertyValues(ROUTES)
+                .withPropertyValues(property + "=" + value, "gateway.deployments.a.stream-usage=false")
+                .run(context -> {
+                    if (!property.endsWith("continuous-usage")) {
+                        // stream-usage=false alone is fine: only continuous-usage needs it
+                        assertThat(messages(context.getStartupFailure())).doesNotContain("continuous-usage");
+                    }
+                    assertThat(context).hasFailed();
+                    assertThat(messages(context.getStartupFailure())).contains(named);
+                });
+    }
+
+    @Test
+    void everyInconsistencyIsReportedAtOnce() {
+        runner.withPropertyValues(ROUTES)
+                .withPropertyValues("gateway.models[0].deployment=c", "gateway.models[1].fallbacks[0]=gone")
+                .run(context -> assertThat(messages(context.getStartupFailure()))
+                        .contains("gateway.models[0] ('chat'): deployment 'c'")
+                        .contains("gateway.models[1] ('other-chat').fallbacks: 'gone'"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            gateway.auth.admin-token      | gws_notanadmintoken                  | admin-token is not a gwa_ admin token
+            gateway.auth.admin-token-hash | abc                                  | adminTokenHash
+            gateway.database.url          | postgresql://db:5432/gateway?password=hunter2 | url must look like jdbc:postgresql://host:5432/db
+            """)
+    void secretsAndAddressesOfTheWrongFormStopTheStartWithoutShowingThem(String property, String value, String named) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains(named);
+            if (!property.endsWith("hash")) {
+                // the hash of a secret is not one; a token and a URL that may hold a password are
+                assertThat(messages(context.getStartupFailure())).doesNotContain(value);
+            }
+        });
+    }
+
+    @Test
+    void anAdminTokenHashOfTheRightFormBinds() {
+        runner.withPropertyValues("gateway.auth.admin-token-hash= abcdefABCDEF:" + "0a".repeat(32) + " ")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private static String messages(Throwable failure) {
         List<String> messages = new ArrayList<>();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -408,6 +408,44 @@ class LimitsIT {
     }
 
     @Test
+    void theLargestCostBudgetCountsAndALargerOneIsA400EvenWhenStoredBeforeTheCap() {
+        String key = project(gateway, "cost-max");
+        JsonNode error = gateway.admin()
+                .put(
+                        "/admin/v1/projects/cost-max/limits",
+                        Map.of("cost_budget", Map.of("limit_usd", 9_000_001, "period", "month")),
+                        400)
+                .path("error");
+        assertThat(error.path("param").stringValue()).isEqualTo("cost_budget.limit_usd");
+        assertThat(error.path("message").stringValue()).contains("between 0 and 9000000");
+
+        gateway.admin()
+                .put(
+                        "/admin/v1/projects/cost-max/limits",
+                        Map.of("cost_budget", Map.of("limit_usd", 9_000_000, "period", "month")),
+                        200);
+        assertThat(post(gateway, key, body("mock-echo", "hi", 5, false))
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+
+        // a budget beyond what pico-dollars count, written before the admin API capped it, binds as the largest
+        gateway.database().execute("UPDATE limits SET cost_budget_usd = 999999999999 WHERE scope_id = 'cost-max'");
+        assertThat(gateway.admin()
+                        .get("/admin/v1/projects/cost-max/limits")
+                        .path("cost_budget")
+                        .path("limit_usd")
+                        .decimalValue())
+                .isEqualByComparingTo("999999999999");
+        // as the change notification would, without waiting for it
+        gateway.bean(LimitsRepository.class).invalidateAll();
+        assertThat(post(gateway, key, body("mock-echo", "hi", 5, false))
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aBudgetStartsFromTheLedgerAfterARestart() {
         PostgresSupport.Database database = PostgresSupport.newDatabase();
         String key;

@@ -120,16 +120,6 @@ class ModelRouterTests {
     }
 
     @Test
-    void aFallbackMustBeOfTheSameType() {
-        Map<String, String> settings = new HashMap<>(chatAndEmbedding());
-        settings.put("gateway.models[0].fallbacks[0]", "embed");
-
-        assertThatThrownBy(() -> router(settings, List.of()))
-                .hasMessageContaining("'chat'")
-                .hasMessageContaining("another type");
-    }
-
-    @Test
     void anUnknownTypeStopsTheStart() {
         Map<String, String> settings = new HashMap<>(chatAndEmbedding());
         settings.put("gateway.models[1].type", "completion");
