@@ -109,7 +109,8 @@ final class MalformedRequests extends ChannelDuplexHandler {
         if (answered || responding) {
             refused = true;
             ReferenceCountUtil.release(content);
-            context.close();
+            // nothing more can be said on this connection; how the close ends does not matter
+            var unused = context.close();
             return;
         }
         refuse(
@@ -131,7 +132,8 @@ final class MalformedRequests extends ChannelDuplexHandler {
         if (message instanceof LastHttpContent) {
             responding = false;
         }
-        context.write(message, promise);
+        // the returned future is the caller's promise
+        var unused = context.write(message, promise);
     }
 
     private void refuse(ChannelHandlerContext context, Object message, InvalidRequestException failure) {

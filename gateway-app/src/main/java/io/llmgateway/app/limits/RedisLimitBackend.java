@@ -392,7 +392,8 @@ public final class RedisLimitBackend implements LimitBackend, AutoCloseable {
             }
             CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
             if (connection.compareAndSet(current, attempt)) {
-                client.connectAsync(StringCodec.UTF8, redisUri).whenComplete((opened, failure) -> {
+                // the outcome is handed to attempt, either way
+                var unused = client.connectAsync(StringCodec.UTF8, redisUri).whenComplete((opened, failure) -> {
                     if (failure == null) {
                         attempt.complete(opened);
                     } else {

@@ -127,7 +127,8 @@ final class SettleRetries {
         final String id;
         final List<CounterUsage> usages;
         final boolean release;
-        volatile int attempts;
+        /** Not volatile: each retry is scheduled by the failure of the one before, which orders the updates. */
+        int attempts;
 
         Pending(String id, List<CounterUsage> usages, boolean release) {
             this.id = id;

@@ -112,7 +112,8 @@ final class Watchdog {
 
     private void schedule(Duration delay, int attempt) {
         try {
-            thread.schedule(() -> attempt(delay, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+            // attempt() reports its own failures and schedules the next one
+            var unused = thread.schedule(() -> attempt(delay, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed
         }
