@@ -14,12 +14,17 @@ public final class AdminApi {
 
     AdminApi(WebTestClient client, String adminToken) {
         this.client = client.mutate()
-                .defaultHeader("Authorization", "Bearer " + adminToken)
+                .defaultHeaders(headers -> headers.set("Authorization", "Bearer " + adminToken))
                 .build();
     }
 
     public WebTestClient client() {
         return client;
+    }
+
+    /** The same API called with another key (a personal access token, say). */
+    public AdminApi as(String key) {
+        return new AdminApi(client, key);
     }
 
     public JsonNode post(String path, Object body, int expectedStatus) {

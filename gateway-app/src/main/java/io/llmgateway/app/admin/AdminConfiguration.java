@@ -2,6 +2,7 @@ package io.llmgateway.app.admin;
 
 import io.llmgateway.app.limits.LimitsRepository;
 import io.llmgateway.app.routing.ModelRouter;
+import io.llmgateway.auth.identity.CachedIdentityStore;
 import io.llmgateway.auth.key.ApiKeyFormat;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
@@ -25,6 +26,11 @@ public class AdminConfiguration {
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
         return TransactionalOperator.create(transactionManager);
+    }
+
+    @Bean
+    AdminAccessPolicy adminAccessPolicy(CachedIdentityStore identityStore) {
+        return new AdminAccessPolicy(identityStore);
     }
 
     @Bean

@@ -21,10 +21,11 @@ public class AuditAdminController {
     public Mono<ListPage<AuditLog.Entry>> list(
             @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String after,
-            @RequestParam(name = "target_id", required = false) String targetId) {
+            @RequestParam(name = "target_id", required = false) String targetId,
+            @RequestParam(name = "project_id", required = false) String projectId) {
         if (after != null && !after.matches("\\d{1,18}")) {
             throw InvalidRequestException.invalidParameter("after", "'after' must be the id of an audit entry.");
         }
-        return audit.list(Paging.of(limit, after), targetId);
+        return audit.list(Paging.of(limit, after), targetId, projectId);
     }
 }

@@ -41,11 +41,37 @@ public class LimitsAdminStore {
                 .map(found -> LimitsView.of("project", projectId, projectId, found));
     }
 
+    /**
+     * Replaces the project's limits. An owner sets them within the caps the administrators set: each capped limit
+     * present and at most its cap.
+     */
     public Mono<LimitsView> putForProject(AdminActor actor, String projectId, Limits checked) {
+        Mono<Void> withinCaps = actor.administrator()
+                ? Mono.empty()
+                : limits.find(LimitScope.CAP, projectId)
+                        .doOnNext(caps -> LimitCaps.check(checked, caps))
+                        .then();
         Mono<LimitsView> work = projectExists(projectId)
+                .then(withinCaps)
                 .then(limits.save(LimitScope.PROJECT, projectId, projectId, checked))
                 .flatMap(saved -> audit.record(actor, "project.limits.put", "project", projectId, details(saved))
                         .thenReturn(LimitsView.of("project", projectId, projectId, saved)));
+        return tx.transactional(work);
+    }
+
+    /** The most the project's owners may set as its limits. */
+    public Mono<LimitsView> getCaps(String projectId) {
+        return projectExists(projectId)
+                .then(limits.find(LimitScope.CAP, projectId))
+                .map(found -> LimitsView.of("cap", projectId, projectId, found));
+    }
+
+    /** Replaces the caps; the limits in force stay as they are until changed. */
+    public Mono<LimitsView> putCaps(AdminActor actor, String projectId, Limits checked) {
+        Mono<LimitsView> work = projectExists(projectId)
+                .then(limits.save(LimitScope.CAP, projectId, projectId, checked))
+                .flatMap(saved -> audit.record(actor, "project.limit_caps.put", "project", projectId, details(saved))
+                        .thenReturn(LimitsView.of("cap", projectId, projectId, saved)));
         return tx.transactional(work);
     }
 

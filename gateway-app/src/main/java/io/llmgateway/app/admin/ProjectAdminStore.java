@@ -3,6 +3,7 @@ package io.llmgateway.app.admin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
+import io.llmgateway.core.error.AccessException;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.json.KnownFields;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +32,7 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 /** Projects and their members; each change audited in its transaction. */
 public class ProjectAdminStore {
 
-    private static final String COLUMNS = "id, name, allowed_models, prompt_logging, created_at, updated_at";
+    private static final String COLUMNS = "id, name, allowed_models, model_cap, prompt_logging, created_at, updated_at";
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -47,20 +49,29 @@ public class ProjectAdminStore {
     public Mono<ProjectView> create(AdminActor actor, NewProject project) {
         String id = Ids.chosenOrNew(project.id(), "prj_");
         String name = Checks.requiredText(project.name(), "name", 200);
-        List<String> allowed = allowedModels(project.allowedModels());
+        List<String> cap = configuredModels(project.modelCap(), "model_cap");
+        List<String> allowed = configuredModels(project.allowedModels(), "allowed_models");
+        if (allowed == null && cap != null) {
+            allowed = cap;
+        }
+        checkWithinCap(allowed, cap);
         boolean promptLogging = Boolean.TRUE.equals(project.promptLogging());
-        Mono<ProjectView> work = db.sql("INSERT INTO projects (id, name, allowed_models, prompt_logging)"
-                        + " VALUES (:id, :name, :models, :logging) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
+        Map<String, Object> details = details(name, allowed, true, promptLogging);
+        if (cap != null) {
+            details.put("model_cap", cap);
+        }
+        Mono<ProjectView> work = db.sql("INSERT INTO projects (id, name, allowed_models, model_cap, prompt_logging)"
+                        + " VALUES (:id, :name, :models, :cap, :logging) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .bind("id", id)
                 .bind("name", name)
                 .bind("models", modelsParameter(allowed))
+                .bind("cap", modelsParameter(cap))
                 .bind("logging", promptLogging)
                 .map(ProjectAdminStore::view)
                 .one()
                 .switchIfEmpty(Mono.error(
                         () -> InvalidRequestException.conflict("A project with id '" + id + "' exists already.", "id")))
-                .flatMap(created -> audit.record(
-                                actor, "project.created", "project", id, details(name, allowed, true, promptLogging))
+                .flatMap(created -> audit.record(actor, "project.created", "project", id, details)
                         .thenReturn(created));
         return tx.transactional(work);
     }
@@ -84,37 +95,89 @@ public class ProjectAdminStore {
     }
 
     /**
-     * Changes {@code name}, {@code allowed_models} ({@code null}: every model) and {@code prompt_logging} when
-     * present.
+     * Changes {@code name}, {@code allowed_models} ({@code null}: every model), {@code model_cap} and
+     * {@code prompt_logging} when present. An owner may change the name and the allowed models, within the cap; the
+     * cap and prompt logging are the administrators'. The allowed models always lie within the cap: a new cap
+     * narrows them.
      */
     public Mono<ProjectView> update(AdminActor actor, String id, ProjectPatch patch) {
+        if (!actor.administrator()) {
+            administratorsOnly(patch.promptLogging().present(), "prompt_logging");
+            administratorsOnly(patch.modelCap().present(), "model_cap");
+        }
         boolean setName = patch.name().present();
         String name = patch.name().value();
         boolean setModels = patch.allowedModels().present();
-        List<String> allowed = allowedModels(patch.allowedModels().value());
+        List<String> requested = configuredModels(patch.allowedModels().value(), "allowed_models");
+        List<String> requestedCap = configuredModels(patch.modelCap().value(), "model_cap");
         boolean setLogging = patch.promptLogging().present();
         Boolean promptLogging = patch.promptLogging().value();
-        Map<String, Object> details = details(setName ? name : null, allowed, setModels, promptLogging);
-        Mono<ProjectView> work = db.sql("""
-                        UPDATE projects SET
-                          name = CASE WHEN :setName THEN :name ELSE name END,
-                          allowed_models = CASE WHEN :setModels THEN :models ELSE allowed_models END,
-                          prompt_logging = CASE WHEN :setLogging THEN :logging ELSE prompt_logging END,
-                          updated_at = now()
-                        WHERE id = :id RETURNING\s""" + COLUMNS)
-                .bind("id", id)
-                .bind("setName", setName)
-                .bind("name", Checks.nullable(name))
-                .bind("setModels", setModels)
-                .bind("models", modelsParameter(allowed))
-                .bind("setLogging", setLogging)
-                .bind("logging", Boolean.TRUE.equals(promptLogging))
-                .map(ProjectAdminStore::view)
-                .one()
-                .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)))
-                .flatMap(updated -> audit.record(actor, "project.updated", "project", id, details)
-                        .thenReturn(updated));
+        Mono<ProjectView> work = get(id).flatMap(current -> {
+            List<String> cap = patch.modelCap().present() ? requestedCap : current.modelCap();
+            List<String> allowed = setModels ? requested : current.allowedModels();
+            if (setModels && !actor.administrator() && cap != null && !withinCap(allowed, cap)) {
+                throw AccessException.forbidden(
+                        "'allowed_models' may name only models the administrators allow this project: " + cap + ".",
+                        "model_not_allowed");
+            }
+            if (!setModels) {
+                allowed = narrowed(allowed, cap);
+            }
+            checkWithinCap(allowed, cap);
+            boolean modelsChanged = setModels || !Objects.equals(allowed, current.allowedModels());
+            Map<String, Object> details = details(setName ? name : null, allowed, modelsChanged, promptLogging);
+            if (patch.modelCap().present()) {
+                details.put("model_cap", cap);
+            }
+            return db.sql("""
+                            UPDATE projects SET
+                              name = CASE WHEN :setName THEN :name ELSE name END,
+                              allowed_models = :models,
+                              model_cap = :cap,
+                              prompt_logging = CASE WHEN :setLogging THEN :logging ELSE prompt_logging END,
+                              updated_at = now()
+                            WHERE id = :id RETURNING\s""" + COLUMNS)
+                    .bind("id", id)
+                    .bind("setName", setName)
+                    .bind("name", Checks.nullable(name))
+                    .bind("models", modelsParameter(allowed))
+                    .bind("cap", modelsParameter(cap))
+                    .bind("setLogging", setLogging)
+                    .bind("logging", Boolean.TRUE.equals(promptLogging))
+                    .map(ProjectAdminStore::view)
+                    .one()
+                    .switchIfEmpty(Mono.error(() -> InvalidRequestException.notFound("project", id)))
+                    .flatMap(updated -> audit.record(actor, "project.updated", "project", id, details)
+                            .thenReturn(updated));
+        });
         return tx.transactional(work);
+    }
+
+    private static void administratorsOnly(boolean present, String field) {
+        if (present) {
+            throw AccessException.forbidden(
+                    "Only a gateway administrator may change '" + field + "'.", "insufficient_permissions");
+        }
+    }
+
+    /** Whether every allowed model is in the cap; "every model" (null) is within no cap. */
+    private static boolean withinCap(@Nullable List<String> allowed, List<String> cap) {
+        return allowed != null && cap.containsAll(allowed);
+    }
+
+    private static void checkWithinCap(@Nullable List<String> allowed, @Nullable List<String> cap) {
+        if (cap != null && !withinCap(allowed, cap)) {
+            throw InvalidRequestException.invalidParameter(
+                    "allowed_models", "'allowed_models' must lie within 'model_cap': " + cap + ".");
+        }
+    }
+
+    /** The allowed models that a new cap leaves (all of the cap when every model was allowed). */
+    private static @Nullable List<String> narrowed(@Nullable List<String> allowed, @Nullable List<String> cap) {
+        if (cap == null) {
+            return allowed;
+        }
+        return allowed == null ? cap : allowed.stream().filter(cap::contains).toList();
     }
 
     /** Deletes the project with its memberships and service keys; users keep existing. */
@@ -185,16 +248,15 @@ public class ProjectAdminStore {
                 .map(rows -> ListPage.of(rows, paging.limit(), MemberView::userId));
     }
 
-    /** Allowed model ids must be configured ones, so a typo is caught now and not at request time. */
-    private @Nullable List<String> allowedModels(@Nullable List<String> requested) {
+    /** Model ids must be configured ones, so a typo is caught now and not at request time. */
+    private @Nullable List<String> configuredModels(@Nullable List<String> requested, String field) {
         if (requested == null) {
             return null;
         }
         Set<String> known = models.routes().stream().map(Route::modelId).collect(Collectors.toSet());
         for (String id : requested) {
             if (!known.contains(id)) {
-                throw InvalidRequestException.invalidParameter(
-                        "allowed_models", "'" + id + "' is not a configured model id.");
+                throw InvalidRequestException.invalidParameter(field, "'" + id + "' is not a configured model id.");
             }
         }
         return List.copyOf(new LinkedHashSet<>(requested));
@@ -221,11 +283,13 @@ public class ProjectAdminStore {
 
     private static ProjectView view(Readable row) {
         String[] allowed = row.get("allowed_models", String[].class);
+        String[] cap = row.get("model_cap", String[].class);
         return new ProjectView(
                 row.get("id", String.class),
                 "project",
                 row.get("name", String.class),
                 allowed == null ? null : Arrays.asList(allowed),
+                cap == null ? null : Arrays.asList(cap),
                 Boolean.TRUE.equals(row.get("prompt_logging", Boolean.class)),
                 Timestamps.requiredSeconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.requiredSeconds(row.get("updated_at", OffsetDateTime.class)));
@@ -236,6 +300,7 @@ public class ProjectAdminStore {
             @Nullable String id,
             @Nullable String name,
             @JsonProperty("allowed_models") @Nullable List<String> allowedModels,
+            @JsonProperty("model_cap") @Nullable List<String> modelCap,
             @JsonProperty("prompt_logging") @Nullable Boolean promptLogging)
             implements StrictBody {}
 
@@ -244,15 +309,23 @@ public class ProjectAdminStore {
      * {@code allowed_models} may be null (every model). An unknown field is a 400.
      */
     @JsonDeserialize(using = ProjectPatch.Reader.class)
-    public record ProjectPatch(Patch<String> name, Patch<List<String>> allowedModels, Patch<Boolean> promptLogging) {
+    public record ProjectPatch(
+            Patch<String> name,
+            Patch<List<String>> allowedModels,
+            Patch<List<String>> modelCap,
+            Patch<Boolean> promptLogging) {
 
-        private static final Set<String> FIELDS = Set.of("name", "allowed_models", "prompt_logging");
+        private static final Set<String> FIELDS = Set.of("name", "allowed_models", "model_cap", "prompt_logging");
 
         /** The checked body, but for whether the models are configured ones (the store knows them). */
         static ProjectPatch from(JsonNode body) {
             Checks.object(body);
             KnownFields.check(body, "", FIELDS);
-            return new ProjectPatch(name(body.get("name")), models(body.get("allowed_models")), logging(body));
+            return new ProjectPatch(
+                    name(body.get("name")),
+                    models(body.get("allowed_models"), "allowed_models"),
+                    models(body.get("model_cap"), "model_cap"),
+                    logging(body));
         }
 
         private static Patch<String> name(JsonNode value) {
@@ -262,7 +335,7 @@ public class ProjectAdminStore {
             return Patch.of(Checks.requiredText(value.isString() ? value.stringValue() : null, "name", 200));
         }
 
-        private static Patch<List<String>> models(JsonNode value) {
+        private static Patch<List<String>> models(JsonNode value, String field) {
             if (value == null) {
                 return Patch.absent();
             }
@@ -271,13 +344,13 @@ public class ProjectAdminStore {
             }
             if (!value.isArray()) {
                 throw InvalidRequestException.invalidParameter(
-                        "allowed_models", "'allowed_models' must be a list of model ids or null.");
+                        field, "'" + field + "' must be a list of model ids or null.");
             }
             List<String> ids = new ArrayList<>();
             for (JsonNode element : value) {
                 if (!element.isString()) {
                     throw InvalidRequestException.invalidParameter(
-                            "allowed_models", "'allowed_models' must be a list of model ids or null.");
+                            field, "'" + field + "' must be a list of model ids or null.");
                 }
                 ids.add(element.stringValue());
             }
@@ -303,12 +376,16 @@ public class ProjectAdminStore {
         }
     }
 
-    /** A project as the admin API shows it; {@code allowed_models} null means every model. */
+    /**
+     * A project as the admin API shows it; {@code allowed_models} null means every model, {@code model_cap} null
+     * lets owners allow any.
+     */
     public record ProjectView(
             String id,
             String object,
             String name,
             @JsonProperty("allowed_models") @Nullable List<String> allowedModels,
+            @JsonProperty("model_cap") @Nullable List<String> modelCap,
             @JsonProperty("prompt_logging") boolean promptLogging,
             @JsonProperty("created_at") Long createdAt,
             @JsonProperty("updated_at") Long updatedAt) {}

@@ -124,6 +124,19 @@ public class ProjectsAdminController {
         return limits.putForProject(actor, projectId, body.limits());
     }
 
+    /** The most the project's owners may set as its limits. */
+    @GetMapping("/{projectId}/limit_caps")
+    public Mono<LimitsAdminStore.LimitsView> limitCaps(@PathVariable String projectId) {
+        return limits.getCaps(projectId);
+    }
+
+    /** Replaces the caps on the project's limits; {@code {}} removes them all. */
+    @PutMapping("/{projectId}/limit_caps")
+    public Mono<LimitsAdminStore.LimitsView> putLimitCaps(
+            AdminActor actor, @PathVariable String projectId, @RequestBody LimitsAdminStore.LimitsBody body) {
+        return limits.putCaps(actor, projectId, body.limits());
+    }
+
     @GetMapping("/{projectId}/keys/{keyId}/limits")
     public Mono<LimitsAdminStore.LimitsView> keyLimits(@PathVariable String projectId, @PathVariable String keyId) {
         return limits.getForKey(projectId, keyId);

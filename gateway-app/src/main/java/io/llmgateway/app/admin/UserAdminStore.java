@@ -23,7 +23,7 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 /** Users: create, list, read, change, delete; each change audited in its transaction. */
 public class UserAdminStore {
 
-    private static final String COLUMNS = "id, name, email, default_project_id, created_at, updated_at";
+    private static final String COLUMNS = "id, name, email, default_project_id, role, created_at, updated_at";
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -39,11 +39,13 @@ public class UserAdminStore {
         String id = Ids.chosenOrNew(user.id(), "usr_");
         String email = Checks.optionalEmail(user.email());
         String name = Checks.optionalText(user.name(), "name", 200);
+        String role = role(user.role());
         Mono<UserView> work = Checks.projectExists(db, user.defaultProjectId(), "default_project_id")
                 .then(db.sql("""
-                                INSERT INTO users (id, name, email, default_project_id)
-                                VALUES (:id, :name, :email, :project) ON CONFLICT DO NOTHING RETURNING\s""" + COLUMNS)
+                                INSERT INTO users (id, name, email, default_project_id, role)
+                                VALUES (:id, :name, :email, :project, :role) ON CONFLICT DO NOTHING RETURNING\s""" + COLUMNS)
                         .bind("id", id)
+                        .bind("role", Checks.nullable(role))
                         .bind("name", Checks.nullable(name))
                         .bind("email", Checks.nullable(email))
                         .bind("project", Checks.nullable(user.defaultProjectId()))
@@ -58,7 +60,14 @@ public class UserAdminStore {
                                 "user",
                                 id,
                                 AuditLog.details(
-                                        "name", name, "email", email, "default_project_id", user.defaultProjectId()))
+                                        "name",
+                                        name,
+                                        "email",
+                                        email,
+                                        "default_project_id",
+                                        user.defaultProjectId(),
+                                        "role",
+                                        role))
                         .thenReturn(created));
         return tx.transactional(work);
     }
@@ -93,6 +102,9 @@ public class UserAdminStore {
         if (patch.defaultProjectId().present()) {
             changes.put("default_project_id", patch.defaultProjectId().value());
         }
+        if (patch.role().present()) {
+            changes.put("role", role(patch.role().value()));
+        }
         String project = (String) changes.get("default_project_id");
         Mono<UserView> work = get(id).flatMap(existing ->
                         Checks.projectExists(db, project, "default_project_id").thenReturn(existing))
@@ -101,6 +113,7 @@ public class UserAdminStore {
                                   name = CASE WHEN :setName THEN :name ELSE name END,
                                   email = CASE WHEN :setEmail THEN :email ELSE email END,
                                   default_project_id = CASE WHEN :setProject THEN :project ELSE default_project_id END,
+                                  role = CASE WHEN :setRole THEN :role ELSE role END,
                                   updated_at = now()
                                 WHERE id = :id RETURNING\s""" + COLUMNS)
                         .bind("id", id)
@@ -110,6 +123,8 @@ public class UserAdminStore {
                         .bind("email", Checks.nullable((String) changes.get("email")))
                         .bind("setProject", changes.containsKey("default_project_id"))
                         .bind("project", Checks.nullable(project))
+                        .bind("setRole", changes.containsKey("role"))
+                        .bind("role", Checks.nullable((String) changes.get("role")))
                         .map(UserAdminStore::view)
                         .one())
                 .onErrorMap(
@@ -131,6 +146,15 @@ public class UserAdminStore {
                         : audit.record(actor, "user.deleted", "user", id, Map.of())
                                 .thenReturn(new Deleted(id, "user.deleted", true)));
         return tx.transactional(work);
+    }
+
+    /** A gateway-wide role as sent: {@code administrator}, {@code auditor} or null (none); anything else a 400. */
+    private static @Nullable String role(@Nullable String requested) {
+        if (requested != null && UserRole.fromWire(requested) == null) {
+            throw InvalidRequestException.invalidParameter(
+                    "role", "'role' must be 'administrator', 'auditor' or null.");
+        }
+        return requested;
     }
 
     /** A user's default project is one they belong to: setting it makes them a member if they were not. */
@@ -155,6 +179,7 @@ public class UserAdminStore {
                 row.get("name", String.class),
                 row.get("email", String.class),
                 row.get("default_project_id", String.class),
+                row.get("role", String.class),
                 Timestamps.requiredSeconds(row.get("created_at", OffsetDateTime.class)),
                 Timestamps.requiredSeconds(row.get("updated_at", OffsetDateTime.class)));
     }
@@ -164,7 +189,8 @@ public class UserAdminStore {
             @Nullable String id,
             @Nullable String name,
             @Nullable String email,
-            @JsonProperty("default_project_id") @Nullable String defaultProjectId)
+            @JsonProperty("default_project_id") @Nullable String defaultProjectId,
+            @Nullable String role)
             implements StrictBody {}
 
     /**
@@ -172,9 +198,10 @@ public class UserAdminStore {
      * unknown field is a 400.
      */
     @JsonDeserialize(using = UserPatch.Reader.class)
-    public record UserPatch(Patch<String> name, Patch<String> email, Patch<String> defaultProjectId) {
+    public record UserPatch(
+            Patch<String> name, Patch<String> email, Patch<String> defaultProjectId, Patch<String> role) {
 
-        private static final Set<String> FIELDS = Set.of("name", "email", "default_project_id");
+        private static final Set<String> FIELDS = Set.of("name", "email", "default_project_id", "role");
 
         /** The checked body; a 400 naming the first field at fault. */
         static UserPatch from(JsonNode body) {
@@ -183,7 +210,8 @@ public class UserAdminStore {
             return new UserPatch(
                     text(body, "name").map(name -> Checks.optionalText(name, "name", 200)),
                     text(body, "email").map(Checks::optionalEmail),
-                    text(body, "default_project_id"));
+                    text(body, "default_project_id"),
+                    text(body, "role"));
         }
 
         private static Patch<String> text(JsonNode body, String field) {
@@ -211,6 +239,7 @@ public class UserAdminStore {
             @Nullable String name,
             @Nullable String email,
             @JsonProperty("default_project_id") @Nullable String defaultProjectId,
+            @Nullable String role,
             @JsonProperty("created_at") Long createdAt,
             @JsonProperty("updated_at") Long updatedAt) {}
 

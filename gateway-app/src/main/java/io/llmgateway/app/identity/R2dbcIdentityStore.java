@@ -52,10 +52,12 @@ public class R2dbcIdentityStore implements IdentityStore {
     @Override
     public Mono<UserRecord> findUser(String userId) {
         return Lookups.bounded(
-                db.sql("SELECT id, default_project_id FROM users WHERE id = :id")
+                db.sql("SELECT id, default_project_id, role FROM users WHERE id = :id")
                         .bind("id", userId)
                         .map(row -> new UserRecord(
-                                row.get("id", String.class), row.get("default_project_id", String.class)))
+                                row.get("id", String.class),
+                                row.get("default_project_id", String.class),
+                                row.get("role", String.class)))
                         .one(),
                 "user");
     }

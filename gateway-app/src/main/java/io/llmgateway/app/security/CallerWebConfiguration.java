@@ -10,15 +10,9 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 @Configuration(proxyBeanMethods = false)
 public class CallerWebConfiguration implements WebFluxConfigurer {
 
-    private final ClientAddresses addresses;
-
-    public CallerWebConfiguration(ClientAddresses addresses) {
-        this.addresses = addresses;
-    }
-
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
         configurer.addCustomResolver(new CallerArgumentResolver());
-        configurer.addCustomResolver(new AdminActorArgumentResolver(addresses));
+        configurer.addCustomResolver(new AdminActorArgumentResolver());
     }
 }

@@ -1,7 +1,6 @@
 package io.llmgateway.app.security;
 
 import io.llmgateway.auth.VerifiedKey;
-import io.llmgateway.auth.key.KeyKind;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -13,21 +12,17 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  */
 public final class KeyAuthentication extends AbstractAuthenticationToken {
 
-    /** Authority of admin tokens: {@code /admin/v1} and the actuator. */
-    public static final String ADMIN = "ADMIN";
-    /** Authority of every key that may call models (admin tokens too, with a project). */
+    /**
+     * Authority of every verified key; what a key may do in the admin API is the {@code AdminAccessPolicy}'s to
+     * say.
+     */
     public static final String CALLER = "CALLER";
 
     private final transient @Nullable String token;
     private final @Nullable VerifiedKey key;
 
     private KeyAuthentication(@Nullable String token, @Nullable VerifiedKey key) {
-        super(
-                key == null
-                        ? List.of()
-                        : key.kind() == KeyKind.ADMIN
-                                ? List.of(new SimpleGrantedAuthority(ADMIN), new SimpleGrantedAuthority(CALLER))
-                                : List.of(new SimpleGrantedAuthority(CALLER)));
+        super(key == null ? List.of() : List.of(new SimpleGrantedAuthority(CALLER)));
         this.token = token;
         this.key = key;
         setAuthenticated(key != null);

@@ -1,5 +1,6 @@
 package io.llmgateway.app.security;
 
+import io.llmgateway.app.admin.AdminAccessPolicy;
 import io.llmgateway.app.config.HttpProperties;
 import io.llmgateway.app.pipeline.WarmUpCaller;
 import io.llmgateway.auth.AuthFailureThrottle;
@@ -29,7 +30,7 @@ import reactor.core.publisher.Mono;
  * Who may call what, as two Spring Security filter chains. The data plane ({@code /v1/...}) has its own chain whose
  * one filter, {@link DataPlaneAuthenticationFilter}, verifies the key and resolves the caller from the cached
  * identity store. {@code /actuator/health} is open for probes; {@code /admin/v1} and the other actuator endpoints
- * need an admin token. Refusals are errors that the one error mapping writes as OpenAI bodies: 401
+ * take an admin token or a personal access token, and the {@link AdminAccessPolicy} decides what each may do. Refusals are errors that the one error mapping writes as OpenAI bodies: 401
  * {@code invalid_api_key} with {@code WWW-Authenticate}, 403, or 429 for an address that failed too often.
  */
 @Configuration(proxyBeanMethods = false)
@@ -93,7 +94,11 @@ public class SecurityConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     SecurityWebFilterChain securityWebFilterChain(
-            ServerHttpSecurity http, KeyVerifier verifier, AuthFailures failures) {
+            ServerHttpSecurity http,
+            KeyVerifier verifier,
+            AuthFailures failures,
+            AdminAccessPolicy adminAccess,
+            ClientAddresses addresses) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(new KeyAuthenticationManager(verifier));
         authentication.setServerAuthenticationConverter(new BearerKeyConverter());
         authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
@@ -108,7 +113,7 @@ public class SecurityConfiguration {
                         .pathMatchers("/actuator/health", "/actuator/health/**")
                         .permitAll()
                         .pathMatchers("/admin/**", "/actuator/**")
-                        .hasAuthority(KeyAuthentication.ADMIN)
+                        .access(new AdminAuthorization(adminAccess, addresses))
                         .anyExchange()
                         .hasAuthority(KeyAuthentication.CALLER))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(

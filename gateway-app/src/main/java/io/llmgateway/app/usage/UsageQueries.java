@@ -60,6 +60,9 @@ public class UsageQueries {
         if (query.projectId() != null) {
             sql.append(" AND project_id = :project");
         }
+        if (query.userId() != null) {
+            sql.append(" AND user_id = :user");
+        }
         if (!query.groupBy().isEmpty()) {
             String groups = String.join(
                     ", ", query.groupBy().stream().map(d -> "d_" + d).toList());
@@ -75,6 +78,9 @@ public class UsageQueries {
         }
         if (query.projectId() != null) {
             spec = spec.bind("project", query.projectId());
+        }
+        if (query.userId() != null) {
+            spec = spec.bind("user", query.userId());
         }
         List<String> dimensions = query.groupBy();
         return spec.map(row -> row(row, dimensions))

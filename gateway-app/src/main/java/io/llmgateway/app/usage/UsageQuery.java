@@ -7,17 +7,20 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A usage question: one project (or all, for an admin), a time range {@code [from, to)} and the dimensions to
  * group by.
  *
  * @param projectId null for every project
+ * @param userId    null for every user; a project member who is not an owner sees only their own usage
  * @param from      inclusive
  * @param to        exclusive
  * @param groupBy   among {@code project}, {@code user}, {@code key}, {@code model}, {@code day}, in order
  */
-public record UsageQuery(String projectId, Instant from, Instant to, List<String> groupBy) {
+public record UsageQuery(
+        @Nullable String projectId, @Nullable String userId, Instant from, Instant to, List<String> groupBy) {
 
     public static final List<String> DIMENSIONS = List.of("project", "user", "key", "model", "day");
 
@@ -57,7 +60,7 @@ public record UsageQuery(String projectId, Instant from, Instant to, List<String
                 }
             }
         }
-        return new UsageQuery(projectId, start, end, List.copyOf(dimensions));
+        return new UsageQuery(projectId, null, start, end, List.copyOf(dimensions));
     }
 
     private static Instant instant(String value, String field) {
@@ -75,6 +78,11 @@ public record UsageQuery(String projectId, Instant from, Instant to, List<String
                     "'" + field
                             + "' must be a date (2026-11-01), an ISO-8601 time (2026-11-01T12:00:00Z) or epoch seconds.");
         }
+    }
+
+    /** The same question about one user's requests only. */
+    public UsageQuery ofUser(String user) {
+        return new UsageQuery(projectId, user, from, to, groupBy);
     }
 
     /** Whether both ends fall on midnight UTC, so that the daily aggregates answer exactly. */
