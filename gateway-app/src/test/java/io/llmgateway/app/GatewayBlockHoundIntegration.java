@@ -37,5 +37,8 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         // bytes from /dev/urandom: a file read to BlockHound, but the kernel never makes it wait. It happens once
         // per new connection, not per request.
         builder.allowBlockingCallsInside("com.ongres.scram.common.ScramFunctions", "nonce");
+        // The same read of /dev/urandom, for the console's session ids, CSRF tokens and the OAuth2 state, nonce and
+        // PKCE verifier that Spring Security draws from SecureRandom on the event loop: /dev/urandom never blocks.
+        builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
     }
 }

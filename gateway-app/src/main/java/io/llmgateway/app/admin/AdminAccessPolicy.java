@@ -94,6 +94,24 @@ public class AdminAccessPolicy {
             String path,
             MultiValueMap<String, String> query,
             String remoteAddress) {
+        return authorize(key.keyId(), key.kind(), key.userId(), method, path, query, remoteAddress);
+    }
+
+    /**
+     * The same for a holder known otherwise than by a key (a console session).
+     *
+     * @param actorId what the audit log records as the key
+     * @param kind    {@code ADMIN} for every right, {@code PAT} for a user's, {@code SERVICE} for none
+     * @param userId  the user, for {@code PAT}
+     */
+    public Mono<AdminActor> authorize(
+            String actorId,
+            KeyKind kind,
+            @Nullable String userId,
+            HttpMethod method,
+            String path,
+            MultiValueMap<String, String> query,
+            String remoteAddress) {
         Need need = Need.ADMINISTRATOR;
         Map<String, String> variables = Map.of();
         if (path.startsWith(ADMIN_PREFIX + "/")) {
@@ -116,15 +134,14 @@ public class AdminAccessPolicy {
         if (need == Need.OWNER && projectId == null) {
             need = Need.READ_ALL;
         }
-        if (key.kind() == KeyKind.ADMIN) {
-            return Mono.just(new AdminActor(key.keyId(), null, true, projectId, remoteAddress));
+        if (kind == KeyKind.ADMIN) {
+            return Mono.just(new AdminActor(actorId, null, true, projectId, remoteAddress));
         }
-        if (key.kind() != KeyKind.PAT) {
+        if (kind != KeyKind.PAT || userId == null) {
             return Mono.error(AccessException.forbidden(
                     "A service key cannot use the admin API: use a personal access token or an admin token.",
                     "insufficient_permissions"));
         }
-        String userId = Objects.requireNonNull(key.userId(), "a personal access token has a user");
         Need needed = need;
         String pathUser = variables.get("userId");
         return identities
@@ -132,7 +149,7 @@ public class AdminAccessPolicy {
                 .defaultIfEmpty(new UserRecord(userId, null, null))
                 .flatMap(user -> decide(user, method, needed, projectId, pathUser)
                         .thenReturn(new AdminActor(
-                                key.keyId(),
+                                actorId,
                                 userId,
                                 UserRole.fromWire(user.role()) == UserRole.ADMINISTRATOR,
                                 projectId,

@@ -90,9 +90,9 @@ public class SecurityConfiguration {
                 List.of(new DataPlaneAuthenticationFilter(verifier, callers, failures, warmUp)));
     }
 
-    /** Everything but the data plane: the admin API and the actuator. */
+    /** Everything but the data plane and the console: the admin API and the actuator. */
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    @Order(Ordered.HIGHEST_PRECEDENCE + 2)
     SecurityWebFilterChain securityWebFilterChain(
             ServerHttpSecurity http,
             KeyVerifier verifier,
