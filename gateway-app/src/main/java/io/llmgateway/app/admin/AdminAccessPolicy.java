@@ -69,7 +69,7 @@ public class AdminAccessPolicy {
             rule("PUT", "/projects/{projectId}/limit_caps", Need.ADMINISTRATOR),
             rule("GET", "/projects/{projectId}/keys/{keyId}/limits", Need.OWNER),
             rule("PUT", "/projects/{projectId}/keys/{keyId}/limits", Need.OWNER),
-            // with ?project_id=, an owner's view of their project; without, everything
+            // with ?project_id=, an owner's view of their project; with ?user_id= alone, a user's own; else all
             rule("GET", "/usage", Need.OWNER),
             rule("GET", "/audit", Need.OWNER),
             rule("GET", "/usage/quarantine", Need.READ_ALL));
@@ -131,7 +131,12 @@ public class AdminAccessPolicy {
         }
         String projectId =
                 variables.containsKey("projectId") ? variables.get("projectId") : query.getFirst("project_id");
-        if (need == Need.OWNER && projectId == null) {
+        String pathUser = variables.get("userId");
+        if (need == Need.OWNER && projectId == null && query.getFirst("user_id") != null) {
+            // usage narrowed to one user: that user's own
+            need = Need.SELF;
+            pathUser = query.getFirst("user_id");
+        } else if (need == Need.OWNER && projectId == null) {
             need = Need.READ_ALL;
         }
         if (kind == KeyKind.ADMIN) {
@@ -143,15 +148,15 @@ public class AdminAccessPolicy {
                     "insufficient_permissions"));
         }
         Need needed = need;
-        String pathUser = variables.get("userId");
+        String user = pathUser;
         return identities
                 .findUser(userId)
                 .defaultIfEmpty(new UserRecord(userId, null, null))
-                .flatMap(user -> decide(user, method, needed, projectId, pathUser)
+                .flatMap(found -> decide(found, method, needed, projectId, user)
                         .thenReturn(new AdminActor(
                                 actorId,
                                 userId,
-                                UserRole.fromWire(user.role()) == UserRole.ADMINISTRATOR,
+                                UserRole.fromWire(found.role()) == UserRole.ADMINISTRATOR,
                                 projectId,
                                 remoteAddress)));
     }

@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /admin/v1/usage}: usage of every project, or of one with {@code project_id}; JSON or CSV.
+ * {@code GET /admin/v1/usage}: usage of every project, or of one with {@code project_id}, or of one user with
+ * {@code user_id}; JSON or CSV.
  * {@code GET /admin/v1/usage/quarantine}: the usage records the database refused for their content, newest first.
  */
 @RestController
@@ -38,11 +39,13 @@ public class UsageAdminController {
             produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
     public Mono<ResponseEntity<Object>> usage(
             @RequestParam(name = "project_id", required = false) String projectId,
+            @RequestParam(name = "user_id", required = false) String userId,
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(name = "group_by", required = false) List<String> groupBy,
             @RequestHeader(name = "Accept", required = false) String accept) {
-        UsageQuery query = UsageQuery.parse(projectId, from, to, groupBy, clock.instant());
+        UsageQuery all = UsageQuery.parse(projectId, from, to, groupBy, clock.instant());
+        UsageQuery query = userId == null ? all : all.ofUser(userId);
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
     }
 

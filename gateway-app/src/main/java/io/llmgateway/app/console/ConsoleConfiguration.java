@@ -18,9 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.context.SecurityContextImpl;
@@ -106,13 +104,9 @@ public class ConsoleConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> consoleRoutes(ConsoleSignIn signIn) {
-        ClassPathResource index = new ClassPathResource("console/index.html");
+        ConsoleAssets assets = new ConsoleAssets();
         return RouterFunctions.route()
-                .GET(
-                        "/console",
-                        request -> ServerResponse.ok()
-                                .contentType(MediaType.TEXT_HTML)
-                                .bodyValue(index))
+                .GET("/console", assets::page)
                 .GET(
                         "/console/",
                         request -> ServerResponse.status(HttpStatus.MOVED_PERMANENTLY)
@@ -121,7 +115,7 @@ public class ConsoleConfiguration {
                 .GET("/console/login", signIn::page)
                 .POST("/console/login", signIn::signIn)
                 .GET("/console/session", signIn::session)
-                .resources("/console/assets/**", new ClassPathResource("console/assets/"))
+                .GET("/console/assets/{name}", assets::asset)
                 .build();
     }
 

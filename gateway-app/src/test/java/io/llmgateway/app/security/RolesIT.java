@@ -200,6 +200,7 @@ class RolesIT {
                 new Endpoint("GET", () -> "/admin/v1/usage?project_id=own", none, 200, plus(READERS, As.OWNER)),
                 // oscar owns "other": an owner's rights are those of the projects they own
                 new Endpoint("GET", () -> "/admin/v1/usage?project_id=other", none, 200, plus(READERS, As.OUTSIDER)),
+                new Endpoint("GET", () -> "/admin/v1/usage?user_id=mia", none, 200, plus(READERS, As.MEMBER)),
                 new Endpoint("GET", () -> "/admin/v1/usage/quarantine", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/audit", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/audit?project_id=own", none, 200, plus(READERS, As.OWNER)),
