@@ -457,6 +457,27 @@ async function quarantine() {
   }
 }
 
+async function models() {
+  try {
+    const deployments = await api('GET', '/admin/v1/deployments');
+    show(el('h1', {}, 'Models and deployments'), el('section', {},
+      el('p', { class: 'note' }, 'The circuit breaker as this replica sees it; the last hour of every replica.'),
+      table([
+        { title: 'deployment', value: row => row.name },
+        { title: 'models', value: row => row.models.join(', ') },
+        { title: 'circuit', value: row => el('span', { 'data-circuit': row.name }, row.circuit.state) },
+        { title: 'failure rate', value: row => (row.circuit.failure_rate < 0 ? '—' : row.circuit.failure_rate + '%') },
+        { title: 'requests (1 h)', value: row => number(row.recent.requests) },
+        { title: 'upstream errors', value: row => number(row.recent.upstream_errors) },
+        { title: 'mean / p95 latency', value: row => (row.recent.mean_latency_ms === null ? '—'
+          : row.recent.mean_latency_ms + ' / ' + row.recent.p95_latency_ms + ' ms') },
+        { title: 'mean time to first token', value: row => (row.recent.mean_ttft_ms === null ? '—' : row.recent.mean_ttft_ms + ' ms') }],
+      deployments.data)));
+  } catch (error) {
+    show(el('h1', {}, 'Models and deployments'), failure(error));
+  }
+}
+
 async function route() {
   const hash = window.location.hash || '#/';
   const projectMatch = hash.match(/^#\/projects\/(.+)$/);
@@ -466,6 +487,7 @@ async function route() {
     else if (hash === '#/usage') await usage();
     else if (hash === '#/audit') await audit();
     else if (hash === '#/quarantine') await quarantine();
+    else if (hash === '#/models') await models();
     else await overview();
   } catch (error) {
     show(failure(error));

@@ -294,6 +294,10 @@ class ConsoleBrowserIT {
             screenshot(driver, "12-audit-log");
             open(driver, "#/quarantine", "Quarantined usage records");
             screenshot(driver, "13-quarantine");
+            open(driver, "#/models", "Models and deployments");
+            assertThat(driver.findElement(By.cssSelector("[data-circuit=mock]")).getText())
+                    .isEqualTo("closed");
+            screenshot(driver, "14-models-and-deployments");
             // the API refuses what the page does not offer: a change with the session's own CSRF token
             Object status = ((JavascriptExecutor) driver)
                     .executeAsyncScript("const done = arguments[0];"

@@ -202,6 +202,7 @@ class RolesIT {
                 new Endpoint("GET", () -> "/admin/v1/usage?project_id=other", none, 200, plus(READERS, As.OUTSIDER)),
                 new Endpoint("GET", () -> "/admin/v1/usage?user_id=mia", none, 200, plus(READERS, As.MEMBER)),
                 new Endpoint("GET", () -> "/admin/v1/usage/quarantine", none, 200, READERS),
+                new Endpoint("GET", () -> "/admin/v1/deployments", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/audit", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/audit?project_id=own", none, 200, plus(READERS, As.OWNER)),
                 new Endpoint("GET", () -> "/actuator/prometheus", none, 200, READERS));
@@ -303,6 +304,41 @@ class RolesIT {
                         .valueStream())
                 .allSatisfy(entry ->
                         assertThat(entry.path("project_id").stringValue()).isEqualTo("own"));
+    }
+
+    @Test
+    void deploymentsShowTheirModelsCircuitAndLastHour() {
+        int status = gateway.client()
+                .post()
+                .uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + KEYS.get(As.SERVICE_KEY))
+                .header("X-User-Id", "probe")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(CHAT)
+                .exchange()
+                .returnResult(byte[].class)
+                .getStatus()
+                .value();
+        assertThat(status).isEqualTo(200);
+        AdminApi auditor = admin.as(KEYS.get(As.AUDITOR));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode mock;
+        do {
+            mock = auditor.get("/admin/v1/deployments")
+                    .path("data")
+                    .valueStream()
+                    .filter(deployment -> deployment.path("name").stringValue().equals("mock"))
+                    .findFirst()
+                    .orElseThrow();
+        } while (mock.path("recent").path("requests").longValue() == 0 && System.nanoTime() < deadline);
+
+        assertThat(mock.path("name").stringValue()).isEqualTo("mock");
+        assertThat(mock.path("models").valueStream().map(JsonNode::stringValue))
+                .containsExactly("mock-echo", "mock-other");
+        assertThat(mock.path("circuit").path("state").stringValue()).isEqualTo("closed");
+        assertThat(mock.path("recent").path("requests").longValue()).isPositive();
+        assertThat(mock.path("recent").path("upstream_errors").longValue()).isZero();
+        assertThat(mock.path("recent").path("mean_latency_ms").isNumber()).isTrue();
     }
 
     @Test
