@@ -65,6 +65,22 @@ password, is an environment variable (llm-gateway.redisUrl).
 {{- $_ := set $auth "admin-token-hash" $v.adminToken.hash -}}
 {{- end -}}
 
+{{- $c := $v.config.console -}}
+{{- $oidc := dict "scopes" $c.oidc.scopes "user-id-claim" $c.oidc.userIdClaim "roles-claim" $c.oidc.rolesClaim "administrator-groups" $c.oidc.administratorGroups "auditor-groups" $c.oidc.auditorGroups "display-name" $c.oidc.displayName -}}
+{{- if $c.oidc.issuerUri -}}
+{{- $_ := set $oidc "issuer-uri" $c.oidc.issuerUri -}}
+{{- end -}}
+{{- if $c.oidc.clientId -}}
+{{- $_ := set $oidc "client-id" $c.oidc.clientId -}}
+{{- end -}}
+{{- if $c.oidc.projectGroupPrefix -}}
+{{- $_ := set $oidc "project-group-prefix" $c.oidc.projectGroupPrefix -}}
+{{- end -}}
+{{- if include "llm-gateway.consoleOidcSecret.enabled" . -}}
+{{- $_ := set $oidc "client-secret-file" (printf "%s/oidc-client-secret" $secrets) -}}
+{{- end -}}
+{{- $console := dict "session-idle-timeout" $c.sessionIdleTimeout "session-max-age" $c.sessionMaxAge "secure-cookie" $c.secureCookie "oidc" $oidc -}}
+
 {{- $database := dict -}}
 {{- if include "llm-gateway.embeddedDatabase" . -}}
 {{- $_ := set $database "embedded" (dict "data-dir" (printf "%s/postgres" (include "llm-gateway.embeddedDataDir" .))) -}}
@@ -118,6 +134,7 @@ password, is an environment variable (llm-gateway.redisUrl).
   "deployments" $deployments
   "http" $http
   "auth" $auth
+  "console" $console
   "database" $database
   "limits" $limits
   "usage" $usage

@@ -113,6 +113,16 @@ default
 {{- end -}}
 
 {{/* Admin token. */}}
+{{- define "llm-gateway.consoleOidcSecret.enabled" -}}
+{{- if or .Values.consoleOidcClientSecret.existingSecret .Values.consoleOidcClientSecret.value -}}true{{- end -}}
+{{- end -}}
+{{- define "llm-gateway.consoleOidcSecret.secretName" -}}
+{{- default (include "llm-gateway.secretName" .) .Values.consoleOidcClientSecret.existingSecret -}}
+{{- end -}}
+{{- define "llm-gateway.consoleOidcSecret.secretKey" -}}
+{{- if .Values.consoleOidcClientSecret.existingSecret -}}{{ .Values.consoleOidcClientSecret.existingSecretKey }}{{- else -}}oidc-client-secret{{- end -}}
+{{- end -}}
+
 {{- define "llm-gateway.adminToken.enabled" -}}
 {{- if or .Values.adminToken.existingSecret .Values.adminToken.value -}}true{{- end -}}
 {{- end -}}
@@ -166,9 +176,10 @@ reference $(GATEWAY_REDIS_PASSWORD), which Kubernetes expands in the pod from th
 {{- define "llm-gateway.secret.enabled" -}}
 {{- $providerKeys := and (not .Values.providerApiKeys.existingSecret) .Values.providerApiKeys.keys -}}
 {{- $admin := and (not .Values.adminToken.existingSecret) .Values.adminToken.value -}}
+{{- $oidc := and (not .Values.consoleOidcClientSecret.existingSecret) .Values.consoleOidcClientSecret.value -}}
 {{- $db := and .Values.externalDatabase.host (not .Values.externalDatabase.existingSecret) .Values.externalDatabase.password -}}
 {{- $redis := and .Values.externalRedis.host (not .Values.externalRedis.existingSecret) .Values.externalRedis.password -}}
-{{- if or $providerKeys $admin $db $redis -}}true{{- end -}}
+{{- if or $providerKeys $admin $oidc $db $redis -}}true{{- end -}}
 {{- end -}}
 
 {{/* Directory of the mounted secrets. */}}
@@ -270,6 +281,13 @@ with --skip-schema-validation still refuses them).
     items:
       - key: {{ include "llm-gateway.adminToken.secretKey" . }}
         path: admin-token
+{{- end }}
+{{- if include "llm-gateway.consoleOidcSecret.enabled" . }}
+- secret:
+    name: {{ include "llm-gateway.consoleOidcSecret.secretName" . }}
+    items:
+      - key: {{ include "llm-gateway.consoleOidcSecret.secretKey" . }}
+        path: oidc-client-secret
 {{- end }}
 {{- if include "llm-gateway.databasePassword.enabled" . }}
 - secret:

@@ -163,6 +163,8 @@ class ChartPropertiesTests {
             case "config.limits.backend" -> "redis";
             case "config.limits.onBackendFailure" -> "fail-open";
             case "config.retrieval.systemTemplate" -> "Sources: {sources}";
+            case "config.console.secureCookie" -> "always";
+            case "config.console.oidc.issuerUri" -> "https://login.example.com/tenant/v2.0";
             default -> text + "x";
         };
     }

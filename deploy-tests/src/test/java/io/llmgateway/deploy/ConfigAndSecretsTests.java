@@ -28,6 +28,7 @@ class ConfigAndSecretsTests {
     private static final List<String> FAKE_SECRETS = List.of(
             "sk-test-provider-secret-123",
             "gwa_test-admin-token-secret-456",
+            "oidc-test-client-secret-345",
             "db-test-password-secret-789",
             "redis-test-password-secret-012");
 
@@ -69,6 +70,11 @@ class ConfigAndSecretsTests {
                 .containsEntry("base-url", "https://integrate.api.nvidia.com/v1")
                 .doesNotContainKey("api-key");
         assertThat(map(gateway.get("auth"))).containsEntry("admin-token-file", "/etc/llm-gateway/secrets/admin-token");
+        assertThat(map(map(gateway.get("console")).get("oidc")))
+                .containsEntry("issuer-uri", "https://keycloak.example.com/realms/acme")
+                .containsEntry("client-id", "llm-gateway")
+                .containsEntry("client-secret-file", "/etc/llm-gateway/secrets/oidc-client-secret")
+                .doesNotContainKey("client-secret");
         assertThat(map(gateway.get("database")))
                 .containsEntry(
                         "url", "jdbc:postgresql://postgres.db.svc.cluster.local:5432/llm_gateway?sslmode=require")
@@ -94,10 +100,12 @@ class ConfigAndSecretsTests {
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "providers/nvidia", FULLNAME + "/provider-nvidia",
                         "admin-token", FULLNAME + "/admin-token",
+                        "oidc-client-secret", FULLNAME + "/oidc-client-secret",
                         "database-password", FULLNAME + "/database-password"));
         Secret secret = rendered.one(Secret.class);
         assertThat(secret.getData())
-                .containsKeys("provider-nvidia", "admin-token", "database-password", "redis-password");
+                .containsKeys(
+                        "provider-nvidia", "admin-token", "oidc-client-secret", "database-password", "redis-password");
         Container gateway2 = gatewayContainer(deployment);
         assertThat(gateway2.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getName()).isEqualTo("secrets");
