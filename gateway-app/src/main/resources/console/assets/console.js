@@ -173,6 +173,19 @@ async function overview() {
       barChart('Requests per day', byDay.data.map(row => ({ label: row.day, value: row.requests }))),
       barChart('Tokens per day', byDay.data.map(row => ({ label: row.day, value: row.total_tokens }))))
   ];
+  const levels = await api('GET', '/admin/v1/usage/service_levels?' + new URLSearchParams({ ...scope, bucket: 'hour' }));
+  const hour = point => point.time.slice(11, 16);
+  sections.push(el('section', {}, el('h2', {}, 'Service levels, last 24 hours'),
+    barChart('Upstream error rate per hour (%)', levels.data.map(point => ({ label: hour(point), value: point.error_rate_percent }))),
+    barChart('Mean latency per hour (ms)', levels.data.map(point => ({ label: hour(point), value: point.mean_latency_ms || 0 }))),
+    barChart('Mean time to first token per hour (ms)', levels.data.map(point => ({ label: hour(point), value: point.mean_ttft_ms || 0 })))));
+  const byModel = await api('GET', '/admin/v1/usage/service_levels?' + new URLSearchParams({ ...scope, bucket: 'day', group_by: 'model' }));
+  sections.push(el('section', {}, el('h2', {}, 'By model, last 24 hours'), table([
+    { title: 'model', value: row => row.key },
+    { title: 'requests', value: row => number(row.requests) },
+    { title: 'error rate', value: row => row.error_rate_percent + '%' },
+    { title: 'mean / p95 latency', value: row => (row.mean_latency_ms === null ? '—' : row.mean_latency_ms + ' / ' + row.p95_latency_ms + ' ms') },
+    { title: 'time to first token', value: row => (row.mean_ttft_ms === null ? '—' : row.mean_ttft_ms + ' ms') }], byModel.data)));
   const busiest = [['project', 'Busiest projects'], ['model', 'Busiest models'], ['user', 'Busiest users']];
   for (const [dimension, title] of busiest) {
     if (dimension !== 'model' && !isReader()) continue;

@@ -72,6 +72,7 @@ public class AdminAccessPolicy {
             // with ?project_id=, an owner's view of their project; with ?user_id= alone, a user's own; else all
             rule("GET", "/usage", Need.OWNER),
             rule("GET", "/audit", Need.OWNER),
+            rule("GET", "/usage/service_levels", Need.OWNER),
             rule("GET", "/usage/quarantine", Need.READ_ALL),
             rule("GET", "/deployments", Need.READ_ALL));
 

@@ -36,4 +36,9 @@ public class UsageConfiguration {
     UsageQueries usageQueries(DatabaseClient db) {
         return new UsageQueries(db);
     }
+
+    @Bean
+    ServiceLevels serviceLevels(DatabaseClient db) {
+        return new ServiceLevels(db);
+    }
 }

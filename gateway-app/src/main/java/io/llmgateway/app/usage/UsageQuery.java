@@ -63,7 +63,8 @@ public record UsageQuery(
         return new UsageQuery(projectId, null, start, end, List.copyOf(dimensions));
     }
 
-    private static Instant instant(String value, String field) {
+    /** A time as {@code from} and {@code to} take it: a date, an ISO-8601 instant or epoch seconds; else a 400. */
+    public static Instant instant(String value, String field) {
         try {
             if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();

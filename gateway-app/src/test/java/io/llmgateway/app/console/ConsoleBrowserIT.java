@@ -183,6 +183,19 @@ class ConsoleBrowserIT {
         assertThat(loaded).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith(gateway.baseUrl() + "/"));
     }
 
+    /** Every control of the page has a name a screen reader can say: a label, or an aria-label. */
+    @SuppressWarnings("unchecked")
+    private static void everyControlIsLabelled(ChromeDriver driver) {
+        List<String> unlabelled = (List<String>) ((JavascriptExecutor) driver)
+                .executeScript("return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+                        + ".filter(c => c.labels.length === 0 && !c.getAttribute('aria-label')).map(c => c.outerHTML)");
+        assertThat(unlabelled).as("controls without a label").isEmpty();
+        List<String> nameless = (List<String>) ((JavascriptExecutor) driver)
+                .executeScript("return [...document.querySelectorAll('button, a')]"
+                        + ".filter(c => !c.textContent.trim() && !c.getAttribute('aria-label')).map(c => c.outerHTML)");
+        assertThat(nameless).as("buttons and links without a name").isEmpty();
+    }
+
     private static String budgetValue(ChromeDriver driver) {
         return driver.findElement(By.cssSelector("progress[data-budget=total_tokens]"))
                 .getDomAttribute("value");
@@ -195,6 +208,7 @@ class ConsoleBrowserIT {
             driver.get(gateway.baseUrl() + "/console");
             waiting(driver).until(ExpectedConditions.urlContains("/console/login"));
             screenshot(driver, "01-sign-in");
+            everyControlIsLabelled(driver);
             signIn(driver, "olivia");
             screenshot(driver, "02-overview-owner");
             onlyTheGatewaysAssets(driver);
@@ -217,6 +231,7 @@ class ConsoleBrowserIT {
                     .executeAsyncScript("const done = arguments[0]; navigator.clipboard.readText().then(done)");
             assertThat(copied).isEqualTo(key);
             screenshot(driver, "03-project-key-created");
+            everyControlIsLabelled(driver);
 
             assertThat(chat(key)).isEqualTo(200);
             waiting(driver).until(ignored -> {
@@ -243,8 +258,10 @@ class ConsoleBrowserIT {
             open(driver, "#/usage", "Usage explorer");
             waiting(driver).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart")));
             screenshot(driver, "06-usage-explorer");
+            everyControlIsLabelled(driver);
             open(driver, "#/me", "Me");
             screenshot(driver, "07-me");
+            everyControlIsLabelled(driver);
             driver.manage().window().setSize(new Dimension(390, 844));
             open(driver, "#/projects/team-a", "Project team-a");
             screenshot(driver, "08-project-on-a-phone");

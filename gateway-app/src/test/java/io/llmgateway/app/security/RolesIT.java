@@ -203,6 +203,13 @@ class RolesIT {
                 new Endpoint("GET", () -> "/admin/v1/usage?user_id=mia", none, 200, plus(READERS, As.MEMBER)),
                 new Endpoint("GET", () -> "/admin/v1/usage/quarantine", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/deployments", none, 200, READERS),
+                new Endpoint("GET", () -> "/admin/v1/usage/service_levels", none, 200, READERS),
+                new Endpoint(
+                        "GET",
+                        () -> "/admin/v1/usage/service_levels?project_id=own&group_by=model",
+                        none,
+                        200,
+                        plus(READERS, As.OWNER)),
                 new Endpoint("GET", () -> "/admin/v1/audit", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/audit?project_id=own", none, 200, plus(READERS, As.OWNER)),
                 new Endpoint("GET", () -> "/actuator/prometheus", none, 200, READERS));
@@ -339,6 +346,34 @@ class RolesIT {
         assertThat(mock.path("recent").path("requests").longValue()).isPositive();
         assertThat(mock.path("recent").path("upstream_errors").longValue()).isZero();
         assertThat(mock.path("recent").path("mean_latency_ms").isNumber()).isTrue();
+
+        JsonNode levels = auditor.get("/admin/v1/usage/service_levels?group_by=model&bucket=hour");
+        assertThat(levels.path("data")
+                        .valueStream()
+                        .filter(point -> "mock-echo".equals(point.path("key").stringValue())))
+                .isNotEmpty()
+                .allSatisfy(point -> {
+                    assertThat(point.path("time").stringValue()).endsWith(":00:00Z");
+                    assertThat(point.path("requests").longValue()).isPositive();
+                    assertThat(point.path("error_rate_percent").doubleValue()).isZero();
+                    assertThat(point.path("mean_latency_ms").isNumber()).isTrue();
+                });
+        byte[] refused = gateway.client()
+                .get()
+                .uri("/admin/v1/usage/service_levels?bucket=week")
+                .header("Authorization", "Bearer " + KEYS.get(As.AUDITOR))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(byte[].class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(TestJson.mapper()
+                        .readTree(refused)
+                        .path("error")
+                        .path("param")
+                        .stringValue())
+                .isEqualTo("bucket");
     }
 
     @Test
