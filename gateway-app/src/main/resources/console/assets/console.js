@@ -332,6 +332,7 @@ async function project(projectId) {
     sections.push(membersSection);
 
     const limits = await api('GET', '/admin/v1/projects/' + encodeURIComponent(projectId) + '/limits');
+    const limitsForm = manage ? await limitsEditor(projectId, limits, details) : null;
     sections.push(el('section', {}, el('h2', {}, 'Limits and budgets'),
       table([{ title: 'limit', value: row => row[0] }, { title: 'value', value: row => row[1] }], [
         ['requests per minute', limits.requests_per_minute ?? 'none'],
@@ -339,13 +340,73 @@ async function project(projectId) {
         ['concurrent requests', limits.concurrent_requests ?? 'none'],
         ['token budget', limits.token_budget ? number(limits.token_budget.limit) + ' per ' + limits.token_budget.period : 'none'],
         ['cost budget', limits.cost_budget ? dollars(limits.cost_budget.limit_usd) + ' per ' + limits.cost_budget.period : 'none']]),
-      ...(await budgetBars(projectId, limits))));
+      ...(await budgetBars(projectId, limits)), limitsForm));
 
     const byDay = await api('GET', usagePath({ project_id: projectId, group_by: 'day', from: daysAgo(29), to: tomorrow() }));
     sections.push(el('section', {}, el('h2', {}, 'Usage, last 30 days'), totalsCards(byDay.totals),
       barChart('Requests per day', byDay.data.map(row => ({ label: row.day, value: row.requests })))));
   }
   show(...sections);
+}
+
+/** The forms that change a project's limits and models: an owner's within the caps, an administrator's freely. */
+async function limitsEditor(projectId, limits, details) {
+  const base = '/admin/v1/projects/' + encodeURIComponent(projectId);
+  const caps = await api('GET', base + '/limit_caps');
+  const message = el('p', { role: 'status', 'aria-live': 'polite' });
+  const field = (id, label, value) => el('div', {}, el('label', { for: id }, label),
+    el('input', { id, type: 'number', min: '0', step: 'any', value: value ?? '' }));
+  const period = (id, value) => el('div', {}, el('label', { for: id }, 'per'),
+    el('select', { id }, ['day', 'month'].map(p => el('option', { value: p, selected: p === value }, p))));
+  const value = id => document.getElementById(id).value;
+  const whole = id => (value(id) === '' ? null : Number(value(id)));
+  const capNote = Object.entries(caps).filter(([name, cap]) => cap !== null && typeof cap !== 'string'
+    && !['project_id', 'scope_id'].includes(name))
+    .map(([name, cap]) => name + ' ≤ ' + (typeof cap === 'object' ? (cap.limit ?? cap.limit_usd) + ' per ' + cap.period : cap));
+  const form = el('form', { onsubmit: async event => {
+    event.preventDefault();
+    const body = {
+      requests_per_minute: whole('limit-rpm'),
+      tokens_per_minute: whole('limit-tpm'),
+      concurrent_requests: whole('limit-concurrent'),
+      token_budget: value('limit-tokens') === '' ? null : { limit: whole('limit-tokens'), period: value('limit-tokens-period') },
+      cost_budget: value('limit-cost') === '' ? null : { limit_usd: Number(value('limit-cost')), period: value('limit-cost-period') }
+    };
+    try {
+      await api('PUT', base + '/limits', body);
+      await project(projectId);
+    } catch (error) {
+      message.replaceChildren(el('span', { class: 'error', role: 'alert' }, error.message));
+    }
+  } },
+  el('h3', {}, 'Change the limits'),
+  capNote.length ? el('p', { class: 'note' }, 'Caps set by the administrators: ' + capNote.join('; ') + '.') : null,
+  el('div', { class: 'inline' },
+    field('limit-rpm', 'Requests per minute', limits.requests_per_minute),
+    field('limit-tpm', 'Tokens per minute', limits.tokens_per_minute),
+    field('limit-concurrent', 'Concurrent requests', limits.concurrent_requests)),
+  el('div', { class: 'inline' },
+    field('limit-tokens', 'Token budget', limits.token_budget && limits.token_budget.limit),
+    period('limit-tokens-period', limits.token_budget ? limits.token_budget.period : 'month'),
+    field('limit-cost', 'Cost budget (USD)', limits.cost_budget && limits.cost_budget.limit_usd),
+    period('limit-cost-period', limits.cost_budget ? limits.cost_budget.period : 'month')),
+  el('button', { type: 'submit' }, 'Save limits'), message);
+  const models = el('input', { id: 'allowed-models', value: details.allowed_models ? details.allowed_models.join(', ') : '',
+    placeholder: details.model_cap ? details.model_cap.join(', ') : 'every model' });
+  const modelsMessage = el('p', { role: 'status', 'aria-live': 'polite' });
+  const modelsForm = el('form', { class: 'inline', onsubmit: async event => {
+    event.preventDefault();
+    const ids = models.value.split(',').map(id => id.trim()).filter(Boolean);
+    try {
+      await api('PATCH', base, { allowed_models: ids.length ? ids : (details.model_cap || null) });
+      await project(projectId);
+    } catch (error) {
+      modelsMessage.replaceChildren(el('span', { class: 'error', role: 'alert' }, error.message));
+    }
+  } }, el('div', {}, el('label', { for: 'allowed-models' }, 'Allowed models (comma-separated; empty: '
+    + (details.model_cap ? 'all of the cap' : 'every model') + ')'), models),
+  el('button', { type: 'submit' }, 'Save models'), modelsMessage);
+  return el('div', {}, form, modelsForm);
 }
 
 async function me() {

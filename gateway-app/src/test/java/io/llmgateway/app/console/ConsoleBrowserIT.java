@@ -255,6 +255,25 @@ class ConsoleBrowserIT {
             assertThat(chat(key)).isEqualTo(401);
             screenshot(driver, "05-project-key-revoked");
 
+            // limits within the administrators' cap
+            gateway.admin().put("/admin/v1/projects/team-a/limit_caps", Map.of("requests_per_minute", 1000), 200);
+            open(driver, "#/projects/team-a", "Project team-a");
+            WebElement rpm = driver.findElement(By.id("limit-rpm"));
+            rpm.clear();
+            rpm.sendKeys("2000");
+            driver.findElement(By.xpath("//button[text()='Save limits']")).click();
+            WebElement refused = waiting(driver)
+                    .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form [role=alert]")));
+            assertThat(refused.getText()).contains("requests_per_minute").contains("1000");
+            screenshot(driver, "05b-limit-above-cap");
+            rpm = driver.findElement(By.id("limit-rpm"));
+            rpm.clear();
+            rpm.sendKeys("900");
+            driver.findElement(By.xpath("//button[text()='Save limits']")).click();
+            waiting(driver)
+                    .until(ExpectedConditions.presenceOfElementLocated(
+                            By.xpath("//tr[td[text()='requests per minute']]/td[text()='900']")));
+
             open(driver, "#/usage", "Usage explorer");
             waiting(driver).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart")));
             screenshot(driver, "06-usage-explorer");
