@@ -3,9 +3,16 @@ package io.llmgateway.app.admin;
 import io.llmgateway.app.usage.LedgerQuarantine;
 import io.llmgateway.app.usage.UsageQueries;
 import io.llmgateway.app.usage.UsageQuery;
+import io.llmgateway.app.usage.UsageReport;
 import io.llmgateway.app.usage.UsageResponses;
 import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.protocol.ListPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -20,6 +27,7 @@ import reactor.core.publisher.Mono;
  * {@code GET /admin/v1/usage}: usage of every project, or of one with {@code project_id}; JSON or CSV.
  * {@code GET /admin/v1/usage/quarantine}: the usage records the database refused for their content, newest first.
  */
+@Tag(name = "Admin: usage", description = "Usage of every project, and the usage records the database refused.")
 @RestController
 public class UsageAdminController {
 
@@ -33,19 +41,41 @@ public class UsageAdminController {
         this.clock = clock;
     }
 
+    @Operation(
+            operationId = "getAdminUsage",
+            summary = "Read the usage of the projects",
+            description = "Of every project, or of `project_id` (which an owner must give: their project). CSV with"
+                    + " `Accept: text/csv`.",
+            responses =
+                    @ApiResponse(
+                            responseCode = "200",
+                            description = "The usage.",
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                        schema = @Schema(implementation = UsageReport.class)),
+                                @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+                            }))
     @GetMapping(
             path = "/admin/v1/usage",
             produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
     public Mono<ResponseEntity<Object>> usage(
-            @RequestParam(name = "project_id", required = false) String projectId,
-            @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to,
-            @RequestParam(name = "group_by", required = false) List<String> groupBy,
-            @RequestHeader(name = "Accept", required = false) String accept) {
+            @Parameter(description = "One project; every project when absent.")
+                    @RequestParam(name = "project_id", required = false)
+                    String projectId,
+            @Parameter(description = UsageQuery.FROM) @RequestParam(required = false) String from,
+            @Parameter(description = UsageQuery.TO) @RequestParam(required = false) String to,
+            @Parameter(description = UsageQuery.GROUP_BY) @RequestParam(name = "group_by", required = false)
+                    List<String> groupBy,
+            @Parameter(hidden = true) @RequestHeader(name = "Accept", required = false) String accept) {
         UsageQuery query = UsageQuery.parse(projectId, from, to, groupBy, clock.instant());
         return usage.report(query).map(report -> UsageResponses.respond(report, accept));
     }
 
+    @Operation(
+            operationId = "listQuarantinedUsage",
+            summary = "List the quarantined usage records",
+            description = "The usage records the database refused for their content, newest first.")
     @GetMapping("/admin/v1/usage/quarantine")
     public Mono<ListPage<LedgerQuarantine.Entry>> quarantine(
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
