@@ -3,6 +3,7 @@ package io.llmgateway.app.admin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.postgresql.codec.Json;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,6 +86,7 @@ public class AuditLog {
     }
 
     /** One audit entry as {@code GET /admin/v1/audit} shows it. */
+    @Schema(name = "AuditLogEntry")
     public record Entry(
             String id,
             Long at,

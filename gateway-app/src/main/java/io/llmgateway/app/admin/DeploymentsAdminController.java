@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +26,7 @@ import reactor.core.publisher.Mono;
  * sees it, and its last hour from the usage ledger (every replica's requests): calls, upstream errors, latency and
  * time to first token.
  */
+@Tag(name = "Admin: deployments", description = "The deployments' models, circuit breakers and recent calls.")
 @RestController
 public class DeploymentsAdminController {
 
@@ -39,6 +42,11 @@ public class DeploymentsAdminController {
         this.db = db;
     }
 
+    @Operation(
+            operationId = "listDeployments",
+            summary = "List the deployments with their health",
+            description = "Each deployment's models, its circuit breaker on this replica and its last hour from the"
+                    + " ledger of every replica. For administrators and auditors.")
     @GetMapping("/admin/v1/deployments")
     public Mono<Deployments> deployments() {
         Map<String, List<String>> models = new TreeMap<>();

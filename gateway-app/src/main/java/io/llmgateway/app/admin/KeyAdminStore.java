@@ -9,6 +9,7 @@ import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.StrictBody;
 import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.spi.Readable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -240,8 +241,14 @@ public class KeyAdminStore {
     private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
     public record NewKey(
-            @Nullable String name,
-            @JsonProperty("expires_at") @Nullable Instant expiresAt) implements StrictBody {}
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 128) @Nullable String name,
+
+            @JsonProperty("expires_at")
+            @Schema(
+                    description = "Unix seconds or an ISO-8601 time; never when absent.",
+                    oneOf = {Long.class, OffsetDateTime.class})
+            @Nullable Instant expiresAt)
+            implements StrictBody {}
 
     /** The body of a rotation. */
     public record Rotation(

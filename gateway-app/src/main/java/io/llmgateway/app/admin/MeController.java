@@ -1,6 +1,8 @@
 package io.llmgateway.app.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -12,6 +14,7 @@ import reactor.core.publisher.Mono;
  * {@code GET /admin/v1/me}: who the key belongs to, the gateway-wide role and the projects with the role held in
  * each, so that a client (the console) knows what to offer.
  */
+@Tag(name = "Admin: me")
 @RestController
 public class MeController {
 
@@ -21,6 +24,10 @@ public class MeController {
         this.db = db;
     }
 
+    @Operation(
+            operationId = "getMe",
+            summary = "Who the caller is",
+            description = "The key's id, its user with their role and projects; for an admin token no user.")
     @GetMapping("/admin/v1/me")
     public Mono<Me> me(AdminActor actor) {
         String userId = actor.userId();

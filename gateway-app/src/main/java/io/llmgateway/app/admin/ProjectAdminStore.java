@@ -11,6 +11,7 @@ import io.llmgateway.core.json.Patch;
 import io.llmgateway.core.json.StrictBody;
 import io.llmgateway.core.protocol.ListPage;
 import io.r2dbc.spi.Readable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -298,7 +299,9 @@ public class ProjectAdminStore {
     /** The body of {@code POST /admin/v1/projects}. */
     public record NewProject(
             @Nullable String id,
-            @Nullable String name,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 200) @Nullable String name,
+
             @JsonProperty("allowed_models") @Nullable List<String> allowedModels,
             @JsonProperty("model_cap") @Nullable List<String> modelCap,
             @JsonProperty("prompt_logging") @Nullable Boolean promptLogging)

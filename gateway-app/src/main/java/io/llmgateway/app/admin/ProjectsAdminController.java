@@ -2,6 +2,9 @@ package io.llmgateway.app.admin;
 
 import io.llmgateway.core.json.StrictBody;
 import io.llmgateway.core.protocol.ListPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /** {@code /admin/v1/projects}, their members and their service keys. */
+@Tag(name = "Admin: projects", description = "Projects, their members, service keys, limits and caps.")
 @RestController
 @RequestMapping("/admin/v1/projects")
 public class ProjectsAdminController {
@@ -33,6 +37,7 @@ public class ProjectsAdminController {
         this.limits = limits;
     }
 
+    @Operation(operationId = "createProject", summary = "Create a project")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<ProjectAdminStore.ProjectView> create(
@@ -40,28 +45,33 @@ public class ProjectsAdminController {
         return projects.create(actor, project);
     }
 
+    @Operation(operationId = "listProjects", summary = "List projects")
     @GetMapping
     public Mono<ListPage<ProjectAdminStore.ProjectView>> list(
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String after) {
         return projects.list(Paging.of(limit, after));
     }
 
+    @Operation(operationId = "getProject", summary = "Retrieve a project")
     @GetMapping("/{projectId}")
     public Mono<ProjectAdminStore.ProjectView> get(@PathVariable String projectId) {
         return projects.get(projectId);
     }
 
+    @Operation(operationId = "updateProject", summary = "Modify a project")
     @PatchMapping("/{projectId}")
     public Mono<ProjectAdminStore.ProjectView> update(
             AdminActor actor, @PathVariable String projectId, @RequestBody ProjectAdminStore.ProjectPatch patch) {
         return projects.update(actor, projectId, patch);
     }
 
+    @Operation(operationId = "deleteProject", summary = "Delete a project")
     @DeleteMapping("/{projectId}")
     public Mono<UserAdminStore.Deleted> delete(AdminActor actor, @PathVariable String projectId) {
         return projects.delete(actor, projectId);
     }
 
+    @Operation(operationId = "listProjectMembers", summary = "List a project's members")
     @GetMapping("/{projectId}/members")
     public Mono<ListPage<ProjectAdminStore.MemberView>> members(
             @PathVariable String projectId,
@@ -70,18 +80,24 @@ public class ProjectsAdminController {
         return projects.members(projectId, Paging.of(limit, after));
     }
 
+    @Operation(operationId = "putProjectMember", summary = "Add a member or change their role")
     @PutMapping("/{projectId}/members/{userId}")
     public Mono<ProjectAdminStore.MemberView> putMember(
             AdminActor actor, @PathVariable String projectId, @PathVariable String userId, @RequestBody Role role) {
         return projects.putMember(actor, projectId, userId, role == null ? null : role.role());
     }
 
+    @Operation(operationId = "deleteProjectMember", summary = "Remove a member")
     @DeleteMapping("/{projectId}/members/{userId}")
     public Mono<UserAdminStore.Deleted> deleteMember(
             AdminActor actor, @PathVariable String projectId, @PathVariable String userId) {
         return projects.deleteMember(actor, projectId, userId);
     }
 
+    @Operation(
+            operationId = "createProjectKey",
+            summary = "Issue a service key",
+            description = "The answer carries the key in `key`, this once.")
     @PostMapping("/{projectId}/keys")
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<KeyAdminStore.IssuedKeyView> createKey(
@@ -89,6 +105,10 @@ public class ProjectsAdminController {
         return keys.issueServiceKey(actor, projectId, request);
     }
 
+    @Operation(
+            operationId = "listProjectKeys",
+            summary = "List a project's service keys",
+            description = "Their metadata; never a secret.")
     @GetMapping("/{projectId}/keys")
     public Mono<ListPage<KeyAdminStore.KeyView>> keys(
             @PathVariable String projectId,
@@ -97,12 +117,18 @@ public class ProjectsAdminController {
         return keys.listForProject(projectId, Paging.of(limit, after));
     }
 
+    @Operation(operationId = "revokeProjectKey", summary = "Revoke a service key")
     @DeleteMapping("/{projectId}/keys/{keyId}")
     public Mono<KeyAdminStore.KeyView> revokeKey(
             AdminActor actor, @PathVariable String projectId, @PathVariable String keyId) {
         return keys.revoke(actor, "project_id", projectId, keyId);
     }
 
+    @Operation(
+            operationId = "rotateProjectKey",
+            summary = "Rotate a service key",
+            description = "A new secret for the same key id, in `key`, this once. The old secret works for"
+                    + " `grace_period_seconds` more (default 0: it stops at once).")
     @PostMapping("/{projectId}/keys/{keyId}/rotate")
     public Mono<KeyAdminStore.IssuedKeyView> rotateKey(
             AdminActor actor,
@@ -112,12 +138,18 @@ public class ProjectsAdminController {
         return keys.rotate(actor, projectId, keyId, rotation == null ? null : rotation.gracePeriodSeconds());
     }
 
+    @Operation(operationId = "getProjectLimits", summary = "Read a project's limits")
     @GetMapping("/{projectId}/limits")
     public Mono<LimitsAdminStore.LimitsView> limits(@PathVariable String projectId) {
         return limits.getForProject(projectId);
     }
 
     /** Replaces the project's limits; {@code {}} removes them all. */
+    @Operation(
+            operationId = "putProjectLimits",
+            summary = "Replace a project's limits",
+            description = "Rate limits, concurrency and budgets; `{}` removes them all. An owner sets them"
+                    + " within the project's caps.")
     @PutMapping("/{projectId}/limits")
     public Mono<LimitsAdminStore.LimitsView> putLimits(
             AdminActor actor, @PathVariable String projectId, @RequestBody LimitsAdminStore.LimitsBody body) {
@@ -125,24 +157,35 @@ public class ProjectsAdminController {
     }
 
     /** The most the project's owners may set as its limits. */
+    @Operation(operationId = "getProjectLimitCaps", summary = "Read the caps on a project's limits")
     @GetMapping("/{projectId}/limit_caps")
     public Mono<LimitsAdminStore.LimitsView> limitCaps(@PathVariable String projectId) {
         return limits.getCaps(projectId);
     }
 
     /** Replaces the caps on the project's limits; {@code {}} removes them all. */
+    @Operation(
+            operationId = "putProjectLimitCaps",
+            summary = "Replace the caps on a project's limits",
+            description = "The most the project's owners may set as its limits; `{}` removes them all."
+                    + " Administrators only.")
     @PutMapping("/{projectId}/limit_caps")
     public Mono<LimitsAdminStore.LimitsView> putLimitCaps(
             AdminActor actor, @PathVariable String projectId, @RequestBody LimitsAdminStore.LimitsBody body) {
         return limits.putCaps(actor, projectId, body.limits());
     }
 
+    @Operation(operationId = "getKeyLimits", summary = "Read a service key's limits")
     @GetMapping("/{projectId}/keys/{keyId}/limits")
     public Mono<LimitsAdminStore.LimitsView> keyLimits(@PathVariable String projectId, @PathVariable String keyId) {
         return limits.getForKey(projectId, keyId);
     }
 
     /** Replaces a service key's limits; {@code {}} removes them all. */
+    @Operation(
+            operationId = "putKeyLimits",
+            summary = "Replace a service key's limits",
+            description = "`{}` removes them all.")
     @PutMapping("/{projectId}/keys/{keyId}/limits")
     public Mono<LimitsAdminStore.LimitsView> putKeyLimits(
             AdminActor actor,
@@ -153,5 +196,11 @@ public class ProjectsAdminController {
     }
 
     /** The body of a membership: {@code {"role":"member"|"owner"}}. */
-    public record Role(@Nullable String role) implements StrictBody {}
+    @Schema(name = "MemberRole")
+    public record Role(
+            @Schema(
+                    allowableValues = {"member", "owner"},
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            @Nullable String role)
+            implements StrictBody {}
 }

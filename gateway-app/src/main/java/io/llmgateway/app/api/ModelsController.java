@@ -5,6 +5,8 @@ import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.llmgateway.auth.Caller;
 import io.llmgateway.core.error.InvalidRequestException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's shapes. */
+@Tag(name = "Models")
 @RestController
 public class ModelsController {
 
@@ -23,6 +26,11 @@ public class ModelsController {
     }
 
     /** The models the caller's project may use. */
+    @Operation(
+            operationId = "listModels",
+            summary = "List the models",
+            description = "The models the caller's project may use: the configured ones in configuration order,"
+                    + " then the in-process `all-minilm-l6-v2`.")
     @GetMapping("/v1/models")
     public ModelList list(Caller caller) {
         return new ModelList(
@@ -34,6 +42,10 @@ public class ModelsController {
     }
 
     /** Model ids may contain slashes ({@code microsoft/phi-3.5-moe-instruct}): the rest of the path is the id. */
+    @Operation(
+            operationId = "retrieveModel",
+            summary = "Retrieve a model",
+            description = "Model ids may contain slashes: `/v1/models/microsoft/phi-3.5-moe-instruct`.")
     @GetMapping("/v1/models/{*id}")
     public Model get(Caller caller, @PathVariable String id) {
         Route route = router.resolve(id.startsWith("/") ? id.substring(1) : id);

@@ -12,6 +12,9 @@ import io.llmgateway.core.error.InvalidRequestException;
 import io.llmgateway.core.json.BodyReader;
 import io.llmgateway.core.protocol.EmbeddingRequest;
 import io.llmgateway.core.protocol.Unmodifiable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -39,6 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the usage ledger apply as to chat completions; the response carries {@code x-request-id} and the
  * {@code x-ratelimit-*} headers.
  */
+@Tag(name = "Embeddings")
 @RestController
 public class EmbeddingsController {
 
@@ -51,6 +55,12 @@ public class EmbeddingsController {
         this.pipeline = pipeline;
     }
 
+    @Operation(
+            operationId = "createEmbedding",
+            summary = "Create embeddings",
+            description = "From the in-process `all-minilm-l6-v2` or any configured embedding model; held to the"
+                    + " project's limits and budgets and recorded in the usage ledger like a chat completion.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true))
     @PostMapping("/v1/embeddings")
     public Mono<EmbeddingList> embeddings(
             Caller caller, @RequestBody(required = false) EmbeddingsBody body, ServerWebExchange exchange) {
@@ -215,7 +225,15 @@ public class EmbeddingsController {
 
     /** One embedding: a list of floats, or their little-endian bytes in base64. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EmbeddingData(String object, int index, Object embedding) {}
+    public record EmbeddingData(
+            String object,
+            int index,
+
+            @Schema(
+                    description = "The vector: floats, or with `encoding_format: base64` their little-endian"
+                            + " float32 bytes in base64.",
+                    oneOf = {float[].class, String.class})
+            Object embedding) {}
 
     public record EmbeddingUsage(
             @JsonProperty("prompt_tokens") int promptTokens,

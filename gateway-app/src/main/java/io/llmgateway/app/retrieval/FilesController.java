@@ -8,6 +8,13 @@ import io.llmgateway.retrieval.FileStore;
 import io.llmgateway.retrieval.ListParams;
 import io.llmgateway.retrieval.RetrievalViews.Deleted;
 import io.llmgateway.retrieval.RetrievalViews.FileView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -35,6 +42,7 @@ import reactor.core.publisher.Mono;
  * {@code GET /v1/files/{id}/content}, {@code DELETE /v1/files/{id}}.
  * An upload larger than {@code gateway.retrieval.max-file-size} is a 413.
  */
+@Tag(name = "Files")
 @RestController
 @ConditionalOnRetrieval
 public class FilesController {
@@ -50,6 +58,33 @@ public class FilesController {
         this.maxFileBytes = properties.maxFileSize().toBytes();
     }
 
+    @Operation(
+            operationId = "createFile",
+            summary = "Upload a file",
+            description = "For vector stores: `purpose` must be `assistants`. An upload larger than"
+                    + " `gateway.retrieval.max-file-size` is a 413.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                                            schemaProperties = {
+                                                @SchemaProperty(
+                                                        name = "file",
+                                                        schema =
+                                                                @Schema(
+                                                                        type = "string",
+                                                                        format = "binary",
+                                                                        requiredMode = Schema.RequiredMode.REQUIRED)),
+                                                @SchemaProperty(
+                                                        name = "purpose",
+                                                        schema =
+                                                                @Schema(
+                                                                        type = "string",
+                                                                        allowableValues = PURPOSE,
+                                                                        requiredMode = Schema.RequiredMode.REQUIRED))
+                                            })))
     @PostMapping("/v1/files")
     public Mono<FileView> upload(Caller caller, ServerWebExchange exchange) {
         MediaType type = exchange.getRequest().getHeaders().getContentType();
@@ -148,6 +183,7 @@ public class FilesController {
         return true;
     }
 
+    @Operation(operationId = "listFiles", summary = "List files", description = "The project's files.")
     @GetMapping("/v1/files")
     public Mono<ListPage<FileView>> list(
             Caller caller,
@@ -155,13 +191,15 @@ public class FilesController {
             @RequestParam(required = false) String order,
             @RequestParam(required = false) String after,
             @RequestParam(required = false) String before,
-            @RequestParam(required = false) String purpose) {
+            @Parameter(description = "Only the files of this purpose.") @RequestParam(required = false)
+                    String purpose) {
         return files.list(
                 caller.projectId(),
                 purpose == null || purpose.isBlank() ? null : purpose,
                 ListParams.of(limit, order, after, before, 10_000, 10_000));
     }
 
+    @Operation(operationId = "retrieveFile", summary = "Retrieve a file")
     @GetMapping("/v1/files/{fileId}")
     public Mono<FileView> get(Caller caller, @PathVariable String fileId) {
         return files.get(caller.projectId(), fileId);
@@ -171,6 +209,17 @@ public class FilesController {
      * The file's bytes as uploaded. Always {@code application/octet-stream}: the declared type came from the client,
      * and serving it back as, say, {@code text/html} would let a file act as a web page.
      */
+    @Operation(
+            operationId = "downloadFile",
+            summary = "Download a file's content",
+            responses =
+                    @ApiResponse(
+                            responseCode = "200",
+                            description = "The file's bytes as uploaded, as an attachment.",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                                            schema = @Schema(type = "string", format = "binary"))))
     @GetMapping("/v1/files/{fileId}/content")
     public Mono<ResponseEntity<byte[]>> content(Caller caller, @PathVariable String fileId) {
         return files.content(caller.projectId(), fileId)
@@ -186,6 +235,7 @@ public class FilesController {
                         .body(content.bytes()));
     }
 
+    @Operation(operationId = "deleteFile", summary = "Delete a file")
     @DeleteMapping("/v1/files/{fileId}")
     public Mono<Deleted> delete(Caller caller, @PathVariable String fileId) {
         return files.delete(caller.projectId(), fileId);

@@ -23,6 +23,10 @@ import io.llmgateway.retrieval.RetrievalViews.VectorStoreFileView;
 import io.llmgateway.retrieval.RetrievalViews.VectorStoreView;
 import io.llmgateway.retrieval.VectorStoreRepository;
 import io.llmgateway.retrieval.VectorStoreRepository.Key;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * OpenAI's Vector Stores API, scoped to the caller's project: stores, their files (ingested in the background,
  * {@code in_progress} then {@code completed} or {@code failed}) and search.
  */
+@Tag(name = "Vector stores")
 @RestController
 @ConditionalOnRetrieval
 public class VectorStoresController {
@@ -66,6 +71,10 @@ public class VectorStoresController {
         this.json = gatewayJsonMapper;
     }
 
+    @Operation(
+            operationId = "createVectorStore",
+            summary = "Create a vector store",
+            description = "The files in `file_ids` are attached and ingested in the background.")
     @PostMapping("/v1/vector_stores")
     public Mono<VectorStoreView> create(Caller caller, @RequestBody(required = false) Create body) {
         Create request = body == null ? Create.from(null) : body;
@@ -87,6 +96,7 @@ public class VectorStoresController {
                 });
     }
 
+    @Operation(operationId = "listVectorStores", summary = "List vector stores")
     @GetMapping("/v1/vector_stores")
     public Mono<ListPage<VectorStoreView>> list(
             Caller caller,
@@ -97,12 +107,14 @@ public class VectorStoresController {
         return stores.list(caller.projectId(), ListParams.of(limit, order, after, before, 100, 20));
     }
 
+    @Operation(operationId = "getVectorStore", summary = "Retrieve a vector store")
     @GetMapping("/v1/vector_stores/{storeId}")
     public Mono<VectorStoreView> get(Caller caller, @PathVariable String storeId) {
         return stores.get(caller.projectId(), storeId);
     }
 
     /** Changes {@code name}, {@code metadata} and {@code expires_after} (null removes the expiry). */
+    @Operation(operationId = "modifyVectorStore", summary = "Modify a vector store")
     @PostMapping("/v1/vector_stores/{storeId}")
     public Mono<VectorStoreView> update(
             Caller caller, @PathVariable String storeId, @RequestBody(required = false) Update body) {
@@ -117,11 +129,18 @@ public class VectorStoresController {
                 request.expiresAfterDays().value());
     }
 
+    @Operation(operationId = "deleteVectorStore", summary = "Delete a vector store")
     @DeleteMapping("/v1/vector_stores/{storeId}")
     public Mono<Deleted> delete(Caller caller, @PathVariable String storeId) {
         return stores.delete(caller.projectId(), storeId);
     }
 
+    @Operation(
+            operationId = "createVectorStoreFile",
+            summary = "Attach a file to a vector store",
+            description = "The file is ingested in the background: its `status` goes from `in_progress` to"
+                    + " `completed`, or `failed` with `last_error`.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true))
     @PostMapping("/v1/vector_stores/{storeId}/files")
     public Mono<VectorStoreFileView> attach(
             Caller caller, @PathVariable String storeId, @RequestBody(required = false) AttachFile body) {
@@ -134,6 +153,7 @@ public class VectorStoresController {
                 });
     }
 
+    @Operation(operationId = "listVectorStoreFiles", summary = "List a vector store's files")
     @GetMapping("/v1/vector_stores/{storeId}/files")
     public Mono<ListPage<VectorStoreFileView>> files(
             Caller caller,
@@ -142,7 +162,11 @@ public class VectorStoresController {
             @RequestParam(required = false) String order,
             @RequestParam(required = false) String after,
             @RequestParam(required = false) String before,
-            @RequestParam(required = false) String filter) {
+            @Parameter(
+                            description = "Only the files of this status.",
+                            schema = @Schema(allowableValues = {"in_progress", "completed", "failed", "cancelled"}))
+                    @RequestParam(required = false)
+                    String filter) {
         if (filter != null && !filter.isBlank() && !FILE_STATUSES.contains(filter)) {
             throw InvalidRequestException.invalidParameter(
                     "filter", "'filter' must be one of in_progress, completed, failed and cancelled.");
@@ -154,12 +178,18 @@ public class VectorStoresController {
                 ListParams.of(limit, order, after, before, 100, 20));
     }
 
+    @Operation(operationId = "getVectorStoreFile", summary = "Retrieve a vector store's file")
     @GetMapping("/v1/vector_stores/{storeId}/files/{fileId}")
     public Mono<VectorStoreFileView> file(Caller caller, @PathVariable String storeId, @PathVariable String fileId) {
         return stores.getFile(caller.projectId(), storeId, fileId);
     }
 
     /** Replaces the file's {@code attributes} (the filters of searches see the new ones within seconds). */
+    @Operation(
+            operationId = "updateVectorStoreFileAttributes",
+            summary = "Replace a file's attributes",
+            description = "Searches filter on the new attributes within seconds.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true))
     @PostMapping("/v1/vector_stores/{storeId}/files/{fileId}")
     public Mono<VectorStoreFileView> updateFile(
             Caller caller,
@@ -170,6 +200,10 @@ public class VectorStoresController {
         return stores.updateAttributes(caller.projectId(), storeId, fileId, request.attributes());
     }
 
+    @Operation(
+            operationId = "deleteVectorStoreFile",
+            summary = "Detach a file from a vector store",
+            description = "The file itself stays.")
     @DeleteMapping("/v1/vector_stores/{storeId}/files/{fileId}")
     public Mono<Deleted> detach(Caller caller, @PathVariable String storeId, @PathVariable String fileId) {
         return stores.detach(caller.projectId(), storeId, fileId);
@@ -179,6 +213,13 @@ public class VectorStoresController {
      * {@code query} (a string or a list of strings), {@code max_num_results} (1-50, default 10), {@code filters}
      * (OpenAI's comparison and compound filters on file attributes), {@code ranking_options.score_threshold} (0-1).
      */
+    @Operation(
+            operationId = "searchVectorStore",
+            summary = "Search a vector store",
+            description = "Hybrid search (BM25 and vectors, fused by reciprocal rank; scores 0-1) of the store's"
+                    + " chunks, filtered on their files' attributes. The embedding tokens are recorded as usage under"
+                    + " the response's `x-request-id`.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true))
     @PostMapping("/v1/vector_stores/{storeId}/search")
     public Mono<SearchPage> search(
             Caller caller,

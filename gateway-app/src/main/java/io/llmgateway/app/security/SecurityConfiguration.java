@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -29,7 +30,8 @@ import reactor.core.publisher.Mono;
 /**
  * Who may call what, as two Spring Security filter chains. The data plane ({@code /v1/...}) has its own chain whose
  * one filter, {@link DataPlaneAuthenticationFilter}, verifies the key and resolves the caller from the cached
- * identity store. {@code /actuator/health} is open for probes; {@code /admin/v1} and the other actuator endpoints
+ * identity store. {@code /actuator/health} is open for probes, and {@code GET /openapi.json} (the OpenAPI document)
+ * for anyone; {@code /admin/v1} and the other actuator endpoints
  * take an admin token or a personal access token, and the {@link AdminAccessPolicy} decides what each may do. Refusals are errors that the one error mapping writes as OpenAI bodies: 401
  * {@code invalid_api_key} with {@code WWW-Authenticate}, 403, or 429 for an address that failed too often.
  */
@@ -111,6 +113,9 @@ public class SecurityConfiguration {
                 .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        // the OpenAPI document (io.llmgateway.app.openapi), public as OpenAI's is
+                        .pathMatchers(HttpMethod.GET, "/openapi.json")
                         .permitAll()
                         .pathMatchers("/admin/**", "/actuator/**")
                         .access(new AdminAuthorization(adminAccess, addresses))

@@ -3,6 +3,7 @@ package io.llmgateway.app.usage;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmgateway.app.persistence.DatabaseFailures;
 import io.r2dbc.spi.R2dbcException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,6 +189,7 @@ public class LedgerQuarantine {
     }
 
     /** One quarantined record as {@code GET /admin/v1/usage/quarantine} shows it. */
+    @Schema(name = "QuarantinedUsageRecord")
     public record Entry(
             String id,
             @JsonProperty("request_id") String requestId,

@@ -24,6 +24,14 @@ public record UsageQuery(
 
     public static final List<String> DIMENSIONS = List.of("project", "user", "key", "model", "day");
 
+    /** What {@code from}, {@code to} and {@code group_by} mean, as the API's document says it. */
+    public static final String FROM = "The start, inclusive: a date (`2026-11-01`, midnight UTC), an ISO-8601 time"
+            + " (`2026-11-01T12:00:00Z`) or Unix seconds. Default: the start of the current month (UTC).";
+
+    public static final String TO = "The end, exclusive, in the same forms as `from`. Default: now.";
+    public static final String GROUP_BY = "The dimensions of the rows, among `project`, `user`, `key`, `model` and"
+            + " `day`, comma-separated or repeated. Default: none.";
+
     /**
      * From request parameters: {@code from} and {@code to} as a date ({@code 2026-11-01}, midnight UTC), an
      * ISO-8601 instant or epoch seconds (default: the start of the current month to now); {@code group_by} a
