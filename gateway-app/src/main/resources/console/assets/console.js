@@ -552,6 +552,37 @@ async function models() {
   }
 }
 
+/** The API reference, rendered from the gateway's own OpenAPI document. */
+async function reference() {
+  const response = await fetch('/openapi.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const doc = await response.json();
+  const byTag = new Map();
+  for (const [path, operations] of Object.entries(doc.paths || {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      const tag = (operation.tags && operation.tags[0]) || 'Other';
+      if (!byTag.has(tag)) byTag.set(tag, []);
+      byTag.get(tag).push({ path, method: method.toUpperCase(), operation });
+    }
+  }
+  const sections = [el('h1', {}, 'API reference'),
+    el('p', {}, doc.info ? doc.info.title + ' ' + doc.info.version + '. ' : '',
+      el('a', { href: '/openapi.json', download: 'openapi.json' }, 'Download the OpenAPI document'),
+      ' to generate a client.')];
+  for (const [tag, operations] of [...byTag.entries()].sort()) {
+    sections.push(el('section', {}, el('h2', {}, tag), operations.map(({ path, method, operation }) =>
+      el('details', { 'data-operation': operation.operationId },
+        el('summary', {}, el('code', {}, method + ' ' + path), ' — ', operation.summary || ''),
+        operation.description ? el('p', {}, operation.description) : null,
+        (operation.parameters || []).length ? table([
+          { title: 'parameter', value: row => row.name },
+          { title: 'in', value: row => row.in },
+          { title: 'required', value: row => (row.required ? 'yes' : 'no') },
+          { title: 'meaning', value: row => row.description || '' }], operation.parameters) : null))));
+  }
+  show(...sections);
+}
+
 async function route() {
   const hash = window.location.hash || '#/';
   const projectMatch = hash.match(/^#\/projects\/(.+)$/);
@@ -562,6 +593,7 @@ async function route() {
     else if (hash === '#/audit') await audit();
     else if (hash === '#/quarantine') await quarantine();
     else if (hash === '#/models') await models();
+    else if (hash === '#/api') await reference();
     else await overview();
   } catch (error) {
     show(failure(error));

@@ -334,6 +334,13 @@ class ConsoleBrowserIT {
             assertThat(driver.findElement(By.cssSelector("[data-circuit=mock]")).getText())
                     .isEqualTo("closed");
             screenshot(driver, "14-models-and-deployments");
+            open(driver, "#/api", "API reference");
+            assertThat(driver.findElements(By.cssSelector("details[data-operation=createChatCompletion]")))
+                    .isNotEmpty();
+            assertThat(driver.findElements(By.cssSelector("details[data-operation=listDeployments]")))
+                    .isNotEmpty();
+            onlyTheGatewaysAssets(driver);
+            screenshot(driver, "15-api-reference");
             // the API refuses what the page does not offer: a change with the session's own CSRF token
             Object status = ((JavascriptExecutor) driver)
                     .executeAsyncScript("const done = arguments[0];"
