@@ -2,7 +2,7 @@
 // inline script (the Content-Security-Policy allows none), every text set as text, never as HTML.
 'use strict';
 
-const state = { session: null, me: null };
+const state = { session: null, me: null, navigation: 0 };
 
 /** An element with attributes and children (strings become text nodes). */
 function el(tag, attributes, ...children) {
@@ -47,7 +47,9 @@ async function api(method, path, body) {
 
 const view = () => document.getElementById('view');
 
-function show(...children) {
+/** Shows a page, unless the reader has gone to another since it began loading (its late answer is dropped). */
+function show(live, ...children) {
+  if (live !== state.navigation) return;
   const main = view();
   main.replaceChildren(...children);
   // where a screen reader goes on with the new page; the page itself stays where it is
@@ -164,6 +166,7 @@ function totalsCards(totals) {
 }
 
 async function overview() {
+  const live = state.navigation;
   const scope = usageScope(null);
   const byDay = await api('GET', usagePath({ ...scope, group_by: 'day', from: daysAgo(29), to: tomorrow() }));
   const sections = [
@@ -200,7 +203,7 @@ async function overview() {
       { title: 'cost', value: row => dollars(row.cost_usd) }], rows)));
   }
   sections.push(el('section', {}, el('h2', {}, 'Your projects'), projectList()));
-  show(...sections);
+  show(live, ...sections);
 }
 
 function projectList() {
@@ -260,11 +263,12 @@ async function budgetBars(projectId, limits) {
 }
 
 async function project(projectId) {
+  const live = state.navigation;
   let details;
   try {
     details = await api('GET', '/admin/v1/projects/' + encodeURIComponent(projectId));
   } catch (error) {
-    show(el('h1', {}, 'Project ' + projectId), failure(error));
+    show(live, el('h1', {}, 'Project ' + projectId), failure(error));
     return;
   }
   const manage = canManage(projectId);
@@ -346,7 +350,7 @@ async function project(projectId) {
     sections.push(el('section', {}, el('h2', {}, 'Usage, last 30 days'), totalsCards(byDay.totals),
       barChart('Requests per day', byDay.data.map(row => ({ label: row.day, value: row.requests })))));
   }
-  show(...sections);
+  show(live, ...sections);
 }
 
 /** The forms that change a project's limits and models: an owner's within the caps, an administrator's freely. */
@@ -406,14 +410,32 @@ async function limitsEditor(projectId, limits, details) {
   } }, el('div', {}, el('label', { for: 'allowed-models' }, 'Allowed models (comma-separated; empty: '
     + (details.model_cap ? 'all of the cap' : 'every model') + ')'), models),
   el('button', { type: 'submit' }, 'Save models'), modelsMessage);
-  return el('div', {}, form, modelsForm);
+  if (!isAdministrator()) return el('div', {}, form, modelsForm);
+  const cap = el('input', { id: 'model-cap', value: details.model_cap ? details.model_cap.join(', ') : '' });
+  const logging = el('input', { id: 'prompt-logging', type: 'checkbox', checked: details.prompt_logging });
+  const adminMessage = el('p', { role: 'status', 'aria-live': 'polite' });
+  const adminForm = el('form', { onsubmit: async event => {
+    event.preventDefault();
+    const ids = cap.value.split(',').map(id => id.trim()).filter(Boolean);
+    try {
+      await api('PATCH', base, { model_cap: ids.length ? ids : null, prompt_logging: logging.checked });
+      await project(projectId);
+    } catch (error) {
+      adminMessage.replaceChildren(el('span', { class: 'error', role: 'alert' }, error.message));
+    }
+  } }, el('h3', {}, 'Administrators only'),
+  el('div', {}, el('label', { for: 'model-cap' }, 'Models the owners may allow (comma-separated; empty: any)'), cap),
+  el('div', {}, logging, ' ', el('label', { for: 'prompt-logging', class: 'inline-label' }, 'Prompt logging allowed')),
+  el('button', { type: 'submit' }, 'Save'), adminMessage);
+  return el('div', {}, form, modelsForm, adminForm);
 }
 
 async function me() {
+  const live = state.navigation;
   const sections = [el('h1', {}, 'Me')];
   if (!state.me.user_id) {
     sections.push(el('p', {}, 'You are signed in with an admin token: it belongs to no user.'));
-    show(...sections);
+    show(live, ...sections);
     return;
   }
   sections.push(el('section', {}, el('h2', {}, 'My projects'), projectList()));
@@ -439,10 +461,11 @@ async function me() {
   const mine = await api('GET', usagePath({ user_id: state.me.user_id, group_by: 'day', from: daysAgo(29), to: tomorrow() }));
   sections.push(el('section', {}, el('h2', {}, 'My usage, last 30 days'), totalsCards(mine.totals),
     barChart('Requests per day', mine.data.map(row => ({ label: row.day, value: row.requests })))));
-  show(...sections);
+  show(live, ...sections);
 }
 
 async function usage() {
+  const live = state.navigation;
   const from = el('input', { id: 'usage-from', type: 'date', value: daysAgo(29) });
   const to = el('input', { id: 'usage-to', type: 'date', value: tomorrow() });
   const projectField = el('input', { id: 'usage-project', placeholder: isReader() ? 'all' : '' });
@@ -476,7 +499,7 @@ async function usage() {
     link.click();
     link.remove();
   };
-  show(el('h1', {}, 'Usage explorer'), el('section', {},
+  show(live, el('h1', {}, 'Usage explorer'), el('section', {},
     el('form', { class: 'inline', onsubmit: event => { event.preventDefault(); run(); } },
       el('div', {}, el('label', { for: 'usage-from' }, 'From'), from),
       el('div', {}, el('label', { for: 'usage-to' }, 'To (exclusive)'), to),
@@ -488,6 +511,7 @@ async function usage() {
 }
 
 async function audit() {
+  const live = state.navigation;
   const projectField = el('input', { id: 'audit-project' });
   const target = el('input', { id: 'audit-target' });
   const result = el('div', {});
@@ -509,7 +533,7 @@ async function audit() {
       result.replaceChildren(failure(error));
     }
   };
-  show(el('h1', {}, 'Audit log'), el('section', {}, el('form', { class: 'inline', onsubmit: event => { event.preventDefault(); run(); } },
+  show(live, el('h1', {}, 'Audit log'), el('section', {}, el('form', { class: 'inline', onsubmit: event => { event.preventDefault(); run(); } },
     el('div', {}, el('label', { for: 'audit-project' }, 'Project'), projectField),
     el('div', {}, el('label', { for: 'audit-target' }, 'Target id'), target),
     el('button', { type: 'submit' }, 'Filter'))), result);
@@ -517,9 +541,10 @@ async function audit() {
 }
 
 async function quarantine() {
+  const live = state.navigation;
   try {
     const page = await api('GET', '/admin/v1/usage/quarantine?limit=100');
-    show(el('h1', {}, 'Quarantined usage records'), el('section', {},
+    show(live, el('h1', {}, 'Quarantined usage records'), el('section', {},
       el('p', { class: 'note' }, 'Usage records the database refused for their content.'),
       table([
         { title: 'request', value: row => row.request_id },
@@ -527,14 +552,15 @@ async function quarantine() {
         { title: 'error', value: row => row.sql_state + ' ' + row.error },
         { title: 'recorded', value: row => (row.recorded ? 'yes' : 'no') }], page.data)));
   } catch (error) {
-    show(el('h1', {}, 'Quarantined usage records'), failure(error));
+    show(live, el('h1', {}, 'Quarantined usage records'), failure(error));
   }
 }
 
 async function models() {
+  const live = state.navigation;
   try {
     const deployments = await api('GET', '/admin/v1/deployments');
-    show(el('h1', {}, 'Models and deployments'), el('section', {},
+    show(live, el('h1', {}, 'Models and deployments'), el('section', {},
       el('p', { class: 'note' }, 'The circuit breaker as this replica sees it; the last hour of every replica.'),
       table([
         { title: 'deployment', value: row => row.name },
@@ -548,12 +574,13 @@ async function models() {
         { title: 'mean time to first token', value: row => (row.recent.mean_ttft_ms === null ? '—' : row.recent.mean_ttft_ms + ' ms') }],
       deployments.data)));
   } catch (error) {
-    show(el('h1', {}, 'Models and deployments'), failure(error));
+    show(live, el('h1', {}, 'Models and deployments'), failure(error));
   }
 }
 
 /** The API reference, rendered from the gateway's own OpenAPI document. */
 async function reference() {
+  const live = state.navigation;
   const response = await fetch('/openapi.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   const doc = await response.json();
   const byTag = new Map();
@@ -580,11 +607,12 @@ async function reference() {
           { title: 'required', value: row => (row.required ? 'yes' : 'no') },
           { title: 'meaning', value: row => row.description || '' }], operation.parameters) : null))));
   }
-  show(...sections);
+  show(live, ...sections);
 }
 
 async function route() {
   const hash = window.location.hash || '#/';
+  const live = ++state.navigation;
   const projectMatch = hash.match(/^#\/projects\/(.+)$/);
   try {
     if (projectMatch) await project(decodeURIComponent(projectMatch[1]));
@@ -596,7 +624,7 @@ async function route() {
     else if (hash === '#/api') await reference();
     else await overview();
   } catch (error) {
-    show(failure(error));
+    show(live, failure(error));
   }
   for (const link of document.querySelectorAll('nav a')) {
     if (link.getAttribute('href') === hash) link.setAttribute('aria-current', 'page');

@@ -353,4 +353,35 @@ class ConsoleBrowserIT {
             driver.quit();
         }
     }
+
+    @Test
+    void anAdministratorSignsInWithTheAdminTokenAndSetsWhatOwnersMayDo() {
+        gateway.admin().project("team-c", null);
+        ChromeDriver driver = browser();
+        try {
+            driver.get(gateway.baseUrl() + "/console/login");
+            driver.findElement(By.id("token")).sendKeys(gateway.adminToken());
+            driver.findElement(By.cssSelector("form button[type=submit]")).click();
+            waiting(driver).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "admin token"));
+            open(driver, "#/projects/team-c", "Project team-c");
+            driver.findElement(By.id("model-cap")).sendKeys("mock-echo");
+            driver.findElement(By.id("prompt-logging")).click();
+            driver.findElement(By.xpath("//button[text()='Save']")).click();
+            waiting(driver)
+                    .until(ExpectedConditions.textToBePresentInElementLocated(
+                            By.cssSelector("main > p.note"), "prompt logging on"));
+            screenshot(driver, "16-project-administrator");
+            var project = gateway.admin().get("/admin/v1/projects/team-c");
+            assertThat(project.path("prompt_logging").booleanValue()).isTrue();
+            assertThat(project.path("model_cap").get(0).stringValue()).isEqualTo("mock-echo");
+            assertThat(project.path("allowed_models").get(0).stringValue()).isEqualTo("mock-echo");
+
+            driver.findElement(By.cssSelector("form.sign-out button")).click();
+            waiting(driver).until(ExpectedConditions.urlContains("/console/login?signed-out"));
+            driver.get(gateway.baseUrl() + "/console");
+            waiting(driver).until(ExpectedConditions.urlContains("/console/login"));
+        } finally {
+            driver.quit();
+        }
+    }
 }
