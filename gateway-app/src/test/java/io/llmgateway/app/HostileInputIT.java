@@ -191,7 +191,17 @@ class HostileInputIT {
                         gateway.adminToken(),
                         "{\"requests_per_minute\":600,\"tokens_per_minute\":200000,\"concurrent_requests\":20,"
                                 + "\"token_budget\":{\"limit\":50000000,\"period\":\"month\"},"
-                                + "\"cost_budget\":{\"limit_usd\":250.5,\"period\":\"day\"}}"));
+                                + "\"cost_budget\":{\"limit_usd\":250.5,\"period\":\"day\"}}"),
+                new Endpoint(
+                        "PUT",
+                        "/admin/v1/projects/limits-target/limit_caps",
+                        gateway.adminToken(),
+                        "{\"requests_per_minute\":6000,\"token_budget\":{\"limit\":90000000,\"period\":\"month\"}}"),
+                new Endpoint(
+                        "PATCH",
+                        "/admin/v1/projects/limits-target",
+                        gateway.adminToken(),
+                        "{\"model_cap\":[\"mock-echo\"]}"));
         List<Endpoint> all = new ArrayList<>(jsonEndpoints);
         all.addAll(List.of(
                 new Endpoint("GET", "/v1/models", serviceKey, null),
@@ -207,6 +217,14 @@ class HostileInputIT {
                 new Endpoint("GET", "/admin/v1/audit?limit=5", gateway.adminToken(), null),
                 new Endpoint("GET", "/admin/v1/usage?group_by=project&from=2026-01-01", gateway.adminToken(), null),
                 new Endpoint("GET", "/admin/v1/usage/quarantine", gateway.adminToken(), null),
+                new Endpoint("GET", "/admin/v1/me", gateway.adminToken(), null),
+                new Endpoint("GET", "/admin/v1/deployments", gateway.adminToken(), null),
+                new Endpoint(
+                        "GET",
+                        "/admin/v1/usage/service_levels?bucket=hour&group_by=model&from=2026-01-01&to=2026-01-20",
+                        gateway.adminToken(),
+                        null),
+                new Endpoint("GET", "/admin/v1/usage?user_id=alice&from=2026-01-01", gateway.adminToken(), null),
                 new Endpoint("GET", "/actuator/health", null, null),
                 new Endpoint("GET", "/actuator/prometheus", gateway.adminToken(), null)));
         allEndpoints = List.copyOf(all);
