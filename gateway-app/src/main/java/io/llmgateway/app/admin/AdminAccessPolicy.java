@@ -5,6 +5,7 @@ import io.llmgateway.auth.identity.IdentityStore;
 import io.llmgateway.auth.identity.UserRecord;
 import io.llmgateway.auth.key.KeyKind;
 import io.llmgateway.core.error.AccessException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,9 +80,28 @@ public class AdminAccessPolicy {
     private static final String ADMIN_PREFIX = "/admin/v1";
 
     private final IdentityStore identities;
+    private final Clock clock;
 
-    public AdminAccessPolicy(IdentityStore identities) {
+    public AdminAccessPolicy(IdentityStore identities, Clock clock) {
         this.identities = identities;
+        this.clock = clock;
+    }
+
+    /**
+     * Whether what a console session was signed in with still stands: the key (an admin token or a personal access
+     * token) not revoked and not expired, the user not deleted. A session outlives neither; an ended one is a 401.
+     *
+     * @param keyId the key the session was signed in with; null for single sign-on
+     */
+    public Mono<Void> sessionStands(@Nullable String keyId, @Nullable String userId) {
+        Mono<Boolean> stands = keyId != null
+                ? identities
+                        .findKey(keyId)
+                        .map(key -> key.revokedAt() == null
+                                && (key.expiresAt() == null || clock.instant().isBefore(key.expiresAt())))
+                : userId != null ? identities.findUser(userId).map(user -> true) : Mono.just(false);
+        return stands.defaultIfEmpty(false)
+                .flatMap(yes -> yes ? Mono.<Void>empty() : Mono.error(AccessException.invalidApiKey()));
     }
 
     /**

@@ -29,8 +29,8 @@ public class AdminConfiguration {
     }
 
     @Bean
-    AdminAccessPolicy adminAccessPolicy(CachedIdentityStore identityStore) {
-        return new AdminAccessPolicy(identityStore);
+    AdminAccessPolicy adminAccessPolicy(CachedIdentityStore identityStore, Clock clock) {
+        return new AdminAccessPolicy(identityStore, clock);
     }
 
     @Bean

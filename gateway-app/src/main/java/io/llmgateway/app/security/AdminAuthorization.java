@@ -70,7 +70,9 @@ final class AdminAuthorization implements ReactiveAuthorizationManager<Authoriza
                 .mapNotNull(context ->
                         context.getAuthentication() instanceof ConsoleAuthentication console ? console : null)
                 .switchIfEmpty(Mono.error(AccessException::invalidApiKey))
-                .flatMap(console -> csrfChecked(exchange)
+                .flatMap(console -> policy.sessionStands(
+                                "sso".equals(console.via()) ? null : console.actorId(), console.userId())
+                        .then(csrfChecked(exchange))
                         .then(policy.authorize(
                                 console.actorId(),
                                 console.adminToken() ? KeyKind.ADMIN : KeyKind.PAT,

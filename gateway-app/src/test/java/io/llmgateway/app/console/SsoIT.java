@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -356,5 +357,48 @@ class SsoIT {
         assertThat(signedIn.statusCode()).isEqualTo(303);
         assertThat(location(signedIn)).isEqualTo(first.baseUrl() + "/console");
         assertThat(me(browser, second).path("role").stringValue()).isEqualTo("administrator");
+    }
+
+    @Test
+    void aSessionEndsWithTheKeyOrTheUserItWasSignedInWith() {
+        first.admin().user("pat-user", "sso-team");
+        JsonNode token = first.admin().token("pat-user");
+        Browser browser = new Browser();
+        String csrf = hidden(browser.get(first.baseUrl() + "/console/login").body(), "_csrf");
+        HttpResponse<String> signedIn = browser.form(
+                first.baseUrl() + "/console/login",
+                Map.of("_csrf", csrf, "token", token.path("key").stringValue()));
+        assertThat(location(signedIn)).isEqualTo(first.baseUrl() + "/console");
+        assertThat(me(browser, second).path("user_id").stringValue()).isEqualTo("pat-user");
+
+        first.admin()
+                .client()
+                .delete()
+                .uri("/admin/v1/users/pat-user/tokens/" + token.path("id").stringValue())
+                .exchange()
+                .expectStatus()
+                .isOk();
+        awaitStatus(browser, second, 401);
+
+        Browser aude = signIn(first, "aude");
+        me(aude, first);
+        first.admin()
+                .client()
+                .delete()
+                .uri("/admin/v1/users/aude")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        awaitStatus(aude, second, 401);
+    }
+
+    /** The change notification reaches every replica within a second or so. */
+    private static void awaitStatus(Browser browser, GatewayInstance gateway, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int last;
+        do {
+            last = browser.get(gateway.baseUrl() + "/admin/v1/me").statusCode();
+        } while (last != status && System.nanoTime() < deadline);
+        assertThat(last).isEqualTo(status);
     }
 }
