@@ -42,7 +42,17 @@ public class AdminAccessPolicy {
         ANY_USER
     }
 
-    private record Rule(HttpMethod method, PathPattern pattern, Need need) {}
+    /** Which query parameters narrow a read the rule grants: only reads that the handler narrows by them. */
+    enum QueryScope {
+        /** None: the project, if any, is the path's. */
+        NONE,
+        /** {@code project_id} narrows it to a project, which an owner may read. */
+        PROJECT,
+        /** {@code project_id}, or {@code user_id} alone, which a user may give as their own. */
+        PROJECT_OR_USER
+    }
+
+    private record Rule(HttpMethod method, PathPattern pattern, Need need, QueryScope scope) {}
 
     private static final List<Rule> RULES = List.of(
             rule("GET", "/me", Need.ANY_USER),
@@ -71,9 +81,9 @@ public class AdminAccessPolicy {
             rule("GET", "/projects/{projectId}/keys/{keyId}/limits", Need.OWNER),
             rule("PUT", "/projects/{projectId}/keys/{keyId}/limits", Need.OWNER),
             // with ?project_id=, an owner's view of their project; with ?user_id= alone, a user's own; else all
-            rule("GET", "/usage", Need.OWNER),
-            rule("GET", "/audit", Need.OWNER),
-            rule("GET", "/usage/service_levels", Need.OWNER),
+            rule("GET", "/usage", Need.OWNER, QueryScope.PROJECT_OR_USER),
+            rule("GET", "/audit", Need.OWNER, QueryScope.PROJECT),
+            rule("GET", "/usage/service_levels", Need.OWNER, QueryScope.PROJECT_OR_USER),
             rule("GET", "/usage/quarantine", Need.READ_ALL),
             rule("GET", "/deployments", Need.READ_ALL));
 
@@ -135,6 +145,7 @@ public class AdminAccessPolicy {
             MultiValueMap<String, String> query,
             String remoteAddress) {
         Need need = Need.ADMINISTRATOR;
+        QueryScope scope = QueryScope.NONE;
         Map<String, String> variables = Map.of();
         if (path.startsWith(ADMIN_PREFIX + "/")) {
             PathContainer within = PathContainer.parsePath(path.substring(ADMIN_PREFIX.length()));
@@ -143,6 +154,7 @@ public class AdminAccessPolicy {
                         rule.method().equals(method) ? rule.pattern().matchAndExtract(within) : null;
                 if (match != null) {
                     need = rule.need();
+                    scope = rule.scope();
                     variables = match.getUriVariables();
                     break;
                 }
@@ -151,15 +163,21 @@ public class AdminAccessPolicy {
             // the actuator
             need = Need.READ_ALL;
         }
-        String projectId =
-                variables.containsKey("projectId") ? variables.get("projectId") : query.getFirst("project_id");
+        // the project of the request: the path's, or for a read its handler narrows by it, the query's (never a
+        // query parameter the handler ignores, which would grant a read it does not narrow or mislabel an audit row)
+        String projectId = variables.get("projectId");
+        if (projectId == null && scope != QueryScope.NONE) {
+            projectId = query.getFirst("project_id");
+        }
         String pathUser = variables.get("userId");
-        if (need == Need.OWNER && projectId == null && query.getFirst("user_id") != null) {
-            // usage narrowed to one user: that user's own
-            need = Need.SELF;
-            pathUser = query.getFirst("user_id");
-        } else if (need == Need.OWNER && projectId == null) {
-            need = Need.READ_ALL;
+        if (need == Need.OWNER && projectId == null) {
+            if (scope == QueryScope.PROJECT_OR_USER && query.getFirst("user_id") != null) {
+                // usage narrowed to one user: that user's own
+                need = Need.SELF;
+                pathUser = query.getFirst("user_id");
+            } else {
+                need = Need.READ_ALL;
+            }
         }
         if (kind == KeyKind.ADMIN) {
             return Mono.just(new AdminActor(actorId, null, true, projectId, remoteAddress));
@@ -171,15 +189,16 @@ public class AdminAccessPolicy {
         }
         Need needed = need;
         String user = pathUser;
+        String project = projectId;
         return identities
                 .findUser(userId)
                 .defaultIfEmpty(new UserRecord(userId, null, null))
-                .flatMap(found -> decide(found, method, needed, projectId, user)
+                .flatMap(found -> decide(found, method, needed, project, user)
                         .thenReturn(new AdminActor(
                                 actorId,
                                 userId,
                                 UserRole.fromWire(found.role()) == UserRole.ADMINISTRATOR,
-                                projectId,
+                                project,
                                 remoteAddress)));
     }
 
@@ -222,6 +241,10 @@ public class AdminAccessPolicy {
     }
 
     private static Rule rule(String method, String pattern, Need need) {
-        return new Rule(HttpMethod.valueOf(method), PathPatternParser.defaultInstance.parse(pattern), need);
+        return rule(method, pattern, need, QueryScope.NONE);
+    }
+
+    private static Rule rule(String method, String pattern, Need need, QueryScope scope) {
+        return new Rule(HttpMethod.valueOf(method), PathPatternParser.defaultInstance.parse(pattern), need, scope);
     }
 }

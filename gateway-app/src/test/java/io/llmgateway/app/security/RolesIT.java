@@ -201,6 +201,9 @@ class RolesIT {
                 // oscar owns "other": an owner's rights are those of the projects they own
                 new Endpoint("GET", () -> "/admin/v1/usage?project_id=other", none, 200, plus(READERS, As.OUTSIDER)),
                 new Endpoint("GET", () -> "/admin/v1/usage?user_id=mia", none, 200, plus(READERS, As.MEMBER)),
+                // the audit log is not narrowed by user_id: naming oneself grants nothing there
+                new Endpoint("GET", () -> "/admin/v1/audit?user_id=mia", none, 200, READERS),
+                new Endpoint("GET", () -> "/admin/v1/projects?project_id=own", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/usage/quarantine", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/deployments", none, 200, READERS),
                 new Endpoint("GET", () -> "/admin/v1/usage/service_levels", none, 200, READERS),
@@ -311,6 +314,18 @@ class RolesIT {
                         .valueStream())
                 .allSatisfy(entry ->
                         assertThat(entry.path("project_id").stringValue()).isEqualTo("own"));
+    }
+
+    @Test
+    void aQueryParameterTheHandlerIgnoresLabelsNoAuditRow() {
+        AdminApi mia = admin.as(KEYS.get(As.MEMBER));
+        JsonNode token = mia.post("/admin/v1/users/mia/tokens?project_id=other", Map.of("name", "planted"), 201);
+
+        JsonNode entries =
+                admin.get("/admin/v1/audit?target_id=" + token.path("id").stringValue());
+        assertThat(entries.path("data").get(0).path("actor_user_id").stringValue())
+                .isEqualTo("mia");
+        assertThat(entries.path("data").get(0).path("project_id").isNull()).isTrue();
     }
 
     @Test
