@@ -26,19 +26,24 @@ import reactor.core.publisher.Mono;
  */
 public class ConsoleSessionStore implements WebSessionStore {
 
-    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /** The most a session's idle deadline lags behind its requests: a minute, or less for a short timeout. */
+    private static final Duration TOUCH_AT_MOST_EVERY = Duration.ofMinutes(1);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DatabaseClient db;
     private final Clock clock;
     private final Duration idleTimeout;
     private final Duration maxAge;
+    private final Duration touchEvery;
 
     public ConsoleSessionStore(DatabaseClient db, Clock clock, ConsoleProperties properties) {
         this.db = db;
         this.clock = clock;
         this.idleTimeout = properties.sessionIdleTimeout();
         this.maxAge = properties.sessionMaxAge();
+        Duration quarter = idleTimeout.dividedBy(4);
+        this.touchEvery = quarter.compareTo(TOUCH_AT_MOST_EVERY) < 0 ? quarter : TOUCH_AT_MOST_EVERY;
     }
 
     @Override
@@ -61,6 +66,8 @@ public class ConsoleSessionStore implements WebSessionStore {
                         row.get("attributes", byte[].class)))
                 .one()
                 .filter(session -> !session.isExpired())
+                // a request is an access: the idle deadline moves (Spring's session manager leaves this to the store)
+                .doOnNext(session -> session.lastAccessTime = clock.instant())
                 .cast(WebSession.class);
     }
 
@@ -168,21 +175,25 @@ public class ConsoleSessionStore implements WebSessionStore {
                 return Mono.empty();
             }
             byte[] bytes = SessionAttributes.write(attributes);
-            boolean changed = written == null || !Arrays.equals(bytes, written);
-            if (!changed && Duration.between(lastWrittenAccess, lastAccessTime).compareTo(TOUCH_EVERY) < 0) {
+            byte[] before = written;
+            boolean changed = before == null || !Arrays.equals(bytes, before);
+            if (!changed && Duration.between(lastWrittenAccess, lastAccessTime).compareTo(touchEvery) < 0) {
                 return Mono.empty();
             }
             Instant expires = earliest(lastAccessTime.plus(maxIdleTime), creationTime.plus(maxAge));
-            return db.sql("""
+            // a stored session is only ever updated: one that sign-out deleted meanwhile stays deleted
+            DatabaseClient.GenericExecuteSpec statement =
+                    before == null ? db.sql("""
                             INSERT INTO console_sessions
                               (id, attributes, created_at, last_accessed_at, max_idle_seconds, expires_at)
                             VALUES (:id, :attributes, :created, :accessed, :idle, :expires)
-                            ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes,
-                              last_accessed_at = EXCLUDED.last_accessed_at,
-                              max_idle_seconds = EXCLUDED.max_idle_seconds, expires_at = EXCLUDED.expires_at""")
+                            ON CONFLICT (id) DO NOTHING""").bind("created", creationTime.atOffset(ZoneOffset.UTC)) : db.sql("""
+                            UPDATE console_sessions SET attributes = :attributes, last_accessed_at = :accessed,
+                              max_idle_seconds = :idle, expires_at = :expires
+                            WHERE id = :id""");
+            return statement
                     .bind("id", key(id))
                     .bind("attributes", bytes)
-                    .bind("created", creationTime.atOffset(ZoneOffset.UTC))
                     .bind("accessed", lastAccessTime.atOffset(ZoneOffset.UTC))
                     .bind("idle", (int) Math.min(Integer.MAX_VALUE, maxIdleTime.toSeconds()))
                     .bind("expires", expires.atOffset(ZoneOffset.UTC))

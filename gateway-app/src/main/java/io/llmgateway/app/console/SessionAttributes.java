@@ -40,7 +40,7 @@ final class SessionAttributes {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stored))) {
             in.setObjectInputFilter(ALLOWED);
             return new HashMap<>((Map<String, Object>) in.readObject());
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return new HashMap<>();
         }
     }
