@@ -189,6 +189,7 @@ public final class OidcProvider implements AutoCloseable {
                     context.getClaims()
                             .claim("preferred_username", name)
                             .claim("email", name + "@example.com")
+                            .claim("email_verified", true)
                             .claim("name", "User " + name)
                             .claim("groups", USERS.getOrDefault(name, List.of()));
                 }

@@ -7,8 +7,8 @@ import io.llmgateway.app.routing.ModelRouter;
 import io.llmgateway.app.routing.Route;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +35,14 @@ public class DeploymentsAdminController {
     private final ModelRouter router;
     private final CircuitBreakerRegistry circuitBreakers;
     private final DatabaseClient db;
+    private final Clock clock;
 
-    public DeploymentsAdminController(ModelRouter router, CircuitBreakerRegistry circuitBreakers, DatabaseClient db) {
+    public DeploymentsAdminController(
+            ModelRouter router, CircuitBreakerRegistry circuitBreakers, DatabaseClient db, Clock clock) {
         this.router = router;
         this.circuitBreakers = circuitBreakers;
         this.db = db;
+        this.clock = clock;
     }
 
     @Operation(
@@ -66,7 +69,7 @@ public class DeploymentsAdminController {
                                avg(ttft_ms) AS mean_ttft
                         FROM usage_records WHERE created_at >= :since AND deployment IS NOT NULL
                         GROUP BY deployment""")
-                .bind("since", Instant.now().minus(RECENT).atOffset(ZoneOffset.UTC))
+                .bind("since", clock.instant().minus(RECENT).atOffset(ZoneOffset.UTC))
                 .map(row -> new Recent(
                         String.valueOf(row.get("deployment", String.class)),
                         number(row.get("requests", Long.class)),

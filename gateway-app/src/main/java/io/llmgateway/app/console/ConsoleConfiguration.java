@@ -184,13 +184,17 @@ public class ConsoleConfiguration {
                                 }))
                                 .onErrorResume(error -> {
                                     log.warn("Single sign-on refused: {}", error.getMessage());
-                                    return Mono.fromRunnable(() -> {
-                                        exchange.getExchange().getResponse().setStatusCode(HttpStatus.FOUND);
-                                        exchange.getExchange()
-                                                .getResponse()
-                                                .getHeaders()
-                                                .setLocation(URI.create("/console/login?error"));
-                                    });
+                                    // Spring saved the provider's login already: a refused one keeps nothing
+                                    return contexts.save(exchange.getExchange(), null)
+                                            .then(Mono.fromRunnable(() -> {
+                                                exchange.getExchange()
+                                                        .getResponse()
+                                                        .setStatusCode(HttpStatus.FOUND);
+                                                exchange.getExchange()
+                                                        .getResponse()
+                                                        .getHeaders()
+                                                        .setLocation(URI.create("/console/login?error"));
+                                            }));
                                 })
                                 .then();
                     }));

@@ -76,6 +76,10 @@ public record ConsoleProperties(
             return issuerUri != null && !issuerUri.toString().isBlank();
         }
 
+        @AssertTrue(message = "scopes must include openid: the sign-in reads the ID token") boolean isOpenIdAsked() {
+            return scopes.contains("openid");
+        }
+
         @AssertTrue(message = "client-id is needed with an issuer-uri") boolean isClientIdSetWhenEnabled() {
             return !enabled() || (clientId != null && !clientId.isBlank());
         }

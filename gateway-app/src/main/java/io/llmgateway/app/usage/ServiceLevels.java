@@ -44,7 +44,7 @@ public class ServiceLevels {
             throw InvalidRequestException.invalidParameter(
                     "group_by", "'group_by' must be 'model' or 'project' (or left out).");
         }
-        if (Duration.between(from, to).toDays() > MAX_DAYS) {
+        if (Duration.between(from, to).compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
             throw InvalidRequestException.invalidParameter(
                     "from", "A range of service levels spans at most " + MAX_DAYS + " days.");
         }

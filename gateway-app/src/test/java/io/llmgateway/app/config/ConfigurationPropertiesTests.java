@@ -2,6 +2,7 @@ package io.llmgateway.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgateway.app.console.ConsoleProperties;
 import io.llmgateway.app.identity.IdentityProperties;
 import io.llmgateway.app.limits.LimitsProperties;
 import io.llmgateway.app.persistence.DatabaseProperties;
@@ -32,6 +33,7 @@ class ConfigurationPropertiesTests {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({
         RoutingProperties.class,
+        ConsoleProperties.class,
         HttpProperties.class,
         LimitsProperties.class,
         IdentityProperties.class,
@@ -109,6 +111,10 @@ class ConfigurationPropertiesTests {
             gateway.auth.failure-limit               | 0           | failureLimit
             gateway.resilience.max-attempts          | 0           | maxAttempts
             gateway.http.max-body-size               | 0B          | max-body-size must be 1B to 2GB
+            gateway.console.oidc.scopes              | profile     | scopes must include openid
+            gateway.console.oidc.issuer-uri          | https://idp | client-id is needed with an issuer-uri
+            gateway.console.secure-cookie            | sometimes   | gateway.console.secure-cookie
+            gateway.console.session-idle-timeout     | 0s          | sessionIdleTimeout
             gateway.profiles.p.unsupported           | ignore      | gateway.profiles.p.unsupported
             gateway.profiles.p.parameters.seed.type  | decimal     | gateway.profiles.p.parameters.seed.type
             """)

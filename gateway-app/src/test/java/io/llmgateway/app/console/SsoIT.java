@@ -3,6 +3,7 @@ package io.llmgateway.app.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmgateway.app.GatewayInstance;
+import io.llmgateway.auth.key.SecretHash;
 import io.llmgateway.idp.OidcProvider;
 import io.llmgateway.testsupport.PostgresSupport;
 import io.llmgateway.testsupport.TestJson;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -44,7 +46,9 @@ class SsoIT {
         provider = OidcProvider.start(Map.of(
                 "olivia", List.of("staff", "llm-gateway:sso-team:owner"),
                 "ada", List.of("gateway-admins"),
-                "aude", List.of("gateway-auditors")));
+                "aude", List.of("gateway-auditors"),
+                "alice", List.of(),
+                "bob", List.of()));
         database = PostgresSupport.newDatabase();
         Map<String, String> settings = new HashMap<>();
         settings.put("gateway.models[0].id", "mock-echo");
@@ -55,6 +59,8 @@ class SsoIT {
         settings.put("gateway.console.oidc.administrator-groups[0]", "gateway-admins");
         settings.put("gateway.console.oidc.auditor-groups[0]", "gateway-auditors");
         settings.put("gateway.console.oidc.project-group-prefix", "llm-gateway:");
+        // short enough to see the idle deadline move (at most every quarter of it), long enough for every test
+        settings.put("gateway.console.session-idle-timeout", "20s");
         first = GatewayInstance.start(settings, database);
         second = GatewayInstance.start(settings, database);
         first.admin().project("sso-team", null);
@@ -164,6 +170,12 @@ class SsoIT {
     /** Signs in through the provider; returns the browser, back on the console. */
     private static Browser signIn(GatewayInstance gateway, String user) {
         Browser browser = new Browser();
+        assertThat(signInLandsOn(browser, gateway, user)).isEqualTo(gateway.baseUrl() + "/console");
+        return browser;
+    }
+
+    /** Where the gateway sends the browser at the end of a sign-in through the provider. */
+    private static String signInLandsOn(Browser browser, GatewayInstance gateway, String user) {
         HttpResponse<String> toProvider = browser.get(gateway.baseUrl() + "/oauth2/authorization/gateway");
         assertThat(toProvider.statusCode()).isEqualTo(302);
         String authorize = location(toProvider);
@@ -182,12 +194,11 @@ class SsoIT {
         for (int hops = 0; hops < 10 && isRedirect(current); hops++) {
             String next = location(current);
             if (next.startsWith(gateway.baseUrl() + "/console")) {
-                break;
+                return next;
             }
             current = browser.get(next);
         }
-        assertThat(location(current)).isEqualTo(gateway.baseUrl() + "/console");
-        return browser;
+        return current.uri().toString();
     }
 
     private static JsonNode me(Browser browser, GatewayInstance gateway) {
@@ -400,5 +411,56 @@ class SsoIT {
             last = browser.get(gateway.baseUrl() + "/admin/v1/me").statusCode();
         } while (last != status && System.nanoTime() < deadline);
         assertThat(last).isEqualTo(status);
+    }
+
+    @Test
+    void eachRequestMovesTheIdleDeadline() throws InterruptedException {
+        Browser olivia = signIn(first, "olivia");
+        me(olivia, first);
+        String key = HexFormat.of().formatHex(SecretHash.of(olivia.sessionCookie()));
+        Object before = database.query(
+                        "SELECT extract(epoch FROM expires_at) AS expires_at FROM console_sessions WHERE id = ?", key)
+                .get(0)
+                .get("expires_at");
+
+        Thread.sleep(6_000);
+        me(olivia, second);
+
+        Object after = database.query(
+                        "SELECT extract(epoch FROM expires_at) AS expires_at FROM console_sessions WHERE id = ?", key)
+                .get(0)
+                .get("expires_at");
+        assertThat(((Number) after).doubleValue()).isGreaterThan(((Number) before).doubleValue() + 4);
+    }
+
+    @Test
+    void aNameThePreviousHolderLeftDoesNotGiveItsRights() {
+        // an administrator the provider's "alice" is not: same name, no shared verified email
+        first.admin().post("/admin/v1/users", Map.of("id", "alice", "role", "administrator"), 201);
+        Browser intruder = new Browser();
+        assertThat(signInLandsOn(intruder, first, "alice")).isEqualTo(first.baseUrl() + "/console/login?error");
+        assertThat(intruder.get(first.baseUrl() + "/admin/v1/me").statusCode()).isEqualTo(401);
+        HttpResponse<String> console = intruder.get(first.baseUrl() + "/console");
+        assertThat(console.statusCode())
+                .as("nothing of the refused sign-in is kept")
+                .isEqualTo(302);
+        assertThat(location(console)).isEqualTo(first.baseUrl() + "/console/login");
+        assertThat(first.admin().get("/admin/v1/users/alice").path("role").stringValue())
+                .isEqualTo("administrator");
+
+        // a user created before single sign-on, with the email the provider vouches for, is taken over once
+        first.admin().post("/admin/v1/users", Map.of("id", "bob", "email", "bob@example.com"), 201);
+        first.admin().member("sso-team", "bob", "member");
+        Browser bob = signIn(first, "bob");
+        JsonNode me = me(bob, first);
+        assertThat(me.path("user_id").stringValue()).isEqualTo("bob");
+        assertThat(me.path("projects").get(0).path("id").stringValue()).isEqualTo("sso-team");
+        assertThat(first.admin()
+                        .get("/admin/v1/audit?target_id=bob")
+                        .path("data")
+                        .get(0)
+                        .path("action")
+                        .stringValue())
+                .isEqualTo("user.linked");
     }
 }
