@@ -119,8 +119,19 @@ class ConsoleBrowserIT {
         return driver;
     }
 
+    /** Waits up to 30 s; a timeout says where the browser was and what the page showed. */
     private static WebDriverWait waiting(ChromeDriver driver) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        wait.withMessage(() -> {
+            try {
+                screenshot(driver, "timeout-" + System.currentTimeMillis());
+                return "at " + driver.getCurrentUrl() + ", showing: "
+                        + driver.findElement(By.tagName("body")).getText();
+            } catch (RuntimeException e) {
+                return "at " + driver.getCurrentUrl() + " (" + e.getMessage() + ")";
+            }
+        });
+        return wait;
     }
 
     private static void screenshot(ChromeDriver driver, String name) {
@@ -143,11 +154,19 @@ class ConsoleBrowserIT {
         waiting(driver).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), user));
     }
 
+    /**
+     * Shows a console page and waits for its heading. The page on screen is emptied first, so that the wait sees the
+     * new page, not the one it replaces; the same address again is rendered again.
+     */
     private static void open(ChromeDriver driver, String hash, String heading) {
         String url = gateway.baseUrl() + "/console" + hash;
+        boolean console = driver.getCurrentUrl().startsWith(gateway.baseUrl() + "/console#")
+                || driver.getCurrentUrl().equals(gateway.baseUrl() + "/console");
+        if (console) {
+            ((JavascriptExecutor) driver).executeScript("document.getElementById('view').replaceChildren()");
+        }
         if (url.equals(driver.getCurrentUrl())) {
-            // the same address again changes no hash: load the page anew
-            driver.navigate().refresh();
+            ((JavascriptExecutor) driver).executeScript("window.dispatchEvent(new HashChangeEvent('hashchange'))");
         } else {
             driver.get(url);
         }
